@@ -1,0 +1,5 @@
+import type { CliCommand } from '../types.js';
+import { migrateCommand } from './migrate.js';
+
+/** Every CLI command, in the order `genjin help` lists them (help itself is added by run-cli). */
+export const commands: CliCommand[] = [migrateCommand];

@@ -1,0 +1,140 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { z } from 'zod';
+import { envSchema, missingCompanions, type Env } from './config/env-schema.js';
+import { fileSchema, type FileSettings } from './config/file-schema.js';
+import { AppError } from './lib/errors.js';
+
+export type { TeamSettings } from './config/file-schema.js';
+
+const DEFAULT_CONFIG_PATH = 'config/genjin.json';
+
+export type Config = FileSettings & {
+  host: string;
+  port: number;
+  databaseUrl: string;
+  databasePoolSize: number;
+  migrateOnStart: boolean;
+  logLevel: Env['LOG_LEVEL'];
+  /** Where the non-secret settings came from, for the boot log. */
+  configSource: string;
+  llm: { baseUrl: string; apiKey: string; model: string } | null;
+  feishu: {
+    appId: string;
+    appSecret: string;
+    verificationToken: string;
+    encryptKey: string | null;
+    baseUrl: string;
+    mode: 'webhook' | 'websocket';
+  } | null;
+  wecom: {
+    corpId: string;
+    agentId: number;
+    secret: string;
+    token: string;
+    encodingAesKey: string;
+    baseUrl: string;
+  } | null;
+  wecomBot: { botId: string; secret: string } | null;
+};
+
+/**
+ * Reads the environment and the JSON settings file once, validates both with zod and fails with
+ * one error that lists every problem and how to fix it. The only place that interprets env vars.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
+  const problems: string[] = [];
+  const rawEnv = blankToUndefined(env);
+  const envResult = envSchema.safeParse(rawEnv);
+  if (!envResult.success) problems.push(...formatIssues(envResult.error, (path) => path));
+  problems.push(...missingCompanions(rawEnv));
+
+  const { settings, source, problems: fileProblems } = readSettingsFile(env.GENJIN_CONFIG?.trim() || undefined, cwd);
+  problems.push(...fileProblems);
+
+  if (problems.length > 0 || !envResult.success || !settings) {
+    throw new AppError(
+      'config_invalid',
+      `genjin cannot start: ${problems.length} configuration problem(s)\n${problems.map((p) => `  - ${p}`).join('\n')}\n` +
+        'Environment variables are documented in README.md; settings keys in config/genjin.example.json.',
+    );
+  }
+  const e = envResult.data;
+  return {
+    ...settings,
+    host: e.HOST,
+    port: e.PORT,
+    databaseUrl: e.DATABASE_URL,
+    databasePoolSize: e.DATABASE_POOL_SIZE,
+    migrateOnStart: e.GENJIN_MIGRATE_ON_START,
+    logLevel: e.LOG_LEVEL,
+    configSource: source,
+    llm:
+      e.GENJIN_LLM_BASE_URL && e.GENJIN_LLM_API_KEY && e.GENJIN_LLM_MODEL
+        ? { baseUrl: e.GENJIN_LLM_BASE_URL, apiKey: e.GENJIN_LLM_API_KEY, model: e.GENJIN_LLM_MODEL }
+        : null,
+    feishu:
+      e.FEISHU_APP_ID && e.FEISHU_APP_SECRET && e.FEISHU_VERIFICATION_TOKEN
+        ? {
+            appId: e.FEISHU_APP_ID,
+            appSecret: e.FEISHU_APP_SECRET,
+            verificationToken: e.FEISHU_VERIFICATION_TOKEN,
+            encryptKey: e.FEISHU_ENCRYPT_KEY ?? null,
+            baseUrl: e.FEISHU_BASE_URL.replace(/\/+$/, ''),
+            mode: e.FEISHU_MODE,
+          }
+        : null,
+    wecom:
+      e.WECOM_CORP_ID && e.WECOM_AGENT_ID && e.WECOM_SECRET && e.WECOM_TOKEN && e.WECOM_ENCODING_AES_KEY
+        ? {
+            corpId: e.WECOM_CORP_ID,
+            agentId: e.WECOM_AGENT_ID,
+            secret: e.WECOM_SECRET,
+            token: e.WECOM_TOKEN,
+            encodingAesKey: e.WECOM_ENCODING_AES_KEY,
+            baseUrl: e.WECOM_BASE_URL.replace(/\/+$/, ''),
+          }
+        : null,
+    wecomBot: e.WECOM_BOT_ID && e.WECOM_BOT_SECRET ? { botId: e.WECOM_BOT_ID, secret: e.WECOM_BOT_SECRET } : null,
+  };
+}
+
+/** Settings with every default applied, for tests and tools that need no file. */
+export function defaultSettings(): FileSettings {
+  return fileSchema.parse({});
+}
+
+function readSettingsFile(
+  explicitPath: string | undefined,
+  cwd: string,
+): { settings: FileSettings | null; source: string; problems: string[] } {
+  const path = resolve(cwd, explicitPath ?? DEFAULT_CONFIG_PATH);
+  if (!explicitPath && !existsSync(path)) return { settings: defaultSettings(), source: 'built-in defaults', problems: [] };
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    const why = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : `is not valid JSON (${(err as Error).message})`;
+    return { settings: null, source: path, problems: [`GENJIN_CONFIG: the settings file ${path} ${why}; fix it or unset GENJIN_CONFIG`] };
+  }
+  const parsed = fileSchema.safeParse(raw);
+  if (!parsed.success) {
+    return { settings: null, source: path, problems: formatIssues(parsed.error, (p) => `${path}: ${p || '(root)'}`) };
+  }
+  return { settings: parsed.data, source: path, problems: [] };
+}
+
+function formatIssues(error: z.ZodError, where: (path: string) => string): string[] {
+  return error.issues.map((issue) => {
+    const path = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : String(p))).join('.').replace(/\.\[/g, '[');
+    const message = issue.code === 'unrecognized_keys' ? `unknown key(s) ${issue.keys.join(', ')}: remove or correct them` : issue.message;
+    return `${where(path)} ${message}`;
+  });
+}
+
+/** An empty `FOO=` in an env file means "not set", not "set to the empty string". */
+function blankToUndefined(env: NodeJS.ProcessEnv): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const [k, v] of Object.entries(env)) out[k] = v === undefined || v.trim() === '' ? undefined : v;
+  return out;
+}

@@ -1,0 +1,82 @@
+import { z } from 'zod';
+
+/** `true/false/1/0/yes/no`, as people write them in env files. */
+const boolFromEnv = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const optionalText = z.string().trim().min(1).optional();
+
+/**
+ * Every environment variable genjin reads. Secrets and endpoints live here; non-secret tunables
+ * live in the JSON file (file-schema.ts). Platform secrets are required as soon as a platform is
+ * switched on: there is no unverified mode.
+ */
+export const envSchema = z
+  .object({
+    HOST: z.string().trim().min(1).default('0.0.0.0'),
+    PORT: z.coerce.number({ message: 'must be a port number from 0 to 65535' }).int().min(0).max(65535).default(3000),
+    DATABASE_URL: z
+      .string()
+      .trim()
+      .default('mysql://root@127.0.0.1:3306/genjin')
+      .refine((v) => /^mysql:\/\/[^/]+\/[A-Za-z0-9_$-]+(\?.*)?$/.test(v), {
+        message: 'must look like mysql://user:password@host:3306/database',
+      }),
+    DATABASE_POOL_SIZE: z.coerce.number({ message: 'must be a whole number' }).int().min(1).max(200).default(10),
+    GENJIN_MIGRATE_ON_START: boolFromEnv.default(true),
+    GENJIN_CONFIG: optionalText,
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+    GENJIN_LLM_BASE_URL: z.url({ message: 'must be an http(s) URL such as https://llm.example.com/v1' }).optional(),
+    GENJIN_LLM_API_KEY: optionalText,
+    GENJIN_LLM_MODEL: optionalText,
+
+    FEISHU_APP_ID: optionalText,
+    FEISHU_APP_SECRET: optionalText,
+    FEISHU_VERIFICATION_TOKEN: optionalText,
+    FEISHU_ENCRYPT_KEY: optionalText,
+    FEISHU_BASE_URL: z.url({ message: 'must be https://open.feishu.cn or https://open.larksuite.com' }).default('https://open.feishu.cn'),
+    FEISHU_MODE: z.enum(['webhook', 'websocket'], { message: 'must be webhook or websocket' }).default('webhook'),
+
+    WECOM_CORP_ID: optionalText,
+    WECOM_AGENT_ID: z.coerce.number({ message: 'must be the numeric AgentId of the app' }).int().positive({ message: 'must be the numeric AgentId of the app' }).optional(),
+    WECOM_SECRET: optionalText,
+    WECOM_TOKEN: optionalText,
+    WECOM_ENCODING_AES_KEY: z
+      .string()
+      .regex(/^[A-Za-z0-9]{43}$/, { message: 'must be the 43-character EncodingAESKey from the app\'s callback settings' })
+      .optional(),
+    WECOM_BASE_URL: z.url({ message: 'must be an http(s) URL, normally https://qyapi.weixin.qq.com' }).default('https://qyapi.weixin.qq.com'),
+    WECOM_BOT_ID: optionalText,
+    WECOM_BOT_SECRET: optionalText,
+  });
+
+type RawEnv = Record<string, string | undefined>;
+
+/**
+ * Which variables become required once another is set. Checked on the raw strings, separately
+ * from the schema, so that a boot lists these problems together with every other one.
+ */
+export function missingCompanions(env: RawEnv): string[] {
+  const problems: string[] = [];
+  const requireWith = (trigger: string, needed: string[], hint: string) => {
+    if (env[trigger] === undefined) return;
+    for (const key of needed) {
+      if (env[key] === undefined) problems.push(`${key} is required when ${trigger} is set (${hint})`);
+    }
+  };
+  requireWith('FEISHU_APP_ID', ['FEISHU_APP_SECRET', 'FEISHU_VERIFICATION_TOKEN'], 'copy it from the Feishu developer console: Credentials & Basic Info, and Events & Callbacks > Encryption Strategy');
+  requireWith('WECOM_CORP_ID', ['WECOM_AGENT_ID', 'WECOM_SECRET', 'WECOM_TOKEN', 'WECOM_ENCODING_AES_KEY'], "copy it from the WeCom admin console: My Company, the app's page and its API receive settings");
+  requireWith('WECOM_BOT_ID', ['WECOM_BOT_SECRET'], "copy it from the smart bot's API settings in the WeCom admin console");
+  const llm = ['GENJIN_LLM_BASE_URL', 'GENJIN_LLM_API_KEY', 'GENJIN_LLM_MODEL'];
+  const llmSet = llm.filter((k) => env[k] !== undefined);
+  if (llmSet.length > 0 && llmSet.length < llm.length) {
+    for (const key of llm.filter((k) => env[k] === undefined)) {
+      problems.push(`${key} is required: set all three GENJIN_LLM_* variables, or none to use the rule parser alone`);
+    }
+  }
+  return problems;
+}
+
+export type Env = z.infer<typeof envSchema>;

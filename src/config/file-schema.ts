@@ -1,0 +1,80 @@
+import { z } from 'zod';
+
+/** Users are always written `<platform>:<id>`: `feishu:ou_x` or `wecom:zhangsan`. */
+export const userRefSchema = z
+  .string()
+  .regex(/^(feishu|wecom):[^\s:]+$/, { message: 'must be written <platform>:<id>, e.g. feishu:ou_abc or wecom:zhangsan' });
+export const chatRefSchema = z
+  .string()
+  .regex(/^(feishu|wecom):[^\s:]+$/, { message: 'must be written <platform>:<chat id>, e.g. feishu:oc_abc or wecom:wrkSFfCgAA' });
+
+const cronSchema = z
+  .string()
+  .regex(/^\s*(\S+\s+){4,5}\S+\s*$/, { message: 'must be a cron expression with 5 or 6 fields, e.g. "0 9 * * 1-5"' });
+
+const teamSchema = z.object({
+  id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, { message: 'must be 1-64 letters, digits, _ or -' }),
+  name: z.string().min(1).max(100),
+  managers: z.array(userRefSchema).default([]),
+  members: z.array(userRefSchema).default([]),
+  digestChat: chatRefSchema.optional(),
+});
+
+const tierDaysSchema = z.object({
+  A: z.number().int().positive().default(7),
+  B: z.number().int().positive().default(14),
+  C: z.number().int().positive().default(30),
+});
+
+/** Non-secret settings from `config/genjin.json`; every key has a default. */
+export const fileSchema = z
+  .object({
+    timeZone: z
+      .string()
+      .default('Asia/Shanghai')
+      .refine(isValidTimeZone, { message: 'must be an IANA time zone such as Asia/Shanghai' }),
+    locale: z.enum(['zh-CN', 'en'], { message: 'must be zh-CN or en' }).default('zh-CN'),
+    reminders: z
+      .object({
+        scanCron: cronSchema.default('*/15 * * * *'),
+        defaultHour: z.number().int().min(0).max(23).default(9),
+        quietDays: tierDaysSchema.prefault({}),
+        escalateAfterDays: z.number().int().positive().default(3),
+        snoozeHours: z.number().int().positive().default(24),
+      })
+      .prefault({}),
+    pool: z
+      .object({
+        enabled: z.boolean().default(true),
+        releaseAfterDays: z.number().int().positive().default(60),
+        maxClaimsPerDay: z.number().int().positive().default(10),
+      })
+      .prefault({}),
+    digest: z
+      .object({
+        cron: cronSchema.default('0 9 * * 1'),
+        atRiskDays: z.number().int().positive().default(21),
+      })
+      .prefault({}),
+    teams: z.array(teamSchema).default([]),
+  })
+  .strict()
+  .superRefine((file, ctx) => {
+    const seen = new Set<string>();
+    file.teams.forEach((team, i) => {
+      if (seen.has(team.id)) ctx.addIssue({ code: 'custom', path: ['teams', i, 'id'], message: `duplicates another team's id "${team.id}"` });
+      seen.add(team.id);
+    });
+  });
+
+export type FileSettings = z.infer<typeof fileSchema>;
+export type TeamSettings = z.infer<typeof teamSchema>;
+
+function isValidTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
