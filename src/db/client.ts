@@ -1,0 +1,57 @@
+import { drizzle, type MySql2Database } from 'drizzle-orm/mysql2';
+import mysql from 'mysql2/promise';
+import * as schema from './schema/index.js';
+
+export type Db = MySql2Database<typeof schema>;
+/** A transaction handle; repository functions accept `Db | Tx`. */
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+export type DbOrTx = Db | Tx;
+
+export type DbHandle = {
+  db: Db;
+  /** Cheap round trip for /readyz; rejects when the server cannot be reached in time. */
+  ping(timeoutMs?: number): Promise<void>;
+  close(): Promise<void>;
+};
+
+/** Fail fast when the server is down instead of queueing requests behind a dead pool. */
+const CONNECT_TIMEOUT_MS = 3000;
+
+export function createDb(databaseUrl: string, poolSize = 10): DbHandle {
+  const pool = mysql.createPool({
+    uri: databaseUrl,
+    connectionLimit: poolSize,
+    connectTimeout: CONNECT_TIMEOUT_MS,
+    enableKeepAlive: true,
+    // Dates are written and read as UTC (drizzle maps DATETIME as UTC strings); keep the session consistent.
+    timezone: 'Z',
+    charset: 'utf8mb4_unicode_ci',
+  });
+  const db = drizzle(pool, { schema, mode: 'default' });
+  return {
+    db,
+    async ping(timeoutMs = 2000) {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`database did not answer within ${timeoutMs} ms`)), timeoutMs);
+      });
+      try {
+        await Promise.race([pool.query('SELECT 1'), timeout]);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+    close: () => pool.end(),
+  };
+}
+
+/** Splits `mysql://user@host:3306/name?x=y` into the server URL and the database name. */
+export function splitDatabaseUrl(databaseUrl: string): { serverUrl: string; database: string } {
+  const url = new URL(databaseUrl);
+  const database = decodeURIComponent(url.pathname.replace(/^\//, ''));
+  if (!/^[A-Za-z0-9_$-]+$/.test(database)) {
+    throw new Error(`DATABASE_URL must name a database made of letters, digits, _ or - (got "${database}")`);
+  }
+  url.pathname = '/';
+  return { serverUrl: url.toString(), database };
+}

@@ -1,0 +1,55 @@
+import { sql } from 'drizzle-orm';
+import { char, decimal, index, mysqlEnum, mysqlTable, uniqueIndex, varchar } from 'drizzle-orm/mysql-core';
+import { idColumn, idRef, jsonColumn, timestamps, utcDatetime } from './columns.js';
+
+export const STAGES = ['lead', 'qualified', 'proposal', 'quote', 'negotiation', 'won', 'lost'] as const;
+export const TIERS = ['A', 'B', 'C'] as const;
+
+export const customers = mysqlTable(
+  'customers',
+  {
+    id: idColumn(),
+    workspaceId: idRef('workspace_id').notNull(),
+    name: varchar('name', { length: 200 }).notNull(),
+    /** Lower-cased, punctuation- and legal-suffix-free form; the duplicate check runs on it. */
+    normalizedName: varchar('normalized_name', { length: 191 }).notNull(),
+    aliases: jsonColumn<string[]>('aliases').notNull().default(sql`('[]')`),
+    tier: mysqlEnum('tier', TIERS),
+    stage: mysqlEnum('stage', STAGES).notNull().default('lead'),
+    tags: jsonColumn<string[]>('tags').notNull().default(sql`('[]')`),
+    amount: decimal('amount', { precision: 16, scale: 2, mode: 'number' }),
+    currency: char('currency', { length: 3 }).notNull().default('CNY'),
+    /** Null means the customer is in the public pool (公海). */
+    ownerUserId: idRef('owner_user_id'),
+    teamId: idRef('team_id'),
+    lastFollowUpAt: utcDatetime('last_follow_up_at'),
+    nextFollowUpAt: utcDatetime('next_follow_up_at'),
+    pooledAt: utcDatetime('pooled_at'),
+    phone: varchar('phone', { length: 32 }),
+    email: varchar('email', { length: 200 }),
+    ...timestamps,
+  },
+  (t) => [
+    uniqueIndex('customers_workspace_name_uq').on(t.workspaceId, t.normalizedName),
+    // Reminder scan: a rep's due follow-ups and quiet customers.
+    index('customers_owner_next_idx').on(t.workspaceId, t.ownerUserId, t.nextFollowUpAt),
+    index('customers_owner_last_idx').on(t.workspaceId, t.ownerUserId, t.lastFollowUpAt),
+    // Digest: a team's customers by activity time.
+    index('customers_team_last_idx').on(t.workspaceId, t.teamId, t.lastFollowUpAt),
+  ],
+);
+
+export const contacts = mysqlTable(
+  'contacts',
+  {
+    id: idColumn(),
+    workspaceId: idRef('workspace_id').notNull(),
+    customerId: idRef('customer_id').notNull(),
+    name: varchar('name', { length: 100 }).notNull(),
+    title: varchar('title', { length: 100 }),
+    phone: varchar('phone', { length: 32 }),
+    email: varchar('email', { length: 200 }),
+    ...timestamps,
+  },
+  (t) => [uniqueIndex('contacts_customer_name_uq').on(t.customerId, t.name), index('contacts_workspace_idx').on(t.workspaceId)],
+);

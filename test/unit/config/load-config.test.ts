@@ -1,0 +1,100 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../../src/config.js';
+import { isAppError } from '../../../src/lib/errors.js';
+
+const emptyDir = () => mkdtempSync(join(tmpdir(), 'genjin-config-'));
+
+function problemsOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (err) {
+    if (isAppError(err, 'config_invalid')) return err.message;
+    throw err;
+  }
+  throw new Error('expected a configuration error');
+}
+
+describe('loadConfig', () => {
+  it('boots on built-in defaults with no env and no settings file', () => {
+    const config = loadConfig({}, emptyDir());
+    expect(config).toMatchObject({
+      host: '0.0.0.0',
+      port: 3000,
+      databaseUrl: 'mysql://root@127.0.0.1:3306/genjin',
+      migrateOnStart: true,
+      timeZone: 'Asia/Shanghai',
+      locale: 'zh-CN',
+      configSource: 'built-in defaults',
+      feishu: null,
+      wecom: null,
+      llm: null,
+      teams: [],
+    });
+    expect(config.reminders.quietDays).toEqual({ A: 7, B: 14, C: 30 });
+  });
+
+  it('reads env values and coerces numbers and booleans', () => {
+    const config = loadConfig({ PORT: '8080', HOST: '127.0.0.1', GENJIN_MIGRATE_ON_START: 'false', FEISHU_APP_ID: 'cli_a', FEISHU_APP_SECRET: 's', FEISHU_VERIFICATION_TOKEN: 'v', FEISHU_BASE_URL: 'https://open.larksuite.com/' }, emptyDir());
+    expect(config.port).toBe(8080);
+    expect(config.migrateOnStart).toBe(false);
+    expect(config.feishu).toMatchObject({ appId: 'cli_a', encryptKey: null, baseUrl: 'https://open.larksuite.com', mode: 'webhook' });
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(loadConfig({ PORT: '', FEISHU_APP_ID: '  ' }, emptyDir()).port).toBe(3000);
+  });
+
+  it('lists every problem at once, each with how to fix it', () => {
+    const message = problemsOf(() =>
+      loadConfig({ PORT: 'eighty', FEISHU_APP_ID: 'cli_a', WECOM_ENCODING_AES_KEY: 'short', GENJIN_LLM_MODEL: 'qwen', FEISHU_MODE: 'poll' }, emptyDir()),
+    );
+    expect(message).toContain('PORT must be a port number');
+    expect(message).toContain('FEISHU_APP_SECRET is required when FEISHU_APP_ID is set');
+    expect(message).toContain('FEISHU_VERIFICATION_TOKEN is required when FEISHU_APP_ID is set');
+    expect(message).toContain('WECOM_ENCODING_AES_KEY must be the 43-character EncodingAESKey');
+    expect(message).toContain('GENJIN_LLM_BASE_URL is required');
+    expect(message).toContain('FEISHU_MODE must be webhook or websocket');
+    expect(message).toMatch(/^genjin cannot start: 7 configuration problem\(s\)/);
+  });
+
+  it('requires the whole WeCom app credential set once WECOM_CORP_ID is set', () => {
+    const message = problemsOf(() => loadConfig({ WECOM_CORP_ID: 'ww1' }, emptyDir()));
+    for (const key of ['WECOM_AGENT_ID', 'WECOM_SECRET', 'WECOM_TOKEN', 'WECOM_ENCODING_AES_KEY']) expect(message).toContain(`${key} is required`);
+  });
+
+  it('reads config/genjin.json when present and validates it', () => {
+    const dir = emptyDir();
+    const path = join(dir, 'settings.json');
+    writeFileSync(path, JSON.stringify({ timeZone: 'Asia/Tokyo', locale: 'en', teams: [{ id: 'east', name: '华东', managers: ['feishu:ou_m'], members: ['feishu:ou_a'], digestChat: 'feishu:oc_1' }] }));
+    const config = loadConfig({ GENJIN_CONFIG: path }, dir);
+    expect(config.timeZone).toBe('Asia/Tokyo');
+    expect(config.teams[0]).toMatchObject({ id: 'east', managers: ['feishu:ou_m'] });
+    expect(config.configSource).toBe(path);
+  });
+
+  it('names the file, the key and the fix for bad settings', () => {
+    const dir = emptyDir();
+    const path = join(dir, 'bad.json');
+    writeFileSync(path, JSON.stringify({ timeZone: 'Mars/Base', locale: 'fr', colour: 'red', teams: [{ id: 'a', name: 'A', managers: ['ou_m'] }, { id: 'a', name: 'B' }] }));
+    const message = problemsOf(() => loadConfig({ GENJIN_CONFIG: path }, dir));
+    expect(message).toContain(`${path}: timeZone must be an IANA time zone`);
+    expect(message).toContain(`${path}: locale must be zh-CN or en`);
+    expect(message).toContain('unknown key(s) colour');
+    expect(message).toContain('teams[0].managers[0] must be written <platform>:<id>');
+  });
+
+  it('reports a missing or unreadable settings file named by GENJIN_CONFIG', () => {
+    const dir = emptyDir();
+    expect(problemsOf(() => loadConfig({ GENJIN_CONFIG: 'nope.json' }, dir))).toContain('does not exist');
+    writeFileSync(join(dir, 'broken.json'), '{ not json');
+    expect(problemsOf(() => loadConfig({ GENJIN_CONFIG: 'broken.json' }, dir))).toContain('is not valid JSON');
+  });
+
+  it('accepts the documented example settings file', () => {
+    const config = loadConfig({ GENJIN_CONFIG: 'config/genjin.example.json' }, process.cwd());
+    expect(config.teams.length).toBeGreaterThan(0);
+  });
+});
