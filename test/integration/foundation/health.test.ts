@@ -1,21 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildApp } from '../../../src/app.js';
-import { createDb, type DbHandle } from '../../../src/db/client.js';
+import { createDb } from '../../../src/db/client.js';
 import { createMetrics } from '../../../src/http/metrics.js';
 import { outboxDepth } from '../../../src/delivery/outbox.js';
-import { openTestDb } from '../../helpers/db.js';
+import { useTestDatabase } from '../../helpers/db.js';
 import { captureLogs } from '../../helpers/log-capture.js';
 
 describe('health, readiness and metrics', () => {
-  let handle: DbHandle;
-  beforeAll(() => {
-    handle = openTestDb();
-  });
-  afterAll(() => handle.close());
+  const testDb = useTestDatabase();
 
   it('answers /healthz and /readyz when the database is up, and serves Prometheus metrics', async () => {
-    const metrics = createMetrics({ outboxDepth: () => outboxDepth(handle.db) });
-    const app = await buildApp({ log: captureLogs().log, metrics, ping: () => handle.ping() });
+    const metrics = createMetrics({ outboxDepth: () => outboxDepth(testDb.db) });
+    const app = await buildApp({ log: captureLogs().log, metrics, ping: () => testDb.handle.ping() });
     const health = await app.inject({ method: 'GET', url: '/healthz' });
     expect(health.statusCode).toBe(200);
     expect(health.json()).toEqual({ status: 'ok' });

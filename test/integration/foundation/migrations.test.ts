@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import mysql from 'mysql2/promise';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, inject, it } from 'vitest';
 import { migrateDatabase } from '../../../src/db/migrate.js';
 
-const server = (process.env.TEST_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306').replace(/\/+$/, '');
-const name = `genjin_migtest_${randomBytes(4).toString('hex')}`;
+const server = inject('testServerUrl');
+const name = `genjin_test_${inject('testRunId')}_mig_${randomBytes(4).toString('hex')}`;
 
 describe('migrateDatabase', () => {
   afterAll(async () => {
@@ -45,8 +45,8 @@ describe('migrateDatabase', () => {
 
       const [applied] = await c.query<mysql.RowDataPacket[]>('SELECT COUNT(*) AS n FROM __drizzle_migrations');
       expect(Number(applied[0]?.n)).toBeGreaterThan(0);
-      const [[collation]] = await c.query<mysql.RowDataPacket[][]>('SELECT @@collation_database AS c');
-      expect(collation?.c).toBe('utf8mb4_unicode_ci');
+      const [collation] = await c.query<mysql.RowDataPacket[]>('SELECT @@collation_database AS c');
+      expect(collation[0]?.c).toBe('utf8mb4_unicode_ci');
     } finally {
       await c.end();
     }
