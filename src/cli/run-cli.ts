@@ -40,8 +40,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   try {
     return await command.run(rest, io);
   } catch (err) {
-    // Configuration errors already say how to fix them; anything else is a bug worth a stack.
-    io.stderr.write(isAppError(err, 'config_invalid') ? `${err.message}\n` : `genjin ${name} failed: ${(err as Error).stack ?? String(err)}\n`);
+    // Expected failures already say how to fix them; anything else is a bug worth a stack.
+    io.stderr.write(isAppError(err) ? `genjin ${name}: ${err.message}\n` : `genjin ${name} failed: ${(err as Error).stack ?? String(err)}\n`);
     return 1;
   }
 }

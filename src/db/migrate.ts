@@ -3,6 +3,7 @@ import { drizzle } from 'drizzle-orm/mysql2';
 import { migrate } from 'drizzle-orm/mysql2/migrator';
 import mysql from 'mysql2/promise';
 import type { Logger } from 'pino';
+import { AppError } from '../lib/errors.js';
 import { splitDatabaseUrl } from './client.js';
 
 /** drizzle/ sits two levels above this file both in src/db (tsx) and dist/db (built). */
@@ -17,7 +18,10 @@ const LOCK_WAIT_SECONDS = 60;
  */
 export async function migrateDatabase(databaseUrl: string, log?: Pick<Logger, 'info'>): Promise<void> {
   const { serverUrl, database } = splitDatabaseUrl(databaseUrl);
-  const server = await mysql.createConnection({ uri: serverUrl, connectTimeout: 5000 });
+  const server = await mysql.createConnection({ uri: serverUrl, connectTimeout: 5000 }).catch((err: Error) => {
+    const where = new URL(serverUrl).host;
+    throw new AppError('db_unavailable', `cannot reach the database server at ${where} (${err.message}); check DATABASE_URL and that MySQL/MariaDB is running`, { retryable: true, cause: err });
+  });
   try {
     // utf8mb4_unicode_ci exists on MySQL 8, MariaDB and TiDB alike (utf8mb4_0900_ai_ci does not).
     await server.query(`CREATE DATABASE IF NOT EXISTS \`${database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
