@@ -1,11 +1,13 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config.js';
 import { isAppError } from '../../../src/lib/errors.js';
 
-const emptyDir = () => mkdtempSync(join(tmpdir(), 'genjin-config-'));
+const root = mkdtempSync(join(tmpdir(), 'genjin-config-'));
+const emptyDir = () => mkdtempSync(join(root, 'case-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 function problemsOf(fn: () => unknown): string {
   try {
