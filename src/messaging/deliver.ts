@@ -16,6 +16,7 @@ const cardSchema = z.object({
       name: z.string(),
       submitLabel: z.string(),
       submit: actionSchema,
+      fallbackText: z.string().optional(),
       inputs: z.array(z.object({ name: z.string(), label: z.string(), value: z.string().optional(), placeholder: z.string().optional(), multiline: z.boolean().optional() })),
     })
     .optional(),

@@ -52,7 +52,14 @@ export type CardButton = { label: string; style?: 'primary' | 'danger' | 'defaul
 
 export type CardInput = { name: string; label: string; value?: string; placeholder?: string; multiline?: boolean };
 
-export type CardForm = { name: string; inputs: CardInput[]; submitLabel: string; submit: CardAction };
+export type CardForm = {
+  name: string;
+  inputs: CardInput[];
+  submitLabel: string;
+  submit: CardAction;
+  /** For platforms whose cards cannot hold inputs (WeCom): how to make the same change by message. */
+  fallbackText?: string;
+};
 
 export type Card = {
   title: string;

@@ -90,6 +90,7 @@ export function editFormCard(view: FollowUpView, ctx: CardContext): Card {
       name: 'fu_edit',
       submitLabel: t.save,
       submit: { name: 'fu.edit_submit', args: id(view) },
+      fallbackText: t.editByMessage(view.id),
       inputs: [
         { name: 'contact', label: t.contact, value: view.contact ?? '' },
         { name: 'channel', label: t.channel, value: view.channel ? channelLabel(ctx.locale, view.channel) : '' },

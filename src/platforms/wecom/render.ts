@@ -62,7 +62,7 @@ function formInstructions(card: Card): string {
   const form = card.form;
   if (!form) return '';
   const current = form.inputs.filter((i) => i.value).map((i) => `${i.label}：${i.value}`);
-  return current.join('\n');
+  return [...current, form.fallbackText].filter(Boolean).join('\n');
 }
 
 function truncate(text: string, max: number): string {
