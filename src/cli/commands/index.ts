@@ -1,5 +1,6 @@
 import type { CliCommand } from '../types.js';
 import { migrateCommand } from './migrate.js';
+import { parseCommand } from './parse.js';
 
 /** Every CLI command, in the order `genjin help` lists them (help itself is added by run-cli). */
-export const commands: CliCommand[] = [migrateCommand];
+export const commands: CliCommand[] = [migrateCommand, parseCommand];

@@ -1,0 +1,63 @@
+import { CN_NUMERAL_CHARS, parseChineseNumeral } from './chinese-numerals.js';
+
+export type AmountMention = { amount: number; currency: string; index: number; keyword: boolean };
+
+const UNIT: Record<string, number> = { 万: 10_000, w: 10_000, W: 10_000, 千: 1000, k: 1000, K: 1000, 亿: 100_000_000, 百万: 1_000_000, m: 1_000_000, M: 1_000_000 };
+
+/** Words that make a nearby number money (预算50万, 报价 130 万, budget about 60k). */
+const MONEY_WORDS = /(预算|报价|总价|金额|合同额|合同金额|成交价|成交额|价格|费用|单子|订单|采购额|投资|budget|deal|quote|quoted|price|contract|worth|value|total)\s*(?:大约|大概|约|约为|为|是|在|有|:|of|about|around|approx\.?|is|was|~)?\s*$/i;
+
+/** Numbers followed by these are counts, durations or ratios, not money. */
+const NOT_MONEY_AFTER = /^\s*(人|个|位|名|台|套|家|次|天|日|号|周|月|年|小时|分钟|点|%|折|层|楼|间|张|份|条|款|期|users?|seats?|people|days?|weeks?|months?|years?|%)/i;
+/** A unit price (每个账号200元/年, 单价) is not the deal's amount. */
+const UNIT_PRICE_BEFORE = /(每|单价|均价|一个|per|each|unit price)\s*[\u4e00-\u9fa5a-z]{0,4}\s*$/i;
+const PER_AFTER = /^\s*(元|块)?\s*\/\s*[\u4e00-\u9fa5a-z]/i;
+
+const NUMBER = `(\\d{1,3}(?:,\\d{3})+(?:\\.\\d+)?|\\d+(?:\\.\\d+)?|[${CN_NUMERAL_CHARS}]{1,8})`;
+// Optional parts own their leading spaces, so a match never ends in whitespace (`90万 12月1日`).
+const AMOUNT_RE = new RegExp(`(¥|￥|\\$|USD\\s?|RMB\\s?|CNY\\s?)?\\s*${NUMBER}(?:\\s*(百万|万|w|W|千|k|K|亿|m|M)(?![A-Za-z]))?(?:\\s*(元|块|美元|美金|人民币|rmb|RMB|usd|USD|dollars?))?`, 'g');
+
+/**
+ * Every money amount in the note. A number counts as money when it carries a currency sign or
+ * word, a money unit (万/w/k/千/亿), or follows a money word; phone numbers, dates, headcounts,
+ * discounts and unit prices do not count.
+ */
+export function findAmounts(text: string): AmountMention[] {
+  const out: AmountMention[] = [];
+  AMOUNT_RE.lastIndex = 0;
+  for (let m = AMOUNT_RE.exec(text); m; m = AMOUNT_RE.exec(text)) {
+    const [whole, sign, num, unit, currencyWord] = m;
+    if (!num || whole.trim() === '') continue;
+    const before = text.slice(Math.max(0, m.index - 12), m.index);
+    const after = text.slice(m.index + whole.length);
+    const isCn = !/\d/.test(num);
+    // Part of a longer digit run, a date (12月5日, 2026-12-03) or a time (3:30)?
+    if (/[\d\-/]$|\d[.:]$/.test(before) || /^[\d\-/:]/.test(after)) continue;
+    if (!unit && !sign && !currencyWord && /^\s*(月|日|号|点|:)/.test(after)) continue;
+    if (!unit && NOT_MONEY_AFTER.test(after)) continue;
+    if (unit && NOT_MONEY_AFTER.test(after) && /^\s*(人|个|位|名|台|套|家|次|天|%|users?|seats?|people)/i.test(after)) continue;
+    if (UNIT_PRICE_BEFORE.test(before) || PER_AFTER.test(after)) continue;
+    const keyword = MONEY_WORDS.test(before);
+    // 一百五十万 / 两亿 carry their unit inside the numeral.
+    const bigCn = isCn && /[万亿]/.test(num);
+    // Single Chinese numerals are everywhere (一下, 三方); demand a unit or a money word.
+    if (!sign && !unit && !currencyWord && !keyword && !bigCn) continue;
+    if (isCn && num.length === 1 && !unit && !currencyWord) continue;
+    // Mainland mobile numbers and long ids are not money even after a money word.
+    if (/^1\d{10}$/.test(num)) continue;
+    const base = isCn ? parseChineseNumeral(num) : Number(num.replace(/,/g, ''));
+    if (base === null || !Number.isFinite(base)) continue;
+    // m/M means million only with a currency (`$1.2M`); otherwise it is often metres or minutes.
+    if ((unit === 'm' || unit === 'M') && !sign && !currencyWord) continue;
+    const amount = Math.round(base * (unit ? (UNIT[unit] ?? 1) : 1) * 100) / 100;
+    if (amount <= 0) continue;
+    const usd = sign === '$' || /usd|美元|美金|dollar/i.test(`${sign ?? ''}${currencyWord ?? ''}`);
+    out.push({ amount, currency: usd ? 'USD' : 'CNY', index: m.index, keyword });
+  }
+  return out;
+}
+
+/** The deal amount: the first one named by a money word, else the first money-looking number. */
+export function pickAmount(mentions: AmountMention[]): AmountMention | null {
+  return mentions.find((m) => m.keyword) ?? mentions[0] ?? null;
+}

@@ -1,0 +1,78 @@
+/** A calendar day with no zone: what people mean by "12月5日". */
+export type CivilDate = { y: number; m: number; d: number };
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(timeZone: string): Intl.DateTimeFormat {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric', hourCycle: 'h23', weekday: 'short' });
+    formatters.set(timeZone, f);
+  }
+  return f;
+}
+
+const WEEKDAYS: Record<string, number> = { Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6, Sun: 7 };
+
+/** The wall-clock reading of an instant in a zone; weekday 1 = Monday … 7 = Sunday. */
+export function wallClock(at: Date, timeZone: string): CivilDate & { hour: number; minute: number; second: number; weekday: number } {
+  const parts = formatter(timeZone).formatToParts(at);
+  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '0';
+  return {
+    y: Number(get('year')),
+    m: Number(get('month')),
+    d: Number(get('day')),
+    hour: Number(get('hour')),
+    minute: Number(get('minute')),
+    second: Number(get('second')),
+    weekday: WEEKDAYS[get('weekday')] ?? 1,
+  };
+}
+
+export function addDays(date: CivilDate, days: number): CivilDate {
+  const t = new Date(Date.UTC(date.y, date.m - 1, date.d + days));
+  return { y: t.getUTCFullYear(), m: t.getUTCMonth() + 1, d: t.getUTCDate() };
+}
+
+export function daysInMonth(y: number, m: number): number {
+  return new Date(Date.UTC(y, m, 0)).getUTCDate();
+}
+
+/** Same day-of-month N months later, clamped to the month's end (1月31日 + 1个月 → 2月28日). */
+export function addMonths(date: CivilDate, months: number): CivilDate {
+  const index = date.y * 12 + (date.m - 1) + months;
+  const y = Math.floor(index / 12);
+  const m = (index % 12) + 1;
+  return { y, m, d: Math.min(date.d, daysInMonth(y, m)) };
+}
+
+export function compareDates(a: CivilDate, b: CivilDate): number {
+  return a.y - b.y || a.m - b.m || a.d - b.d;
+}
+
+export function isValidDate(date: CivilDate): boolean {
+  return date.m >= 1 && date.m <= 12 && date.d >= 1 && date.d <= daysInMonth(date.y, date.m);
+}
+
+/** Weekday of a civil date, 1 = Monday … 7 = Sunday. */
+export function weekdayOf(date: CivilDate): number {
+  const w = new Date(Date.UTC(date.y, date.m - 1, date.d)).getUTCDay();
+  return w === 0 ? 7 : w;
+}
+
+/** `2026-12-01T09:00:00+08:00`: the wall-clock time in the zone, with the zone's offset then. */
+export function toZonedIso(date: CivilDate, hour: number, minute: number, timeZone: string): string {
+  const guess = Date.UTC(date.y, date.m - 1, date.d, hour, minute);
+  let offset = offsetMinutes(new Date(guess), timeZone);
+  offset = offsetMinutes(new Date(guess - offset * 60_000), timeZone);
+  const sign = offset >= 0 ? '+' : '-';
+  const abs = Math.abs(offset);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${date.y}-${pad(date.m)}-${pad(date.d)}T${pad(hour)}:${pad(minute)}:00${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
+}
+
+function offsetMinutes(at: Date, timeZone: string): number {
+  const w = wallClock(at, timeZone);
+  const asUtc = Date.UTC(w.y, w.m - 1, w.d, w.hour, w.minute, w.second);
+  return Math.round((asUtc - Math.floor(at.getTime() / 1000) * 1000) / 60_000);
+}

@@ -1,0 +1,148 @@
+import { ORG_WORD_EN, type ContactMention } from './contact.js';
+
+/** Endings that mark an organisation name: 云帆科技, 招商银行, 光明乳业, 杭州西湖文旅. */
+const ORG_SUFFIXES =
+  '集团公司|有限公司|公司|集团|科技|银行|证券|电子|化工|软件|物流|地产|乳业|啤酒|速运|快递|文旅|体育|医院|学校|大学|学院|研究院|研究所|股份|实业|贸易|制造|汽车|能源|传媒|网络|信息|咨询|保险|基金|食品|药业|制药|医药|电器|电气|机械|建设|建工|工程|置业|酒店|餐饮|航空|通信|通讯|半导体|光电|材料|环保|教育|资本|投资|控股|商贸|服饰|服装|家居|百货|超市|商场|物业|广告|文化|影视|游戏|电商|数据|智能|机器人|生物|健康|医疗|纺织|钢铁|矿业|石化|石油|电力|水务|燃气|港口|航运|信托|租赁|农业|牧业|物产|国际|家具|陶瓷|化学|新能源|光伏|电池|仪器|设备|装备|动力|重工|船舶|建材|水泥|印刷|包装|造纸|出版|旅游|旅行社|律所|事务所|诊所|药房|连锁|酒业|茶业|饮料|粮油|日化|美妆|母婴|汽配|轮胎|电缆|五金|照明|安防|消防|环境|节能|城投|城建|管委会|光学|文具|器械|中心|工厂|厂';
+const LEGAL_TAIL = '(?:股份有限公司|有限责任公司|有限公司|分公司|公司)?';
+const ORG_RE = new RegExp(`(?<![\\u4e00-\\u9fa5])[\\u4e00-\\u9fa5]{1,20}?(?:${ORG_SUFFIXES})+${LEGAL_TAIL}`, 'g');
+const SUFFIX_ONLY = new RegExp(`^(?:${ORG_SUFFIXES})+$`);
+const ORG_TAIL = new RegExp(`(?:${ORG_SUFFIXES})+${LEGAL_TAIL}$`);
+
+/** Words that open a note or a clause but are not part of a name. Stripped repeatedly from the front. */
+const LEAD_WORD_LIST =
+  '今天|今日|昨天|昨日|刚才|刚刚|上午|下午|晚上|早上|中午|好消息|坏消息|又|再次|再|和|跟|与|同|给|对|去|到|在|向|帮|约了|约|陪同|拜访了|拜访|走访了|走访|见了|见|联系了|联系|跟进了|跟进|电话回访|回访了|回访|微信跟进|微信联系|微信|电话联系|电话|电联|致电|打电话给|打给|发邮件给|发邮件|邮件给|邮件|视频会议|线上会议|老客户|新客户|大客户|客户|新线索|线索|上门|一起|和客户|的|联系人|对接人|顾客|一下|明天|后天|大后天|陪同领导|领导|腾讯会议|飞书会议|钉钉会议|会议|去了趟|去了'.split('|');
+/** Longest first, so 跟进 is stripped whole rather than as 跟 + 进. */
+const LEAD_WORDS = new RegExp(`^(?:${LEAD_WORD_LIST.filter((w) => w.length > 1).sort((a, b) => b.length - a.length).join('|')})\\s*`);
+/** A verb or preposition inside a run (领导拜访了中铁建工集团): the name starts after the last one. */
+const CUT_AFTER = /(?:拜访了|拜访|走访了|走访|见了|见到|去了趟|去了|联系了|联系|致电|电联|回访|跟进|约了|打电话给|发邮件给|给|跟|和|与|向|到|去)(?=[\u4e00-\u9fa5A-Za-z])/g;
+/** Times that open a run: 明天上午10点跟… */
+const LEAD_TIME = /^(?:\d{1,2}(?::\d{2}|点半?|点\d{1,2}分?)|[一二三四五六七八九十两]{1,3}点半?)\s*/;
+/** A role, not an organisation: 采购经理, 技术负责人. */
+const ROLE_TAIL = /(?:经理|总监|主任|助理|负责人|采购|老板|秘书|团队|部门|同事|领导|对接人|联系人)$/;
+/** `物资部` in 中石化物资部: a department, not part of the customer's name. */
+const DEPARTMENT_TAIL = /[\u4e00-\u9fa5]{2}(?:部|处|科|室|组)$/;
+const TAIL_WORDS = /(?:的|是|说|那边|这边|方面|这家|那家|公司的|说|一起|打电话|打了电话|通电话|视频会议|开会|沟通|交流|聊了|见面|吃饭)$/;
+/** Candidates that are words, not names. */
+const BRANCH = /^[\u4e00-\u9fa5]{2,4}(?:分公司|分行|支行|分院|办事处)$/;
+const NOT_NAMES = new Set(['对接', '对方', '他们', '我们', '我司', '贵司', '甲方', '乙方', '客户方', '继续', '联系', '沟通', '再说', '见面', '开会', '回复', '确认', '联系人', '对接人', '跟进', '客户', '今天', '没有', '我们', '他们', '对方', '公司', '集团', '领导', '老板', '合同', '报价', '方案', '需求', '预算', '项目', '技术', '产品', '样品']);
+
+/** `领导拜访了中铁建工集团` → `中铁建工集团`, unless what follows would not be a name (中和集团 stays). */
+function cutAfterLastVerb(name: string): string {
+  let cut = name;
+  CUT_AFTER.lastIndex = 0;
+  for (let m = CUT_AFTER.exec(name); m; m = CUT_AFTER.exec(name)) {
+    const rest = name.slice(m.index + m[0].length).trim();
+    if ([...rest].length >= 2 && !SUFFIX_ONLY.test(rest)) cut = rest;
+  }
+  return cut;
+}
+
+export type CustomerCandidate = { name: string; index: number; score: number };
+
+function clean(raw: string): string | null {
+  let name = raw.replace(/^[\s\-:：,，#(（]+|[\s\-:：,，)）]+$/g, '');
+  for (let i = 0; i < 6; i++) {
+    const next = name.replace(LEAD_WORDS, '').replace(LEAD_TIME, '').replace(TAIL_WORDS, '').trim();
+    if (next === name) break;
+    name = next;
+  }
+  name = cutAfterLastVerb(name);
+  // 苏州工业园区的恒瑞医疗器械: the organisation is what follows the last 的.
+  // (美的集团 keeps its 的: only a place or a long phrase before it is cut off.)
+  const deAt = name.lastIndexOf('的');
+  const beforeDe = name.slice(0, Math.max(0, deAt));
+  const afterDe = name.slice(deAt + 1);
+  if (deAt > 0 && [...afterDe].length >= 2 && ([...beforeDe].length >= 4 || /[区市省县镇园]$/.test(beforeDe))) name = afterDe;
+  const withoutDepartment = name.replace(DEPARTMENT_TAIL, '');
+  if (withoutDepartment !== name) {
+    if ([...withoutDepartment].length < 2) return null;
+    name = withoutDepartment;
+  }
+  if (ROLE_TAIL.test(name) || name.includes('了')) return null;
+  // 在公司 / 本公司: a function word plus an organisation ending is not a name.
+  if (/^[在本该我贵此这那其各某]$/.test(name.replace(ORG_TAIL, ''))) return null;
+  if ([...name].length < 2 || [...name].length > 40 || NOT_NAMES.has(name) || SUFFIX_ONLY.test(name) || /^\d+$/.test(name)) return null;
+  return name;
+}
+
+/**
+ * Candidate customer names with a confidence each; the best is the note's customer. Signals,
+ * strongest first: the template's 客户 line, `X的王总`, the words just before a contact
+ * (`微信跟进中信证券林总`), an organisation ending (`光明乳业`), a verb pattern (`给比亚迪打电话`).
+ */
+export function findCustomerCandidates(text: string, contacts: ContactMention[], templateCustomer: string | null): CustomerCandidate[] {
+  const out: CustomerCandidate[] = [];
+  const add = (raw: string | undefined, index: number, score: number) => {
+    const name = raw === undefined ? null : clean(raw);
+    if (name && !contacts.some((c) => name.includes(c.name))) out.push({ name, index, score });
+  };
+  if (templateCustomer) add(templateCustomer, 0, 0.95);
+
+  for (const [nth, contact] of contacts.entries()) {
+    // Only Chinese notes put the company right before the person (中信证券林总).
+    if (!/[\u4e00-\u9fa5]/.test(contact.name)) continue;
+    // The run of name characters right before the contact, in the same clause.
+    const before = text.slice(0, contact.index);
+    const m = /([\u4e00-\u9fa5A-Za-z0-9&()·\- ]{2,40})$/.exec(before);
+    if (!m?.[1]) continue;
+    const viaDe = /的\s*$/.test(m[1]);
+    // Space-separated notes (拜访 招商银行 陆行长): the last word that is a name.
+    const words = m[1].replace(/的\s*$/, '').split(/\s+/).filter((w) => w && !/^[-·&]+$/.test(w) && clean(w) !== null);
+    let raw = words[words.length - 1];
+    // 中国电信 四川分公司: a branch belongs to the company named before it.
+    if (raw && words.length > 1 && BRANCH.test(raw)) raw = `${words[words.length - 2] ?? ''}${raw}`;
+    // The first person named is the one the note is about; later ones (新对接人是祁经理) weigh less.
+    if (raw) add(raw, contact.index - m[1].length + m[1].lastIndexOf(raw), (viaDe ? 0.85 : 0.75) - (nth > 0 ? 0.2 : 0));
+  }
+
+  ORG_RE.lastIndex = 0;
+  for (let m = ORG_RE.exec(text); m; m = ORG_RE.exec(text)) add(m[0], m.index, 0.7);
+
+  const verbPatterns: [RegExp, number][] = [
+    [/给([\u4e00-\u9fa5A-Za-z0-9]{2,20}?)(?:打了?电话|打个电话|发了?(?:邮件|微信|方案|报价)|回电)/g, 0.7],
+    [/(?:客户|跟进|拜访了?|联系了?|致电|电联|回访)\s*[:：]?\s+([\u4e00-\u9fa5A-Za-z0-9]{2,20})/g, 0.6],
+    [/(?:客户|新线索|线索)\s*[:：]\s*([\u4e00-\u9fa5A-Za-z0-9]{2,20})/g, 0.8],
+    [/([\u4e00-\u9fa5A-Za-z0-9]{2,20})\s*的\s*(?:HR|IT|采购|老板|负责人|团队|技术|财务|领导|同事|人|[\u4e00-\u9fa5]{0,3}(?:部|团队))/g, 0.65],
+    [/[(（]([\u4e00-\u9fa5A-Za-z0-9 ]{2,20})[)）]/g, 0.65],
+    [/(?:去了趟|去了|到了)([\u4e00-\u9fa5]{2,12})(?=[,，.。\s])/g, 0.55],
+  ];
+  for (const [re, score] of verbPatterns) {
+    re.lastIndex = 0;
+    for (let m = re.exec(text); m; m = re.exec(text)) add(m[1], m.index, score);
+  }
+  out.push(...englishCandidates(text));
+  return out;
+}
+
+/** Verbs in any case; the name after them must be capitalised (no /i flag on the name part). */
+const EN_VERBS = ['called', 'met with', 'met', 'visited', 'emailed', 'phoned', 'followed up with', 'follow up with', 'spoke with', 'spoke to', 'demoed for', 'demo for', 'demo to', 'meeting with', 'call with', 'lunch with', 'dinner with', 'coffee with', 'pitched', 'sent proposal to', 'sent a proposal to', 'sent the proposal to', 'quote to'];
+const caseless = (word: string) => word.replace(/[a-z]/g, (c) => `[${c}${c.toUpperCase()}]`);
+const EN_VERB = new RegExp(`\\b(?:${EN_VERBS.map(caseless).join('|')})\\s+((?:[A-Z][\\w&'.-]*)(?:\\s+(?:[A-Z][\\w&'.-]*|of|and|&))*)`, 'g');
+const EN_ORG = new RegExp(`\\b((?:[A-Z][\\w&'.-]*\\s+){0,4}[A-Z][\\w&'.-]*\\s+${ORG_WORD_EN.source.replace(/^\\b|\\b$/g, '')})\\b`, 'g');
+const EN_TRAILING = /\s+(?:today|yesterday|this|last|next|and|about|re|regarding)$/i;
+
+function englishCandidates(text: string): CustomerCandidate[] {
+  const out: CustomerCandidate[] = [];
+  EN_ORG.lastIndex = 0;
+  for (let m = EN_ORG.exec(text); m; m = EN_ORG.exec(text)) {
+    const name = (m[1] ?? '').replace(/^(?:Called|Met|Visited|Emailed|With|Spoke|Followed|Follow)\s+(?:with\s+|to\s+|up\s+with\s+)?/i, '').trim();
+    if (name.split(/\s+/).length >= 2) out.push({ name, index: m.index, score: 0.8 });
+  }
+  EN_VERB.lastIndex = 0;
+  for (let m = EN_VERB.exec(text); m; m = EN_VERB.exec(text)) {
+    let name = (m[1] ?? '').trim();
+    while (EN_TRAILING.test(name)) name = name.replace(EN_TRAILING, '');
+    // Two capitalised words without a company word may be a person (Mark Chen): low confidence.
+    if (name) out.push({ name, index: m.index, score: ORG_WORD_EN.test(name) ? 0.8 : name.split(/\s+/).length === 2 ? 0.5 : 0.55 });
+  }
+  return out;
+}
+
+/** The strongest candidate; among equals, the one named first. */
+export function pickCustomer(candidates: CustomerCandidate[]): CustomerCandidate | null {
+  let best: CustomerCandidate | null = null;
+  for (const c of candidates) {
+    if (!best || c.score > best.score || (c.score === best.score && c.index < best.index)) best = c;
+  }
+  return best;
+}

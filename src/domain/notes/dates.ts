@@ -1,0 +1,157 @@
+import * as chrono from 'chrono-node';
+import { CN_NUMERAL_CHARS, parseSmallNumber } from './chinese-numerals.js';
+import { addDays, addMonths, compareDates, daysInMonth, isValidDate, wallClock, weekdayOf, type CivilDate } from './civil-time.js';
+
+/** A date phrase found in a note, at `index`; `hour` null when the note gave no time of day. */
+export type DateMention = { date: CivilDate; hour: number | null; minute: number; index: number; end: number };
+
+type Today = CivilDate & { weekday: number; hour: number; minute: number };
+
+const N = `(\\d{1,3}|[${CN_NUMERAL_CHARS}]{1,4})`;
+const WEEKDAY_CN: Record<string, number> = { 一: 1, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 日: 7, 天: 7, '1': 1, '2': 2, '3': 3, '4': 4, '5': 5, '6': 6, '7': 7 };
+const WEEKDAY_EN: Record<string, number> = { mon: 1, tue: 2, wed: 3, thu: 4, fri: 5, sat: 6, sun: 7 };
+
+type Rule = { re: RegExp; resolve: (m: RegExpExecArray, today: Today) => CivilDate | null };
+
+/** Next occurrence of a weekday from today (today itself counts), or in the week `weeksAhead` on. */
+function weekday(today: Today, target: number, weeksAhead: number): CivilDate {
+  if (weeksAhead === 0) {
+    const diff = target - today.weekday;
+    return addDays(today, diff >= 0 ? diff : diff + 7);
+  }
+  // Weeks start on Monday: 下周X is day X of next calendar week, also when today is Sunday.
+  const monday = addDays(today, 1 - today.weekday + 7 * weeksAhead);
+  return addDays(monday, target - 1);
+}
+
+/** A month/day without a year: this year, or next year if it has already passed. */
+function upcoming(today: Today, m: number, d: number): CivilDate | null {
+  const date = { y: today.y, m, d };
+  if (!isValidDate(date)) return null;
+  return compareDates(date, today) < 0 ? { ...date, y: today.y + 1 } : date;
+}
+
+const count = (s: string | undefined) => (s === undefined ? null : parseSmallNumber(s));
+
+/** Our own rules, tried before chrono: they cover what chrono's zh parser misses or gets wrong. */
+const RULES: Rule[] = [
+  { re: /(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})[日号]?/g, resolve: (m) => checked({ y: +m[1]!, m: +m[2]!, d: +m[3]! }) },
+  { re: /明年\s*(\d{1,2}|[一二三四五六七八九十]{1,2})月(?:份|初)?(?!\s*\d|[一二三四五六七八九十]{1,3}[日号])/g, resolve: (m, t) => monthStart(t.y + 1, count(m[1])) },
+  { re: /(\d{1,2}|[一二三四五六七八九十]{1,2})月\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*[日号]?/g, resolve: (m, t) => { const mo = count(m[1]); const d = count(m[2]); return mo && d ? upcoming(t, mo, d) : null; } },
+  { re: /(?<![\d/])(\d{1,2})\/(\d{1,2})(?![\d/])/g, resolve: (m, t) => upcoming(t, +m[1]!, +m[2]!) },
+  { re: /(\d{1,2}|[一二三四五六七八九十]{1,2})月(?:底|末)/g, resolve: (m, t) => { const mo = count(m[1]); if (!mo || mo > 12) return null; const first = upcoming(t, mo, 1) ?? null; const y = first && compareDates({ y: t.y, m: mo, d: daysInMonth(t.y, mo) }, t) >= 0 ? t.y : t.y + 1; return { y, m: mo, d: daysInMonth(y, mo) }; } },
+  { re: /(\d{1,2}|[一二三四五六七八九十]{1,2})月(?:初|份)(?!\s*\d)/g, resolve: (m, t) => { const mo = count(m[1]); return mo && mo !== t.m ? upcoming(t, mo, 1) : null; } },
+  { re: /大后天/g, resolve: (_m, t) => addDays(t, 3) },
+  { re: /后天/g, resolve: (_m, t) => addDays(t, 2) },
+  { re: /明天|明日|\btomorrow\b/gi, resolve: (_m, t) => addDays(t, 1) },
+  { re: /今天|今日|今晚|\btoday\b|\btonight\b/gi, resolve: (_m, t) => ({ y: t.y, m: t.m, d: t.d }) },
+  { re: /下下(?:个)?(?:周|星期|礼拜)([一二三四五六日天1-7])/g, resolve: (m, t) => weekday(t, WEEKDAY_CN[m[1]!]!, 2) },
+  { re: /下(?:个)?(?:周|星期|礼拜)([一二三四五六日天1-7])/g, resolve: (m, t) => weekday(t, WEEKDAY_CN[m[1]!]!, 1) },
+  { re: /(?:这|本)?(?:周|星期|礼拜)([一二三四五六日天1-7])/g, resolve: (m, t) => weekday(t, WEEKDAY_CN[m[1]!]!, 0) },
+  { re: new RegExp(`${N}\\s*(?:个)?(?:天|日)(?:后|以后|之后)`, 'g'), resolve: (m, t) => plus(t, count(m[1]), 'day') },
+  { re: new RegExp(`过\\s*${N}\\s*(?:天|日)`, 'g'), resolve: (m, t) => plus(t, count(m[1]), 'day') },
+  { re: new RegExp(`${N}\\s*(?:个)?(?:周|星期|礼拜)(?:后|以后|之后)`, 'g'), resolve: (m, t) => plus(t, count(m[1]), 'week') },
+  { re: new RegExp(`${N}\\s*个(?:月)(?:后|以后|之后)`, 'g'), resolve: (m, t) => plus(t, count(m[1]), 'month') },
+  { re: /\bin\s+(\d{1,3}|a|an|one|two|three|four|five|six|seven|eight|nine|ten)\s+(day|week|month)s?\b/gi, resolve: (m, t) => plus(t, englishCount(m[1]!), m[2]!.toLowerCase() as 'day') },
+  { re: /\b(\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten)\s+(day|week|month)s?\s+(?:later|from now)\b/gi, resolve: (m, t) => plus(t, englishCount(m[1]!), m[2]!.toLowerCase() as 'day') },
+  { re: /下个?月(?:初|头)/g, resolve: (_m, t) => monthStart(addMonths({ y: t.y, m: t.m, d: 1 }, 1).y, addMonths({ y: t.y, m: t.m, d: 1 }, 1).m) },
+  { re: /下个?月(?:底|末)/g, resolve: (_m, t) => { const n = addMonths({ y: t.y, m: t.m, d: 1 }, 1); return { ...n, d: daysInMonth(n.y, n.m) }; } },
+  { re: /(?:本|这个?)?月(?:底|末)|\bend of (?:the|this) month\b/gi, resolve: (_m, t) => ({ y: t.y, m: t.m, d: daysInMonth(t.y, t.m) }) },
+  { re: /\bnext\s+(mon|tue|wed|thu|fri|sat|sun)[a-z]*\b/gi, resolve: (m, t) => weekday(t, WEEKDAY_EN[m[1]!.toLowerCase()]!, 1) },
+  // Full names only: `sat` and `wed` are also ordinary words.
+  { re: /\b(?:this\s+|on\s+)?(mon|tues|wednes|thurs|fri|satur|sun)day\b/gi, resolve: (m, t) => weekday(t, WEEKDAY_EN[m[1]!.slice(0, 3).toLowerCase()]!, 0) },
+];
+
+const EN_COUNTS: Record<string, number> = { a: 1, an: 1, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10 };
+const englishCount = (s: string) => (/^\d+$/.test(s) ? Number(s) : (EN_COUNTS[s.toLowerCase()] ?? null));
+
+function checked(date: CivilDate): CivilDate | null {
+  return isValidDate(date) ? date : null;
+}
+
+function monthStart(y: number, m: number | null): CivilDate | null {
+  return m && m >= 1 && m <= 12 ? { y, m, d: 1 } : null;
+}
+
+function plus(today: Today, n: number | null, unit: 'day' | 'week' | 'month'): CivilDate | null {
+  if (n === null || n <= 0 || n > 400) return null;
+  if (unit === 'month') return addMonths(today, n);
+  return addDays(today, unit === 'week' ? n * 7 : n);
+}
+
+/** 下午3点 · 下午三点半 · 上午10点30 · 晚上8点 · 15:00 · 3pm · 3:30 pm */
+const TIME_RE = new RegExp(
+  `(上午|早上|早晨|中午|下午|傍晚|晚上)?\\s*(\\d{1,2}|[${CN_NUMERAL_CHARS}]{1,3})\\s*(?:点|时)(半|(\\d{1,2})分?|[${CN_NUMERAL_CHARS}]{1,3}分)?|(?<![\\d.])(\\d{1,2}):(\\d{2})(?![\\d])|\\b(\\d{1,2})(?::(\\d{2}))?\\s*(am|pm)\\b`,
+  'gi',
+);
+
+export function findTimeOfDay(text: string): { hour: number; minute: number; index: number } | null {
+  TIME_RE.lastIndex = 0;
+  for (let m = TIME_RE.exec(text); m; m = TIME_RE.exec(text)) {
+    let hour: number | null;
+    let minute = 0;
+    if (m[2] !== undefined) {
+      // 便宜一点 is not one o'clock: a Chinese-numeral hour needs 上午/下午/….
+      if (!m[1] && !/^\d+$/.test(m[2])) continue;
+      hour = parseSmallNumber(m[2]);
+      if (m[3] === '半') minute = 30;
+      else if (m[4] !== undefined) minute = Number(m[4]);
+      else if (m[3]) minute = parseSmallNumber(m[3].replace('分', '')) ?? 0;
+      if (hour !== null && (m[1] === '下午' || m[1] === '晚上' || m[1] === '傍晚') && hour < 12) hour += 12;
+    } else if (m[5] !== undefined) {
+      hour = Number(m[5]);
+      minute = Number(m[6]);
+    } else {
+      hour = Number(m[7]);
+      minute = m[8] ? Number(m[8]) : 0;
+      if (m[9]?.toLowerCase() === 'pm' && hour < 12) hour += 12;
+      if (m[9]?.toLowerCase() === 'am' && hour === 12) hour = 0;
+    }
+    if (hour !== null && hour <= 23 && minute <= 59) return { hour, minute, index: m.index };
+  }
+  return null;
+}
+
+/** Cheap test for text chrono might read that our rules did not: month names and ordinals. */
+const CHRONO_HINT = /\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d|\b\d{1,2}(st|nd|rd|th)?\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)/i;
+
+/** Every date phrase in the note, in order of appearance. */
+export function findDates(text: string, now: Date, timeZone: string): DateMention[] {
+  const w = wallClock(now, timeZone);
+  const today: Today = { y: w.y, m: w.m, d: w.d, weekday: w.weekday, hour: w.hour, minute: w.minute };
+  const found: DateMention[] = [];
+  const taken: [number, number][] = [];
+  const overlaps = (s: number, e: number) => taken.some(([a, b]) => s < b && e > a);
+  for (const rule of RULES) {
+    rule.re.lastIndex = 0;
+    for (let m = rule.re.exec(text); m; m = rule.re.exec(text)) {
+      const start = m.index;
+      const end = start + m[0].length;
+      if (overlaps(start, end)) continue;
+      const date = rule.resolve(m, today);
+      if (!date) continue;
+      taken.push([start, end]);
+      found.push({ date, hour: null, minute: 0, index: start, end });
+    }
+  }
+  if (CHRONO_HINT.test(text)) found.push(...chronoDates(text, now, today, overlaps));
+  return found.sort((a, b) => a.index - b.index);
+}
+
+/** English month-name dates (`Dec 10`, `10 December`) through chrono, forward-dated. */
+function chronoDates(text: string, now: Date, today: Today, overlaps: (s: number, e: number) => boolean): DateMention[] {
+  const out: DateMention[] = [];
+  for (const r of chrono.en.parse(text, { instant: now, timezone: 0 }, { forwardDate: true })) {
+    const start = r.index;
+    const end = start + r.text.length;
+    if (overlaps(start, end) || !r.start.isCertain('day') || !r.start.isCertain('month')) continue;
+    const m = r.start.get('month');
+    const d = r.start.get('day');
+    if (m === null || d === null) continue;
+    const date = r.start.isCertain('year') ? checked({ y: r.start.get('year') ?? today.y, m, d }) : upcoming(today, m, d);
+    if (date) out.push({ date, hour: null, minute: 0, index: start, end });
+  }
+  return out;
+}
+
+export { weekdayOf };

@@ -1,0 +1,95 @@
+import { findAmounts, pickAmount } from './amounts.js';
+import { findChannel, findStage } from './channel-and-stage.js';
+import { compareDates, toZonedIso, wallClock } from './civil-time.js';
+import { findContacts } from './contact.js';
+import { findCustomerCandidates, pickCustomer } from './customer.js';
+import { findDates, findTimeOfDay, type DateMention } from './dates.js';
+import { matchKnownCustomers } from './match-known-customer.js';
+import { clauses, normalizeText } from './normalize-text.js';
+import type { ParseOptions, ParsedNote } from './schema.js';
+import { readTemplate } from './template.js';
+
+const PHONE = /(?<!\d)1[3-9]\d{9}(?!\d)/;
+const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/;
+const TAG = /#([^\s#,.;:!?]+)/g;
+const TIER = /(?:^|[^A-Za-z])([ABC])\s*(?:级|类)(?:客户)?|\btier\s*([ABC])\b/i;
+const NEEDS = /(?:客户需求|需求|想了解|想要|需要|希望|关注|interested in|looking for|needs?)\s*[:：]?\s*([^,.;!?\n]{2,60})/i;
+/** A known customer must beat the runner-up by this much to be taken without asking. */
+const CLEAR_MARGIN = 0.1;
+
+/**
+ * Turns a follow-up note into a draft (docs/parsing.md). Pure and total: any string in, the
+ * contract's shape out, never an exception; what the note does not say is null, never guessed.
+ */
+export function parseNote(input: string, opts: ParseOptions): ParsedNote {
+  const text = normalizeText(typeof input === 'string' ? input : '');
+  const template = readTemplate(text);
+  const body = template ? [template.content, template.needs, template.nextStep, template.budget, template.date, template.stage, template.channel].filter(Boolean).join(', ') : text;
+
+  const contacts = findContacts(template?.contact ? `${template.contact} ${text}` : text);
+  const candidates = findCustomerCandidates(text, contacts, template?.customer ?? null);
+  const picked = pickCustomer(candidates);
+  // `with Northwind Traders` looks like a person to the contact rules; the customer wins.
+  const people = contacts.filter((c) => !picked || !picked.name.includes(c.name));
+  const contact = template?.contact?.trim() || people[0]?.name || null;
+  const known = opts.knownCustomers && opts.knownCustomers.length > 0 ? matchKnownCustomers(text, picked?.name ?? null, opts.knownCustomers) : [];
+  const [top, second] = known;
+  const knownWins = top && top.score >= 0.85 && (!second || top.score - second.score >= CLEAR_MARGIN);
+  const customer = knownWins ? top.name : (picked?.name ?? null);
+  const confidence = knownWins ? top.score : known.length > 1 ? Math.min(0.5, picked?.score ?? 0.5) : (picked?.score ?? 0);
+
+  const amount = pickAmount(findAmounts(body));
+  const next = nextFollowUp(template?.date ? `${template.date} ${template.nextStep ?? ''}` : template?.nextStep ? `${template.nextStep} ${body}` : text, opts);
+  const tags = [...text.matchAll(TAG)].map((m) => m[1] ?? '').filter(Boolean);
+  const tier = TIER.exec(text);
+
+  return {
+    customer,
+    contact,
+    channel: findChannel(template?.channel ?? text) ?? (template?.channel ? 'other' : null),
+    stage: findStage(template ? `${template.stage ?? ''}, ${body}` : text),
+    amount: amount?.amount ?? null,
+    currency: amount?.currency ?? 'CNY',
+    nextFollowUpAt: next?.iso ?? null,
+    nextStep: template?.nextStep || next?.clause || null,
+    needs: template?.needs || NEEDS.exec(body)?.[1]?.trim() || null,
+    summary: summarize(text),
+    phone: PHONE.exec(text)?.[0] ?? null,
+    email: EMAIL.exec(text)?.[0] ?? null,
+    tags,
+    tier: tier ? ((tier[1] ?? tier[2] ?? '').toUpperCase() as 'A' | 'B' | 'C') : null,
+    confidence: Math.round(confidence * 100) / 100,
+    customerCandidates: known.map((k) => ({ ...k, score: Math.round(k.score * 100) / 100 })),
+  };
+}
+
+/**
+ * The next follow-up: the first date in the note that lies ahead. Today counts only with a time
+ * still to come (今天给王总打电话 is when the call happened, not the next one).
+ */
+function nextFollowUp(text: string, opts: ParseOptions): { iso: string; clause: string | null } | null {
+  const now = wallClock(opts.now, opts.timeZone);
+  const time = findTimeOfDay(text);
+  const mentions = findDates(text, opts.now, opts.timeZone);
+  const withTime = (m: DateMention) => (time && Math.abs(time.index - m.end) <= 8 ? { ...m, hour: time.hour, minute: time.minute } : m);
+  const ahead = (m: DateMention) => {
+    const order = compareDates(m.date, now);
+    return order > 0 || (order === 0 && m.hour !== null && m.hour * 60 + m.minute > now.hour * 60 + now.minute);
+  };
+  // A time with no day (下午3点再打) means today, if that time is still to come.
+  const timeOnly: DateMention[] = time && !mentions.some((m) => Math.abs(time.index - m.end) <= 8) ? [{ date: now, hour: time.hour, minute: time.minute, index: time.index, end: time.index }] : [];
+  const chosen = [...mentions.map(withTime), ...timeOnly].sort((a, b) => a.index - b.index).find(ahead);
+  if (!chosen) return null;
+  const clause = clauses(text).find((c) => c.start <= chosen.index && chosen.index < c.start + c.text.length)?.text ?? null;
+  return { iso: toZonedIso(chosen.date, chosen.hour ?? opts.defaultHour ?? 9, chosen.hour === null ? 0 : chosen.minute, opts.timeZone), clause: clause?.slice(0, 120) ?? null };
+}
+
+function summarize(text: string): string {
+  const oneLine = text.replace(/\s*\n\s*/g, ' / ').trim();
+  return [...oneLine].length > 140 ? `${[...oneLine].slice(0, 139).join('')}…` : oneLine;
+}
+
+/** Whether the draft holds something worth recording: a customer, or at least a contact with content. */
+export function isActionable(note: ParsedNote): boolean {
+  return note.customer !== null || note.customerCandidates.length > 0;
+}

@@ -1,0 +1,32 @@
+/** The standard note template, one `label: value` per line, in Chinese or English. */
+const LABELS: Record<string, string[]> = {
+  customer: ['客户', '客户名称', '公司', '单位', 'customer', 'company', 'account', 'client'],
+  contact: ['联系人', '对接人', '拜访对象', 'contact'],
+  channel: ['沟通方式', '跟进方式', '方式', 'channel', 'via'],
+  content: ['沟通内容', '跟进内容', '内容', '情况', 'notes', 'summary', 'content'],
+  needs: ['客户需求', '需求', 'needs', 'requirements', 'need'],
+  nextStep: ['下一步计划', '下一步', '后续计划', '计划', 'next step', 'next steps', 'next'],
+  budget: ['预算', '金额', '报价', 'budget', 'amount'],
+  stage: ['阶段', '商机阶段', 'stage'],
+  date: ['下次跟进', '下次联系', '跟进时间', 'follow up', 'follow-up'],
+};
+
+const LINE = /^\s*([\u4e00-\u9fa5A-Za-z -]{1,12}?)\s*[:：]\s*(.*)$/;
+
+export type TemplateFields = Partial<Record<keyof typeof LABELS, string>>;
+
+/** The labelled fields, when at least two lines carry known labels; otherwise null (a free sentence). */
+export function readTemplate(text: string): TemplateFields | null {
+  const fields: TemplateFields = {};
+  let hits = 0;
+  for (const line of text.split(/\n|\s+\/\s+/)) {
+    const m = LINE.exec(line);
+    if (!m) continue;
+    const label = (m[1] ?? '').trim().toLowerCase();
+    const key = (Object.keys(LABELS) as (keyof typeof LABELS)[]).find((k) => LABELS[k]?.includes(label));
+    if (!key || fields[key] !== undefined) continue;
+    fields[key] = (m[2] ?? '').trim();
+    hits++;
+  }
+  return hits >= 2 ? fields : null;
+}
