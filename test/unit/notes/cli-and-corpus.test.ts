@@ -1,0 +1,73 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../../src/cli/run-cli.js';
+
+const SHARED = join(process.cwd(), '..', 'shared');
+const SCORER = join(SHARED, 'tools', 'score-notes.py');
+const NOW = '2026-11-25T10:00:00+08:00';
+const work = mkdtempSync(join(tmpdir(), 'genjin-parse-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+async function cli(args: string[], stdin = ''): Promise<{ code: number; out: string; err: string }> {
+  const input = new PassThrough();
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
+  stderr.on('data', (c: Buffer) => (err += c.toString('utf8')));
+  input.end(stdin);
+  const code = await runCli(args, { stdin: input, stdout, stderr, env: {} });
+  return { code, out, err };
+}
+
+/** Parses a labelled corpus through the CLI's --jsonl mode and scores it with the shared scorer. */
+async function score(corpus: string): Promise<number> {
+  const { code, out } = await cli(['parse', '--now', NOW, '--jsonl'], readFileSync(corpus, 'utf8'));
+  expect(code).toBe(0);
+  const parsedPath = join(work, 'parsed.jsonl');
+  writeFileSync(parsedPath, out);
+  const report = execFileSync('python3', [SCORER, corpus, parsedPath], { encoding: 'utf8' });
+  const m = /field accuracy: ([\d.]+)/.exec(report);
+  if (!m?.[1]) throw new Error(`unexpected scorer output: ${report}`);
+  return Number(m[1]);
+}
+
+describe('genjin parse', () => {
+  it('prints one JSON object for a note', async () => {
+    const { code, out, err } = await cli(['parse', '--now', NOW, '--tz', 'Asia/Shanghai', '电联 保利地产 高总,合同还在谈,月底前争取签']);
+    expect(code).toBe(0);
+    expect(err).toBe('');
+    expect(out.trim().split('\n')).toHaveLength(1);
+    expect(JSON.parse(out)).toMatchObject({ customer: '保利地产', contact: '高总', channel: 'call', stage: 'negotiation', nextFollowUpAt: '2026-11-30T09:00:00+08:00' });
+  });
+
+  it('with --jsonl writes one line per input line, in order, even for a bad line', async () => {
+    const input = ['{"text":"美的集团签约了,合同金额88万"}', 'not json', '{"text":"Called Contoso Ltd"}'].join('\n');
+    const { code, out, err } = await cli(['parse', '--now', NOW, '--jsonl'], input);
+    const lines = out.trim().split('\n').map((l) => JSON.parse(l) as { customer: string | null });
+    expect(lines.map((l) => l.customer)).toEqual(['美的集团', null, 'Contoso Ltd']);
+    expect(err).toContain('line 2');
+    expect(code).toBe(1);
+  });
+
+  it('explains bad flags', async () => {
+    const { code, err } = await cli(['parse', '--now', 'yesterday', 'x']);
+    expect(code).toBe(2);
+    expect(err).toContain('--now must be an ISO 8601 time');
+  });
+});
+
+describe('field accuracy on labelled notes (../shared/tools/score-notes.py)', () => {
+  it.skipIf(!existsSync(SCORER))('is at least 0.97 on the shared sample corpus', async () => {
+    expect(await score(join(SHARED, 'corpus', 'notes.sample.jsonl'))).toBeGreaterThanOrEqual(0.97);
+  });
+
+  it.skipIf(!existsSync(SCORER))('is at least 0.95 on our own labelled corpus', async () => {
+    expect(await score(join(process.cwd(), 'test', 'fixtures', 'notes', 'notes.labelled.jsonl'))).toBeGreaterThanOrEqual(0.95);
+  });
+});
