@@ -14,8 +14,20 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
 
 const WEEKDAYS: Record<string, number> = { Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6, Sun: 7 };
 
+type WallClock = CivilDate & { hour: number; minute: number; second: number; weekday: number };
+/** formatToParts is the parser's most expensive call; notes of one batch share their `now`. */
+let lastReading: { ms: number; timeZone: string; value: WallClock } | null = null;
+
 /** The wall-clock reading of an instant in a zone; weekday 1 = Monday … 7 = Sunday. */
-export function wallClock(at: Date, timeZone: string): CivilDate & { hour: number; minute: number; second: number; weekday: number } {
+export function wallClock(at: Date, timeZone: string): WallClock {
+  const ms = at.getTime();
+  if (lastReading && lastReading.ms === ms && lastReading.timeZone === timeZone) return lastReading.value;
+  const value = readWallClock(at, timeZone);
+  lastReading = { ms, timeZone, value };
+  return value;
+}
+
+function readWallClock(at: Date, timeZone: string): WallClock {
   const parts = formatter(timeZone).formatToParts(at);
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '0';
   return {
@@ -71,8 +83,21 @@ export function toZonedIso(date: CivilDate, hour: number, minute: number, timeZo
   return `${date.y}-${pad(date.m)}-${pad(date.d)}T${pad(hour)}:${pad(minute)}:00${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
 }
 
+/**
+ * Zone offsets only change at transitions, which fall on quarter hours in every zone, so the
+ * offset is cached per zone and quarter hour (bounded, oldest dropped first).
+ */
+const offsets = new Map<string, number>();
+const QUARTER_HOUR_MS = 15 * 60_000;
+
 function offsetMinutes(at: Date, timeZone: string): number {
-  const w = wallClock(at, timeZone);
-  const asUtc = Date.UTC(w.y, w.m - 1, w.d, w.hour, w.minute, w.second);
-  return Math.round((asUtc - Math.floor(at.getTime() / 1000) * 1000) / 60_000);
+  const key = `${timeZone}|${Math.floor(at.getTime() / QUARTER_HOUR_MS)}`;
+  const cached = offsets.get(key);
+  if (cached !== undefined) return cached;
+  const bucketStart = Math.floor(at.getTime() / QUARTER_HOUR_MS) * QUARTER_HOUR_MS;
+  const w = readWallClock(new Date(bucketStart), timeZone);
+  const offset = Math.round((Date.UTC(w.y, w.m - 1, w.d, w.hour, w.minute, w.second) - bucketStart) / 60_000);
+  if (offsets.size >= 4096) offsets.delete(offsets.keys().next().value ?? '');
+  offsets.set(key, offset);
+  return offset;
 }
