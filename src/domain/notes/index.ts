@@ -1,2 +1,3 @@
 export { parseNote, isActionable } from './parse-note.js';
+export { createNoteExtractor, type ModelPort, type NoteExtractor } from './note-extractor.js';
 export { parsedNoteSchema, type ParsedNote, type KnownCustomer, type ParseOptions, type Channel, type Stage } from './schema.js';
