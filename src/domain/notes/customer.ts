@@ -14,7 +14,7 @@ const LEAD_WORD_LIST =
 /** Longest first, so 跟进 is stripped whole rather than as 跟 + 进. */
 const LEAD_WORDS = new RegExp(`^(?:${LEAD_WORD_LIST.filter((w) => w.length > 1).sort((a, b) => b.length - a.length).join('|')})\\s*`);
 /** A verb or preposition inside a run (领导拜访了中铁建工集团): the name starts after the last one. */
-const CUT_AFTER = /(?:拜访了|拜访|走访了|走访|见了|见到|去了趟|去了|联系了|联系|致电|电联|回访|跟进|约了|打电话给|发邮件给|给|跟|和|与|向|到|去)(?=[\u4e00-\u9fa5A-Za-z])/g;
+const CUT_AFTER = /(?:了一下|一下|了|拜访了|拜访|走访了|走访|见了|见到|去了趟|去了|联系了|联系|致电|电联|回访|跟进|约了|打电话给|发邮件给|给|跟|和|与|向|到|去)(?=[\u4e00-\u9fa5A-Za-z])/g;
 /** Times that open a run: 明天上午10点跟… */
 const LEAD_TIME = /^(?:\d{1,2}(?::\d{2}|点半?|点\d{1,2}分?)|[一二三四五六七八九十两]{1,3}点半?)\s*/;
 /** A role, not an organisation: 采购经理, 技术负责人. */
