@@ -1,0 +1,77 @@
+import { listKnownCustomers } from '../domain/customers/customers-repo.js';
+import type { OutboundEnvelope } from '../delivery/outbox.js';
+import { enqueue } from '../delivery/outbox.js';
+import type { MessageEvent, MessengerPayload, OutboundMessage } from '../messaging/types.js';
+import { pickCustomerCard, savedCard } from './cards/follow-up-cards.js';
+import { TEXT } from './cards/i18n.js';
+import { runCommand } from './commands/index.js';
+import type { ActorContext, BotDeps } from './context.js';
+import { toFollowUpView } from './follow-up-view.js';
+import { resolveActor } from './resolve-actor.js';
+
+/**
+ * A message to the bot: a command, or a note to record. Runs after the webhook has acknowledged,
+ * one message at a time per chat. Replies go through the outbox; a reply to a recorded note is
+ * enqueued in the same transaction as the follow-up.
+ */
+export async function handleMessage(deps: BotDeps, event: MessageEvent): Promise<void> {
+  if (event.chatType === 'group' && !event.mentionsBot) return;
+  const actor = await resolveActor(deps, event.platform, event.tenant, event.senderId);
+  const log = deps.log.child({ platform: event.platform, eventId: event.eventId, workspaceId: actor.workspaceId });
+
+  const commandReply = await runCommand(deps, actor, event.text);
+  if (commandReply) {
+    await enqueue(deps.db, replyTo(event, actor, commandReply), deps.clock.now());
+    log.info({ kind: 'command' }, 'answered a command');
+    return;
+  }
+
+  const knownCustomers = await listKnownCustomers(deps.db, actor.workspaceId, { ownerUserId: actor.user.id });
+  const draft = await deps.extractor.extract(event.text, {
+    now: event.sentAt,
+    timeZone: actor.timeZone,
+    knownCustomers,
+    defaultHour: deps.config.reminders.defaultHour,
+  });
+  if (!deps.isActionable(draft)) {
+    await enqueue(deps.db, replyTo(event, actor, { kind: 'text', text: TEXT[actor.locale].notUnderstood }), deps.clock.now());
+    log.info({ kind: 'not_understood', textLength: event.text.length }, 'note not understood; sent help');
+    return;
+  }
+
+  const result = await deps.followUps.recordNote({
+    workspaceId: actor.workspaceId,
+    author: actor.user,
+    text: event.text,
+    sourceMessageId: event.messageId,
+    occurredAt: event.sentAt,
+    draft,
+    outbound: (r) => {
+      if (r.kind === 'saved') {
+        const view = toFollowUpView(r.followUp, r.customer.name);
+        return [replyTo(event, actor, { kind: 'card', card: savedCard(view, actor, { createdCustomer: r.createdCustomer }) })];
+      }
+      if (r.kind === 'needs_customer') {
+        const view = toFollowUpView(r.followUp, r.proposedName);
+        return [replyTo(event, actor, { kind: 'card', card: pickCustomerCard(view, r.candidates, r.proposedName, actor) })];
+      }
+      return [];
+    },
+  });
+  if (result.kind === 'not_understood') {
+    await enqueue(deps.db, replyTo(event, actor, { kind: 'text', text: TEXT[actor.locale].notUnderstood }), deps.clock.now());
+  }
+  log.info({ kind: result.kind }, 'note handled');
+}
+
+/** A reply in the chat the message came from; one per source message, whatever happens. */
+function replyTo(event: MessageEvent, actor: ActorContext, message: OutboundMessage): OutboundEnvelope {
+  const payload: MessengerPayload = {
+    kind: 'send',
+    to: event.conversation,
+    message,
+    replyTo: event.messageId,
+    idempotencyKey: `r-${event.messageId}`.slice(0, 50),
+  };
+  return { target: event.conversation, workspaceId: actor.workspaceId, dedupeKey: `reply:${event.platform}:${event.messageId}`, payload };
+}

@@ -1,0 +1,57 @@
+import { and, desc, eq, isNull, like, or, sql } from 'drizzle-orm';
+import type { DbOrTx } from '../../db/client.js';
+import { customers } from '../../db/schema/index.js';
+import { normalizeCustomerName } from './normalize-name.js';
+
+export type CustomerRecord = typeof customers.$inferSelect;
+
+export async function getCustomer(db: DbOrTx, workspaceId: number, id: number): Promise<CustomerRecord | null> {
+  const [row] = await db.select().from(customers).where(and(eq(customers.workspaceId, workspaceId), eq(customers.id, id))).limit(1);
+  return row ?? null;
+}
+
+/** By normalized name, then by alias (JSON array of names as written). */
+export async function findCustomerByName(db: DbOrTx, workspaceId: number, name: string): Promise<CustomerRecord | null> {
+  const normalized = normalizeCustomerName(name);
+  if (!normalized) return null;
+  const [exact] = await db.select().from(customers).where(and(eq(customers.workspaceId, workspaceId), eq(customers.normalizedName, normalized))).limit(1);
+  if (exact) return exact;
+  const [alias] = await db
+    .select()
+    .from(customers)
+    .where(and(eq(customers.workspaceId, workspaceId), sql`JSON_CONTAINS(${customers.aliases}, JSON_QUOTE(${name.trim()}))`))
+    .limit(1);
+  return alias ?? null;
+}
+
+/**
+ * What the note parser may match against: the rep's own customers and the public pool, most
+ * recently active first. Bounded, so a huge workspace costs a fixed amount per note.
+ */
+export async function listKnownCustomers(
+  db: DbOrTx,
+  workspaceId: number,
+  opts: { ownerUserId?: number; limit?: number } = {},
+): Promise<{ id: string; name: string; aliases: string[] }[]> {
+  const scope = opts.ownerUserId === undefined ? undefined : or(eq(customers.ownerUserId, opts.ownerUserId), isNull(customers.ownerUserId));
+  const rows = await db
+    .select({ id: customers.id, name: customers.name, aliases: customers.aliases })
+    .from(customers)
+    .where(and(eq(customers.workspaceId, workspaceId), scope))
+    .orderBy(desc(customers.lastFollowUpAt))
+    .limit(opts.limit ?? 5000);
+  return rows.map((r) => ({ id: String(r.id), name: r.name, aliases: r.aliases }));
+}
+
+/** `/查 云帆`: exact normalized name first, then names containing the query. */
+export async function searchCustomers(db: DbOrTx, workspaceId: number, query: string, limit = 6): Promise<CustomerRecord[]> {
+  const exact = await findCustomerByName(db, workspaceId, query);
+  if (exact) return [exact];
+  const needle = `%${query.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return db
+    .select()
+    .from(customers)
+    .where(and(eq(customers.workspaceId, workspaceId), or(like(customers.name, needle), like(customers.normalizedName, `%${normalizeCustomerName(query).replace(/[\\%_]/g, (c) => `\\${c}`)}%`))))
+    .orderBy(desc(customers.lastFollowUpAt))
+    .limit(limit);
+}

@@ -1,0 +1,28 @@
+import type { ParsedNote } from '../notes/schema.js';
+
+/** Below this the parser is guessing at the name: ask rather than create a customer from it. */
+const MIN_CONFIDENCE_TO_CREATE = 0.6;
+/** A known customer is taken without asking only this sure, and this far ahead of the next. */
+const KNOWN_SCORE = 0.85;
+const KNOWN_MARGIN = 0.1;
+
+export type CustomerDecision =
+  | { kind: 'existing'; customerId: number }
+  | { kind: 'create'; name: string }
+  | { kind: 'ask'; candidates: { id: number; name: string }[] }
+  | { kind: 'none' };
+
+/**
+ * Which customer a note is about. Pure: the parser's draft plus the id of an exact-name match
+ * in, a decision out. `ask` makes the bot show candidate buttons and a "new customer" button.
+ */
+export function decideCustomer(draft: Pick<ParsedNote, 'customer' | 'confidence' | 'customerCandidates'>, exactMatchId: number | null): CustomerDecision {
+  if (exactMatchId !== null) return { kind: 'existing', customerId: exactMatchId };
+  const candidates = draft.customerCandidates.map((c) => ({ id: Number(c.id), name: c.name, score: c.score })).filter((c) => Number.isSafeInteger(c.id));
+  const [top, second] = candidates;
+  if (top && top.score >= KNOWN_SCORE && (!second || top.score - second.score >= KNOWN_MARGIN)) return { kind: 'existing', customerId: top.id };
+  if (candidates.length > 0) return { kind: 'ask', candidates: candidates.slice(0, 4).map(({ id, name }) => ({ id, name })) };
+  if (!draft.customer) return { kind: 'none' };
+  if (draft.confidence < MIN_CONFIDENCE_TO_CREATE) return { kind: 'ask', candidates: [] };
+  return { kind: 'create', name: draft.customer };
+}

@@ -1,0 +1,82 @@
+import { z } from 'zod';
+import type { CardActionEvent, MessageEvent } from '../../messaging/types.js';
+import { decodeButtonKey } from './render.js';
+
+/**
+ * Decrypted self-built app callbacks (https://developer.work.weixin.qq.com/document/path/90240,
+ * 96467). Values arrive as strings (the XML parser keeps them so; MsgId is a 64-bit integer that
+ * must not pass through a JS number).
+ */
+const base = z.object({
+  ToUserName: z.string().min(1),
+  FromUserName: z.string().min(1),
+  CreateTime: z.string().regex(/^\d+$/),
+  AgentID: z.string().optional(),
+});
+
+const textMessage = base.extend({ MsgType: z.literal('text'), Content: z.string(), MsgId: z.string().regex(/^\d+$/) });
+
+const cardClick = base.extend({
+  MsgType: z.literal('event'),
+  Event: z.literal('template_card_event'),
+  EventKey: z.string(),
+  TaskId: z.string().optional(),
+  ResponseCode: z.string().optional(),
+});
+
+export type WecomDecoded =
+  | { kind: 'event'; event: MessageEvent | CardActionEvent }
+  | { kind: 'ignore'; reason: string }
+  | { kind: 'malformed'; issues: string };
+
+export function decodeWecomMessage(fields: Record<string, unknown>): WecomDecoded {
+  const kind = fields.MsgType;
+  if (kind === 'text') {
+    const parsed = textMessage.safeParse(fields);
+    if (!parsed.success) return { kind: 'malformed', issues: summarize(parsed.error) };
+    const m = parsed.data;
+    return {
+      kind: 'event',
+      event: {
+        type: 'message',
+        platform: 'wecom',
+        eventId: m.MsgId,
+        tenant: m.ToUserName,
+        messageId: m.MsgId,
+        conversation: `wecom:${m.FromUserName}`,
+        chatType: 'direct',
+        senderId: m.FromUserName,
+        text: m.Content.trim(),
+        mentionsBot: true,
+        sentAt: new Date(Number(m.CreateTime) * 1000),
+      },
+    };
+  }
+  if (kind === 'event' && fields.Event === 'template_card_event') {
+    const parsed = cardClick.safeParse(fields);
+    if (!parsed.success) return { kind: 'malformed', issues: summarize(parsed.error) };
+    const e = parsed.data;
+    const action = decodeButtonKey(e.EventKey);
+    if (!action) return { kind: 'ignore', reason: 'card button without our action key' };
+    return {
+      kind: 'event',
+      event: {
+        type: 'card_action',
+        platform: 'wecom',
+        // Events have no MsgId: the docs' dedupe key is FromUserName + CreateTime.
+        eventId: `${e.FromUserName}:${e.CreateTime}`,
+        tenant: e.ToUserName,
+        operatorId: e.FromUserName,
+        action,
+        conversation: `wecom:${e.FromUserName}`,
+        // The click's response code, single use for 72 h, addresses the card for update_template_card.
+        ...(e.ResponseCode ? { messageId: `rc:${e.ResponseCode}:${e.FromUserName}` } : {}),
+      },
+    };
+  }
+  return { kind: 'ignore', reason: `unhandled ${String(kind)}${fields.Event ? `/${String(fields.Event)}` : ''}` };
+}
+
+function summarize(error: z.ZodError): string {
+  return error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+}
