@@ -1,0 +1,126 @@
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import type { Logger } from 'pino';
+import { buildApp } from './app.js';
+import { createBot, type Bot } from './bot/create-bot.js';
+import type { Config } from './config.js';
+import type { DbHandle } from './db/client.js';
+import { createInbox } from './delivery/inbox.js';
+import { outboxDepth } from './delivery/outbox.js';
+import { createOutboxWorker } from './delivery/outbox-worker.js';
+import { createRateLimiter, limitsByPrefix } from './delivery/rate-limiter.js';
+import { createFollowUpsService } from './domain/follow-ups/follow-ups-service.js';
+import { createNoteExtractor, isActionable, parseNote } from './domain/notes/index.js';
+import { createUsersService } from './domain/users/users-service.js';
+import { createMetrics } from './http/metrics.js';
+import { pruneInboundEventsJob } from './jobs/prune-inbound-events.js';
+import type { Job } from './jobs/types.js';
+import type { Clock } from './lib/clock.js';
+import { createChatModel } from './llm/openai-compatible.js';
+import { createMessengerDeliver } from './messaging/deliver.js';
+import { createSerialQueue } from './messaging/serial-queue.js';
+import type { MessengerClient, Platform } from './messaging/types.js';
+import { createFeishuClient, createFeishuEventDispatcher, feishuWebhook, startFeishuWebSocket } from './platforms/feishu/index.js';
+
+/** Per-recipient send limits: Feishu 5 messages/s to one chat; WeCom 30/min to one member. */
+const SEND_LIMITS = { 'feishu:': { limit: 5, windowMs: 1000 }, 'wecom:': { limit: 30, windowMs: 60_000 } };
+
+export type Genjin = {
+  app: FastifyInstance;
+  bot: Bot;
+  jobs: Job[];
+  outbox: ReturnType<typeof createOutboxWorker>;
+  queue: ReturnType<typeof createSerialQueue>;
+  /** Starts what runs beside HTTP: the outbox worker and the long connections. */
+  start(): void;
+  /** Stops background work and waits for what is in flight (the caller closes the app and pool). */
+  stop(): Promise<void>;
+};
+
+/**
+ * Wires the service from validated config and the few things main.ts (or a test) owns: logger,
+ * clock and database. Nothing here reads the environment or listens.
+ */
+export async function composeGenjin(config: Config, deps: { log: Logger; clock: Clock; database: DbHandle; defaultMetrics?: boolean }): Promise<Genjin> {
+  const { log, clock, database } = deps;
+  const db = database.db;
+  const metrics = createMetrics({ outboxDepth: () => outboxDepth(db), defaultMetrics: deps.defaultMetrics });
+  const inbox = createInbox({ db, clock });
+  const queue = createSerialQueue((err, key) => log.error({ err, conversation: key }, 'conversation task failed'));
+  const users = createUsersService({ db, clock, teams: config.teams });
+  const followUps = createFollowUpsService({ db, clock });
+  const model = config.llm ? createChatModel(config.llm) : null;
+  const extractor = createNoteExtractor({ model, log });
+
+  const clients: Partial<Record<Platform, MessengerClient>> = {};
+  const profiles: Parameters<typeof createBot>[0]['profiles'] = {};
+  const webhooks: FastifyPluginAsync[] = [];
+  const background: { start(): void; stop(): Promise<void> | void }[] = [];
+
+  const bot = createBot({
+    config,
+    db,
+    clock,
+    log,
+    users,
+    followUps,
+    extractor,
+    isActionable,
+    readDate: (text, opts) => {
+      const at = parseNote(text, { now: opts.now, timeZone: opts.timeZone, defaultHour: config.reminders.defaultHour }).nextFollowUpAt;
+      return at ? new Date(at) : null;
+    },
+    profiles,
+  });
+
+  if (config.feishu) {
+    const feishu = config.feishu;
+    const client = createFeishuClient({ appId: feishu.appId, appSecret: feishu.appSecret, baseUrl: feishu.baseUrl, log });
+    clients.feishu = client;
+    profiles.feishu = async (openId) => {
+      const profile = await client.getUserProfile(openId);
+      return profile ? { name: profile.name, managerPlatformUserId: profile.managerOpenId } : null;
+    };
+    let botOpenId: string | null = null;
+    const eventDeps = { inbox, metrics, log, queue, handlers: bot, botOpenId: () => botOpenId };
+    background.push({
+      start: () => void client.getBotOpenId().then((id) => (botOpenId = id)),
+      stop: () => undefined,
+    });
+    if (feishu.mode === 'webhook') {
+      webhooks.push(feishuWebhook({ ...eventDeps, clock, verificationToken: feishu.verificationToken, encryptKey: feishu.encryptKey }));
+    } else {
+      let ws: { close(): void } | null = null;
+      background.push({
+        start: () => (ws = startFeishuWebSocket({ appId: feishu.appId, appSecret: feishu.appSecret, baseUrl: feishu.baseUrl, log, dispatcher: createFeishuEventDispatcher(eventDeps) })),
+        stop: () => ws?.close(),
+      });
+    }
+  }
+
+  const outbox = createOutboxWorker({
+    db,
+    clock,
+    log: log.child({ component: 'outbox' }),
+    deliver: createMessengerDeliver(clients),
+    limiter: createRateLimiter(limitsByPrefix(SEND_LIMITS)),
+    onOutcome: (row, outcome) => metrics.outboxDeliveries.inc({ platform: row.target.split(':', 1)[0] ?? 'unknown', outcome }),
+  });
+  const app = await buildApp({ log, metrics, ping: () => database.ping(), webhooks });
+
+  return {
+    app,
+    bot,
+    jobs: [pruneInboundEventsJob(inbox)],
+    outbox,
+    queue,
+    start() {
+      outbox.start();
+      for (const b of background) b.start();
+    },
+    async stop() {
+      for (const b of background) await b.stop();
+      await queue.drain();
+      await outbox.stop();
+    },
+  };
+}

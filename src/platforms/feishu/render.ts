@@ -1,0 +1,76 @@
+import type { Card, CardAction, CardButton, OutboundMessage } from '../../messaging/types.js';
+
+/**
+ * Card → Feishu card JSON 2.0 (https://open.feishu.cn/document/feishu-cards/card-json-v2-structure).
+ * Buttons call back with `value = { a: <action name>, ...<string args> }`, which decode.ts reads.
+ * `update_multi: true` is required on both the old and the new card for in-place updates.
+ * User text goes into plain_text elements or escaped markdown, so a note cannot inject links,
+ * mentions or formatting.
+ */
+const TEMPLATE: Record<Card['tone'], string> = { blue: 'blue', green: 'green', orange: 'orange', red: 'red', grey: 'grey' };
+const BUTTON_TYPE: Record<NonNullable<CardButton['style']>, string> = { primary: 'primary', danger: 'danger', default: 'default' };
+/** Feishu refuses card bodies over 30 KB; long free text is cut well before that. */
+const MAX_TEXT_CHARS = 3000;
+const MAX_FIELD_CHARS = 300;
+
+const plain = (content: string) => ({ tag: 'plain_text', content });
+const cut = (text: string, max: number) => ([...text].length <= max ? text : `${[...text].slice(0, max - 1).join('')}…`);
+
+/**
+ * Neutralises Feishu markdown in user text: emphasis, code, links and the HTML-like tags
+ * (<at>, <font>, <a>) become character references, which the card shows as the plain characters.
+ */
+export function escapeMarkdown(text: string): string {
+  return text.replace(/[&*_~`[\]<>]/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+const callback = (action: CardAction) => [{ type: 'callback', value: { a: action.name, ...action.args } }];
+
+function button(b: CardButton, extra: Record<string, unknown> = {}) {
+  return { tag: 'button', text: plain(cut(b.label, 40)), type: BUTTON_TYPE[b.style ?? 'default'], width: 'default', behaviors: callback(b.action), ...extra };
+}
+
+export function renderFeishuCard(card: Card): Record<string, unknown> {
+  const elements: Record<string, unknown>[] = [];
+  if (card.fields?.length) {
+    elements.push({ tag: 'markdown', content: card.fields.map((f) => `**${escapeMarkdown(f.label)}**：${escapeMarkdown(cut(f.value, MAX_FIELD_CHARS))}`).join('\n') });
+  }
+  if (card.text) elements.push({ tag: 'div', text: plain(cut(card.text, MAX_TEXT_CHARS)) });
+  if (card.form) {
+    const form = card.form;
+    elements.push({
+      tag: 'form',
+      name: form.name,
+      elements: [
+        ...form.inputs.map((input) => ({
+          tag: 'input',
+          name: input.name,
+          label: plain(input.label),
+          label_position: 'top',
+          default_value: input.value ?? '',
+          placeholder: plain(input.placeholder ?? ''),
+          ...(input.multiline ? { input_type: 'multiline_text', rows: 3 } : {}),
+          max_length: 500,
+        })),
+        button({ label: form.submitLabel, style: 'primary', action: form.submit }, { name: 'submit', form_action_type: 'submit' }),
+      ],
+    });
+  }
+  if (card.buttons?.length) {
+    // A flowing column set wraps the buttons on a narrow phone screen.
+    elements.push({ tag: 'column_set', flex_mode: 'flow', columns: card.buttons.map((b) => ({ tag: 'column', width: 'auto', elements: [button(b)] })) });
+  }
+  if (card.notes?.length) elements.push({ tag: 'markdown', content: card.notes.map((n) => `<font color='grey'>${escapeMarkdown(n)}</font>`).join('\n'), text_size: 'notation' });
+  return {
+    schema: '2.0',
+    config: { update_multi: true, width_mode: 'fill' },
+    header: { title: plain(cut(card.title, 100)), template: TEMPLATE[card.tone] },
+    body: { elements },
+  };
+}
+
+/** A message as the `msg_type` and `content` (a JSON string) of Feishu's send and reply APIs. */
+export function renderFeishuMessage(message: OutboundMessage): { msg_type: 'interactive' | 'text'; content: string } {
+  if (message.kind === 'text') return { msg_type: 'text', content: JSON.stringify({ text: cut(message.text, MAX_TEXT_CHARS) }) };
+  return { msg_type: 'interactive', content: JSON.stringify(renderFeishuCard(message.card)) };
+}

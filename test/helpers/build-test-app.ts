@@ -1,0 +1,36 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { composeGenjin } from '../../src/compose.js';
+import { loadConfig } from '../../src/config.js';
+import type { DbHandle } from '../../src/db/client.js';
+import { fixedClock } from '../../src/lib/clock.js';
+import { captureLogs } from './log-capture.js';
+
+export const FEISHU_BASE = 'https://open.feishu.test';
+export const FEISHU_TOKEN = 'vtoken_test';
+export const FEISHU_KEY = 'test key';
+
+/**
+ * The real composed service (config → bot → Feishu adapter → Fastify app) on a test database,
+ * with a pinned clock and captured logs. Background work is not started: tests drive the queue
+ * and the outbox explicitly.
+ */
+export async function buildFeishuTestApp(database: DbHandle, opts: { encryptKey?: string | null; now?: string; env?: Record<string, string> } = {}) {
+  const encryptKey = opts.encryptKey === undefined ? FEISHU_KEY : opts.encryptKey;
+  const config = loadConfig(
+    {
+      FEISHU_APP_ID: 'cli_test',
+      FEISHU_APP_SECRET: 'app_secret_test',
+      FEISHU_VERIFICATION_TOKEN: FEISHU_TOKEN,
+      ...(encryptKey ? { FEISHU_ENCRYPT_KEY: encryptKey } : {}),
+      FEISHU_BASE_URL: FEISHU_BASE,
+      ...opts.env,
+    },
+    mkdtempSync(join(tmpdir(), 'genjin-app-')),
+  );
+  const clock = fixedClock(opts.now ?? '2026-11-25T02:00:05Z');
+  const logs = captureLogs();
+  const genjin = await composeGenjin(config, { log: logs.log, clock, database });
+  return { genjin, app: genjin.app, clock, logs, config };
+}
