@@ -20,6 +20,7 @@ import { createMessengerDeliver } from './messaging/deliver.js';
 import { createSerialQueue } from './messaging/serial-queue.js';
 import type { MessengerClient, Platform } from './messaging/types.js';
 import { createFeishuClient, createFeishuEventDispatcher, feishuWebhook, startFeishuWebSocket } from './platforms/feishu/index.js';
+import type { FeishuEventDeps } from './platforms/feishu/process-event.js';
 
 /** Per-recipient send limits: Feishu 5 messages/s to one chat; WeCom 30/min to one member. */
 const SEND_LIMITS = { 'feishu:': { limit: 5, windowMs: 1000 }, 'wecom:': { limit: 30, windowMs: 60_000 } };
@@ -30,6 +31,9 @@ export type Genjin = {
   jobs: Job[];
   outbox: ReturnType<typeof createOutboxWorker>;
   queue: ReturnType<typeof createSerialQueue>;
+  metrics: ReturnType<typeof createMetrics>;
+  /** What a platform receiver needs to hand events to the bot (the webhook and long connections use it). */
+  eventDeps: FeishuEventDeps;
   /** Starts what runs beside HTTP: the outbox worker and the long connections. */
   start(): void;
   /** Stops background work and waits for what is in flight (the caller closes the app and pool). */
@@ -72,6 +76,8 @@ export async function composeGenjin(config: Config, deps: { log: Logger; clock: 
     profiles,
   });
 
+  const eventDeps: FeishuEventDeps = { inbox, metrics, log, queue, handlers: bot };
+
   if (config.feishu) {
     const feishu = config.feishu;
     const client = createFeishuClient({ appId: feishu.appId, appSecret: feishu.appSecret, baseUrl: feishu.baseUrl, log });
@@ -81,17 +87,17 @@ export async function composeGenjin(config: Config, deps: { log: Logger; clock: 
       return profile ? { name: profile.name, managerPlatformUserId: profile.managerOpenId } : null;
     };
     let botOpenId: string | null = null;
-    const eventDeps = { inbox, metrics, log, queue, handlers: bot, botOpenId: () => botOpenId };
+    const feishuDeps = { ...eventDeps, botOpenId: () => botOpenId };
     background.push({
       start: () => void client.getBotOpenId().then((id) => (botOpenId = id)),
       stop: () => undefined,
     });
     if (feishu.mode === 'webhook') {
-      webhooks.push(feishuWebhook({ ...eventDeps, clock, verificationToken: feishu.verificationToken, encryptKey: feishu.encryptKey }));
+      webhooks.push(feishuWebhook({ ...feishuDeps, clock, verificationToken: feishu.verificationToken, encryptKey: feishu.encryptKey }));
     } else {
       let ws: { close(): void } | null = null;
       background.push({
-        start: () => (ws = startFeishuWebSocket({ appId: feishu.appId, appSecret: feishu.appSecret, baseUrl: feishu.baseUrl, log, dispatcher: createFeishuEventDispatcher(eventDeps) })),
+        start: () => (ws = startFeishuWebSocket({ appId: feishu.appId, appSecret: feishu.appSecret, baseUrl: feishu.baseUrl, log, dispatcher: createFeishuEventDispatcher(feishuDeps) })),
         stop: () => ws?.close(),
       });
     }
@@ -113,6 +119,8 @@ export async function composeGenjin(config: Config, deps: { log: Logger; clock: 
     jobs: [pruneInboundEventsJob(inbox)],
     outbox,
     queue,
+    metrics,
+    eventDeps,
     start() {
       outbox.start();
       for (const b of background) b.start();

@@ -24,7 +24,7 @@ async function main(): Promise<void> {
   const owner = `${hostname()}:${process.pid}`;
   const scheduler = createScheduler({
     timeZone: config.timeZone,
-    run: (job, slot) => runClaimedJob({ db: database.db, clock, log, owner }, job, slot),
+    run: (job, slot) => runClaimedJob({ db: database.db, clock, log, owner, onOutcome: (name, outcome) => genjin.metrics.jobRuns.inc({ job: name, outcome }) }, job, slot),
   });
 
   // Stop accepting, let in-flight requests finish, stop jobs and workers, then close the pool.

@@ -20,9 +20,13 @@ export function decideCustomer(draft: Pick<ParsedNote, 'customer' | 'confidence'
   if (exactMatchId !== null) return { kind: 'existing', customerId: exactMatchId };
   const candidates = draft.customerCandidates.map((c) => ({ id: Number(c.id), name: c.name, score: c.score })).filter((c) => Number.isSafeInteger(c.id));
   const [top, second] = candidates;
+  const strong = candidates.filter((c) => c.score >= KNOWN_SCORE);
+  const ask = () => ({ kind: 'ask' as const, candidates: candidates.slice(0, 4).map(({ id, name }) => ({ id, name })) });
   if (top && top.score >= KNOWN_SCORE && (!second || top.score - second.score >= KNOWN_MARGIN)) return { kind: 'existing', customerId: top.id };
-  if (candidates.length > 0) return { kind: 'ask', candidates: candidates.slice(0, 4).map(({ id, name }) => ({ id, name })) };
+  if (strong.length > 1) return ask();
+  // A confident, specific new name beats loose resemblances (云帆物流 when 云帆科技 is known).
+  if (draft.customer && draft.confidence >= MIN_CONFIDENCE_TO_CREATE) return { kind: 'create', name: draft.customer };
+  if (candidates.length > 0) return ask();
   if (!draft.customer) return { kind: 'none' };
-  if (draft.confidence < MIN_CONFIDENCE_TO_CREATE) return { kind: 'ask', candidates: [] };
-  return { kind: 'create', name: draft.customer };
+  return { kind: 'ask', candidates: [] };
 }

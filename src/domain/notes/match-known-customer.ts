@@ -40,13 +40,19 @@ type Match = { id: string; name: string; score: number };
 export function matchKnownCustomers(text: string, extracted: string | null, known: KnownCustomer[]): Match[] {
   const haystack = text.normalize('NFKC').toLowerCase().replace(/\s+/g, '');
   const extractedCore = extracted ? coreName(extracted) : null;
+  // `云帆物流` names another company than the known `云帆科技`, though both contain 云帆.
+  const extractedFull = extracted ? label(extracted).full : null;
+  const extractedIsSpecific = extracted !== null && ORG_TAIL.test(extracted.normalize('NFKC'));
   const out: Match[] = [];
   for (const customer of known) {
     let score = 0;
     for (const [i, text] of [customer.name, ...(customer.aliases ?? [])].entries()) {
       const { full, core } = label(text);
       if (full.length >= 2 && haystack.includes(full)) score = Math.max(score, i === 0 ? 1 : 0.97);
-      else if ([...core].length >= 2 && haystack.includes(core)) score = Math.max(score, 0.88);
+      else if ([...core].length >= 2 && haystack.includes(core)) {
+        const other = extractedIsSpecific && extractedFull !== null && !full.includes(extractedFull) && !extractedFull.includes(full);
+        score = Math.max(score, other ? 0.6 : 0.88);
+      }
       else if (extractedCore && [...core].length >= 2 && (extractedCore.includes(core) || core.includes(extractedCore)) && [...extractedCore].length >= 2) score = Math.max(score, 0.6);
     }
     if (score > 0) out.push({ id: customer.id, name: customer.name, score });
