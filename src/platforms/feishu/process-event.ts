@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Inbox } from '../../delivery/inbox.js';
 import type { Metrics } from '../../http/metrics.js';
-import { isAppError } from '../../lib/errors.js';
+import { acceptInbound } from '../../messaging/accept-inbound.js';
 import type { SerialQueue } from '../../messaging/serial-queue.js';
 import type { CardActionEvent, CardActionResult, MessageEvent } from '../../messaging/types.js';
 import { renderFeishuCard } from './render.js';
@@ -27,30 +27,9 @@ export type FeishuAnswer = { status: number; body: Record<string, unknown> };
 export async function processFeishuEvent(deps: FeishuEventDeps, event: MessageEvent | CardActionEvent, eventType: string): Promise<FeishuAnswer> {
   const log = deps.log.child({ platform: 'feishu', eventId: event.eventId, eventType });
   if (event.type === 'message') {
-    let outcome: 'new' | 'duplicate';
-    try {
-      outcome = await deps.inbox.recordInbound('feishu', event.eventId, { eventType });
-    } catch (err) {
-      // No acknowledgement without a record: Feishu will deliver again.
-      deps.metrics.webhookEvents.inc({ platform: 'feishu', outcome: 'unavailable' });
-      log.error({ err: isAppError(err) ? err.code : String(err) }, 'cannot record the event; answering 503 so Feishu retries');
-      return { status: 503, body: { error: 'unavailable' } };
-    }
-    deps.metrics.webhookEvents.inc({ platform: 'feishu', outcome: outcome === 'new' ? 'accepted' : 'duplicate' });
-    if (outcome === 'duplicate') {
-      log.info('duplicate delivery ignored');
-      return { status: 200, body: {} };
-    }
-    deps.queue.push(event.conversation, async () => {
-      try {
-        await deps.handlers.onMessage(event);
-        await deps.inbox.markProcessed('feishu', event.eventId);
-      } catch (err) {
-        log.error({ err }, 'handling a message failed');
-        await deps.inbox.markFailed('feishu', event.eventId, err).catch(() => undefined);
-      }
-    });
-    return { status: 200, body: {} };
+    const outcome = await acceptInbound(deps, { platform: 'feishu', eventId: event.eventId, eventType, conversation: event.conversation, work: () => deps.handlers.onMessage(event) });
+    // No acknowledgement without a record: Feishu will deliver again.
+    return outcome === 'unavailable' ? { status: 503, body: { error: 'unavailable' } } : { status: 200, body: {} };
   }
 
   deps.metrics.webhookEvents.inc({ platform: 'feishu', outcome: 'accepted' });
