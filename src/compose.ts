@@ -5,7 +5,7 @@ import { createBot, type Bot } from './bot/create-bot.js';
 import type { Config } from './config.js';
 import type { DbHandle } from './db/client.js';
 import { createInbox } from './delivery/inbox.js';
-import { outboxDepth } from './delivery/outbox.js';
+import { enqueue, outboxDepth } from './delivery/outbox.js';
 import { createOutboxWorker } from './delivery/outbox-worker.js';
 import { createRateLimiter, limitsByPrefix } from './delivery/rate-limiter.js';
 import { createFollowUpsService } from './domain/follow-ups/follow-ups-service.js';
@@ -21,6 +21,8 @@ import { createSerialQueue } from './messaging/serial-queue.js';
 import type { MessengerClient, Platform } from './messaging/types.js';
 import { createFeishuClient, createFeishuEventDispatcher, feishuWebhook, startFeishuWebSocket } from './platforms/feishu/index.js';
 import type { FeishuEventDeps } from './platforms/feishu/process-event.js';
+import { createWecomClient } from './platforms/wecom/client.js';
+import { wecomWebhook } from './platforms/wecom/webhook.js';
 
 /** Per-recipient send limits: Feishu 5 messages/s to one chat; WeCom 30/min to one member. */
 const SEND_LIMITS = { 'feishu:': { limit: 5, windowMs: 1000 }, 'wecom:': { limit: 30, windowMs: 60_000 } };
@@ -101,6 +103,26 @@ export async function composeGenjin(config: Config, deps: { log: Logger; clock: 
         stop: () => ws?.close(),
       });
     }
+  }
+
+  if (config.wecom) {
+    const wecom = config.wecom;
+    const client = createWecomClient({ corpId: wecom.corpId, agentId: wecom.agentId, secret: wecom.secret, baseUrl: wecom.baseUrl, log });
+    clients.wecom = client;
+    profiles.wecom = async (userId) => {
+      const user = await client.getUser(userId);
+      return user ? { name: user.name, managerPlatformUserId: user.managerUserId } : null;
+    };
+    webhooks.push(
+      wecomWebhook({
+        ...eventDeps,
+        enqueue: (message) => enqueue(db, message, clock.now()),
+        corpId: wecom.corpId,
+        token: wecom.token,
+        encodingAesKey: wecom.encodingAesKey,
+        clock,
+      }),
+    );
   }
 
   const outbox = createOutboxWorker({
