@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import { WSClient } from '@wecom/aibot-node-sdk';
 import type { Logger } from 'pino';
 import { buildApp } from './app.js';
 import { createBot, type Bot } from './bot/create-bot.js';
@@ -22,6 +23,8 @@ import type { MessengerClient, Platform } from './messaging/types.js';
 import { createFeishuClient, createFeishuEventDispatcher, feishuWebhook, startFeishuWebSocket } from './platforms/feishu/index.js';
 import type { FeishuEventDeps } from './platforms/feishu/process-event.js';
 import { createWecomClient } from './platforms/wecom/client.js';
+import { createWecomMessenger } from './platforms/wecom/messenger.js';
+import { createSmartBot, type SmartBotSocket } from './platforms/wecom/smart-bot.js';
 import { wecomWebhook } from './platforms/wecom/webhook.js';
 
 /** Per-recipient send limits: Feishu 5 messages/s to one chat; WeCom 30/min to one member. */
@@ -46,7 +49,10 @@ export type Genjin = {
  * Wires the service from validated config and the few things main.ts (or a test) owns: logger,
  * clock and database. Nothing here reads the environment or listens.
  */
-export async function composeGenjin(config: Config, deps: { log: Logger; clock: Clock; database: DbHandle; defaultMetrics?: boolean }): Promise<Genjin> {
+export async function composeGenjin(
+  config: Config,
+  deps: { log: Logger; clock: Clock; database: DbHandle; defaultMetrics?: boolean; wecomBotSocket?: SmartBotSocket },
+): Promise<Genjin> {
   const { log, clock, database } = deps;
   const db = database.db;
   const metrics = createMetrics({ outboxDepth: () => outboxDepth(db), defaultMetrics: deps.defaultMetrics });
@@ -105,10 +111,11 @@ export async function composeGenjin(config: Config, deps: { log: Logger; clock: 
     }
   }
 
+  let wecomApp: MessengerClient | null = null;
   if (config.wecom) {
     const wecom = config.wecom;
     const client = createWecomClient({ corpId: wecom.corpId, agentId: wecom.agentId, secret: wecom.secret, baseUrl: wecom.baseUrl, log });
-    clients.wecom = client;
+    wecomApp = client;
     profiles.wecom = async (userId) => {
       const user = await client.getUser(userId);
       return user ? { name: user.name, managerPlatformUserId: user.managerUserId } : null;
@@ -124,6 +131,15 @@ export async function composeGenjin(config: Config, deps: { log: Logger; clock: 
       }),
     );
   }
+
+  let wecomBot: MessengerClient | null = null;
+  if (config.wecomBot) {
+    const socket = deps.wecomBotSocket ?? new WSClient({ botId: config.wecomBot.botId, secret: config.wecomBot.secret, logger: sdkLogger(log.child({ component: 'wecom-sdk' })) });
+    const smartBot = createSmartBot({ socket, tenant: config.wecom?.corpId ?? `bot:${config.wecomBot.botId}`, accept: eventDeps, handlers: bot, log, now: () => clock.now() });
+    wecomBot = smartBot.messenger;
+    background.push({ start: () => smartBot.start(), stop: () => smartBot.stop() });
+  }
+  if (wecomApp || wecomBot) clients.wecom = createWecomMessenger({ app: wecomApp, bot: wecomBot });
 
   const outbox = createOutboxWorker({
     db,
@@ -153,4 +169,10 @@ export async function composeGenjin(config: Config, deps: { log: Logger; clock: 
       await outbox.stop();
     },
   };
+}
+
+/** The WeCom SDK's logger interface on top of pino, metadata only. */
+function sdkLogger(log: Logger) {
+  const line = (level: 'debug' | 'info' | 'warn' | 'error') => (...m: unknown[]) => log[level]({ sdk: m.map((x) => (x instanceof Error ? x.message : String(x))) }, 'wecom sdk');
+  return { debug: line('debug'), info: line('info'), warn: line('warn'), error: line('error') };
 }

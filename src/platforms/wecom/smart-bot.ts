@@ -1,0 +1,123 @@
+import type { WSClient } from '@wecom/aibot-node-sdk';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import { acceptInbound, type AcceptDeps } from '../../messaging/accept-inbound.js';
+import type { CardActionEvent, ConversationRef, MessageEvent, MessengerClient, OutboundMessage } from '../../messaging/types.js';
+import { decodeButtonKey, renderTemplateCard, renderWecomMessage, taskIdFor } from './render.js';
+import type { WecomHandlers } from './process-event.js';
+
+/** The part of the SDK's WSClient genjin uses: the boundary tests replace. */
+export type SmartBotSocket = Pick<WSClient, 'connect' | 'disconnect' | 'sendMessage' | 'updateTemplateCard' | 'on'>;
+
+/** Smart-bot conversations are addressed `wecom:bot:<chatid or userid>`, apart from app DMs. */
+export const BOT_PREFIX = 'wecom:bot:';
+/** WeCom accepts a card update within 5 s of the click. */
+const CLICK_BUDGET_MS = 4000;
+
+const frameSchema = z.object({ headers: z.object({ req_id: z.string() }).passthrough(), body: z.unknown() });
+const textBody = z.object({
+  msgid: z.string().min(1),
+  chatid: z.string().optional(),
+  chattype: z.enum(['single', 'group']),
+  from: z.object({ userid: z.string().min(1) }),
+  text: z.object({ content: z.string() }),
+  create_time: z.number().optional(),
+});
+const clickBody = z.object({
+  msgid: z.string().min(1),
+  chatid: z.string().optional(),
+  from: z.object({ userid: z.string().min(1) }),
+  event: z.object({ eventtype: z.literal('template_card_event'), event_key: z.string().optional(), task_id: z.string().optional() }),
+});
+
+type Deps = { socket: SmartBotSocket; tenant: string; accept: AcceptDeps; handlers: WecomHandlers; log: Logger; now: () => Date };
+
+/**
+ * The WeCom smart bot (智能机器人) over the official SDK's long connection: @-mentions in groups and
+ * direct chats become notes like any other, card clicks are answered by updating the card in
+ * place, and proactive cards (digests, replies) go to a chat id. No public URL is needed.
+ * https://developer.work.weixin.qq.com/document/path/101463
+ */
+export function createSmartBot(deps: Deps) {
+  const log = deps.log.child({ component: 'wecom-smart-bot' });
+
+  function onText(raw: unknown) {
+    const frame = frameSchema.safeParse(raw);
+    const body = frame.success ? textBody.safeParse(frame.data.body) : null;
+    if (!body?.success) return log.warn('smart bot text frame malformed; ignored');
+    const m = body.data;
+    const conversation: ConversationRef = `${BOT_PREFIX}${m.chattype === 'group' && m.chatid ? m.chatid : m.from.userid}`;
+    const event: MessageEvent = {
+      type: 'message',
+      platform: 'wecom',
+      eventId: m.msgid,
+      tenant: deps.tenant,
+      messageId: m.msgid,
+      conversation,
+      chatType: m.chattype === 'group' ? 'group' : 'direct',
+      senderId: m.from.userid,
+      // In a group the text starts with the @-mention that brought it here.
+      text: m.text.content.replace(/^\s*@\S+\s*/, '').trim(),
+      mentionsBot: true,
+      sentAt: m.create_time ? new Date(m.create_time * 1000) : deps.now(),
+    };
+    void acceptInbound(deps.accept, { platform: 'wecom', eventId: event.eventId, eventType: 'aibot.text', conversation, work: () => deps.handlers.onMessage(event) });
+  }
+
+  async function onClick(raw: unknown) {
+    const frame = frameSchema.safeParse(raw);
+    const body = frame.success ? clickBody.safeParse(frame.data.body) : null;
+    if (!frame.success || !body?.success) return log.warn('smart bot card event malformed; ignored');
+    const e = body.data;
+    const action = decodeButtonKey(e.event.event_key ?? '');
+    if (!action) return log.info('card click without our action key; ignored');
+    const event: CardActionEvent = { type: 'card_action', platform: 'wecom', eventId: e.msgid, tenant: deps.tenant, operatorId: e.from.userid, action };
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const result = await Promise.race([
+        deps.handlers.onCardAction(event),
+        new Promise<null>((resolve) => {
+          timer = setTimeout(() => resolve(null), CLICK_BUDGET_MS);
+        }),
+      ]);
+      if (!result) return log.warn({ action: action.name }, 'card click took too long to update the card');
+      if (result.card) await deps.socket.updateTemplateCard(frame.data, renderTemplateCard(result.card, e.event.task_id ?? taskIdFor(e.msgid)), [e.from.userid]);
+      if (result.toast && (!result.card || result.toast.kind === 'error')) {
+        await deps.socket.sendMessage(e.chatid ?? e.from.userid, { msgtype: 'markdown', markdown: { content: result.toast.text } });
+      }
+    } catch (err) {
+      log.error({ err, action: action.name }, 'smart bot card click failed');
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  const messenger: MessengerClient = {
+    platform: 'wecom',
+    async send(to, message: OutboundMessage, opts) {
+      const chatId = to.slice(BOT_PREFIX.length);
+      const rendered = renderWecomMessage(message, opts?.idempotencyKey ?? `${chatId}_${deps.now().getTime().toString(36)}`);
+      const body = rendered.msgtype === 'text' ? { msgtype: 'markdown' as const, markdown: { content: rendered.text.content } } : { msgtype: 'template_card' as const, template_card: rendered.template_card };
+      const ack = await deps.socket.sendMessage(chatId, body as Parameters<SmartBotSocket['sendMessage']>[1]);
+      return { messageId: typeof ack.headers?.req_id === 'string' ? ack.headers.req_id : '' };
+    },
+    async update() {
+      throw new Error('smart bot cards are updated from their click event, not by message id');
+    },
+  };
+
+  return {
+    messenger,
+    start() {
+      deps.socket.on('message.text', onText);
+      deps.socket.on('event.template_card_event', (frame) => void onClick(frame));
+      deps.socket.on('event.disconnected_event', () => log.warn('smart bot connection displaced by a newer one (another replica or process uses the same bot id)'));
+      deps.socket.on('authenticated', () => log.info('smart bot connected'));
+      deps.socket.on('disconnected', (reason) => log.warn({ reason }, 'smart bot disconnected; the SDK reconnects with backoff'));
+      deps.socket.connect();
+    },
+    stop() {
+      deps.socket.disconnect();
+    },
+  };
+}
