@@ -16,6 +16,8 @@ export const inboundEvents = mysqlTable(
     eventId: varchar('event_id', { length: 191 }).notNull(),
     workspaceId: idRef('workspace_id'),
     eventType: varchar('event_type', { length: 64 }),
+    /** The insert batch that recorded the row: the batch whose id it carries saw it first. */
+    claimId: varchar('claim_id', { length: 36 }),
     status: mysqlEnum('status', INBOUND_STATUSES).notNull().default('received'),
     attempts: int('attempts').notNull().default(0),
     lastError: text('last_error'),

@@ -49,7 +49,7 @@ export function wecomWebhook(deps: WecomWebhookDeps): FastifyPluginAsync {
       }
     });
 
-    app.post('/webhooks/wecom', async (req, reply) => {
+    app.post('/webhooks/wecom', { logLevel: 'warn' }, async (req, reply) => {
       const q = messageQuery.safeParse(req.query);
       if (!q.success) return reject(req, reply, 400, 'missing_parameters');
       // Rule 1: refuse replays and clocks far apart.
