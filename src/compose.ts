@@ -24,6 +24,7 @@ import { createFeishuClient, createFeishuEventDispatcher, feishuWebhook, startFe
 import type { FeishuEventDeps } from './platforms/feishu/process-event.js';
 import { createWecomClient } from './platforms/wecom/client.js';
 import { createWecomMessenger } from './platforms/wecom/messenger.js';
+import { sdkLogger } from './platforms/sdk-logger.js';
 import { createSmartBot, type SmartBotSocket } from './platforms/wecom/smart-bot.js';
 import { wecomWebhook } from './platforms/wecom/webhook.js';
 
@@ -134,7 +135,7 @@ export async function composeGenjin(
 
   let wecomBot: MessengerClient | null = null;
   if (config.wecomBot) {
-    const socket = deps.wecomBotSocket ?? new WSClient({ botId: config.wecomBot.botId, secret: config.wecomBot.secret, logger: sdkLogger(log.child({ component: 'wecom-sdk' })) });
+    const socket = deps.wecomBotSocket ?? new WSClient({ botId: config.wecomBot.botId, secret: config.wecomBot.secret, logger: sdkLogger(log.child({ component: 'wecom-sdk' }), 'wecom sdk') });
     const smartBot = createSmartBot({ socket, tenant: config.wecom?.corpId ?? `bot:${config.wecomBot.botId}`, accept: eventDeps, handlers: bot, log, now: () => clock.now() });
     wecomBot = smartBot.messenger;
     background.push({ start: () => smartBot.start(), stop: () => smartBot.stop() });
@@ -171,8 +172,3 @@ export async function composeGenjin(
   };
 }
 
-/** The WeCom SDK's logger interface on top of pino, metadata only. */
-function sdkLogger(log: Logger) {
-  const line = (level: 'debug' | 'info' | 'warn' | 'error') => (...m: unknown[]) => log[level]({ sdk: m.map((x) => (x instanceof Error ? x.message : String(x))) }, 'wecom sdk');
-  return { debug: line('debug'), info: line('info'), warn: line('warn'), error: line('error') };
-}

@@ -1,15 +1,7 @@
-import { parseChannelLabel, parseStageLabel, TEXT, type Channel, type Locale, type Stage } from './cards/i18n.js';
+import type { FollowUpEdit } from '../domain/follow-ups/follow-up-changes.js';
+import { parseChannelLabel, parseStageLabel, TEXT, type Locale } from './cards/i18n.js';
 
-export type FollowUpChanges = Partial<{
-  contact: string | null;
-  channel: Channel | null;
-  stage: Stage | null;
-  amount: number | null;
-  nextFollowUpAt: Date | null;
-  nextStep: string | null;
-  needs: string | null;
-  summary: string;
-}>;
+export type FollowUpChanges = FollowUpEdit;
 
 type DateReader = (text: string) => Date | null;
 

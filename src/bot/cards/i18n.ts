@@ -16,26 +16,19 @@ export type Channel = keyof (typeof CHANNEL_LABELS)['en'];
 export const stageLabel = (locale: Locale, stage: Stage) => STAGE_LABELS[locale][stage];
 export const channelLabel = (locale: Locale, channel: Channel) => CHANNEL_LABELS[locale][channel];
 
-/** Reads a stage typed by a person in either language, or its code; null when unknown. */
-export function parseStageLabel(input: string): Stage | null {
+/** Reads a label typed by a person in either language, or its code; null when unknown. */
+function parseLabel<K extends string>(tables: Record<Locale, Record<K, string>>, input: string): K | null {
   const value = input.trim().toLowerCase();
   for (const locale of ['zh-CN', 'en'] as const) {
-    for (const [code, label] of Object.entries(STAGE_LABELS[locale])) {
-      if (value === code || value === label.toLowerCase()) return code as Stage;
+    for (const [code, label] of Object.entries(tables[locale]) as [K, string][]) {
+      if (value === code || value === label.toLowerCase()) return code;
     }
   }
   return null;
 }
 
-export function parseChannelLabel(input: string): Channel | null {
-  const value = input.trim().toLowerCase();
-  for (const locale of ['zh-CN', 'en'] as const) {
-    for (const [code, label] of Object.entries(CHANNEL_LABELS[locale])) {
-      if (value === code || value === label.toLowerCase()) return code as Channel;
-    }
-  }
-  return null;
-}
+export const parseStageLabel = (input: string): Stage | null => parseLabel<Stage>(STAGE_LABELS, input);
+export const parseChannelLabel = (input: string): Channel | null => parseLabel<Channel>(CHANNEL_LABELS, input);
 
 /** `¥500,000` / `$60,000`; whole numbers without decimals. */
 export function formatAmount(amount: number, currency: string): string {

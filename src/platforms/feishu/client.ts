@@ -2,6 +2,7 @@ import * as lark from '@larksuiteoapi/node-sdk';
 import type { Logger } from 'pino';
 import { AppError } from '../../lib/errors.js';
 import type { ConversationRef, MessengerClient, OutboundMessage } from '../../messaging/types.js';
+import { sdkLogger } from '../sdk-logger.js';
 import { renderFeishuMessage } from './render.js';
 
 /** Codes meaning "this tenant token is no longer good": drop it, fetch a new one, retry once. */
@@ -51,7 +52,6 @@ type ApiBody = { code?: number; msg?: string; data?: Record<string, unknown> };
  */
 export function createFeishuClient(opts: { appId: string; appSecret: string; baseUrl: string; log: Logger }): FeishuClient {
   const cache = createTokenCache();
-  const sdkLog = opts.log.child({ component: 'feishu-sdk' });
   const sdk = new lark.Client({
     appId: opts.appId,
     appSecret: opts.appSecret,
@@ -59,14 +59,7 @@ export function createFeishuClient(opts: { appId: string; appSecret: string; bas
     appType: lark.AppType.SelfBuild,
     cache,
     loggerLevel: lark.LoggerLevel.warn,
-    // The SDK logs whole axios errors (with headers); keep only their message.
-    logger: {
-      error: (...m: unknown[]) => sdkLog.warn({ sdk: m.map((x) => (x instanceof Error ? x.message : typeof x === 'string' ? x : '[object]')) }, 'feishu sdk error'),
-      warn: (...m: unknown[]) => sdkLog.warn({ sdk: m.map(String) }, 'feishu sdk warning'),
-      info: () => undefined,
-      debug: () => undefined,
-      trace: () => undefined,
-    },
+    logger: sdkLogger(opts.log.child({ component: 'feishu-sdk' }), 'feishu sdk'),
   });
 
   function toError(status: number | undefined, body: ApiBody | undefined, headers: Record<string, unknown> | undefined, cause?: unknown): AppError {

@@ -1,5 +1,6 @@
 import * as lark from '@larksuiteoapi/node-sdk';
 import type { Logger } from 'pino';
+import { sdkLogger } from '../sdk-logger.js';
 import { decodeFeishuBody } from './decode.js';
 import { processFeishuEvent, type FeishuEventDeps } from './process-event.js';
 
@@ -48,13 +49,7 @@ export function startFeishuWebSocket(opts: { appId: string; appSecret: string; b
     appSecret: opts.appSecret,
     domain: opts.baseUrl,
     loggerLevel: lark.LoggerLevel.warn,
-    logger: {
-      error: (...m: unknown[]) => log.error({ sdk: m.map(String) }, 'feishu long connection error'),
-      warn: (...m: unknown[]) => log.warn({ sdk: m.map(String) }, 'feishu long connection warning'),
-      info: (...m: unknown[]) => log.info({ sdk: m.map(String) }, 'feishu long connection'),
-      debug: () => undefined,
-      trace: () => undefined,
-    },
+    logger: sdkLogger(log, 'feishu long connection'),
   });
   void client.start({ eventDispatcher: opts.dispatcher });
   return {
