@@ -5,7 +5,7 @@ export type AmountMention = { amount: number; currency: string; index: number; k
 const UNIT: Record<string, number> = { 万: 10_000, w: 10_000, W: 10_000, 千: 1000, k: 1000, K: 1000, 亿: 100_000_000, 百万: 1_000_000, m: 1_000_000, M: 1_000_000 };
 
 /** Words that make a nearby number money (预算50万, 报价 130 万, budget about 60k). */
-const MONEY_WORDS = /(预算|报价|总价|金额|合同额|合同金额|成交价|成交额|价格|费用|单子|订单|采购额|投资|budget|deal|quote|quoted|price|contract|worth|value|total)\s*(?:大约|大概|约|约为|为|是|在|有|:|of|about|around|approx\.?|is|was|~)?\s*$/i;
+const MONEY_WORDS = /(?:(?:预算|报价|总价|金额|合同额|合同金额|成交价|成交额|价格|费用|单子|订单|采购额|投资)\s*(?:大约|大概|约|约为|为|是|在|有|:)?|\b(?:budget|deal|quote|quoted|price|contract|worth|value|total)\b(?:\s+[a-z]+){0,2}\s*(?:of|about|around|approx\.?|is|was|at|:|~)?)\s*$/i;
 
 /** Numbers followed by these are counts, durations or ratios, not money. */
 const NOT_MONEY_AFTER = /^\s*(人|个|位|名|台|套|家|次|天|日|号|周|月|年|小时|分钟|点|%|折|层|楼|间|张|份|条|款|期|users?|seats?|people|days?|weeks?|months?|years?|%)/i;
@@ -28,7 +28,7 @@ export function findAmounts(text: string): AmountMention[] {
   for (let m = AMOUNT_RE.exec(text); m; m = AMOUNT_RE.exec(text)) {
     const [whole, sign, num, unit, currencyWord] = m;
     if (!num || whole.trim() === '') continue;
-    const before = text.slice(Math.max(0, m.index - 12), m.index);
+    const before = text.slice(Math.max(0, m.index - 24), m.index);
     const after = text.slice(m.index + whole.length);
     const isCn = !/\d/.test(num);
     // Part of a longer digit run, a date (12月5日, 2026-12-03) or a time (3:30)?
@@ -48,7 +48,7 @@ export function findAmounts(text: string): AmountMention[] {
     const base = isCn ? parseChineseNumeral(num) : Number(num.replace(/,/g, ''));
     if (base === null || !Number.isFinite(base)) continue;
     // m/M means million only with a currency (`$1.2M`); otherwise it is often metres or minutes.
-    if ((unit === 'm' || unit === 'M') && !sign && !currencyWord) continue;
+    if ((unit === 'm' || unit === 'M') && !sign && !currencyWord && !keyword) continue;
     const amount = Math.round(base * (unit ? (UNIT[unit] ?? 1) : 1) * 100) / 100;
     if (amount <= 0) continue;
     const usd = sign === '$' || /usd|美元|美金|dollar/i.test(`${sign ?? ''}${currencyWord ?? ''}`);
