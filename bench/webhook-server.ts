@@ -43,3 +43,6 @@ if (mode === 'sdk') {
   await app.listen({ host: '127.0.0.1', port });
   process.send?.('ready');
 }
+
+// Exit normally on SIGTERM so `--cpu-prof` (BENCH_PROFILE_DIR) can write its profile.
+process.on('SIGTERM', () => process.exit(0));

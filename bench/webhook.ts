@@ -45,7 +45,7 @@ function send(port: number, d: { body: string; headers: Record<string, string> }
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
 
 async function run(mode: 'genjin' | 'sdk', port: number, payloads: { body: string; headers: Record<string, string> }[]) {
-  const server: ChildProcess = fork(new URL('./webhook-server.ts', import.meta.url).pathname, [mode, String(port)], { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
+  const server: ChildProcess = fork(new URL('./webhook-server.ts', import.meta.url).pathname, [mode, String(port)], { execArgv: ['--import', 'tsx', ...(process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [])], stdio: 'inherit' });
   await new Promise<void>((resolve, reject) => {
     server.once('message', () => resolve());
     server.once('exit', (code) => reject(new Error(`${mode} server exited with ${code}`)));
