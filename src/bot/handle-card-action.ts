@@ -1,3 +1,4 @@
+import { mayChange } from '../domain/follow-ups/follow-up-changes.js';
 import type { CardActionEvent, CardActionResult } from '../messaging/types.js';
 import { editFormCard, savedCard, undoneCard } from './cards/follow-up-cards.js';
 import { TEXT } from './cards/i18n.js';
@@ -31,7 +32,8 @@ const handlers: Record<string, ActionHandler> = {
   async 'fu.edit'(deps, actor, _event, followUpId) {
     const loaded = await loadFollowUp(deps.db, actor.workspaceId, followUpId);
     if (!loaded) return refusal(actor, 'not_found');
-    if (loaded.row.authorUserId !== actor.user.id && actor.user.role !== 'admin') return refusal(actor, 'forbidden');
+    // Checked before showing the form, so nobody fills in a form they cannot submit.
+    if (!mayChange(loaded.row, actor.user)) return refusal(actor, 'forbidden');
     if (loaded.row.status === 'undone') return { ...refusal(actor, 'already_undone'), card: undoneCard(loaded.view, actor) };
     return { card: editFormCard(loaded.view, actor) };
   },

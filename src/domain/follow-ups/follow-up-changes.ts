@@ -20,7 +20,8 @@ export type FollowUpEdit = Partial<{
 
 type Snapshot = { stage: Stage; amount: number | null; currency: string; nextFollowUpAt: string | null; tier: 'A' | 'B' | 'C' | null; created?: boolean };
 
-const mayChange = (followUp: FollowUpRecord, actor: UserRecord) => followUp.authorUserId === actor.id || actor.role === 'admin';
+/** Who may correct a follow-up: its author, or an admin (managers' powers come with reassignment). */
+export const mayChange = (followUp: Pick<FollowUpRecord, 'authorUserId'>, actor: Pick<UserRecord, 'id' | 'role'>) => followUp.authorUserId === actor.id || actor.role === 'admin';
 
 /** Undo and edit: the two ways a rep corrects what the bot recorded. */
 export function createFollowUpChanges(deps: { db: Db; clock: Clock }) {
