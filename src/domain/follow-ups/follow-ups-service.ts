@@ -11,7 +11,7 @@ import { customerUpdate, snapshotOf, type CustomerEffect } from './apply-to-cust
 import { decideCustomer } from './decide-customer.js';
 import { createFollowUpQueries } from './follow-up-queries.js';
 import { findBySourceMessage, getFollowUp, upsertContact, writeAudit, type FollowUpRecord } from './follow-ups-repo.js';
-import { createFollowUpChanges } from './follow-up-changes.js';
+import { createFollowUpChanges, mayChange } from './follow-up-changes.js';
 
 export type FollowUpDraft = ParsedNote;
 
@@ -150,7 +150,7 @@ export function createFollowUpsService(deps: Deps) {
     return db.transaction(async (tx) => {
       const followUp = await getFollowUp(tx, input.workspaceId, input.followUpId);
       if (!followUp) return { kind: 'not_found' as const };
-      if (followUp.authorUserId !== input.actor.id && input.actor.role !== 'admin') return { kind: 'forbidden' as const };
+      if (!mayChange(followUp, input.actor)) return { kind: 'forbidden' as const };
       if (followUp.status !== 'draft') return { kind: 'already_done' as const, followUp };
       let target: { customer: CustomerRecord; created: boolean };
       if ('customerId' in input.choice) {
