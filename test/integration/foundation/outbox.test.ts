@@ -1,5 +1,5 @@
 import { eq, inArray } from 'drizzle-orm';
-import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { outbox } from '../../../src/db/schema/index.js';
 import { enqueue } from '../../../src/delivery/outbox.js';
 import { createOutboxWorker, type Deliver, type OutboxRow } from '../../../src/delivery/outbox-worker.js';
@@ -123,9 +123,7 @@ describe('outbox', () => {
     // The first worker claims the row and never finishes (a crash while sending).
     const crashed = worker(clock, () => new Promise(() => undefined), { leaseMs: 30_000 });
     void crashed.runOnce();
-    await new Promise((r) => setTimeout(r, 200));
-    const [claimed] = await rowsOf(target);
-    expect(claimed).toMatchObject({ status: 'sending', attempts: 1 });
+    await vi.waitFor(async () => expect((await rowsOf(target))[0]).toMatchObject({ status: 'sending', attempts: 1 }));
 
     const sends: number[] = [];
     const restarted = worker(clock, async (row) => {
