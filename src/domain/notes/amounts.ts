@@ -33,8 +33,13 @@ export function findAmounts(text: string): AmountMention[] {
     const isCn = !/\d/.test(num);
     // Part of a longer digit run, a date (12月5日, 2026-12-03) or a time (3:30)?
     if (/[\d\-/]$|\d[.:]$/.test(before) || /^[\d\-/:]/.test(after)) continue;
-    if (!unit && !sign && !currencyWord && /^\s*(月|日|号|点|:)/.test(after)) continue;
-    if (!unit && NOT_MONEY_AFTER.test(after)) continue;
+
+    // 一千万 carries its unit inside the numeral, so 一千万 月底前 is money, not a month count.
+    const bigCnUnit = isCn && /[万亿]/.test(num);
+    if (!unit && !sign && !currencyWord && !bigCnUnit && /^\s*(月|日|号|点|:)/.test(after)) continue;
+    if (!unit && !bigCnUnit && NOT_MONEY_AFTER.test(after)) continue;
+    // Q2, V3, A1: a letter glued to the number makes it a label.
+    if (!sign && /[A-Za-z]$/.test(text.slice(0, m.index + whole.indexOf(num)))) continue;
     if (unit && NOT_MONEY_AFTER.test(after) && /^\s*(人|个|位|名|台|套|家|次|天|%|users?|seats?|people)/i.test(after)) continue;
     if (UNIT_PRICE_BEFORE.test(before) || PER_AFTER.test(after)) continue;
     const keyword = MONEY_WORDS.test(before);
@@ -51,6 +56,8 @@ export function findAmounts(text: string): AmountMention[] {
     if ((unit === 'm' || unit === 'M') && !sign && !currencyWord && !keyword) continue;
     const amount = Math.round(base * (unit ? (UNIT[unit] ?? 1) : 1) * 100) / 100;
     if (amount <= 0) continue;
+    // A bare number after a money word is money only when it is plausible as a deal: 预算 5 is not.
+    if (!sign && !unit && !currencyWord && !bigCnUnit && amount < 100) continue;
     const usd = sign === '$' || /usd|美元|美金|dollar/i.test(`${sign ?? ''}${currencyWord ?? ''}`);
     out.push({ amount, currency: usd ? 'USD' : 'CNY', index: m.index, keyword });
   }

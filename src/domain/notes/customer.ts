@@ -122,8 +122,16 @@ const EN_VERB = new RegExp(`\\b(?:${EN_VERBS.map(caseless).join('|')})\\s+((?:[A
 const EN_ORG = new RegExp(`\\b((?:[A-Z][\\w&'.-]*\\s+){0,4}[A-Z][\\w&'.-]*\\s+${ORG_WORD_EN.source.replace(/^\\b|\\b$/g, '')})\\b`, 'g');
 const EN_TRAILING = /\s+(?:today|yesterday|this|last|next|and|about|re|regarding)$/i;
 
+/** `Prestige Worldwide signed …`: a capitalised name opening a sentence, followed by what it did. */
+const EN_SUBJECT = /(?:^|[.!?]\s+)((?:[A-Z][\w&'.-]*)(?:\s+[A-Z][\w&'.-]*){0,4})\s+(?:signed|chose|went with|wants|want|agreed|declined|bought|renewed|asked|accepted|rejected|approved|is reviewing|are reviewing|placed)\b/g;
+
 function englishCandidates(text: string): CustomerCandidate[] {
   const out: CustomerCandidate[] = [];
+  EN_SUBJECT.lastIndex = 0;
+  for (let m = EN_SUBJECT.exec(text); m; m = EN_SUBJECT.exec(text)) {
+    const name = (m[1] ?? '').trim();
+    if (name && !/^(?:They|We|He|She|It|I|The client|Customer|Client)$/.test(name)) out.push({ name, index: m.index, score: ORG_WORD_EN.test(name) ? 0.8 : 0.6 });
+  }
   EN_ORG.lastIndex = 0;
   for (let m = EN_ORG.exec(text); m; m = EN_ORG.exec(text)) {
     const name = (m[1] ?? '').replace(/^(?:Called|Met|Visited|Emailed|With|Spoke|Followed|Follow)\s+(?:with\s+|to\s+|up\s+with\s+)?/i, '').trim();

@@ -49,7 +49,8 @@ const RULES: Rule[] = [
   { re: /下(?:个)?(?:周|星期|礼拜)([一二三四五六日天1-7])/g, resolve: (m, t) => weekday(t, WEEKDAY_CN[m[1]!]!, 1) },
   { re: /(?:这|本)?(?:周|星期|礼拜)([一二三四五六日天1-7])/g, resolve: (m, t) => weekday(t, WEEKDAY_CN[m[1]!]!, 0) },
   { re: new RegExp(`${N}\\s*(?:个)?(?:天|日)(?:后|以后|之后)`, 'g'), resolve: (m, t) => plus(t, count(m[1]), 'day') },
-  { re: new RegExp(`过\\s*${N}\\s*(?:天|日)`, 'g'), resolve: (m, t) => plus(t, count(m[1]), 'day') },
+  // 过两天 means "in a day or two", not a date: only other counts are read.
+  { re: new RegExp(`过\\s*${N}\\s*(?:天|日)`, 'g'), resolve: (m, t) => (m[1] === '两' || m[1] === '几' ? null : plus(t, count(m[1]), 'day')) },
   { re: new RegExp(`${N}\\s*(?:个)?(?:周|星期|礼拜)(?:后|以后|之后)`, 'g'), resolve: (m, t) => plus(t, count(m[1]), 'week') },
   { re: new RegExp(`${N}\\s*个(?:月)(?:后|以后|之后)`, 'g'), resolve: (m, t) => plus(t, count(m[1]), 'month') },
   { re: /\bin\s+(\d{1,3}|a|an|one|two|three|four|five|six|seven|eight|nine|ten)\s+(day|week|month)s?\b/gi, resolve: (m, t) => plus(t, englishCount(m[1]!), m[2]!.toLowerCase() as 'day') },

@@ -23,6 +23,8 @@ describe('amounts', () => {
     ['budget 1.5M USD', 1500000, 'USD'],
     ['预算:15万', 150000, 'CNY'],
     ['五千块', 5000, 'CNY'],
+    ['预算很充足 大概一千万 月底前出方案', 10000000, 'CNY'],
+    ['Budget approved at 1.2M', 1200000, 'CNY'],
   ])('%s → %d %s', (text, amount, currency) => {
     expect(amountOf(text)).toEqual([amount, currency]);
   });
@@ -38,6 +40,8 @@ describe('amounts', () => {
     ['采购500台'],
     ['增长了30%'],
     ['预算50-60万'],
+    ['no budget until Q2'],
+    ['预算 5'],
   ])('%s is not an amount', (text) => {
     expect(amountOf(`云帆科技 ${text}`)[0]).toBeNull();
   });

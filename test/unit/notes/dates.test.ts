@@ -44,7 +44,7 @@ describe('next follow-up dates (docs/parsing.md table)', () => {
     expect(next(text)).toBe(iso);
   });
 
-  it.each(['下周再说', '过段时间再联系', '年后启动', '12月中旬', '价格再低一点', '今天打了电话'])('%s has no fixed day → null', (text) => {
+  it.each(['下周再说', '过段时间再联系', '年后启动', '12月中旬', '价格再低一点', '今天打了电话', '过两天再问', '过几天再联系'])('%s has no fixed day → null', (text) => {
     expect(next(text)).toBeNull();
   });
 
