@@ -17,7 +17,7 @@ const CHANNEL_RULES: Rule<Channel>[] = [
 /** Later stages first: a note that says 签约 and mentions the earlier 报价 is won. */
 const STAGE_RULES: Rule<Stage>[] = [
   { value: 'lost', re: /丢单|丢了|流失|选了竞品|选择了竞品|用了竞品|放弃了?|没戏|黄了|不做了|不考虑了|\blost\b|went with (?:a )?competitor|\bchurn(?:ed)?\b/i },
-  { value: 'won', re: /签约了|已经?签约|已经签了|签完合同|签了合同|合同已签|签单|成交|已盖章|合同已盖章|回款|打款了|下单了|\bclosed[- ]won\b|\bsigned\b|\bwon the deal\b|\bdeal won\b/i },
+  { value: 'won', re: /签约了|已经?签约|已经签了|签完合同|签了合同|合同已签|签单|成交|已盖章|合同已盖章|回款|打款了|下单了|下单|\bclosed[- ]won\b|\bsigned\b|\bwon the deal\b|\bdeal won\b/i },
   { value: 'negotiation', re: /谈价格|谈价|价格[\u4e00-\u9fa5]{0,4}谈|议价|砍价|谈判|合同条款|合同还在谈|合同在谈|条款在谈|压价|讨价还价|\bnegotiat/i },
   { value: 'quote', re: /报价已发|已报价|已经报价|发了报价|报价单|报过价|报了价|给了报价|\bquotes? (?:sent|submitted)\b|\b(?:sent|emailed)\b[^.]{0,40}\bquote\b|\bquoted\b/i },
   { value: 'proposal', re: /方案已发|发了[\u4e00-\u9fa5]{0,4}方案|已发[\u4e00-\u9fa5]{0,4}方案|方案已认可|方案发过|看方案|方案在看|评估方案|reviewing the proposal|proposal (?:sent|submitted)|\b(?:sent|emailed)\b[^.]{0,40}\bproposal\b/i },

@@ -25,6 +25,8 @@ const DEPARTMENT_TAIL = /[\u4e00-\u9fa5]{2}(?:部|处|科|室|组)$/;
 const TAIL_WORDS = /(?:的|是|说|那边|这边|方面|这家|那家|公司的|说|一起|打电话|打了电话|通电话|视频会议|开会|沟通|交流|聊了|见面|吃饭)$/;
 /** Candidates that are words, not names. */
 const BRANCH = /^[\u4e00-\u9fa5]{2,4}(?:分公司|分行|支行|分院|办事处)$/;
+/** 总部, 物流板块, 华东事业部: a unit of the company named before it, not the customer. */
+const ORG_UNIT = /^(?:[\u4e00-\u9fa5]{0,4}(?:总部|板块|事业部|事业群|分部|本部|部门|项目组)|[\u4e00-\u9fa5]{2}部)$/;
 const NOT_NAMES = new Set(['对接', '对方', '他们', '我们', '我司', '贵司', '甲方', '乙方', '客户方', '继续', '联系', '沟通', '再说', '见面', '开会', '回复', '确认', '联系人', '对接人', '跟进', '客户', '今天', '没有', '我们', '他们', '对方', '公司', '集团', '领导', '老板', '合同', '报价', '方案', '需求', '预算', '项目', '技术', '产品', '样品']);
 
 /** `领导拜访了中铁建工集团` → `中铁建工集团`, unless what follows would not be a name (中和集团 stays). */
@@ -89,9 +91,10 @@ export function findCustomerCandidates(text: string, contacts: ContactMention[],
     const viaDe = /的\s*$/.test(m[1]);
     // Space-separated notes (拜访 招商银行 陆行长): the last word that is a name.
     const words = m[1].replace(/的\s*$/, '').split(/\s+/).filter((w) => w && !/^[-·&]+$/.test(w) && clean(w) !== null);
-    let raw = words[words.length - 1];
+    const named = words.filter((w) => !ORG_UNIT.test(w));
+    let raw = named[named.length - 1];
     // 中国电信 四川分公司: a branch belongs to the company named before it.
-    if (raw && words.length > 1 && BRANCH.test(raw)) raw = `${words[words.length - 2] ?? ''}${raw}`;
+    if (raw && named.length > 1 && BRANCH.test(raw)) raw = `${named[named.length - 2] ?? ''}${raw}`;
     // The first person named is the one the note is about; later ones (新对接人是祁经理) weigh less.
     if (raw) add(raw, contact.index - m[1].length + m[1].lastIndexOf(raw), (viaDe ? 0.85 : 0.75) - (nth > 0 ? 0.2 : 0));
   }
@@ -116,17 +119,26 @@ export function findCustomerCandidates(text: string, contacts: ContactMention[],
 }
 
 /** Verbs in any case; the name after them must be capitalised (no /i flag on the name part). */
-const EN_VERBS = ['called', 'met with', 'met', 'visited', 'emailed', 'phoned', 'followed up with', 'follow up with', 'spoke with', 'spoke to', 'demoed for', 'demo for', 'demo to', 'meeting with', 'call with', 'lunch with', 'dinner with', 'coffee with', 'pitched', 'sent proposal to', 'sent a proposal to', 'sent the proposal to', 'quote to'];
+// Not `spoke with`: it names the person, the contact rules read it.
+const EN_VERBS = ['called', 'met with', 'met', 'visited', 'emailed', 'phoned', 'followed up with', 'follow up with', 'demoed for', 'demo for', 'demo to', 'meeting with', 'call with', 'lunch with', 'dinner with', 'coffee with', 'pitched', 'sent proposal to', 'sent a proposal to', 'sent the proposal to', 'quote to'];
 const caseless = (word: string) => word.replace(/[a-z]/g, (c) => `[${c}${c.toUpperCase()}]`);
 const EN_VERB = new RegExp(`\\b(?:${EN_VERBS.map(caseless).join('|')})\\s+((?:[A-Z][\\w&'.-]*)(?:\\s+(?:[A-Z][\\w&'.-]*|of|and|&))*)`, 'g');
 const EN_ORG = new RegExp(`\\b((?:[A-Z][\\w&'.-]*\\s+){0,4}[A-Z][\\w&'.-]*\\s+${ORG_WORD_EN.source.replace(/^\\b|\\b$/g, '')})\\b`, 'g');
 const EN_TRAILING = /\s+(?:today|yesterday|this|last|next|and|about|re|regarding)$/i;
+
+/** `Northwind: spoke with …`, `Email from Aperture Science: …`: a name heading the note. */
+const EN_HEADING = /(?:^|\b(?:[Ee]-?mail|[Cc]all|[Mm]essage|[Nn]ote|[Uu]pdate) from\s+)((?:[A-Z][\w&'.-]*)(?:\s+[A-Z][\w&'.-]*){0,4})\s*:/g;
 
 /** `Prestige Worldwide signed …`: a capitalised name opening a sentence, followed by what it did. */
 const EN_SUBJECT = /(?:^|[.!?]\s+)((?:[A-Z][\w&'.-]*)(?:\s+[A-Z][\w&'.-]*){0,4})\s+(?:signed|chose|went with|wants|want|agreed|declined|bought|renewed|asked|accepted|rejected|approved|is reviewing|are reviewing|placed)\b/g;
 
 function englishCandidates(text: string): CustomerCandidate[] {
   const out: CustomerCandidate[] = [];
+  EN_HEADING.lastIndex = 0;
+  for (let m = EN_HEADING.exec(text); m; m = EN_HEADING.exec(text)) {
+    const name = (m[1] ?? '').trim();
+    if (name && !/^(?:Customer|Client|Contact|Notes?|Next|Budget|Re|Subject)$/i.test(name)) out.push({ name, index: m.index, score: 0.7 });
+  }
   EN_SUBJECT.lastIndex = 0;
   for (let m = EN_SUBJECT.exec(text); m; m = EN_SUBJECT.exec(text)) {
     const name = (m[1] ?? '').trim();

@@ -39,11 +39,13 @@ const RULES: Rule[] = [
   { re: /明年\s*(\d{1,2}|[一二三四五六七八九十]{1,2})月(?:份|初)?(?!\s*\d|[一二三四五六七八九十]{1,3}[日号])/g, resolve: (m, t) => monthStart(t.y + 1, count(m[1])) },
   { re: /(\d{1,2}|[一二三四五六七八九十]{1,2})月\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*[日号]?/g, resolve: (m, t) => { const mo = count(m[1]); const d = count(m[2]); return mo && d ? upcoming(t, mo, d) : null; } },
   { re: /(?<![\d/])(\d{1,2})\/(\d{1,2})(?![\d/])/g, resolve: (m, t) => upcoming(t, +m[1]!, +m[2]!) },
+  // 12.10前 / 12.10 提交: month.day, but never 12.6万 or 3.5k (amounts) or 1.2.3 (versions).
+  { re: /(?<![\d.])(\d{1,2})\.(\d{1,2})(?=\s*(?:前|之前|以前|号|日|再|给|交|提交|开|签|见|$|[,;，；\s](?![\d万wWkK千亿元%])))/g, resolve: (m, t) => upcoming(t, +m[1]!, +m[2]!) },
   { re: /(\d{1,2}|[一二三四五六七八九十]{1,2})月(?:底|末)/g, resolve: (m, t) => { const mo = count(m[1]); if (!mo || mo > 12) return null; const first = upcoming(t, mo, 1) ?? null; const y = first && compareDates({ y: t.y, m: mo, d: daysInMonth(t.y, mo) }, t) >= 0 ? t.y : t.y + 1; return { y, m: mo, d: daysInMonth(y, mo) }; } },
   { re: /(\d{1,2}|[一二三四五六七八九十]{1,2})月(?:初|份)(?!\s*\d)/g, resolve: (m, t) => { const mo = count(m[1]); return mo && mo !== t.m ? upcoming(t, mo, 1) : null; } },
   { re: /大后天/g, resolve: (_m, t) => addDays(t, 3) },
   { re: /后天/g, resolve: (_m, t) => addDays(t, 2) },
-  { re: /明天|明日|\btomorrow\b/gi, resolve: (_m, t) => addDays(t, 1) },
+  { re: /明天|明日|明早|明晚|\btomorrow\b/gi, resolve: (_m, t) => addDays(t, 1) },
   { re: /今天|今日|今晚|\btoday\b|\btonight\b/gi, resolve: (_m, t) => ({ y: t.y, m: t.m, d: t.d }) },
   { re: /下下(?:个)?(?:周|星期|礼拜)([一二三四五六日天1-7])/g, resolve: (m, t) => weekday(t, WEEKDAY_CN[m[1]!]!, 2) },
   { re: /下(?:个)?(?:周|星期|礼拜)([一二三四五六日天1-7])/g, resolve: (m, t) => weekday(t, WEEKDAY_CN[m[1]!]!, 1) },
@@ -59,6 +61,8 @@ const RULES: Rule[] = [
   { re: /下个?月(?:底|末)/g, resolve: (_m, t) => { const n = addMonths({ y: t.y, m: t.m, d: 1 }, 1); return { ...n, d: daysInMonth(n.y, n.m) }; } },
   { re: /(?:本|这个?)?月(?:底|末)|\bend of (?:the|this) month\b/gi, resolve: (_m, t) => ({ y: t.y, m: t.m, d: daysInMonth(t.y, t.m) }) },
   { re: /\bnext\s+(mon|tue|wed|thu|fri|sat|sun)[a-z]*\b/gi, resolve: (m, t) => weekday(t, WEEKDAY_EN[m[1]!.toLowerCase()]!, 1) },
+  // Abbreviated days only after a word that makes them a date: `follow up Tues`, `by Fri`.
+  { re: /\b(?:on|by|until|till|follow up|check in|call)\s+(mon|tues?|wed|thu(?:rs?)?|fri|sat|sun)\b\.?/gi, resolve: (m, t) => weekday(t, WEEKDAY_EN[m[1]!.slice(0, 3).toLowerCase()]!, 0) },
   // Full names only: `sat` and `wed` are also ordinary words.
   { re: /\b(?:this\s+|on\s+)?(mon|tues|wednes|thurs|fri|satur|sun)day\b/gi, resolve: (m, t) => weekday(t, WEEKDAY_EN[m[1]!.slice(0, 3).toLowerCase()]!, 0) },
 ];
