@@ -2,14 +2,7 @@
 export type AppErrorCode =
   | 'config_invalid'
   | 'db_unavailable'
-  | 'bad_signature'
-  | 'stale_request'
-  | 'bad_token'
   | 'malformed'
-  | 'payload_too_large'
-  | 'forbidden'
-  | 'not_found'
-  | 'conflict'
   | 'platform_error'
   | 'rate_limited'
   | 'token_expired';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { composeGenjin } from '../../src/compose.js';
 import { loadConfig } from '../../src/config.js';
 import type { DbHandle } from '../../src/db/client.js';
-import { fixedClock } from '../../src/lib/clock.js';
+import { fixedClock } from './clock.js';
 import { captureLogs } from './log-capture.js';
 
 export const FEISHU_BASE = 'https://open.feishu.test';

@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { auditLog, contacts, customers, followUps, outbox } from '../../../src/db/schema/index.js';
 import { createFollowUpsService } from '../../../src/domain/follow-ups/follow-ups-service.js';
 import { createUsersService, type UserRecord } from '../../../src/domain/users/users-service.js';
-import { fixedClock } from '../../../src/lib/clock.js';
+import { fixedClock } from '../../helpers/clock.js';
 import { createTestWorkspace, uniqueId, useTestDatabase } from '../../helpers/db.js';
 import { draftFor, NOW } from '../../helpers/factories.js';
 

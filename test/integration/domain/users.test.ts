@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { teams, workspaces } from '../../../src/db/schema/index.js';
 import { createUsersService } from '../../../src/domain/users/users-service.js';
-import { fixedClock } from '../../../src/lib/clock.js';
+import { fixedClock } from '../../helpers/clock.js';
 import { uniqueId, useTestDatabase } from '../../helpers/db.js';
 
 describe('users service', () => {

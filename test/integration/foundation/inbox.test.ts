@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createDb } from '../../../src/db/client.js';
 import { inboundEvents } from '../../../src/db/schema/index.js';
 import { createInbox } from '../../../src/delivery/inbox.js';
-import { fixedClock } from '../../../src/lib/clock.js';
+import { fixedClock } from '../../helpers/clock.js';
 import { isAppError } from '../../../src/lib/errors.js';
 import { useTestDatabase, uniqueId } from '../../helpers/db.js';
 

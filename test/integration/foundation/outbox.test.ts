@@ -4,7 +4,7 @@ import { outbox } from '../../../src/db/schema/index.js';
 import { enqueue } from '../../../src/delivery/outbox.js';
 import { createOutboxWorker, type Deliver, type OutboxRow } from '../../../src/delivery/outbox-worker.js';
 import { createRateLimiter, limitsByPrefix } from '../../../src/delivery/rate-limiter.js';
-import { fixedClock } from '../../../src/lib/clock.js';
+import { fixedClock } from '../../helpers/clock.js';
 import { AppError } from '../../../src/lib/errors.js';
 import { createTestWorkspace, useTestDatabase, uniqueId } from '../../helpers/db.js';
 import { captureLogs } from '../../helpers/log-capture.js';

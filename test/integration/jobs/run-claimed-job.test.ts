@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { jobRuns } from '../../../src/db/schema/index.js';
 import { runClaimedJob } from '../../../src/jobs/run-claimed-job.js';
 import type { Job } from '../../../src/jobs/types.js';
-import { fixedClock } from '../../../src/lib/clock.js';
+import { fixedClock } from '../../helpers/clock.js';
 import { uniqueId, useTestDatabase } from '../../helpers/db.js';
 import { captureLogs } from '../../helpers/log-capture.js';
 

@@ -7,7 +7,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { composeGenjin } from '../../../src/compose.js';
 import { loadConfig } from '../../../src/config.js';
 import { followUps } from '../../../src/db/schema/index.js';
-import { fixedClock } from '../../../src/lib/clock.js';
+import { fixedClock } from '../../helpers/clock.js';
 import type { SmartBotSocket } from '../../../src/platforms/wecom/smart-bot.js';
 import { useTestDatabase } from '../../helpers/db.js';
 import { captureLogs } from '../../helpers/log-capture.js';
