@@ -51,10 +51,15 @@ export function createInbox(deps: { db: Db; clock: Clock }) {
     try {
       const now = clock.now();
       const unique = [...first.values()];
-      await db
+      const [inserted] = await db
         .insert(inboundEvents)
         .ignore()
         .values(unique.map((i) => ({ platform: i.platform, eventId: i.eventId, eventType: i.meta.eventType?.slice(0, 64), workspaceId: i.meta.workspaceId, claimId, receivedAt: now })));
+      // Every row went in (the usual case): no need to read the claims back.
+      if (inserted.affectedRows === unique.length) {
+        for (const item of batch) item.resolve(first.get(key(item.platform, item.eventId)) === item ? 'new' : 'duplicate');
+        return;
+      }
       const rows = await db
         .select({ platform: inboundEvents.platform, eventId: inboundEvents.eventId, claimId: inboundEvents.claimId })
         .from(inboundEvents)
