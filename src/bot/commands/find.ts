@@ -28,7 +28,7 @@ export const findCommand: Command<{ query: string }> = {
           ownerName: overview.ownerName,
           nextFollowUpAt: overview.customer.nextFollowUpAt,
           nextStep: overview.followUps[0]?.nextStep ?? null,
-          followUps: overview.followUps.map((f) => ({ occurredAt: f.occurredAt, summary: f.summary, authorName: null })),
+          followUps: overview.followUps.map((f) => ({ occurredAt: f.occurredAt, summary: f.summary, authorName: f.authorName })),
         },
         actor,
       ),

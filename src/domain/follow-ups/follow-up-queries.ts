@@ -12,13 +12,18 @@ export function createFollowUpQueries(deps: { db: Db }) {
       const customer = await getCustomer(db, workspaceId, customerId);
       if (!customer) return null;
       const recent = await db
-        .select()
+        .select({ followUp: followUps, authorName: users.name })
         .from(followUps)
+        .leftJoin(users, eq(users.id, followUps.authorUserId))
         .where(and(eq(followUps.workspaceId, workspaceId), eq(followUps.customerId, customerId), eq(followUps.status, 'confirmed')))
         .orderBy(desc(followUps.occurredAt))
         .limit(5);
       const [owner] = customer.ownerUserId === null ? [] : await db.select({ name: users.name, platformUserId: users.platformUserId }).from(users).where(eq(users.id, customer.ownerUserId)).limit(1);
-      return { customer, followUps: recent, ownerName: owner ? (owner.name ?? owner.platformUserId) : null };
+      return {
+        customer,
+        followUps: recent.map((r) => ({ ...r.followUp, authorName: r.authorName })),
+        ownerName: owner ? (owner.name ?? owner.platformUserId) : null,
+      };
     },
 
     /** The user's customers due before the end of today in `timeZone`, overdue first. */

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { auditLog, contacts, customers, followUps, outbox } from '../../../src/db/schema/index.js';
+import { auditLog, contacts, customers, followUps, outbox, users } from '../../../src/db/schema/index.js';
 import { createFollowUpsService } from '../../../src/domain/follow-ups/follow-ups-service.js';
 import { createUsersService, type UserRecord } from '../../../src/domain/users/users-service.js';
 import { fixedClock } from '../../helpers/clock.js';
@@ -140,8 +140,11 @@ describe('follow-ups service', () => {
   it('answers /查 and /我的 queries', async () => {
     const due = await record('拜访招商银行陆行长,报价130万,今天下午3点再碰');
     if (due.kind !== 'saved') throw new Error('expected saved');
+    await testDb.db.update(users).set({ name: '王小明' }).where(eq(users.id, rep.id));
     const overview = await service.customerOverview(workspaceId, due.customer.id);
     expect(overview?.followUps).toHaveLength(1);
+    expect(overview?.followUps[0]?.authorName).toBe('王小明');
+    expect(overview?.ownerName).toBe('王小明');
     const mine = await service.dueForUser(workspaceId, rep.id, NOW, 'Asia/Shanghai');
     expect(mine).toEqual([expect.objectContaining({ overdue: false, customer: expect.objectContaining({ name: '招商银行' }) })]);
   });
