@@ -53,6 +53,3 @@ export function verifyFeishuRequest(input: {
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'bad_signature' };
   return { ok: true };
 }
-
-/** @deprecated The former name. TODO: remove once src/platforms/feishu/webhook.ts imports verifyFeishuRequest. */
-export const verifyFeishuSignature = verifyFeishuRequest;

@@ -4,7 +4,7 @@ import type { Clock } from '../../lib/clock.js';
 import { decryptFeishuPayload } from './crypto.js';
 import { decodeFeishuBody } from './decode.js';
 import { processFeishuEvent, type FeishuEventDeps } from './process-event.js';
-import { verifyFeishuSignature } from './verify-signature.js';
+import { verifyFeishuRequest } from './verify-signature.js';
 
 export type FeishuWebhookDeps = FeishuEventDeps & {
   verificationToken: string;
@@ -63,7 +63,7 @@ export function feishuWebhook(deps: FeishuWebhookDeps): FastifyPluginAsync {
         // URL verification may come unsigned; it is then trusted only for its token (Rule 4).
         const signed = signaturePresent || req.headers['x-lark-request-timestamp'] !== undefined;
         if (signed) {
-          const check = verifyFeishuSignature({ encryptKey: deps.encryptKey, rawBody: raw, headers: req.headers, now: deps.clock.now() });
+          const check = verifyFeishuRequest({ encryptKey: deps.encryptKey, rawBody: raw, headers: req.headers, now: deps.clock.now() });
           if (!check.ok) return reject(reply, 401, check.reason);
         }
         // Rule 3: decrypt.

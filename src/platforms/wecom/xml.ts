@@ -83,25 +83,3 @@ export function parseWecomXml(text: string): WecomXmlFields {
   if (!root || typeof root !== 'object' || Array.isArray(root)) throw new WecomXmlError('not_wecom_xml');
   return root;
 }
-
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})+(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
-
-/**
- * The encrypted passive reply, laid out as the official WXBizMsgCrypt template. The values are
- * checked rather than escaped: none of them may close a CDATA section or carry markup.
- */
-export function buildEncryptedReplyXml(reply: { encrypt: string; signature: string; timestamp: string | number; nonce: string }): string {
-  const timestamp = String(reply.timestamp);
-  if (!BASE64.test(reply.encrypt)) throw new TypeError('encrypt must be the base64 output of WecomCrypto.encrypt');
-  if (!/^[0-9a-f]{40}$/i.test(reply.signature)) throw new TypeError('signature must be 40 hex digits');
-  if (!/^\d{1,12}$/.test(timestamp)) throw new TypeError('timestamp must be Unix seconds');
-  if (!/^[A-Za-z0-9_-]{1,64}$/.test(reply.nonce)) throw new TypeError('nonce must be 1-64 letters, digits, "_" or "-"');
-  return [
-    '<xml>',
-    `<Encrypt><![CDATA[${reply.encrypt}]]></Encrypt>`,
-    `<MsgSignature><![CDATA[${reply.signature}]]></MsgSignature>`,
-    `<TimeStamp>${timestamp}</TimeStamp>`,
-    `<Nonce><![CDATA[${reply.nonce}]]></Nonce>`,
-    '</xml>',
-  ].join('\n');
-}

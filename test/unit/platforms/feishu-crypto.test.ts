@@ -2,7 +2,7 @@ import { createCipheriv, createHash } from 'node:crypto';
 import * as lark from '@larksuiteoapi/node-sdk';
 import { describe, expect, it } from 'vitest';
 import { decryptFeishuPayload, FeishuCryptoError } from '../../../src/platforms/feishu/crypto.js';
-import { verifyFeishuRequest, verifyFeishuSignature } from '../../../src/platforms/feishu/verify-signature.js';
+import { verifyFeishuRequest } from '../../../src/platforms/feishu/verify-signature.js';
 import { feishuEncrypt, feishuHeaders } from '../../helpers/feishu-sign.js';
 
 // shared/docs/platforms.md C1: the official decryption vector, and two vectors derived there from
@@ -207,9 +207,5 @@ describe('verifyFeishuRequest', () => {
   it('verifies what the test helper signs', () => {
     const body = JSON.stringify({ encrypt: feishuEncrypt('k', { hello: 'world' }) });
     expect(verifyFeishuRequest({ encryptKey: 'k', rawBody: Buffer.from(body), headers: feishuHeaders('k', body, { timestamp: 1_700_000_000 }), now: SIGNED.now })).toEqual({ ok: true });
-  });
-
-  it('keeps the former name as an alias for webhook.ts', () => {
-    expect(verifyFeishuSignature).toBe(verifyFeishuRequest);
   });
 });

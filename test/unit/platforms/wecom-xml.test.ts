@@ -1,7 +1,6 @@
-import { WecomCrypto as SdkCrypto } from '@wecom/aibot-node-sdk';
 import { describe, expect, it } from 'vitest';
 import { createWecomCrypto } from '../../../src/platforms/wecom/crypto.js';
-import { buildEncryptedReplyXml, parseWecomXml, WecomXmlError } from '../../../src/platforms/wecom/xml.js';
+import { parseWecomXml, WecomXmlError } from '../../../src/platforms/wecom/xml.js';
 import { wecomPost, wecomTextXml } from '../../helpers/wecom-sign.js';
 
 // Decrypted messages of the official vectors (shared/docs/platforms.md C2), B's envelope as the
@@ -206,40 +205,5 @@ describe('malformed or foreign XML', () => {
   it('never touches Object.prototype', () => {
     reasonOf('<xml><__proto__><polluted>yes</polluted></__proto__><constructor><prototype><polluted>yes</polluted></prototype></constructor></xml>');
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-  });
-});
-
-describe('buildEncryptedReplyXml', () => {
-  const token = 'QDG6eK';
-  const key = 'jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C';
-  const corp = 'wx5823bf96d3bd56c7';
-
-  it('lays out the envelope as the official WXBizMsgCrypt template', () => {
-    const xml = buildEncryptedReplyXml({ encrypt: 'QUJD', signature: 'a'.repeat(40), timestamp: 1409659813, nonce: '1372623149' });
-    expect(xml).toBe(
-      `<xml>\n<Encrypt><![CDATA[QUJD]]></Encrypt>\n<MsgSignature><![CDATA[${'a'.repeat(40)}]]></MsgSignature>\n<TimeStamp>1409659813</TimeStamp>\n<Nonce><![CDATA[1372623149]]></Nonce>\n</xml>`,
-    );
-  });
-
-  it('round-trips: our parser reads it, and the official SDK verifies and decrypts it', () => {
-    const crypto = createWecomCrypto({ token, encodingAesKey: key, receiveId: corp });
-    const reply = '<xml><MsgType><![CDATA[update_button]]></MsgType><Button><ReplaceName><![CDATA[已处理]]></ReplaceName></Button></xml>';
-    const encrypt = crypto.encrypt(reply);
-    const xml = buildEncryptedReplyXml({ encrypt, signature: crypto.signature('1700000000', 'n1', encrypt), timestamp: '1700000000', nonce: 'n1' });
-    const fields = parseWecomXml(xml);
-    expect(fields).toEqual({ Encrypt: encrypt, MsgSignature: crypto.signature('1700000000', 'n1', encrypt), TimeStamp: '1700000000', Nonce: 'n1' });
-    const sdk = new SdkCrypto(token, key, corp);
-    expect(sdk.verifySignature(String(fields.MsgSignature), '1700000000', 'n1', String(fields.Encrypt))).toBe(true);
-    expect(sdk.decrypt(String(fields.Encrypt))).toBe(reply);
-  });
-
-  it.each([
-    ['an Encrypt that closes the CDATA', { encrypt: 'QUJD]]><x/>' }],
-    ['a signature that is not 40 hex digits', { signature: 'z'.repeat(40) }],
-    ['a timestamp in milliseconds with a fraction', { timestamp: '1700000000.5' }],
-    ['a nonce with markup', { nonce: 'n]]><Evil/>' }],
-    ['an empty nonce', { nonce: '' }],
-  ])('refuses %s', (_label, over) => {
-    expect(() => buildEncryptedReplyXml({ encrypt: 'QUJD', signature: 'a'.repeat(40), timestamp: '1', nonce: 'n', ...over })).toThrow(TypeError);
   });
 });
