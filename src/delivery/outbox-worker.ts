@@ -72,7 +72,7 @@ export function createOutboxWorker(deps: WorkerDeps) {
   async function handle(row: OutboxRow, report: RunReport): Promise<void> {
     const now = clock.now();
     const rowLog = log.child({ outboxId: row.id, target: row.target, attempt: row.attempts });
-    if (row.attempts > row.maxAttempts) {
+    if (row.giveUpAt <= now) {
       // Only reachable through expired leases: workers kept dying while sending this row.
       await settle(row, { status: 'failed', lastError: 'lease expired on every attempt' });
       report.failed++;
@@ -96,7 +96,7 @@ export function createOutboxWorker(deps: WorkerDeps) {
     } catch (err) {
       const retryable = isAppError(err) ? err.retryable : true;
       const message = err instanceof Error ? `${isAppError(err) ? err.code : err.name}: ${err.message}` : String(err);
-      if (retryable && row.attempts < row.maxAttempts) {
+      if (retryable && row.giveUpAt > clock.now()) {
         const hinted = isAppError(err) ? err.retryAfterMs : undefined;
         const delay = Math.max(hinted ?? 0, backoffMs(row.attempts, deps.random));
         await settle(row, { status: 'pending', nextAttemptAt: new Date(clock.now().getTime() + delay), lastError: message.slice(0, 2000) });

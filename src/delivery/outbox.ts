@@ -9,7 +9,6 @@ export type OutboundEnvelope = {
   workspaceId?: number;
   /** Enqueueing the same key twice keeps one row: use it for reminders, digests, replies to a message. */
   dedupeKey?: string;
-  maxAttempts?: number;
   notBefore?: Date;
 };
 
@@ -26,14 +25,15 @@ export async function enqueue(tx: DbOrTx, message: OutboundEnvelope, now: Date):
       payload: message.payload,
       workspaceId: message.workspaceId,
       dedupeKey: message.dedupeKey,
-      maxAttempts: message.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+      giveUpAt: new Date(now.getTime() + RETRY_FOR_MS),
       nextAttemptAt: message.notBefore ?? now,
       createdAt: now,
       updatedAt: now,
     });
 }
 
-export const DEFAULT_MAX_ATTEMPTS = 8;
+/** A message whose delivery keeps failing is retried (with capped backoff) for this long. */
+export const RETRY_FOR_MS = 24 * 60 * 60 * 1000;
 
 /** Row counts by status, for the outbox depth gauge. */
 export async function outboxDepth(db: Db): Promise<Record<string, number>> {
