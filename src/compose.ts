@@ -147,7 +147,7 @@ export async function composeGenjin(
     clock,
     log: log.child({ component: 'outbox' }),
     deliver: createMessengerDeliver(clients),
-    limiter: createRateLimiter(limitsByPrefix(SEND_LIMITS)),
+    limiter: createRateLimiter({ db, limitFor: limitsByPrefix(SEND_LIMITS) }),
     onOutcome: (row, outcome) => metrics.outboxDeliveries.inc({ platform: row.target.split(':', 1)[0] ?? 'unknown', outcome }),
   });
   const app = await buildApp({ log, metrics, ping: () => database.ping(), webhooks });

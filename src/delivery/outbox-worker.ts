@@ -1,16 +1,15 @@
-import { randomUUID } from 'node:crypto';
-import { and, asc, eq, lt, lte, or, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Db } from '../db/client.js';
-import { outbox } from '../db/schema/index.js';
 import type { Clock } from '../lib/clock.js';
 import { isAppError } from '../lib/errors.js';
 import { backoffMs } from './backoff.js';
+import { claimDue, failAbandoned, settle, type OutboxRow } from './outbox.js';
 import type { RateLimiter } from './rate-limiter.js';
 
-export type OutboxRow = typeof outbox.$inferSelect;
+export type { OutboxRow } from './outbox.js';
 /** Sends one row to its platform; throws AppError (retryable or not) on failure. */
 export type Deliver = (row: OutboxRow) => Promise<{ ref?: string }>;
+export type Outcome = 'sent' | 'retry' | 'failed' | 'deferred';
 export type RunReport = { claimed: number; sent: number; retried: number; failed: number; deferred: number };
 
 type WorkerDeps = {
@@ -19,137 +18,153 @@ type WorkerDeps = {
   log: Logger;
   deliver: Deliver;
   limiter: RateLimiter;
-  /** A send taking longer than this may be picked up again by another replica. */
+  /** A claim older than this may be taken by another replica: keep it well above the clients' request timeout. */
   leaseMs?: number;
+  /** Sends in flight at once in this process; a hung send holds one slot, not the worker. */
+  maxInFlight?: number;
+  /** Rows claimed per query (at most `maxInFlight`). */
   batchSize?: number;
   random?: () => number;
-  onOutcome?: (row: OutboxRow, outcome: 'sent' | 'retry' | 'failed' | 'deferred') => void;
+  onOutcome?: (row: OutboxRow, outcome: Outcome) => void;
 };
 
+/** What `last_error` and the logs keep: a code and the platform's message, never a request body or SQL parameters. */
+function describeFailure(err: unknown): string {
+  if (isAppError(err)) return `${err.code}: ${err.message}`.slice(0, 2000);
+  if (err instanceof Error) return 'code' in err && typeof err.code === 'string' ? `${err.name}: ${err.code}` : err.name;
+  return 'unknown error';
+}
+
 /**
- * Delivers outbox rows with retries. Rows are claimed with one conditional UPDATE that stamps a
- * fresh lease token, so concurrent replicas never hold the same row; a row whose lease ran out
- * (its worker crashed) is claimed again. No SKIP LOCKED: it does not lock on TiDB.
+ * Delivers outbox rows. Every row is retried by age until its `give_up_at` with capped backoff;
+ * rows of one recipient go one at a time, oldest first, across replicas (see `claimDue`); a
+ * recipient's rate limit is checked against its sent rows. `start()` runs continuously with up
+ * to `maxInFlight` sends at once; `runOnce()` delivers everything due and returns when done.
  */
 export function createOutboxWorker(deps: WorkerDeps) {
   const { db, clock, log, deliver, limiter } = deps;
   const leaseMs = deps.leaseMs ?? 60_000;
-  const batchSize = deps.batchSize ?? 25;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<RunReport> | undefined;
-  let stopped = false;
+  const maxInFlight = deps.maxInFlight ?? 16;
+  const batchSize = Math.min(deps.batchSize ?? maxInFlight, maxInFlight);
+  const inFlight = new Set<Promise<void>>();
+  let loop: Promise<void> | undefined;
+  let stopped = true;
+  let nudged = false;
+  let wake: (() => void) | undefined;
 
-  async function claim(now: Date): Promise<OutboxRow[]> {
-    const token = randomUUID();
-    await db
-      .update(outbox)
-      .set({
-        status: 'sending',
-        leaseOwner: token,
-        leaseUntil: new Date(now.getTime() + leaseMs),
-        attempts: sql`${outbox.attempts} + 1`,
-        updatedAt: now,
-      })
-      .where(
-        or(
-          and(eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, now)),
-          and(eq(outbox.status, 'sending'), lt(outbox.leaseUntil, now)),
-        ),
-      )
-      .orderBy(asc(outbox.nextAttemptAt))
-      .limit(batchSize);
-    return db.select().from(outbox).where(and(eq(outbox.leaseOwner, token), eq(outbox.status, 'sending')));
+  async function claim(room: number): Promise<OutboxRow[]> {
+    const now = clock.now();
+    const abandoned = await failAbandoned(db, now);
+    if (abandoned > 0) log.error({ rows: abandoned }, 'outbox rows failed: their lease ran out after give_up_at');
+    return claimDue(db, { now, leaseMs, limit: Math.min(room, batchSize) });
   }
 
-  /** Every settle is conditional on still holding the lease, so a late worker cannot undo another's result. */
-  async function settle(row: OutboxRow, values: Partial<typeof outbox.$inferInsert>): Promise<void> {
-    await db
-      .update(outbox)
-      .set({ ...values, leaseOwner: null, leaseUntil: null, updatedAt: clock.now() })
-      .where(and(eq(outbox.id, row.id), eq(outbox.leaseOwner, row.leaseOwner ?? '')));
+  async function finish(row: OutboxRow, report: RunReport, outcome: Outcome, values: Parameters<typeof settle>[2]): Promise<void> {
+    const held = await settle(db, row, values, clock.now());
+    if (!held) log.warn({ outboxId: row.id, outcome }, 'outbox lease lost before the result was saved; the next holder decides');
+    report[outcome === 'retry' ? 'retried' : outcome]++;
+    deps.onOutcome?.(row, outcome);
   }
 
   async function handle(row: OutboxRow, report: RunReport): Promise<void> {
-    const now = clock.now();
     const rowLog = log.child({ outboxId: row.id, target: row.target, attempt: row.attempts });
-    if (row.giveUpAt <= now) {
-      // Only reachable through expired leases: workers kept dying while sending this row.
-      await settle(row, { status: 'failed', lastError: 'lease expired on every attempt' });
-      report.failed++;
-      deps.onOutcome?.(row, 'failed');
-      rowLog.error('outbox row abandoned after repeated lease expiry');
-      return;
-    }
-    const waitMs = limiter.acquire(row.target, now.getTime());
+    const waitMs = await limiter.waitMs(row.target, clock.now());
     if (waitMs > 0) {
       // Not an attempt: give the claim back and try when the recipient's window has room.
-      await settle(row, { status: 'pending', attempts: row.attempts - 1, nextAttemptAt: new Date(now.getTime() + waitMs) });
-      report.deferred++;
-      deps.onOutcome?.(row, 'deferred');
+      await finish(row, report, 'deferred', { status: 'pending', attempts: row.attempts - 1, nextAttemptAt: new Date(clock.now().getTime() + waitMs) });
       return;
     }
     try {
       const { ref } = await deliver(row);
-      await settle(row, { status: 'sent', sentRef: ref ?? null, sentAt: clock.now(), lastError: null });
-      report.sent++;
-      deps.onOutcome?.(row, 'sent');
+      await finish(row, report, 'sent', { status: 'sent', sentRef: ref ?? null, sentAt: clock.now(), lastError: null });
     } catch (err) {
+      const failure = describeFailure(err);
       const retryable = isAppError(err) ? err.retryable : true;
-      const message = err instanceof Error ? `${isAppError(err) ? err.code : err.name}: ${err.message}` : String(err);
-      if (retryable && row.giveUpAt > clock.now()) {
-        const hinted = isAppError(err) ? err.retryAfterMs : undefined;
-        const delay = Math.max(hinted ?? 0, backoffMs(row.attempts, deps.random));
-        await settle(row, { status: 'pending', nextAttemptAt: new Date(clock.now().getTime() + delay), lastError: message.slice(0, 2000) });
-        report.retried++;
-        deps.onOutcome?.(row, 'retry');
-        rowLog.warn({ err: message, delayMs: delay }, 'outbox delivery failed; will retry');
+      const now = clock.now().getTime();
+      if (retryable && now < row.giveUpAt.getTime()) {
+        const delay = Math.max(isAppError(err) ? (err.retryAfterMs ?? 0) : 0, backoffMs(row.attempts, deps.random));
+        // The last attempt happens at give_up_at, not after it.
+        const next = Math.min(now + delay, row.giveUpAt.getTime());
+        await finish(row, report, 'retry', { status: 'pending', nextAttemptAt: new Date(next), lastError: failure });
+        rowLog.warn({ lastError: failure, delayMs: next - now }, 'outbox delivery failed; will retry');
       } else {
-        await settle(row, { status: 'failed', lastError: message.slice(0, 2000) });
-        report.failed++;
-        deps.onOutcome?.(row, 'failed');
-        rowLog.error({ err: message, retryable }, 'outbox delivery failed for good');
+        const lastError = retryable ? `${failure} (still failing at give_up_at; gave up)` : failure;
+        await finish(row, report, 'failed', { status: 'failed', lastError });
+        rowLog.error({ lastError, retryable }, 'outbox delivery failed for good');
       }
     }
   }
 
-  async function runOnce(): Promise<RunReport> {
+  /** Runs `handle` in the background, holding a slot until it settles; wakes the loop when it does. */
+  function launch(row: OutboxRow, report: RunReport): void {
+    const task = handle(row, report)
+      .catch((err: unknown) => log.error({ outboxId: row.id, lastError: describeFailure(err) }, 'outbox row could not be settled; its lease will run out'))
+      .finally(() => {
+        inFlight.delete(task);
+        nudged = true;
+        wake?.();
+      });
+    inFlight.add(task);
+  }
+
+  function pause(ms: number): Promise<void> {
+    if (nudged || stopped) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        wake = undefined;
+        resolve();
+      }
+      wake = done;
+    });
+  }
+
+  async function run(intervalMs: number): Promise<void> {
     const report: RunReport = { claimed: 0, sent: 0, retried: 0, failed: 0, deferred: 0 };
-    const rows = await claim(clock.now());
-    report.claimed = rows.length;
-    // Rows of one recipient go in order; different recipients in parallel.
-    const byTarget = new Map<string, OutboxRow[]>();
-    for (const row of rows) byTarget.set(row.target, [...(byTarget.get(row.target) ?? []), row]);
-    await Promise.all(
-      [...byTarget.values()].map(async (list) => {
-        for (const row of list) await handle(row, report);
-      }),
-    );
-    return report;
+    while (!stopped) {
+      nudged = false;
+      let delay = intervalMs;
+      try {
+        const room = maxInFlight - inFlight.size;
+        if (room > 0) {
+          const rows = await claim(room);
+          for (const row of rows) launch(row, report);
+          // A full claim with room to spare: more rows are probably due.
+          if (rows.length === Math.min(room, batchSize) && inFlight.size < maxInFlight) delay = 0;
+        }
+      } catch (err) {
+        log.warn({ lastError: describeFailure(err) }, 'outbox poll failed; retrying');
+        delay = intervalMs * 5;
+      }
+      if (delay > 0) await pause(delay);
+    }
   }
 
   return {
-    runOnce,
-    /** Polls every `intervalMs`; runs back to back while there is a full batch. */
-    start(intervalMs = 1000) {
-      stopped = false;
-      const tick = async () => {
-        if (stopped) return;
-        try {
-          running = runOnce();
-          const report = await running;
-          if (!stopped) timer = setTimeout(tick, report.claimed >= batchSize ? 0 : intervalMs);
-        } catch (err) {
-          log.warn({ err: { message: (err as Error).message } }, 'outbox poll failed; retrying');
-          if (!stopped) timer = setTimeout(tick, intervalMs * 5);
-        }
-      };
-      timer = setTimeout(tick, 0);
+    /** Claims and delivers everything due, awaiting every send, until nothing due is left. */
+    async runOnce(): Promise<RunReport> {
+      const report: RunReport = { claimed: 0, sent: 0, retried: 0, failed: 0, deferred: 0 };
+      for (;;) {
+        const rows = await claim(maxInFlight);
+        if (rows.length === 0) return report;
+        report.claimed += rows.length;
+        await Promise.all(rows.map((row) => handle(row, report)));
+      }
     },
-    /** Stops polling and waits for the batch in flight. */
+    /** Runs continuously: claims whenever a slot is free and a row is due, polling every `intervalMs` when idle. */
+    start(intervalMs = 1000) {
+      if (loop) return;
+      stopped = false;
+      loop = run(intervalMs);
+    },
+    /** Stops claiming and waits for the sends in flight. */
     async stop() {
       stopped = true;
-      clearTimeout(timer);
-      await running?.catch(() => undefined);
+      wake?.();
+      await loop;
+      loop = undefined;
+      await Promise.all(inFlight);
     },
   };
 }

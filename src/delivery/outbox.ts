@@ -1,9 +1,13 @@
-import { sql } from 'drizzle-orm';
+import { randomUUID } from 'node:crypto';
+import { and, asc, eq, exists, gt, gte, inArray, lt, lte, ne, notExists, or, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/mysql-core';
 import type { Db, DbOrTx } from '../db/client.js';
 import { outbox, type OutboxPayload } from '../db/schema/index.js';
 
+export type OutboxRow = typeof outbox.$inferSelect;
+
 export type OutboundEnvelope = {
-  /** `<platform>:<recipient>`; per-recipient rate limits apply to it. */
+  /** `<platform>:<recipient>`; per-recipient order and rate limits apply to it. */
   target: string;
   payload: OutboxPayload;
   workspaceId?: number;
@@ -12,11 +16,15 @@ export type OutboundEnvelope = {
   notBefore?: Date;
 };
 
+/** A message whose delivery keeps failing is retried (with capped backoff) for this long. */
+export const RETRY_FOR_MS = 24 * 60 * 60 * 1000;
+
 /**
  * Adds a message to the outbox. Call it with the transaction that made the change the message
  * reports, so the message exists if and only if the change was committed.
  */
 export async function enqueue(tx: DbOrTx, message: OutboundEnvelope, now: Date): Promise<void> {
+  const due = message.notBefore ?? now;
   await tx
     .insert(outbox)
     .ignore()
@@ -25,15 +33,120 @@ export async function enqueue(tx: DbOrTx, message: OutboundEnvelope, now: Date):
       payload: message.payload,
       workspaceId: message.workspaceId,
       dedupeKey: message.dedupeKey,
-      giveUpAt: new Date(now.getTime() + RETRY_FOR_MS),
-      nextAttemptAt: message.notBefore ?? now,
+      // Counted from the first due time, so a message scheduled for later still gets its full day.
+      giveUpAt: new Date(Math.max(now.getTime(), due.getTime()) + RETRY_FOR_MS),
+      nextAttemptAt: due,
       createdAt: now,
       updatedAt: now,
     });
 }
 
-/** A message whose delivery keeps failing is retried (with capped backoff) for this long. */
-export const RETRY_FOR_MS = 24 * 60 * 60 * 1000;
+/**
+ * The rule that keeps order per recipient and at most one row per recipient in flight: a row of
+ * `row.target` must wait while another row of the same target is older and still pending or
+ * sending, or is being sent right now under a live lease (whatever its id).
+ */
+function holdingBack(db: Db, now: Date) {
+  const other = alias(outbox, 'other');
+  return db
+    .select({ one: sql`1` })
+    .from(other)
+    .where(
+      and(
+        eq(other.target, outbox.target),
+        ne(other.id, outbox.id),
+        or(
+          and(lt(other.id, outbox.id), inArray(other.status, ['pending', 'sending'])),
+          and(eq(other.status, 'sending'), gte(other.leaseUntil, now)),
+        ),
+      ),
+    );
+}
+
+/**
+ * Due to send: pending and due, or sending under a lease that ran out (its worker died or hung)
+ * while still inside its retry period (past it, `failAbandoned` fails it instead).
+ */
+const claimable = (now: Date) =>
+  or(
+    and(eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, now)),
+    and(eq(outbox.status, 'sending'), lt(outbox.leaseUntil, now), gt(outbox.giveUpAt, now)),
+  );
+
+/**
+ * Claims up to `limit` due rows, at most one per recipient, for `leaseMs`, counting an attempt.
+ * No SKIP LOCKED (TiDB takes no lock) and no UPDATE reading its own table (MySQL error 1093):
+ * 1. select candidates, the oldest unsent row of each recipient that is due;
+ * 2. claim them with an UPDATE that re-checks status and lease and stamps a fresh token;
+ * 3. read back the rows carrying the token, and give back any that another replica's claim made
+ *    out of order in between (both replicas may give back; the next round sorts it out).
+ */
+export async function claimDue(db: Db, opts: { now: Date; leaseMs: number; limit: number }): Promise<OutboxRow[]> {
+  const { now } = opts;
+  if (opts.limit <= 0) return [];
+  const candidates = await db
+    .select({ id: outbox.id })
+    .from(outbox)
+    .where(and(claimable(now), notExists(holdingBack(db, now))))
+    .orderBy(asc(outbox.nextAttemptAt), asc(outbox.id))
+    .limit(opts.limit);
+  if (candidates.length === 0) return [];
+  const token = randomUUID();
+  await db
+    .update(outbox)
+    .set({ status: 'sending', leaseOwner: token, leaseUntil: new Date(now.getTime() + opts.leaseMs), attempts: sql`${outbox.attempts} + 1`, updatedAt: now })
+    .where(and(inArray(outbox.id, candidates.map((c) => c.id)), claimable(now)));
+  const claimed = await db
+    .select({ row: outbox, blocked: sql<number>`${exists(holdingBack(db, now))}`.mapWith(Number) })
+    .from(outbox)
+    .where(eq(outbox.leaseOwner, token));
+  const late = claimed.filter((c) => c.blocked);
+  for (const { row } of late) await settle(db, row, { status: 'pending', attempts: row.attempts - 1 }, now);
+  return claimed.filter((c) => !c.blocked).map((c) => c.row);
+}
+
+/**
+ * Ends a claim. Conditional on still holding the lease, so a worker whose lease ran out cannot
+ * undo what the next holder did; returns whether it applied.
+ */
+export async function settle(db: Db, row: Pick<OutboxRow, 'id' | 'leaseOwner'>, values: Partial<typeof outbox.$inferInsert>, now: Date): Promise<boolean> {
+  const [result] = await db
+    .update(outbox)
+    .set({ ...values, leaseOwner: null, leaseUntil: null, updatedAt: now })
+    .where(and(eq(outbox.id, row.id), eq(outbox.leaseOwner, row.leaseOwner ?? '')));
+  return result.affectedRows > 0;
+}
+
+/**
+ * Lease-expiry guard: a row whose lease ran out after its `give_up_at` is failed instead of claimed
+ * again, so a message whose send keeps killing or hanging its worker cannot loop forever. Whether
+ * the platform showed it is unknown, hence the wording. Returns how many rows it failed.
+ */
+export async function failAbandoned(db: Db, now: Date): Promise<number> {
+  const [result] = await db
+    .update(outbox)
+    .set({
+      status: 'failed',
+      leaseOwner: null,
+      leaseUntil: null,
+      lastError: sql`concat('lease_expired: the worker sending this row stopped before finishing it and give_up_at has passed; not known to be delivered; before that: ', coalesce(${outbox.lastError}, 'no error'))`,
+      updatedAt: now,
+    })
+    .where(and(eq(outbox.status, 'sending'), lt(outbox.leaseUntil, now), lte(outbox.giveUpAt, now)));
+  return result.affectedRows;
+}
+
+/**
+ * Operator re-drive (`genjin outbox retry`): failed rows created at or after `since` become pending,
+ * due now, with a fresh day of retries. Returns how many.
+ */
+export async function requeueFailed(db: Db, opts: { now: Date; since?: Date }): Promise<number> {
+  const [result] = await db
+    .update(outbox)
+    .set({ status: 'pending', nextAttemptAt: opts.now, giveUpAt: new Date(opts.now.getTime() + RETRY_FOR_MS), leaseOwner: null, leaseUntil: null, updatedAt: opts.now })
+    .where(and(eq(outbox.status, 'failed'), opts.since ? gte(outbox.createdAt, opts.since) : undefined));
+  return result.affectedRows;
+}
 
 /** Row counts by status, for the outbox depth gauge. */
 export async function outboxDepth(db: Db): Promise<Record<string, number>> {

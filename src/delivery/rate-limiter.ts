@@ -1,30 +1,36 @@
+import { and, desc, eq, gt } from 'drizzle-orm';
+import type { DbOrTx } from '../db/client.js';
+import { outbox } from '../db/schema/index.js';
+
 /** At most `limit` sends per `windowMs` to one recipient. */
 export type RateLimit = { limit: number; windowMs: number };
 
 export type RateLimiter = {
-  /** Takes a slot and returns 0, or returns how many ms to wait before one frees up. */
-  acquire(target: string, nowMs: number): number;
+  /** 0 when `target` may be sent to now, else how many ms until its window has room. */
+  waitMs(target: string, now: Date): Promise<number>;
 };
 
 /**
- * Sliding-window limiter per recipient, kept in this process. With several replicas each keeps its
- * own window, so a platform limit is divided by the replica count in the limits passed in.
+ * Per-recipient sliding window read from the outbox itself: the rows of `target` whose `sent_at`
+ * falls inside the window. The worker keeps at most one row per target in flight across every
+ * replica, so nobody else can send to this target between this count and the send: the limit holds
+ * however many replicas run. Uses `outbox_target_sent_idx (target, sent_at)`.
  */
-export function createRateLimiter(limitFor: (target: string) => RateLimit | null): RateLimiter {
-  const sent = new Map<string, number[]>();
+export function createRateLimiter(deps: { db: DbOrTx; limitFor: (target: string) => RateLimit | null }): RateLimiter {
   return {
-    acquire(target, nowMs) {
-      const rule = limitFor(target);
+    async waitMs(target, now) {
+      const rule = deps.limitFor(target);
       if (!rule) return 0;
-      const recent = (sent.get(target) ?? []).filter((t) => t > nowMs - rule.windowMs);
-      if (recent.length >= rule.limit) {
-        sent.set(target, recent);
-        const oldest = recent[0] ?? nowMs;
-        return Math.max(1, oldest + rule.windowMs - nowMs);
-      }
-      recent.push(nowMs);
-      sent.set(target, recent);
-      return 0;
+      const recent = await deps.db
+        .select({ sentAt: outbox.sentAt })
+        .from(outbox)
+        .where(and(eq(outbox.target, target), gt(outbox.sentAt, new Date(now.getTime() - rule.windowMs))))
+        .orderBy(desc(outbox.sentAt))
+        .limit(rule.limit);
+      const oldest = recent.length >= rule.limit ? recent[recent.length - 1]?.sentAt : undefined;
+      if (!oldest) return 0;
+      // Capped at one window: a replica whose clock runs ahead cannot stall a recipient for longer.
+      return Math.min(rule.windowMs, Math.max(1, oldest.getTime() + rule.windowMs - now.getTime()));
     },
   };
 }

@@ -3,13 +3,13 @@ import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { outbox } from '../../../src/db/schema/index.js';
 import { enqueue } from '../../../src/delivery/outbox.js';
 import { createOutboxWorker, type Deliver, type OutboxRow } from '../../../src/delivery/outbox-worker.js';
-import { createRateLimiter, limitsByPrefix } from '../../../src/delivery/rate-limiter.js';
+import { createRateLimiter, limitsByPrefix, type RateLimiter } from '../../../src/delivery/rate-limiter.js';
 import { fixedClock } from '../../helpers/clock.js';
 import { AppError } from '../../../src/lib/errors.js';
 import { createTestWorkspace, useTestDatabase, uniqueId } from '../../helpers/db.js';
 import { captureLogs } from '../../helpers/log-capture.js';
 
-const noLimits = createRateLimiter(() => null);
+const noLimits: RateLimiter = { waitMs: async () => 0 };
 
 describe('outbox', () => {
   const testDb = useTestDatabase();
@@ -141,13 +141,195 @@ describe('outbox', () => {
     const clock = fixedClock('2030-05-01T00:00:00Z');
     const target = `feishu:${uniqueId('chat')}`;
     for (let i = 0; i < 7; i++) await enqueue(testDb.db, { target, payload: { kind: 'text', i } }, clock.now());
-    const limiter = createRateLimiter(limitsByPrefix({ 'feishu:': { limit: 5, windowMs: 1000 } }));
+    const limiter = createRateLimiter({ db: testDb.db, limitFor: limitsByPrefix({ 'feishu:': { limit: 5, windowMs: 1000 } }) });
     const w = worker(clock, async () => ({}), { limiter });
-    expect(await w.runOnce()).toMatchObject({ sent: 5, deferred: 2 });
+    // The sixth is deferred; the seventh waits behind it (order per recipient).
+    expect(await w.runOnce()).toMatchObject({ sent: 5, deferred: 1 });
     const waiting = (await rowsOf(target)).filter((r) => r.status === 'pending');
     expect(waiting).toHaveLength(2);
-    expect(waiting.every((r) => r.attempts === 0 && r.nextAttemptAt.getTime() === clock.now().getTime() + 1000)).toBe(true);
+    expect(waiting.every((r) => r.attempts === 0)).toBe(true);
+    expect(Math.max(...waiting.map((r) => r.nextAttemptAt.getTime()))).toBe(clock.now().getTime() + 1000);
     clock.advance(1000);
     expect(await w.runOnce()).toMatchObject({ sent: 2 });
+  });
+});
+
+describe('outbox: retry by age, order per recipient, continuous worker', () => {
+  const testDb = useTestDatabase();
+  beforeEach(async () => {
+    await testDb.db.delete(outbox);
+  });
+  const rowsOf = (target: string) => testDb.db.select().from(outbox).where(eq(outbox.target, target)).orderBy(outbox.id);
+  function worker(clock: ReturnType<typeof fixedClock>, deliver: Deliver, extra: Partial<Parameters<typeof createOutboxWorker>[0]> = {}) {
+    return createOutboxWorker({ db: testDb.db, clock, log: captureLogs().log, deliver, limiter: noLimits, random: () => 0.5, ...extra });
+  }
+
+  it('keeps retrying a retryable failure for a day with backoff capped near 5 minutes, then fails with the last error', async () => {
+    const clock = fixedClock('2030-06-01T00:00:00Z');
+    const target = `feishu:${uniqueId('chat')}`;
+    await enqueue(testDb.db, { target, payload: { kind: 'text' } }, clock.now());
+    const w = worker(clock, async () => {
+      throw new AppError('platform_error', 'Feishu API 500 code 99991400: busy', { retryable: true });
+    });
+    const start = clock.now().getTime();
+    let maxGap = 0;
+    while (clock.now().getTime() - start < 2 * 60 * 60 * 1000) {
+      await w.runOnce();
+      const [row] = await rowsOf(target);
+      expect(row!.status).toBe('pending');
+      maxGap = Math.max(maxGap, row!.nextAttemptAt.getTime() - clock.now().getTime());
+      clock.set(row!.nextAttemptAt);
+    }
+    expect(maxGap).toBeLessThanOrEqual(5 * 60_000);
+    expect(maxGap).toBeGreaterThanOrEqual(2 * 60_000);
+    // Jump to the day's end: the last attempt fails and the row gives up, naming the real error.
+    clock.set(new Date(start + 24 * 60 * 60 * 1000));
+    await w.runOnce();
+    const [row] = await rowsOf(target);
+    expect(row!.status).toBe('failed');
+    expect(row!.lastError).toMatch(/^platform_error: Feishu API 500 code 99991400: busy/);
+    expect(row!.lastError).toMatch(/give_up_at/);
+  });
+
+  it('never schedules a retry after give_up_at: the last attempt happens at it', async () => {
+    const clock = fixedClock('2030-06-02T00:00:00Z');
+    const target = `feishu:${uniqueId('chat')}`;
+    await enqueue(testDb.db, { target, payload: { kind: 'text' } }, clock.now());
+    const [fresh] = await rowsOf(target);
+    clock.set(new Date(fresh!.giveUpAt.getTime() - 1000));
+    let calls = 0;
+    const w = worker(clock, async () => {
+      calls++;
+      throw new AppError('platform_error', 'busy', { retryable: true });
+    });
+    await w.runOnce();
+    const [row] = await rowsOf(target);
+    expect(row).toMatchObject({ status: 'pending' });
+    expect(row!.nextAttemptAt.getTime()).toBe(row!.giveUpAt.getTime());
+    clock.set(row!.giveUpAt);
+    await w.runOnce();
+    expect(calls).toBe(2);
+    expect((await rowsOf(target))[0]).toMatchObject({ status: 'failed', lastError: expect.stringMatching(/^platform_error: busy/) });
+  });
+
+  it('gives up by age on a row whose worker keeps dying, without sending it again', async () => {
+    const clock = fixedClock('2030-06-03T00:00:00Z');
+    const target = `feishu:${uniqueId('chat')}`;
+    await enqueue(testDb.db, { target, payload: { kind: 'text' } }, clock.now());
+    const [fresh] = await rowsOf(target);
+    // A worker claimed it shortly before give_up_at and died; its lease ran out after give_up_at.
+    await testDb.db.update(outbox).set({ status: 'sending', attempts: 40, leaseOwner: 'dead-worker', leaseUntil: new Date(fresh!.giveUpAt.getTime() + 1000) }).where(eq(outbox.id, fresh!.id));
+    clock.set(new Date(fresh!.giveUpAt.getTime() + 2000));
+    const sends: number[] = [];
+    await worker(clock, async (row) => {
+      sends.push(row.id);
+      return {};
+    }).runOnce();
+    expect(sends).toEqual([]);
+    const [row] = await rowsOf(target);
+    expect(row).toMatchObject({ status: 'failed', leaseOwner: null });
+    expect(row!.lastError).toMatch(/^lease_expired: /);
+  });
+
+  it('holds later rows of a recipient back while an older one is retrying', async () => {
+    const clock = fixedClock('2030-06-04T00:00:00Z');
+    const target = `feishu:${uniqueId('chat')}`;
+    const other = `feishu:${uniqueId('chat')}`;
+    for (let i = 0; i < 3; i++) await enqueue(testDb.db, { target, payload: { kind: 'text', i } }, clock.now());
+    await enqueue(testDb.db, { target: other, payload: { kind: 'text', i: 0 } }, clock.now());
+    const order: unknown[] = [];
+    let failFirst = true;
+    const w = worker(clock, async (row) => {
+      if (row.target === target && row.payload.i === 0 && failFirst) {
+        failFirst = false;
+        throw new AppError('platform_error', 'busy', { retryable: true });
+      }
+      order.push(`${row.target === target ? 'a' : 'b'}${String(row.payload.i)}`);
+      return {};
+    });
+    await w.runOnce();
+    expect(order).toEqual(['b0']);
+    expect((await rowsOf(target)).map((r) => r.status)).toEqual(['pending', 'pending', 'pending']);
+    clock.advance(5 * 60_000);
+    await w.runOnce();
+    expect(order).toEqual(['b0', 'a0', 'a1', 'a2']);
+  });
+
+  it('has at most one row per recipient in flight across replicas, in id order', async () => {
+    const clock = fixedClock('2030-06-05T00:00:00Z');
+    const targets = Array.from({ length: 3 }, () => `wecom:${uniqueId('user')}`);
+    for (let i = 0; i < 4; i++) for (const target of targets) await enqueue(testDb.db, { target, payload: { kind: 'text', i } }, clock.now());
+    const inFlight = new Map<string, number>();
+    let maxInFlight = 0;
+    const seen = new Map<string, unknown[]>();
+    const deliver: Deliver = async (row) => {
+      const n = (inFlight.get(row.target) ?? 0) + 1;
+      inFlight.set(row.target, n);
+      maxInFlight = Math.max(maxInFlight, n);
+      seen.set(row.target, [...(seen.get(row.target) ?? []), row.payload.i]);
+      await new Promise((r) => setTimeout(r, 5));
+      inFlight.set(row.target, n - 1);
+      return {};
+    };
+    const workers = [worker(clock, deliver, { batchSize: 2 }), worker(clock, deliver, { batchSize: 2 })];
+    for (let round = 0; round < 8; round++) await Promise.all(workers.map((w) => w.runOnce()));
+    expect(maxInFlight).toBe(1);
+    for (const target of targets) expect(seen.get(target)).toEqual([0, 1, 2, 3]);
+  });
+
+  it('keeps sending other recipients while one send hangs, with a bounded number in flight, and stop() waits', async () => {
+    const clock = fixedClock('2030-06-06T00:00:00Z');
+    const hung = Array.from({ length: 3 }, () => `feishu:${uniqueId('hung')}`);
+    for (const target of hung) await enqueue(testDb.db, { target, payload: { kind: 'text' } }, clock.now());
+    const releases: (() => void)[] = [];
+    const started: string[] = [];
+    const sent: string[] = [];
+    const w = worker(
+      clock,
+      async (row) => {
+        started.push(row.target);
+        if (hung.includes(row.target)) await new Promise<void>((r) => releases.push(r));
+        sent.push(row.target);
+        return {};
+      },
+      { maxInFlight: 2 },
+    );
+    w.start(10);
+    await vi.waitFor(() => expect(started).toHaveLength(2));
+    // Two sends hang and fill the slots: the third hung row waits.
+    await new Promise((r) => setTimeout(r, 100));
+    expect(started).toHaveLength(2);
+    releases.shift()?.();
+    await vi.waitFor(() => expect(started).toHaveLength(3));
+    // One slot is free again (two still hang): replies to others still go out.
+    const quick = `feishu:${uniqueId('quick')}`;
+    await enqueue(testDb.db, { target: quick, payload: { kind: 'text' } }, clock.now());
+    releases.shift()?.();
+    await vi.waitFor(() => expect(sent).toContain(quick));
+    let stopped = false;
+    const stopping = w.stop().then(() => (stopped = true));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(stopped).toBe(false);
+    releases.shift()?.();
+    await stopping;
+    expect((await rowsOf(hung[2]!))[0]).toMatchObject({ status: 'sent' });
+  });
+
+  it('keeps a recipient within its rate limit across two replicas', async () => {
+    const clock = fixedClock('2030-06-07T00:00:00Z');
+    const target = `feishu:${uniqueId('chat')}`;
+    for (let i = 0; i < 9; i++) await enqueue(testDb.db, { target, payload: { kind: 'text', i } }, clock.now());
+    const limits = limitsByPrefix({ 'feishu:': { limit: 5, windowMs: 1000 } });
+    const replicas = [worker(clock, async () => ({}), { limiter: createRateLimiter({ db: testDb.db, limitFor: limits }), batchSize: 3 }), worker(clock, async () => ({}), { limiter: createRateLimiter({ db: testDb.db, limitFor: limits }), batchSize: 3 })];
+    await Promise.all(replicas.map((r) => r.runOnce()));
+    let rows = await rowsOf(target);
+    expect(rows.filter((r) => r.status === 'sent')).toHaveLength(5);
+    const waiting = rows.filter((r) => r.status === 'pending');
+    expect(waiting.every((r) => r.attempts === 0)).toBe(true);
+    expect(waiting[0]!.nextAttemptAt.getTime()).toBe(clock.now().getTime() + 1000);
+    clock.advance(1000);
+    await Promise.all(replicas.map((r) => r.runOnce()));
+    rows = await rowsOf(target);
+    expect(rows.filter((r) => r.status === 'sent')).toHaveLength(9);
   });
 });
