@@ -82,6 +82,8 @@ async function choose(
     const card = loaded && (loaded.row.status === 'undone' ? undoneCard(loaded.view, actor) : savedCard(loaded.view, actor));
     return { toast: { kind: 'info', text: t.alreadyDone }, ...(card ? { card } : {}) };
   }
+  // A proposed name of punctuation only (客户：。。。) cannot name a customer.
+  if (result.kind === 'invalid_name') return fail(t.badInput(t.customer));
   return refusal(actor, result.kind);
 }
 

@@ -10,6 +10,21 @@ export async function getCustomer(db: DbOrTx, workspaceId: number, id: number): 
   return row ?? null;
 }
 
+/**
+ * The customer row, locked until the transaction ends (`SELECT … FOR UPDATE`). A locking read
+ * returns the latest committed row, so what a transition decides on cannot change under it.
+ */
+export async function lockCustomer(db: DbOrTx, workspaceId: number, id: number): Promise<CustomerRecord | null> {
+  const [row] = await db.select().from(customers).where(and(eq(customers.workspaceId, workspaceId), eq(customers.id, id))).limit(1).for('update');
+  return row ?? null;
+}
+
+/** The customer with this normalized name, locked like `lockCustomer`. */
+export async function lockCustomerByNormalizedName(db: DbOrTx, workspaceId: number, normalizedName: string): Promise<CustomerRecord | null> {
+  const [row] = await db.select().from(customers).where(and(eq(customers.workspaceId, workspaceId), eq(customers.normalizedName, normalizedName))).limit(1).for('update');
+  return row ?? null;
+}
+
 /** By normalized name, then by alias (JSON array of names as written). */
 export async function findCustomerByName(db: DbOrTx, workspaceId: number, name: string): Promise<CustomerRecord | null> {
   const normalized = normalizeCustomerName(name);

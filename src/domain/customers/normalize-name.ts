@@ -13,3 +13,11 @@ export function normalizeCustomerName(name: string): string {
   }
   return s.slice(0, 191);
 }
+
+/**
+ * The name as written when it can name a customer, else null: a "name" of punctuation only
+ * (`客户：。。。`) normalizes to '' and would make an unnamed row, so it counts as no name.
+ */
+export function usableCustomerName(name: string | null | undefined): string | null {
+  return name && normalizeCustomerName(name) ? name : null;
+}

@@ -1,4 +1,3 @@
-import type { CustomerSnapshot } from '../../db/schema/index.js';
 import type { CustomerRecord } from '../customers/customers-repo.js';
 
 /** The fields a follow-up can set on its customer. */
@@ -12,19 +11,6 @@ export type CustomerEffect = {
   phone?: string;
   email?: string;
 };
-
-export function snapshotOf(customer: CustomerRecord, created: boolean): CustomerSnapshot & { created: boolean } {
-  return {
-    stage: customer.stage,
-    amount: customer.amount,
-    currency: customer.currency,
-    lastFollowUpAt: customer.lastFollowUpAt?.toISOString() ?? null,
-    nextFollowUpAt: customer.nextFollowUpAt?.toISOString() ?? null,
-    tier: customer.tier,
-    tags: customer.tags,
-    created,
-  };
-}
 
 /**
  * The customer update a confirmed follow-up causes: only what the note states changes; tags are

@@ -1,4 +1,4 @@
-import { and, desc, eq, ne } from 'drizzle-orm';
+import { and, desc, eq, inArray, ne } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import { auditLog, contacts, followUps } from '../../db/schema/index.js';
 
@@ -6,6 +6,12 @@ export type FollowUpRecord = typeof followUps.$inferSelect;
 
 export async function getFollowUp(db: DbOrTx, workspaceId: number, id: number): Promise<FollowUpRecord | null> {
   const [row] = await db.select().from(followUps).where(and(eq(followUps.workspaceId, workspaceId), eq(followUps.id, id))).limit(1);
+  return row ?? null;
+}
+
+/** The follow-up row, locked until the transaction ends; every transition decides on this read. */
+export async function lockFollowUp(db: DbOrTx, workspaceId: number, id: number): Promise<FollowUpRecord | null> {
+  const [row] = await db.select().from(followUps).where(and(eq(followUps.workspaceId, workspaceId), eq(followUps.id, id))).limit(1).for('update');
   return row ?? null;
 }
 
@@ -27,18 +33,37 @@ export async function otherConfirmed(db: DbOrTx, workspaceId: number, customerId
     .orderBy(desc(followUps.occurredAt), desc(followUps.createdAt));
 }
 
-/** One contact per customer and name; phone and email fill in when first known. */
-export async function upsertContact(db: DbOrTx, input: { workspaceId: number; customerId: number; name: string; phone: string | null; email: string | null; now: Date }): Promise<number> {
-  await db
-    .insert(contacts)
-    .values({ workspaceId: input.workspaceId, customerId: input.customerId, name: input.name.slice(0, 100), phone: input.phone, email: input.email, createdAt: input.now, updatedAt: input.now })
-    .onDuplicateKeyUpdate({ set: { updatedAt: input.now } });
-  const [row] = await db.select({ id: contacts.id, phone: contacts.phone, email: contacts.email }).from(contacts).where(and(eq(contacts.customerId, input.customerId), eq(contacts.name, input.name.slice(0, 100)))).limit(1);
-  if (!row) throw new Error('contact vanished after upsert');
-  if ((!row.phone && input.phone) || (!row.email && input.email)) {
-    await db.update(contacts).set({ phone: row.phone ?? input.phone, email: row.email ?? input.email }).where(eq(contacts.id, row.id));
+/**
+ * One contact per customer and name; phone and email fill in when first known. `created` says
+ * whether this call added the row, so an undo can take it away again. Callers hold the
+ * customer's lock, so no other transaction of ours adds a contact to this customer meanwhile.
+ */
+export async function ensureContact(
+  db: DbOrTx,
+  input: { workspaceId: number; customerId: number; name: string; phone: string | null; email: string | null; now: Date },
+): Promise<{ id: number; created: boolean }> {
+  const name = input.name.slice(0, 100);
+  const [row] = await db.select({ id: contacts.id, phone: contacts.phone, email: contacts.email }).from(contacts).where(and(eq(contacts.customerId, input.customerId), eq(contacts.name, name))).limit(1).for('update');
+  if (!row) {
+    const [inserted] = await db.insert(contacts).values({ workspaceId: input.workspaceId, customerId: input.customerId, name, phone: input.phone, email: input.email, createdAt: input.now, updatedAt: input.now });
+    return { id: inserted.insertId, created: true };
   }
-  return row.id;
+  if ((!row.phone && input.phone) || (!row.email && input.email)) {
+    await db.update(contacts).set({ phone: row.phone ?? input.phone, email: row.email ?? input.email, updatedAt: input.now }).where(eq(contacts.id, row.id));
+  }
+  return { id: row.id, created: false };
+}
+
+/** Deletes those of `contactIds` that no follow-up other than `exceptFollowUpId` still refers to (undone ones aside). */
+export async function deleteUnreferencedContacts(db: DbOrTx, workspaceId: number, contactIds: number[], exceptFollowUpId: number): Promise<void> {
+  if (contactIds.length === 0) return;
+  const referenced = await db
+    .select({ contactId: followUps.contactId })
+    .from(followUps)
+    .where(and(eq(followUps.workspaceId, workspaceId), inArray(followUps.contactId, contactIds), ne(followUps.id, exceptFollowUpId), ne(followUps.status, 'undone')));
+  const keep = new Set(referenced.map((r) => r.contactId));
+  const unused = contactIds.filter((id) => !keep.has(id));
+  if (unused.length > 0) await db.delete(contacts).where(and(eq(contacts.workspaceId, workspaceId), inArray(contacts.id, unused)));
 }
 
 export async function writeAudit(

@@ -1,17 +1,20 @@
 import { eq } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.js';
-import { assignments, customers, followUps } from '../../db/schema/index.js';
+import { customers, followUps } from '../../db/schema/index.js';
 import { enqueue, type OutboundEnvelope } from '../../delivery/outbox.js';
 import type { Clock } from '../../lib/clock.js';
-import { findCustomerByName, getCustomer, type CustomerRecord } from '../customers/customers-repo.js';
-import { normalizeCustomerName } from '../customers/normalize-name.js';
+import { findCustomerByName, getCustomer, lockCustomer, type CustomerRecord } from '../customers/customers-repo.js';
+import { ensureCustomer } from '../customers/ensure-customer.js';
+import { usableCustomerName } from '../customers/normalize-name.js';
 import type { ParsedNote } from '../notes/schema.js';
 import type { UserRecord } from '../users/users-service.js';
-import { customerUpdate, snapshotOf, type CustomerEffect } from './apply-to-customer.js';
+import { customerUpdate, type CustomerEffect } from './apply-to-customer.js';
 import { decideCustomer } from './decide-customer.js';
 import { createFollowUpQueries } from './follow-up-queries.js';
-import { findBySourceMessage, getFollowUp, upsertContact, writeAudit, type FollowUpRecord } from './follow-ups-repo.js';
+import { ensureContact, findBySourceMessage, getFollowUp, lockFollowUp, writeAudit, type FollowUpRecord } from './follow-ups-repo.js';
 import { createFollowUpChanges, mayChange } from './follow-up-changes.js';
+import { runTransaction } from './run-transaction.js';
+import { readNoteEffect, snapshotOf } from './undo-snapshot.js';
 
 export type FollowUpDraft = ParsedNote;
 
@@ -28,57 +31,34 @@ const isDuplicateKey = (err: unknown) => (err as { errno?: number; cause?: { err
 
 /**
  * Follow-ups: recording a note, choosing its customer, undoing and editing it. Every change runs
- * in one transaction together with the outbox messages that report it.
+ * in one transaction (`runTransaction`) together with the outbox messages that report it, and
+ * locks the follow-up row, then the customer row, before deciding anything.
  */
 export function createFollowUpsService(deps: Deps) {
   const { db, clock } = deps;
 
-  /** Finds or creates (race-safe, on the unique normalized name) the customer a note names. */
-  async function ensureCustomer(tx: Tx, workspaceId: number, author: UserRecord, name: string, draft: Pick<FollowUpDraft, 'tier' | 'tags'>): Promise<{ customer: CustomerRecord; created: boolean }> {
-    const existing = await findCustomerByName(tx, workspaceId, name);
-    if (existing) return { customer: existing, created: false };
-    const now = clock.now();
-    const [result] = await tx.insert(customers).ignore().values({
-      workspaceId,
-      name: name.slice(0, 200),
-      normalizedName: normalizeCustomerName(name),
-      aliases: [],
-      tier: draft.tier,
-      tags: draft.tags,
-      ownerUserId: author.id,
-      teamId: author.teamId,
-      createdAt: now,
-      updatedAt: now,
-    });
-    const customer = await findCustomerByName(tx, workspaceId, name);
-    if (!customer) throw new Error('customer vanished after insert');
-    if (result.affectedRows === 1) {
-      await tx.insert(assignments).values({ workspaceId, customerId: customer.id, fromUserId: null, toUserId: author.id, reason: 'create', actorUserId: author.id, createdAt: now });
-    }
-    return { customer, created: result.affectedRows === 1 };
-  }
-
-  /** Applies a confirmed follow-up to its customer and records the snapshot undo needs. */
+  /**
+   * Applies a confirmed follow-up to its customer and records the snapshot undo needs. Both rows
+   * must be locked by the caller, so the merge (tags above all) starts from the latest customer.
+   */
   async function confirm(tx: Tx, followUp: FollowUpRecord, customer: CustomerRecord, created: boolean, author: UserRecord): Promise<{ followUp: FollowUpRecord; customer: CustomerRecord }> {
     const now = clock.now();
-    const draft = followUp.parsed as Partial<FollowUpDraft>;
+    const note = readNoteEffect(followUp.parsed);
     const effect: CustomerEffect = {
       stage: followUp.stage ?? undefined,
       amount: followUp.amount ?? undefined,
       currency: followUp.currency,
       nextFollowUpAt: followUp.nextFollowUpAt ?? undefined,
-      tier: draft.tier ?? undefined,
-      tags: draft.tags ?? [],
-      phone: draft.phone ?? undefined,
-      email: draft.email ?? undefined,
+      tier: note.tier ?? undefined,
+      tags: note.tags,
+      phone: note.phone ?? undefined,
+      email: note.email ?? undefined,
     };
     const update = customerUpdate(customer, effect, followUp.occurredAt);
     if (Object.keys(update).length > 0) await tx.update(customers).set({ ...update, updatedAt: now }).where(eq(customers.id, customer.id));
-    const contactId = draft.contact ? await upsertContact(tx, { workspaceId: followUp.workspaceId, customerId: customer.id, name: draft.contact, phone: draft.phone ?? null, email: draft.email ?? null, now }) : null;
-    await tx
-      .update(followUps)
-      .set({ status: 'confirmed', customerId: customer.id, contactId, customerBefore: snapshotOf(customer, created), updatedAt: now })
-      .where(eq(followUps.id, followUp.id));
+    const contact = note.contact ? await ensureContact(tx, { workspaceId: followUp.workspaceId, customerId: customer.id, name: note.contact, phone: note.phone, email: note.email, now }) : null;
+    const customerBefore = snapshotOf(customer, created, contact?.created ? [contact.id] : []);
+    await tx.update(followUps).set({ status: 'confirmed', customerId: customer.id, contactId: contact?.id ?? null, customerBefore, updatedAt: now }).where(eq(followUps.id, followUp.id));
     await writeAudit(tx, { workspaceId: followUp.workspaceId, actor: author.ref, action: 'follow_up.create', subjectId: followUp.id, after: { customerId: customer.id, status: 'confirmed' }, now });
     const saved = await getFollowUp(tx, followUp.workspaceId, followUp.id);
     const updated = await getCustomer(tx, followUp.workspaceId, customer.id);
@@ -98,41 +78,23 @@ export function createFollowUpsService(deps: Deps) {
     const earlier = await findBySourceMessage(db, input.workspaceId, input.sourceMessageId);
     if (earlier) return { kind: 'duplicate', followUp: earlier };
     const { draft } = input;
-    const exact = draft.customer ? await findCustomerByName(db, input.workspaceId, draft.customer) : null;
+    const name = usableCustomerName(draft.customer);
+    const exact = name ? await findCustomerByName(db, input.workspaceId, name) : null;
     const decision = decideCustomer(draft, exact?.id ?? null);
     if (decision.kind === 'none') return { kind: 'not_understood' };
     try {
-      return await db.transaction(async (tx) => {
+      return await runTransaction(db, async (tx) => {
         const now = clock.now();
-        const [inserted] = await tx.insert(followUps).values({
-          workspaceId: input.workspaceId,
-          authorUserId: input.author.id,
-          rawText: input.text,
-          parsed: draft,
-          channel: draft.channel,
-          stage: draft.stage,
-          amount: draft.amount,
-          currency: draft.currency,
-          nextFollowUpAt: draft.nextFollowUpAt ? new Date(draft.nextFollowUpAt) : null,
-          nextStep: draft.nextStep?.slice(0, 500) ?? null,
-          needs: draft.needs?.slice(0, 500) ?? null,
-          summary: draft.summary.slice(0, 500) || input.text.slice(0, 500),
-          sourceMessageId: input.sourceMessageId,
-          status: 'draft',
-          occurredAt: input.occurredAt,
-          createdAt: now,
-          updatedAt: now,
-        });
-        const draftRow = await getFollowUp(tx, input.workspaceId, inserted.insertId);
-        if (!draftRow) throw new Error('follow-up vanished after insert');
+        const draftRow = await insertDraft(tx, input, now);
+        const ask = (candidates: { id: number; name: string }[]): RecordNoteResult => ({ kind: 'needs_customer', followUp: draftRow, candidates, proposedName: name });
         let result: RecordNoteResult;
         if (decision.kind === 'ask') {
-          result = { kind: 'needs_customer', followUp: draftRow, candidates: decision.candidates, proposedName: draft.customer };
+          result = ask(decision.candidates);
         } else {
-          const known = decision.kind === 'existing' ? await getCustomer(tx, input.workspaceId, decision.customerId) : null;
-          const target = known ? { customer: known, created: false } : await ensureCustomer(tx, input.workspaceId, input.author, decision.kind === 'create' ? decision.name : (draft.customer ?? ''), draft);
-          const done = await confirm(tx, draftRow, target.customer, target.created, input.author);
-          result = { kind: 'saved', ...done, createdCustomer: target.created };
+          // The known customer may have been deleted (its creating note undone) since we looked: then create it again by name.
+          const known = decision.kind === 'existing' ? await lockCustomer(tx, input.workspaceId, decision.customerId) : null;
+          const target = known ? { customer: known, created: false } : name ? await ensureCustomer(tx, { workspaceId: input.workspaceId, author: input.author, name, now }) : null;
+          result = target ? { kind: 'saved', ...(await confirm(tx, draftRow, target.customer, target.created, input.author)), createdCustomer: target.created } : ask([]);
         }
         for (const message of input.outbound?.(result) ?? []) await enqueue(tx, message, now);
         return result;
@@ -146,19 +108,52 @@ export function createFollowUpsService(deps: Deps) {
     }
   }
 
+  /** The note as a draft follow-up row; inserting it also locks it for the transaction. */
+  async function insertDraft(tx: Tx, input: { workspaceId: number; author: UserRecord; text: string; sourceMessageId: string; occurredAt: Date; draft: FollowUpDraft }, now: Date): Promise<FollowUpRecord> {
+    const { draft } = input;
+    const [inserted] = await tx.insert(followUps).values({
+      workspaceId: input.workspaceId,
+      authorUserId: input.author.id,
+      rawText: input.text,
+      parsed: draft,
+      channel: draft.channel,
+      stage: draft.stage,
+      amount: draft.amount,
+      currency: draft.currency,
+      nextFollowUpAt: draft.nextFollowUpAt ? new Date(draft.nextFollowUpAt) : null,
+      nextStep: draft.nextStep?.slice(0, 500) ?? null,
+      needs: draft.needs?.slice(0, 500) ?? null,
+      summary: draft.summary.slice(0, 500) || input.text.slice(0, 500),
+      sourceMessageId: input.sourceMessageId,
+      status: 'draft',
+      occurredAt: input.occurredAt,
+      createdAt: now,
+      updatedAt: now,
+    });
+    const row = await getFollowUp(tx, input.workspaceId, inserted.insertId);
+    if (!row) throw new Error('follow-up vanished after insert');
+    return row;
+  }
+
+  /**
+   * The rep's answer to "which customer?". Two clicks at once apply once: the second waits for
+   * the first's lock on the follow-up and answers `already_done` with the saved follow-up.
+   */
   async function chooseCustomer(input: { workspaceId: number; actor: UserRecord; followUpId: number; choice: { customerId: number } | { newCustomerName: string } }) {
-    return db.transaction(async (tx) => {
-      const followUp = await getFollowUp(tx, input.workspaceId, input.followUpId);
+    return runTransaction(db, async (tx) => {
+      const followUp = await lockFollowUp(tx, input.workspaceId, input.followUpId);
       if (!followUp) return { kind: 'not_found' as const };
       if (!mayChange(followUp, input.actor)) return { kind: 'forbidden' as const };
       if (followUp.status !== 'draft') return { kind: 'already_done' as const, followUp };
-      let target: { customer: CustomerRecord; created: boolean };
-      if ('customerId' in input.choice) {
-        const customer = await getCustomer(tx, input.workspaceId, input.choice.customerId);
+      const choice = input.choice;
+      let target: { customer: CustomerRecord; created: boolean } | null;
+      if ('customerId' in choice) {
+        const customer = await lockCustomer(tx, input.workspaceId, choice.customerId);
         if (!customer) return { kind: 'not_found' as const };
         target = { customer, created: false };
       } else {
-        target = await ensureCustomer(tx, input.workspaceId, input.actor, input.choice.newCustomerName, followUp.parsed as Partial<FollowUpDraft> & Pick<FollowUpDraft, 'tier' | 'tags'>);
+        target = await ensureCustomer(tx, { workspaceId: input.workspaceId, author: input.actor, name: choice.newCustomerName, now: clock.now() });
+        if (!target) return { kind: 'invalid_name' as const };
       }
       const done = await confirm(tx, followUp, target.customer, target.created, input.actor);
       return { kind: 'saved' as const, ...done, createdCustomer: target.created };
