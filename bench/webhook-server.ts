@@ -10,7 +10,8 @@ import { migrateDatabase } from '../src/db/migrate.js';
 import { createInbox } from '../src/delivery/inbox.js';
 import { createMetrics } from '../src/http/metrics.js';
 import { systemClock } from '../src/lib/clock.js';
-import { createSerialQueue } from '../src/messaging/serial-queue.js';
+import { createClickWaiters } from '../src/messaging/click-waiters.js';
+import { createInboxWorker } from '../src/messaging/inbox-worker.js';
 import { feishuWebhook } from '../src/platforms/feishu/webhook.js';
 
 export const BENCH_KEY = 'bench encrypt key';
@@ -31,14 +32,15 @@ if (mode === 'sdk') {
   const log = pino({ level: 'warn' });
   const metrics = createMetrics();
   const inbox = createInbox({ db: database.db, clock: systemClock });
-  const queue = createSerialQueue(() => undefined);
-  // The bot is replaced by no-ops: this measures the acknowledgement path, not note handling.
-  const handlers = { onMessage: async () => undefined, onCardAction: async () => ({}) };
+  // The bot is replaced by a no-op runner (each stored row is still claimed and finished): this
+  // measures the acknowledgement path, not note handling.
+  const worker = createInboxWorker({ inbox, clock: systemClock, log, run: async () => undefined, giveUp: async () => undefined });
+  const waiters = createClickWaiters();
   const app = await buildApp({
     log,
     metrics,
     ping: () => database.ping(),
-    webhooks: [feishuWebhook({ inbox, metrics, log, queue, handlers, verificationToken: BENCH_TOKEN, encryptKey: BENCH_KEY, clock: systemClock, botOpenId: () => null })],
+    webhooks: [feishuWebhook({ inbox, worker, waiters, metrics, log, verificationToken: BENCH_TOKEN, encryptKey: BENCH_KEY, clock: systemClock, botOpenId: () => null })],
   });
   await app.listen({ host: '127.0.0.1', port });
   process.send?.('ready');

@@ -13,12 +13,16 @@ import { createFollowUpsService } from './domain/follow-ups/follow-ups-service.j
 import { createNoteExtractor, isActionable, parseNote } from './domain/notes/index.js';
 import { createUsersService } from './domain/users/users-service.js';
 import { createMetrics } from './http/metrics.js';
+import { inboxSweepJob } from './jobs/inbox-sweep.js';
 import { pruneInboundEventsJob } from './jobs/prune-inbound-events.js';
+import { pruneJobRunsJob } from './jobs/prune-job-runs.js';
 import type { Job } from './jobs/types.js';
 import type { Clock } from './lib/clock.js';
 import { createChatModel } from './llm/openai-compatible.js';
 import { createMessengerDeliver } from './messaging/deliver.js';
-import { createSerialQueue } from './messaging/serial-queue.js';
+import { createClickWaiters } from './messaging/click-waiters.js';
+import { createInboxWorker, type InboxWorker } from './messaging/inbox-worker.js';
+import { createInboundRunner } from './messaging/run-inbound.js';
 import type { MessengerClient, Platform } from './messaging/types.js';
 import { createFeishuClient, createFeishuEventDispatcher, feishuWebhook, startFeishuWebSocket } from './platforms/feishu/index.js';
 import type { FeishuEventDeps } from './platforms/feishu/process-event.js';
@@ -36,7 +40,8 @@ export type Genjin = {
   bot: Bot;
   jobs: Job[];
   outbox: ReturnType<typeof createOutboxWorker>;
-  queue: ReturnType<typeof createSerialQueue>;
+  /** Runs the stored inbox rows; `drain()` waits for what is queued (tests, shutdown). */
+  worker: InboxWorker;
   metrics: ReturnType<typeof createMetrics>;
   /** What a platform receiver needs to hand events to the bot (the webhook and long connections use it). */
   eventDeps: FeishuEventDeps;
@@ -52,13 +57,12 @@ export type Genjin = {
  */
 export async function composeGenjin(
   config: Config,
-  deps: { log: Logger; clock: Clock; database: DbHandle; defaultMetrics?: boolean; wecomBotSocket?: SmartBotSocket },
+  deps: { log: Logger; clock: Clock; database: DbHandle; defaultMetrics?: boolean; wecomBotSocket?: SmartBotSocket; inbox?: { leaseMs?: number; maxQueued?: number; recordTimeoutMs?: number } },
 ): Promise<Genjin> {
   const { log, clock, database } = deps;
   const db = database.db;
   const metrics = createMetrics({ outboxDepth: () => outboxDepth(db), defaultMetrics: deps.defaultMetrics });
-  const inbox = createInbox({ db, clock });
-  const queue = createSerialQueue((err, key) => log.error({ err, conversation: key }, 'conversation task failed'));
+  const inbox = createInbox({ db, clock, recordTimeoutMs: deps.inbox?.recordTimeoutMs });
   const users = createUsersService({ db, clock, teams: config.teams });
   const followUps = createFollowUpsService({ db, clock });
   const model = config.llm ? createChatModel(config.llm) : null;
@@ -85,7 +89,17 @@ export async function composeGenjin(
     profiles,
   });
 
-  const eventDeps: FeishuEventDeps = { inbox, metrics, log, queue, handlers: bot };
+  const waiters = createClickWaiters();
+  const worker = createInboxWorker({
+    inbox,
+    clock,
+    log: log.child({ component: 'inbox' }),
+    run: createInboundRunner({ handlers: bot, waiters, enqueue: (message) => enqueue(db, message, clock.now()) }),
+    giveUp: (event) => bot.onGiveUp(event),
+    leaseMs: deps.inbox?.leaseMs,
+    maxQueued: deps.inbox?.maxQueued,
+  });
+  const eventDeps: FeishuEventDeps = { inbox, worker, waiters, metrics, log };
 
   if (config.feishu) {
     const feishu = config.feishu;
@@ -124,7 +138,6 @@ export async function composeGenjin(
     webhooks.push(
       wecomWebhook({
         ...eventDeps,
-        enqueue: (message) => enqueue(db, message, clock.now()),
         corpId: wecom.corpId,
         token: wecom.token,
         encodingAesKey: wecom.encodingAesKey,
@@ -136,7 +149,7 @@ export async function composeGenjin(
   let wecomBot: MessengerClient | null = null;
   if (config.wecomBot) {
     const socket = deps.wecomBotSocket ?? new WSClient({ botId: config.wecomBot.botId, secret: config.wecomBot.secret, logger: sdkLogger(log.child({ component: 'wecom-sdk' }), 'wecom sdk') });
-    const smartBot = createSmartBot({ socket, tenant: config.wecom?.corpId ?? `bot:${config.wecomBot.botId}`, accept: eventDeps, handlers: bot, log, now: () => clock.now() });
+    const smartBot = createSmartBot({ socket, tenant: config.wecom?.corpId ?? `bot:${config.wecomBot.botId}`, accept: eventDeps, log, now: () => clock.now() });
     wecomBot = smartBot.messenger;
     background.push({ start: () => smartBot.start(), stop: () => smartBot.stop() });
   }
@@ -155,9 +168,9 @@ export async function composeGenjin(
   return {
     app,
     bot,
-    jobs: [pruneInboundEventsJob(inbox)],
+    jobs: [inboxSweepJob(worker), pruneInboundEventsJob(inbox), pruneJobRunsJob({ db, clock })],
     outbox,
-    queue,
+    worker,
     metrics,
     eventDeps,
     start() {
@@ -166,7 +179,7 @@ export async function composeGenjin(
     },
     async stop() {
       for (const b of background) await b.stop();
-      await queue.drain();
+      await worker.stop();
       await outbox.stop();
     },
   };

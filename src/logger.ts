@@ -1,4 +1,5 @@
 import pino, { type DestinationStream, type Logger } from 'pino';
+import { serializeError } from './lib/safe-error.js';
 
 export type { Logger } from 'pino';
 
@@ -26,10 +27,14 @@ export const REDACT_PATHS = [
   '*.content',
 ];
 
+/** Database errors are logged by code only: their messages hold the query's parameters. */
+export const LOG_SERIALIZERS = { err: serializeError, error: serializeError };
+
 export function createLogger(opts: { level: string; destination?: DestinationStream; pretty?: boolean }): Logger {
   const options = {
     level: opts.level,
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    serializers: LOG_SERIALIZERS,
     base: { service: 'genjin' },
   };
   if (opts.destination) return pino(options, opts.destination);

@@ -1,13 +1,16 @@
-import type { CardActionEvent, CardActionResult, MessageEvent } from '../messaging/types.js';
+import type { CardActionEvent, CardActionResult, InboundEvent, MessageEvent } from '../messaging/types.js';
 import type { BotDeps } from './context.js';
+import { giveUp } from './give-up.js';
 import { handleCardAction } from './handle-card-action.js';
 import { handleMessage } from './handle-message.js';
 
 export type Bot = {
-  /** Runs after the platform was acknowledged; replies through the outbox. */
+  /** Runs from the stored inbox row after the platform was acknowledged; replies through the outbox. */
   onMessage(event: MessageEvent): Promise<void>;
-  /** Runs while the platform waits (3 s on Feishu); returns the toast and replacement card. */
+  /** Runs from the stored row; returns the toast and replacement card (sent in time, or through the outbox). */
   onCardAction(event: CardActionEvent): Promise<CardActionResult>;
+  /** Every attempt at the event failed: tells the user to send it again. */
+  onGiveUp(event: InboundEvent): Promise<void>;
 };
 
 /** The platform-neutral bot: every adapter feeds its normalized events here. */
@@ -15,5 +18,6 @@ export function createBot(deps: BotDeps): Bot {
   return {
     onMessage: (event) => handleMessage(deps, event),
     onCardAction: (event) => handleCardAction(deps, event),
+    onGiveUp: (event) => giveUp(deps, event),
   };
 }

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { and, eq, inArray, lt, or, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, lt, lte, notInArray, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { inboundEvents, PLATFORMS, type Platform } from '../db/schema/index.js';
 import { AppError } from '../lib/errors.js';
 import type { Clock } from '../lib/clock.js';
 
 export type Inbox = ReturnType<typeof createInbox>;
+export type InboxRow = Pick<typeof inboundEvents.$inferSelect, 'id' | 'platform' | 'eventId' | 'conversation' | 'payload' | 'attempts' | 'status' | 'result'>;
 
 /**
  * Rows must outlive the longest redelivery window: Feishu retries for about 7.1 h (15 s, 5 min,
@@ -14,7 +15,7 @@ export type Inbox = ReturnType<typeof createInbox>;
 export const INBOX_RETENTION_MS = 24 * 60 * 60 * 1000;
 
 /** Event ids longer than the column would be truncated by INSERT IGNORE into false duplicates. */
-const MAX_EVENT_ID_LENGTH = 191;
+export const MAX_EVENT_ID_LENGTH = 191;
 /**
  * Deliveries that arrive together are recorded with one multi-row insert: one commit (one log
  * flush) for many events is what lets the webhook keep up with a burst. A few batches may be in
@@ -22,80 +23,91 @@ const MAX_EVENT_ID_LENGTH = 191;
  */
 const MAX_BATCH = 200;
 const MAX_BATCHES_IN_FLIGHT = 4;
+/**
+ * A database that accepts connections but does not answer must not hold the webhook past the
+ * platform's deadline (Feishu 3 s): the caller gets `db_unavailable` (503) after this long. The
+ * insert may still land later; the platform's retry is then a duplicate and the stored row is run
+ * by the sweeper.
+ */
+const RECORD_TIMEOUT_MS = 1500;
+/** Finished rows deleted per statement when pruning, so a prune never holds a long lock. */
+const PRUNE_BATCH = 1000;
 
-type Pending = {
+export type InboundEntry = {
   platform: Platform;
   eventId: string;
-  meta: { eventType?: string; workspaceId?: number };
-  resolve: (outcome: 'new' | 'duplicate') => void;
-  reject: (err: unknown) => void;
+  eventType?: string;
+  workspaceId?: number;
+  /** Rows of one conversation run one at a time, in order. */
+  conversation: string;
+  /** The normalized event (see messaging/stored-event.ts). */
+  payload: Record<string, unknown>;
 };
 
-export function createInbox(deps: { db: Db; clock: Clock }) {
+export type Recorded = { outcome: 'new'; row: InboxRow } | { outcome: 'duplicate'; row: InboxRow | null };
+
+type Pending = { entry: InboundEntry; resolve: (r: Recorded) => void; reject: (err: unknown) => void };
+
+const UNFINISHED = ['received', 'failed'] as const;
+
+export function createInbox(deps: { db: Db; clock: Clock; recordTimeoutMs?: number }) {
   const { db, clock } = deps;
-  const where = (platform: Platform, eventId: string) => and(eq(inboundEvents.platform, platform), eq(inboundEvents.eventId, eventId));
+  const recordTimeoutMs = deps.recordTimeoutMs ?? RECORD_TIMEOUT_MS;
   const pending: Pending[] = [];
   let inFlight = 0;
   let scheduled = false;
 
   /**
    * Inserts the batch with INSERT IGNORE on the unique (platform, event_id) key, every row stamped
-   * with this batch's claim id, then reads the claim ids back: rows carrying ours are new, the
+   * with this batch's claim id, then reads the rows back: those carrying our claim id are new, the
    * others were recorded before (or by a concurrent batch). An event twice in one batch is new once.
    */
   async function writeBatch(batch: Pending[]): Promise<void> {
     const claimId = randomUUID();
-    const key = (p: Platform, id: string) => `${p}\u0000${id}`;
+    const key = (p: string, id: string) => `${p}\u0000${id}`;
     const first = new Map<string, Pending>();
-    for (const item of batch) if (!first.has(key(item.platform, item.eventId))) first.set(key(item.platform, item.eventId), item);
-    try {
-      const now = clock.now();
-      const unique = [...first.values()];
-      const [inserted] = await db
+    for (const item of batch) if (!first.has(key(item.entry.platform, item.entry.eventId))) first.set(key(item.entry.platform, item.entry.eventId), item);
+    const unique = [...first.values()].map((p) => p.entry);
+    const now = clock.now();
+    const write = async () => {
+      await db
         .insert(inboundEvents)
         .ignore()
-        .values(unique.map((i) => ({ platform: i.platform, eventId: i.eventId, eventType: i.meta.eventType?.slice(0, 64), workspaceId: i.meta.workspaceId, claimId, receivedAt: now })));
-      // Every row went in (the usual case): no need to read the claims back.
-      if (inserted.affectedRows === unique.length) {
-        for (const item of batch) item.resolve(first.get(key(item.platform, item.eventId)) === item ? 'new' : 'duplicate');
-        return;
-      }
-      const rows = await db
-        .select({ platform: inboundEvents.platform, eventId: inboundEvents.eventId, claimId: inboundEvents.claimId })
+        .values(
+          unique.map((e) => ({
+            platform: e.platform,
+            eventId: e.eventId,
+            eventType: e.eventType?.slice(0, 64),
+            workspaceId: e.workspaceId,
+            conversation: e.conversation.slice(0, 191),
+            payload: e.payload,
+            claimId,
+            receivedAt: now,
+          })),
+        );
+      return db
+        .select({ ...ROW_COLUMNS, claimId: inboundEvents.claimId })
         .from(inboundEvents)
-        .where(or(...PLATFORMS.filter((p) => unique.some((i) => i.platform === p)).map((p) => and(eq(inboundEvents.platform, p), inArray(inboundEvents.eventId, unique.filter((i) => i.platform === p).map((i) => i.eventId))))));
-      const ours = new Set(rows.filter((r) => r.claimId === claimId).map((r) => key(r.platform, r.eventId)));
+        .where(
+          or(
+            ...PLATFORMS.filter((p) => unique.some((e) => e.platform === p)).map((p) =>
+              and(eq(inboundEvents.platform, p), inArray(inboundEvents.eventId, unique.filter((e) => e.platform === p).map((e) => e.eventId))),
+            ),
+          ),
+        );
+    };
+    try {
+      const rows = await withTimeout(write(), recordTimeoutMs);
+      const byKey = new Map(rows.map((r) => [key(r.platform, r.eventId), r]));
       for (const item of batch) {
-        const k = key(item.platform, item.eventId);
-        item.resolve(first.get(k) === item && ours.has(k) ? 'new' : 'duplicate');
+        const k = key(item.entry.platform, item.entry.eventId);
+        const row = byKey.get(k) ?? null;
+        if (row && row.claimId === claimId && first.get(k) === item) item.resolve({ outcome: 'new', row: stripClaim(row) });
+        else item.resolve({ outcome: 'duplicate', row: row && stripClaim(row) });
       }
     } catch (err) {
       const failure = new AppError('db_unavailable', 'could not record the inbound event', { retryable: true, cause: err });
       for (const item of batch) item.reject(failure);
-    }
-  }
-
-  const processed: { platform: Platform; eventId: string; status: 'done' | 'ignored'; resolve: () => void; reject: (err: unknown) => void }[] = [];
-  let processedScheduled = false;
-
-  /** One UPDATE per (platform, status) group for everything marked since the last tick. */
-  async function flushProcessed(): Promise<void> {
-    processedScheduled = false;
-    const batch = processed.splice(0, processed.length);
-    const groups = new Map<string, typeof batch>();
-    for (const item of batch) groups.set(`${item.platform}|${item.status}`, [...(groups.get(`${item.platform}|${item.status}`) ?? []), item]);
-    for (const items of groups.values()) {
-      const [head] = items;
-      if (!head) continue;
-      try {
-        await db
-          .update(inboundEvents)
-          .set({ status: head.status, processedAt: clock.now(), attempts: sql`${inboundEvents.attempts} + 1` })
-          .where(and(eq(inboundEvents.platform, head.platform), inArray(inboundEvents.eventId, items.map((i) => i.eventId))));
-        for (const item of items) item.resolve();
-      } catch (err) {
-        for (const item of items) item.reject(err);
-      }
     }
   }
 
@@ -113,18 +125,21 @@ export function createInbox(deps: { db: Db; clock: Clock }) {
     }
   }
 
+  const byId = (id: number, token: string) => and(eq(inboundEvents.id, id), eq(inboundEvents.leaseOwner, token));
+
   return {
     /**
-     * Records the delivery, or recognises it as a redelivery, on the unique (platform, event_id)
-     * key. A database error is thrown as `db_unavailable` so the webhook answers 503 and the
-     * platform retries.
+     * Records the delivery with its normalized event, or recognises it as a redelivery, on the
+     * unique (platform, event_id) key. A database error or a database that does not answer within
+     * the record timeout is thrown as `db_unavailable`, so the webhook answers 503 and the platform
+     * retries; an impossible event id is `malformed` (400).
      */
-    recordInbound(platform: Platform, eventId: string, meta: { eventType?: string; workspaceId?: number } = {}): Promise<'new' | 'duplicate'> {
-      if (eventId.length === 0 || eventId.length > MAX_EVENT_ID_LENGTH) {
+    record(entry: InboundEntry): Promise<Recorded> {
+      if (entry.eventId.length === 0 || entry.eventId.length > MAX_EVENT_ID_LENGTH) {
         return Promise.reject(new AppError('malformed', `event id must be 1-${MAX_EVENT_ID_LENGTH} characters`));
       }
       return new Promise((resolve, reject) => {
-        pending.push({ platform, eventId, meta, resolve, reject });
+        pending.push({ entry, resolve, reject });
         if (!scheduled) {
           scheduled = true;
           setImmediate(flush);
@@ -132,29 +147,129 @@ export function createInbox(deps: { db: Db; clock: Clock }) {
       });
     },
 
-    /** Marks a handled event; batched like inserts, since every accepted event ends here. */
-    markProcessed(platform: Platform, eventId: string, status: 'done' | 'ignored' = 'done'): Promise<void> {
-      return new Promise((resolve, reject) => {
-        processed.push({ platform, eventId, status, resolve, reject });
-        if (!processedScheduled) {
-          processedScheduled = true;
-          setImmediate(flushProcessed);
-        }
-      });
-    },
-
-    async markFailed(platform: Platform, eventId: string, error: unknown): Promise<void> {
-      const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-      await db
+    /**
+     * Takes the row for `leaseMs` under `token`, counting an attempt, if it is due and nobody holds
+     * it, and no older row of its conversation is unfinished (so a conversation's rows run one at a
+     * time, oldest first, whichever replica runs them). One conditional UPDATE; true when taken.
+     */
+    async claim(row: Pick<InboxRow, 'id' | 'conversation'>, token: string, leaseMs: number): Promise<boolean> {
+      const now = clock.now();
+      // The derived table (with LIMIT, so MySQL cannot merge it) lets the UPDATE read its own table.
+      const olderUnfinished = row.conversation
+        ? sql`NOT EXISTS (SELECT 1 FROM (SELECT ${inboundEvents.id} FROM ${inboundEvents} WHERE ${inboundEvents.conversation} = ${row.conversation} AND ${inboundEvents.id} < ${row.id} AND ${inboundEvents.status} IN ('received', 'failed') LIMIT 1) AS older)`
+        : sql`TRUE`;
+      const [result] = await db
         .update(inboundEvents)
-        .set({ status: 'failed', processedAt: clock.now(), lastError: message.slice(0, 2000), attempts: sql`${inboundEvents.attempts} + 1` })
-        .where(where(platform, eventId));
+        .set({ leaseOwner: token, leaseUntil: new Date(now.getTime() + leaseMs), attempts: sql`${inboundEvents.attempts} + 1` })
+        .where(
+          and(
+            eq(inboundEvents.id, row.id),
+            or(
+              and(eq(inboundEvents.status, 'received'), or(isNull(inboundEvents.leaseUntil), lt(inboundEvents.leaseUntil, now))),
+              and(eq(inboundEvents.status, 'failed'), lte(inboundEvents.nextAttemptAt, now), or(isNull(inboundEvents.leaseUntil), lt(inboundEvents.leaseUntil, now))),
+            ),
+            olderUnfinished,
+          ),
+        );
+      return result.affectedRows === 1;
     },
 
-    /** Deletes rows older than the retention window; returns how many. */
+    /** Extends a lease still held; false when it was lost (expired and taken by another runner). */
+    async renew(id: number, token: string, leaseMs: number): Promise<boolean> {
+      const [result] = await db
+        .update(inboundEvents)
+        .set({ leaseUntil: new Date(clock.now().getTime() + leaseMs) })
+        .where(byId(id, token));
+      return result.affectedRows === 1;
+    },
+
+    /** Finishes a row this runner holds; false when the lease was lost meanwhile. */
+    async finish(id: number, token: string, status: 'done' | 'ignored', result?: Record<string, unknown>): Promise<boolean> {
+      const [res] = await db
+        .update(inboundEvents)
+        .set({ status, processedAt: clock.now(), leaseOwner: null, leaseUntil: null, lastError: null, ...(result ? { result } : {}) })
+        .where(byId(id, token));
+      return res.affectedRows === 1;
+    },
+
+    /** An attempt failed: run again at `retryAt`, or give up (`dead`, kept for inspection) when null. */
+    async fail(id: number, token: string, code: string, retryAt: Date | null): Promise<boolean> {
+      const [res] = await db
+        .update(inboundEvents)
+        .set({
+          status: retryAt ? 'failed' : 'dead',
+          nextAttemptAt: retryAt,
+          processedAt: retryAt ? null : clock.now(),
+          leaseOwner: null,
+          leaseUntil: null,
+          lastError: code.slice(0, 200),
+        })
+        .where(byId(id, token));
+      return res.affectedRows === 1;
+    },
+
+    /**
+     * Rows a sweeper should run, oldest first: `received` rows nobody holds (recorded at least
+     * `graceMs` ago, so the process that acknowledged them has had its turn) or whose lease ran out,
+     * and `failed` rows whose backoff has passed.
+     */
+    async listRunnable(opts: { limit: number; graceMs: number; exceptIds?: number[] }): Promise<InboxRow[]> {
+      const now = clock.now();
+      const leaseFree = or(isNull(inboundEvents.leaseUntil), lt(inboundEvents.leaseUntil, now));
+      return db
+        .select(ROW_COLUMNS)
+        .from(inboundEvents)
+        .where(
+          and(
+            or(
+              and(eq(inboundEvents.status, 'received'), leaseFree, or(lt(inboundEvents.receivedAt, new Date(now.getTime() - opts.graceMs)), lt(inboundEvents.leaseUntil, now))),
+              and(eq(inboundEvents.status, 'failed'), lte(inboundEvents.nextAttemptAt, now), leaseFree),
+            ),
+            opts.exceptIds?.length ? notInArray(inboundEvents.id, opts.exceptIds) : undefined,
+          ),
+        )
+        .orderBy(asc(inboundEvents.id))
+        .limit(opts.limit);
+    },
+
+    /** Deletes finished rows past the retention window, a batch at a time; returns how many. */
     async prune(retentionMs = INBOX_RETENTION_MS): Promise<number> {
-      const [result] = await db.delete(inboundEvents).where(lt(inboundEvents.receivedAt, new Date(clock.now().getTime() - retentionMs)));
-      return result.affectedRows;
+      const before = new Date(clock.now().getTime() - retentionMs);
+      let deleted = 0;
+      for (;;) {
+        const [result] = await db
+          .delete(inboundEvents)
+          .where(and(lt(inboundEvents.receivedAt, before), notInArray(inboundEvents.status, [...UNFINISHED])))
+          .limit(PRUNE_BATCH);
+        deleted += result.affectedRows;
+        if (result.affectedRows < PRUNE_BATCH) return deleted;
+      }
     },
   };
+}
+
+const ROW_COLUMNS = {
+  id: inboundEvents.id,
+  platform: inboundEvents.platform,
+  eventId: inboundEvents.eventId,
+  conversation: inboundEvents.conversation,
+  payload: inboundEvents.payload,
+  attempts: inboundEvents.attempts,
+  status: inboundEvents.status,
+  result: inboundEvents.result,
+};
+
+function stripClaim<T extends { claimId: string | null }>(row: T): Omit<T, 'claimId'> {
+  const { claimId: _claimId, ...rest } = row;
+  return rest;
+}
+
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`the database did not answer within ${ms} ms`)), ms);
+  });
+  // The write may still settle after the timeout; nothing waits for it then.
+  work.catch(() => undefined);
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }

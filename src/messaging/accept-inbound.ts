@@ -1,43 +1,74 @@
 import type { Logger } from 'pino';
-import type { Inbox } from '../delivery/inbox.js';
+import type { Inbox, Recorded } from '../delivery/inbox.js';
 import type { Metrics } from '../http/metrics.js';
 import { isAppError } from '../lib/errors.js';
-import type { SerialQueue } from './serial-queue.js';
-import type { Platform } from './types.js';
+import { errorCode } from '../lib/safe-error.js';
+import type { ClickWaiters } from './click-waiters.js';
+import type { InboxWorker } from './inbox-worker.js';
+import { toStoredEvent } from './stored-event.js';
+import type { CardActionEvent, CardActionResult, InboundEvent } from './types.js';
 
-export type AcceptDeps = { inbox: Inbox; metrics: Metrics; log: Logger; queue: SerialQueue };
+export type AcceptDeps = { inbox: Inbox; worker: InboxWorker; waiters: ClickWaiters; metrics: Metrics; log: Logger };
+
+export type Accepted = 'accepted' | 'duplicate' | 'unavailable' | 'rejected';
 
 /**
- * The webhook rule every platform shares: record the delivery in the inbox, acknowledge, and do
- * the work after the acknowledgement, one task at a time per conversation. A redelivery does
- * nothing; a database outage is reported so the receiver withholds the acknowledgement.
+ * The webhook rule every platform shares: store the normalized event in the inbox, acknowledge,
+ * and run the work from the stored row after the acknowledgement. A redelivery does nothing; a
+ * database outage is reported (`unavailable`) so the receiver withholds the acknowledgement; an
+ * event the inbox cannot hold (an impossible id) is `rejected` (400).
  */
-export async function acceptInbound(
-  deps: AcceptDeps,
-  input: { platform: Platform; eventId: string; eventType: string; conversation: string; work: () => Promise<void> },
-): Promise<'accepted' | 'duplicate' | 'unavailable'> {
-  const log = deps.log.child({ platform: input.platform, eventId: input.eventId, eventType: input.eventType });
-  let outcome: 'new' | 'duplicate';
+export async function acceptInbound(deps: AcceptDeps, input: { event: InboundEvent; eventType: string; conversation: string }): Promise<Accepted> {
+  const recorded = await record(deps, input);
+  if (typeof recorded === 'string') return recorded;
+  if (recorded.outcome === 'new') deps.worker.submit(recorded.row, input.event);
+  return recorded.outcome === 'new' ? 'accepted' : 'duplicate';
+}
+
+export type ClickAnswer =
+  | { kind: 'answered'; result: CardActionResult }
+  /** Still running (or queued behind the conversation): the card is updated when it finishes. */
+  | { kind: 'pending' }
+  | { kind: 'duplicate'; done: boolean }
+  | { kind: 'unavailable' }
+  | { kind: 'rejected' };
+
+/**
+ * A click on a platform that waits for the answer: stored like any event, run from its row, and
+ * answered within `budgetMs` when the work finishes in time (otherwise `pending`, and the runner
+ * updates the card through the outbox when it finishes). A repeated delivery of the same click
+ * changes nothing.
+ */
+export async function acceptClick(deps: AcceptDeps, input: { event: CardActionEvent; eventType: string; conversation: string; budgetMs: number }): Promise<ClickAnswer> {
+  const waiter = deps.waiters.wait(input.event.eventId, input.budgetMs);
+  const recorded = await record(deps, input);
+  if (typeof recorded === 'string' || recorded.outcome === 'duplicate') {
+    waiter.cancel();
+    if (typeof recorded === 'string') return { kind: recorded === 'rejected' ? 'rejected' : 'unavailable' };
+    return { kind: 'duplicate', done: recorded.row?.status === 'done' };
+  }
+  if (!deps.worker.submit(recorded.row, input.event)) {
+    waiter.cancel();
+    return { kind: 'pending' };
+  }
+  const result = await waiter.result;
+  return result ? { kind: 'answered', result } : { kind: 'pending' };
+}
+
+async function record(deps: AcceptDeps, input: { event: InboundEvent; eventType: string; conversation: string }): Promise<Recorded | 'unavailable' | 'rejected'> {
+  const { event } = input;
   try {
-    outcome = await deps.inbox.recordInbound(input.platform, input.eventId, { eventType: input.eventType });
+    const recorded = await deps.inbox.record({ platform: event.platform, eventId: event.eventId, eventType: input.eventType, conversation: input.conversation, payload: toStoredEvent(event) });
+    deps.metrics.webhookEvents.inc({ platform: event.platform, outcome: recorded.outcome === 'new' ? 'accepted' : 'duplicate' });
+    if (recorded.outcome === 'duplicate') deps.log.info({ platform: event.platform, eventId: event.eventId, eventType: input.eventType }, 'duplicate delivery ignored');
+    return recorded;
   } catch (err) {
-    deps.metrics.webhookEvents.inc({ platform: input.platform, outcome: 'unavailable' });
-    log.error({ err: isAppError(err) ? err.code : String(err) }, 'cannot record the event; withholding the acknowledgement so the platform retries');
-    return 'unavailable';
+    const rejected = isAppError(err, 'malformed');
+    deps.metrics.webhookEvents.inc({ platform: event.platform, outcome: rejected ? 'rejected' : 'unavailable' });
+    deps.log.error(
+      { platform: event.platform, eventType: input.eventType, err: errorCode(err) },
+      rejected ? 'event cannot be stored; rejected' : 'cannot record the event; withholding the acknowledgement so the platform retries',
+    );
+    return rejected ? 'rejected' : 'unavailable';
   }
-  deps.metrics.webhookEvents.inc({ platform: input.platform, outcome: outcome === 'new' ? 'accepted' : 'duplicate' });
-  if (outcome === 'duplicate') {
-    log.info('duplicate delivery ignored');
-    return 'duplicate';
-  }
-  deps.queue.push(input.conversation, async () => {
-    try {
-      await input.work();
-      await deps.inbox.markProcessed(input.platform, input.eventId);
-    } catch (err) {
-      log.error({ err }, 'handling an event failed');
-      await deps.inbox.markFailed(input.platform, input.eventId, err).catch(() => undefined);
-    }
-  });
-  return 'accepted';
 }

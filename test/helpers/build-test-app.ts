@@ -16,7 +16,10 @@ export const FEISHU_KEY = 'test key';
  * with a pinned clock and captured logs. Background work is not started: tests drive the queue
  * and the outbox explicitly.
  */
-export async function buildFeishuTestApp(database: DbHandle, opts: { encryptKey?: string | null; now?: string; env?: Record<string, string> } = {}) {
+export async function buildFeishuTestApp(
+  database: DbHandle,
+  opts: { encryptKey?: string | null; now?: string; env?: Record<string, string>; inbox?: Parameters<typeof composeGenjin>[1]['inbox'] } = {},
+) {
   const encryptKey = opts.encryptKey === undefined ? FEISHU_KEY : opts.encryptKey;
   const config = loadConfig(
     {
@@ -31,7 +34,7 @@ export async function buildFeishuTestApp(database: DbHandle, opts: { encryptKey?
   );
   const clock = fixedClock(opts.now ?? '2026-11-25T02:00:05Z');
   const logs = captureLogs();
-  const genjin = await composeGenjin(config, { log: logs.log, clock, database });
+  const genjin = await composeGenjin(config, { log: logs.log, clock, database, inbox: opts.inbox });
   return { genjin, app: genjin.app, clock, logs, config };
 }
 

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import pino, { type Logger } from 'pino';
-import { REDACT_PATHS } from '../../src/logger.js';
+import { LOG_SERIALIZERS, REDACT_PATHS } from '../../src/logger.js';
 
 /** A real pino logger writing JSON lines into memory, so tests can assert on what was logged. */
 export function captureLogs(level = 'debug'): { log: Logger; lines: () => Record<string, unknown>[]; text: () => string } {
@@ -11,7 +11,7 @@ export function captureLogs(level = 'debug'): { log: Logger; lines: () => Record
       done();
     },
   });
-  const log = pino({ level, redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, stream);
+  const log = pino({ level, redact: { paths: REDACT_PATHS, censor: '[redacted]' }, serializers: LOG_SERIALIZERS }, stream);
   const text = () => chunks.join('');
   return {
     log,

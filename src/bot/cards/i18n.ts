@@ -78,6 +78,8 @@ const zh = {
   forbidden: '只有记录人可以修改或撤销这条跟进',
   notFound: '找不到这条跟进，可能已被删除',
   tryAgain: '处理超时，请稍后再点一次',
+  noteLost: '没能记录这条跟进，请重新发送',
+  clickLost: '刚才的操作没能完成，请再点一次',
   badInput: (what: string) => `没看懂：${what}`,
   helpTitle: 'genjin 跟进助手',
   helpText:
@@ -128,6 +130,8 @@ const en: typeof zh = {
   forbidden: 'Only the person who logged this follow-up can edit or undo it',
   notFound: 'This follow-up no longer exists',
   tryAgain: 'That took too long; please tap again in a moment',
+  noteLost: 'Could not log this follow-up; please send it again',
+  clickLost: 'That action could not be completed; please tap again',
   badInput: (what: string) => `Could not read: ${what}`,
   helpTitle: 'genjin follow-up assistant',
   helpText:

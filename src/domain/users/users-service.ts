@@ -102,6 +102,12 @@ export function createUsersService(deps: { db: Db; clock: Clock; teams: TeamSett
     },
 
     findUser,
+
+    /** The workspace of a platform tenant, if it was ever seen; never creates one. */
+    async findWorkspace(platform: Platform, externalId: string): Promise<WorkspaceRecord | null> {
+      const [row] = await db.select().from(workspaces).where(and(eq(workspaces.platform, platform), eq(workspaces.externalId, externalId))).limit(1);
+      return row ? { id: row.id, locale: row.locale, timeZone: row.timeZone } : null;
+    },
   };
 }
 

@@ -5,22 +5,25 @@ import type { CardActionEvent, MessageEvent } from '../../messaging/types.js';
  * Feishu v2 envelopes, `im.message.receive_v1` and `card.action.trigger`, validated with zod and
  * normalized into the platform-neutral events. https://open.feishu.cn/document/server-docs/im-v1/message/events/receive
  */
+/** Ids are stored in 191-character keys; anything longer is not a real Feishu id (400, not 5xx). */
+const id = z.string().min(1).max(191);
+
 const header = z.object({
-  event_id: z.string().min(1),
+  event_id: id,
   event_type: z.string().min(1),
   create_time: z.string().optional(),
   token: z.string().optional(),
-  tenant_key: z.string().min(1),
+  tenant_key: id,
   app_id: z.string().optional(),
 });
 
-const userId = z.object({ open_id: z.string().min(1), union_id: z.string().optional(), user_id: z.string().optional() });
+const userId = z.object({ open_id: id, union_id: z.string().optional(), user_id: z.string().optional() });
 
 const messageEvent = z.object({
   sender: z.object({ sender_id: userId.partial().extend({ open_id: z.string().optional() }), sender_type: z.string(), tenant_key: z.string().optional() }),
   message: z.object({
-    message_id: z.string().min(1),
-    chat_id: z.string().min(1),
+    message_id: id,
+    chat_id: id,
     chat_type: z.string(),
     message_type: z.string(),
     content: z.string(),
@@ -30,15 +33,16 @@ const messageEvent = z.object({
 });
 
 const cardActionEvent = z.object({
-  operator: z.object({ open_id: z.string().min(1), user_id: z.string().optional(), union_id: z.string().optional() }),
+  operator: z.object({ open_id: id, user_id: z.string().optional(), union_id: z.string().optional() }),
   token: z.string().optional(),
   action: z.object({
     value: z.record(z.string(), z.unknown()).optional(),
     tag: z.string().optional(),
     name: z.string().optional(),
-    form_value: z.record(z.string(), z.unknown()).optional(),
+    // Inputs and selects give strings, multi-selects arrays of strings, checkers booleans.
+    form_value: z.record(z.string(), z.union([z.string().max(5000), z.number(), z.boolean(), z.array(z.string().max(500)).max(100), z.null()])).optional(),
   }),
-  context: z.object({ open_message_id: z.string().optional(), open_chat_id: z.string().optional() }).partial().optional(),
+  context: z.object({ open_message_id: id.optional(), open_chat_id: id.optional() }).partial().optional(),
 });
 
 const envelope = z.object({ schema: z.literal('2.0'), header, event: z.unknown() });
@@ -78,6 +82,11 @@ function readText(messageType: string, content: string): string | null {
     return [title, ...lines].filter(Boolean).join('\n');
   }
   return null;
+}
+
+function formText(value: string | number | boolean | string[] | null): string {
+  if (Array.isArray(value)) return value.join(',');
+  return value === null ? '' : String(value);
 }
 
 export function decodeFeishuBody(body: unknown, ctx: { botOpenId: string | null }): FeishuDecoded {
@@ -127,7 +136,7 @@ export function decodeFeishuBody(body: unknown, ctx: { botOpenId: string | null 
     if (!c.success) return { kind: 'malformed', issues: summarize(c.error), eventType: h.event_type };
     const action = readAction(c.data.action.value);
     if (!action) return { kind: 'ignore', reason: 'card action without our value', ...base };
-    const form = c.data.action.form_value ? Object.fromEntries(Object.entries(c.data.action.form_value).map(([k, v]) => [k, typeof v === 'string' ? v : String(v ?? '')])) : undefined;
+    const form = c.data.action.form_value ? Object.fromEntries(Object.entries(c.data.action.form_value).map(([k, v]) => [k, formText(v)])) : undefined;
     return {
       kind: 'event',
       ...base,

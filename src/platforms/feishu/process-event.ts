@@ -1,17 +1,8 @@
-import type { Logger } from 'pino';
-import type { Inbox } from '../../delivery/inbox.js';
-import type { Metrics } from '../../http/metrics.js';
-import { acceptInbound } from '../../messaging/accept-inbound.js';
-import type { SerialQueue } from '../../messaging/serial-queue.js';
+import { acceptClick, acceptInbound, type AcceptDeps } from '../../messaging/accept-inbound.js';
 import type { CardActionEvent, CardActionResult, MessageEvent } from '../../messaging/types.js';
 import { renderFeishuCard } from './render.js';
 
-export type FeishuHandlers = {
-  onMessage(event: MessageEvent): Promise<void>;
-  onCardAction(event: CardActionEvent): Promise<CardActionResult>;
-};
-
-export type FeishuEventDeps = { inbox: Inbox; metrics: Metrics; log: Logger; queue: SerialQueue; handlers: FeishuHandlers };
+export type FeishuEventDeps = AcceptDeps;
 
 /** Feishu waits 3 s for a callback answer; leave room for the network. */
 const CARD_ACTION_BUDGET_MS = 2500;
@@ -19,36 +10,35 @@ const CARD_ACTION_BUDGET_MS = 2500;
 /** What goes back to Feishu: the HTTP status and body (webhook), or the callback result (long connection). */
 export type FeishuAnswer = { status: number; body: Record<string, unknown> };
 
+const toast = (type: 'info' | 'error', content: string): FeishuAnswer => ({ status: 200, body: { toast: { type, content } } });
+
 /**
- * Shared by the webhook and the long connection. Messages: record in the inbox, answer at once,
- * handle after the answer, one at a time per chat. Card clicks: answer within 3 s with a toast
- * and the replacement card; they are not deduplicated here (a spent button says so itself).
+ * Shared by the webhook and the long connection. Messages: stored in the inbox, answered at once,
+ * run from the stored row after the answer, in order per chat. Card clicks: stored the same way
+ * (the event id is per click), run at once, and answered within 3 s with a toast and the
+ * replacement card; a click still running then says so, and its card is updated when it finishes.
  */
 export async function processFeishuEvent(deps: FeishuEventDeps, event: MessageEvent | CardActionEvent, eventType: string): Promise<FeishuAnswer> {
-  const log = deps.log.child({ platform: 'feishu', eventId: event.eventId, eventType });
   if (event.type === 'message') {
-    const outcome = await acceptInbound(deps, { platform: 'feishu', eventId: event.eventId, eventType, conversation: event.conversation, work: () => deps.handlers.onMessage(event) });
+    const outcome = await acceptInbound(deps, { event, eventType, conversation: event.conversation });
     // No acknowledgement without a record: Feishu will deliver again.
-    return outcome === 'unavailable' ? { status: 503, body: { error: 'unavailable' } } : { status: 200, body: {} };
+    if (outcome === 'unavailable') return { status: 503, body: { error: 'unavailable' } };
+    if (outcome === 'rejected') return { status: 400, body: { error: 'malformed_payload' } };
+    return { status: 200, body: {} };
   }
-
-  deps.metrics.webhookEvents.inc({ platform: 'feishu', outcome: 'accepted' });
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<'timeout'>((resolve) => {
-    timer = setTimeout(() => resolve('timeout'), CARD_ACTION_BUDGET_MS);
-  });
-  try {
-    const result = await Promise.race([deps.handlers.onCardAction(event), timeout]);
-    if (result === 'timeout') {
-      log.warn({ action: event.action.name }, 'card action took longer than the callback allows');
-      return { status: 200, body: { toast: { type: 'warning', content: '处理超时，请稍后再点一次 / Timed out, please tap again' } } };
-    }
-    return { status: 200, body: renderCardActionResult(result) };
-  } catch (err) {
-    log.error({ err, action: event.action.name }, 'card action failed');
-    return { status: 200, body: { toast: { type: 'error', content: '出错了，请稍后再试 / Something went wrong, please try again' } } };
-  } finally {
-    clearTimeout(timer);
+  // A rep's clicks run one at a time, apart from the chat's notes, so a click never waits behind a note.
+  const answer = await acceptClick(deps, { event, eventType, conversation: `feishu:${event.operatorId}`, budgetMs: CARD_ACTION_BUDGET_MS });
+  switch (answer.kind) {
+    case 'answered':
+      return { status: 200, body: renderCardActionResult(answer.result) };
+    case 'pending':
+      return toast('info', '处理中，完成后卡片会自动更新 / Working on it; the card updates when done');
+    case 'duplicate':
+      return toast('info', answer.done ? '已处理 / Already done' : '处理中，完成后卡片会自动更新 / Working on it; the card updates when done');
+    case 'rejected':
+      return { status: 400, body: { error: 'malformed_payload' } };
+    case 'unavailable':
+      return { status: 503, body: { error: 'unavailable' } };
   }
 }
 

@@ -7,21 +7,24 @@ import { decodeButtonKey } from './render.js';
  * 96467). Values arrive as strings (the XML parser keeps them so; MsgId is a 64-bit integer that
  * must not pass through a JS number).
  */
+/** Longer than any WeCom id: rejected with a 400 rather than stored (the inbox key holds 191). */
+const id = z.string().min(1).max(128);
+
 const base = z.object({
-  ToUserName: z.string().min(1),
-  FromUserName: z.string().min(1),
+  ToUserName: id,
+  FromUserName: id,
   CreateTime: z.string().regex(/^\d+$/),
   AgentID: z.string().optional(),
 });
 
-const textMessage = base.extend({ MsgType: z.literal('text'), Content: z.string(), MsgId: z.string().regex(/^\d+$/) });
+const textMessage = base.extend({ MsgType: z.literal('text'), Content: z.string(), MsgId: z.string().regex(/^\d{1,30}$/) });
 
 const cardClick = base.extend({
   MsgType: z.literal('event'),
   Event: z.literal('template_card_event'),
-  EventKey: z.string(),
-  TaskId: z.string().optional(),
-  ResponseCode: z.string().optional(),
+  EventKey: z.string().max(1024),
+  TaskId: z.string().max(128).optional(),
+  ResponseCode: z.string().min(1).max(160).optional(),
 });
 
 export type WecomDecoded =
@@ -63,8 +66,9 @@ export function decodeWecomMessage(fields: Record<string, unknown>): WecomDecode
       event: {
         type: 'card_action',
         platform: 'wecom',
-        // Events have no MsgId: the docs' dedupe key is FromUserName + CreateTime.
-        eventId: `${e.FromUserName}:${e.CreateTime}`,
+        // One key per click: the click's single-use ResponseCode. FromUserName + CreateTime (the
+        // docs' key for events) would drop a second real click in the same second.
+        eventId: e.ResponseCode ? `rc:${e.ResponseCode}` : `${e.FromUserName}:${e.CreateTime}:${e.EventKey}`.slice(0, 191),
         tenant: e.ToUserName,
         operatorId: e.FromUserName,
         action,

@@ -1,10 +1,9 @@
 import type { WSClient } from '@wecom/aibot-node-sdk';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { acceptInbound, type AcceptDeps } from '../../messaging/accept-inbound.js';
+import { acceptClick, acceptInbound, type AcceptDeps } from '../../messaging/accept-inbound.js';
 import type { CardActionEvent, ConversationRef, MessageEvent, MessengerClient, OutboundMessage } from '../../messaging/types.js';
 import { decodeButtonKey, renderTemplateCard, renderWecomMessage, taskIdFor } from './render.js';
-import type { WecomHandlers } from './process-event.js';
 
 /** The part of the SDK's WSClient genjin uses: the boundary tests replace. */
 export type SmartBotSocket = Pick<WSClient, 'connect' | 'disconnect' | 'sendMessage' | 'updateTemplateCard' | 'on'>;
@@ -15,22 +14,24 @@ export const BOT_PREFIX = 'wecom:bot:';
 const CLICK_BUDGET_MS = 4000;
 
 const frameSchema = z.object({ headers: z.object({ req_id: z.string() }).passthrough(), body: z.unknown() });
+/** Longer than any WeCom id: ignored rather than stored (the inbox key holds 191). */
+const id = z.string().min(1).max(128);
 const textBody = z.object({
-  msgid: z.string().min(1),
-  chatid: z.string().optional(),
+  msgid: id,
+  chatid: id.optional(),
   chattype: z.enum(['single', 'group']),
-  from: z.object({ userid: z.string().min(1) }),
+  from: z.object({ userid: id }),
   text: z.object({ content: z.string() }),
   create_time: z.number().optional(),
 });
 const clickBody = z.object({
-  msgid: z.string().min(1),
-  chatid: z.string().optional(),
-  from: z.object({ userid: z.string().min(1) }),
+  msgid: id,
+  chatid: id.optional(),
+  from: z.object({ userid: id }),
   event: z.object({ eventtype: z.literal('template_card_event'), event_key: z.string().optional(), task_id: z.string().optional() }),
 });
 
-type Deps = { socket: SmartBotSocket; tenant: string; accept: AcceptDeps; handlers: WecomHandlers; log: Logger; now: () => Date };
+type Deps = { socket: SmartBotSocket; tenant: string; accept: AcceptDeps; log: Logger; now: () => Date };
 
 /**
  * The WeCom smart bot (智能机器人) over the official SDK's long connection: @-mentions in groups and
@@ -61,7 +62,8 @@ export function createSmartBot(deps: Deps) {
       mentionsBot: true,
       sentAt: m.create_time ? new Date(m.create_time * 1000) : deps.now(),
     };
-    void acceptInbound(deps.accept, { platform: 'wecom', eventId: event.eventId, eventType: 'aibot.text', conversation, work: () => deps.handlers.onMessage(event) });
+    // A long connection has no status code to withhold: an unrecorded message is logged by acceptInbound.
+    void acceptInbound(deps.accept, { event, eventType: 'aibot.text', conversation });
   }
 
   async function onClick(raw: unknown) {
@@ -71,24 +73,20 @@ export function createSmartBot(deps: Deps) {
     const e = body.data;
     const action = decodeButtonKey(e.event.event_key ?? '');
     if (!action) return log.info('card click without our action key; ignored');
-    const event: CardActionEvent = { type: 'card_action', platform: 'wecom', eventId: e.msgid, tenant: deps.tenant, operatorId: e.from.userid, action };
-    let timer: NodeJS.Timeout | undefined;
+    const conversation: ConversationRef = `${BOT_PREFIX}${e.chatid ?? e.from.userid}`;
+    // Deduplicated on the frame's msgid; answered in place while the 5 s window lasts, otherwise
+    // (or after a crash) the new card is sent to the chat by the runner.
+    const event: CardActionEvent = { type: 'card_action', platform: 'wecom', eventId: e.msgid, tenant: deps.tenant, operatorId: e.from.userid, action, conversation };
+    const answer = await acceptClick(deps.accept, { event, eventType: 'aibot.template_card_event', conversation: `wecom:${e.from.userid}`, budgetMs: CLICK_BUDGET_MS });
+    if (answer.kind !== 'answered') return log.info({ action: action.name, outcome: answer.kind }, 'smart bot click not answered in place');
+    const result = answer.result;
     try {
-      const result = await Promise.race([
-        deps.handlers.onCardAction(event),
-        new Promise<null>((resolve) => {
-          timer = setTimeout(() => resolve(null), CLICK_BUDGET_MS);
-        }),
-      ]);
-      if (!result) return log.warn({ action: action.name }, 'card click took too long to update the card');
       if (result.card) await deps.socket.updateTemplateCard(frame.data, renderTemplateCard(result.card, e.event.task_id ?? taskIdFor(e.msgid)), [e.from.userid]);
       if (result.toast && (!result.card || result.toast.kind === 'error')) {
         await deps.socket.sendMessage(e.chatid ?? e.from.userid, { msgtype: 'markdown', markdown: { content: result.toast.text } });
       }
     } catch (err) {
-      log.error({ err, action: action.name }, 'smart bot card click failed');
-    } finally {
-      clearTimeout(timer);
+      log.error({ err, action: action.name }, 'smart bot card update failed');
     }
   }
 

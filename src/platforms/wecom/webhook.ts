@@ -82,6 +82,7 @@ export function wecomWebhook(deps: WecomWebhookDeps): FastifyPluginAsync {
       }
       const outcome = await processWecomEvent(deps, decoded.event, String(inner.MsgType ?? 'unknown'));
       if (outcome === 'unavailable') return reply.code(503).send('');
+      if (outcome === 'rejected') return reply.code(400).type('text/plain').send('malformed_message');
       // An empty 200 is WeCom's "received"; replies go out through the API.
       return reply.code(200).send('');
     });

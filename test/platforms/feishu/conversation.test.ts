@@ -29,7 +29,7 @@ describe('Feishu conversation: note → card → buttons', () => {
     const event = feishuMessageEvent({ text, token: FEISHU_TOKEN, tenant, chatId: `oc_${tenant}`, ...o });
     const res = await t.app.inject({ method: 'POST', url: '/webhooks/feishu', ...toInject(feishuSignedRequest(FEISHU_KEY, event, { timestamp: NOW_S })) });
     expect(res.statusCode).toBe(200);
-    await t.genjin.queue.drain();
+    await t.genjin.worker.drain();
     return event.event.message.message_id as string;
   }
   const toInject = (r: { body: string; headers: Record<string, string> }) => ({ payload: r.body, headers: r.headers });
@@ -171,7 +171,7 @@ describe('Feishu conversation: note → card → buttons', () => {
     const dispatcher = createFeishuEventDispatcher({ ...t.genjin.eventDeps, botOpenId: () => null });
     const event = feishuMessageEvent({ text: '拜访了鑫源化工有限公司,见了技术部吴工,确认需求', token: FEISHU_TOKEN, tenant });
     await dispatcher.invoke(event);
-    await t.genjin.queue.drain();
+    await t.genjin.worker.drain();
     const [row] = await testDb.db.select().from(followUps).where(eq(followUps.sourceMessageId, event.event.message.message_id as string));
     expect(row).toMatchObject({ status: 'confirmed', stage: 'qualified', channel: 'visit' });
 

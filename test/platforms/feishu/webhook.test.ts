@@ -48,7 +48,7 @@ describe('POST /webhooks/feishu (verification and ingestion)', () => {
     const res = await post(t, feishuSignedRequest(FEISHU_KEY, event, { timestamp: NOW_S }));
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({});
-    await t.genjin.queue.drain();
+    await t.genjin.worker.drain();
     const messageId = event.event.message.message_id as string;
     const [saved] = await testDb.db.select().from(followUps).where(eq(followUps.sourceMessageId, messageId));
     expect(saved).toMatchObject({ status: 'confirmed', channel: 'call', amount: 500000, rawText: NOTE });
@@ -66,7 +66,7 @@ describe('POST /webhooks/feishu (verification and ingestion)', () => {
       const retry = { ...event, header: { ...event.header, event_id: `${event.header.event_id}_${i}` } };
       expect((await post(t, feishuSignedRequest(FEISHU_KEY, retry, { timestamp: NOW_S }))).statusCode).toBe(200);
     }
-    await t.genjin.queue.drain();
+    await t.genjin.worker.drain();
     const messageId = event.event.message.message_id as string;
     expect(await testDb.db.select().from(followUps).where(eq(followUps.sourceMessageId, messageId))).toHaveLength(1);
     expect(await testDb.db.select().from(outbox).where(eq(outbox.dedupeKey, `reply:feishu:${messageId}`))).toHaveLength(1);

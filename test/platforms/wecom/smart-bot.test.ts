@@ -44,7 +44,7 @@ describe('WeCom smart bot (long connection)', () => {
     socket.emit('message.text', textFrame('msg_group_1', '@genjin 今天给云帆科技王总打电话,预算50万,下周三上门演示'));
     socket.emit('message.text', textFrame('msg_group_1', '@genjin 今天给云帆科技王总打电话,预算50万,下周三上门演示'));
     await vi.waitFor(async () => expect(await testDb.db.select().from(followUps).where(eq(followUps.sourceMessageId, 'msg_group_1'))).toHaveLength(1));
-    await genjin.queue.drain();
+    await genjin.worker.drain();
     await genjin.outbox.runOnce();
     expect(socket.sendMessage).toHaveBeenCalledTimes(1);
     const [chatid, body] = socket.sendMessage.mock.calls[0] as [string, { msgtype: string; template_card: { main_title: { title: string } } }];

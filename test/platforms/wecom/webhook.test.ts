@@ -44,7 +44,7 @@ describe('/webhooks/wecom (self-built app)', () => {
     const res = await post(t, { query: { msg_signature: '477715d11cdb4164915debcba66cb864d751f3e6', timestamp: '1409659813', nonce: '1372623149' }, body });
     expect(res.statusCode).toBe(200);
     expect(res.body).toBe('');
-    await t.genjin.queue.drain();
+    await t.genjin.worker.drain();
     const [row] = await testDb.db.select().from(inboundEvents).where(eq(inboundEvents.eventId, '4561255354251345929'));
     expect(row).toMatchObject({ platform: 'wecom', status: 'done' });
     // "hello" is not a note: the bot answers with help and records nothing.
@@ -57,7 +57,7 @@ describe('/webhooks/wecom (self-built app)', () => {
     const msgId = nextMsgId();
     const xml = wecomTextXml({ corpId: WECOM.corpId, from: 'zhangsan', content: '今天给云帆科技王总打电话,预算50万,下周三上门演示', msgId, createTime: NOW_S - 2 });
     for (let i = 0; i < 2; i++) expect((await post(t, wecomPost({ token: WECOM.token, encodingAesKey: WECOM.key, corpId: WECOM.corpId, xml, timestamp: NOW_S }))).statusCode).toBe(200);
-    await t.genjin.queue.drain();
+    await t.genjin.worker.drain();
     const saved = await testDb.db.select().from(followUps).where(eq(followUps.sourceMessageId, msgId));
     expect(saved).toHaveLength(1);
     expect(saved[0]).toMatchObject({ status: 'confirmed', amount: 500000, channel: 'call' });
@@ -80,12 +80,12 @@ describe('/webhooks/wecom (self-built app)', () => {
     const t = await buildWecomTestApp(testDb.handle, { now: NOW });
     const msgId = nextMsgId();
     await post(t, wecomPost({ token: WECOM.token, encodingAesKey: WECOM.key, corpId: WECOM.corpId, xml: wecomTextXml({ corpId: WECOM.corpId, from: 'lisi', content: '光明乳业选了竞品,丢单了', msgId, createTime: NOW_S }), timestamp: NOW_S }));
-    await t.genjin.queue.drain();
+    await t.genjin.worker.drain();
     const [row] = await testDb.db.select().from(followUps).where(eq(followUps.sourceMessageId, msgId));
     const click = wecomClickXml({ corpId: WECOM.corpId, from: 'lisi', key: `a=fu.undo&id=${row!.id}`, responseCode: 'RC_CLICK_1', createTime: NOW_S + 1 });
     const res = await post(t, wecomPost({ token: WECOM.token, encodingAesKey: WECOM.key, corpId: WECOM.corpId, xml: click, timestamp: NOW_S }));
     expect(res.statusCode).toBe(200);
-    await t.genjin.queue.drain();
+    await t.genjin.worker.drain();
     const [undone] = await testDb.db.select().from(followUps).where(eq(followUps.id, row!.id));
     expect(undone?.status).toBe('undone');
 

@@ -1,0 +1,49 @@
+import { z } from 'zod';
+import type { InboundEvent } from './types.js';
+
+/**
+ * The normalized event as the inbox stores it (`inbound_events.payload`), and its reading back.
+ * The work after an acknowledgement runs from this row, so it must survive a restart and a
+ * deploy: dates travel as ISO strings and the shape is checked when read, never cast.
+ */
+const conversation = z.string().regex(/^[a-z][a-z0-9_-]*:.+$/) as z.ZodType<`${InboundEvent['platform']}:${string}`>;
+const platform = z.enum(['feishu', 'wecom']);
+
+const messageEvent = z.object({
+  type: z.literal('message'),
+  platform,
+  eventId: z.string().min(1),
+  tenant: z.string().min(1),
+  messageId: z.string().min(1),
+  conversation,
+  chatType: z.enum(['direct', 'group']),
+  senderId: z.string().min(1),
+  text: z.string(),
+  mentionsBot: z.boolean(),
+  sentAt: z.coerce.date(),
+});
+
+const cardActionEvent = z.object({
+  type: z.literal('card_action'),
+  platform,
+  eventId: z.string().min(1),
+  tenant: z.string().min(1),
+  operatorId: z.string().min(1),
+  action: z.object({ name: z.string().min(1), args: z.record(z.string(), z.string()) }),
+  form: z.record(z.string(), z.string()).optional(),
+  conversation: conversation.optional(),
+  messageId: z.string().optional(),
+});
+
+const storedEvent = z.discriminatedUnion('type', [messageEvent, cardActionEvent]);
+
+/** JSON-safe form of an event (`Date` becomes an ISO string). */
+export function toStoredEvent(event: InboundEvent): Record<string, unknown> {
+  return event.type === 'message' ? { ...event, sentAt: event.sentAt.toISOString() } : { ...event };
+}
+
+/** The event back from its row; null when the row holds something this version cannot run. */
+export function fromStoredEvent(payload: unknown): InboundEvent | null {
+  const parsed = storedEvent.safeParse(payload);
+  return parsed.success ? parsed.data : null;
+}
