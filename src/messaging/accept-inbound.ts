@@ -40,13 +40,11 @@ export type ClickAnswer =
  * changes nothing.
  */
 export async function acceptClick(deps: AcceptDeps, input: { event: CardActionEvent; eventType: string; conversation: string; budgetMs: number }): Promise<ClickAnswer> {
-  const waiter = deps.waiters.wait(input.event.eventId, input.budgetMs);
   const recorded = await record(deps, input);
-  if (typeof recorded === 'string' || recorded.outcome === 'duplicate') {
-    waiter.cancel();
-    if (typeof recorded === 'string') return { kind: recorded === 'rejected' ? 'rejected' : 'unavailable' };
-    return { kind: 'duplicate', done: recorded.row?.status === 'done' };
-  }
+  if (typeof recorded === 'string') return { kind: recorded === 'rejected' ? 'rejected' : 'unavailable' };
+  if (recorded.outcome === 'duplicate') return { kind: 'duplicate', done: recorded.row?.status === 'done' };
+  // Only the delivery that stored the click waits for it; the run starts after this tick at the earliest.
+  const waiter = deps.waiters.wait(input.event.eventId, input.budgetMs);
   if (!deps.worker.submit(recorded.row, input.event)) {
     waiter.cancel();
     return { kind: 'pending' };

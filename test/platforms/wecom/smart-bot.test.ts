@@ -6,7 +6,7 @@ import { eq } from 'drizzle-orm';
 import { describe, expect, it, vi } from 'vitest';
 import { composeGenjin } from '../../../src/compose.js';
 import { loadConfig } from '../../../src/config.js';
-import { followUps } from '../../../src/db/schema/index.js';
+import { followUps, inboundEvents } from '../../../src/db/schema/index.js';
 import { fixedClock } from '../../helpers/clock.js';
 import type { SmartBotSocket } from '../../../src/platforms/wecom/smart-bot.js';
 import { useTestDatabase } from '../../helpers/db.js';
@@ -71,6 +71,27 @@ describe('WeCom smart bot (long connection)', () => {
     expect(userids).toEqual(['zhangsan']);
     const [after] = await testDb.db.select().from(followUps).where(eq(followUps.id, row!.id));
     expect(after?.status).toBe('undone');
+    await genjin.stop();
+  });
+
+  it('handles a click delivered twice (same msgid) once', async () => {
+    const { socket, genjin } = await setup(testDb);
+    socket.emit('message.text', textFrame('msg_dm_2', '蓝天制药选了竞品,丢单了', { chattype: 'single' }));
+    await vi.waitFor(async () => expect(await testDb.db.select().from(followUps).where(eq(followUps.sourceMessageId, 'msg_dm_2'))).toHaveLength(1));
+    const [row] = await testDb.db.select().from(followUps).where(eq(followUps.sourceMessageId, 'msg_dm_2'));
+    const click = {
+      cmd: 'aibot_event_callback',
+      headers: { req_id: 'req_click_2' },
+      body: { msgid: 'evt_click_2', create_time: 1795377602, aibotid: 'aib_test', from: { userid: 'zhangsan' }, msgtype: 'event', event: { eventtype: 'template_card_event', event_key: `a=fu.undo&id=${row!.id}`, task_id: 'gj_task_2' } },
+    };
+    socket.emit('event.template_card_event', click);
+    socket.emit('event.template_card_event', click);
+    await vi.waitFor(() => expect(socket.updateTemplateCard).toHaveBeenCalled());
+    await genjin.worker.drain();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(socket.updateTemplateCard).toHaveBeenCalledTimes(1);
+    const rows = await testDb.db.select().from(inboundEvents).where(eq(inboundEvents.eventId, 'evt_click_2'));
+    expect(rows).toHaveLength(1);
     await genjin.stop();
   });
 

@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createDb } from '../../../src/db/client.js';
@@ -101,6 +101,28 @@ describe('/webhooks/wecom (self-built app)', () => {
       .reply(200, { errcode: 0 });
     await t.genjin.outbox.runOnce();
     expect(update).toMatchObject({ userids: ['lisi'], agentid: 1000002, response_code: 'RC_CLICK_1', template_card: { main_title: { title: '已撤销这条跟进' } } });
+  });
+
+  it('takes two real clicks in the same second as two clicks (keyed by their response codes), and a redelivery as one', async () => {
+    const t = await buildWecomTestApp(testDb.handle, { now: NOW });
+    const ids: number[] = [];
+    for (const text of ['蓝海科技选了竞品,丢单了', '青山集团选了竞品,丢单了']) {
+      const msgId = nextMsgId();
+      await post(t, wecomPost({ token: WECOM.token, encodingAesKey: WECOM.key, corpId: WECOM.corpId, xml: wecomTextXml({ corpId: WECOM.corpId, from: 'wangwu', content: text, msgId, createTime: NOW_S }), timestamp: NOW_S }));
+      await t.genjin.worker.drain();
+      const [row] = await testDb.db.select().from(followUps).where(eq(followUps.sourceMessageId, msgId));
+      ids.push(row!.id);
+    }
+    // Same user, same CreateTime: before, both had the event id "wangwu:<CreateTime>" and the second was dropped.
+    const clicks = ids.map((id, i) => wecomClickXml({ corpId: WECOM.corpId, from: 'wangwu', key: `a=fu.undo&id=${id}`, responseCode: `RC_SAME_SECOND_${i}`, createTime: NOW_S + 5 }));
+    for (const xml of [...clicks, clicks[0]!]) {
+      expect((await post(t, wecomPost({ token: WECOM.token, encodingAesKey: WECOM.key, corpId: WECOM.corpId, xml, timestamp: NOW_S }))).statusCode).toBe(200);
+    }
+    await t.genjin.worker.drain();
+    const rows = await testDb.db.select().from(followUps).where(inArray(followUps.id, ids));
+    expect(rows.map((r) => r.status)).toEqual(['undone', 'undone']);
+    const updates = (await testDb.db.select().from(outbox)).filter((r) => r.payload.kind === 'update');
+    expect(updates.map((r) => r.payload.messageId).sort()).toEqual(['rc:RC_SAME_SECOND_0:wangwu', 'rc:RC_SAME_SECOND_1:wangwu']);
   });
 
   it.each([
