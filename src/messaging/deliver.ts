@@ -49,7 +49,9 @@ export function createMessengerDeliver(clients: Partial<Record<Platform, Messeng
     if (!parsed.success) throw new AppError('malformed', `outbox payload is not a messenger payload: ${parsed.error.issues[0]?.message ?? 'invalid'}`, { retryable: false });
     const payload = parsed.data;
     if (payload.kind === 'send') {
-      const sent = await client.send(payload.to, payload.message, { replyTo: payload.replyTo, idempotencyKey: payload.idempotencyKey });
+      // Every retry of a row carries the same key (Feishu `uuid`, WeCom card task_id), so a send that
+      // timed out after the platform took it is not shown twice when it is retried.
+      const sent = await client.send(payload.to, payload.message, { replyTo: payload.replyTo, idempotencyKey: payload.idempotencyKey ?? `ob-${row.id}` });
       return { ref: sent.messageId };
     }
     await client.update(payload.messageId, payload.message);

@@ -45,13 +45,39 @@ function createTokenCache() {
 
 type ApiBody = { code?: number; msg?: string; data?: Record<string, unknown> };
 
+/** Well below the outbox lease (60 s): a send that hangs ends as a retryable error before another replica may take the row. */
+export const FEISHU_TIMEOUT_MS = 10_000;
+
+/**
+ * The SDK's own axios instance with a deadline on every call, the tenant-token fetch included (the
+ * SDK fetches tokens through `httpInstance` with no per-call options). `signal` bounds the whole
+ * call; axios' `timeout` alone only fires on an idle socket.
+ */
+function withDeadline(timeoutMs: number): lark.HttpInstance {
+  // The SDK types `httpInstance` before axios' conditional response types; this is the SDK's own
+  // default instance (its interceptor returns the body), so it is an HttpInstance at runtime.
+  const base = lark.defaultHttpInstance as unknown as lark.HttpInstance;
+  const bounded = <O extends object>(o: O | undefined) => ({ timeout: timeoutMs, signal: AbortSignal.timeout(timeoutMs), ...o });
+  return {
+    request: (o) => base.request(bounded(o)),
+    get: (url, o) => base.get(url, bounded(o)),
+    delete: (url, o) => base.delete(url, bounded(o)),
+    head: (url, o) => base.head(url, bounded(o)),
+    options: (url, o) => base.options(url, bounded(o)),
+    post: (url, data, o) => base.post(url, data, bounded(o)),
+    put: (url, data, o) => base.put(url, data, bounded(o)),
+    patch: (url, data, o) => base.patch(url, data, bounded(o)),
+  };
+}
+
 /**
  * Feishu/Lark Open API client on the official SDK, every call against FEISHU_BASE_URL (also the
  * token fetch). `code ≠ 0` is an error even with HTTP 200; rate limits and transient failures
  * are retryable (the outbox backs off), everything else fails with a hint where one helps.
  */
-export function createFeishuClient(opts: { appId: string; appSecret: string; baseUrl: string; log: Logger }): FeishuClient {
+export function createFeishuClient(opts: { appId: string; appSecret: string; baseUrl: string; log: Logger; timeoutMs?: number }): FeishuClient {
   const cache = createTokenCache();
+  const timeoutMs = opts.timeoutMs ?? FEISHU_TIMEOUT_MS;
   const sdk = new lark.Client({
     appId: opts.appId,
     appSecret: opts.appSecret,
@@ -60,6 +86,7 @@ export function createFeishuClient(opts: { appId: string; appSecret: string; bas
     cache,
     loggerLevel: lark.LoggerLevel.warn,
     logger: sdkLogger(opts.log.child({ component: 'feishu-sdk' }), 'feishu sdk'),
+    httpInstance: withDeadline(timeoutMs),
   });
 
   function toError(status: number | undefined, body: ApiBody | undefined, headers: Record<string, unknown> | undefined, cause?: unknown): AppError {
@@ -77,9 +104,12 @@ export function createFeishuClient(opts: { appId: string; appSecret: string; bas
   async function call(payload: { method: 'GET' | 'POST' | 'PATCH'; url: string; data?: unknown; params?: Record<string, string> }): Promise<Record<string, unknown>> {
     const once = async (): Promise<Record<string, unknown>> => {
       let body: ApiBody;
+      // One deadline for the token fetch (if due) and the call itself.
+      const deadline = AbortSignal.timeout(timeoutMs);
       try {
-        body = (await sdk.request(payload)) as ApiBody;
+        body = (await sdk.request({ ...payload, signal: deadline })) as ApiBody;
       } catch (err) {
+        if (deadline.aborted) throw new AppError('platform_error', `Feishu API timed out after ${timeoutMs} ms`, { retryable: true, context: { timeoutMs } });
         const res = (err as { response?: { status?: number; data?: ApiBody; headers?: Record<string, unknown> } }).response;
         throw toError(res?.status, res?.data, res?.headers, err);
       }

@@ -3,7 +3,17 @@ import { AppError } from '../../lib/errors.js';
 import type { ConversationRef, MessengerClient, OutboundMessage } from '../../messaging/types.js';
 import { renderTemplateCard, renderWecomMessage, taskIdFor } from './render.js';
 
-type WecomClientOptions = { corpId: string; agentId: number; secret: string; baseUrl: string; log: Logger; fetch?: typeof fetch; now?: () => number };
+type WecomClientOptions = { corpId: string; agentId: number; secret: string; baseUrl: string; log: Logger; fetch?: typeof fetch; now?: () => number; timeoutMs?: number };
+
+/** Well below the outbox lease (60 s): a send that hangs ends as a retryable error before another replica may take the row. */
+export const WECOM_TIMEOUT_MS = 10_000;
+/**
+ * message/send's duplicate check drops a request whose JSON equals one sent within this many
+ * seconds (WeCom's default, 30 min: several capped outbox backoff steps). Only cards ask for it:
+ * their task_id is per outbox row, so only a retry of the same row can match, while two identical
+ * text replies (the same /我的 asked twice) are both meant to be shown.
+ */
+const DUPLICATE_CHECK_SECONDS = 1800;
 
 /** errcodes meaning "this access token is no longer good": fetch a new one and retry once. */
 const TOKEN_ERRORS = new Set([40014, 42001, 42007, 42009]);
@@ -34,6 +44,7 @@ export type WecomClient = MessengerClient & {
 export function createWecomClient(opts: WecomClientOptions): WecomClient {
   const doFetch = opts.fetch ?? fetch;
   const now = opts.now ?? Date.now;
+  const timeoutMs = opts.timeoutMs ?? WECOM_TIMEOUT_MS;
   let token: { value: string; expiresAt: number } | null = null;
   let pending: Promise<string> | null = null;
 
@@ -58,9 +69,11 @@ export function createWecomClient(opts: WecomClientOptions): WecomClient {
 
   async function call(url: string, payload: unknown): Promise<Record<string, unknown>> {
     let res: Response;
+    const signal = AbortSignal.timeout(timeoutMs);
     try {
-      res = await doFetch(url, payload === undefined ? { method: 'GET' } : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) });
+      res = await doFetch(url, payload === undefined ? { method: 'GET', signal } : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload), signal });
     } catch (err) {
+      if (signal.aborted) throw new AppError('platform_error', `WeCom API timed out after ${timeoutMs} ms`, { retryable: true, context: { timeoutMs } });
       throw new AppError('platform_error', `WeCom API unreachable: ${(err as Error).message}`, { retryable: true, cause: err });
     }
     if (res.status >= 500 || res.status === 429) throw new AppError('platform_error', `WeCom API answered HTTP ${res.status}`, { retryable: true });
@@ -101,7 +114,8 @@ export function createWecomClient(opts: WecomClientOptions): WecomClient {
     async send(to: ConversationRef, message: OutboundMessage, sendOpts) {
       const userId = to.slice('wecom:'.length);
       const rendered = renderWecomMessage(message, sendOpts?.idempotencyKey ?? `${userId}_${now().toString(36)}`);
-      const body = await post('/cgi-bin/message/send', { touser: userId, agentid: opts.agentId, ...rendered });
+      const dedupe = rendered.msgtype === 'template_card' ? { enable_duplicate_check: 1, duplicate_check_interval: DUPLICATE_CHECK_SECONDS } : {};
+      const body = await post('/cgi-bin/message/send', { touser: userId, agentid: opts.agentId, ...rendered, ...dedupe });
       const invalid = typeof body.invaliduser === 'string' ? body.invaliduser : '';
       if (invalid) throw new AppError('platform_error', `WeCom did not deliver to ${invalid}: the user is unknown or outside the app's visible range`, { retryable: false });
       return { messageId: String(body.msgid ?? '') };

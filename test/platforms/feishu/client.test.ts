@@ -84,4 +84,20 @@ describe('Feishu client', () => {
     expect(await c.getUserProfile('ou_a')).toEqual({ name: '王小明', managerOpenId: 'ou_lead' });
     expect(await c.getUserProfile('ou_b')).toBeNull();
   });
+
+  it('gives every call a deadline (timeoutMs), the token fetch included, and reports it as a retryable platform_error', async () => {
+    const quick = () => createFeishuClient({ appId: 'cli_a', appSecret: 'secret_a', baseUrl: BASE, log: captureLogs().log, timeoutMs: 150 });
+    nock(BASE).post(TOKEN_PATH).reply(200, { code: 0, tenant_access_token: 't-1', expire: 7200 });
+    nock(BASE).post('/open-apis/im/v1/messages').query(true).delay(2000).reply(200, { code: 0, data: { message_id: 'om_late' } });
+    const started = Date.now();
+    const err = await quick().send('feishu:oc_chat', text).catch((e: unknown) => e);
+    expect(Date.now() - started).toBeLessThan(1500);
+    expect(isAppError(err) && { code: err.code, retryable: err.retryable }).toEqual({ code: 'platform_error', retryable: true });
+    expect((err as Error).message).toMatch(/timed out after 150 ms/);
+
+    nock(BASE).post(TOKEN_PATH).delay(2000).reply(200, { code: 0, tenant_access_token: 't-2', expire: 7200 });
+    const tokenErr = await quick().send('feishu:oc_chat', text).catch((e: unknown) => e);
+    expect(isAppError(tokenErr) && tokenErr.retryable).toBe(true);
+    expect(Date.now() - started).toBeLessThan(3000);
+  });
 });

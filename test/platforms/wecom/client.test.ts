@@ -122,4 +122,34 @@ describe('WeCom client', () => {
     await client().update('rc:RESP_1:zhangsan', { kind: 'card', card: { title: '已撤销这条跟进', tone: 'grey' } });
     expect(body).toMatchObject({ userids: ['zhangsan'], agentid: 1000002, response_code: 'RESP_1', template_card: { card_type: 'text_notice', main_title: { title: '已撤销这条跟进' } } });
   });
+
+  it('gives every call a deadline (timeoutMs) and reports it as a retryable platform_error', async () => {
+    const quick = createWecomClient({ corpId: 'ww_corp', agentId: 1000002, secret: 's3cret', baseUrl: BASE, log: captureLogs().log, now: () => 1_000_000, timeoutMs: 150 });
+    nock(BASE).get('/cgi-bin/gettoken').query(true).reply(200, { errcode: 0, access_token: 'T', expires_in: 7200 });
+    nock(BASE).post('/cgi-bin/message/send').query(true).delay(2000).reply(200, { errcode: 0, msgid: 'LATE' });
+    const started = Date.now();
+    const err = await quick.send('wecom:u1', { kind: 'text', text: 'x' }).catch((e: unknown) => e);
+    expect(Date.now() - started).toBeLessThan(1500);
+    expect(isAppError(err) && { code: err.code, retryable: err.retryable }).toEqual({ code: 'platform_error', retryable: true });
+    expect((err as Error).message).toMatch(/timed out after 150 ms/);
+  });
+
+  it('asks WeCom to drop a repeated card send (a retry after a timeout), and leaves text alone', async () => {
+    nock(BASE).get('/cgi-bin/gettoken').query(true).reply(200, { errcode: 0, access_token: 'T', expires_in: 7200 });
+    const bodies: Record<string, unknown>[] = [];
+    nock(BASE)
+      .post('/cgi-bin/message/send', (b) => {
+        bodies.push(b);
+        return true;
+      })
+      .query(true)
+      .twice()
+      .reply(200, { errcode: 0, msgid: 'M' });
+    const c = client();
+    await c.send('wecom:u1', { kind: 'card', card }, { idempotencyKey: 'ob-42' });
+    await c.send('wecom:u1', { kind: 'text', text: '/我的' });
+    expect(bodies[0]).toMatchObject({ enable_duplicate_check: 1, duplicate_check_interval: 1800, template_card: { task_id: 'gj_ob-42' } });
+    expect(bodies[1]).not.toHaveProperty('enable_duplicate_check');
+  });
 });
+
