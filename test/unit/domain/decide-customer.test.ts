@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normalizeCustomerName } from '../../../src/domain/customers/normalize-name.js';
+import { normalizeCustomerName, usableCustomerName } from '../../../src/domain/customers/normalize-name.js';
 import { decideCustomer } from '../../../src/domain/follow-ups/decide-customer.js';
 
 describe('normalizeCustomerName', () => {
@@ -12,6 +12,10 @@ describe('normalizeCustomerName', () => {
     ['集团', '集团'],
   ])('%s → %s', (name, key) => {
     expect(normalizeCustomerName(name)).toBe(key);
+  });
+
+  it.each([['。。。'], ['...'], ['  '], [''], ['——！']])('%j is no usable name', (name) => {
+    expect(usableCustomerName(name)).toBeNull();
   });
 });
 
@@ -37,5 +41,9 @@ describe('decideCustomer', () => {
   });
   it('records nothing without a customer', () => {
     expect(decideCustomer(draft(null, 0), null)).toEqual({ kind: 'none' });
+  });
+  it('treats a name of punctuation only as no name', () => {
+    expect(decideCustomer(draft('。。。', 0.95), null)).toEqual({ kind: 'none' });
+    expect(decideCustomer(draft('...', 0.95, [{ id: '4', name: '云帆科技', score: 0.7 }]), null)).toEqual({ kind: 'ask', candidates: [{ id: 4, name: '云帆科技' }] });
   });
 });
