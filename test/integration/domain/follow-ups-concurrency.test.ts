@@ -46,6 +46,7 @@ describe('follow-ups under concurrency', () => {
     const undo = () => state.service.undo({ workspaceId: state.workspaceId, actor: state.rep, followUpId: saved.followUp.id });
     const results = await Promise.all([undo(), undo()]);
     expect(results.map((r) => r.kind).sort()).toEqual(['already_undone', 'undone']);
+    expect(results.find((r) => r.kind === 'already_undone')).toMatchObject({ followUp: { status: 'undone' } });
     expect(await audits('follow_up.undo')).toHaveLength(1);
     const [customer] = await state.db.select().from(customers).where(eq(customers.id, base));
     expect(customer).toMatchObject({ stage: 'qualified', amount: null });
