@@ -34,11 +34,12 @@ describe('a five-minute platform outage', () => {
       .persist()
       .post('/open-apis/im/v1/messages')
       .query(true)
-      .reply((_uri, body: Record<string, unknown>) => {
+      .reply((_uri, raw): nock.ReplyFnResult => {
         if (clock.now().getTime() < start + OUTAGE_MS) {
           refused++;
           return refused % 2 ? [500, { code: 1, msg: 'internal error' }] : [429, { code: 99991400, msg: 'request trigger frequency limit' }, { 'x-ogw-ratelimit-reset': '1' }];
         }
+        const body: Record<string, unknown> = typeof raw === 'string' ? JSON.parse(raw) : raw;
         const content: unknown = JSON.parse(String(body.content));
         const text = content && typeof content === 'object' && 'text' in content ? String(content.text) : '';
         delivered.push({ chat: String(body.receive_id), text, uuid: body.uuid });
