@@ -20,8 +20,8 @@
  *    mid-send would come back only after the outbox's own 60 s lease: another mechanism.)
  * 6. Restart with the same environment and wait (at most 90 s) until every message has exactly
  *    one follow-up (`follow_ups.source_message_id`) and exactly one distinct reply uuid, all
- *    within 60 s of the restart. GENJIN_INBOX_LEASE_MS=15000 tells the durable inbox to take
- *    over rows whose lease ran out 15 s after the crash. Then SIGTERM and wait for the exit.
+ *    within 60 s of the restart (the inbox lease is 15 s and the sweeper runs every 5 s, so rows
+ *    the dead process held run again soon after the restart). Then SIGTERM and wait for the exit.
  * 7. Children are always killed in afterAll; a failure prints their output tails and the timings.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -170,7 +170,6 @@ describe('crash recovery (black box: a real process, SIGKILL, restart)', () => {
       FEISHU_VERIFICATION_TOKEN: TOKEN,
       FEISHU_ENCRYPT_KEY: KEY,
       FEISHU_BASE_URL: standIn.url,
-      GENJIN_INBOX_LEASE_MS: '15000',
     };
 
     // 3. Boot.
