@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { and, asc, eq, inArray, isNull, lt, lte, notInArray, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { inboundEvents, PLATFORMS, type Platform } from '../db/schema/index.js';
+import { inboundEvents } from '../db/schema/index.js';
 import { AppError } from '../lib/errors.js';
 import type { Clock } from '../lib/clock.js';
 
@@ -34,7 +34,7 @@ const RECORD_TIMEOUT_MS = 1500;
 const PRUNE_BATCH = 1000;
 
 export type InboundEntry = {
-  platform: Platform;
+  platform: string;
   eventId: string;
   eventType?: string;
   workspaceId?: number;
@@ -90,7 +90,7 @@ export function createInbox(deps: { db: Db; clock: Clock; recordTimeoutMs?: numb
         .from(inboundEvents)
         .where(
           or(
-            ...PLATFORMS.filter((p) => unique.some((e) => e.platform === p)).map((p) =>
+            ...[...new Set(unique.map((e) => e.platform))].map((p) =>
               and(eq(inboundEvents.platform, p), inArray(inboundEvents.eventId, unique.filter((e) => e.platform === p).map((e) => e.eventId))),
             ),
           ),

@@ -1,4 +1,4 @@
-import { bigint, customType, datetime } from 'drizzle-orm/mysql-core';
+import { bigint, customType, datetime, varchar } from 'drizzle-orm/mysql-core';
 
 /**
  * All times are stored as UTC DATETIME(3) and always written from the injected clock, never by
@@ -14,8 +14,11 @@ export const timestamps = {
 /** Foreign ids are BIGINT UNSIGNED like `serial`; mode number is safe below 2^53. */
 export const idRef = (name: string) => bigint(name, { mode: 'number', unsigned: true });
 
-export const PLATFORMS = ['feishu', 'wecom'] as const;
-export type Platform = (typeof PLATFORMS)[number];
+/**
+ * A messenger platform's name (`feishu`, `wecom`, `console`, …): a plain string, so adding a
+ * platform needs no enum, regex or migration.
+ */
+export const platformColumn = (name: string) => varchar(name, { length: 32 });
 
 /**
  * JSON column that reads back the same on MySQL 8 (mysql2 parses JSON) and MariaDB (where JSON is

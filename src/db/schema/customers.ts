@@ -13,7 +13,6 @@ export const customers = mysqlTable(
     name: varchar('name', { length: 200 }).notNull(),
     /** Lower-cased, punctuation- and legal-suffix-free form; the duplicate check runs on it. */
     normalizedName: varchar('normalized_name', { length: 191 }).notNull(),
-    aliases: jsonColumn<string[]>('aliases').notNull().default(sql`('[]')`),
     tier: mysqlEnum('tier', TIERS),
     stage: mysqlEnum('stage', STAGES).notNull().default('lead'),
     tags: jsonColumn<string[]>('tags').notNull().default(sql`('[]')`),
@@ -36,7 +35,23 @@ export const customers = mysqlTable(
     index('customers_owner_last_idx').on(t.workspaceId, t.ownerUserId, t.lastFollowUpAt),
     // Digest: a team's customers by activity time.
     index('customers_team_last_idx').on(t.workspaceId, t.teamId, t.lastFollowUpAt),
+    // What changed since a cache of customer names was loaded.
+    index('customers_workspace_updated_idx').on(t.workspaceId, t.updatedAt),
   ],
+);
+
+/** Other names a customer goes by (`ICBC` for 中国工商银行), unique per workspace by normalized form. */
+export const customerAliases = mysqlTable(
+  'customer_aliases',
+  {
+    id: idColumn(),
+    workspaceId: idRef('workspace_id').notNull(),
+    customerId: idRef('customer_id').notNull(),
+    alias: varchar('alias', { length: 200 }).notNull(),
+    normalizedAlias: varchar('normalized_alias', { length: 191 }).notNull(),
+    createdAt: utcDatetime('created_at').notNull(),
+  },
+  (t) => [uniqueIndex('customer_aliases_workspace_alias_uq').on(t.workspaceId, t.normalizedAlias), index('customer_aliases_customer_idx').on(t.customerId)],
 );
 
 export const contacts = mysqlTable(

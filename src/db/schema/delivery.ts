@@ -1,5 +1,5 @@
 import { index, int, mysqlEnum, mysqlTable, text, uniqueIndex, varchar } from 'drizzle-orm/mysql-core';
-import { idColumn, idRef, jsonColumn, PLATFORMS, timestamps, utcDatetime } from './columns.js';
+import { idColumn, idRef, jsonColumn, platformColumn, timestamps, utcDatetime } from './columns.js';
 
 /**
  * `received`: to run (or running, while `lease_until` is in the future); `failed`: an attempt
@@ -17,7 +17,7 @@ export const inboundEvents = mysqlTable(
   'inbound_events',
   {
     id: idColumn(),
-    platform: mysqlEnum('platform', PLATFORMS).notNull(),
+    platform: platformColumn('platform').notNull(),
     eventId: varchar('event_id', { length: 191 }).notNull(),
     workspaceId: idRef('workspace_id'),
     eventType: varchar('event_type', { length: 64 }),
@@ -81,6 +81,8 @@ export const outbox = mysqlTable(
     // Order per recipient (an older unsent row holds back newer ones) and its rate limit.
     index('outbox_target_status_idx').on(t.target, t.status),
     index('outbox_target_sent_idx').on(t.target, t.sentAt),
+    // Pruning delivered rows.
+    index('outbox_status_sent_idx').on(t.status, t.sentAt),
   ],
 );
 

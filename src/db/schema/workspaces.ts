@@ -1,12 +1,12 @@
 import { mysqlEnum, mysqlTable, uniqueIndex, varchar } from 'drizzle-orm/mysql-core';
-import { idColumn, PLATFORMS, timestamps } from './columns.js';
+import { idColumn, platformColumn, timestamps } from './columns.js';
 
 /** One row per platform app installation: a Feishu tenant or a WeCom corp. */
 export const workspaces = mysqlTable(
   'workspaces',
   {
     id: idColumn(),
-    platform: mysqlEnum('platform', PLATFORMS).notNull(),
+    platform: platformColumn('platform').notNull(),
     /** Feishu tenant_key, WeCom corp id. */
     externalId: varchar('external_id', { length: 128 }).notNull(),
     name: varchar('name', { length: 200 }),

@@ -29,7 +29,6 @@ export async function ensureCustomer(
     workspaceId,
     name: input.name.slice(0, 200),
     normalizedName,
-    aliases: [],
     tags: [],
     ownerUserId: author.id,
     teamId: author.teamId,

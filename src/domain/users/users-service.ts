@@ -1,7 +1,9 @@
 import { and, eq } from 'drizzle-orm';
 import type { TeamSettings } from '../../config.js';
 import type { Db } from '../../db/client.js';
-import { teams, users, workspaces, type Platform } from '../../db/schema/index.js';
+import { teams, users, workspaces } from '../../db/schema/index.js';
+
+type Platform = string;
 import type { Clock } from '../../lib/clock.js';
 
 export type UserRecord = {

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { auditLog, contacts, customers, followUps, outbox, users } from '../../../src/db/schema/index.js';
+import { auditLog, contacts, customerAliases, customers, followUps, outbox, users } from '../../../src/db/schema/index.js';
 import { createFollowUpsService } from '../../../src/domain/follow-ups/follow-ups-service.js';
 import { createUsersService, type UserRecord } from '../../../src/domain/users/users-service.js';
 import { fixedClock } from '../../helpers/clock.js';
@@ -67,8 +67,8 @@ describe('follow-ups service', () => {
 
   it('asks between close candidates, then confirms the pick, once', async () => {
     const now = NOW;
-    const [a] = await testDb.db.insert(customers).values({ workspaceId, name: '云帆科技', normalizedName: '云帆科技', aliases: [], tags: [], createdAt: now, updatedAt: now });
-    const [b] = await testDb.db.insert(customers).values({ workspaceId, name: '云帆物流', normalizedName: '云帆物流', aliases: [], tags: [], createdAt: now, updatedAt: now });
+    const [a] = await testDb.db.insert(customers).values({ workspaceId, name: '云帆科技', normalizedName: '云帆科技', tags: [], createdAt: now, updatedAt: now });
+    const [b] = await testDb.db.insert(customers).values({ workspaceId, name: '云帆物流', normalizedName: '云帆物流', tags: [], createdAt: now, updatedAt: now });
     const known = [
       { id: String(a.insertId), name: '云帆科技' },
       { id: String(b.insertId), name: '云帆物流' },
@@ -88,7 +88,8 @@ describe('follow-ups service', () => {
 
   it('takes an explicit alias as the customer without asking', async () => {
     const now = NOW;
-    const [c] = await testDb.db.insert(customers).values({ workspaceId, name: '杭州云帆科技有限公司', normalizedName: '杭州云帆科技', aliases: ['云帆'], tags: [], createdAt: now, updatedAt: now });
+    const [c] = await testDb.db.insert(customers).values({ workspaceId, name: '杭州云帆科技有限公司', normalizedName: '杭州云帆科技', tags: [], createdAt: now, updatedAt: now });
+    await testDb.db.insert(customerAliases).values({ workspaceId, customerId: c.insertId, alias: '云帆', normalizedAlias: '云帆', createdAt: now });
     const text = '给云帆打电话,方案已发';
     const result = await service.recordNote({ workspaceId, author: rep, text, sourceMessageId: uniqueId('om'), occurredAt: NOW, draft: draftFor(text) });
     expect(result).toMatchObject({ kind: 'saved', createdCustomer: false, customer: { id: c.insertId, stage: 'proposal' } });

@@ -42,7 +42,7 @@ export function useFollowUpsFixture(poolSize = 20) {
 
   /** A customer row inserted directly, as if created long ago. */
   const insertCustomer = async (name: string, values: Partial<typeof customers.$inferInsert> = {}) => {
-    const [row] = await state.db.insert(customers).values({ workspaceId: state.workspaceId, name, normalizedName: name, aliases: [], tags: [], createdAt: NOW, updatedAt: NOW, ...values });
+    const [row] = await state.db.insert(customers).values({ workspaceId: state.workspaceId, name, normalizedName: name, tags: [], createdAt: NOW, updatedAt: NOW, ...values });
     return row.insertId;
   };
 
