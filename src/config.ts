@@ -9,6 +9,12 @@ export type { TeamSettings } from './config/file-schema.js';
 
 const DEFAULT_CONFIG_PATH = 'config/genjin.json';
 
+type FeishuCommon = { appId: string; appSecret: string; verificationToken: string; baseUrl: string };
+/** Webhook mode always has an Encrypt Key (requests are signed); the long connection needs none. */
+export type FeishuConfig =
+  | (FeishuCommon & { mode: 'webhook'; encryptKey: string })
+  | (FeishuCommon & { mode: 'websocket'; encryptKey: string | null });
+
 export type Config = FileSettings & {
   host: string;
   port: number;
@@ -19,14 +25,7 @@ export type Config = FileSettings & {
   /** Where the non-secret settings came from, for the boot log. */
   configSource: string;
   llm: { baseUrl: string; apiKey: string; model: string } | null;
-  feishu: {
-    appId: string;
-    appSecret: string;
-    verificationToken: string;
-    encryptKey: string | null;
-    baseUrl: string;
-    mode: 'webhook' | 'websocket';
-  } | null;
+  feishu: FeishuConfig | null;
   wecom: {
     corpId: string;
     agentId: number;
@@ -73,17 +72,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       e.GENJIN_LLM_BASE_URL && e.GENJIN_LLM_API_KEY && e.GENJIN_LLM_MODEL
         ? { baseUrl: e.GENJIN_LLM_BASE_URL, apiKey: e.GENJIN_LLM_API_KEY, model: e.GENJIN_LLM_MODEL }
         : null,
-    feishu:
-      e.FEISHU_APP_ID && e.FEISHU_APP_SECRET && e.FEISHU_VERIFICATION_TOKEN
-        ? {
-            appId: e.FEISHU_APP_ID,
-            appSecret: e.FEISHU_APP_SECRET,
-            verificationToken: e.FEISHU_VERIFICATION_TOKEN,
-            encryptKey: e.FEISHU_ENCRYPT_KEY ?? null,
-            baseUrl: e.FEISHU_BASE_URL.replace(/\/+$/, ''),
-            mode: e.FEISHU_MODE,
-          }
-        : null,
+    feishu: feishuConfig(e),
     wecom:
       e.WECOM_CORP_ID && e.WECOM_AGENT_ID && e.WECOM_SECRET && e.WECOM_TOKEN && e.WECOM_ENCODING_AES_KEY
         ? {
@@ -97,6 +86,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
         : null,
     wecomBot: e.WECOM_BOT_ID && e.WECOM_BOT_SECRET ? { botId: e.WECOM_BOT_ID, secret: e.WECOM_BOT_SECRET } : null,
   };
+}
+
+function feishuConfig(e: Env): FeishuConfig | null {
+  if (!e.FEISHU_APP_ID || !e.FEISHU_APP_SECRET || !e.FEISHU_VERIFICATION_TOKEN) return null;
+  const common = { appId: e.FEISHU_APP_ID, appSecret: e.FEISHU_APP_SECRET, verificationToken: e.FEISHU_VERIFICATION_TOKEN, baseUrl: e.FEISHU_BASE_URL.replace(/\/+$/, '') };
+  if (e.FEISHU_MODE === 'websocket') return { ...common, mode: 'websocket', encryptKey: e.FEISHU_ENCRYPT_KEY ?? null };
+  // missingCompanions has already refused webhook mode without a key.
+  if (!e.FEISHU_ENCRYPT_KEY) throw new Error('FEISHU_ENCRYPT_KEY missing in webhook mode after validation');
+  return { ...common, mode: 'webhook', encryptKey: e.FEISHU_ENCRYPT_KEY };
 }
 
 /** Settings with every default applied, for tests and tools that need no file. */

@@ -67,6 +67,13 @@ export function missingCompanions(env: RawEnv): string[] {
     }
   };
   requireWith('FEISHU_APP_ID', ['FEISHU_APP_SECRET', 'FEISHU_VERIFICATION_TOKEN'], 'copy it from the Feishu developer console: Credentials & Basic Info, and Events & Callbacks > Encryption Strategy');
+  // Without the key, webhook requests are neither signed nor encrypted: anyone holding the token
+  // could forge or replay them. The long connection authenticates with the app secret instead.
+  if (env.FEISHU_APP_ID !== undefined && (env.FEISHU_MODE ?? 'webhook') === 'webhook' && env.FEISHU_ENCRYPT_KEY === undefined) {
+    problems.push(
+      'FEISHU_ENCRYPT_KEY is required when FEISHU_MODE=webhook: copy the Encrypt Key from the Feishu developer console (Events & Callbacks > Encryption Strategy), or set FEISHU_MODE=websocket (the long connection needs no key)',
+    );
+  }
   requireWith('WECOM_CORP_ID', ['WECOM_AGENT_ID', 'WECOM_SECRET', 'WECOM_TOKEN', 'WECOM_ENCODING_AES_KEY'], "copy it from the WeCom admin console: My Company, the app's page and its API receive settings");
   requireWith('WECOM_BOT_ID', ['WECOM_BOT_SECRET'], "copy it from the smart bot's API settings in the WeCom admin console");
   const llm = ['GENJIN_LLM_BASE_URL', 'GENJIN_LLM_API_KEY', 'GENJIN_LLM_MODEL'];

@@ -8,7 +8,8 @@ import { verifyFeishuRequest } from './verify-signature.js';
 
 export type FeishuWebhookDeps = FeishuEventDeps & {
   verificationToken: string;
-  encryptKey: string | null;
+  /** Required: without it requests are unsigned and replayable (config refuses to boot). */
+  encryptKey: string;
   clock: Clock;
   /** The bot's own open_id once known, to tell its mentions from others. */
   botOpenId: () => string | null;
@@ -55,29 +56,24 @@ export function feishuWebhook(deps: FeishuWebhookDeps): FastifyPluginAsync {
       }
       const encrypted = outer && typeof outer === 'object' && 'encrypt' in outer && typeof outer.encrypt === 'string' ? outer.encrypt : null;
 
-      let payload: unknown = outer;
-      if (deps.encryptKey) {
-        // Rule 1: with an Encrypt Key, everything arrives encrypted.
-        if (encrypted === null) return reject(reply, 401, 'not_encrypted');
-        // Rule 2: signed requests must be fresh and carry a valid signature over the raw bytes.
-        // URL verification may come unsigned; it is then trusted only for its token (Rule 4).
-        const signed = signaturePresent || req.headers['x-lark-request-timestamp'] !== undefined;
-        if (signed) {
-          const check = verifyFeishuRequest({ encryptKey: deps.encryptKey, rawBody: raw, headers: req.headers, now: deps.clock.now() });
-          if (!check.ok) return reject(reply, 401, check.reason);
-        }
-        // Rule 3: decrypt.
-        try {
-          payload = JSON.parse(decryptFeishuPayload(deps.encryptKey, encrypted));
-        } catch {
-          return reject(reply, signed ? 400 : 401, 'cannot_decrypt');
-        }
-        if (!signed && !(payload && typeof payload === 'object' && 'type' in payload && payload.type === 'url_verification')) {
-          return reject(reply, 401, 'missing_headers');
-        }
-      } else if (encrypted !== null) {
-        req.log.error(meta, 'Feishu sent an encrypted payload but FEISHU_ENCRYPT_KEY is not set: copy the Encrypt Key from Events & Callbacks > Encryption Strategy');
-        return reject(reply, 400, 'encrypt_key_not_configured');
+      // Rule 1: with an Encrypt Key, everything arrives encrypted.
+      if (encrypted === null) return reject(reply, 401, 'not_encrypted');
+      // Rule 2: signed requests must be fresh and carry a valid signature over the raw bytes.
+      // URL verification may come unsigned; it is then trusted only for its token (Rule 4).
+      const signed = signaturePresent || req.headers['x-lark-request-timestamp'] !== undefined;
+      if (signed) {
+        const check = verifyFeishuRequest({ encryptKey: deps.encryptKey, rawBody: raw, headers: req.headers, now: deps.clock.now() });
+        if (!check.ok) return reject(reply, 401, check.reason);
+      }
+      // Rule 3: decrypt.
+      let payload: unknown;
+      try {
+        payload = JSON.parse(decryptFeishuPayload(deps.encryptKey, encrypted));
+      } catch {
+        return reject(reply, signed ? 400 : 401, 'cannot_decrypt');
+      }
+      if (!signed && !(payload && typeof payload === 'object' && 'type' in payload && payload.type === 'url_verification')) {
+        return reject(reply, 401, 'missing_headers');
       }
 
       const decoded = decodeFeishuBody(payload, { botOpenId: deps.botOpenId() });

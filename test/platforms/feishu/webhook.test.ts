@@ -23,14 +23,19 @@ describe('POST /webhooks/feishu (verification and ingestion)', () => {
   const post = async (t: Awaited<ReturnType<typeof buildFeishuTestApp>>, req: { body: string; headers: Record<string, string> }) =>
     t.app.inject({ method: 'POST', url: '/webhooks/feishu', payload: req.body, headers: req.headers });
 
-  it('answers a plain url_verification after checking the token, and refuses a wrong token', async () => {
-    const t = await buildFeishuTestApp(testDb.handle, { encryptKey: null });
-    const body = JSON.stringify({ challenge: 'ajls384kdjx98XX', token: FEISHU_TOKEN, type: 'url_verification' });
-    const ok = await post(t, { body, headers: { 'content-type': 'application/json' } });
-    expect(ok.statusCode).toBe(200);
-    expect(ok.json()).toEqual({ challenge: 'ajls384kdjx98XX' });
-    const bad = await post(t, { body: body.replace(FEISHU_TOKEN, 'forged'), headers: { 'content-type': 'application/json' } });
-    expect(bad.statusCode).toBe(401);
+  it('cannot be configured without an Encrypt Key: the boot is refused with where to find it', async () => {
+    // Token-only webhooks accepted unsigned, replayable requests; the boot now refuses them.
+    await expect(buildFeishuTestApp(testDb.handle, { encryptKey: null })).rejects.toThrow(
+      'FEISHU_ENCRYPT_KEY is required when FEISHU_MODE=webhook: copy the Encrypt Key from the Feishu developer console (Events & Callbacks > Encryption Strategy)',
+    );
+  });
+
+  it('refuses an encrypted url_verification whose token is wrong', async () => {
+    const t = await buildFeishuTestApp(testDb.handle);
+    const body = JSON.stringify({ encrypt: feishuEncrypt(FEISHU_KEY, { challenge: 'ajls384kdjx98XX', token: 'forged', type: 'url_verification' }) });
+    const res = await post(t, { body, headers: { 'content-type': 'application/json' } });
+    expect(res.statusCode).toBe(401);
+    expect(res.json()).toEqual({ error: 'bad_token' });
   });
 
   it('answers an encrypted url_verification (the official encrypted challenge vector), signed or not', async () => {
@@ -101,15 +106,15 @@ describe('POST /webhooks/feishu (verification and ingestion)', () => {
   });
 
   it('answers 400 to malformed payloads and logs metadata, never the note', async () => {
-    const t = await buildFeishuTestApp(testDb.handle, { encryptKey: null });
+    const t = await buildFeishuTestApp(testDb.handle);
     expect((await post(t, { body: '{not json', headers: { 'content-type': 'application/json' } })).statusCode).toBe(400);
     const broken = feishuMessageEvent({ text: NOTE, token: FEISHU_TOKEN }) as unknown as { event: { message: Record<string, unknown> } };
     delete broken.event.message.chat_id;
-    const res = await post(t, { body: JSON.stringify(broken), headers: { 'content-type': 'application/json' } });
+    const res = await post(t, feishuSignedRequest(FEISHU_KEY, broken, { timestamp: NOW_S }));
     expect(res.statusCode).toBe(400);
     expect(res.json()).toEqual({ error: 'malformed_payload' });
     const line = t.logs.lines().find((l) => l.reason === 'malformed_payload');
-    expect(line).toMatchObject({ bodyBytes: expect.any(Number), signaturePresent: false, eventType: 'im.message.receive_v1' });
+    expect(line).toMatchObject({ bodyBytes: expect.any(Number), signaturePresent: true, eventType: 'im.message.receive_v1' });
     expect(t.logs.text()).not.toContain('云帆');
   });
 
@@ -122,23 +127,23 @@ describe('POST /webhooks/feishu (verification and ingestion)', () => {
   });
 
   it('ignores group messages that do not mention the bot, and messages from bots', async () => {
-    const t = await buildFeishuTestApp(testDb.handle, { encryptKey: null });
+    const t = await buildFeishuTestApp(testDb.handle);
     const group = feishuMessageEvent({ text: NOTE, token: FEISHU_TOKEN, chatType: 'group', chatId: 'oc_group' });
     const fromBot = feishuMessageEvent({ text: NOTE, token: FEISHU_TOKEN, senderType: 'app' });
     for (const e of [group, fromBot]) {
-      const res = await post(t, { body: JSON.stringify(e), headers: { 'content-type': 'application/json' } });
+      const res = await post(t, feishuSignedRequest(FEISHU_KEY, e, { timestamp: NOW_S }));
       expect(res.statusCode).toBe(200);
       expect(await testDb.db.select().from(inboundEvents).where(eq(inboundEvents.eventId, e.event.message.message_id as string))).toHaveLength(0);
     }
   });
 
-  it('refuses an unencrypted body when an Encrypt Key is configured, and explains a missing key', async () => {
-    const withKey = await buildFeishuTestApp(testDb.handle);
+  it('refuses an unencrypted body, signed or not, even with the right token', async () => {
+    const t = await buildFeishuTestApp(testDb.handle);
     const plain = JSON.stringify(feishuMessageEvent({ text: NOTE, token: FEISHU_TOKEN }));
-    expect((await post(withKey, { body: plain, headers: feishuHeaders(FEISHU_KEY, plain, { timestamp: NOW_S }) })).statusCode).toBe(401);
-    const withoutKey = await buildFeishuTestApp(testDb.handle, { encryptKey: null });
-    const res = await post(withoutKey, { body: JSON.stringify({ encrypt: feishuEncrypt(FEISHU_KEY, {}) }), headers: { 'content-type': 'application/json' } });
-    expect(res.statusCode).toBe(400);
-    expect(withoutKey.logs.text()).toContain('FEISHU_ENCRYPT_KEY is not set');
+    expect((await post(t, { body: plain, headers: feishuHeaders(FEISHU_KEY, plain, { timestamp: NOW_S }) })).statusCode).toBe(401);
+    const challenge = JSON.stringify({ challenge: 'ajls384kdjx98XX', token: FEISHU_TOKEN, type: 'url_verification' });
+    const res = await post(t, { body: challenge, headers: { 'content-type': 'application/json' } });
+    expect(res.statusCode).toBe(401);
+    expect(res.json()).toEqual({ error: 'not_encrypted' });
   });
 });

@@ -39,10 +39,10 @@ describe('loadConfig', () => {
   });
 
   it('reads env values and coerces numbers and booleans', () => {
-    const config = loadConfig({ PORT: '8080', HOST: '127.0.0.1', GENJIN_MIGRATE_ON_START: 'false', FEISHU_APP_ID: 'cli_a', FEISHU_APP_SECRET: 's', FEISHU_VERIFICATION_TOKEN: 'v', FEISHU_BASE_URL: 'https://open.larksuite.com/' }, emptyDir());
+    const config = loadConfig({ PORT: '8080', HOST: '127.0.0.1', GENJIN_MIGRATE_ON_START: 'false', FEISHU_APP_ID: 'cli_a', FEISHU_APP_SECRET: 's', FEISHU_VERIFICATION_TOKEN: 'v', FEISHU_ENCRYPT_KEY: 'k', FEISHU_BASE_URL: 'https://open.larksuite.com/' }, emptyDir());
     expect(config.port).toBe(8080);
     expect(config.migrateOnStart).toBe(false);
-    expect(config.feishu).toMatchObject({ appId: 'cli_a', encryptKey: null, baseUrl: 'https://open.larksuite.com', mode: 'webhook' });
+    expect(config.feishu).toMatchObject({ appId: 'cli_a', encryptKey: 'k', baseUrl: 'https://open.larksuite.com', mode: 'webhook' });
   });
 
   it('treats an empty variable as unset', () => {
@@ -60,6 +60,20 @@ describe('loadConfig', () => {
     expect(message).toContain('GENJIN_LLM_BASE_URL is required');
     expect(message).toContain('FEISHU_MODE must be webhook or websocket');
     expect(message).toMatch(/^genjin cannot start: 7 configuration problem\(s\)/);
+  });
+
+  it('refuses webhook mode without FEISHU_ENCRYPT_KEY (unsigned requests could be replayed), and says where to get it', () => {
+    const feishu = { FEISHU_APP_ID: 'cli_a', FEISHU_APP_SECRET: 's', FEISHU_VERIFICATION_TOKEN: 'v' };
+    for (const env of [feishu, { ...feishu, FEISHU_MODE: 'webhook' }]) {
+      expect(problemsOf(() => loadConfig(env, emptyDir()))).toContain(
+        'FEISHU_ENCRYPT_KEY is required when FEISHU_MODE=webhook: copy the Encrypt Key from the Feishu developer console (Events & Callbacks > Encryption Strategy), or set FEISHU_MODE=websocket (the long connection needs no key)',
+      );
+    }
+  });
+
+  it('lets the Feishu long connection run without an Encrypt Key', () => {
+    const config = loadConfig({ FEISHU_APP_ID: 'cli_a', FEISHU_APP_SECRET: 's', FEISHU_VERIFICATION_TOKEN: 'v', FEISHU_MODE: 'websocket' }, emptyDir());
+    expect(config.feishu).toMatchObject({ mode: 'websocket', encryptKey: null });
   });
 
   it('requires the whole WeCom app credential set once WECOM_CORP_ID is set', () => {
