@@ -16,6 +16,7 @@ import { createMetrics } from './http/metrics.js';
 import { inboxSweepJob } from './jobs/inbox-sweep.js';
 import { pruneInboundEventsJob } from './jobs/prune-inbound-events.js';
 import { pruneJobRunsJob } from './jobs/prune-job-runs.js';
+import { pruneOutboxJob } from './jobs/prune-outbox.js';
 import type { Job } from './jobs/types.js';
 import type { Clock } from './lib/clock.js';
 import { createChatModel } from './llm/openai-compatible.js';
@@ -168,7 +169,7 @@ export async function composeGenjin(
   return {
     app,
     bot,
-    jobs: [inboxSweepJob(worker), pruneInboundEventsJob(inbox), pruneJobRunsJob({ db, clock })],
+    jobs: [inboxSweepJob(worker), pruneInboundEventsJob(inbox), pruneJobRunsJob({ db, clock }), pruneOutboxJob({ db, clock })],
     outbox,
     worker,
     metrics,

@@ -148,13 +148,43 @@ export async function requeueFailed(db: Db, opts: { now: Date; since?: Date }): 
   return result.affectedRows;
 }
 
-/** Row counts by status, for the outbox depth gauge. */
-export async function outboxDepth(db: Db): Promise<Record<string, number>> {
+/** Statuses still owed a delivery or an operator's look; `sent` rows are history, not depth. */
+const UNFINISHED = ['pending', 'sending', 'failed'] as const;
+
+/**
+ * Unfinished row counts by status, for the outbox depth gauge. The `status IN (…)` range reads
+ * only those rows' entries of an index on `status`, never the delivered history.
+ */
+export async function outboxDepth(db: Db): Promise<Record<(typeof UNFINISHED)[number], number>> {
   const rows = await db
     .select({ status: outbox.status, count: sql<number>`count(*)`.mapWith(Number) })
     .from(outbox)
+    .where(inArray(outbox.status, [...UNFINISHED]))
     .groupBy(outbox.status);
-  const depth: Record<string, number> = { pending: 0, sending: 0, sent: 0, failed: 0 };
-  for (const row of rows) depth[row.status] = row.count;
+  const depth = { pending: 0, sending: 0, failed: 0 };
+  for (const row of rows) if (row.status !== 'sent') depth[row.status] = row.count;
   return depth;
+}
+
+/** Delivered rows are kept a week to answer "did it go out?"; failed ones a month for `outbox retry`. */
+export const KEEP_SENT_MS = 7 * 24 * 60 * 60 * 1000;
+export const KEEP_FAILED_MS = 30 * 24 * 60 * 60 * 1000;
+
+/**
+ * Deletes sent rows older than `KEEP_SENT_MS` (by `sent_at`, on `outbox_status_sent_idx`) and failed
+ * rows untouched for `KEEP_FAILED_MS` (by `updated_at`, after the `status` prefix of the same
+ * index), `batchSize` rows per statement so no delete holds its locks for long.
+ */
+export async function pruneOutbox(db: Db, now: Date, batchSize = 5000): Promise<{ sent: number; failed: number }> {
+  const deleteAll = async (where: ReturnType<typeof and>) => {
+    let deleted = 0;
+    for (;;) {
+      const [result] = await db.delete(outbox).where(where).limit(batchSize);
+      deleted += result.affectedRows;
+      if (result.affectedRows < batchSize) return deleted;
+    }
+  };
+  const sent = await deleteAll(and(eq(outbox.status, 'sent'), lt(outbox.sentAt, new Date(now.getTime() - KEEP_SENT_MS))));
+  const failed = await deleteAll(and(eq(outbox.status, 'failed'), lt(outbox.updatedAt, new Date(now.getTime() - KEEP_FAILED_MS))));
+  return { sent, failed };
 }

@@ -5,17 +5,17 @@ import { createUsersService } from '../../../src/domain/users/users-service.js';
 import { fixedClock } from '../../helpers/clock.js';
 import { createTestWorkspace, uniqueId, useTestDatabase } from '../../helpers/db.js';
 import { NOW } from '../../helpers/factories.js';
-import { observeStatements } from './count-statements.js';
+import { createObservedDb, type ObservedDb } from './count-statements.js';
 
 const HOUR = 60 * 60 * 1000;
 
 describe('/我的 (dueForUser)', () => {
   const testDb = useTestDatabase();
-  let statements: ReturnType<typeof observeStatements>;
+  let statements: ObservedDb;
   beforeAll(() => {
-    statements = observeStatements(testDb.db);
+    statements = createObservedDb(testDb.url);
   });
-  afterAll(() => statements.restore());
+  afterAll(() => statements.close());
 
   async function seed() {
     const workspaceId = await createTestWorkspace(testDb.handle);
@@ -53,7 +53,7 @@ describe('/我的 (dueForUser)', () => {
     const { workspaceId, rep, customer, note } = await seed();
     for (let i = 0; i < 12; i++) await note(await customer(`客户${i}`, 'lead', -i - 1), `第${i}次`, i + 1);
     statements.reset();
-    const due = await createFollowUpQueries({ db: testDb.db }).dueForUser(workspaceId, rep.id, NOW, 'Asia/Shanghai');
+    const due = await createFollowUpQueries({ db: statements.db }).dueForUser(workspaceId, rep.id, NOW, 'Asia/Shanghai');
     expect(due).toHaveLength(12);
     expect(due[0]?.lastSummary).toBe('第11次');
     expect(statements.statements()).toHaveLength(1);
