@@ -1,9 +1,11 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
-import type { Db } from '../db/client.js';
-import type { createFollowUpsService } from '../domain/follow-ups/follow-ups-service.js';
-import type { createUsersService, UserRecord } from '../domain/users/users-service.js';
+import type { OutboundEnvelope } from '../delivery/outbox.js';
+import type { CustomerRecord } from '../domain/customers/customers-repo.js';
+import type { FollowUpsService } from '../domain/follow-ups/follow-ups-service.js';
+import type { UserRecord, UsersService } from '../domain/users/users-service.js';
 import type { Clock } from '../lib/clock.js';
+import type { Profile } from '../messaging/adapter.js';
 import type { OutboundMessage, Platform } from '../messaging/types.js';
 import type { Locale } from './cards/i18n.js';
 
@@ -12,25 +14,37 @@ export type NoteExtractor = {
   extract(
     text: string,
     opts: { now: Date; timeZone: string; knownCustomers: { id: string; name: string; aliases: string[] }[]; defaultHour: number },
-  ): Promise<Parameters<ReturnType<typeof createFollowUpsService>['recordNote']>[0]['draft']>;
+  ): Promise<Parameters<FollowUpsService['recordNote']>[0]['draft']>;
 };
 
-export type ProfileLoader = (platformUserId: string) => Promise<{ name?: string; managerPlatformUserId?: string } | null>;
+/** Read models over customers the bot may use (scoped by workspace; role scoping comes with ownership). */
+export type CustomerReads = {
+  /** `/查`: exact name, then names containing the query. */
+  search(workspaceId: number, query: string, limit: number): Promise<CustomerRecord[]>;
+  /** What a rep's note may name: their own customers and the pool. */
+  known(workspaceId: number, ownerUserId: number): Promise<{ id: string; name: string; aliases: string[] }[]>;
+};
 
+/**
+ * What the bot works with: domain services and read models, the outbox, and the platforms'
+ * profile lookups; never a raw database handle, so role-scoped reads cannot be bypassed.
+ */
 export type BotDeps = {
   config: Pick<Config, 'timeZone' | 'locale' | 'reminders'>;
-  db: Db;
   clock: Clock;
   log: Logger;
-  users: ReturnType<typeof createUsersService>;
-  followUps: ReturnType<typeof createFollowUpsService>;
+  users: UsersService;
+  followUps: FollowUpsService;
+  customers: CustomerReads;
+  /** Adds a message to the outbox (replies that report no change of their own). */
+  outbox: { enqueue(message: OutboundEnvelope): Promise<void> };
   extractor: NoteExtractor;
   /** Whether a parsed note holds anything worth recording (the parser's `isActionable`). */
   isActionable: (draft: Awaited<ReturnType<NoteExtractor['extract']>>) => boolean;
   /** Reads a date the way notes are read (下周三, 3天后, 12月5日); null when it names no fixed day. */
   readDate: (text: string, opts: { now: Date; timeZone: string }) => Date | null;
-  /** Per platform: look up a user's name and direct manager, when the app may. */
-  profiles: Partial<Record<Platform, ProfileLoader>>;
+  /** A user's name and direct manager from their platform, when the app may read them. */
+  profile: (platform: Platform, userId: string) => Promise<Profile | null>;
 };
 
 /** Who is acting, where, in which language and zone: resolved once per event. */

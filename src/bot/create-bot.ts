@@ -1,5 +1,7 @@
 import type { CardActionEvent, CardActionResult, InboundEvent, MessageEvent } from '../messaging/types.js';
+import { createActionTable, type ActionTable, type CardActionDef } from './actions/action-table.js';
 import type { BotDeps } from './context.js';
+import { followUpActions } from './follow-ups/actions.js';
 import { giveUp } from './give-up.js';
 import { handleCardAction } from './handle-card-action.js';
 import { handleMessage } from './handle-message.js';
@@ -11,13 +13,17 @@ export type Bot = {
   onCardAction(event: CardActionEvent): Promise<CardActionResult>;
   /** Every attempt at the event failed: tells the user to send it again. */
   onGiveUp(event: InboundEvent): Promise<void>;
+  /** The card actions every module registered. */
+  actions: ActionTable;
 };
 
-/** The platform-neutral bot: every adapter feeds its normalized events here. */
-export function createBot(deps: BotDeps): Bot {
+/** The platform-neutral bot: every adapter feeds its normalized events here. Feature modules add their card actions. */
+export function createBot(deps: BotDeps, modules: CardActionDef[][] = []): Bot {
+  const actions = createActionTable([followUpActions, ...modules]);
   return {
     onMessage: (event) => handleMessage(deps, event),
-    onCardAction: (event) => handleCardAction(deps, event),
+    onCardAction: (event) => handleCardAction(deps, actions, event),
     onGiveUp: (event) => giveUp(deps, event),
+    actions,
   };
 }

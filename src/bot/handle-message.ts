@@ -1,7 +1,5 @@
-import { listKnownCustomers } from '../domain/customers/customers-repo.js';
 import type { OutboundEnvelope } from '../delivery/outbox.js';
-import { enqueue } from '../delivery/outbox.js';
-import type { MessageEvent, MessengerPayload, OutboundMessage } from '../messaging/types.js';
+import { addressKey, type MessageEvent, type MessengerPayload, type OutboundMessage } from '../messaging/types.js';
 import { pickCustomerCard, savedCard } from './cards/follow-up-cards.js';
 import { TEXT } from './cards/i18n.js';
 import { runCommand } from './commands/index.js';
@@ -21,12 +19,12 @@ export async function handleMessage(deps: BotDeps, event: MessageEvent): Promise
 
   const commandReply = await runCommand(deps, actor, event.text);
   if (commandReply) {
-    await enqueue(deps.db, replyTo(event, actor, commandReply), deps.clock.now());
+    await deps.outbox.enqueue(replyTo(event, actor, commandReply));
     log.info({ kind: 'command' }, 'answered a command');
     return;
   }
 
-  const knownCustomers = await listKnownCustomers(deps.db, actor.workspaceId, { ownerUserId: actor.user.id });
+  const knownCustomers = await deps.customers.known(actor.workspaceId, actor.user.id);
   const draft = await deps.extractor.extract(event.text, {
     now: event.sentAt,
     timeZone: actor.timeZone,
@@ -34,7 +32,7 @@ export async function handleMessage(deps: BotDeps, event: MessageEvent): Promise
     defaultHour: deps.config.reminders.defaultHour,
   });
   if (!deps.isActionable(draft)) {
-    await enqueue(deps.db, replyTo(event, actor, { kind: 'text', text: TEXT[actor.locale].notUnderstood }), deps.clock.now());
+    await deps.outbox.enqueue(replyTo(event, actor, { kind: 'text', text: TEXT[actor.locale].notUnderstood }));
     log.info({ kind: 'not_understood', textLength: event.text.length }, 'note not understood; sent help');
     return;
   }
@@ -59,7 +57,7 @@ export async function handleMessage(deps: BotDeps, event: MessageEvent): Promise
     },
   });
   if (result.kind === 'not_understood') {
-    await enqueue(deps.db, replyTo(event, actor, { kind: 'text', text: TEXT[actor.locale].notUnderstood }), deps.clock.now());
+    await deps.outbox.enqueue(replyTo(event, actor, { kind: 'text', text: TEXT[actor.locale].notUnderstood }));
   }
   log.info({ kind: result.kind }, 'note handled');
 }
@@ -73,5 +71,5 @@ function replyTo(event: MessageEvent, actor: ActorContext, message: OutboundMess
     replyTo: event.messageId,
     idempotencyKey: `r-${event.messageId}`.slice(0, 50),
   };
-  return { target: event.conversation, workspaceId: actor.workspaceId, dedupeKey: `reply:${event.platform}:${event.messageId}`, payload };
+  return { target: addressKey(event.conversation), workspaceId: actor.workspaceId, dedupeKey: `reply:${event.platform}:${event.messageId}`, payload };
 }

@@ -1,5 +1,5 @@
 import type { OutboundEnvelope } from '../delivery/outbox.js';
-import type { CardActionEvent, CardActionResult, ConversationRef, MessengerPayload } from './types.js';
+import { addressKey, userAddress, type Address, type CardActionEvent, type CardActionResult, type MessengerPayload } from './types.js';
 
 /**
  * A click answered after the platform stopped waiting (WeCom's app always; Feishu and the smart
@@ -9,18 +9,19 @@ import type { CardActionEvent, CardActionResult, ConversationRef, MessengerPaylo
  * Dedupe keys make a re-run answer once.
  */
 export function answerClickLater(event: CardActionEvent, result: CardActionResult): OutboundEnvelope[] {
-  const where: ConversationRef = event.conversation ?? `${event.platform}:${event.operatorId}`;
+  const where: Address = event.conversation ?? userAddress(event.platform, event.operatorId);
+  const target = addressKey(where);
   const key = `click:${event.platform}:${event.eventId}`.slice(0, 180);
   const out: OutboundEnvelope[] = [];
   if (result.card) {
     const payload: MessengerPayload = event.messageId
-      ? { kind: 'update', messageId: event.messageId, message: { kind: 'card', card: result.card } }
+      ? { kind: 'update', messageId: event.messageId, message: { kind: 'card', card: result.card }, to: where }
       : { kind: 'send', to: where, message: { kind: 'card', card: result.card } };
-    out.push({ target: where, payload, dedupeKey: `${key}:card` });
+    out.push({ target, payload, dedupeKey: `${key}:card` });
   }
   if (result.toast && (!result.card || result.toast.kind === 'error')) {
     const payload: MessengerPayload = { kind: 'send', to: where, message: { kind: 'text', text: result.toast.text } };
-    out.push({ target: where, payload, dedupeKey: `${key}:toast` });
+    out.push({ target, payload, dedupeKey: `${key}:toast` });
   }
   return out;
 }

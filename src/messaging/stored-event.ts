@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { addressSchema } from './card-schema.js';
 import type { InboundEvent } from './types.js';
 
 /**
@@ -6,8 +7,7 @@ import type { InboundEvent } from './types.js';
  * The work after an acknowledgement runs from this row, so it must survive a restart and a
  * deploy: dates travel as ISO strings and the shape is checked when read, never cast.
  */
-const conversation = z.string().regex(/^[a-z][a-z0-9_-]*:.+$/) as z.ZodType<`${InboundEvent['platform']}:${string}`>;
-const platform = z.enum(['feishu', 'wecom']);
+const platform = z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/);
 
 const messageEvent = z.object({
   type: z.literal('message'),
@@ -15,7 +15,7 @@ const messageEvent = z.object({
   eventId: z.string().min(1),
   tenant: z.string().min(1),
   messageId: z.string().min(1),
-  conversation,
+  conversation: addressSchema,
   chatType: z.enum(['direct', 'group']),
   senderId: z.string().min(1),
   text: z.string(),
@@ -30,8 +30,9 @@ const cardActionEvent = z.object({
   tenant: z.string().min(1),
   operatorId: z.string().min(1),
   action: z.object({ name: z.string().min(1), args: z.record(z.string(), z.string()) }),
+  values: z.record(z.string(), z.string()).optional(),
   form: z.record(z.string(), z.string()).optional(),
-  conversation: conversation.optional(),
+  conversation: addressSchema.optional(),
   messageId: z.string().optional(),
 });
 

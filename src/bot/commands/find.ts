@@ -1,6 +1,5 @@
 import { TEXT } from '../cards/i18n.js';
 import { customerOverviewCard } from '../cards/info-cards.js';
-import { searchCustomers } from '../../domain/customers/customers-repo.js';
 import { slashCommand, type Command } from './types.js';
 
 /** `/查 云帆` · `/find Contoso`: one customer's card, or the list to choose from. */
@@ -13,7 +12,7 @@ export const findCommand: Command<{ query: string }> = {
   async run(deps, actor, { query }) {
     const t = TEXT[actor.locale];
     if (!query) return { kind: 'text', text: t.findUsage };
-    const found = await searchCustomers(deps.db, actor.workspaceId, query, 6);
+    const found = await deps.customers.search(actor.workspaceId, query, 6);
     if (found.length === 0) return { kind: 'text', text: t.findNone(query) };
     const [first] = found;
     if (found.length > 1 || !first) return { kind: 'text', text: `${t.findMany(query)}\n${found.map((c) => `· ${c.name}`).join('\n')}` };

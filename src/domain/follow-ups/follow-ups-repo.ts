@@ -1,6 +1,6 @@
 import { and, desc, eq, inArray, ne } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
-import { auditLog, contacts, followUps } from '../../db/schema/index.js';
+import { auditLog, contacts, customers, followUps } from '../../db/schema/index.js';
 
 export type FollowUpRecord = typeof followUps.$inferSelect;
 
@@ -10,6 +10,17 @@ export async function getFollowUp(db: DbOrTx, workspaceId: number, id: number): 
 }
 
 /** The follow-up row, locked until the transaction ends; every transition decides on this read. */
+/** A follow-up of this workspace with its customer's name, for showing it on a card. */
+export async function getFollowUpWithCustomer(db: DbOrTx, workspaceId: number, id: number): Promise<{ followUp: FollowUpRecord; customerName: string | null } | null> {
+  const [found] = await db
+    .select({ followUp: followUps, customerName: customers.name })
+    .from(followUps)
+    .leftJoin(customers, eq(customers.id, followUps.customerId))
+    .where(and(eq(followUps.workspaceId, workspaceId), eq(followUps.id, id)))
+    .limit(1);
+  return found ?? null;
+}
+
 export async function lockFollowUp(db: DbOrTx, workspaceId: number, id: number): Promise<FollowUpRecord | null> {
   const [row] = await db.select().from(followUps).where(and(eq(followUps.workspaceId, workspaceId), eq(followUps.id, id))).limit(1).for('update');
   return row ?? null;

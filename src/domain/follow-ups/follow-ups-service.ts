@@ -11,7 +11,7 @@ import type { UserRecord } from '../users/users-service.js';
 import { customerUpdate, type CustomerEffect } from './apply-to-customer.js';
 import { decideCustomer } from './decide-customer.js';
 import { createFollowUpQueries } from './follow-up-queries.js';
-import { ensureContact, findBySourceMessage, getFollowUp, lockFollowUp, writeAudit, type FollowUpRecord } from './follow-ups-repo.js';
+import { ensureContact, findBySourceMessage, getFollowUp, getFollowUpWithCustomer, lockFollowUp, writeAudit, type FollowUpRecord } from './follow-ups-repo.js';
 import { createFollowUpChanges, mayChange } from './follow-up-changes.js';
 import { runTransaction } from './run-transaction.js';
 import { readNoteEffect, snapshotOf } from './undo-snapshot.js';
@@ -160,7 +160,14 @@ export function createFollowUpsService(deps: Deps) {
     });
   }
 
-  return { recordNote, chooseCustomer, ...createFollowUpChanges(deps), ...createFollowUpQueries(deps) };
+  return {
+    recordNote,
+    chooseCustomer,
+    ...createFollowUpChanges(deps),
+    ...createFollowUpQueries(deps),
+    /** A follow-up with its customer's name, for re-drawing its card. */
+    loadWithCustomer: (workspaceId: number, id: number) => getFollowUpWithCustomer(db, workspaceId, id),
+  };
 }
 
 export type FollowUpsService = ReturnType<typeof createFollowUpsService>;

@@ -1,7 +1,8 @@
 import * as lark from '@larksuiteoapi/node-sdk';
 import type { Logger } from 'pino';
 import { AppError } from '../../lib/errors.js';
-import type { ConversationRef, MessengerClient, OutboundMessage } from '../../messaging/types.js';
+import type { SendOptions } from '../../messaging/adapter.js';
+import type { Address, OutboundMessage, SentRef } from '../../messaging/types.js';
 import { sdkLogger } from '../sdk-logger.js';
 import { renderFeishuMessage } from './render.js';
 
@@ -18,7 +19,10 @@ const HINTS: Record<number, string> = {
   10003: 'FEISHU_APP_ID or FEISHU_APP_SECRET is wrong',
 };
 
-export type FeishuClient = MessengerClient & {
+export type FeishuClient = {
+  /** Sends to a person (by open_id, even one who never opened a chat with the bot) or a chat; `replyTo` threads under a message. */
+  send(to: Address, message: OutboundMessage, opts?: SendOptions): Promise<SentRef>;
+  update(messageId: SentRef, message: OutboundMessage): Promise<void>;
   getUserProfile(openId: string): Promise<{ name?: string; managerOpenId?: string } | null>;
   getBotOpenId(): Promise<string | null>;
 };
@@ -129,16 +133,15 @@ export function createFeishuClient(opts: { appId: string; appSecret: string; bas
   let botOpenId: Promise<string | null> | null = null;
 
   return {
-    platform: 'feishu',
-    async send(to: ConversationRef, message: OutboundMessage, sendOpts) {
+    async send(to, message, sendOpts) {
       const rendered = renderFeishuMessage(message);
       const uuid = sendOpts?.idempotencyKey?.slice(0, 50);
       const data = sendOpts?.replyTo
         ? await call({ method: 'POST', url: `/open-apis/im/v1/messages/${encodeURIComponent(sendOpts.replyTo)}/reply`, data: { ...rendered, ...(uuid ? { uuid } : {}) } })
-        : await call({ method: 'POST', url: '/open-apis/im/v1/messages', params: { receive_id_type: 'chat_id' }, data: { receive_id: to.slice('feishu:'.length), ...rendered, ...(uuid ? { uuid } : {}) } });
-      return { messageId: typeof data.message_id === 'string' ? data.message_id : '' };
+        : await call({ method: 'POST', url: '/open-apis/im/v1/messages', params: { receive_id_type: to.kind === 'user' ? 'open_id' : 'chat_id' }, data: { receive_id: to.id, ...rendered, ...(uuid ? { uuid } : {}) } });
+      return typeof data.message_id === 'string' ? data.message_id : '';
     },
-    async update(messageId: string, message: OutboundMessage) {
+    async update(messageId, message) {
       await call({ method: 'PATCH', url: `/open-apis/im/v1/messages/${encodeURIComponent(messageId)}`, data: { content: renderFeishuMessage(message).content } });
     },
     async getUserProfile(openId: string) {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { CardActionEvent, MessageEvent } from '../../messaging/types.js';
+import { chatAddress, type CardActionEvent, type MessageEvent } from '../../messaging/types.js';
 
 /**
  * Feishu v2 envelopes, `im.message.receive_v1` and `card.action.trigger`, validated with zod and
@@ -121,7 +121,7 @@ export function decodeFeishuBody(body: unknown, ctx: { botOpenId: string | null 
         eventId: message.message_id,
         tenant: h.tenant_key,
         messageId: message.message_id,
-        conversation: `feishu:${message.chat_id}`,
+        conversation: chatAddress('feishu', message.chat_id),
         chatType: group ? 'group' : 'direct',
         senderId,
         text,
@@ -148,7 +148,7 @@ export function decodeFeishuBody(body: unknown, ctx: { botOpenId: string | null 
         operatorId: c.data.operator.open_id,
         action,
         ...(form ? { form } : {}),
-        ...(c.data.context?.open_chat_id ? { conversation: `feishu:${c.data.context.open_chat_id}` as const } : {}),
+        ...(c.data.context?.open_chat_id ? { conversation: chatAddress('feishu', c.data.context.open_chat_id) } : {}),
         ...(c.data.context?.open_message_id ? { messageId: c.data.context.open_message_id } : {}),
       },
     };

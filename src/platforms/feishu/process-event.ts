@@ -1,5 +1,5 @@
 import { acceptClick, acceptInbound, type AcceptDeps } from '../../messaging/accept-inbound.js';
-import type { CardActionEvent, CardActionResult, MessageEvent } from '../../messaging/types.js';
+import { addressKey, type CardActionEvent, type CardActionResult, type MessageEvent } from '../../messaging/types.js';
 import { renderFeishuCard } from './render.js';
 
 export type FeishuEventDeps = AcceptDeps;
@@ -20,14 +20,14 @@ const toast = (type: 'info' | 'error', content: string): FeishuAnswer => ({ stat
  */
 export async function processFeishuEvent(deps: FeishuEventDeps, event: MessageEvent | CardActionEvent, eventType: string): Promise<FeishuAnswer> {
   if (event.type === 'message') {
-    const outcome = await acceptInbound(deps, { event, eventType, conversation: event.conversation });
+    const outcome = await acceptInbound(deps, { event, eventType, conversation: addressKey(event.conversation) });
     // No acknowledgement without a record: Feishu will deliver again.
     if (outcome === 'unavailable') return { status: 503, body: { error: 'unavailable' } };
     if (outcome === 'rejected') return { status: 400, body: { error: 'malformed_payload' } };
     return { status: 200, body: {} };
   }
   // A rep's clicks run one at a time, apart from the chat's notes, so a click never waits behind a note.
-  const answer = await acceptClick(deps, { event, eventType, conversation: `feishu:${event.operatorId}`, budgetMs: CARD_ACTION_BUDGET_MS });
+  const answer = await acceptClick(deps, { event, eventType, conversation: `feishu:user:${event.operatorId}`, budgetMs: CARD_ACTION_BUDGET_MS });
   switch (answer.kind) {
     case 'answered':
       return { status: 200, body: renderCardActionResult(answer.result) };

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { AppError } from '../../lib/errors.js';
-import type { ConversationRef, MessengerClient, OutboundMessage } from '../../messaging/types.js';
+import type { SendOptions } from '../../messaging/adapter.js';
+import type { Address, OutboundMessage, SentRef } from '../../messaging/types.js';
 import { renderTemplateCard, renderWecomMessage, taskIdFor } from './render.js';
 
 type WecomClientOptions = { corpId: string; agentId: number; secret: string; baseUrl: string; log: Logger; fetch?: typeof fetch; now?: () => number; timeoutMs?: number };
@@ -30,7 +31,11 @@ const HINTS: Record<number, string> = {
   48002: 'the app lacks permission for this API',
 };
 
-export type WecomClient = MessengerClient & {
+export type WecomClient = {
+  /** Sends to a member (a user address; the app cannot reach group chats with cards). */
+  send(to: Address, message: OutboundMessage, opts?: SendOptions): Promise<SentRef>;
+  /** `ref` is `rc:<response_code>:<userid>`: from a send of an interactive card, or from a click. */
+  update(ref: SentRef, message: OutboundMessage): Promise<void>;
   /** Replaces a card after a click, with the click's single-use response code (valid 72 h). */
   updateCard(userId: string, responseCode: string, message: OutboundMessage): Promise<void>;
   getUser(userId: string): Promise<{ name?: string; managerUserId?: string } | null>;
@@ -110,17 +115,19 @@ export function createWecomClient(opts: WecomClientOptions): WecomClient {
   }
 
   return {
-    platform: 'wecom',
-    async send(to: ConversationRef, message: OutboundMessage, sendOpts) {
-      const userId = to.slice('wecom:'.length);
+    async send(to, message, sendOpts) {
+      if (to.kind !== 'user') throw new AppError('platform_error', `the WeCom app cannot send to chat ${to.id}; group chats go through the smart bot (WECOM_BOT_ID)`, { retryable: false });
+      const userId = to.id;
       const rendered = renderWecomMessage(message, sendOpts?.idempotencyKey ?? `${userId}_${now().toString(36)}`);
       const dedupe = rendered.msgtype === 'template_card' ? { enable_duplicate_check: 1, duplicate_check_interval: DUPLICATE_CHECK_SECONDS } : {};
       const body = await post('/cgi-bin/message/send', { touser: userId, agentid: opts.agentId, ...rendered, ...dedupe });
       const invalid = typeof body.invaliduser === 'string' ? body.invaliduser : '';
       if (invalid) throw new AppError('platform_error', `WeCom did not deliver to ${invalid}: the user is unknown or outside the app's visible range`, { retryable: false });
-      return { messageId: String(body.msgid ?? '') };
+      // An interactive card's response code allows one update (72 h): the ref keeps it, so a
+      // reminder card can be updated in place later; otherwise the message id.
+      return typeof body.response_code === 'string' && body.response_code ? `rc:${body.response_code}:${userId}` : String(body.msgid ?? '');
     },
-    async update(messageId: string, message: OutboundMessage) {
+    async update(messageId, message) {
       const match = /^rc:([^:]+):(.+)$/.exec(messageId);
       if (!match?.[1] || !match[2]) throw new AppError('platform_error', `cannot update WeCom message ${messageId}: no response code`, { retryable: false });
       await updateCard(match[2], match[1], message);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { CardActionEvent, MessageEvent } from '../../messaging/types.js';
+import { userAddress, type CardActionEvent, type MessageEvent } from '../../messaging/types.js';
 import { decodeButtonKey } from './render.js';
 
 /**
@@ -46,7 +46,7 @@ export function decodeWecomMessage(fields: Record<string, unknown>): WecomDecode
         eventId: m.MsgId,
         tenant: m.ToUserName,
         messageId: m.MsgId,
-        conversation: `wecom:${m.FromUserName}`,
+        conversation: userAddress('wecom', m.FromUserName),
         chatType: 'direct',
         senderId: m.FromUserName,
         text: m.Content.trim(),
@@ -72,7 +72,7 @@ export function decodeWecomMessage(fields: Record<string, unknown>): WecomDecode
         tenant: e.ToUserName,
         operatorId: e.FromUserName,
         action,
-        conversation: `wecom:${e.FromUserName}`,
+        conversation: userAddress('wecom', e.FromUserName),
         // The click's response code, single use for 72 h, addresses the card for update_template_card.
         ...(e.ResponseCode ? { messageId: `rc:${e.ResponseCode}:${e.FromUserName}` } : {}),
       },

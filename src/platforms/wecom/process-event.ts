@@ -1,5 +1,5 @@
 import { acceptInbound, type AcceptDeps, type Accepted } from '../../messaging/accept-inbound.js';
-import type { CardActionEvent, MessageEvent } from '../../messaging/types.js';
+import { addressKey, type CardActionEvent, type MessageEvent } from '../../messaging/types.js';
 
 export type WecomEventDeps = AcceptDeps;
 
@@ -10,6 +10,6 @@ export type WecomEventDeps = AcceptDeps;
  * (see messaging/answer-click-later.ts).
  */
 export function processWecomEvent(deps: WecomEventDeps, event: MessageEvent | CardActionEvent, eventType: string): Promise<Accepted> {
-  const conversation = event.type === 'message' ? event.conversation : `wecom:${event.operatorId}`;
+  const conversation = event.type === 'message' ? addressKey(event.conversation) : `wecom:user:${event.operatorId}`;
   return acceptInbound(deps, { event, eventType, conversation });
 }

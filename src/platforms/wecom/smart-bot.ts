@@ -2,14 +2,15 @@ import type { WSClient } from '@wecom/aibot-node-sdk';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { acceptClick, acceptInbound, type AcceptDeps } from '../../messaging/accept-inbound.js';
-import type { CardActionEvent, ConversationRef, MessageEvent, MessengerClient, OutboundMessage } from '../../messaging/types.js';
+import type { SendOptions } from '../../messaging/adapter.js';
+import { addressKey, chatAddress, type Address, type CardActionEvent, type MessageEvent, type OutboundMessage, type SentRef } from '../../messaging/types.js';
 import { decodeButtonKey, renderTemplateCard, renderWecomMessage, taskIdFor } from './render.js';
 
 /** The part of the SDK's WSClient genjin uses: the boundary tests replace. */
 export type SmartBotSocket = Pick<WSClient, 'connect' | 'disconnect' | 'sendMessage' | 'updateTemplateCard' | 'on'>;
 
-/** Smart-bot conversations are addressed `wecom:bot:<chatid or userid>`, apart from app DMs. */
-export const BOT_PREFIX = 'wecom:bot:';
+/** The smart bot's side of the WeCom adapter: it reaches chats (groups, and its own single chats by userid). */
+export type SmartBotMessenger = { send(to: Address, message: OutboundMessage, opts?: SendOptions): Promise<SentRef> };
 /** WeCom accepts a card update within 5 s of the click. */
 const CLICK_BUDGET_MS = 4000;
 
@@ -28,7 +29,13 @@ const clickBody = z.object({
   msgid: id,
   chatid: id.optional(),
   from: z.object({ userid: id }),
-  event: z.object({ eventtype: z.literal('template_card_event'), event_key: z.string().optional(), task_id: z.string().optional() }),
+  event: z.object({
+    eventtype: z.literal('template_card_event'),
+    event_key: z.string().max(1024).optional(),
+    task_id: z.string().max(128).optional(),
+    // What a button_selection chose when the button was clicked.
+    selected_items: z.object({ selected_item: z.array(z.object({ question_key: z.string().max(1024), option_ids: z.object({ option_id: z.array(z.string().max(128)) }) })) }).optional(),
+  }),
 });
 
 type Deps = { socket: SmartBotSocket; tenant: string; accept: AcceptDeps; log: Logger; now: () => Date };
@@ -47,7 +54,8 @@ export function createSmartBot(deps: Deps) {
     const body = frame.success ? textBody.safeParse(frame.data.body) : null;
     if (!body?.success) return log.warn('smart bot text frame malformed; ignored');
     const m = body.data;
-    const conversation: ConversationRef = `${BOT_PREFIX}${m.chattype === 'group' && m.chatid ? m.chatid : m.from.userid}`;
+    // Replies go back through the bot: to the group, or to the bot's single chat with the user.
+    const conversation = chatAddress('wecom', m.chattype === 'group' && m.chatid ? m.chatid : m.from.userid);
     const event: MessageEvent = {
       type: 'message',
       platform: 'wecom',
@@ -63,7 +71,7 @@ export function createSmartBot(deps: Deps) {
       sentAt: m.create_time ? new Date(m.create_time * 1000) : deps.now(),
     };
     // A long connection has no status code to withhold: an unrecorded message is logged by acceptInbound.
-    void acceptInbound(deps.accept, { event, eventType: 'aibot.text', conversation });
+    void acceptInbound(deps.accept, { event, eventType: 'aibot.text', conversation: addressKey(conversation) });
   }
 
   async function onClick(raw: unknown) {
@@ -73,11 +81,12 @@ export function createSmartBot(deps: Deps) {
     const e = body.data;
     const action = decodeButtonKey(e.event.event_key ?? '');
     if (!action) return log.info('card click without our action key; ignored');
-    const conversation: ConversationRef = `${BOT_PREFIX}${e.chatid ?? e.from.userid}`;
+    const conversation = chatAddress('wecom', e.chatid ?? e.from.userid);
+    const values = Object.fromEntries((e.event.selected_items?.selected_item ?? []).flatMap((s) => (s.option_ids.option_id[0] === undefined ? [] : [[s.question_key, s.option_ids.option_id[0]]])));
     // Deduplicated on the frame's msgid; answered in place while the 5 s window lasts, otherwise
     // (or after a crash) the new card is sent to the chat by the runner.
-    const event: CardActionEvent = { type: 'card_action', platform: 'wecom', eventId: e.msgid, tenant: deps.tenant, operatorId: e.from.userid, action, conversation };
-    const answer = await acceptClick(deps.accept, { event, eventType: 'aibot.template_card_event', conversation: `wecom:${e.from.userid}`, budgetMs: CLICK_BUDGET_MS });
+    const event: CardActionEvent = { type: 'card_action', platform: 'wecom', eventId: e.msgid, tenant: deps.tenant, operatorId: e.from.userid, action, conversation, ...(Object.keys(values).length > 0 ? { values } : {}) };
+    const answer = await acceptClick(deps.accept, { event, eventType: 'aibot.template_card_event', conversation: `wecom:user:${e.from.userid}`, budgetMs: CLICK_BUDGET_MS });
     if (answer.kind !== 'answered') return log.info({ action: action.name, outcome: answer.kind }, 'smart bot click not answered in place');
     const result = answer.result;
     try {
@@ -90,17 +99,13 @@ export function createSmartBot(deps: Deps) {
     }
   }
 
-  const messenger: MessengerClient = {
-    platform: 'wecom',
-    async send(to, message: OutboundMessage, opts) {
-      const chatId = to.slice(BOT_PREFIX.length);
+  const messenger: SmartBotMessenger = {
+    async send(to, message, opts) {
+      const chatId = to.id;
       const rendered = renderWecomMessage(message, opts?.idempotencyKey ?? `${chatId}_${deps.now().getTime().toString(36)}`);
       const body = rendered.msgtype === 'text' ? { msgtype: 'markdown' as const, markdown: { content: rendered.text.content } } : { msgtype: 'template_card' as const, template_card: rendered.template_card };
       const ack = await deps.socket.sendMessage(chatId, body as Parameters<SmartBotSocket['sendMessage']>[1]);
-      return { messageId: typeof ack.headers?.req_id === 'string' ? ack.headers.req_id : '' };
-    },
-    async update() {
-      throw new Error('smart bot cards are updated from their click event, not by message id');
+      return typeof ack.headers?.req_id === 'string' ? ack.headers.req_id : '';
     },
   };
 

@@ -7,6 +7,7 @@ import { createOutboxWorker, type Deliver } from '../../../src/delivery/outbox-w
 import { systemClock } from '../../../src/lib/clock.js';
 import { createMessengerDeliver } from '../../../src/messaging/deliver.js';
 import { createFeishuClient } from '../../../src/platforms/feishu/client.js';
+import { feishuAdapterFor } from '../../helpers/adapters.js';
 import { captureLogs } from '../../helpers/log-capture.js';
 import { useTestDatabase } from '../../helpers/db.js';
 
@@ -47,7 +48,7 @@ describe('a hung platform call with two replicas', () => {
     const sending = new Map<number, number>();
     let overlap = 0;
     const client = createFeishuClient({ appId: 'a', appSecret: 's', baseUrl: BASE, log: captureLogs().log, timeoutMs: TIMEOUT_MS });
-    const toFeishu = createMessengerDeliver({ feishu: client });
+    const toFeishu = createMessengerDeliver(feishuAdapterFor(client));
     const deliver: Deliver = async (row) => {
       const n = (sending.get(row.id) ?? 0) + 1;
       sending.set(row.id, n);

@@ -7,6 +7,7 @@ import { createRateLimiter, limitsByPrefix } from '../../../src/delivery/rate-li
 import { createMessengerDeliver } from '../../../src/messaging/deliver.js';
 import { createFeishuClient } from '../../../src/platforms/feishu/client.js';
 import { fixedClock } from '../../helpers/clock.js';
+import { feishuAdapterFor } from '../../helpers/adapters.js';
 import { captureLogs } from '../../helpers/log-capture.js';
 import { useTestDatabase } from '../../helpers/db.js';
 
@@ -51,7 +52,7 @@ describe('a five-minute platform outage', () => {
       db: testDb.db,
       clock,
       log: captureLogs().log,
-      deliver: createMessengerDeliver({ feishu: client }),
+      deliver: createMessengerDeliver(feishuAdapterFor(client)),
       limiter: createRateLimiter({ db: testDb.db, limitFor: limitsByPrefix({ 'feishu:': { limit: 5, windowMs: 1000 } }) }),
     });
     const chats = ['oc_a', 'oc_b', 'oc_c'];

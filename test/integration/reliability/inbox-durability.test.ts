@@ -81,7 +81,7 @@ describe('durable inbox: failures, retries, give-up, frozen database, PII', () =
       expect(row?.payload).toMatchObject({ type: 'message', messageId });
       const replies = await repliesTo(messageId);
       expect(replies).toHaveLength(1);
-      expect(replies[0]?.payload).toMatchObject({ kind: 'send', to: `feishu:${chat}`, replyTo: messageId, message: { kind: 'text', text: '没能记录这条跟进，请重新发送' } });
+      expect(replies[0]?.payload).toMatchObject({ kind: 'send', to: { platform: 'feishu', kind: 'chat', id: chat }, replyTo: messageId, message: { kind: 'text', text: '没能记录这条跟进，请重新发送' } });
     } finally {
       await testDb.db.execute(sql`RENAME TABLE follow_ups_away TO follow_ups`);
     }

@@ -28,8 +28,8 @@ describe('Feishu client', () => {
       .post('/open-apis/im/v1/messages/om_src/reply', (b) => b.msg_type === 'interactive' && JSON.parse(b.content).schema === '2.0')
       .reply(200, { code: 0, data: { message_id: 'om_2' } });
     const c = client();
-    expect(await c.send('feishu:oc_chat', text, { idempotencyKey: 'k1' })).toEqual({ messageId: 'om_1' });
-    expect(await c.send('feishu:oc_chat', { kind: 'card', card: { title: 't', tone: 'blue' } }, { replyTo: 'om_src' })).toEqual({ messageId: 'om_2' });
+    expect(await c.send({ platform: 'feishu', kind: 'chat', id: 'oc_chat' }, text, { idempotencyKey: 'k1' })).toBe('om_1');
+    expect(await c.send({ platform: 'feishu', kind: 'chat', id: 'oc_chat' }, { kind: 'card', card: { title: 't', tone: 'blue' } }, { replyTo: 'om_src' })).toBe('om_2');
   });
 
   it('updates a card in place with PATCH', async () => {
@@ -43,13 +43,13 @@ describe('Feishu client', () => {
     nock(BASE, { reqheaders: { authorization: 'Bearer t-old' } }).post('/open-apis/im/v1/messages').query(true).reply(400, { code: 99991663, msg: 'Invalid access token for authorization' });
     nock(BASE).post(TOKEN_PATH).reply(200, { code: 0, tenant_access_token: 't-new', expire: 7200 });
     nock(BASE, { reqheaders: { authorization: 'Bearer t-new' } }).post('/open-apis/im/v1/messages').query(true).reply(200, { code: 0, data: { message_id: 'om_ok' } });
-    expect(await client().send('feishu:oc_chat', text)).toEqual({ messageId: 'om_ok' });
+    expect(await client().send({ platform: 'feishu', kind: 'chat', id: 'oc_chat' }, text)).toBe('om_ok');
   });
 
   it('reports rate limits as retryable with the wait Feishu asked for', async () => {
     nock(BASE).post(TOKEN_PATH).reply(200, { code: 0, tenant_access_token: 't-1', expire: 7200 });
     nock(BASE).post('/open-apis/im/v1/messages').query(true).reply(429, { code: 99991400, msg: 'request trigger frequency limit' }, { 'x-ogw-ratelimit-reset': '7' });
-    const err = await client().send('feishu:oc_chat', text).catch((e: unknown) => e);
+    const err = await client().send({ platform: 'feishu', kind: 'chat', id: 'oc_chat' }, text).catch((e: unknown) => e);
     expect(isAppError(err) && { code: err.code, retryable: err.retryable, retryAfterMs: err.retryAfterMs }).toEqual({ code: 'rate_limited', retryable: true, retryAfterMs: 7000 });
   });
 
@@ -58,9 +58,9 @@ describe('Feishu client', () => {
     nock(BASE).post('/open-apis/im/v1/messages').query(true).reply(200, { code: 230020, msg: 'This operation triggers the frequency limit' });
     nock(BASE).post('/open-apis/im/v1/messages').query(true).reply(400, { code: 230002, msg: 'Bot/User can NOT be out of the chat.' });
     const c = client();
-    const limited = await c.send('feishu:oc_chat', text).catch((e: unknown) => e);
+    const limited = await c.send({ platform: 'feishu', kind: 'chat', id: 'oc_chat' }, text).catch((e: unknown) => e);
     expect(isAppError(limited) && limited.code).toBe('rate_limited');
-    const outside = await c.send('feishu:oc_chat', text).catch((e: unknown) => e);
+    const outside = await c.send({ platform: 'feishu', kind: 'chat', id: 'oc_chat' }, text).catch((e: unknown) => e);
     expect(isAppError(outside) && { code: outside.code, retryable: outside.retryable }).toEqual({ code: 'platform_error', retryable: false });
     expect((outside as Error).message).toContain('add it to the group');
   });
@@ -71,7 +71,7 @@ describe('Feishu client', () => {
     nock(BASE).post('/open-apis/im/v1/messages').query(true).replyWithError('ECONNRESET');
     const c = client();
     for (let i = 0; i < 2; i++) {
-      const err = await c.send('feishu:oc_chat', text).catch((e: unknown) => e);
+      const err = await c.send({ platform: 'feishu', kind: 'chat', id: 'oc_chat' }, text).catch((e: unknown) => e);
       expect(isAppError(err) && err.retryable).toBe(true);
     }
   });
@@ -90,13 +90,13 @@ describe('Feishu client', () => {
     nock(BASE).post(TOKEN_PATH).reply(200, { code: 0, tenant_access_token: 't-1', expire: 7200 });
     nock(BASE).post('/open-apis/im/v1/messages').query(true).delay(2000).reply(200, { code: 0, data: { message_id: 'om_late' } });
     const started = Date.now();
-    const err = await quick().send('feishu:oc_chat', text).catch((e: unknown) => e);
+    const err = await quick().send({ platform: 'feishu', kind: 'chat', id: 'oc_chat' }, text).catch((e: unknown) => e);
     expect(Date.now() - started).toBeLessThan(1500);
     expect(isAppError(err) && { code: err.code, retryable: err.retryable }).toEqual({ code: 'platform_error', retryable: true });
     expect((err as Error).message).toMatch(/timed out after 150 ms/);
 
     nock(BASE).post(TOKEN_PATH).delay(2000).reply(200, { code: 0, tenant_access_token: 't-2', expire: 7200 });
-    const tokenErr = await quick().send('feishu:oc_chat', text).catch((e: unknown) => e);
+    const tokenErr = await quick().send({ platform: 'feishu', kind: 'chat', id: 'oc_chat' }, text).catch((e: unknown) => e);
     expect(isAppError(tokenErr) && tokenErr.retryable).toBe(true);
     expect(Date.now() - started).toBeLessThan(3000);
   });

@@ -163,7 +163,7 @@ describe('Feishu conversation: note → card → buttons', () => {
     const [row] = await testDb.db.select().from(followUps).where(eq(followUps.sourceMessageId, messageId));
     expect(row?.stage).toBe('negotiation');
     const [reply] = await testDb.db.select().from(outbox).where(eq(outbox.dedupeKey, `reply:feishu:${messageId}`));
-    expect(reply?.target).toBe('feishu:oc_team');
+    expect(reply?.target).toBe('feishu:chat:oc_team');
   });
 
   it('routes long-connection events through the same handlers (websocket mode wiring)', async () => {

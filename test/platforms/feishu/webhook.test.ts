@@ -58,7 +58,7 @@ describe('POST /webhooks/feishu (verification and ingestion)', () => {
     const [saved] = await testDb.db.select().from(followUps).where(eq(followUps.sourceMessageId, messageId));
     expect(saved).toMatchObject({ status: 'confirmed', channel: 'call', amount: 500000, rawText: NOTE });
     const [reply] = await testDb.db.select().from(outbox).where(eq(outbox.dedupeKey, `reply:feishu:${messageId}`));
-    expect(reply).toMatchObject({ status: 'pending', target: 'feishu:oc_p2p_rep' });
+    expect(reply).toMatchObject({ status: 'pending', target: 'feishu:chat:oc_p2p_rep' });
     const [inbound] = await testDb.db.select().from(inboundEvents).where(eq(inboundEvents.eventId, messageId));
     expect(inbound?.status).toBe('done');
   });

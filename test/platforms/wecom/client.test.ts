@@ -46,8 +46,8 @@ describe('WeCom client', () => {
       .twice()
       .reply(200, { errcode: 0, errmsg: 'ok', msgid: 'MSG1', response_code: 'RC1' });
     const c = client();
-    expect(await c.send('wecom:zhangsan', { kind: 'card', card }, { idempotencyKey: 'r-1' })).toEqual({ messageId: 'MSG1' });
-    await c.send('wecom:zhangsan', { kind: 'text', text: 'hi' });
+    expect(await c.send({ platform: 'wecom', kind: 'user', id: 'zhangsan' }, { kind: 'card', card }, { idempotencyKey: 'r-1' })).toBe('rc:RC1:zhangsan');
+    await c.send({ platform: 'wecom', kind: 'user', id: 'zhangsan' }, { kind: 'text', text: 'hi' });
     expect(sent).toMatchObject({ touser: 'zhangsan', agentid: 1000002, msgtype: 'text', text: { content: 'hi' } });
   });
 
@@ -61,7 +61,7 @@ describe('WeCom client', () => {
       })
       .query(true)
       .reply(200, { errcode: 0, msgid: 'M' });
-    await client().send('wecom:u1', { kind: 'card', card }, { idempotencyKey: 'r-om:1' });
+    await client().send({ platform: 'wecom', kind: 'user', id: 'u1' }, { kind: 'card', card }, { idempotencyKey: 'r-om:1' });
     expect(body.template_card?.card_type).toBe('button_interaction');
     expect(body.template_card?.task_id).toBe('gj_r-om_1');
     expect(body.template_card?.button_list.map((b) => decodeButtonKey(b.key))).toEqual([
@@ -76,7 +76,7 @@ describe('WeCom client', () => {
     nock(BASE).post('/cgi-bin/message/send').query({ access_token: 'OLD' }).reply(200, { errcode: 42001, errmsg: 'access_token expired' });
     nock(BASE).get('/cgi-bin/gettoken').query(true).reply(200, { errcode: 0, access_token: 'NEW', expires_in: 7200 });
     nock(BASE).post('/cgi-bin/message/send').query({ access_token: 'NEW' }).reply(200, { errcode: 0, msgid: 'M2' });
-    expect(await client().send('wecom:u1', { kind: 'text', text: 'x' })).toEqual({ messageId: 'M2' });
+    expect(await client().send({ platform: 'wecom', kind: 'user', id: 'u1' }, { kind: 'text', text: 'x' })).toBe('M2');
   });
 
   it('refetches the token after its lifetime', async () => {
@@ -84,11 +84,11 @@ describe('WeCom client', () => {
     const c = client(() => t);
     nock(BASE).get('/cgi-bin/gettoken').query(true).reply(200, { errcode: 0, access_token: 'A', expires_in: 7200 });
     nock(BASE).post('/cgi-bin/message/send').query({ access_token: 'A' }).reply(200, { errcode: 0, msgid: '1' });
-    await c.send('wecom:u1', { kind: 'text', text: 'x' });
+    await c.send({ platform: 'wecom', kind: 'user', id: 'u1' }, { kind: 'text', text: 'x' });
     t = 7200 * 1000;
     nock(BASE).get('/cgi-bin/gettoken').query(true).reply(200, { errcode: 0, access_token: 'B', expires_in: 7200 });
     nock(BASE).post('/cgi-bin/message/send').query({ access_token: 'B' }).reply(200, { errcode: 0, msgid: '2' });
-    await c.send('wecom:u1', { kind: 'text', text: 'x' });
+    await c.send({ platform: 'wecom', kind: 'user', id: 'u1' }, { kind: 'text', text: 'x' });
   });
 
   it.each([
@@ -98,7 +98,7 @@ describe('WeCom client', () => {
   ])('treats errcode %i with HTTP 200 as an error (retryable %s)', async (errcode, retryable, code) => {
     nock(BASE).get('/cgi-bin/gettoken').query(true).reply(200, { errcode: 0, access_token: 'T', expires_in: 7200 });
     nock(BASE).post('/cgi-bin/message/send').query(true).reply(200, { errcode, errmsg: 'nope' });
-    const err = await client().send('wecom:u1', { kind: 'text', text: 'x' }).catch((e: unknown) => e);
+    const err = await client().send({ platform: 'wecom', kind: 'user', id: 'u1' }, { kind: 'text', text: 'x' }).catch((e: unknown) => e);
     expect(isAppError(err) && { code: err.code, retryable: err.retryable }).toEqual({ code, retryable });
     if (errcode === 60020) expect((err as Error).message).toContain('trusted IPs');
   });
@@ -106,7 +106,7 @@ describe('WeCom client', () => {
   it('fails a send to a user outside the visible range instead of reporting success', async () => {
     nock(BASE).get('/cgi-bin/gettoken').query(true).reply(200, { errcode: 0, access_token: 'T', expires_in: 7200 });
     nock(BASE).post('/cgi-bin/message/send').query(true).reply(200, { errcode: 0, invaliduser: 'ghost', msgid: '' });
-    await expect(client().send('wecom:ghost', { kind: 'text', text: 'x' })).rejects.toThrow(/ghost/);
+    await expect(client().send({ platform: 'wecom', kind: 'user', id: 'ghost' }, { kind: 'text', text: 'x' })).rejects.toThrow(/ghost/);
   });
 
   it('updates a clicked card with the response code through update_template_card', async () => {
@@ -128,7 +128,7 @@ describe('WeCom client', () => {
     nock(BASE).get('/cgi-bin/gettoken').query(true).reply(200, { errcode: 0, access_token: 'T', expires_in: 7200 });
     nock(BASE).post('/cgi-bin/message/send').query(true).delay(2000).reply(200, { errcode: 0, msgid: 'LATE' });
     const started = Date.now();
-    const err = await quick.send('wecom:u1', { kind: 'text', text: 'x' }).catch((e: unknown) => e);
+    const err = await quick.send({ platform: 'wecom', kind: 'user', id: 'u1' }, { kind: 'text', text: 'x' }).catch((e: unknown) => e);
     expect(Date.now() - started).toBeLessThan(1500);
     expect(isAppError(err) && { code: err.code, retryable: err.retryable }).toEqual({ code: 'platform_error', retryable: true });
     expect((err as Error).message).toMatch(/timed out after 150 ms/);
@@ -146,8 +146,8 @@ describe('WeCom client', () => {
       .twice()
       .reply(200, { errcode: 0, msgid: 'M' });
     const c = client();
-    await c.send('wecom:u1', { kind: 'card', card }, { idempotencyKey: 'ob-42' });
-    await c.send('wecom:u1', { kind: 'text', text: '/我的' });
+    await c.send({ platform: 'wecom', kind: 'user', id: 'u1' }, { kind: 'card', card }, { idempotencyKey: 'ob-42' });
+    await c.send({ platform: 'wecom', kind: 'user', id: 'u1' }, { kind: 'text', text: '/我的' });
     expect(bodies[0]).toMatchObject({ enable_duplicate_check: 1, duplicate_check_interval: 1800, template_card: { task_id: 'gj_ob-42' } });
     expect(bodies[1]).not.toHaveProperty('enable_duplicate_check');
   });

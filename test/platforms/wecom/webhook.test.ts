@@ -49,7 +49,7 @@ describe('/webhooks/wecom (self-built app)', () => {
     expect(row).toMatchObject({ platform: 'wecom', status: 'done' });
     // "hello" is not a note: the bot answers with help and records nothing.
     const [reply] = await testDb.db.select().from(outbox).where(eq(outbox.dedupeKey, 'reply:wecom:4561255354251345929'));
-    expect(reply).toMatchObject({ target: 'wecom:mycreate', payload: { kind: 'send', message: { kind: 'text' } } });
+    expect(reply).toMatchObject({ target: 'wecom:user:mycreate', payload: { kind: 'send', message: { kind: 'text' } } });
   });
 
   it('stores a note sent to the app, replies with a template card, and ignores the duplicate', async () => {

@@ -1,0 +1,117 @@
+import type { Capabilities, Card, CardButton, CardControl, CardOption } from './types.js';
+
+/**
+ * Fits a card to what a platform can show, keeping every action reachable: what one card cannot
+ * carry goes on continuation cards sent right after it, never dropped. Pure; renderers get only
+ * cards that already fit, so they stay dumb.
+ *
+ * - mentions without support become `@name` text;
+ * - a form without inputs becomes its current values and its by-message instructions (a form
+ *   without such instructions cannot be reached there, which is a bug in the card: it throws);
+ * - sections without support become text lines, their rows' buttons and controls card-level ones,
+ *   labelled with the row they belong to;
+ * - person and date pickers without native support become selects (of the given people, of the
+ *   sensible dates); a select with more options than allowed is split into several;
+ * - controls and buttons past the card's limits move to continuation cards.
+ */
+export function adaptCard(card: Card, caps: Capabilities): Card[] {
+  const base: Card = { ...card };
+  let text = card.text;
+  const buttons: CardButton[] = [...(card.buttons ?? [])];
+  const controls: CardControl[] = [...(card.controls ?? [])];
+
+  if (base.mentions?.length && !caps.mentions) {
+    text = join(base.mentions.map((m) => `@${m.name}`).join(' '), text);
+    delete base.mentions;
+  }
+  if (base.form && !caps.inputs) {
+    const form = base.form;
+    if (!form.fallbackText) throw new Error(`card "${card.title}": form ${form.name} has no by-message fallback for a platform without inputs`);
+    text = join(text, ...form.inputs.filter((i) => i.value).map((i) => `${i.label}：${i.value}`), form.fallbackText);
+    delete base.form;
+  }
+  if (base.sections?.length && !caps.sections) {
+    const lines: string[] = [];
+    for (const section of base.sections) {
+      if (section.title) lines.push(`【${section.title}】`);
+      for (const row of section.rows) {
+        const facts = (row.fields ?? []).map((f) => `${f.label}：${f.value}`).join(' · ');
+        lines.push(`· ${row.text}${facts ? ` · ${facts}` : ''}`);
+        const label = rowLabel(row.text);
+        for (const b of row.buttons ?? []) buttons.push({ ...b, label: `${label}·${b.label}` });
+        if (row.control) controls.push({ ...row.control, placeholder: `${label}：${row.control.placeholder}` });
+      }
+    }
+    text = join(text, lines.join('\n'));
+    delete base.sections;
+  }
+
+  const fitted = controls.flatMap((c) => fitControl(c, caps));
+  return pack({ ...base, text }, fitted, buttons, caps);
+}
+
+/** One control as the platform can take it: a native picker, or one or more selects. */
+function fitControl(control: CardControl, caps: Capabilities): CardControl[] {
+  if (control.kind === 'person' && caps.personPicker) return [control];
+  if (control.kind === 'date' && caps.datePicker) return [control];
+  if (caps.controls === 0) throw new Error(`a platform without controls cannot take ${control.kind} control ${control.name}`);
+  const options: CardOption[] =
+    control.kind === 'select' ? control.options : control.kind === 'person' ? control.people.map((p) => ({ label: p.name, value: p.id })) : control.choices;
+  const initial = control.kind === 'person' ? undefined : control.initial;
+  const chunks = chunk(options, Math.max(1, caps.maxOptions));
+  return chunks.map((part, i) => ({
+    kind: 'select' as const,
+    name: control.name,
+    placeholder: chunks.length > 1 ? `${control.placeholder} (${i + 1}/${chunks.length})` : control.placeholder,
+    options: part,
+    ...(initial !== undefined && part.some((o) => o.value === initial) ? { initial } : {}),
+    submitLabel: control.submitLabel,
+    action: control.action,
+  }));
+}
+
+/** Puts controls and buttons on as few cards as the limits allow, in their order. */
+function pack(first: Card, controls: CardControl[], buttons: CardButton[], caps: Capabilities): Card[] {
+  const cards: Card[] = [];
+  let current: Card = { ...first, controls: [], buttons: [] };
+  const cost = (c: Card) => (c.buttons?.length ?? 0) + (caps.controlsCallBack ? 0 : (c.controls?.length ?? 0));
+  const next = () => {
+    cards.push(current);
+    current = { title: `${first.title}（续）`, tone: first.tone, controls: [], buttons: [] };
+  };
+  for (const control of controls) {
+    if ((current.controls?.length ?? 0) >= caps.controls || (!caps.controlsCallBack && cost(current) >= caps.maxButtons)) next();
+    current.controls?.push(control);
+  }
+  for (const button of buttons) {
+    if (cost(current) >= caps.maxButtons) next();
+    current.buttons?.push(button);
+  }
+  cards.push(current);
+  return cards.map(tidy);
+}
+
+/** Leaves out empty lists so a fitted card looks like one written by hand. */
+function tidy(card: Card): Card {
+  const out: Card = { ...card };
+  if (!out.controls?.length) delete out.controls;
+  if (!out.buttons?.length) delete out.buttons;
+  if (!out.text) delete out.text;
+  return out;
+}
+
+function rowLabel(text: string): string {
+  const first = [...(text.split('\n')[0] ?? '')];
+  return first.length <= 8 ? first.join('') : `${first.slice(0, 7).join('')}…`;
+}
+
+function join(...parts: (string | undefined)[]): string | undefined {
+  const kept = parts.filter((p): p is string => Boolean(p));
+  return kept.length > 0 ? kept.join('\n') : undefined;
+}
+
+function chunk<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out.length > 0 ? out : [[]];
+}

@@ -1,0 +1,37 @@
+import type { Logger } from 'pino';
+import type { Config } from './config.js';
+import type { Db } from './db/client.js';
+import { enqueue, type OutboundEnvelope } from './delivery/outbox.js';
+import { listKnownCustomers, searchCustomers } from './domain/customers/customers-repo.js';
+import { createFollowUpsService } from './domain/follow-ups/follow-ups-service.js';
+import { createNoteExtractor, isActionable, parseNote } from './domain/notes/index.js';
+import { createUsersService } from './domain/users/users-service.js';
+import type { Clock } from './lib/clock.js';
+import { createChatModel } from './llm/openai-compatible.js';
+
+export type Services = ReturnType<typeof createServices>;
+
+/**
+ * The domain services over one database, without HTTP or platforms: the service composes them
+ * with the bot and the adapters, and the CLI (jobs, handover, import, audit) uses them alone.
+ */
+export function createServices(deps: { config: Config; db: Db; clock: Clock; log: Logger }) {
+  const { config, db, clock, log } = deps;
+  const model = config.llm ? createChatModel(config.llm) : null;
+  return {
+    users: createUsersService({ db, clock, teams: config.teams }),
+    followUps: createFollowUpsService({ db, clock }),
+    customers: {
+      search: (workspaceId: number, query: string, limit: number) => searchCustomers(db, workspaceId, query, limit),
+      known: (workspaceId: number, ownerUserId: number) => listKnownCustomers(db, workspaceId, { ownerUserId }),
+    },
+    outbox: { enqueue: (message: OutboundEnvelope) => enqueue(db, message, clock.now()) },
+    extractor: createNoteExtractor({ model, log }),
+    isActionable,
+    /** Reads a date the way notes are read (下周三, 3天后). */
+    readDate(text: string, opts: { now: Date; timeZone: string }): Date | null {
+      const at = parseNote(text, { now: opts.now, timeZone: opts.timeZone, defaultHour: config.reminders.defaultHour }).nextFollowUpAt;
+      return at ? new Date(at) : null;
+    },
+  };
+}
