@@ -4,10 +4,11 @@ import type { Clock } from '../lib/clock.js';
 import type { InboxWorker } from '../messaging/inbox-worker.js';
 import { inboxSweepJob } from './inbox-sweep.js';
 import { pruneInboundEventsJob } from './prune-inbound-events.js';
+import { pruneOutboxJob } from './prune-outbox.js';
 import { pruneJobRunsJob } from './prune-job-runs.js';
 import type { Job } from './types.js';
 
 /** The scheduled jobs of one replica; each claims its slot in `job_runs`, so it runs once across replicas. */
 export function createJobs(deps: { db: Db; clock: Clock; inbox: Inbox; worker: InboxWorker }): Job[] {
-  return [inboxSweepJob(deps.worker), pruneInboundEventsJob(deps.inbox), pruneJobRunsJob({ db: deps.db, clock: deps.clock })];
+  return [inboxSweepJob(deps.worker), pruneInboundEventsJob(deps.inbox), pruneOutboxJob({ db: deps.db, clock: deps.clock }), pruneJobRunsJob({ db: deps.db, clock: deps.clock })];
 }
