@@ -1,0 +1,126 @@
+import { ORG_TAIL } from './customer.js';
+import type { KnownCustomer } from './schema.js';
+
+const LEGAL = /(股份有限公司|有限责任公司|有限公司|分公司|公司|集团|\s+(inc|ltd|corp|co|llc|limited|group)\.?)$/i;
+const PLACES = /^(北京|上海|天津|重庆|深圳|广州|杭州|南京|苏州|成都|武汉|西安|长沙|郑州|青岛|宁波|厦门|福州|合肥|济南|沈阳|大连|哈尔滨|长春|昆明|贵阳|南宁|南昌|太原|石家庄|无锡|佛山|东莞|珠海|温州|绍兴|嘉兴|常州|烟台|泉州|中山|惠州|广东|浙江|江苏|山东|四川|湖北|湖南|河南|河北|福建|安徽|辽宁|陕西|江西|云南|广西|山西|贵州|吉林|黑龙江|内蒙古|新疆|海南|甘肃|宁夏|青海|西藏|中国)(市|省)?/;
+
+/** 杭州云帆科技有限公司 → 云帆: what people actually call a company in a note. */
+export function coreName(name: string): string {
+  let s = name.normalize('NFKC').toLowerCase().replace(/[\s()（）·,.-]/g, '');
+  for (let i = 0; i < 3; i++) s = s.replace(LEGAL, '').trim();
+  const withoutPlace = s.replace(PLACES, '');
+  if ([...withoutPlace].length >= 2) s = withoutPlace;
+  const withoutIndustry = s.replace(ORG_TAIL, '');
+  if ([...withoutIndustry].length >= 2) s = withoutIndustry;
+  return s;
+}
+
+/** The two forms a name or alias is searched for in a note: as written (no spaces) and its core. */
+export type LabelForms = { full: string; core: string };
+
+export function labelForms(text: string): LabelForms {
+  return { full: text.normalize('NFKC').toLowerCase().replace(/\s+/g, ''), core: coreName(text) };
+}
+
+/** A known customer with its labels (name first, then aliases); `recency` orders equal scores. */
+export type IndexedCustomer = { customer: KnownCustomer; labels: LabelForms[]; recency: number };
+
+function* bigrams(s: string): Generator<string> {
+  for (let i = 0; i + 2 <= s.length; i++) yield s.slice(i, i + 2);
+}
+
+/**
+ * Known customers by character bigram, so a note costs lookups per character of the note rather
+ * than a scan of every name. Keys are UTF-16 bigrams:
+ * - `byPrefix`: the first bigram of each label's full and core form. A form found in the note
+ *   starts with one of the note's bigrams; a core inside the extracted name, with one of its.
+ * - `byCoreBigram`: every bigram of each core. An extracted core inside a customer's core is
+ *   found by the extracted core's first bigram.
+ * `candidates` is a superset of the customers that can score; the matcher scores each one.
+ */
+export function createKnownCustomerIndex() {
+  const byId = new Map<string, { entry: IndexedCustomer; prefixes: Set<string>; coreBigrams: Set<string> }>();
+  const byPrefix = new Map<string, Set<IndexedCustomer>>();
+  const byCoreBigram = new Map<string, Set<IndexedCustomer>>();
+  const put = (map: Map<string, Set<IndexedCustomer>>, key: string, entry: IndexedCustomer) => {
+    const set = map.get(key);
+    if (set) set.add(entry);
+    else map.set(key, new Set([entry]));
+  };
+  const drop = (map: Map<string, Set<IndexedCustomer>>, key: string, entry: IndexedCustomer) => {
+    const set = map.get(key);
+    set?.delete(entry);
+    if (set?.size === 0) map.delete(key);
+  };
+
+  function remove(id: string): void {
+    const held = byId.get(id);
+    if (!held) return;
+    for (const key of held.prefixes) drop(byPrefix, key, held.entry);
+    for (const key of held.coreBigrams) drop(byCoreBigram, key, held.entry);
+    byId.delete(id);
+  }
+
+  return {
+    get size() {
+      return byId.size;
+    },
+    /** Adds the customer, or replaces the one with its id. */
+    set(customer: KnownCustomer, recency: number): void {
+      remove(customer.id);
+      const entry: IndexedCustomer = { customer, labels: [customer.name, ...(customer.aliases ?? [])].map(labelForms), recency };
+      const prefixes = new Set<string>();
+      const coreBigrams = new Set<string>();
+      for (const { full, core } of entry.labels) {
+        if (full.length >= 2) prefixes.add(full.slice(0, 2));
+        if ([...core].length >= 2) {
+          prefixes.add(core.slice(0, 2));
+          for (const b of bigrams(core)) coreBigrams.add(b);
+        }
+      }
+      for (const key of prefixes) put(byPrefix, key, entry);
+      for (const key of coreBigrams) put(byCoreBigram, key, entry);
+      byId.set(customer.id, { entry, prefixes, coreBigrams });
+    },
+    /** Changes only the tie-break order; no keys move. */
+    setRecency(id: string, recency: number): void {
+      const held = byId.get(id);
+      if (held) held.entry.recency = recency;
+    },
+    delete: remove,
+    /** Customers that may score for a note (`haystack` and `extractedCore` as the matcher forms them). */
+    candidates(haystack: string, extractedCore: string | null): Set<IndexedCustomer> {
+      const out = new Set<IndexedCustomer>();
+      const addAll = (set: Set<IndexedCustomer> | undefined) => {
+        if (set) for (const entry of set) out.add(entry);
+      };
+      for (const b of bigrams(haystack)) addAll(byPrefix.get(b));
+      if (extractedCore && [...extractedCore].length >= 2) {
+        for (const b of bigrams(extractedCore)) addAll(byPrefix.get(b));
+        addAll(byCoreBigram.get(extractedCore.slice(0, 2)));
+      }
+      return out;
+    },
+  };
+}
+
+export type KnownCustomerIndex = ReturnType<typeof createKnownCustomerIndex>;
+
+/** An index handed along with a list of known customers, and which of its customers the list holds. */
+export type AttachedIndex = { index: KnownCustomerIndex; admits: (customer: KnownCustomer) => boolean };
+
+/**
+ * `ParseOptions.knownCustomers` is a plain array (the parser's contract); a cache that keeps an
+ * index attaches it to the array it hands out, and the matcher looks it up here. Held weakly:
+ * the index lives as long as the array.
+ */
+const attached = new WeakMap<readonly KnownCustomer[], AttachedIndex>();
+
+export function attachIndex<T extends readonly KnownCustomer[]>(list: T, index: AttachedIndex): T {
+  attached.set(list, index);
+  return list;
+}
+
+export function attachedIndex(list: readonly KnownCustomer[]): AttachedIndex | undefined {
+  return attached.get(list);
+}
