@@ -1,13 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import type { z } from 'zod';
 import { envSchema, missingCompanions, type Env } from './config/env-schema.js';
 import { fileSchema, type FileSettings } from './config/file-schema.js';
+import { formatIssues } from './config/format-issues.js';
+import { readSettingsFile } from './config/read-settings-file.js';
 import { AppError } from './lib/errors.js';
 
 export type { TeamSettings } from './config/file-schema.js';
-
-const DEFAULT_CONFIG_PATH = 'config/genjin.json';
 
 type FeishuCommon = { appId: string; appSecret: string; verificationToken: string; baseUrl: string };
 /** Webhook mode always has an Encrypt Key (requests are signed); the long connection needs none. */
@@ -24,6 +21,8 @@ export type Config = FileSettings & {
   logLevel: Env['LOG_LEVEL'];
   /** Where the non-secret settings came from, for the boot log. */
   configSource: string;
+  /** The settings file that was read, watched for changes; null on built-in defaults. */
+  settingsPath: string | null;
   llm: { baseUrl: string; apiKey: string; model: string } | null;
   feishu: FeishuConfig | null;
   wecom: {
@@ -34,7 +33,8 @@ export type Config = FileSettings & {
     encodingAesKey: string;
     baseUrl: string;
   } | null;
-  wecomBot: { botId: string; secret: string } | null;
+  /** The smart bot; `corpId` keys its workspace, the same one the app uses. */
+  wecomBot: { botId: string; secret: string; corpId: string } | null;
 };
 
 /**
@@ -48,7 +48,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   if (!envResult.success) problems.push(...formatIssues(envResult.error, (path) => path));
   problems.push(...missingCompanions(rawEnv));
 
-  const { settings, source, problems: fileProblems } = readSettingsFile(env.GENJIN_CONFIG?.trim() || undefined, cwd);
+  const { settings, source, path: settingsPath, problems: fileProblems } = readSettingsFile(env.GENJIN_CONFIG?.trim() || undefined, cwd);
   problems.push(...fileProblems);
 
   if (problems.length > 0 || !envResult.success || !settings) {
@@ -68,13 +68,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     migrateOnStart: e.GENJIN_MIGRATE_ON_START,
     logLevel: e.LOG_LEVEL,
     configSource: source,
+    settingsPath,
     llm:
       e.GENJIN_LLM_BASE_URL && e.GENJIN_LLM_API_KEY && e.GENJIN_LLM_MODEL
         ? { baseUrl: e.GENJIN_LLM_BASE_URL, apiKey: e.GENJIN_LLM_API_KEY, model: e.GENJIN_LLM_MODEL }
         : null,
     feishu: feishuConfig(e),
     wecom:
-      e.WECOM_CORP_ID && e.WECOM_AGENT_ID && e.WECOM_SECRET && e.WECOM_TOKEN && e.WECOM_ENCODING_AES_KEY
+      e.WECOM_AGENT_ID && e.WECOM_SECRET && e.WECOM_CORP_ID && e.WECOM_TOKEN && e.WECOM_ENCODING_AES_KEY
         ? {
             corpId: e.WECOM_CORP_ID,
             agentId: e.WECOM_AGENT_ID,
@@ -84,7 +85,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
             baseUrl: e.WECOM_BASE_URL.replace(/\/+$/, ''),
           }
         : null,
-    wecomBot: e.WECOM_BOT_ID && e.WECOM_BOT_SECRET ? { botId: e.WECOM_BOT_ID, secret: e.WECOM_BOT_SECRET } : null,
+    wecomBot:
+      e.WECOM_BOT_ID && e.WECOM_BOT_SECRET && e.WECOM_CORP_ID ? { botId: e.WECOM_BOT_ID, secret: e.WECOM_BOT_SECRET, corpId: e.WECOM_CORP_ID } : null,
   };
 }
 
@@ -100,34 +102,6 @@ function feishuConfig(e: Env): FeishuConfig | null {
 /** Settings with every default applied, for tests and tools that need no file. */
 export function defaultSettings(): FileSettings {
   return fileSchema.parse({});
-}
-
-function readSettingsFile(
-  explicitPath: string | undefined,
-  cwd: string,
-): { settings: FileSettings | null; source: string; problems: string[] } {
-  const path = resolve(cwd, explicitPath ?? DEFAULT_CONFIG_PATH);
-  if (!explicitPath && !existsSync(path)) return { settings: defaultSettings(), source: 'built-in defaults', problems: [] };
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (err) {
-    const why = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : `is not valid JSON (${(err as Error).message})`;
-    return { settings: null, source: path, problems: [`GENJIN_CONFIG: the settings file ${path} ${why}; fix it or unset GENJIN_CONFIG`] };
-  }
-  const parsed = fileSchema.safeParse(raw);
-  if (!parsed.success) {
-    return { settings: null, source: path, problems: formatIssues(parsed.error, (p) => `${path}: ${p || '(root)'}`) };
-  }
-  return { settings: parsed.data, source: path, problems: [] };
-}
-
-function formatIssues(error: z.ZodError, where: (path: string) => string): string[] {
-  return error.issues.map((issue) => {
-    const path = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : String(p))).join('.').replace(/\.\[/g, '[');
-    const message = issue.code === 'unrecognized_keys' ? `unknown key(s) ${issue.keys.join(', ')}: remove or correct them` : issue.message;
-    return `${where(path)} ${message}`;
-  });
 }
 
 /** An empty `FOO=` in an env file means "not set", not "set to the empty string". */

@@ -1,10 +1,13 @@
 // Composition root: the only module that reads process.env, opens the pool, starts jobs and listens.
 import { hostname } from 'node:os';
 import closeWithGrace from 'close-with-grace';
+import type { Logger } from 'pino';
 import { composeGenjin } from './compose.js';
-import { loadConfig } from './config.js';
+import { loadConfig, type Config } from './config.js';
+import { watchSettings } from './config/watch-settings.js';
 import { createDb } from './db/client.js';
 import { migrateDatabase } from './db/migrate.js';
+import type { UsersService } from './domain/users/users-service.js';
 import { runClaimedJob } from './jobs/run-claimed-job.js';
 import { createScheduler } from './jobs/scheduler.js';
 import { systemClock } from './lib/clock.js';
@@ -14,13 +17,21 @@ import { createLogger } from './logger.js';
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const log = createLogger({ level: config.logLevel, pretty: process.stdout.isTTY && (await canPrettyPrint()) });
-  log.info({ configSource: config.configSource, feishu: config.feishu?.mode ?? false, wecom: Boolean(config.wecom) }, 'starting genjin');
-  if (!config.feishu && !config.wecom) log.warn('no messenger is configured: set FEISHU_APP_ID (and its secrets) or WECOM_CORP_ID to receive messages');
+  log.info({ configSource: config.configSource, feishu: config.feishu?.mode ?? false, wecom: Boolean(config.wecom), wecomBot: Boolean(config.wecomBot) }, 'starting genjin');
+  if (!config.feishu && !config.wecom && !config.wecomBot) {
+    log.warn('no messenger is configured: set FEISHU_APP_ID (and its secrets), or WECOM_CORP_ID with the WeCom app (WECOM_AGENT_ID, …) or smart bot (WECOM_BOT_ID, …), to receive messages');
+  }
 
   if (config.migrateOnStart) await migrateDatabase(config.databaseUrl, log);
   const database = createDb(config.databaseUrl, config.databasePoolSize);
   const clock = systemClock;
   const genjin = await composeGenjin(config, { log, clock, database, defaultMetrics: true });
+  const { users } = genjin.services;
+  await keySmartBotByCorp(config, users, log);
+  log.info({ report: await users.applySettings(config.teams) }, 'teams from the settings file applied');
+  const settings = config.settingsPath
+    ? watchSettings({ path: config.settingsPath, initial: config, log, applyTeams: (teams) => users.applySettings(teams) })
+    : null;
   const owner = `${hostname()}:${process.pid}`;
   const scheduler = createScheduler({
     timeZone: config.timeZone,
@@ -31,6 +42,7 @@ async function main(): Promise<void> {
   closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
     if (err) log.error({ err }, 'shutting down after an unexpected error');
     else log.info({ signal }, 'shutting down');
+    settings?.close();
     await genjin.app.close();
     await scheduler.stop();
     await genjin.stop();
@@ -40,6 +52,21 @@ async function main(): Promise<void> {
   await genjin.app.listen({ host: config.host, port: config.port });
   genjin.start();
   scheduler.start(genjin.jobs);
+}
+
+/**
+ * Before the corp id keyed every WeCom workspace, a smart bot installed without the app filed its
+ * data under `bot:<botId>`: that workspace becomes the corp's, unless the corp already has one.
+ */
+async function keySmartBotByCorp(config: Config, users: UsersService, log: Logger): Promise<void> {
+  if (!config.wecomBot) return;
+  const { botId, corpId } = config.wecomBot;
+  const old = `bot:${botId}`;
+  if (await users.renameWorkspace('wecom', old, corpId)) {
+    log.info({ from: old, to: corpId }, 'the smart bot workspace is now keyed by the corp id');
+  } else if (await users.findWorkspace('wecom', old)) {
+    log.warn({ from: old, to: corpId }, 'a smart bot workspace from before stays beside the corp id workspace, which already existed: its customers and follow-ups are not merged');
+  }
 }
 
 /** pino-pretty is a dev dependency; production images log JSON even on a TTY. */

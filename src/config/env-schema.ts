@@ -60,10 +60,12 @@ type RawEnv = Record<string, string | undefined>;
  */
 export function missingCompanions(env: RawEnv): string[] {
   const problems: string[] = [];
-  const requireWith = (trigger: string, needed: string[], hint: string) => {
-    if (env[trigger] === undefined) return;
+  /** The first of `triggers` that is set switches a feature on; each of `needed` must then be set. */
+  const requireWith = (triggers: string | string[], needed: string[], hint: string) => {
+    const trigger = [triggers].flat().find((t) => env[t] !== undefined);
+    if (trigger === undefined) return;
     for (const key of needed) {
-      if (env[key] === undefined) problems.push(`${key} is required when ${trigger} is set (${hint})`);
+      if (key !== trigger && env[key] === undefined) problems.push(`${key} is required when ${trigger} is set (${hint})`);
     }
   };
   requireWith('FEISHU_APP_ID', ['FEISHU_APP_SECRET', 'FEISHU_VERIFICATION_TOKEN'], 'copy it from the Feishu developer console: Credentials & Basic Info, and Events & Callbacks > Encryption Strategy');
@@ -74,8 +76,20 @@ export function missingCompanions(env: RawEnv): string[] {
       'FEISHU_ENCRYPT_KEY is required when FEISHU_MODE=webhook: copy the Encrypt Key from the Feishu developer console (Events & Callbacks > Encryption Strategy), or set FEISHU_MODE=websocket (the long connection needs no key)',
     );
   }
-  requireWith('WECOM_CORP_ID', ['WECOM_AGENT_ID', 'WECOM_SECRET', 'WECOM_TOKEN', 'WECOM_ENCODING_AES_KEY'], "copy it from the WeCom admin console: My Company, the app's page and its API receive settings");
+  requireWith(
+    ['WECOM_AGENT_ID', 'WECOM_SECRET'],
+    ['WECOM_CORP_ID', 'WECOM_AGENT_ID', 'WECOM_SECRET', 'WECOM_TOKEN', 'WECOM_ENCODING_AES_KEY'],
+    "copy it from the WeCom admin console: My Company > Company Info, the app's page and its API receive settings",
+  );
   requireWith('WECOM_BOT_ID', ['WECOM_BOT_SECRET'], "copy it from the smart bot's API settings in the WeCom admin console");
+  // The corp id keys the WeCom workspace: the app and the smart bot must file under the same one,
+  // whichever was configured first.
+  requireWith('WECOM_BOT_ID', ['WECOM_CORP_ID'], 'every WeCom workspace is keyed by the corp id: copy it from the WeCom admin console, My Company > Company Info');
+  if (env.WECOM_CORP_ID !== undefined && env.WECOM_AGENT_ID === undefined && env.WECOM_SECRET === undefined && env.WECOM_BOT_ID === undefined) {
+    problems.push(
+      'WECOM_CORP_ID is set but neither the WeCom app (WECOM_AGENT_ID, WECOM_SECRET) nor the smart bot (WECOM_BOT_ID) is: set one of them, or unset WECOM_CORP_ID',
+    );
+  }
   const llm = ['GENJIN_LLM_BASE_URL', 'GENJIN_LLM_API_KEY', 'GENJIN_LLM_MODEL'];
   const llmSet = llm.filter((k) => env[k] !== undefined);
   if (llmSet.length > 0 && llmSet.length < llm.length) {

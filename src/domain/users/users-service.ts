@@ -1,10 +1,11 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, ne, notInArray, or, sql } from 'drizzle-orm';
 import type { TeamSettings } from '../../config.js';
-import type { Db } from '../../db/client.js';
+import type { Db, DbOrTx } from '../../db/client.js';
 import { teams, users, workspaces } from '../../db/schema/index.js';
+import type { Clock } from '../../lib/clock.js';
+import { runTransaction } from '../follow-ups/run-transaction.js';
 
 type Platform = string;
-import type { Clock } from '../../lib/clock.js';
 
 export type UserRecord = {
   id: number;
@@ -24,6 +25,9 @@ export type ProfileLoader = () => Promise<{ name?: string; managerPlatformUserId
 
 type Placement = { role: 'rep' | 'manager'; teamKey: string } | null;
 
+/** What applySettings changed, for the boot and reload logs. */
+export type SettingsReport = { workspaces: number; teams: number; placed: number; reset: number };
+
 /** Where the settings file puts a user: managers first, so a manager listed as a member stays one. */
 function placementOf(teamSettings: TeamSettings[], ref: string): Placement {
   for (const team of teamSettings) if (team.managers.includes(ref)) return { role: 'manager', teamKey: team.id };
@@ -31,21 +35,73 @@ function placementOf(teamSettings: TeamSettings[], ref: string): Placement {
   return null;
 }
 
-/** Registers workspaces and users on first contact; roles and teams come from the `teams` settings. */
+/** Whether a team names anyone (or a digest chat) on this platform, so that it needs a row there. */
+function concerns(team: TeamSettings, platform: Platform): boolean {
+  return [...team.managers, ...team.members, team.digestChat].some((ref) => ref?.startsWith(`${platform}:`));
+}
+
+/**
+ * Registers workspaces and users; roles and teams come from the `teams` settings, applied to
+ * everyone already registered by `applySettings` (boot, file change) and to newcomers at first contact.
+ */
 export function createUsersService(deps: { db: Db; clock: Clock; teams: TeamSettings[] }) {
   const { db, clock } = deps;
+  // The live settings: first contact after a reload must place people by the new file.
+  let teamSettings = deps.teams;
 
-  async function teamIdFor(workspaceId: number, platform: Platform, key: string): Promise<number> {
-    const settings = deps.teams.find((t) => t.id === key);
+  async function teamIdFor(workspaceId: number, platform: Platform, key: string, q: DbOrTx = db): Promise<number> {
+    const settings = teamSettings.find((t) => t.id === key);
     const now = clock.now();
     const chat = settings?.digestChat?.startsWith(`${platform}:`) ? settings.digestChat.slice(platform.length + 1) : null;
-    await db
+    await q
       .insert(teams)
       .values({ workspaceId, key, name: settings?.name ?? key, digestChatId: chat, createdAt: now, updatedAt: now })
       .onDuplicateKeyUpdate({ set: { name: settings?.name ?? key, digestChatId: chat, updatedAt: now } });
-    const [row] = await db.select({ id: teams.id }).from(teams).where(and(eq(teams.workspaceId, workspaceId), eq(teams.key, key))).limit(1);
+    const [row] = await q.select({ id: teams.id }).from(teams).where(and(eq(teams.workspaceId, workspaceId), eq(teams.key, key))).limit(1);
     if (!row) throw new Error(`team ${key} vanished after upsert`);
     return row.id;
+  }
+
+  /** One workspace, in one transaction: team rows, then listed users, then users no team lists any more. */
+  async function applyToWorkspace(workspaceId: number, platform: Platform): Promise<Omit<SettingsReport, 'workspaces'>> {
+    const prefix = `${platform}:`;
+    return runTransaction(db, async (tx) => {
+      const existing = new Set((await tx.select({ key: teams.key }).from(teams).where(eq(teams.workspaceId, workspaceId))).map((r) => r.key));
+      const teamIds = new Map<string, number>();
+      for (const team of teamSettings) {
+        if (existing.has(team.id) || concerns(team, platform)) teamIds.set(team.id, await teamIdFor(workspaceId, platform, team.id, tx));
+      }
+      const listed = new Set(teamSettings.flatMap((t) => [...t.managers, ...t.members]).filter((ref) => ref.startsWith(prefix)));
+      // One UPDATE per (role, team); rows already right are not touched, so the counts are real changes.
+      const groups = new Map<string, { role: 'rep' | 'manager'; teamId: number; ids: string[] }>();
+      for (const ref of listed) {
+        const placement = placementOf(teamSettings, ref);
+        const teamId = placement ? teamIds.get(placement.teamKey) : undefined;
+        if (!placement || teamId === undefined) continue;
+        const group = groups.get(`${placement.role}:${teamId}`) ?? { role: placement.role, teamId, ids: [] };
+        group.ids.push(ref.slice(prefix.length));
+        groups.set(`${placement.role}:${teamId}`, group);
+      }
+      const now = clock.now();
+      // Admins are managed elsewhere: the settings file neither grants nor takes away their role.
+      const notAdmin = and(eq(users.workspaceId, workspaceId), ne(users.role, 'admin'));
+      let placed = 0;
+      for (const g of groups.values()) {
+        const [result] = await tx
+          .update(users)
+          .set({ role: g.role, teamId: g.teamId, updatedAt: now })
+          .where(and(notAdmin, inArray(users.platformUserId, g.ids), sql`NOT (${users.role} = ${g.role} AND ${users.teamId} <=> ${g.teamId})`));
+        placed += result.affectedRows;
+      }
+      // Taken off every team: back to a rep without one. Reps placed by their platform manager
+      // (no team) are left as they are.
+      const unlisted = listed.size > 0 ? notInArray(users.platformUserId, [...listed].map((ref) => ref.slice(prefix.length))) : undefined;
+      const [reset] = await tx
+        .update(users)
+        .set({ role: 'rep', teamId: null, updatedAt: now })
+        .where(and(notAdmin, or(eq(users.role, 'manager'), isNotNull(users.teamId)), unlisted));
+      return { teams: teamIds.size, placed, reset: reset.affectedRows };
+    });
   }
 
   async function findUser(workspaceId: number, platform: Platform, platformUserId: string): Promise<UserRecord | null> {
@@ -54,7 +110,7 @@ export function createUsersService(deps: { db: Db; clock: Clock; teams: TeamSett
   }
 
   async function insertUser(workspaceId: number, platform: Platform, platformUserId: string, name: string | null, managerUserId: number | null): Promise<UserRecord> {
-    const placement = placementOf(deps.teams, `${platform}:${platformUserId}`);
+    const placement = placementOf(teamSettings, `${platform}:${platformUserId}`);
     const teamId = placement ? await teamIdFor(workspaceId, platform, placement.teamKey) : null;
     const now = clock.now();
     // Two first messages at once: the unique key keeps one row and both callers read it back.
@@ -95,7 +151,7 @@ export function createUsersService(deps: { db: Db; clock: Clock; teams: TeamSett
         return existing;
       }
       let managerUserId: number | null = null;
-      const placed = placementOf(deps.teams, `${platform}:${platformUserId}`) !== null;
+      const placed = placementOf(teamSettings, `${platform}:${platformUserId}`) !== null;
       if (!placed && profile?.managerPlatformUserId && profile.managerPlatformUserId !== platformUserId) {
         const manager = (await findUser(workspaceId, platform, profile.managerPlatformUserId)) ?? (await insertUser(workspaceId, platform, profile.managerPlatformUserId, null, null));
         managerUserId = manager.id;
@@ -104,6 +160,37 @@ export function createUsersService(deps: { db: Db; clock: Clock; teams: TeamSett
     },
 
     findUser,
+
+    /**
+     * Applies the settings file's teams to every workspace and every registered user (managers
+     * first, as at first contact); people not registered yet are placed when they first write.
+     */
+    async applySettings(next: TeamSettings[]): Promise<SettingsReport> {
+      teamSettings = next;
+      const all = await db.select({ id: workspaces.id, platform: workspaces.platform }).from(workspaces);
+      const report: SettingsReport = { workspaces: all.length, teams: 0, placed: 0, reset: 0 };
+      for (const ws of all) {
+        const r = await applyToWorkspace(ws.id, ws.platform);
+        report.teams += r.teams;
+        report.placed += r.placed;
+        report.reset += r.reset;
+      }
+      return report;
+    },
+
+    /**
+     * Gives a workspace a new external id unless one with that id already exists (then both stay
+     * as they are: merging them is an admin's decision). One statement, so replicas booting
+     * together rename it once. True when this call renamed it.
+     */
+    async renameWorkspace(platform: Platform, from: string, to: string): Promise<boolean> {
+      // A self-join rather than NOT EXISTS: MySQL refuses a subquery on the table being updated.
+      const [result] = await db.execute(sql`
+        UPDATE workspaces w LEFT JOIN workspaces taken ON taken.platform = w.platform AND taken.external_id = ${to}
+        SET w.external_id = ${to}, w.updated_at = ${clock.now()}
+        WHERE w.platform = ${platform} AND w.external_id = ${from} AND taken.id IS NULL`);
+      return result.affectedRows === 1;
+    },
 
     /** The workspace of a platform tenant, if it was ever seen; never creates one. */
     async findWorkspace(platform: Platform, externalId: string): Promise<WorkspaceRecord | null> {

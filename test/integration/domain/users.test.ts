@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { teams, workspaces } from '../../../src/db/schema/index.js';
+import { teams, users as usersTable, workspaces } from '../../../src/db/schema/index.js';
 import { createUsersService } from '../../../src/domain/users/users-service.js';
 import { fixedClock } from '../../helpers/clock.js';
 import { uniqueId, useTestDatabase } from '../../helpers/db.js';
@@ -43,5 +43,82 @@ describe('users service', () => {
     expect(unlucky).toMatchObject({ name: null, role: 'rep' });
     // The name is filled in on a later message once the lookup works.
     expect((await users.ensureUser(ws.id, 'feishu', 'ou_unlucky', async () => ({ name: '李四' }))).name).toBe('李四');
+  });
+
+  it('renames a smart bot workspace filed under bot:<id> to the corp id, once, and never onto an existing one', async () => {
+    const users = createUsersService({ db: testDb.db, clock, teams: settings });
+    const botId = uniqueId('aib');
+    const corpId = uniqueId('ww');
+    const old = await users.ensureWorkspace('wecom', `bot:${botId}`);
+    expect(await users.renameWorkspace('wecom', `bot:${botId}`, corpId)).toBe(true);
+    expect(await users.findWorkspace('wecom', corpId)).toMatchObject({ id: old.id });
+    expect(await users.findWorkspace('wecom', `bot:${botId}`)).toBeNull();
+    expect(await users.renameWorkspace('wecom', `bot:${botId}`, corpId)).toBe(false);
+
+    // The app already filed data under the corp id: both rows stay as they are.
+    const otherBot = uniqueId('aib');
+    const stray = await users.ensureWorkspace('wecom', `bot:${otherBot}`);
+    expect(await users.renameWorkspace('wecom', `bot:${otherBot}`, corpId)).toBe(false);
+    expect(await users.findWorkspace('wecom', `bot:${otherBot}`)).toMatchObject({ id: stray.id });
+    expect(await users.findWorkspace('wecom', corpId)).toMatchObject({ id: old.id });
+  });
+
+  describe('applySettings (the teams of the settings file, at boot and on every change)', () => {
+    const teamOf = async (workspaceId: number, key: string) =>
+      (await testDb.db.select().from(teams).where(eq(teams.workspaceId, workspaceId))).find((t) => t.key === key);
+
+    it('places users who already wrote without them writing again, and users who have not yet at first contact', async () => {
+      const users = createUsersService({ db: testDb.db, clock, teams: [] });
+      const ws = await users.ensureWorkspace('feishu', uniqueId('tenant'));
+      expect(await users.ensureUser(ws.id, 'feishu', 'ou_early')).toMatchObject({ role: 'rep', teamId: null });
+
+      const north = { id: 'north', name: '华北', managers: ['feishu:ou_early'], members: ['feishu:ou_early', 'feishu:ou_later'], digestChat: 'feishu:oc_north' };
+      await users.applySettings([north]);
+      const team = await teamOf(ws.id, 'north');
+      expect(team).toMatchObject({ name: '华北', digestChatId: 'oc_north' });
+      expect(await users.findUser(ws.id, 'feishu', 'ou_early')).toMatchObject({ role: 'manager', teamId: team?.id });
+      expect(await users.ensureUser(ws.id, 'feishu', 'ou_later')).toMatchObject({ role: 'rep', teamId: team?.id });
+
+      await users.applySettings([{ ...north, name: '华北大区', digestChat: 'feishu:oc_north2' }]);
+      expect(await teamOf(ws.id, 'north')).toMatchObject({ id: team?.id, name: '华北大区', digestChatId: 'oc_north2' });
+    });
+
+    it('puts a user removed from every team back to rep with no team, and leaves admins and platform managers alone', async () => {
+      const users = createUsersService({ db: testDb.db, clock, teams: settings });
+      const ws = await users.ensureWorkspace('feishu', uniqueId('tenant'));
+      const boss = await users.ensureUser(ws.id, 'feishu', 'ou_boss');
+      await users.ensureUser(ws.id, 'feishu', 'ou_rep');
+      const loner = await users.ensureUser(ws.id, 'feishu', 'ou_loner', async () => ({ managerPlatformUserId: 'ou_lead' }));
+      await testDb.db.update(usersTable).set({ role: 'admin' }).where(eq(usersTable.id, boss.id));
+
+      await users.applySettings([{ id: 'east', name: '华东一组', managers: [], members: ['feishu:ou_boss'] }]);
+      expect(await users.findUser(ws.id, 'feishu', 'ou_rep')).toMatchObject({ role: 'rep', teamId: null });
+      expect(await users.findUser(ws.id, 'feishu', 'ou_boss')).toMatchObject({ role: 'admin', teamId: boss.teamId });
+      expect(await users.findUser(ws.id, 'feishu', 'ou_loner')).toMatchObject({ role: 'rep', teamId: null, managerUserId: loner.managerUserId });
+      expect(loner.managerUserId).not.toBeNull();
+    });
+
+    it('keeps managers first when a user is listed as a member elsewhere, in every workspace of the platform', async () => {
+      const users = createUsersService({ db: testDb.db, clock, teams: [] });
+      const a = await users.ensureWorkspace('feishu', uniqueId('tenant'));
+      const b = await users.ensureWorkspace('feishu', uniqueId('tenant'));
+      const corp = await users.ensureWorkspace('wecom', uniqueId('ww'));
+      for (const ws of [a, b]) await users.ensureUser(ws.id, 'feishu', 'ou_lead2');
+      await users.ensureUser(corp.id, 'wecom', 'LiSi');
+
+      await users.applySettings([
+        { id: 'west', name: '西部', managers: [], members: ['feishu:ou_lead2'], digestChat: 'feishu:oc_west' },
+        { id: 'hq', name: '总部', managers: ['feishu:ou_lead2', 'wecom:LiSi'], members: [] },
+        { id: 'south', name: '华南', managers: [], members: ['wecom:ZhangSan'], digestChat: 'wecom:wrkSouth' },
+      ]);
+      for (const ws of [a, b]) {
+        expect(await users.findUser(ws.id, 'feishu', 'ou_lead2')).toMatchObject({ role: 'manager', teamId: (await teamOf(ws.id, 'hq'))?.id });
+        expect(await teamOf(ws.id, 'west')).toMatchObject({ digestChatId: 'oc_west' });
+        // A team with nobody on this platform gets no row here.
+        expect(await teamOf(ws.id, 'south')).toBeUndefined();
+      }
+      expect(await users.findUser(corp.id, 'wecom', 'LiSi')).toMatchObject({ role: 'manager', teamId: (await teamOf(corp.id, 'hq'))?.id });
+      expect(await teamOf(corp.id, 'south')).toMatchObject({ name: '华南', digestChatId: 'wrkSouth' });
+    });
   });
 });

@@ -76,9 +76,33 @@ describe('loadConfig', () => {
     expect(config.feishu).toMatchObject({ mode: 'websocket', encryptKey: null });
   });
 
-  it('requires the whole WeCom app credential set once WECOM_CORP_ID is set', () => {
-    const message = problemsOf(() => loadConfig({ WECOM_CORP_ID: 'ww1' }, emptyDir()));
-    for (const key of ['WECOM_AGENT_ID', 'WECOM_SECRET', 'WECOM_TOKEN', 'WECOM_ENCODING_AES_KEY']) expect(message).toContain(`${key} is required`);
+  const wecomApp = { WECOM_AGENT_ID: '1000002', WECOM_SECRET: 's', WECOM_TOKEN: 't', WECOM_ENCODING_AES_KEY: 'a'.repeat(43) };
+
+  it('requires the whole WeCom app credential set, with the corp id, once the app is switched on', () => {
+    for (const trigger of ['WECOM_AGENT_ID', 'WECOM_SECRET'] as const) {
+      const message = problemsOf(() => loadConfig({ [trigger]: wecomApp[trigger] }, emptyDir()));
+      for (const key of ['WECOM_CORP_ID', 'WECOM_AGENT_ID', 'WECOM_SECRET', 'WECOM_TOKEN', 'WECOM_ENCODING_AES_KEY'].filter((k) => k !== trigger)) {
+        expect(message).toContain(`${key} is required when ${trigger} is set`);
+      }
+    }
+  });
+
+  it('requires WECOM_CORP_ID with the smart bot: every WeCom workspace is keyed by the corp id', () => {
+    const message = problemsOf(() => loadConfig({ WECOM_BOT_ID: 'aib_1', WECOM_BOT_SECRET: 'bs' }, emptyDir()));
+    expect(message).toContain('WECOM_CORP_ID is required when WECOM_BOT_ID is set');
+    expect(message).toContain('My Company > Company Info');
+    const botOnly = loadConfig({ WECOM_CORP_ID: 'ww1', WECOM_BOT_ID: 'aib_1', WECOM_BOT_SECRET: 'bs' }, emptyDir());
+    expect(botOnly.wecom).toBeNull();
+    expect(botOnly.wecomBot).toEqual({ botId: 'aib_1', secret: 'bs', corpId: 'ww1' });
+    const both = loadConfig({ WECOM_CORP_ID: 'ww1', ...wecomApp, WECOM_BOT_ID: 'aib_1', WECOM_BOT_SECRET: 'bs' }, emptyDir());
+    expect(both.wecom).toMatchObject({ corpId: 'ww1', agentId: 1000002 });
+    expect(both.wecomBot?.corpId).toBe('ww1');
+  });
+
+  it('refuses a WECOM_CORP_ID that switches nothing on', () => {
+    expect(problemsOf(() => loadConfig({ WECOM_CORP_ID: 'ww1' }, emptyDir()))).toContain(
+      'WECOM_CORP_ID is set but neither the WeCom app (WECOM_AGENT_ID, WECOM_SECRET) nor the smart bot (WECOM_BOT_ID) is',
+    );
   });
 
   it('reads config/genjin.json when present and validates it', () => {
