@@ -1,5 +1,5 @@
 import type { OutboundEnvelope } from '../delivery/outbox.js';
-import { addressKey, type MessageEvent, type MessengerPayload, type OutboundMessage } from '../messaging/types.js';
+import { addressKey, type CardLink, type MessageEvent, type MessengerPayload, type OutboundMessage } from '../messaging/types.js';
 import { pickCustomerCard, savedCard } from './cards/follow-up-cards.js';
 import { TEXT } from './cards/i18n.js';
 import { runCommand } from './commands/index.js';
@@ -47,11 +47,11 @@ export async function handleMessage(deps: BotDeps, event: MessageEvent): Promise
     outbound: (r) => {
       if (r.kind === 'saved') {
         const view = toFollowUpView(r.followUp, r.customer.name);
-        return [replyTo(event, actor, { kind: 'card', card: savedCard(view, actor, { createdCustomer: r.createdCustomer }) })];
+        return [replyTo(event, actor, { kind: 'card', card: savedCard(view, actor, { createdCustomer: r.createdCustomer }) }, { kind: 'follow_up', id: r.followUp.id })];
       }
       if (r.kind === 'needs_customer') {
         const view = toFollowUpView(r.followUp, r.proposedName);
-        return [replyTo(event, actor, { kind: 'card', card: pickCustomerCard(view, r.candidates, r.proposedName, actor) })];
+        return [replyTo(event, actor, { kind: 'card', card: pickCustomerCard(view, r.candidates, r.proposedName, actor) }, { kind: 'follow_up', id: r.followUp.id })];
       }
       return [];
     },
@@ -62,14 +62,15 @@ export async function handleMessage(deps: BotDeps, event: MessageEvent): Promise
   log.info({ kind: result.kind }, 'note handled');
 }
 
-/** A reply in the chat the message came from; one per source message, whatever happens. */
-function replyTo(event: MessageEvent, actor: ActorContext, message: OutboundMessage): OutboundEnvelope {
+/** A reply in the chat the message came from; one per source message, whatever happens. A card shows `link`'s row. */
+function replyTo(event: MessageEvent, actor: ActorContext, message: OutboundMessage, link?: CardLink): OutboundEnvelope {
   const payload: MessengerPayload = {
     kind: 'send',
     to: event.conversation,
     message,
     replyTo: event.messageId,
     idempotencyKey: `r-${event.messageId}`.slice(0, 50),
+    ...(link ? { link } : {}),
   };
   return { target: addressKey(event.conversation), workspaceId: actor.workspaceId, dedupeKey: `reply:${event.platform}:${event.messageId}`, payload };
 }

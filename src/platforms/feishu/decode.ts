@@ -38,7 +38,9 @@ const cardActionEvent = z.object({
   action: z.object({
     value: z.record(z.string(), z.unknown()).optional(),
     tag: z.string().optional(),
-    name: z.string().optional(),
+    name: z.string().max(200).optional(),
+    // What a select, person picker or date picker chose (a date as "2026-12-02 +0800").
+    option: z.string().max(500).optional(),
     // Inputs and selects give strings, multi-selects arrays of strings, checkers booleans.
     form_value: z.record(z.string(), z.union([z.string().max(5000), z.number(), z.boolean(), z.array(z.string().max(500)).max(100), z.null()])).optional(),
   }),
@@ -82,6 +84,11 @@ function readText(messageType: string, content: string): string | null {
     return [title, ...lines].filter(Boolean).join('\n');
   }
   return null;
+}
+
+/** A date picker's "2026-12-02 +0800" is the day; every other option is taken as it is. */
+function optionValue(option: string): string {
+  return /^\d{4}-\d{2}-\d{2} [+-]\d{4}$/.test(option) ? option.slice(0, 10) : option;
 }
 
 function formText(value: string | number | boolean | string[] | null): string {
@@ -147,6 +154,7 @@ export function decodeFeishuBody(body: unknown, ctx: { botOpenId: string | null 
         tenant: h.tenant_key,
         operatorId: c.data.operator.open_id,
         action,
+        ...(c.data.action.option !== undefined && c.data.action.name ? { values: { [c.data.action.name]: optionValue(c.data.action.option) } } : {}),
         ...(form ? { form } : {}),
         ...(c.data.context?.open_chat_id ? { conversation: chatAddress('feishu', c.data.context.open_chat_id) } : {}),
         ...(c.data.context?.open_message_id ? { messageId: c.data.context.open_message_id } : {}),

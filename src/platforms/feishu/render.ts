@@ -1,4 +1,4 @@
-import type { Card, CardAction, CardButton, OutboundMessage } from '../../messaging/types.js';
+import type { Card, CardAction, CardButton, CardControl, CardRow, OutboundMessage } from '../../messaging/types.js';
 
 /**
  * Card → Feishu card JSON 2.0 (https://open.feishu.cn/document/feishu-cards/card-json-v2-structure).
@@ -30,12 +30,44 @@ function button(b: CardButton, extra: Record<string, unknown> = {}) {
   return { tag: 'button', text: plain(cut(b.label, 40)), type: BUTTON_TYPE[b.style ?? 'default'], width: 'default', behaviors: callback(b.action), ...extra };
 }
 
+/** A select, person picker or date picker that calls back with its choice in `action.option`. */
+function control(c: CardControl): Record<string, unknown> {
+  const common = { name: c.name, placeholder: plain(cut(c.placeholder, 40)), width: 'fill', behaviors: callback(c.action) };
+  if (c.kind === 'select') {
+    return { tag: 'select_static', ...common, options: c.options.map((o) => ({ text: plain(cut(o.label, 60)), value: o.value })), ...(c.initial ? { initial_option: c.initial } : {}) };
+  }
+  // Only the given people can be picked.
+  if (c.kind === 'person') return { tag: 'select_person', ...common, options: c.people.map((p) => ({ value: p.id })) };
+  return { tag: 'date_picker', ...common, ...(c.initial ? { initial_date: c.initial } : {}) };
+}
+
+const buttonRow = (buttons: CardButton[]) => ({ tag: 'column_set', flex_mode: 'flow', columns: buttons.map((b) => ({ tag: 'column', width: 'auto', elements: [button(b)] })) });
+
+/** A row: its text and facts, then its buttons and control, which wrap on a narrow screen. */
+function row(r: CardRow): Record<string, unknown>[] {
+  const facts = (r.fields ?? []).map((f) => `${escapeMarkdown(f.label)}：${escapeMarkdown(cut(f.value, MAX_FIELD_CHARS))}`).join(' · ');
+  const out: Record<string, unknown>[] = [{ tag: 'markdown', content: `${escapeMarkdown(cut(r.text, MAX_FIELD_CHARS))}${facts ? `\n<font color='grey'>${facts}</font>` : ''}` }];
+  if (r.buttons?.length) out.push(buttonRow(r.buttons));
+  if (r.control) out.push(control(r.control));
+  return out;
+}
+
 export function renderFeishuCard(card: Card): Record<string, unknown> {
   const elements: Record<string, unknown>[] = [];
+  if (card.mentions?.length) {
+    // Feishu mentions by open_id; the name is what Feishu shows in place of the tag.
+    elements.push({ tag: 'markdown', content: card.mentions.map((m) => (m.user.platform === 'feishu' && m.user.kind === 'user' ? `<at id=${m.user.id.replace(/[^A-Za-z0-9_-]/g, '')}></at>` : `@${escapeMarkdown(m.name)}`)).join(' ') });
+  }
   if (card.fields?.length) {
     elements.push({ tag: 'markdown', content: card.fields.map((f) => `**${escapeMarkdown(f.label)}**：${escapeMarkdown(cut(f.value, MAX_FIELD_CHARS))}`).join('\n') });
   }
   if (card.text) elements.push({ tag: 'div', text: plain(cut(card.text, MAX_TEXT_CHARS)) });
+  for (const section of card.sections ?? []) {
+    elements.push({ tag: 'hr' });
+    if (section.title) elements.push({ tag: 'markdown', content: `**${escapeMarkdown(section.title)}**` });
+    for (const r of section.rows) elements.push(...row(r));
+  }
+  for (const c of card.controls ?? []) elements.push(control(c));
   if (card.form) {
     const form = card.form;
     elements.push({
@@ -58,7 +90,7 @@ export function renderFeishuCard(card: Card): Record<string, unknown> {
   }
   if (card.buttons?.length) {
     // A flowing column set wraps the buttons on a narrow phone screen.
-    elements.push({ tag: 'column_set', flex_mode: 'flow', columns: card.buttons.map((b) => ({ tag: 'column', width: 'auto', elements: [button(b)] })) });
+    elements.push(buttonRow(card.buttons));
   }
   if (card.notes?.length) elements.push({ tag: 'markdown', content: card.notes.map((n) => `<font color='grey'>${escapeMarkdown(n)}</font>`).join('\n'), text_size: 'notation' });
   return {

@@ -5,29 +5,14 @@ import type { Clock } from '../../lib/clock.js';
 import { AppError } from '../../lib/errors.js';
 import type { AcceptDeps } from '../../messaging/accept-inbound.js';
 import type { Background, PlatformAdapter } from '../../messaging/adapter.js';
-import type { Capabilities } from '../../messaging/types.js';
+import { WECOM_CAPABILITIES } from './capabilities.js';
 import { createWecomClient, type WecomClient } from './client.js';
 import { sdkLogger } from '../sdk-logger.js';
 import { createSmartBot, type SmartBotMessenger, type SmartBotSocket } from './smart-bot.js';
 import { wecomWebhook } from './webhook.js';
 
-/**
- * The template card (button_interaction): no inputs, one drop-down (button_selection) of at most
- * ten options that a button sends, six buttons, no rows with their own buttons, no @-mentions in
- * cards, and an update only with a single-use response code (from the send or a click).
- */
-export const WECOM_CAPABILITIES: Capabilities = {
-  inputs: false,
-  controls: 1,
-  maxOptions: 10,
-  controlsCallBack: false,
-  personPicker: false,
-  datePicker: false,
-  maxButtons: 6,
-  sections: false,
-  mentions: false,
-  updateById: false,
-};
+
+export { WECOM_CAPABILITIES };
 
 type Deps = { log: Logger; clock: Clock; accept: AcceptDeps; botSocket?: SmartBotSocket; tenant: string };
 

@@ -25,6 +25,8 @@ const cardClick = base.extend({
   EventKey: z.string().max(1024),
   TaskId: z.string().max(128).optional(),
   ResponseCode: z.string().min(1).max(160).optional(),
+  // What a button_selection chose when the button was clicked.
+  SelectedItems: z.object({ SelectedItem: z.array(z.object({ QuestionKey: z.string().max(1024), OptionIds: z.object({ OptionId: z.array(z.string().max(128)) }) })) }).optional(),
 });
 
 export type WecomDecoded =
@@ -61,6 +63,7 @@ export function decodeWecomMessage(fields: Record<string, unknown>): WecomDecode
     const e = parsed.data;
     const action = decodeButtonKey(e.EventKey);
     if (!action) return { kind: 'ignore', reason: 'card button without our action key' };
+    const values = Object.fromEntries((e.SelectedItems?.SelectedItem ?? []).flatMap((s) => (s.OptionIds.OptionId[0] === undefined ? [] : [[s.QuestionKey, s.OptionIds.OptionId[0]]])));
     return {
       kind: 'event',
       event: {
@@ -72,6 +75,7 @@ export function decodeWecomMessage(fields: Record<string, unknown>): WecomDecode
         tenant: e.ToUserName,
         operatorId: e.FromUserName,
         action,
+        ...(Object.keys(values).length > 0 ? { values } : {}),
         conversation: userAddress('wecom', e.FromUserName),
         // The click's response code, single use for 72 h, addresses the card for update_template_card.
         ...(e.ResponseCode ? { messageId: `rc:${e.ResponseCode}:${e.FromUserName}` } : {}),

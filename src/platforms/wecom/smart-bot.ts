@@ -4,6 +4,8 @@ import { z } from 'zod';
 import { acceptClick, acceptInbound, type AcceptDeps } from '../../messaging/accept-inbound.js';
 import type { SendOptions } from '../../messaging/adapter.js';
 import { addressKey, chatAddress, type Address, type CardActionEvent, type MessageEvent, type OutboundMessage, type SentRef } from '../../messaging/types.js';
+import { adaptCard } from '../../messaging/adapt-card.js';
+import { WECOM_CAPABILITIES } from './capabilities.js';
 import { decodeButtonKey, renderTemplateCard, renderWecomMessage, taskIdFor } from './render.js';
 
 /** The part of the SDK's WSClient genjin uses: the boundary tests replace. */
@@ -90,7 +92,10 @@ export function createSmartBot(deps: Deps) {
     if (answer.kind !== 'answered') return log.info({ action: action.name, outcome: answer.kind }, 'smart bot click not answered in place');
     const result = answer.result;
     try {
-      if (result.card) await deps.socket.updateTemplateCard(frame.data, renderTemplateCard(result.card, e.event.task_id ?? taskIdFor(e.msgid)), [e.from.userid]);
+      const [first, ...rest] = result.card ? adaptCard(result.card, WECOM_CAPABILITIES) : [];
+      if (first) await deps.socket.updateTemplateCard(frame.data, renderTemplateCard(first, e.event.task_id ?? taskIdFor(e.msgid)), [e.from.userid]);
+      // What one card cannot carry follows as new cards in the same chat.
+      for (const [i, card] of rest.entries()) await messenger.send(conversation, { kind: 'card', card }, { idempotencyKey: `${e.msgid}-${i + 1}` });
       if (result.toast && (!result.card || result.toast.kind === 'error')) {
         await deps.socket.sendMessage(e.chatid ?? e.from.userid, { msgtype: 'markdown', markdown: { content: result.toast.text } });
       }

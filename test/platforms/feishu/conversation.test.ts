@@ -71,6 +71,9 @@ describe('Feishu conversation: note → card → buttons', () => {
     for (const fact of ['**客户**：云帆科技', '**联系人**：王总', '**方式**：电话', '**金额**：¥500,000', '**下次跟进**：12月2日 周三 09:00']) expect(facts).toContain(fact);
     expect(buttonsOf(card)).toContain('"a":"fu.edit"');
     expect(buttonsOf(card)).toContain('"a":"fu.undo"');
+    // The sent card is linked to the follow-up it shows, so later changes can update it.
+    const [row] = await testDb.db.select().from(followUps).where(eq(followUps.sourceMessageId, messageId));
+    expect(row?.cardMessageId).toBe('om_bot_1');
   });
 
   it('asks which customer when two fit, and records the pick from the card', async () => {
@@ -137,6 +140,31 @@ describe('Feishu conversation: note → card → buttons', () => {
     expect(sent?.body.msg_type).toBe('text');
     expect(sent?.body.content).toContain('没有记录');
     expect(await testDb.db.select().from(followUps).where(eq(followUps.sourceMessageId, messageId))).toHaveLength(0);
+  });
+
+  it('edits a follow-up by message with /改 (the path for cards without forms), end to end', async () => {
+    newTenant();
+    const messageId = await say('今天给启明星科技赵总打电话,报价30万,下周一再联系');
+    await deliver();
+    const [row] = await testDb.db.select().from(followUps).where(eq(followUps.sourceMessageId, messageId));
+    await say(`/改 ${row!.id} 金额60万 下周五再联系`);
+    const [reply] = await deliver();
+    const card = cardOf(reply!);
+    expect(card.header.title.content).toBe('已更新跟进 · 启明星科技');
+    expect(JSON.stringify(card.body.elements[0])).toContain('**金额**：¥600,000');
+    const [edited] = await testDb.db.select().from(followUps).where(eq(followUps.id, row!.id));
+    expect(edited).toMatchObject({ amount: 600000 });
+    expect(edited?.nextFollowUpAt?.toISOString()).toBe('2026-12-04T01:00:00.000Z'); // 下周五: Friday of next week, 09:00 Asia/Shanghai
+    const [customer] = await testDb.db.select().from(customers).where(eq(customers.id, row!.customerId!));
+    expect(customer?.amount).toBe(600000);
+
+    // Someone else's follow-up, and a number that is no follow-up, change nothing.
+    await say(`/改 ${row!.id} 金额1万`, { senderOpenId: 'ou_other_rep' });
+    expect(JSON.parse((await deliver())[0]!.body.content)).toEqual({ text: '只有记录人可以修改或撤销这条跟进' });
+    await say('/改 99999999 金额1万');
+    expect(JSON.parse((await deliver())[0]!.body.content)).toEqual({ text: '找不到这条跟进，可能已被删除' });
+    const [unchanged] = await testDb.db.select().from(followUps).where(eq(followUps.id, row!.id));
+    expect(unchanged?.amount).toBe(600000);
   });
 
   it('answers /帮助, /查 and /我的', async () => {

@@ -1,0 +1,19 @@
+import type { Capabilities } from '../../messaging/types.js';
+
+/**
+ * The template card (button_interaction): no inputs, one drop-down (button_selection) of at most
+ * ten options that a button sends, six buttons, no rows with their own buttons, no @-mentions in
+ * cards, and an update only with a single-use response code (from the send or a click).
+ */
+export const WECOM_CAPABILITIES: Capabilities = {
+  inputs: false,
+  controls: 1,
+  maxOptions: 10,
+  controlsCallBack: false,
+  personPicker: false,
+  datePicker: false,
+  maxButtons: 6,
+  sections: false,
+  mentions: false,
+  updateById: false,
+};
