@@ -22,7 +22,7 @@ class FakeSocket extends EventEmitter {
 
 async function setup(testDb: ReturnType<typeof useTestDatabase>) {
   const socket = new FakeSocket();
-  const config = loadConfig({ WECOM_BOT_ID: 'aib_test', WECOM_BOT_SECRET: 'bot_secret' }, mkdtempSync(join(tmpdir(), 'genjin-bot-')));
+  const config = loadConfig({ WECOM_CORP_ID: 'ww_corp_test', WECOM_BOT_ID: 'aib_test', WECOM_BOT_SECRET: 'bot_secret' }, mkdtempSync(join(tmpdir(), 'genjin-bot-')));
   const logs = captureLogs();
   const genjin = await composeGenjin(config, { log: logs.log, clock: fixedClock('2026-11-25T02:00:05Z'), database: testDb.handle, wecomBotSocket: socket as unknown as SmartBotSocket });
   genjin.start();
