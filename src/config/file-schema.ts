@@ -1,12 +1,15 @@
 import { z } from 'zod';
 
-/** Users are always written `<platform>:<id>`: `feishu:ou_x` or `wecom:zhangsan`. */
+/**
+ * Users and chats are written `<platform>:<id>` (`feishu:ou_x`, `wecom:zhangsan`, `wecom:wrkGroup`);
+ * any platform name, so a new platform needs no change here (see messaging/address-ref.ts).
+ */
 export const userRefSchema = z
   .string()
-  .regex(/^(feishu|wecom):[^\s:]+$/, { message: 'must be written <platform>:<id>, e.g. feishu:ou_abc or wecom:zhangsan' });
+  .regex(/^[a-z][a-z0-9_-]{0,31}:[^\s:]{1,191}$/, { message: 'must be written <platform>:<id>, e.g. feishu:ou_abc or wecom:zhangsan' });
 export const chatRefSchema = z
   .string()
-  .regex(/^(feishu|wecom):[^\s:]+$/, { message: 'must be written <platform>:<chat id>, e.g. feishu:oc_abc or wecom:wrkSFfCgAA' });
+  .regex(/^[a-z][a-z0-9_-]{0,31}:[^\s:]{1,191}$/, { message: 'must be written <platform>:<chat id>, e.g. feishu:oc_abc or wecom:wrkSFfCgAA' });
 
 const cronSchema = z
   .string()
