@@ -1,6 +1,8 @@
-import { and, desc, eq, isNull, like, or } from 'drizzle-orm';
+import { and, desc, eq, like, or } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import { customerAliases, customers } from '../../db/schema/index.js';
+import { systemClock } from '../../lib/clock.js';
+import { createCustomerNameCache, type CustomerNameCache, type KnownCustomerName } from './customer-name-cache.js';
 import { normalizeCustomerName } from './normalize-name.js';
 
 export type CustomerRecord = typeof customers.$inferSelect;
@@ -40,24 +42,21 @@ export async function findCustomerByName(db: DbOrTx, workspaceId: number, name: 
   return alias?.customer ?? null;
 }
 
+/** One name cache per database handle, for callers that do not hold their own (`listKnownCustomers`). */
+const sharedCaches = new WeakMap<DbOrTx, CustomerNameCache>();
+
 /**
- * What the note parser may match against: the rep's own customers and the public pool, most
- * recently active first. Bounded, so a huge workspace costs a fixed amount per note.
+ * What the note parser may match against: the rep's own customers and the public pool, with
+ * their aliases. Served from a name cache kept per database handle (one indexed statement per
+ * call, see `createCustomerNameCache`); a service that builds its own cache should call it instead.
  */
-export async function listKnownCustomers(
-  db: DbOrTx,
-  workspaceId: number,
-  opts: { ownerUserId?: number; limit?: number } = {},
-): Promise<{ id: string; name: string; aliases: string[] }[]> {
-  const scope = opts.ownerUserId === undefined ? undefined : or(eq(customers.ownerUserId, opts.ownerUserId), isNull(customers.ownerUserId));
-  const rows = await db
-    .select({ id: customers.id, name: customers.name })
-    .from(customers)
-    .where(and(eq(customers.workspaceId, workspaceId), scope))
-    .orderBy(desc(customers.lastFollowUpAt))
-    .limit(opts.limit ?? 5000);
-  // TODO(known-customer cache): aliases come back with the cached name index; until then none.
-  return rows.map((r) => ({ id: String(r.id), name: r.name, aliases: [] }));
+export async function listKnownCustomers(db: DbOrTx, workspaceId: number, opts: { ownerUserId?: number } = {}): Promise<KnownCustomerName[]> {
+  let cache = sharedCaches.get(db);
+  if (!cache) {
+    cache = createCustomerNameCache({ db, clock: systemClock });
+    sharedCaches.set(db, cache);
+  }
+  return cache.knownCustomers(workspaceId, opts);
 }
 
 /** `/查 云帆`: exact normalized name first, then names containing the query. */

@@ -24,6 +24,11 @@ export function createObservedDb(url: string) {
     statements: (): string[] => calls().map((c) => c.sql),
     /** The same with their parameters, e.g. to EXPLAIN them. */
     calls,
+    /** How many rows each statement seen returned (0 for writes), in the order of `statements`. */
+    async rowCounts(): Promise<number[]> {
+      const results = await Promise.all([...query.mock.results, ...execute.mock.results].map((r) => r.value));
+      return results.map((result: unknown) => (Array.isArray(result) && Array.isArray(result[0]) ? result[0].length : 0));
+    },
     reset() {
       query.mockClear();
       execute.mockClear();

@@ -1,0 +1,140 @@
+import { and, eq, gte } from 'drizzle-orm';
+import type { DbOrTx } from '../../db/client.js';
+import { customerAliases, customers } from '../../db/schema/index.js';
+import type { Clock } from '../../lib/clock.js';
+import { attachIndex, createKnownCustomerIndex, type KnownCustomerIndex } from '../notes/known-customer-index.js';
+
+/** What the note parser matches: a customer's id, name and aliases. */
+export type KnownCustomerName = { id: string; name: string; aliases: string[] };
+
+/**
+ * Deletions leave no row for the delta query to see (undo deletes a customer its note created),
+ * so each workspace's names are reloaded in full this often. Until then a deleted customer can
+ * still be matched; the note then creates it again by name, or its button answers "not found".
+ */
+const RELOAD_EVERY_MS = 5 * 60 * 1000;
+/**
+ * The delta reads from this long before the newest `updated_at` seen. `updated_at` comes from
+ * each replica's clock when its transaction starts work, and the transaction may commit later
+ * (lock waits end at 50 s by default): a row can become visible with a time older than rows
+ * already seen. Re-reading two minutes covers that and small clock skew between replicas.
+ */
+const OVERLAP_MS = 2 * 60 * 1000;
+
+type Cached = { known: KnownCustomerName; ownerUserId: number | null; updatedAt: number };
+
+type WorkspaceNames = {
+  customers: Map<string, Cached>;
+  index: KnownCustomerIndex;
+  /** The newest `updated_at` seen. */
+  watermark: number;
+  loadedAt: number;
+  /** Per-owner lists handed out since the set of names last changed. */
+  views: Map<string, KnownCustomerName[]>;
+};
+
+type Row = { id: number; name: string; ownerUserId: number | null; lastFollowUpAt: Date | null; updatedAt: Date; alias: string | null };
+
+const recencyOf = (row: Row) => row.lastFollowUpAt?.getTime() ?? 0;
+const sameNames = (a: KnownCustomerName, b: KnownCustomerName) => a.name === b.name && a.aliases.length === b.aliases.length && a.aliases.every((x, i) => x === b.aliases[i]);
+
+/**
+ * The customer names of each workspace, kept in memory with a bigram index for the note parser.
+ * Every use costs one indexed statement: the rows changed since the newest `updated_at` seen
+ * (`customers_workspace_updated_idx`, with their aliases joined on `customer_aliases_customer_idx`),
+ * or every RELOAD_EVERY_MS the whole workspace. Each replica keeps its own; the delta keeps it
+ * current with what other replicas write, provided every change to a name, alias or owner also
+ * sets the customer's `updated_at` (as `addCustomerAlias` does).
+ */
+export function createCustomerNameCache(deps: { db: DbOrTx; clock: Clock; reloadEveryMs?: number }) {
+  const reloadEveryMs = deps.reloadEveryMs ?? RELOAD_EVERY_MS;
+  const workspaces = new Map<number, WorkspaceNames>();
+
+  function read(workspaceId: number, since: number | null): Promise<Row[]> {
+    return deps.db
+      .select({ id: customers.id, name: customers.name, ownerUserId: customers.ownerUserId, lastFollowUpAt: customers.lastFollowUpAt, updatedAt: customers.updatedAt, alias: customerAliases.alias })
+      .from(customers)
+      .leftJoin(customerAliases, and(eq(customerAliases.customerId, customers.id), eq(customerAliases.workspaceId, customers.workspaceId)))
+      .where(and(eq(customers.workspaceId, workspaceId), since === null ? undefined : gte(customers.updatedAt, new Date(since))));
+  }
+
+  /** Applies rows (one per alias) to `names`; returns whether any name, alias or owner changed. */
+  function apply(names: WorkspaceNames, rows: Row[]): boolean {
+    const byId = new Map<number, { row: Row; aliases: string[] }>();
+    for (const row of rows) {
+      const seen = byId.get(row.id) ?? { row, aliases: [] };
+      if (row.alias !== null) seen.aliases.push(row.alias);
+      byId.set(row.id, seen);
+    }
+    let changed = false;
+    for (const { row, aliases } of byId.values()) {
+      const id = String(row.id);
+      const known: KnownCustomerName = { id, name: row.name, aliases: aliases.sort() };
+      const updatedAt = row.updatedAt.getTime();
+      names.watermark = Math.max(names.watermark, updatedAt);
+      const cached = names.customers.get(id);
+      if (cached && cached.updatedAt > updatedAt) continue;
+      if (cached && sameNames(cached.known, known) && cached.ownerUserId === row.ownerUserId) {
+        cached.updatedAt = updatedAt;
+        names.index.setRecency(id, recencyOf(row));
+        continue;
+      }
+      names.customers.set(id, { known, ownerUserId: row.ownerUserId, updatedAt });
+      names.index.set(known, recencyOf(row));
+      changed = true;
+    }
+    return changed;
+  }
+
+  async function refresh(workspaceId: number): Promise<WorkspaceNames> {
+    const now = deps.clock.now().getTime();
+    const current = workspaces.get(workspaceId);
+    if (!current || now - current.loadedAt >= reloadEveryMs) {
+      const fresh: WorkspaceNames = { customers: new Map(), index: createKnownCustomerIndex(), watermark: 0, loadedAt: now, views: new Map() };
+      apply(fresh, await read(workspaceId, null));
+      workspaces.set(workspaceId, fresh);
+      return fresh;
+    }
+    const rows = await read(workspaceId, current.watermark - OVERLAP_MS);
+    // A full reload that finished meanwhile is newer than this delta: keep it as it is.
+    if (workspaces.get(workspaceId) !== current) return workspaces.get(workspaceId) ?? current;
+    if (apply(current, rows)) current.views.clear();
+    return current;
+  }
+
+  /** The names in scope, with the index attached for the matcher; built again only after a change. */
+  function view(names: WorkspaceNames, ownerUserId: number | undefined): KnownCustomerName[] {
+    const key = ownerUserId === undefined ? '*' : String(ownerUserId);
+    const inScope = (c: Cached | undefined) => c !== undefined && (ownerUserId === undefined || c.ownerUserId === null || c.ownerUserId === ownerUserId);
+    let list = names.views.get(key);
+    if (!list) {
+      list = [...names.customers.values()].filter(inScope).map((c) => c.known);
+      attachIndex(list, { index: names.index, admits: (customer) => inScope(names.customers.get(customer.id)) });
+      names.views.set(key, list);
+    }
+    return list;
+  }
+
+  return {
+    /**
+     * What a note may name: the rep's own customers and the pool (all customers when no owner is
+     * given). One statement per call. Hand the list to the parser as it is: the matcher finds
+     * the index through it (a copy is scanned instead). Do not change it.
+     */
+    async knownCustomers(workspaceId: number, opts: { ownerUserId?: number } = {}): Promise<KnownCustomerName[]> {
+      return view(await refresh(workspaceId), opts.ownerUserId);
+    },
+    /**
+     * Drops a customer this replica learned is gone (e.g. an id from the list that no longer
+     * exists); other replicas drop it at their next full reload.
+     */
+    forget(workspaceId: number, customerId: number): void {
+      const names = workspaces.get(workspaceId);
+      if (!names?.customers.delete(String(customerId))) return;
+      names.index.delete(String(customerId));
+      names.views.clear();
+    },
+  };
+}
+
+export type CustomerNameCache = ReturnType<typeof createCustomerNameCache>;
