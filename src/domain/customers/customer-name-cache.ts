@@ -15,11 +15,12 @@ export type KnownCustomerName = { id: string; name: string; aliases: string[] };
 const RELOAD_EVERY_MS = 5 * 60 * 1000;
 /**
  * The delta reads from this long before the newest `updated_at` seen. `updated_at` comes from
- * each replica's clock when its transaction starts work, and the transaction may commit later
- * (lock waits end at 50 s by default): a row can become visible with a time older than rows
- * already seen. Re-reading two minutes covers that and small clock skew between replicas.
+ * each replica's clock when its transaction starts work, and the transaction commits a little
+ * later: a row can become visible with a time older than rows already seen. 15 s covers commits
+ * and small clock skew between replicas; a commit later than that (a long lock wait) is seen at
+ * the next full reload. Every change in the window is read again on each use, so it stays short.
  */
-const OVERLAP_MS = 2 * 60 * 1000;
+const OVERLAP_MS = 15_000;
 
 type Cached = { known: KnownCustomerName; ownerUserId: number | null; updatedAt: number };
 
