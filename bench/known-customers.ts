@@ -22,7 +22,7 @@ const { db, close } = createDb(url, 1);
 const now = new Date();
 const [ws] = await db.insert(workspaces).values({ platform: 'bench', externalId: `known-${now.getTime()}`, name: 'bench', createdAt: now, updatedAt: now });
 const workspaceId = ws.insertId;
-const addUser = async (id: string) => (await db.insert(users).values({ workspaceId, platform: 'bench', platformUserId: id, role: 'rep', createdAt: now, updatedAt: now }))[0].insertId;
+const addUser = async (id: string) => (await db.insert(users).values({ workspaceId, platformUserId: id, role: 'rep', createdAt: now, updatedAt: now }))[0].insertId;
 const rep = await addUser(`rep-${now.getTime()}`);
 const other = await addUser(`other-${now.getTime()}`);
 const names = customerNames(CUSTOMERS);
