@@ -2,7 +2,8 @@ import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import type { Db } from './db/client.js';
 import { enqueue, type OutboundEnvelope } from './delivery/outbox.js';
-import { listKnownCustomers, searchCustomers } from './domain/customers/customers-repo.js';
+import { createCustomerNameCache } from './domain/customers/customer-name-cache.js';
+import { searchCustomers } from './domain/customers/customers-repo.js';
 import { createFollowUpsService } from './domain/follow-ups/follow-ups-service.js';
 import { createNoteExtractor, isActionable, parseNote } from './domain/notes/index.js';
 import { createUsersService } from './domain/users/users-service.js';
@@ -18,12 +19,15 @@ export type Services = ReturnType<typeof createServices>;
 export function createServices(deps: { config: Config; db: Db; clock: Clock; log: Logger }) {
   const { config, db, clock, log } = deps;
   const model = config.llm ? createChatModel(config.llm) : null;
+  // One per process: each note costs one indexed delta query instead of loading every customer.
+  const customerNames = createCustomerNameCache({ db, clock });
   return {
     users: createUsersService({ db, clock, teams: config.teams }),
     followUps: createFollowUpsService({ db, clock }),
     customers: {
       search: (workspaceId: number, query: string, limit: number) => searchCustomers(db, workspaceId, query, limit),
-      known: (workspaceId: number, ownerUserId: number) => listKnownCustomers(db, workspaceId, { ownerUserId }),
+      // Handed to the parser as it comes: the list carries its name index.
+      known: (workspaceId: number, ownerUserId: number) => customerNames.knownCustomers(workspaceId, { ownerUserId }),
     },
     outbox: { enqueue: (message: OutboundEnvelope) => enqueue(db, message, clock.now()) },
     extractor: createNoteExtractor({ model, log }),

@@ -1,8 +1,6 @@
 import { and, desc, eq, like, or } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import { customerAliases, customers } from '../../db/schema/index.js';
-import { systemClock } from '../../lib/clock.js';
-import { createCustomerNameCache, type CustomerNameCache, type KnownCustomerName } from './customer-name-cache.js';
 import { normalizeCustomerName } from './normalize-name.js';
 
 export type CustomerRecord = typeof customers.$inferSelect;
@@ -40,23 +38,6 @@ export async function findCustomerByName(db: DbOrTx, workspaceId: number, name: 
     .where(and(eq(customerAliases.workspaceId, workspaceId), eq(customerAliases.normalizedAlias, normalized)))
     .limit(1);
   return alias?.customer ?? null;
-}
-
-/** One name cache per database handle, for callers that do not hold their own (`listKnownCustomers`). */
-const sharedCaches = new WeakMap<DbOrTx, CustomerNameCache>();
-
-/**
- * What the note parser may match against: the rep's own customers and the public pool, with
- * their aliases. Served from a name cache kept per database handle (one indexed statement per
- * call, see `createCustomerNameCache`); a service that builds its own cache should call it instead.
- */
-export async function listKnownCustomers(db: DbOrTx, workspaceId: number, opts: { ownerUserId?: number } = {}): Promise<KnownCustomerName[]> {
-  let cache = sharedCaches.get(db);
-  if (!cache) {
-    cache = createCustomerNameCache({ db, clock: systemClock });
-    sharedCaches.set(db, cache);
-  }
-  return cache.knownCustomers(workspaceId, opts);
 }
 
 /** `/查 云帆`: exact normalized name first, then names containing the query. */

@@ -4,7 +4,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { customers } from '../../../src/db/schema/index.js';
 import { addCustomerAlias } from '../../../src/domain/customers/customer-aliases.js';
 import { createCustomerNameCache } from '../../../src/domain/customers/customer-name-cache.js';
-import { listKnownCustomers } from '../../../src/domain/customers/customers-repo.js';
 import { normalizeCustomerName } from '../../../src/domain/customers/normalize-name.js';
 import { parseNote } from '../../../src/domain/notes/index.js';
 import { createUsersService, type UserRecord } from '../../../src/domain/users/users-service.js';
@@ -128,7 +127,8 @@ describe('customer name cache', () => {
     const { workspaceId, rep, insert } = await workspace();
     const icbc = await insert('中国工商银行');
     const other = await insert('招商银行');
-    const known = () => listKnownCustomers(observed.db, workspaceId, { ownerUserId: rep.id });
+    const names = createCustomerNameCache({ db: observed.db, clock: fixedClock(NOW) });
+    const known = () => names.knownCustomers(workspaceId, { ownerUserId: rep.id });
     expect(await known()).toEqual([expect.objectContaining({ name: '中国工商银行', aliases: [] }), expect.objectContaining({ name: '招商银行' })]);
     const add = (customerId: number, alias: string) => addCustomerAlias(testDb.db, { workspaceId, customerId, alias, now: NOW });
     expect(await add(icbc, 'ICBC')).toEqual({ kind: 'added' });
