@@ -7,7 +7,9 @@ const corpusLine = z.object({ text: z.string(), expect: z.object({ customer: z.s
 
 /** The labelled notes of `test/fixtures/notes` and `../shared/corpus` (when present). */
 export function corpusNotes(): { text: string; customer: string | null }[] {
-  const files = [join('test', 'fixtures', 'notes', 'notes.labelled.jsonl'), join('..', 'shared', 'corpus', 'notes.sample.jsonl')].filter((f) => existsSync(f));
+  const files = [join('test', 'fixtures', 'notes', 'notes.labelled.jsonl'), join('..', 'shared', 'corpus', 'notes.sample.jsonl')].filter(
+    (f) => existsSync(f),
+  );
   return files.flatMap((f) =>
     readFileSync(f, 'utf8')
       .split('\n')
@@ -26,7 +28,7 @@ const LATIN = ['Nor', 'th', 'wind', 'Con', 'to', 'so', 'Fab', 'ri', 'kam', 'Ini'
 /** A deterministic generator (LCG), so every run measures the same names. */
 function random(seed: number): () => number {
   let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 }
 
 /**

@@ -20,9 +20,12 @@ await migrateDatabase(url);
 // One connection, so the session's `Questions` counter sees every statement the lookup sends.
 const { db, close } = createDb(url, 1);
 const now = new Date();
-const [ws] = await db.insert(workspaces).values({ platform: 'bench', externalId: `known-${now.getTime()}`, name: 'bench', createdAt: now, updatedAt: now });
+const [ws] = await db
+  .insert(workspaces)
+  .values({ platform: 'bench', externalId: `known-${now.getTime()}`, name: 'bench', createdAt: now, updatedAt: now });
 const workspaceId = ws.insertId;
-const addUser = async (id: string) => (await db.insert(users).values({ workspaceId, platformUserId: id, role: 'rep', createdAt: now, updatedAt: now }))[0].insertId;
+const addUser = async (id: string) =>
+  (await db.insert(users).values({ workspaceId, platformUserId: id, role: 'rep', createdAt: now, updatedAt: now }))[0].insertId;
 const rep = await addUser(`rep-${now.getTime()}`);
 const other = await addUser(`other-${now.getTime()}`);
 const names = customerNames(CUSTOMERS);
@@ -36,10 +39,16 @@ const rows = names.map((name, i) => ({
   createdAt: new Date(now.getTime() - 30 * 24 * 60 * MINUTE),
   updatedAt: new Date(now.getTime() - (i + 10) * MINUTE),
 }));
-for (let i = 0; i < rows.length; i += 500) await db.insert(customers).ignore().values(rows.slice(i, i + 500));
+for (let i = 0; i < rows.length; i += 500)
+  await db
+    .insert(customers)
+    .ignore()
+    .values(rows.slice(i, i + 500));
 const ids = await db.select({ id: customers.id, name: customers.name }).from(customers).where(eq(customers.workspaceId, workspaceId));
 // One customer in ten has an alias.
-const aliases = ids.filter((_, i) => i % 10 === 0).map((c, i) => ({ workspaceId, customerId: c.id, alias: `别名${i}`, normalizedAlias: `别名${i}`, createdAt: now }));
+const aliases = ids
+  .filter((_, i) => i % 10 === 0)
+  .map((c, i) => ({ workspaceId, customerId: c.id, alias: `别名${i}`, normalizedAlias: `别名${i}`, createdAt: now }));
 await db.insert(customerAliases).values(aliases);
 
 const questionsRow = z.array(z.object({ Value: z.coerce.number() }));
@@ -64,14 +73,20 @@ async function measure(label: string, lookup: () => Promise<unknown[]>, prepare?
   }
   times.sort((a, b) => a - b);
   const pct = (p: number) => ((times[Math.floor(times.length * p)] ?? 0) * 1000).toFixed(0);
-  console.log(`${label.padEnd(46)} ${(statements / lookups).toFixed(2)} statements/note   ${Math.round(rowsRead / lookups)} customers in the list   p50 ${pct(0.5)} µs   p99 ${pct(0.99)} µs`);
+  console.log(
+    `${label.padEnd(46)} ${(statements / lookups).toFixed(2)} statements/note   ${Math.round(rowsRead / lookups)} customers in the list   p50 ${pct(0.5)} µs   p99 ${pct(0.99)} µs`,
+  );
 }
 
-console.log(`node ${process.version}, ${cpus()[0]?.model ?? 'cpu'} (${cpus().length} cores), ${ids.length} customers in the workspace (${aliases.length} with an alias), ${lookups} lookups per run`);
+console.log(
+  `node ${process.version}, ${cpus()[0]?.model ?? 'cpu'} (${cpus().length} cores), ${ids.length} customers in the workspace (${aliases.length} with an alias), ${lookups} lookups per run`,
+);
 
 // Before: every note loaded the rep's and the pool's customers (the previous listKnownCustomers).
 const scope = and(eq(customers.workspaceId, workspaceId), or(eq(customers.ownerUserId, rep), isNull(customers.ownerUserId)));
-await measure('before: load the scope per note', () => db.select({ id: customers.id, name: customers.name }).from(customers).where(scope).orderBy(desc(customers.lastFollowUpAt)).limit(5000));
+await measure('before: load the scope per note', () =>
+  db.select({ id: customers.id, name: customers.name }).from(customers).where(scope).orderBy(desc(customers.lastFollowUpAt)).limit(5000),
+);
 
 // After: the name cache; the first call loads the workspace, then each call is a delta query.
 const clock = { now: () => new Date() };

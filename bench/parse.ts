@@ -7,7 +7,9 @@ import { attachIndex, createKnownCustomerIndex } from '../src/domain/notes/known
 import { customerNames } from './customer-names.js';
 
 const seconds = Number(process.argv[process.argv.indexOf('--seconds') + 1]) || 5;
-const files = [join('test', 'fixtures', 'notes', 'notes.labelled.jsonl'), join('..', 'shared', 'corpus', 'notes.sample.jsonl')].filter((f) => existsSync(f));
+const files = [join('test', 'fixtures', 'notes', 'notes.labelled.jsonl'), join('..', 'shared', 'corpus', 'notes.sample.jsonl')].filter(
+  (f) => existsSync(f),
+);
 const notes = files.flatMap((f) =>
   readFileSync(f, 'utf8')
     .split('\n')
@@ -35,17 +37,26 @@ function run(label: string, knownCustomers: KnownCustomer[] | null): void {
     // Every note gets its own `now`, as live messages do, so no per-instant cache flatters the result.
     const now = new Date(opts.now.getTime() + count * 1000);
     const t0 = performance.now();
-    parseNote(notes[count % notes.length] ?? '', knownCustomers ? { now, timeZone: opts.timeZone, knownCustomers } : { now, timeZone: opts.timeZone });
+    parseNote(
+      notes[count % notes.length] ?? '',
+      knownCustomers ? { now, timeZone: opts.timeZone, knownCustomers } : { now, timeZone: opts.timeZone },
+    );
     samples.push(performance.now() - t0);
     count++;
   }
   const elapsed = (performance.now() - started) / 1000;
   samples.sort((a, b) => a - b);
   const pct = (p: number) => ((samples[Math.floor(samples.length * p)] ?? 0) * 1000).toFixed(1);
-  console.log(`${label.padEnd(44)} ${Math.round(count / elapsed).toLocaleString('en-US').padStart(8)} notes/s   p50 ${pct(0.5)} µs   p99 ${pct(0.99)} µs`);
+  console.log(
+    `${label.padEnd(44)} ${Math.round(count / elapsed)
+      .toLocaleString('en-US')
+      .padStart(8)} notes/s   p50 ${pct(0.5)} µs   p99 ${pct(0.99)} µs`,
+  );
 }
 
-console.log(`node ${process.version}, ${cpus()[0]?.model ?? 'cpu'} (${cpus().length} cores; one used), ${notes.length} distinct notes, ${seconds} s per run`);
+console.log(
+  `node ${process.version}, ${cpus()[0]?.model ?? 'cpu'} (${cpus().length} cores; one used), ${notes.length} distinct notes, ${seconds} s per run`,
+);
 run('rules', null);
 run('rules + 200 known customers (scan)', known);
 run('rules + 2,000 known customers (scan)', known2000);

@@ -21,7 +21,11 @@ const [mode, portArg] = process.argv.slice(2);
 const port = Number(portArg);
 
 if (mode === 'sdk') {
-  const dispatcher = new lark.EventDispatcher({ encryptKey: BENCH_KEY, verificationToken: BENCH_TOKEN, loggerLevel: lark.LoggerLevel.error }).register({
+  const dispatcher = new lark.EventDispatcher({
+    encryptKey: BENCH_KEY,
+    verificationToken: BENCH_TOKEN,
+    loggerLevel: lark.LoggerLevel.error,
+  }).register({
     'im.message.receive_v1': async () => undefined,
   });
   http.createServer(lark.adaptDefault('/webhooks/feishu', dispatcher)).listen(port, '127.0.0.1', () => process.send?.('ready'));
@@ -40,7 +44,19 @@ if (mode === 'sdk') {
     log,
     metrics,
     ping: () => database.ping(),
-    webhooks: [feishuWebhook({ inbox, worker, waiters, metrics, log, verificationToken: BENCH_TOKEN, encryptKey: BENCH_KEY, clock: systemClock, botOpenId: () => null })],
+    webhooks: [
+      feishuWebhook({
+        inbox,
+        worker,
+        waiters,
+        metrics,
+        log,
+        verificationToken: BENCH_TOKEN,
+        encryptKey: BENCH_KEY,
+        clock: systemClock,
+        botOpenId: () => null,
+      }),
+    ],
   });
   await app.listen({ host: '127.0.0.1', port });
   process.send?.('ready');

@@ -19,10 +19,28 @@ const runId = randomBytes(3).toString('hex');
 function delivery(i: number): { body: string; headers: Record<string, string> } {
   const event = {
     schema: '2.0',
-    header: { event_id: `evt_${runId}_${i}`, event_type: 'im.message.receive_v1', create_time: String(Date.now()), token: TOKEN, tenant_key: 'bench_tenant', app_id: 'cli_bench' },
+    header: {
+      event_id: `evt_${runId}_${i}`,
+      event_type: 'im.message.receive_v1',
+      create_time: String(Date.now()),
+      token: TOKEN,
+      tenant_key: 'bench_tenant',
+      app_id: 'cli_bench',
+    },
     event: {
-      sender: { sender_id: { open_id: 'ou_bench', union_id: 'on_bench', user_id: 'u_bench' }, sender_type: 'user', tenant_key: 'bench_tenant' },
-      message: { message_id: `om_${runId}_${i}`, chat_id: `oc_bench_${i % 200}`, chat_type: 'p2p', message_type: 'text', content: JSON.stringify({ text: '今天给云帆科技王总打电话,预算50万,下周三上门演示' }), create_time: String(Date.now()) },
+      sender: {
+        sender_id: { open_id: 'ou_bench', union_id: 'on_bench', user_id: 'u_bench' },
+        sender_type: 'user',
+        tenant_key: 'bench_tenant',
+      },
+      message: {
+        message_id: `om_${runId}_${i}`,
+        chat_id: `oc_bench_${i % 200}`,
+        chat_type: 'p2p',
+        message_type: 'text',
+        content: JSON.stringify({ text: '今天给云帆科技王总打电话,预算50万,下周三上门演示' }),
+        create_time: String(Date.now()),
+      },
     },
   };
   const body = JSON.stringify({ encrypt: feishuEncrypt(KEY, event) });
@@ -45,7 +63,14 @@ function send(port: number, d: { body: string; headers: Record<string, string> }
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
 
 async function run(mode: 'genjin' | 'sdk', port: number, payloads: { body: string; headers: Record<string, string> }[]) {
-  const server: ChildProcess = fork(new URL('./webhook-server.ts', import.meta.url).pathname, [mode, String(port)], { execArgv: ['--import', 'tsx', ...(process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [])], stdio: 'inherit' });
+  const server: ChildProcess = fork(new URL('./webhook-server.ts', import.meta.url).pathname, [mode, String(port)], {
+    execArgv: [
+      '--import',
+      'tsx',
+      ...(process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : []),
+    ],
+    stdio: 'inherit',
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('message', () => resolve());
     server.once('exit', (code) => reject(new Error(`${mode} server exited with ${code}`)));
@@ -65,7 +90,12 @@ async function run(mode: 'genjin' | 'sdk', port: number, payloads: { body: strin
       const due = start + (i * 1000) / RATE;
       const wait = due - performance.now();
       if (wait > 1) await new Promise((r) => setTimeout(r, wait));
-      inFlight.push(send(port, take()).then((r) => void (r.status === 200 ? latencies.push(r.ms) : errors++), () => void errors++));
+      inFlight.push(
+        send(port, take()).then(
+          (r) => void (r.status === 200 ? latencies.push(r.ms) : errors++),
+          () => void errors++,
+        ),
+      );
     }
     await Promise.all(inFlight);
     latencies.sort((a, b) => a - b);
@@ -108,11 +138,15 @@ const total = RATE * RATE_SECONDS + 500 + 20_000 * 2;
 process.stdout.write(`preparing ${total.toLocaleString('en-US')} signed payloads… `);
 const payloads = Array.from({ length: total }, (_, i) => delivery(i));
 console.log('done');
-console.log(`node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? 'cpu'}); server, MariaDB and this load generator share them`);
+console.log(
+  `node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? 'cpu'}); server, MariaDB and this load generator share them`,
+);
 const results = [await run('genjin', 39_411, payloads), await run('sdk', 39_412, payloads.slice().reverse())];
 console.log('\n| server | p50 @500/s | p99 @500/s | max @500/s | errors | saturation (req/s) | p99 at saturation |');
 console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
 for (const r of results) {
-  console.log(`| ${r.mode === 'genjin' ? 'genjin webhook (inbox insert)' : 'Feishu SDK EventDispatcher (stores nothing)'} | ${r.p50.toFixed(1)} ms | ${r.p99.toFixed(1)} ms | ${r.max.toFixed(1)} ms | ${r.errors + r.satErrors} | ${Math.round(r.throughput).toLocaleString('en-US')} | ${r.satP99.toFixed(1)} ms |`);
+  console.log(
+    `| ${r.mode === 'genjin' ? 'genjin webhook (inbox insert)' : 'Feishu SDK EventDispatcher (stores nothing)'} | ${r.p50.toFixed(1)} ms | ${r.p99.toFixed(1)} ms | ${r.max.toFixed(1)} ms | ${r.errors + r.satErrors} | ${Math.round(r.throughput).toLocaleString('en-US')} | ${r.satP99.toFixed(1)} ms |`,
+  );
 }
 agent.destroy();

@@ -100,7 +100,12 @@ export async function composeGenjin(config: Config, deps: ComposeDeps): Promise<
     limiter: createRateLimiter({ db, limitFor: (target) => adapters.get(target.split(':', 1)[0] ?? '')?.sendLimit ?? null }),
     onOutcome: (row, outcome) => metrics.outboxDeliveries.inc({ platform: row.target.split(':', 1)[0] ?? 'unknown', outcome }),
   });
-  const app = await buildApp({ log, metrics, ping: () => database.ping(), webhooks: [...adapters.values()].flatMap((a) => a.routes ?? []) });
+  const app = await buildApp({
+    log,
+    metrics,
+    ping: () => database.ping(),
+    webhooks: [...adapters.values()].flatMap((a) => a.routes ?? []),
+  });
   const background = [...adapters.values()].flatMap((a) => a.background ?? []);
 
   return {

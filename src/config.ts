@@ -9,8 +9,7 @@ export type { TeamSettings } from './config/file-schema.js';
 type FeishuCommon = { appId: string; appSecret: string; verificationToken: string; baseUrl: string };
 /** Webhook mode always has an Encrypt Key (requests are signed); the long connection needs none. */
 export type FeishuConfig =
-  | (FeishuCommon & { mode: 'webhook'; encryptKey: string })
-  | (FeishuCommon & { mode: 'websocket'; encryptKey: string | null });
+  (FeishuCommon & { mode: 'webhook'; encryptKey: string }) | (FeishuCommon & { mode: 'websocket'; encryptKey: string | null });
 
 export type Config = FileSettings & {
   host: string;
@@ -86,13 +85,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
           }
         : null,
     wecomBot:
-      e.WECOM_BOT_ID && e.WECOM_BOT_SECRET && e.WECOM_CORP_ID ? { botId: e.WECOM_BOT_ID, secret: e.WECOM_BOT_SECRET, corpId: e.WECOM_CORP_ID } : null,
+      e.WECOM_BOT_ID && e.WECOM_BOT_SECRET && e.WECOM_CORP_ID
+        ? { botId: e.WECOM_BOT_ID, secret: e.WECOM_BOT_SECRET, corpId: e.WECOM_CORP_ID }
+        : null,
   };
 }
 
 function feishuConfig(e: Env): FeishuConfig | null {
   if (!e.FEISHU_APP_ID || !e.FEISHU_APP_SECRET || !e.FEISHU_VERIFICATION_TOKEN) return null;
-  const common = { appId: e.FEISHU_APP_ID, appSecret: e.FEISHU_APP_SECRET, verificationToken: e.FEISHU_VERIFICATION_TOKEN, baseUrl: e.FEISHU_BASE_URL.replace(/\/+$/, '') };
+  const common = {
+    appId: e.FEISHU_APP_ID,
+    appSecret: e.FEISHU_APP_SECRET,
+    verificationToken: e.FEISHU_VERIFICATION_TOKEN,
+    baseUrl: e.FEISHU_BASE_URL.replace(/\/+$/, ''),
+  };
   if (e.FEISHU_MODE === 'websocket') return { ...common, mode: 'websocket', encryptKey: e.FEISHU_ENCRYPT_KEY ?? null };
   // missingCompanions has already refused webhook mode without a key.
   if (!e.FEISHU_ENCRYPT_KEY) throw new Error('FEISHU_ENCRYPT_KEY missing in webhook mode after validation');

@@ -17,9 +17,19 @@ import { createLogger } from './logger.js';
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const log = createLogger({ level: config.logLevel, pretty: process.stdout.isTTY && (await canPrettyPrint()) });
-  log.info({ configSource: config.configSource, feishu: config.feishu?.mode ?? false, wecom: Boolean(config.wecom), wecomBot: Boolean(config.wecomBot) }, 'starting genjin');
+  log.info(
+    {
+      configSource: config.configSource,
+      feishu: config.feishu?.mode ?? false,
+      wecom: Boolean(config.wecom),
+      wecomBot: Boolean(config.wecomBot),
+    },
+    'starting genjin',
+  );
   if (!config.feishu && !config.wecom && !config.wecomBot) {
-    log.warn('no messenger is configured: set FEISHU_APP_ID (and its secrets), or WECOM_CORP_ID with the WeCom app (WECOM_AGENT_ID, …) or smart bot (WECOM_BOT_ID, …), to receive messages');
+    log.warn(
+      'no messenger is configured: set FEISHU_APP_ID (and its secrets), or WECOM_CORP_ID with the WeCom app (WECOM_AGENT_ID, …) or smart bot (WECOM_BOT_ID, …), to receive messages',
+    );
   }
 
   if (config.migrateOnStart) await migrateDatabase(config.databaseUrl, log);
@@ -35,7 +45,12 @@ async function main(): Promise<void> {
   const owner = `${hostname()}:${process.pid}`;
   const scheduler = createScheduler({
     timeZone: config.timeZone,
-    run: (job, slot) => runClaimedJob({ db: database.db, clock, log, owner, onOutcome: (name, outcome) => genjin.metrics.jobRuns.inc({ job: name, outcome }) }, job, slot),
+    run: (job, slot) =>
+      runClaimedJob(
+        { db: database.db, clock, log, owner, onOutcome: (name, outcome) => genjin.metrics.jobRuns.inc({ job: name, outcome }) },
+        job,
+        slot,
+      ),
   });
 
   // Stop accepting, let in-flight requests finish, stop jobs and workers, then close the pool.
@@ -65,7 +80,10 @@ async function keySmartBotByCorp(config: Config, users: UsersService, log: Logge
   if (await users.renameWorkspace('wecom', old, corpId)) {
     log.info({ from: old, to: corpId }, 'the smart bot workspace is now keyed by the corp id');
   } else if (await users.findWorkspace('wecom', old)) {
-    log.warn({ from: old, to: corpId }, 'a smart bot workspace from before stays beside the corp id workspace, which already existed: its customers and follow-ups are not merged');
+    log.warn(
+      { from: old, to: corpId },
+      'a smart bot workspace from before stays beside the corp id workspace, which already existed: its customers and follow-ups are not merged',
+    );
   }
 }
 

@@ -60,7 +60,13 @@ export function readEditForm(
 export function readIsoLocal(text: string, timeZone: string, defaultHour = 9): Date | null {
   const m = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2}))?$/.exec(text.trim());
   if (!m) return null;
-  const [year, month, day, hour, minute] = [Number(m[1]), Number(m[2]), Number(m[3]), m[4] ? Number(m[4]) : defaultHour, m[5] ? Number(m[5]) : 0];
+  const [year, month, day, hour, minute] = [
+    Number(m[1]),
+    Number(m[2]),
+    Number(m[3]),
+    m[4] ? Number(m[4]) : defaultHour,
+    m[5] ? Number(m[5]) : 0,
+  ];
   if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59) return null;
   const guess = Date.UTC(year, month - 1, day, hour, minute);
   // Shift by the zone's offset at that instant (twice, to settle across an offset change).
@@ -71,7 +77,16 @@ export function readIsoLocal(text: string, timeZone: string, defaultHour = 9): D
 }
 
 function offsetMs(at: number, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric', hourCycle: 'h23' }).formatToParts(new Date(at));
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+    second: 'numeric',
+    hourCycle: 'h23',
+  }).formatToParts(new Date(at));
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
   return Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second')) - (at - (at % 1000));
 }

@@ -16,5 +16,10 @@ export async function giveUp(deps: BotDeps, event: InboundEvent): Promise<void> 
     message: { kind: 'text', text: event.type === 'message' ? t.noteLost : t.clickLost },
     ...(event.type === 'message' ? { replyTo: event.messageId, idempotencyKey: `x-${event.messageId}`.slice(0, 50) } : {}),
   };
-  await deps.outbox.enqueue({ target: addressKey(to), workspaceId: workspace?.id, dedupeKey: `giveup:${event.platform}:${event.eventId}`.slice(0, 191), payload });
+  await deps.outbox.enqueue({
+    target: addressKey(to),
+    workspaceId: workspace?.id,
+    dedupeKey: `giveup:${event.platform}:${event.eventId}`.slice(0, 191),
+    payload,
+  });
 }

@@ -47,11 +47,25 @@ export async function handleMessage(deps: BotDeps, event: MessageEvent): Promise
     outbound: (r) => {
       if (r.kind === 'saved') {
         const view = toFollowUpView(r.followUp, r.customer.name);
-        return [replyTo(event, actor, { kind: 'card', card: savedCard(view, actor, { createdCustomer: r.createdCustomer }) }, { kind: 'follow_up', id: r.followUp.id })];
+        return [
+          replyTo(
+            event,
+            actor,
+            { kind: 'card', card: savedCard(view, actor, { createdCustomer: r.createdCustomer }) },
+            { kind: 'follow_up', id: r.followUp.id },
+          ),
+        ];
       }
       if (r.kind === 'needs_customer') {
         const view = toFollowUpView(r.followUp, r.proposedName);
-        return [replyTo(event, actor, { kind: 'card', card: pickCustomerCard(view, r.candidates, r.proposedName, actor) }, { kind: 'follow_up', id: r.followUp.id })];
+        return [
+          replyTo(
+            event,
+            actor,
+            { kind: 'card', card: pickCustomerCard(view, r.candidates, r.proposedName, actor) },
+            { kind: 'follow_up', id: r.followUp.id },
+          ),
+        ];
       }
       return [];
     },
@@ -72,5 +86,10 @@ function replyTo(event: MessageEvent, actor: ActorContext, message: OutboundMess
     idempotencyKey: `r-${event.messageId}`.slice(0, 50),
     ...(link ? { link } : {}),
   };
-  return { target: addressKey(event.conversation), workspaceId: actor.workspaceId, dedupeKey: `reply:${event.platform}:${event.messageId}`, payload };
+  return {
+    target: addressKey(event.conversation),
+    workspaceId: actor.workspaceId,
+    dedupeKey: `reply:${event.platform}:${event.messageId}`,
+    payload,
+  };
 }

@@ -41,7 +41,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return await command.run(rest, io);
   } catch (err) {
     // Expected failures already say how to fix them; anything else is a bug worth a stack.
-    io.stderr.write(isAppError(err) ? `genjin ${name}: ${err.message}\n` : `genjin ${name} failed: ${(err as Error).stack ?? String(err)}\n`);
+    io.stderr.write(
+      isAppError(err) ? `genjin ${name}: ${err.message}\n` : `genjin ${name} failed: ${(err as Error).stack ?? String(err)}\n`,
+    );
     return 1;
   }
 }

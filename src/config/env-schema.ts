@@ -12,45 +12,48 @@ const optionalText = z.string().trim().min(1).optional();
  * live in the JSON file (file-schema.ts). Platform secrets are required as soon as a platform is
  * switched on: there is no unverified mode.
  */
-export const envSchema = z
-  .object({
-    HOST: z.string().trim().min(1).default('0.0.0.0'),
-    PORT: z.coerce.number({ message: 'must be a port number from 0 to 65535' }).int().min(0).max(65535).default(3000),
-    DATABASE_URL: z
-      .string()
-      .trim()
-      .default('mysql://root@127.0.0.1:3306/genjin')
-      .refine((v) => /^mysql:\/\/[^/]+\/[A-Za-z0-9_$-]+(\?.*)?$/.test(v), {
-        message: 'must look like mysql://user:password@host:3306/database',
-      }),
-    DATABASE_POOL_SIZE: z.coerce.number({ message: 'must be a whole number' }).int().min(1).max(200).default(10),
-    GENJIN_MIGRATE_ON_START: boolFromEnv.default(true),
-    GENJIN_CONFIG: optionalText,
-    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+export const envSchema = z.object({
+  HOST: z.string().trim().min(1).default('0.0.0.0'),
+  PORT: z.coerce.number({ message: 'must be a port number from 0 to 65535' }).int().min(0).max(65535).default(3000),
+  DATABASE_URL: z
+    .string()
+    .trim()
+    .default('mysql://root@127.0.0.1:3306/genjin')
+    .refine((v) => /^mysql:\/\/[^/]+\/[A-Za-z0-9_$-]+(\?.*)?$/.test(v), {
+      message: 'must look like mysql://user:password@host:3306/database',
+    }),
+  DATABASE_POOL_SIZE: z.coerce.number({ message: 'must be a whole number' }).int().min(1).max(200).default(10),
+  GENJIN_MIGRATE_ON_START: boolFromEnv.default(true),
+  GENJIN_CONFIG: optionalText,
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
-    GENJIN_LLM_BASE_URL: z.url({ message: 'must be an http(s) URL such as https://llm.example.com/v1' }).optional(),
-    GENJIN_LLM_API_KEY: optionalText,
-    GENJIN_LLM_MODEL: optionalText,
+  GENJIN_LLM_BASE_URL: z.url({ message: 'must be an http(s) URL such as https://llm.example.com/v1' }).optional(),
+  GENJIN_LLM_API_KEY: optionalText,
+  GENJIN_LLM_MODEL: optionalText,
 
-    FEISHU_APP_ID: optionalText,
-    FEISHU_APP_SECRET: optionalText,
-    FEISHU_VERIFICATION_TOKEN: optionalText,
-    FEISHU_ENCRYPT_KEY: optionalText,
-    FEISHU_BASE_URL: z.url({ message: 'must be https://open.feishu.cn or https://open.larksuite.com' }).default('https://open.feishu.cn'),
-    FEISHU_MODE: z.enum(['webhook', 'websocket'], { message: 'must be webhook or websocket' }).default('webhook'),
+  FEISHU_APP_ID: optionalText,
+  FEISHU_APP_SECRET: optionalText,
+  FEISHU_VERIFICATION_TOKEN: optionalText,
+  FEISHU_ENCRYPT_KEY: optionalText,
+  FEISHU_BASE_URL: z.url({ message: 'must be https://open.feishu.cn or https://open.larksuite.com' }).default('https://open.feishu.cn'),
+  FEISHU_MODE: z.enum(['webhook', 'websocket'], { message: 'must be webhook or websocket' }).default('webhook'),
 
-    WECOM_CORP_ID: optionalText,
-    WECOM_AGENT_ID: z.coerce.number({ message: 'must be the numeric AgentId of the app' }).int().positive({ message: 'must be the numeric AgentId of the app' }).optional(),
-    WECOM_SECRET: optionalText,
-    WECOM_TOKEN: optionalText,
-    WECOM_ENCODING_AES_KEY: z
-      .string()
-      .regex(/^[A-Za-z0-9]{43}$/, { message: 'must be the 43-character EncodingAESKey from the app\'s callback settings' })
-      .optional(),
-    WECOM_BASE_URL: z.url({ message: 'must be an http(s) URL, normally https://qyapi.weixin.qq.com' }).default('https://qyapi.weixin.qq.com'),
-    WECOM_BOT_ID: optionalText,
-    WECOM_BOT_SECRET: optionalText,
-  });
+  WECOM_CORP_ID: optionalText,
+  WECOM_AGENT_ID: z.coerce
+    .number({ message: 'must be the numeric AgentId of the app' })
+    .int()
+    .positive({ message: 'must be the numeric AgentId of the app' })
+    .optional(),
+  WECOM_SECRET: optionalText,
+  WECOM_TOKEN: optionalText,
+  WECOM_ENCODING_AES_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9]{43}$/, { message: "must be the 43-character EncodingAESKey from the app's callback settings" })
+    .optional(),
+  WECOM_BASE_URL: z.url({ message: 'must be an http(s) URL, normally https://qyapi.weixin.qq.com' }).default('https://qyapi.weixin.qq.com'),
+  WECOM_BOT_ID: optionalText,
+  WECOM_BOT_SECRET: optionalText,
+});
 
 type RawEnv = Record<string, string | undefined>;
 
@@ -68,7 +71,11 @@ export function missingCompanions(env: RawEnv): string[] {
       if (key !== trigger && env[key] === undefined) problems.push(`${key} is required when ${trigger} is set (${hint})`);
     }
   };
-  requireWith('FEISHU_APP_ID', ['FEISHU_APP_SECRET', 'FEISHU_VERIFICATION_TOKEN'], 'copy it from the Feishu developer console: Credentials & Basic Info, and Events & Callbacks > Encryption Strategy');
+  requireWith(
+    'FEISHU_APP_ID',
+    ['FEISHU_APP_SECRET', 'FEISHU_VERIFICATION_TOKEN'],
+    'copy it from the Feishu developer console: Credentials & Basic Info, and Events & Callbacks > Encryption Strategy',
+  );
   // Without the key, webhook requests are neither signed nor encrypted: anyone holding the token
   // could forge or replay them. The long connection authenticates with the app secret instead.
   if (env.FEISHU_APP_ID !== undefined && (env.FEISHU_MODE ?? 'webhook') === 'webhook' && env.FEISHU_ENCRYPT_KEY === undefined) {
@@ -84,8 +91,17 @@ export function missingCompanions(env: RawEnv): string[] {
   requireWith('WECOM_BOT_ID', ['WECOM_BOT_SECRET'], "copy it from the smart bot's API settings in the WeCom admin console");
   // The corp id keys the WeCom workspace: the app and the smart bot must file under the same one,
   // whichever was configured first.
-  requireWith('WECOM_BOT_ID', ['WECOM_CORP_ID'], 'every WeCom workspace is keyed by the corp id: copy it from the WeCom admin console, My Company > Company Info');
-  if (env.WECOM_CORP_ID !== undefined && env.WECOM_AGENT_ID === undefined && env.WECOM_SECRET === undefined && env.WECOM_BOT_ID === undefined) {
+  requireWith(
+    'WECOM_BOT_ID',
+    ['WECOM_CORP_ID'],
+    'every WeCom workspace is keyed by the corp id: copy it from the WeCom admin console, My Company > Company Info',
+  );
+  if (
+    env.WECOM_CORP_ID !== undefined &&
+    env.WECOM_AGENT_ID === undefined &&
+    env.WECOM_SECRET === undefined &&
+    env.WECOM_BOT_ID === undefined
+  ) {
     problems.push(
       'WECOM_CORP_ID is set but neither the WeCom app (WECOM_AGENT_ID, WECOM_SECRET) nor the smart bot (WECOM_BOT_ID) is: set one of them, or unset WECOM_CORP_ID',
     );

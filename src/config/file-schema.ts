@@ -7,9 +7,9 @@ import { z } from 'zod';
 export const userRefSchema = z
   .string()
   .regex(/^[a-z][a-z0-9_-]{0,31}:[^\s:]{1,191}$/, { message: 'must be written <platform>:<id>, e.g. feishu:ou_abc or wecom:zhangsan' });
-export const chatRefSchema = z
-  .string()
-  .regex(/^[a-z][a-z0-9_-]{0,31}:[^\s:]{1,191}$/, { message: 'must be written <platform>:<chat id>, e.g. feishu:oc_abc or wecom:wrkSFfCgAA' });
+export const chatRefSchema = z.string().regex(/^[a-z][a-z0-9_-]{0,31}:[^\s:]{1,191}$/, {
+  message: 'must be written <platform>:<chat id>, e.g. feishu:oc_abc or wecom:wrkSFfCgAA',
+});
 
 const cronSchema = z
   .string()
@@ -32,10 +32,7 @@ const tierDaysSchema = z.object({
 /** Non-secret settings from `config/genjin.json`; every key has a default. */
 export const fileSchema = z
   .object({
-    timeZone: z
-      .string()
-      .default('Asia/Shanghai')
-      .refine(isValidTimeZone, { message: 'must be an IANA time zone such as Asia/Shanghai' }),
+    timeZone: z.string().default('Asia/Shanghai').refine(isValidTimeZone, { message: 'must be an IANA time zone such as Asia/Shanghai' }),
     locale: z.enum(['zh-CN', 'en'], { message: 'must be zh-CN or en' }).default('zh-CN'),
     reminders: z
       .object({
@@ -65,7 +62,8 @@ export const fileSchema = z
   .superRefine((file, ctx) => {
     const seen = new Set<string>();
     file.teams.forEach((team, i) => {
-      if (seen.has(team.id)) ctx.addIssue({ code: 'custom', path: ['teams', i, 'id'], message: `duplicates another team's id "${team.id}"` });
+      if (seen.has(team.id))
+        ctx.addIssue({ code: 'custom', path: ['teams', i, 'id'], message: `duplicates another team's id "${team.id}"` });
       seen.add(team.id);
     });
   });

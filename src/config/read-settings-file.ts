@@ -27,7 +27,12 @@ export function readSettingsFile(explicitPath: string | undefined, cwd: string):
     raw = JSON.parse(readFileSync(path, 'utf8'));
   } catch (err) {
     const why = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : `is not valid JSON (${(err as Error).message})`;
-    return { settings: null, source: path, path, problems: [`GENJIN_CONFIG: the settings file ${path} ${why}; fix it or unset GENJIN_CONFIG`] };
+    return {
+      settings: null,
+      source: path,
+      path,
+      problems: [`GENJIN_CONFIG: the settings file ${path} ${why}; fix it or unset GENJIN_CONFIG`],
+    };
   }
   const parsed = fileSchema.safeParse(raw);
   if (!parsed.success) {

@@ -20,7 +20,11 @@ export async function migrateDatabase(databaseUrl: string, log?: Pick<Logger, 'i
   const { serverUrl, database } = splitDatabaseUrl(databaseUrl);
   const server = await mysql.createConnection({ uri: serverUrl, connectTimeout: 5000 }).catch((err: Error) => {
     const where = new URL(serverUrl).host;
-    throw new AppError('db_unavailable', `cannot reach the database server at ${where} (${err.message}); check DATABASE_URL and that MySQL/MariaDB is running`, { retryable: true, cause: err });
+    throw new AppError(
+      'db_unavailable',
+      `cannot reach the database server at ${where} (${err.message}); check DATABASE_URL and that MySQL/MariaDB is running`,
+      { retryable: true, cause: err },
+    );
   });
   try {
     // utf8mb4_unicode_ci exists on MySQL 8, MariaDB and TiDB alike (utf8mb4_0900_ai_ci does not).

@@ -6,7 +6,10 @@ import { AppError } from '../lib/errors.js';
 import type { Clock } from '../lib/clock.js';
 
 export type Inbox = ReturnType<typeof createInbox>;
-export type InboxRow = Pick<typeof inboundEvents.$inferSelect, 'id' | 'platform' | 'eventId' | 'conversation' | 'payload' | 'attempts' | 'status' | 'result'>;
+export type InboxRow = Pick<
+  typeof inboundEvents.$inferSelect,
+  'id' | 'platform' | 'eventId' | 'conversation' | 'payload' | 'attempts' | 'status' | 'result'
+>;
 
 /**
  * Rows must outlive the longest redelivery window: Feishu retries for about 7.1 h (15 s, 5 min,
@@ -66,7 +69,8 @@ export function createInbox(deps: { db: Db; clock: Clock; recordTimeoutMs?: numb
     const claimId = randomUUID();
     const key = (p: string, id: string) => `${p}\u0000${id}`;
     const first = new Map<string, Pending>();
-    for (const item of batch) if (!first.has(key(item.entry.platform, item.entry.eventId))) first.set(key(item.entry.platform, item.entry.eventId), item);
+    for (const item of batch)
+      if (!first.has(key(item.entry.platform, item.entry.eventId))) first.set(key(item.entry.platform, item.entry.eventId), item);
     const unique = [...first.values()].map((p) => p.entry);
     const now = clock.now();
     const write = async () => {
@@ -91,7 +95,13 @@ export function createInbox(deps: { db: Db; clock: Clock; recordTimeoutMs?: numb
         .where(
           or(
             ...[...new Set(unique.map((e) => e.platform))].map((p) =>
-              and(eq(inboundEvents.platform, p), inArray(inboundEvents.eventId, unique.filter((e) => e.platform === p).map((e) => e.eventId))),
+              and(
+                eq(inboundEvents.platform, p),
+                inArray(
+                  inboundEvents.eventId,
+                  unique.filter((e) => e.platform === p).map((e) => e.eventId),
+                ),
+              ),
             ),
           ),
         );
@@ -166,7 +176,11 @@ export function createInbox(deps: { db: Db; clock: Clock; recordTimeoutMs?: numb
             eq(inboundEvents.id, row.id),
             or(
               and(eq(inboundEvents.status, 'received'), or(isNull(inboundEvents.leaseUntil), lt(inboundEvents.leaseUntil, now))),
-              and(eq(inboundEvents.status, 'failed'), lte(inboundEvents.nextAttemptAt, now), or(isNull(inboundEvents.leaseUntil), lt(inboundEvents.leaseUntil, now))),
+              and(
+                eq(inboundEvents.status, 'failed'),
+                lte(inboundEvents.nextAttemptAt, now),
+                or(isNull(inboundEvents.leaseUntil), lt(inboundEvents.leaseUntil, now)),
+              ),
             ),
             olderUnfinished,
           ),
@@ -222,7 +236,11 @@ export function createInbox(deps: { db: Db; clock: Clock; recordTimeoutMs?: numb
         .where(
           and(
             or(
-              and(eq(inboundEvents.status, 'received'), leaseFree, or(lt(inboundEvents.receivedAt, new Date(now.getTime() - opts.graceMs)), lt(inboundEvents.leaseUntil, now))),
+              and(
+                eq(inboundEvents.status, 'received'),
+                leaseFree,
+                or(lt(inboundEvents.receivedAt, new Date(now.getTime() - opts.graceMs)), lt(inboundEvents.leaseUntil, now)),
+              ),
               and(eq(inboundEvents.status, 'failed'), lte(inboundEvents.nextAttemptAt, now), leaseFree),
             ),
             opts.exceptIds?.length ? notInArray(inboundEvents.id, opts.exceptIds) : undefined,

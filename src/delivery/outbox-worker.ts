@@ -71,7 +71,11 @@ export function createOutboxWorker(deps: WorkerDeps) {
     const waitMs = await limiter.waitMs(row.target, clock.now());
     if (waitMs > 0) {
       // Not an attempt: give the claim back and try when the recipient's window has room.
-      await finish(row, report, 'deferred', { status: 'pending', attempts: row.attempts - 1, nextAttemptAt: new Date(clock.now().getTime() + waitMs) });
+      await finish(row, report, 'deferred', {
+        status: 'pending',
+        attempts: row.attempts - 1,
+        nextAttemptAt: new Date(clock.now().getTime() + waitMs),
+      });
       return;
     }
     try {
@@ -98,7 +102,9 @@ export function createOutboxWorker(deps: WorkerDeps) {
   /** Runs `handle` in the background, holding a slot until it settles; wakes the loop when it does. */
   function launch(row: OutboxRow, report: RunReport): void {
     const task = handle(row, report)
-      .catch((err: unknown) => log.error({ outboxId: row.id, lastError: describeFailure(err) }, 'outbox row could not be settled; its lease will run out'))
+      .catch((err: unknown) =>
+        log.error({ outboxId: row.id, lastError: describeFailure(err) }, 'outbox row could not be settled; its lease will run out'),
+      )
       .finally(() => {
         inFlight.delete(task);
         nudged = true;

@@ -94,8 +94,22 @@ export async function claimDue(db: Db, opts: { now: Date; leaseMs: number; limit
   const token = randomUUID();
   await db
     .update(outbox)
-    .set({ status: 'sending', leaseOwner: token, leaseUntil: new Date(now.getTime() + opts.leaseMs), attempts: sql`${outbox.attempts} + 1`, updatedAt: now })
-    .where(and(inArray(outbox.id, candidates.map((c) => c.id)), claimable(now)));
+    .set({
+      status: 'sending',
+      leaseOwner: token,
+      leaseUntil: new Date(now.getTime() + opts.leaseMs),
+      attempts: sql`${outbox.attempts} + 1`,
+      updatedAt: now,
+    })
+    .where(
+      and(
+        inArray(
+          outbox.id,
+          candidates.map((c) => c.id),
+        ),
+        claimable(now),
+      ),
+    );
   const claimed = await db
     .select({ row: outbox, blocked: sql<number>`${exists(holdingBack(db, now))}`.mapWith(Number) })
     .from(outbox)
@@ -109,7 +123,12 @@ export async function claimDue(db: Db, opts: { now: Date; leaseMs: number; limit
  * Ends a claim. Conditional on still holding the lease, so a worker whose lease ran out cannot
  * undo what the next holder did; returns whether it applied.
  */
-export async function settle(db: Db, row: Pick<OutboxRow, 'id' | 'leaseOwner'>, values: Partial<typeof outbox.$inferInsert>, now: Date): Promise<boolean> {
+export async function settle(
+  db: Db,
+  row: Pick<OutboxRow, 'id' | 'leaseOwner'>,
+  values: Partial<typeof outbox.$inferInsert>,
+  now: Date,
+): Promise<boolean> {
   const [result] = await db
     .update(outbox)
     .set({ ...values, leaseOwner: null, leaseUntil: null, updatedAt: now })
@@ -143,7 +162,14 @@ export async function failAbandoned(db: Db, now: Date): Promise<number> {
 export async function requeueFailed(db: Db, opts: { now: Date; since?: Date }): Promise<number> {
   const [result] = await db
     .update(outbox)
-    .set({ status: 'pending', nextAttemptAt: opts.now, giveUpAt: new Date(opts.now.getTime() + RETRY_FOR_MS), leaseOwner: null, leaseUntil: null, updatedAt: opts.now })
+    .set({
+      status: 'pending',
+      nextAttemptAt: opts.now,
+      giveUpAt: new Date(opts.now.getTime() + RETRY_FOR_MS),
+      leaseOwner: null,
+      leaseUntil: null,
+      updatedAt: opts.now,
+    })
     .where(and(eq(outbox.status, 'failed'), opts.since ? gte(outbox.createdAt, opts.since) : undefined));
   return result.affectedRows;
 }

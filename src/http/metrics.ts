@@ -12,7 +12,9 @@ export type Metrics = ReturnType<typeof createMetrics>;
  * One registry per app instance (not prom-client's global one), so tests can build several apps.
  * `outboxDepth` is asked on a scrape rather than pushed to, at most once per `DEPTH_MAX_AGE_MS`.
  */
-export function createMetrics(opts: { outboxDepth?: () => Promise<Record<string, number>>; defaultMetrics?: boolean; now?: () => number } = {}) {
+export function createMetrics(
+  opts: { outboxDepth?: () => Promise<Record<string, number>>; defaultMetrics?: boolean; now?: () => number } = {},
+) {
   const registry = new Registry();
   if (opts.defaultMetrics) collectDefaultMetrics({ register: registry, prefix: 'genjin_' });
 

@@ -10,5 +10,10 @@ import type { Job } from './types.js';
 
 /** The scheduled jobs of one replica; each claims its slot in `job_runs`, so it runs once across replicas. */
 export function createJobs(deps: { db: Db; clock: Clock; inbox: Inbox; worker: InboxWorker }): Job[] {
-  return [inboxSweepJob(deps.worker), pruneInboundEventsJob(deps.inbox), pruneOutboxJob({ db: deps.db, clock: deps.clock }), pruneJobRunsJob({ db: deps.db, clock: deps.clock })];
+  return [
+    inboxSweepJob(deps.worker),
+    pruneInboundEventsJob(deps.inbox),
+    pruneOutboxJob({ db: deps.db, clock: deps.clock }),
+    pruneJobRunsJob({ db: deps.db, clock: deps.clock }),
+  ];
 }

@@ -1,11 +1,5 @@
 /** Stable error codes: logs, metrics and tests match on these, never on messages. */
-export type AppErrorCode =
-  | 'config_invalid'
-  | 'db_unavailable'
-  | 'malformed'
-  | 'platform_error'
-  | 'rate_limited'
-  | 'token_expired';
+export type AppErrorCode = 'config_invalid' | 'db_unavailable' | 'malformed' | 'platform_error' | 'rate_limited' | 'token_expired';
 
 export class AppError extends Error {
   readonly code: AppErrorCode;

@@ -12,7 +12,13 @@ export const MODEL_TIMEOUT_MS = 3000;
  * A client for any OpenAI-compatible `POST {baseUrl}/chat/completions` endpoint (a hosted
  * service or a self-hosted Qwen behind vLLM). JSON mode is requested; the caller validates.
  */
-export function createChatModel(opts: { baseUrl: string; apiKey: string; model: string; timeoutMs?: number; fetch?: typeof fetch }): ChatModel {
+export function createChatModel(opts: {
+  baseUrl: string;
+  apiKey: string;
+  model: string;
+  timeoutMs?: number;
+  fetch?: typeof fetch;
+}): ChatModel {
   const doFetch = opts.fetch ?? fetch;
   const url = `${opts.baseUrl.replace(/\/+$/, '')}/chat/completions`;
   return {

@@ -18,7 +18,10 @@ export type Accepted = 'accepted' | 'duplicate' | 'unavailable' | 'rejected';
  * database outage is reported (`unavailable`) so the receiver withholds the acknowledgement; an
  * event the inbox cannot hold (an impossible id) is `rejected` (400).
  */
-export async function acceptInbound(deps: AcceptDeps, input: { event: InboundEvent; eventType: string; conversation: string }): Promise<Accepted> {
+export async function acceptInbound(
+  deps: AcceptDeps,
+  input: { event: InboundEvent; eventType: string; conversation: string },
+): Promise<Accepted> {
   const recorded = await record(deps, input);
   if (typeof recorded === 'string') return recorded;
   if (recorded.outcome === 'new') deps.worker.submit(recorded.row, input.event);
@@ -39,7 +42,10 @@ export type ClickAnswer =
  * updates the card through the outbox when it finishes). A repeated delivery of the same click
  * changes nothing.
  */
-export async function acceptClick(deps: AcceptDeps, input: { event: CardActionEvent; eventType: string; conversation: string; budgetMs: number }): Promise<ClickAnswer> {
+export async function acceptClick(
+  deps: AcceptDeps,
+  input: { event: CardActionEvent; eventType: string; conversation: string; budgetMs: number },
+): Promise<ClickAnswer> {
   const recorded = await record(deps, input);
   if (typeof recorded === 'string') return { kind: recorded === 'rejected' ? 'rejected' : 'unavailable' };
   if (recorded.outcome === 'duplicate') return { kind: 'duplicate', done: recorded.row?.status === 'done' };
@@ -53,12 +59,22 @@ export async function acceptClick(deps: AcceptDeps, input: { event: CardActionEv
   return result ? { kind: 'answered', result } : { kind: 'pending' };
 }
 
-async function record(deps: AcceptDeps, input: { event: InboundEvent; eventType: string; conversation: string }): Promise<Recorded | 'unavailable' | 'rejected'> {
+async function record(
+  deps: AcceptDeps,
+  input: { event: InboundEvent; eventType: string; conversation: string },
+): Promise<Recorded | 'unavailable' | 'rejected'> {
   const { event } = input;
   try {
-    const recorded = await deps.inbox.record({ platform: event.platform, eventId: event.eventId, eventType: input.eventType, conversation: input.conversation, payload: toStoredEvent(event) });
+    const recorded = await deps.inbox.record({
+      platform: event.platform,
+      eventId: event.eventId,
+      eventType: input.eventType,
+      conversation: input.conversation,
+      payload: toStoredEvent(event),
+    });
     deps.metrics.webhookEvents.inc({ platform: event.platform, outcome: recorded.outcome === 'new' ? 'accepted' : 'duplicate' });
-    if (recorded.outcome === 'duplicate') deps.log.info({ platform: event.platform, eventId: event.eventId, eventType: input.eventType }, 'duplicate delivery ignored');
+    if (recorded.outcome === 'duplicate')
+      deps.log.info({ platform: event.platform, eventId: event.eventId, eventType: input.eventType }, 'duplicate delivery ignored');
     return recorded;
   } catch (err) {
     const rejected = isAppError(err, 'malformed');

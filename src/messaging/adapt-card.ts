@@ -26,7 +26,8 @@ export function adaptCard(card: Card, caps: Capabilities): Card[] {
   }
   if (base.form && !caps.inputs) {
     const form = base.form;
-    if (!form.fallbackText) throw new Error(`card "${card.title}": form ${form.name} has no by-message fallback for a platform without inputs`);
+    if (!form.fallbackText)
+      throw new Error(`card "${card.title}": form ${form.name} has no by-message fallback for a platform without inputs`);
     text = join(text, ...form.inputs.filter((i) => i.value).map((i) => `${i.label}：${i.value}`), form.fallbackText);
     delete base.form;
   }
@@ -56,7 +57,11 @@ function fitControl(control: CardControl, caps: Capabilities): CardControl[] {
   if (control.kind === 'date' && caps.datePicker) return [control];
   if (caps.controls === 0) throw new Error(`a platform without controls cannot take ${control.kind} control ${control.name}`);
   const options: CardOption[] =
-    control.kind === 'select' ? control.options : control.kind === 'person' ? control.people.map((p) => ({ label: p.name, value: p.id })) : control.choices;
+    control.kind === 'select'
+      ? control.options
+      : control.kind === 'person'
+        ? control.people.map((p) => ({ label: p.name, value: p.id }))
+        : control.choices;
   const initial = control.kind === 'person' ? undefined : control.initial;
   const chunks = chunk(options, Math.max(1, caps.maxOptions));
   return chunks.map((part, i) => ({

@@ -5,7 +5,11 @@ import type { Address, Card, CardControl, MessengerPayload, OutboundMessage } fr
  * zod forms of the neutral types, for what comes back from storage (outbox payloads outlive a
  * deploy). Typed against the TypeScript types, so the two cannot drift apart.
  */
-export const addressSchema: z.ZodType<Address> = z.object({ platform: z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/), kind: z.enum(['user', 'chat']), id: z.string().min(1).max(191) });
+export const addressSchema: z.ZodType<Address> = z.object({
+  platform: z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/),
+  kind: z.enum(['user', 'chat']),
+  id: z.string().min(1).max(191),
+});
 
 /** Rows written before addresses (`feishu:oc_…`, `wecom:bot:…`, `wecom:<userid>`) still deliver. */
 const legacyAddress = z.string().transform((value, ctx): Address => {
@@ -35,7 +39,16 @@ export const cardSchema: z.ZodType<Card> = z.object({
   mentions: z.array(z.object({ user: addressSchema, name: z.string() })).optional(),
   fields: fields.optional(),
   text: z.string().optional(),
-  sections: z.array(z.object({ title: z.string().optional(), rows: z.array(z.object({ text: z.string(), fields: fields.optional(), buttons: z.array(button).optional(), control: control.optional() })) })).optional(),
+  sections: z
+    .array(
+      z.object({
+        title: z.string().optional(),
+        rows: z.array(
+          z.object({ text: z.string(), fields: fields.optional(), buttons: z.array(button).optional(), control: control.optional() }),
+        ),
+      }),
+    )
+    .optional(),
   controls: z.array(control).optional(),
   notes: z.array(z.string()).optional(),
   buttons: z.array(button).optional(),
@@ -45,12 +58,23 @@ export const cardSchema: z.ZodType<Card> = z.object({
       submitLabel: z.string(),
       submit: action,
       fallbackText: z.string().optional(),
-      inputs: z.array(z.object({ name: z.string(), label: z.string(), value: z.string().optional(), placeholder: z.string().optional(), multiline: z.boolean().optional() })),
+      inputs: z.array(
+        z.object({
+          name: z.string(),
+          label: z.string(),
+          value: z.string().optional(),
+          placeholder: z.string().optional(),
+          multiline: z.boolean().optional(),
+        }),
+      ),
     })
     .optional(),
 });
 
-export const messageSchema: z.ZodType<OutboundMessage> = z.union([z.object({ kind: z.literal('text'), text: z.string() }), z.object({ kind: z.literal('card'), card: cardSchema })]);
+export const messageSchema: z.ZodType<OutboundMessage> = z.union([
+  z.object({ kind: z.literal('text'), text: z.string() }),
+  z.object({ kind: z.literal('card'), card: cardSchema }),
+]);
 
 /** The outbox `payload` of a messenger delivery. */
 export const messengerPayloadSchema: z.ZodType<MessengerPayload> = z.discriminatedUnion('kind', [

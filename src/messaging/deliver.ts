@@ -15,11 +15,19 @@ import type { OutboundMessage } from './types.js';
 export function createMessengerDeliver(adapters: ReadonlyMap<string, PlatformAdapter>, recordLink?: LinkRecorder) {
   return async (row: OutboxRow): Promise<{ ref?: string }> => {
     const parsed = messengerPayloadSchema.safeParse(row.payload);
-    if (!parsed.success) throw new AppError('malformed', `outbox payload is not a messenger payload: ${parsed.error.issues[0]?.message ?? 'invalid'}`, { retryable: false });
+    if (!parsed.success)
+      throw new AppError('malformed', `outbox payload is not a messenger payload: ${parsed.error.issues[0]?.message ?? 'invalid'}`, {
+        retryable: false,
+      });
     const payload = parsed.data;
     const platform = payload.kind === 'send' ? payload.to.platform : (payload.to?.platform ?? row.target.split(':', 1)[0] ?? '');
     const adapter = adapters.get(platform);
-    if (!adapter) throw new AppError('platform_error', `no messenger is configured for "${platform}"; set its environment variables or delete the row`, { retryable: false });
+    if (!adapter)
+      throw new AppError(
+        'platform_error',
+        `no messenger is configured for "${platform}"; set its environment variables or delete the row`,
+        { retryable: false },
+      );
     const [first, ...rest] = fit(payload.message, adapter);
     if (!first) throw new AppError('malformed', 'nothing to send', { retryable: false });
     // Every retry of a row carries the same key (Feishu `uuid`, WeCom card task_id), so a send that
@@ -30,7 +38,10 @@ export function createMessengerDeliver(adapters: ReadonlyMap<string, PlatformAda
       ref = await adapter.send(payload.to, first, { replyTo: payload.replyTo, idempotencyKey: key });
       if (payload.link && ref && recordLink) await recordLink(payload.link, ref);
     } else {
-      if (rest.length > 0 && !payload.to) throw new AppError('malformed', `update of ${payload.messageId} needs more than one card but has no address for the rest`, { retryable: false });
+      if (rest.length > 0 && !payload.to)
+        throw new AppError('malformed', `update of ${payload.messageId} needs more than one card but has no address for the rest`, {
+          retryable: false,
+        });
       await adapter.update(payload.messageId, first);
     }
     const to = payload.to;

@@ -98,12 +98,15 @@ export function createInboxWorker(opts: Options) {
       await inbox.fail(row.id, token, 'unreadable_payload', null).catch(() => undefined);
       return;
     }
-    const renewal = setInterval(() => {
-      inbox.renew(row.id, token, leaseMs).then(
-        (held) => held || rowLog.warn('inbox lease lost while the work was running'),
-        () => undefined,
-      );
-    }, Math.max(50, Math.floor(leaseMs / 3)));
+    const renewal = setInterval(
+      () => {
+        inbox.renew(row.id, token, leaseMs).then(
+          (held) => held || rowLog.warn('inbox lease lost while the work was running'),
+          () => undefined,
+        );
+      },
+      Math.max(50, Math.floor(leaseMs / 3)),
+    );
     renewal.unref();
     try {
       const result = await opts.run(event);

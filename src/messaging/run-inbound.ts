@@ -14,7 +14,11 @@ type Handlers = {
  * through the outbox); a click goes to the bot and its answer to the caller still waiting for it,
  * or through the outbox when nobody waits. The click's answer is kept with the row.
  */
-export function createInboundRunner(deps: { handlers: Handlers; waiters: ClickWaiters; enqueue: (message: OutboundEnvelope) => Promise<void> }): InboundRunner {
+export function createInboundRunner(deps: {
+  handlers: Handlers;
+  waiters: ClickWaiters;
+  enqueue: (message: OutboundEnvelope) => Promise<void>;
+}): InboundRunner {
   return async (event) => {
     if (event.type === 'message') {
       await deps.handlers.onMessage(event);

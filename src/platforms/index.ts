@@ -8,12 +8,18 @@ import { createWecomAdapter } from './wecom/adapter.js';
 import type { SmartBotSocket } from './wecom/smart-bot.js';
 
 /** Every configured platform's adapter, by platform name: the only place that knows which exist. */
-export function createAdapters(config: Config, deps: { log: Logger; clock: Clock; accept: AcceptDeps; wecomBotSocket?: SmartBotSocket }): Map<string, PlatformAdapter> {
+export function createAdapters(
+  config: Config,
+  deps: { log: Logger; clock: Clock; accept: AcceptDeps; wecomBotSocket?: SmartBotSocket },
+): Map<string, PlatformAdapter> {
   const adapters = new Map<string, PlatformAdapter>();
   if (config.feishu) adapters.set('feishu', createFeishuAdapter(config.feishu, deps));
   if (config.wecom || config.wecomBot) {
     const tenant = config.wecom?.corpId ?? config.wecomBot?.corpId ?? '';
-    adapters.set('wecom', createWecomAdapter({ app: config.wecom, bot: config.wecomBot }, { ...deps, botSocket: deps.wecomBotSocket, tenant }));
+    adapters.set(
+      'wecom',
+      createWecomAdapter({ app: config.wecom, bot: config.wecomBot }, { ...deps, botSocket: deps.wecomBotSocket, tenant }),
+    );
   }
   return adapters;
 }

@@ -17,6 +17,9 @@ function describe(part: unknown): string {
 }
 
 export function sdkLogger(log: Logger, message: string) {
-  const line = (level: 'info' | 'warn' | 'error') => (...parts: unknown[]) => log[level]({ sdk: parts.map(describe) }, message);
+  const line =
+    (level: 'info' | 'warn' | 'error') =>
+    (...parts: unknown[]) =>
+      log[level]({ sdk: parts.map(describe) }, message);
   return { error: line('error'), warn: line('warn'), info: line('info'), debug: () => undefined, trace: () => undefined };
 }

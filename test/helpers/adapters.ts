@@ -11,7 +11,8 @@ export function feishuAdapterFor(client: Pick<FeishuClient, 'send' | 'update'>):
       {
         platform: 'feishu',
         capabilities: FEISHU_CAPABILITIES,
-        send: (to: Address, message: OutboundMessage, opts?: { replyTo?: string; idempotencyKey?: string }) => client.send(to, message, opts),
+        send: (to: Address, message: OutboundMessage, opts?: { replyTo?: string; idempotencyKey?: string }) =>
+          client.send(to, message, opts),
         update: (ref: string, message: OutboundMessage) => client.update(ref, message),
       },
     ],

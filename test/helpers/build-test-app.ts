@@ -18,7 +18,12 @@ export const FEISHU_KEY = 'test key';
  */
 export async function buildFeishuTestApp(
   database: DbHandle,
-  opts: { encryptKey?: string | null; now?: string; env?: Record<string, string>; inbox?: Parameters<typeof composeGenjin>[1]['inbox'] } = {},
+  opts: {
+    encryptKey?: string | null;
+    now?: string;
+    env?: Record<string, string>;
+    inbox?: Parameters<typeof composeGenjin>[1]['inbox'];
+  } = {},
 ) {
   const encryptKey = opts.encryptKey === undefined ? FEISHU_KEY : opts.encryptKey;
   const config = loadConfig(
@@ -38,12 +43,24 @@ export async function buildFeishuTestApp(
   return { genjin, app: genjin.app, clock, logs, config };
 }
 
-export const WECOM = { corpId: 'wx5823bf96d3bd56c7', token: 'QDG6eK', key: 'jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C', base: 'https://qyapi.wecom.test' };
+export const WECOM = {
+  corpId: 'wx5823bf96d3bd56c7',
+  token: 'QDG6eK',
+  key: 'jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C',
+  base: 'https://qyapi.wecom.test',
+};
 
 /** The composed service with only the WeCom self-built app on, configured with official vector set A. */
 export async function buildWecomTestApp(database: DbHandle, opts: { now?: string } = {}) {
   const config = loadConfig(
-    { WECOM_CORP_ID: WECOM.corpId, WECOM_AGENT_ID: '1000002', WECOM_SECRET: 'wecom_secret', WECOM_TOKEN: WECOM.token, WECOM_ENCODING_AES_KEY: WECOM.key, WECOM_BASE_URL: WECOM.base },
+    {
+      WECOM_CORP_ID: WECOM.corpId,
+      WECOM_AGENT_ID: '1000002',
+      WECOM_SECRET: 'wecom_secret',
+      WECOM_TOKEN: WECOM.token,
+      WECOM_ENCODING_AES_KEY: WECOM.key,
+      WECOM_BASE_URL: WECOM.base,
+    },
     mkdtempSync(join(tmpdir(), 'genjin-app-')),
   );
   const clock = fixedClock(opts.now ?? '2026-11-25T02:00:05Z');

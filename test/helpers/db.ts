@@ -36,8 +36,14 @@ export function uniqueId(prefix = 't'): string {
 }
 
 /** A fresh workspace row: the unit of isolation between tests of one file. */
-export async function createTestWorkspace(handle: DbHandle, platform: 'feishu' | 'wecom' = 'feishu', externalId = uniqueId('ws')): Promise<number> {
+export async function createTestWorkspace(
+  handle: DbHandle,
+  platform: 'feishu' | 'wecom' = 'feishu',
+  externalId = uniqueId('ws'),
+): Promise<number> {
   const now = new Date();
-  const [result] = await handle.db.insert(workspaces).values({ platform, externalId, name: 'test workspace', createdAt: now, updatedAt: now });
+  const [result] = await handle.db
+    .insert(workspaces)
+    .values({ platform, externalId, name: 'test workspace', createdAt: now, updatedAt: now });
   return result.insertId;
 }

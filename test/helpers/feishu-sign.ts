@@ -12,7 +12,11 @@ export function feishuEncrypt(encryptKey: string, payload: unknown, iv: Buffer =
 }
 
 /** The X-Lark-* headers Feishu sends with a raw body (signed over its exact bytes). */
-export function feishuHeaders(encryptKey: string, rawBody: string | Buffer, opts: { timestamp?: number; nonce?: string } = {}): Record<string, string> {
+export function feishuHeaders(
+  encryptKey: string,
+  rawBody: string | Buffer,
+  opts: { timestamp?: number; nonce?: string } = {},
+): Record<string, string> {
   const timestamp = String(opts.timestamp ?? Math.floor(Date.now() / 1000));
   const nonce = opts.nonce ?? randomBytes(8).toString('hex');
   const signature = createHash('sha256').update(`${timestamp}${nonce}${encryptKey}`).update(rawBody).digest('hex');
@@ -25,7 +29,11 @@ export function feishuHeaders(encryptKey: string, rawBody: string | Buffer, opts
 }
 
 /** A signed, encrypted request body as Feishu posts it. */
-export function feishuSignedRequest(encryptKey: string, payload: unknown, opts: { timestamp?: number; nonce?: string; iv?: Buffer } = {}): { body: string; headers: Record<string, string> } {
+export function feishuSignedRequest(
+  encryptKey: string,
+  payload: unknown,
+  opts: { timestamp?: number; nonce?: string; iv?: Buffer } = {},
+): { body: string; headers: Record<string, string> } {
   const body = JSON.stringify({ encrypt: feishuEncrypt(encryptKey, payload, opts.iv) });
   return { body, headers: feishuHeaders(encryptKey, body, opts) };
 }

@@ -26,7 +26,12 @@ type App = { token: string; encodingAesKey: string; corpId: string };
 
 /** Encrypts and signs a message the way WeCom posts it: query parameters plus the XML envelope. */
 export function wecomPost(opts: App & { xml: string; timestamp: number; agentId?: string; nonce?: string; random?: Buffer }) {
-  const encrypt = wecomEncrypt({ encodingAesKey: opts.encodingAesKey, receiveId: opts.corpId, message: opts.xml, ...(opts.random ? { random: opts.random } : {}) });
+  const encrypt = wecomEncrypt({
+    encodingAesKey: opts.encodingAesKey,
+    receiveId: opts.corpId,
+    message: opts.xml,
+    ...(opts.random ? { random: opts.random } : {}),
+  });
   const timestamp = String(opts.timestamp);
   const nonce = opts.nonce ?? String(randomBytes(4).readUInt32BE(0));
   const msg_signature = wecomSign(opts.token, timestamp, nonce, encrypt);

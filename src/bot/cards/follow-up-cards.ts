@@ -76,7 +76,13 @@ export function pickCustomerCard(
     action: { name: 'fu.new_customer', args: { id: String(view.id), ...(proposedName ? { name: proposedName } : {}) } },
   });
   buttons.push({ label: t.undo, style: 'danger', action: { name: 'fu.undo', args: id(view) } });
-  return { title: t.pickCustomer, tone: 'orange', text: `${view.summary}\n\n${t.pickCustomerHint}`, fields: followUpFields(view, ctx), buttons };
+  return {
+    title: t.pickCustomer,
+    tone: 'orange',
+    text: `${view.summary}\n\n${t.pickCustomerHint}`,
+    fields: followUpFields(view, ctx),
+    buttons,
+  };
 }
 
 /** The edit form, prefilled; dates are shown as `YYYY-MM-DD HH:mm` in the workspace zone. */
@@ -107,7 +113,15 @@ export function editFormCard(view: FollowUpView, ctx: CardContext): Card {
 
 /** `2026-12-02 09:00` in the given zone. */
 export function isoLocal(at: Date, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(at);
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(at);
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
   return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}`;
 }

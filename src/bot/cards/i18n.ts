@@ -1,7 +1,15 @@
 export type Locale = 'zh-CN' | 'en';
 
 const STAGE_LABELS = {
-  'zh-CN': { lead: '新线索', qualified: '已确认需求', proposal: '方案阶段', quote: '已报价', negotiation: '商务谈判', won: '已成交', lost: '已丢单' },
+  'zh-CN': {
+    lead: '新线索',
+    qualified: '已确认需求',
+    proposal: '方案阶段',
+    quote: '已报价',
+    negotiation: '商务谈判',
+    won: '已成交',
+    lost: '已丢单',
+  },
   en: { lead: 'Lead', qualified: 'Qualified', proposal: 'Proposal', quote: 'Quoted', negotiation: 'Negotiation', won: 'Won', lost: 'Lost' },
 } as const;
 
@@ -39,11 +47,27 @@ export function formatAmount(amount: number, currency: string): string {
 /** `12月2日 周三 09:00` / `Wed, Dec 2 09:00`, in the workspace zone. */
 export function formatDateTime(locale: Locale, at: Date, timeZone: string): string {
   if (locale === 'zh-CN') {
-    const parts = new Intl.DateTimeFormat('zh-CN', { timeZone, month: 'numeric', day: 'numeric', weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(at);
+    const parts = new Intl.DateTimeFormat('zh-CN', {
+      timeZone,
+      month: 'numeric',
+      day: 'numeric',
+      weekday: 'short',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    }).formatToParts(at);
     const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
     return `${get('month')}月${get('day')}日 ${get('weekday')} ${get('hour')}:${get('minute')}`;
   }
-  return new Intl.DateTimeFormat('en-US', { timeZone, weekday: 'short', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(at);
+  return new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    weekday: 'short',
+    month: 'short',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).format(at);
 }
 
 /** Every fixed string of the bot's cards and replies; `en` must have the same keys (checked by the type). */
@@ -85,7 +109,8 @@ const zh = {
   helpText:
     '通话、拜访后直接发一句话给我，我会记成一条跟进：客户、联系人、方式、阶段、金额、下次跟进时间。\n\n例 1：今天给云帆科技王总打电话,预算50万,下周三上门演示\n例 2：微信跟进华信银行张行长,报价已发,3天后再联系\n\n也可以用模板：客户:… / 联系人:… / 沟通内容:… / 下一步计划:… / 预算:…',
   helpCommands: '命令：/查 客户名 · /我的（今天到期和逾期的跟进）· /改 编号 内容 · /帮助',
-  notUnderstood: '没能从这句话里看出客户或跟进内容，所以没有记录。试试写上客户名称和做了什么，例如：今天给云帆科技王总打电话,下周三上门演示。发 /帮助 查看更多写法。',
+  notUnderstood:
+    '没能从这句话里看出客户或跟进内容，所以没有记录。试试写上客户名称和做了什么，例如：今天给云帆科技王总打电话,下周三上门演示。发 /帮助 查看更多写法。',
   findUsage: '用法：/查 客户名，例如 /查 云帆',
   findNone: (q: string) => `没有找到名称包含「${q}」的客户`,
   findMany: (q: string) => `「${q}」匹配到多个客户，请写得更完整：`,
@@ -137,7 +162,8 @@ const en: typeof zh = {
   helpText:
     'After a call or visit, send me one sentence and I log it as a follow-up: customer, contact, channel, stage, amount and next follow-up date.\n\nExample 1: Called Contoso Ltd, spoke with Mark Chen. Budget about 60k. Follow up on Dec 4.\nExample 2: Met with Wayne Enterprises today, they are reviewing the proposal. Check back in 2 weeks.',
   helpCommands: 'Commands: /find name · /mine (due today and overdue) · /edit number changes · /help',
-  notUnderstood: 'I could not find a customer or anything to log in that message, so nothing was saved. Name the customer and what happened, e.g. "Called Contoso Ltd, follow up on Dec 4". Send /help for more.',
+  notUnderstood:
+    'I could not find a customer or anything to log in that message, so nothing was saved. Name the customer and what happened, e.g. "Called Contoso Ltd, follow up on Dec 4". Send /help for more.',
   findUsage: 'Usage: /find customer name, e.g. /find Contoso',
   findNone: (q: string) => `No customer matches "${q}"`,
   findMany: (q: string) => `"${q}" matches several customers; be more specific:`,

@@ -40,7 +40,8 @@ export function mineCard(items: DueItemView[], ctx: CardContext): Card {
   const t = TEXT[ctx.locale];
   if (items.length === 0) return { title: t.mineTitle, tone: 'green', text: t.mineNone };
   const lines = items.map(
-    (i) => `${i.overdue ? `【${t.overdue}】` : `【${t.dueToday}】`}${i.customerName} · ${formatDateTime(ctx.locale, i.nextFollowUpAt, ctx.timeZone)}${i.lastSummary ? `\n   ${i.lastSummary}` : ''}`,
+    (i) =>
+      `${i.overdue ? `【${t.overdue}】` : `【${t.dueToday}】`}${i.customerName} · ${formatDateTime(ctx.locale, i.nextFollowUpAt, ctx.timeZone)}${i.lastSummary ? `\n   ${i.lastSummary}` : ''}`,
   );
   return { title: `${t.mineTitle} (${items.length})`, tone: items.some((i) => i.overdue) ? 'orange' : 'blue', text: lines.join('\n') };
 }

@@ -20,7 +20,12 @@ export const editCommand: Command<{ id: number | null; text: string }> = {
   async run(deps, actor, { id, text }) {
     const t = TEXT[actor.locale];
     if (id === null || !text) return { kind: 'text', text: t.editUsage };
-    const draft = await deps.extractor.extract(text, { now: deps.clock.now(), timeZone: actor.timeZone, knownCustomers: [], defaultHour: deps.config.reminders.defaultHour });
+    const draft = await deps.extractor.extract(text, {
+      now: deps.clock.now(),
+      timeZone: actor.timeZone,
+      knownCustomers: [],
+      defaultHour: deps.config.reminders.defaultHour,
+    });
     const changes: FollowUpChanges = {};
     if (draft.contact) changes.contact = draft.contact;
     if (draft.channel) changes.channel = draft.channel;

@@ -11,7 +11,12 @@ export const mineCommand: Command<true> = {
     return {
       kind: 'card',
       card: mineCard(
-        due.map((d) => ({ customerName: d.customer.name, nextFollowUpAt: d.customer.nextFollowUpAt ?? now, overdue: d.overdue, lastSummary: d.lastSummary })),
+        due.map((d) => ({
+          customerName: d.customer.name,
+          nextFollowUpAt: d.customer.nextFollowUpAt ?? now,
+          overdue: d.overdue,
+          lastSummary: d.lastSummary,
+        })),
         actor,
       ),
     };

@@ -33,7 +33,10 @@ const undo = defineAction({
       const loaded = result.kind === 'already_undone' ? await load(deps, actor, args.id) : null;
       return { ...refusal(actor, result.kind), ...(loaded ? { card: undoneCard(loaded.view, actor) } : {}) };
     }
-    return { toast: { kind: 'success', text: TEXT[actor.locale].undone }, card: undoneCard(toFollowUpView(result.followUp, result.customer?.name ?? null), actor) };
+    return {
+      toast: { kind: 'success', text: TEXT[actor.locale].undone },
+      card: undoneCard(toFollowUpView(result.followUp, result.customer?.name ?? null), actor),
+    };
   },
 });
 
@@ -54,9 +57,18 @@ const editSubmit = defineAction({
   name: 'fu.edit_submit',
   args: z.object({ id }),
   async run(deps, actor, args, event) {
-    const read = readEditForm(event.form ?? {}, { locale: actor.locale, timeZone: actor.timeZone, readDate: (text) => deps.readDate(text, { now: deps.clock.now(), timeZone: actor.timeZone }) });
+    const read = readEditForm(event.form ?? {}, {
+      locale: actor.locale,
+      timeZone: actor.timeZone,
+      readDate: (text) => deps.readDate(text, { now: deps.clock.now(), timeZone: actor.timeZone }),
+    });
     if (!read.ok) return fail(read.error);
-    const result = await deps.followUps.edit({ workspaceId: actor.workspaceId, actor: actor.user, followUpId: args.id, changes: read.changes });
+    const result = await deps.followUps.edit({
+      workspaceId: actor.workspaceId,
+      actor: actor.user,
+      followUpId: args.id,
+      changes: read.changes,
+    });
     if (result.kind !== 'edited') return refusal(actor, result.kind);
     return {
       toast: { kind: 'success', text: TEXT[actor.locale].edited },
@@ -81,7 +93,12 @@ const newCustomer = defineAction({
   },
 });
 
-async function choose(deps: BotDeps, actor: ActorContext, followUpId: number, choice: { customerId: number } | { newCustomerName: string }): Promise<CardActionResult> {
+async function choose(
+  deps: BotDeps,
+  actor: ActorContext,
+  followUpId: number,
+  choice: { customerId: number } | { newCustomerName: string },
+): Promise<CardActionResult> {
   const result = await deps.followUps.chooseCustomer({ workspaceId: actor.workspaceId, actor: actor.user, followUpId, choice });
   const t = TEXT[actor.locale];
   if (result.kind === 'saved') {

@@ -6,7 +6,15 @@ import type { CliCommand } from '../types.js';
 const USAGE = 'genjin outbox retry [--since <ISO8601>]   (uses DATABASE_URL)';
 
 /** Network-level codes: the server was not reached, as opposed to a statement that failed. */
-const UNREACHABLE = new Set(['ECONNREFUSED', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'EHOSTUNREACH', 'PROTOCOL_CONNECTION_LOST']);
+const UNREACHABLE = new Set([
+  'ECONNREFUSED',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ECONNRESET',
+  'EHOSTUNREACH',
+  'PROTOCOL_CONNECTION_LOST',
+]);
 
 function readSince(args: string[]): { since: Date | undefined } | string {
   if (args[0] !== 'retry') return `usage: ${USAGE}`;
@@ -16,7 +24,8 @@ function readSince(args: string[]): { since: Date | undefined } | string {
     if (arg !== '--since') return `unknown option "${arg}"\nusage: ${USAGE}`;
     const value = args[++i] ?? '';
     since = new Date(value);
-    if (!/^\d{4}-\d{2}-\d{2}(T|$)/.test(value) || Number.isNaN(since.getTime())) return `--since must be an ISO 8601 time such as 2026-11-25T00:00:00+08:00 (got "${value}")`;
+    if (!/^\d{4}-\d{2}-\d{2}(T|$)/.test(value) || Number.isNaN(since.getTime()))
+      return `--since must be an ISO 8601 time such as 2026-11-25T00:00:00+08:00 (got "${value}")`;
   }
   return { since };
 }
@@ -51,7 +60,11 @@ export const outboxRetryCommand: CliCommand = {
       return 0;
     } catch (err) {
       const code = codeOf(err);
-      io.stderr.write(UNREACHABLE.has(code) ? `genjin outbox: cannot reach the database (${code}); check DATABASE_URL and that the server is up\n` : `genjin outbox: the update failed (${code})\n`);
+      io.stderr.write(
+        UNREACHABLE.has(code)
+          ? `genjin outbox: cannot reach the database (${code}); check DATABASE_URL and that the server is up\n`
+          : `genjin outbox: the update failed (${code})\n`,
+      );
       return 1;
     } finally {
       await database.close().catch(() => undefined);

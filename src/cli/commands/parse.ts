@@ -2,7 +2,8 @@ import { createInterface } from 'node:readline';
 import { parseNote } from '../../domain/notes/index.js';
 import type { CliCommand } from '../types.js';
 
-const USAGE = 'genjin parse --now <ISO8601> [--tz Asia/Shanghai] "note text"\n       genjin parse --now <ISO8601> [--tz Asia/Shanghai] --jsonl < notes.jsonl';
+const USAGE =
+  'genjin parse --now <ISO8601> [--tz Asia/Shanghai] "note text"\n       genjin parse --now <ISO8601> [--tz Asia/Shanghai] --jsonl < notes.jsonl';
 
 type Flags = { now: Date; timeZone: string; jsonl: boolean; text: string | null };
 
@@ -16,7 +17,8 @@ function readFlags(args: string[]): Flags | string {
     if (arg === '--now') {
       const value = args[++i] ?? '';
       now = new Date(value);
-      if (!/^\d{4}-\d{2}-\d{2}T/.test(value) || Number.isNaN(now.getTime())) return `--now must be an ISO 8601 time such as 2026-11-25T10:00:00+08:00 (got "${value}")`;
+      if (!/^\d{4}-\d{2}-\d{2}T/.test(value) || Number.isNaN(now.getTime()))
+        return `--now must be an ISO 8601 time such as 2026-11-25T10:00:00+08:00 (got "${value}")`;
     } else if (arg === '--tz') {
       timeZone = args[++i] ?? '';
       try {

@@ -15,7 +15,9 @@ export const customers = mysqlTable(
     normalizedName: varchar('normalized_name', { length: 191 }).notNull(),
     tier: mysqlEnum('tier', TIERS),
     stage: mysqlEnum('stage', STAGES).notNull().default('lead'),
-    tags: jsonColumn<string[]>('tags').notNull().default(sql`('[]')`),
+    tags: jsonColumn<string[]>('tags')
+      .notNull()
+      .default(sql`('[]')`),
     amount: decimal('amount', { precision: 16, scale: 2, mode: 'number' }),
     currency: char('currency', { length: 3 }).notNull().default('CNY'),
     /** Null means the customer is in the public pool (公海). */
@@ -51,7 +53,10 @@ export const customerAliases = mysqlTable(
     normalizedAlias: varchar('normalized_alias', { length: 191 }).notNull(),
     createdAt: utcDatetime('created_at').notNull(),
   },
-  (t) => [uniqueIndex('customer_aliases_workspace_alias_uq').on(t.workspaceId, t.normalizedAlias), index('customer_aliases_customer_idx').on(t.customerId)],
+  (t) => [
+    uniqueIndex('customer_aliases_workspace_alias_uq').on(t.workspaceId, t.normalizedAlias),
+    index('customer_aliases_customer_idx').on(t.customerId),
+  ],
 );
 
 export const contacts = mysqlTable(

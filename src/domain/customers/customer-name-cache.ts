@@ -37,7 +37,8 @@ type WorkspaceNames = {
 type Row = { id: number; name: string; ownerUserId: number | null; lastFollowUpAt: Date | null; updatedAt: Date; alias: string | null };
 
 const recencyOf = (row: Row) => row.lastFollowUpAt?.getTime() ?? 0;
-const sameNames = (a: KnownCustomerName, b: KnownCustomerName) => a.name === b.name && a.aliases.length === b.aliases.length && a.aliases.every((x, i) => x === b.aliases[i]);
+const sameNames = (a: KnownCustomerName, b: KnownCustomerName) =>
+  a.name === b.name && a.aliases.length === b.aliases.length && a.aliases.every((x, i) => x === b.aliases[i]);
 
 /**
  * The customer names of each workspace, kept in memory with a bigram index for the note parser.
@@ -53,7 +54,14 @@ export function createCustomerNameCache(deps: { db: DbOrTx; clock: Clock; reload
 
   function read(workspaceId: number, since: number | null): Promise<Row[]> {
     return deps.db
-      .select({ id: customers.id, name: customers.name, ownerUserId: customers.ownerUserId, lastFollowUpAt: customers.lastFollowUpAt, updatedAt: customers.updatedAt, alias: customerAliases.alias })
+      .select({
+        id: customers.id,
+        name: customers.name,
+        ownerUserId: customers.ownerUserId,
+        lastFollowUpAt: customers.lastFollowUpAt,
+        updatedAt: customers.updatedAt,
+        alias: customerAliases.alias,
+      })
       .from(customers)
       .leftJoin(customerAliases, and(eq(customerAliases.customerId, customers.id), eq(customerAliases.workspaceId, customers.workspaceId)))
       .where(and(eq(customers.workspaceId, workspaceId), since === null ? undefined : gte(customers.updatedAt, new Date(since))));
@@ -91,7 +99,13 @@ export function createCustomerNameCache(deps: { db: DbOrTx; clock: Clock; reload
     const now = deps.clock.now().getTime();
     const current = workspaces.get(workspaceId);
     if (!current || now - current.loadedAt >= reloadEveryMs) {
-      const fresh: WorkspaceNames = { customers: new Map(), index: createKnownCustomerIndex(), watermark: 0, loadedAt: now, views: new Map() };
+      const fresh: WorkspaceNames = {
+        customers: new Map(),
+        index: createKnownCustomerIndex(),
+        watermark: 0,
+        loadedAt: now,
+        views: new Map(),
+      };
       apply(fresh, await read(workspaceId, null));
       workspaces.set(workspaceId, fresh);
       return fresh;
@@ -106,7 +120,8 @@ export function createCustomerNameCache(deps: { db: DbOrTx; clock: Clock; reload
   /** The names in scope, with the index attached for the matcher; built again only after a change. */
   function view(names: WorkspaceNames, ownerUserId: number | undefined): KnownCustomerName[] {
     const key = ownerUserId === undefined ? '*' : String(ownerUserId);
-    const inScope = (c: Cached | undefined) => c !== undefined && (ownerUserId === undefined || c.ownerUserId === null || c.ownerUserId === ownerUserId);
+    const inScope = (c: Cached | undefined) =>
+      c !== undefined && (ownerUserId === undefined || c.ownerUserId === null || c.ownerUserId === ownerUserId);
     let list = names.views.get(key);
     if (!list) {
       list = [...names.customers.values()].filter(inScope).map((c) => c.known);

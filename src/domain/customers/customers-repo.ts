@@ -6,7 +6,11 @@ import { normalizeCustomerName } from './normalize-name.js';
 export type CustomerRecord = typeof customers.$inferSelect;
 
 export async function getCustomer(db: DbOrTx, workspaceId: number, id: number): Promise<CustomerRecord | null> {
-  const [row] = await db.select().from(customers).where(and(eq(customers.workspaceId, workspaceId), eq(customers.id, id))).limit(1);
+  const [row] = await db
+    .select()
+    .from(customers)
+    .where(and(eq(customers.workspaceId, workspaceId), eq(customers.id, id)))
+    .limit(1);
   return row ?? null;
 }
 
@@ -15,13 +19,27 @@ export async function getCustomer(db: DbOrTx, workspaceId: number, id: number): 
  * returns the latest committed row, so what a transition decides on cannot change under it.
  */
 export async function lockCustomer(db: DbOrTx, workspaceId: number, id: number): Promise<CustomerRecord | null> {
-  const [row] = await db.select().from(customers).where(and(eq(customers.workspaceId, workspaceId), eq(customers.id, id))).limit(1).for('update');
+  const [row] = await db
+    .select()
+    .from(customers)
+    .where(and(eq(customers.workspaceId, workspaceId), eq(customers.id, id)))
+    .limit(1)
+    .for('update');
   return row ?? null;
 }
 
 /** The customer with this normalized name, locked like `lockCustomer`. */
-export async function lockCustomerByNormalizedName(db: DbOrTx, workspaceId: number, normalizedName: string): Promise<CustomerRecord | null> {
-  const [row] = await db.select().from(customers).where(and(eq(customers.workspaceId, workspaceId), eq(customers.normalizedName, normalizedName))).limit(1).for('update');
+export async function lockCustomerByNormalizedName(
+  db: DbOrTx,
+  workspaceId: number,
+  normalizedName: string,
+): Promise<CustomerRecord | null> {
+  const [row] = await db
+    .select()
+    .from(customers)
+    .where(and(eq(customers.workspaceId, workspaceId), eq(customers.normalizedName, normalizedName)))
+    .limit(1)
+    .for('update');
   return row ?? null;
 }
 
@@ -29,7 +47,11 @@ export async function lockCustomerByNormalizedName(db: DbOrTx, workspaceId: numb
 export async function findCustomerByName(db: DbOrTx, workspaceId: number, name: string): Promise<CustomerRecord | null> {
   const normalized = normalizeCustomerName(name);
   if (!normalized) return null;
-  const [exact] = await db.select().from(customers).where(and(eq(customers.workspaceId, workspaceId), eq(customers.normalizedName, normalized))).limit(1);
+  const [exact] = await db
+    .select()
+    .from(customers)
+    .where(and(eq(customers.workspaceId, workspaceId), eq(customers.normalizedName, normalized)))
+    .limit(1);
   if (exact) return exact;
   const [alias] = await db
     .select({ customer: customers })
@@ -48,7 +70,15 @@ export async function searchCustomers(db: DbOrTx, workspaceId: number, query: st
   return db
     .select()
     .from(customers)
-    .where(and(eq(customers.workspaceId, workspaceId), or(like(customers.name, needle), like(customers.normalizedName, `%${normalizeCustomerName(query).replace(/[\\%_]/g, (c) => `\\${c}`)}%`))))
+    .where(
+      and(
+        eq(customers.workspaceId, workspaceId),
+        or(
+          like(customers.name, needle),
+          like(customers.normalizedName, `%${normalizeCustomerName(query).replace(/[\\%_]/g, (c) => `\\${c}`)}%`),
+        ),
+      ),
+    )
     .orderBy(desc(customers.lastFollowUpAt))
     .limit(limit);
 }

@@ -25,21 +25,32 @@ export async function ensureCustomer(
   const known = await findCustomerByName(tx, workspaceId, input.name);
   const locked = known && (await lockCustomer(tx, workspaceId, known.id));
   if (locked) return { customer: locked, created: false };
-  const [result] = await tx.insert(customers).ignore().values({
-    workspaceId,
-    name: input.name.slice(0, 200),
-    normalizedName,
-    tags: [],
-    ownerUserId: author.id,
-    teamId: author.teamId,
-    createdAt: now,
-    updatedAt: now,
-  });
+  const [result] = await tx
+    .insert(customers)
+    .ignore()
+    .values({
+      workspaceId,
+      name: input.name.slice(0, 200),
+      normalizedName,
+      tags: [],
+      ownerUserId: author.id,
+      teamId: author.teamId,
+      createdAt: now,
+      updatedAt: now,
+    });
   const customer = await lockCustomerByNormalizedName(tx, workspaceId, normalizedName);
   if (!customer) throw new Error('customer vanished after insert');
   const created = result.affectedRows === 1;
   if (created) {
-    await tx.insert(assignments).values({ workspaceId, customerId: customer.id, fromUserId: null, toUserId: author.id, reason: 'create', actorUserId: author.id, createdAt: now });
+    await tx.insert(assignments).values({
+      workspaceId,
+      customerId: customer.id,
+      fromUserId: null,
+      toUserId: author.id,
+      reason: 'create',
+      actorUserId: author.id,
+      createdAt: now,
+    });
   }
   return { customer, created };
 }

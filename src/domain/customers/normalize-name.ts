@@ -5,8 +5,11 @@ const LEGAL_SUFFIX = /(股份有限公司|有限责任公司|有限公司|公司
  * punctuation, legal suffixes removed (`杭州云帆科技有限公司` = `杭州云帆科技`, `Acme Inc.` = `acme`).
  */
 export function normalizeCustomerName(name: string): string {
-  let s = name.normalize('NFKC').toLowerCase().replace(/[\s\p{P}\p{S}]/gu, '');
-  for (let previous = ''; previous !== s; ) {
+  let s = name
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[\s\p{P}\p{S}]/gu, '');
+  for (let previous = ''; previous !== s;) {
     previous = s;
     const stripped = s.replace(LEGAL_SUFFIX, '');
     if (stripped.length > 0) s = stripped;

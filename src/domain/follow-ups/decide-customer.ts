@@ -18,14 +18,20 @@ export type CustomerDecision =
  * in, a decision out. `ask` makes the bot show candidate buttons and a "new customer" button.
  * A name of punctuation only (`客户：。。。`) is no name: it never becomes a customer.
  */
-export function decideCustomer(draft: Pick<ParsedNote, 'customer' | 'confidence' | 'customerCandidates'>, exactMatchId: number | null): CustomerDecision {
+export function decideCustomer(
+  draft: Pick<ParsedNote, 'customer' | 'confidence' | 'customerCandidates'>,
+  exactMatchId: number | null,
+): CustomerDecision {
   if (exactMatchId !== null) return { kind: 'existing', customerId: exactMatchId };
   const usableName = usableCustomerName(draft.customer);
-  const candidates = draft.customerCandidates.map((c) => ({ id: Number(c.id), name: c.name, score: c.score })).filter((c) => Number.isSafeInteger(c.id));
+  const candidates = draft.customerCandidates
+    .map((c) => ({ id: Number(c.id), name: c.name, score: c.score }))
+    .filter((c) => Number.isSafeInteger(c.id));
   const [top, second] = candidates;
   const strong = candidates.filter((c) => c.score >= KNOWN_SCORE);
   const ask = () => ({ kind: 'ask' as const, candidates: candidates.slice(0, 4).map(({ id, name }) => ({ id, name })) });
-  if (top && top.score >= KNOWN_SCORE && (!second || top.score - second.score >= KNOWN_MARGIN)) return { kind: 'existing', customerId: top.id };
+  if (top && top.score >= KNOWN_SCORE && (!second || top.score - second.score >= KNOWN_MARGIN))
+    return { kind: 'existing', customerId: top.id };
   if (strong.length > 1) return ask();
   // A confident, specific new name beats loose resemblances (云帆物流 when 云帆科技 is known).
   if (usableName && draft.confidence >= MIN_CONFIDENCE_TO_CREATE) return { kind: 'create', name: usableName };

@@ -5,7 +5,15 @@ import type { Clock } from '../../lib/clock.js';
 import { getCustomer, lockCustomer, type CustomerRecord } from '../customers/customers-repo.js';
 import type { Channel, Stage } from '../notes/schema.js';
 import type { UserRecord } from '../users/users-service.js';
-import { deleteUnreferencedContacts, ensureContact, getFollowUp, lockFollowUp, otherConfirmed, writeAudit, type FollowUpRecord } from './follow-ups-repo.js';
+import {
+  deleteUnreferencedContacts,
+  ensureContact,
+  getFollowUp,
+  lockFollowUp,
+  otherConfirmed,
+  writeAudit,
+  type FollowUpRecord,
+} from './follow-ups-repo.js';
 import { fieldsSetLater, planRestore } from './plan-restore.js';
 import { runTransaction } from './run-transaction.js';
 import { readNoteEffect, readSnapshot } from './undo-snapshot.js';
@@ -22,7 +30,8 @@ export type FollowUpEdit = Partial<{
 }>;
 
 /** Who may correct a follow-up: its author, or an admin (managers' powers come with reassignment). */
-export const mayChange = (followUp: Pick<FollowUpRecord, 'authorUserId'>, actor: Pick<UserRecord, 'id' | 'role'>) => followUp.authorUserId === actor.id || actor.role === 'admin';
+export const mayChange = (followUp: Pick<FollowUpRecord, 'authorUserId'>, actor: Pick<UserRecord, 'id' | 'role'>) =>
+  followUp.authorUserId === actor.id || actor.role === 'admin';
 
 /**
  * Undo and edit: the two ways a rep corrects what the bot recorded. Both lock the follow-up row,
@@ -41,7 +50,15 @@ export function createFollowUpChanges(deps: { db: Db; clock: Clock }) {
       const now = clock.now();
       const customer = followUp.status === 'confirmed' ? await restoreCustomer(tx, followUp, now) : null;
       await tx.update(followUps).set({ status: 'undone', updatedAt: now }).where(eq(followUps.id, followUp.id));
-      await writeAudit(tx, { workspaceId: input.workspaceId, actor: input.actor.ref, action: 'follow_up.undo', subjectId: followUp.id, before: { status: followUp.status }, after: { status: 'undone' }, now });
+      await writeAudit(tx, {
+        workspaceId: input.workspaceId,
+        actor: input.actor.ref,
+        action: 'follow_up.undo',
+        subjectId: followUp.id,
+        before: { status: followUp.status },
+        after: { status: 'undone' },
+        now,
+      });
       const undone = await getFollowUp(tx, input.workspaceId, followUp.id);
       if (!undone) throw new Error('follow-up vanished inside its transaction');
       return { kind: 'undone' as const, followUp: undone, customer };
@@ -66,7 +83,10 @@ export function createFollowUpChanges(deps: { db: Db; clock: Clock }) {
       return customer;
     }
     const update = planRestore({ followUp, note: readNoteEffect(followUp.parsed), snapshot, customer, others });
-    await tx.update(customers).set({ ...update, updatedAt: now }).where(eq(customers.id, customer.id));
+    await tx
+      .update(customers)
+      .set({ ...update, updatedAt: now })
+      .where(eq(customers.id, customer.id));
     await deleteUnreferencedContacts(tx, followUp.workspaceId, snapshot?.createdContactIds ?? [], followUp.id);
     return getCustomer(tx, followUp.workspaceId, customer.id);
   }
@@ -77,15 +97,29 @@ export function createFollowUpChanges(deps: { db: Db; clock: Clock }) {
       if (!followUp) return { kind: 'not_found' as const };
       if (!mayChange(followUp, input.actor)) return { kind: 'forbidden' as const };
       if (followUp.status === 'undone') return { kind: 'undone_already' as const };
-      const confirmedCustomer = followUp.status === 'confirmed' && followUp.customerId !== null ? await lockCustomer(tx, input.workspaceId, followUp.customerId) : null;
+      const confirmedCustomer =
+        followUp.status === 'confirmed' && followUp.customerId !== null
+          ? await lockCustomer(tx, input.workspaceId, followUp.customerId)
+          : null;
       const now = clock.now();
       const c = input.changes;
-      await tx.update(followUps).set(followUpSet(followUp, c, now)).where(eq(followUps.id, followUp.id));
+      await tx
+        .update(followUps)
+        .set(followUpSet(followUp, c, now))
+        .where(eq(followUps.id, followUp.id));
       const customer = confirmedCustomer && (await applyEditToCustomer(tx, followUp, confirmedCustomer, c, now));
       const edited = await getFollowUp(tx, input.workspaceId, followUp.id);
       if (!edited) throw new Error('follow-up vanished inside its transaction');
       const keys = Object.keys(c);
-      await writeAudit(tx, { workspaceId: input.workspaceId, actor: input.actor.ref, action: 'follow_up.edit', subjectId: followUp.id, before: pick(followUp, keys), after: pick(edited, keys), now });
+      await writeAudit(tx, {
+        workspaceId: input.workspaceId,
+        actor: input.actor.ref,
+        action: 'follow_up.edit',
+        subjectId: followUp.id,
+        before: pick(followUp, keys),
+        after: pick(edited, keys),
+        now,
+      });
       return { kind: 'edited' as const, followUp: edited, customer };
     });
   }
@@ -94,18 +128,38 @@ export function createFollowUpChanges(deps: { db: Db; clock: Clock }) {
    * The correction reaches the customer only for fields no later confirmed follow-up has set (the
    * rule undo uses): editing an older note must not overwrite what a newer one established.
    */
-  async function applyEditToCustomer(tx: Tx, followUp: FollowUpRecord, customer: CustomerRecord, c: FollowUpEdit, now: Date): Promise<CustomerRecord | null> {
+  async function applyEditToCustomer(
+    tx: Tx,
+    followUp: FollowUpRecord,
+    customer: CustomerRecord,
+    c: FollowUpEdit,
+    now: Date,
+  ): Promise<CustomerRecord | null> {
     const later = fieldsSetLater(followUp.occurredAt, await otherConfirmed(tx, followUp.workspaceId, customer.id, followUp.id));
     const customerSet: Partial<CustomerRecord> = {};
     if (c.stage && !later.has('stage')) customerSet.stage = c.stage;
     if (c.amount !== undefined && c.amount !== null && !later.has('amount')) customerSet.amount = c.amount;
     if (c.nextFollowUpAt !== undefined && !later.has('nextFollowUpAt')) customerSet.nextFollowUpAt = c.nextFollowUpAt;
-    if (Object.keys(customerSet).length > 0) await tx.update(customers).set({ ...customerSet, updatedAt: now }).where(eq(customers.id, customer.id));
+    if (Object.keys(customerSet).length > 0)
+      await tx
+        .update(customers)
+        .set({ ...customerSet, updatedAt: now })
+        .where(eq(customers.id, customer.id));
     if (c.contact) {
-      const contact = await ensureContact(tx, { workspaceId: followUp.workspaceId, customerId: customer.id, name: c.contact, phone: null, email: null, now });
+      const contact = await ensureContact(tx, {
+        workspaceId: followUp.workspaceId,
+        customerId: customer.id,
+        name: c.contact,
+        phone: null,
+        email: null,
+        now,
+      });
       const snapshot = readSnapshot(followUp.customerBefore);
       // A contact the edit added is this follow-up's to take back on undo, like one the note added.
-      const customerBefore = contact.created && snapshot ? { ...snapshot, createdContactIds: [...(snapshot.createdContactIds ?? []), contact.id] } : followUp.customerBefore;
+      const customerBefore =
+        contact.created && snapshot
+          ? { ...snapshot, createdContactIds: [...(snapshot.createdContactIds ?? []), contact.id] }
+          : followUp.customerBefore;
       await tx.update(followUps).set({ contactId: contact.id, customerBefore }).where(eq(followUps.id, followUp.id));
     }
     return getCustomer(tx, followUp.workspaceId, customer.id);

@@ -18,7 +18,14 @@ export function createFollowUpQueries(deps: { db: Db }) {
         .where(and(eq(followUps.workspaceId, workspaceId), eq(followUps.customerId, customerId), eq(followUps.status, 'confirmed')))
         .orderBy(desc(followUps.occurredAt))
         .limit(5);
-      const [owner] = customer.ownerUserId === null ? [] : await db.select({ name: users.name, platformUserId: users.platformUserId }).from(users).where(eq(users.id, customer.ownerUserId)).limit(1);
+      const [owner] =
+        customer.ownerUserId === null
+          ? []
+          : await db
+              .select({ name: users.name, platformUserId: users.platformUserId })
+              .from(users)
+              .where(eq(users.id, customer.ownerUserId))
+              .limit(1);
       return {
         customer,
         followUps: recent.map((r) => ({ ...r.followUp, authorName: r.authorName })),
@@ -37,14 +44,27 @@ export function createFollowUpQueries(deps: { db: Db }) {
       const endOfToday = new Date(toZonedIso(addDays(today, 1), 0, 0, timeZone));
       // Written out: drizzle drops table names in a one-table select, which would turn the outer
       // `customers.id` into the subquery's own `id`.
-      const lastSummary = sql<string | null>`(select f.summary from follow_ups f where f.workspace_id = customers.workspace_id and f.customer_id = customers.id and f.status = 'confirmed' order by f.occurred_at desc, f.id desc limit 1)`;
+      const lastSummary = sql<
+        string | null
+      >`(select f.summary from follow_ups f where f.workspace_id = customers.workspace_id and f.customer_id = customers.id and f.status = 'confirmed' order by f.occurred_at desc, f.id desc limit 1)`;
       const due = await db
         .select({ customer: customers, lastSummary })
         .from(customers)
-        .where(and(eq(customers.workspaceId, workspaceId), eq(customers.ownerUserId, userId), lt(customers.nextFollowUpAt, endOfToday), notInArray(customers.stage, ['won', 'lost'])))
+        .where(
+          and(
+            eq(customers.workspaceId, workspaceId),
+            eq(customers.ownerUserId, userId),
+            lt(customers.nextFollowUpAt, endOfToday),
+            notInArray(customers.stage, ['won', 'lost']),
+          ),
+        )
         .orderBy(asc(customers.nextFollowUpAt))
         .limit(20);
-      return due.map(({ customer, lastSummary }) => ({ customer, overdue: (customer.nextFollowUpAt ?? now) < startOfToday, lastSummary: lastSummary ?? null }));
+      return due.map(({ customer, lastSummary }) => ({
+        customer,
+        overdue: (customer.nextFollowUpAt ?? now) < startOfToday,
+        lastSummary: lastSummary ?? null,
+      }));
     },
   };
 }

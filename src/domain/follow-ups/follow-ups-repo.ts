@@ -5,13 +5,21 @@ import { auditLog, contacts, customers, followUps } from '../../db/schema/index.
 export type FollowUpRecord = typeof followUps.$inferSelect;
 
 export async function getFollowUp(db: DbOrTx, workspaceId: number, id: number): Promise<FollowUpRecord | null> {
-  const [row] = await db.select().from(followUps).where(and(eq(followUps.workspaceId, workspaceId), eq(followUps.id, id))).limit(1);
+  const [row] = await db
+    .select()
+    .from(followUps)
+    .where(and(eq(followUps.workspaceId, workspaceId), eq(followUps.id, id)))
+    .limit(1);
   return row ?? null;
 }
 
 /** The follow-up row, locked until the transaction ends; every transition decides on this read. */
 /** A follow-up of this workspace with its customer's name, for showing it on a card. */
-export async function getFollowUpWithCustomer(db: DbOrTx, workspaceId: number, id: number): Promise<{ followUp: FollowUpRecord; customerName: string | null } | null> {
+export async function getFollowUpWithCustomer(
+  db: DbOrTx,
+  workspaceId: number,
+  id: number,
+): Promise<{ followUp: FollowUpRecord; customerName: string | null } | null> {
   const [found] = await db
     .select({ followUp: followUps, customerName: customers.name })
     .from(followUps)
@@ -22,7 +30,12 @@ export async function getFollowUpWithCustomer(db: DbOrTx, workspaceId: number, i
 }
 
 export async function lockFollowUp(db: DbOrTx, workspaceId: number, id: number): Promise<FollowUpRecord | null> {
-  const [row] = await db.select().from(followUps).where(and(eq(followUps.workspaceId, workspaceId), eq(followUps.id, id))).limit(1).for('update');
+  const [row] = await db
+    .select()
+    .from(followUps)
+    .where(and(eq(followUps.workspaceId, workspaceId), eq(followUps.id, id)))
+    .limit(1)
+    .for('update');
   return row ?? null;
 }
 
@@ -40,7 +53,14 @@ export async function otherConfirmed(db: DbOrTx, workspaceId: number, customerId
   return db
     .select()
     .from(followUps)
-    .where(and(eq(followUps.workspaceId, workspaceId), eq(followUps.customerId, customerId), eq(followUps.status, 'confirmed'), ne(followUps.id, exceptId)))
+    .where(
+      and(
+        eq(followUps.workspaceId, workspaceId),
+        eq(followUps.customerId, customerId),
+        eq(followUps.status, 'confirmed'),
+        ne(followUps.id, exceptId),
+      ),
+    )
     .orderBy(desc(followUps.occurredAt), desc(followUps.createdAt));
 }
 
@@ -54,24 +74,52 @@ export async function ensureContact(
   input: { workspaceId: number; customerId: number; name: string; phone: string | null; email: string | null; now: Date },
 ): Promise<{ id: number; created: boolean }> {
   const name = input.name.slice(0, 100);
-  const [row] = await db.select({ id: contacts.id, phone: contacts.phone, email: contacts.email }).from(contacts).where(and(eq(contacts.customerId, input.customerId), eq(contacts.name, name))).limit(1).for('update');
+  const [row] = await db
+    .select({ id: contacts.id, phone: contacts.phone, email: contacts.email })
+    .from(contacts)
+    .where(and(eq(contacts.customerId, input.customerId), eq(contacts.name, name)))
+    .limit(1)
+    .for('update');
   if (!row) {
-    const [inserted] = await db.insert(contacts).values({ workspaceId: input.workspaceId, customerId: input.customerId, name, phone: input.phone, email: input.email, createdAt: input.now, updatedAt: input.now });
+    const [inserted] = await db.insert(contacts).values({
+      workspaceId: input.workspaceId,
+      customerId: input.customerId,
+      name,
+      phone: input.phone,
+      email: input.email,
+      createdAt: input.now,
+      updatedAt: input.now,
+    });
     return { id: inserted.insertId, created: true };
   }
   if ((!row.phone && input.phone) || (!row.email && input.email)) {
-    await db.update(contacts).set({ phone: row.phone ?? input.phone, email: row.email ?? input.email, updatedAt: input.now }).where(eq(contacts.id, row.id));
+    await db
+      .update(contacts)
+      .set({ phone: row.phone ?? input.phone, email: row.email ?? input.email, updatedAt: input.now })
+      .where(eq(contacts.id, row.id));
   }
   return { id: row.id, created: false };
 }
 
 /** Deletes those of `contactIds` that no follow-up other than `exceptFollowUpId` still refers to (undone ones aside). */
-export async function deleteUnreferencedContacts(db: DbOrTx, workspaceId: number, contactIds: number[], exceptFollowUpId: number): Promise<void> {
+export async function deleteUnreferencedContacts(
+  db: DbOrTx,
+  workspaceId: number,
+  contactIds: number[],
+  exceptFollowUpId: number,
+): Promise<void> {
   if (contactIds.length === 0) return;
   const referenced = await db
     .select({ contactId: followUps.contactId })
     .from(followUps)
-    .where(and(eq(followUps.workspaceId, workspaceId), inArray(followUps.contactId, contactIds), ne(followUps.id, exceptFollowUpId), ne(followUps.status, 'undone')));
+    .where(
+      and(
+        eq(followUps.workspaceId, workspaceId),
+        inArray(followUps.contactId, contactIds),
+        ne(followUps.id, exceptFollowUpId),
+        ne(followUps.status, 'undone'),
+      ),
+    );
   const keep = new Set(referenced.map((r) => r.contactId));
   const unused = contactIds.filter((id) => !keep.has(id));
   if (unused.length > 0) await db.delete(contacts).where(and(eq(contacts.workspaceId, workspaceId), inArray(contacts.id, unused)));
@@ -79,7 +127,16 @@ export async function deleteUnreferencedContacts(db: DbOrTx, workspaceId: number
 
 export async function writeAudit(
   db: DbOrTx,
-  entry: { workspaceId: number; actor: string; action: string; subjectId: number; before?: unknown; after?: unknown; source?: string; now: Date },
+  entry: {
+    workspaceId: number;
+    actor: string;
+    action: string;
+    subjectId: number;
+    before?: unknown;
+    after?: unknown;
+    source?: string;
+    now: Date;
+  },
 ): Promise<void> {
   await db.insert(auditLog).values({
     workspaceId: entry.workspaceId,

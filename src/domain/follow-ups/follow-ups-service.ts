@@ -11,7 +11,15 @@ import type { UserRecord } from '../users/users-service.js';
 import { customerUpdate, type CustomerEffect } from './apply-to-customer.js';
 import { decideCustomer } from './decide-customer.js';
 import { createFollowUpQueries } from './follow-up-queries.js';
-import { ensureContact, findBySourceMessage, getFollowUp, getFollowUpWithCustomer, lockFollowUp, writeAudit, type FollowUpRecord } from './follow-ups-repo.js';
+import {
+  ensureContact,
+  findBySourceMessage,
+  getFollowUp,
+  getFollowUpWithCustomer,
+  lockFollowUp,
+  writeAudit,
+  type FollowUpRecord,
+} from './follow-ups-repo.js';
 import { createFollowUpChanges, mayChange } from './follow-up-changes.js';
 import { runTransaction } from './run-transaction.js';
 import { readNoteEffect, snapshotOf } from './undo-snapshot.js';
@@ -27,7 +35,8 @@ export type RecordNoteResult =
 type Deps = { db: Db; clock: Clock };
 
 /** MySQL/MariaDB "duplicate entry" for a unique key. */
-const isDuplicateKey = (err: unknown) => (err as { errno?: number; cause?: { errno?: number } }).errno === 1062 || (err as { cause?: { errno?: number } }).cause?.errno === 1062;
+const isDuplicateKey = (err: unknown) =>
+  (err as { errno?: number; cause?: { errno?: number } }).errno === 1062 || (err as { cause?: { errno?: number } }).cause?.errno === 1062;
 
 /**
  * Follow-ups: recording a note, choosing its customer, undoing and editing it. Every change runs
@@ -41,7 +50,13 @@ export function createFollowUpsService(deps: Deps) {
    * Applies a confirmed follow-up to its customer and records the snapshot undo needs. Both rows
    * must be locked by the caller, so the merge (tags above all) starts from the latest customer.
    */
-  async function confirm(tx: Tx, followUp: FollowUpRecord, customer: CustomerRecord, created: boolean, author: UserRecord): Promise<{ followUp: FollowUpRecord; customer: CustomerRecord }> {
+  async function confirm(
+    tx: Tx,
+    followUp: FollowUpRecord,
+    customer: CustomerRecord,
+    created: boolean,
+    author: UserRecord,
+  ): Promise<{ followUp: FollowUpRecord; customer: CustomerRecord }> {
     const now = clock.now();
     const note = readNoteEffect(followUp.parsed);
     const effect: CustomerEffect = {
@@ -55,11 +70,34 @@ export function createFollowUpsService(deps: Deps) {
       email: note.email ?? undefined,
     };
     const update = customerUpdate(customer, effect, followUp.occurredAt);
-    if (Object.keys(update).length > 0) await tx.update(customers).set({ ...update, updatedAt: now }).where(eq(customers.id, customer.id));
-    const contact = note.contact ? await ensureContact(tx, { workspaceId: followUp.workspaceId, customerId: customer.id, name: note.contact, phone: note.phone, email: note.email, now }) : null;
+    if (Object.keys(update).length > 0)
+      await tx
+        .update(customers)
+        .set({ ...update, updatedAt: now })
+        .where(eq(customers.id, customer.id));
+    const contact = note.contact
+      ? await ensureContact(tx, {
+          workspaceId: followUp.workspaceId,
+          customerId: customer.id,
+          name: note.contact,
+          phone: note.phone,
+          email: note.email,
+          now,
+        })
+      : null;
     const customerBefore = snapshotOf(customer, created, contact?.created ? [contact.id] : []);
-    await tx.update(followUps).set({ status: 'confirmed', customerId: customer.id, contactId: contact?.id ?? null, customerBefore, updatedAt: now }).where(eq(followUps.id, followUp.id));
-    await writeAudit(tx, { workspaceId: followUp.workspaceId, actor: author.ref, action: 'follow_up.create', subjectId: followUp.id, after: { customerId: customer.id, status: 'confirmed' }, now });
+    await tx
+      .update(followUps)
+      .set({ status: 'confirmed', customerId: customer.id, contactId: contact?.id ?? null, customerBefore, updatedAt: now })
+      .where(eq(followUps.id, followUp.id));
+    await writeAudit(tx, {
+      workspaceId: followUp.workspaceId,
+      actor: author.ref,
+      action: 'follow_up.create',
+      subjectId: followUp.id,
+      after: { customerId: customer.id, status: 'confirmed' },
+      now,
+    });
     const saved = await getFollowUp(tx, followUp.workspaceId, followUp.id);
     const updated = await getCustomer(tx, followUp.workspaceId, customer.id);
     if (!saved || !updated) throw new Error('follow-up or customer vanished inside its transaction');
@@ -86,15 +124,30 @@ export function createFollowUpsService(deps: Deps) {
       return await runTransaction(db, async (tx) => {
         const now = clock.now();
         const draftRow = await insertDraft(tx, input, now);
-        const ask = (candidates: { id: number; name: string }[]): RecordNoteResult => ({ kind: 'needs_customer', followUp: draftRow, candidates, proposedName: name });
+        const ask = (candidates: { id: number; name: string }[]): RecordNoteResult => ({
+          kind: 'needs_customer',
+          followUp: draftRow,
+          candidates,
+          proposedName: name,
+        });
         let result: RecordNoteResult;
         if (decision.kind === 'ask') {
           result = ask(decision.candidates);
         } else {
           // The known customer may have been deleted (its creating note undone) since we looked: then create it again by name.
           const known = decision.kind === 'existing' ? await lockCustomer(tx, input.workspaceId, decision.customerId) : null;
-          const target = known ? { customer: known, created: false } : name ? await ensureCustomer(tx, { workspaceId: input.workspaceId, author: input.author, name, now }) : null;
-          result = target ? { kind: 'saved', ...(await confirm(tx, draftRow, target.customer, target.created, input.author)), createdCustomer: target.created } : ask([]);
+          const target = known
+            ? { customer: known, created: false }
+            : name
+              ? await ensureCustomer(tx, { workspaceId: input.workspaceId, author: input.author, name, now })
+              : null;
+          result = target
+            ? {
+                kind: 'saved',
+                ...(await confirm(tx, draftRow, target.customer, target.created, input.author)),
+                createdCustomer: target.created,
+              }
+            : ask([]);
         }
         for (const message of input.outbound?.(result) ?? []) await enqueue(tx, message, now);
         return result;
@@ -109,7 +162,11 @@ export function createFollowUpsService(deps: Deps) {
   }
 
   /** The note as a draft follow-up row; inserting it also locks it for the transaction. */
-  async function insertDraft(tx: Tx, input: { workspaceId: number; author: UserRecord; text: string; sourceMessageId: string; occurredAt: Date; draft: FollowUpDraft }, now: Date): Promise<FollowUpRecord> {
+  async function insertDraft(
+    tx: Tx,
+    input: { workspaceId: number; author: UserRecord; text: string; sourceMessageId: string; occurredAt: Date; draft: FollowUpDraft },
+    now: Date,
+  ): Promise<FollowUpRecord> {
     const { draft } = input;
     const [inserted] = await tx.insert(followUps).values({
       workspaceId: input.workspaceId,
@@ -139,7 +196,12 @@ export function createFollowUpsService(deps: Deps) {
    * The rep's answer to "which customer?". Two clicks at once apply once: the second waits for
    * the first's lock on the follow-up and answers `already_done` with the saved follow-up.
    */
-  async function chooseCustomer(input: { workspaceId: number; actor: UserRecord; followUpId: number; choice: { customerId: number } | { newCustomerName: string } }) {
+  async function chooseCustomer(input: {
+    workspaceId: number;
+    actor: UserRecord;
+    followUpId: number;
+    choice: { customerId: number } | { newCustomerName: string };
+  }) {
     return runTransaction(db, async (tx) => {
       const followUp = await lockFollowUp(tx, input.workspaceId, input.followUpId);
       if (!followUp) return { kind: 'not_found' as const };
@@ -152,7 +214,12 @@ export function createFollowUpsService(deps: Deps) {
         if (!customer) return { kind: 'not_found' as const };
         target = { customer, created: false };
       } else {
-        target = await ensureCustomer(tx, { workspaceId: input.workspaceId, author: input.actor, name: choice.newCustomerName, now: clock.now() });
+        target = await ensureCustomer(tx, {
+          workspaceId: input.workspaceId,
+          author: input.actor,
+          name: choice.newCustomerName,
+          now: clock.now(),
+        });
         if (!target) return { kind: 'invalid_name' as const };
       }
       const done = await confirm(tx, followUp, target.customer, target.created, input.actor);

@@ -47,7 +47,8 @@ export function planRestore(input: {
     update.amount = before.amount;
     update.currency = before.currency;
   }
-  if (followUp.nextFollowUpAt !== null && !later.has('nextFollowUpAt')) update.nextFollowUpAt = before.nextFollowUpAt ? new Date(before.nextFollowUpAt) : null;
+  if (followUp.nextFollowUpAt !== null && !later.has('nextFollowUpAt'))
+    update.nextFollowUpAt = before.nextFollowUpAt ? new Date(before.nextFollowUpAt) : null;
   if (note.tier !== null && customer.tier === note.tier && before.tier !== note.tier && !later.has('tier')) update.tier = before.tier;
   const added = note.tags.filter((t) => !before.tags.includes(t) && !othersSay.some((o) => o.tags.includes(t)));
   if (customer.tags.some((t) => added.includes(t))) update.tags = customer.tags.filter((t) => !added.includes(t));

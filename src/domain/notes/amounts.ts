@@ -2,20 +2,36 @@ import { CN_NUMERAL_CHARS, parseChineseNumeral } from './chinese-numerals.js';
 
 export type AmountMention = { amount: number; currency: string; index: number; keyword: boolean };
 
-const UNIT: Record<string, number> = { 万: 10_000, w: 10_000, W: 10_000, 千: 1000, k: 1000, K: 1000, 亿: 100_000_000, 百万: 1_000_000, m: 1_000_000, M: 1_000_000 };
+const UNIT: Record<string, number> = {
+  万: 10_000,
+  w: 10_000,
+  W: 10_000,
+  千: 1000,
+  k: 1000,
+  K: 1000,
+  亿: 100_000_000,
+  百万: 1_000_000,
+  m: 1_000_000,
+  M: 1_000_000,
+};
 
 /** Words that make a nearby number money (预算50万, 报价 130 万, budget about 60k). */
-const MONEY_WORDS = /(?:(?:预算|报价|总价|金额|合同额|合同金额|成交价|成交额|价格|费用|单子|订单|采购额|投资)\s*(?:大约|大概|约|约为|为|是|在|有|:)?|\b(?:budget|deal|quote|quoted|price|contract|worth|value|total)\b(?:\s+[a-z]+){0,2}\s*(?:of|about|around|approx\.?|is|was|at|:|~)?)\s*$/i;
+const MONEY_WORDS =
+  /(?:(?:预算|报价|总价|金额|合同额|合同金额|成交价|成交额|价格|费用|单子|订单|采购额|投资)\s*(?:大约|大概|约|约为|为|是|在|有|:)?|\b(?:budget|deal|quote|quoted|price|contract|worth|value|total)\b(?:\s+[a-z]+){0,2}\s*(?:of|about|around|approx\.?|is|was|at|:|~)?)\s*$/i;
 
 /** Numbers followed by these are counts, durations or ratios, not money. */
-const NOT_MONEY_AFTER = /^\s*(人|个|位|名|台|套|家|次|天|日|号|周|月|年|小时|分钟|点|%|折|层|楼|间|张|份|条|款|期|users?|seats?|people|days?|weeks?|months?|years?|%)/i;
+const NOT_MONEY_AFTER =
+  /^\s*(人|个|位|名|台|套|家|次|天|日|号|周|月|年|小时|分钟|点|%|折|层|楼|间|张|份|条|款|期|users?|seats?|people|days?|weeks?|months?|years?|%)/i;
 /** A unit price (每个账号200元/年, 单价) is not the deal's amount. */
 const UNIT_PRICE_BEFORE = /(每|单价|均价|一个|per|each|unit price)\s*[\u4e00-\u9fa5a-z]{0,4}\s*$/i;
 const PER_AFTER = /^\s*(元|块)?\s*\/\s*[\u4e00-\u9fa5a-z]/i;
 
 const NUMBER = `(\\d{1,3}(?:,\\d{3})+(?:\\.\\d+)?|\\d+(?:\\.\\d+)?|[${CN_NUMERAL_CHARS}]{1,8})`;
 // Optional parts own their leading spaces, so a match never ends in whitespace (`90万 12月1日`).
-const AMOUNT_RE = new RegExp(`(¥|￥|\\$|USD\\s?|RMB\\s?|CNY\\s?)?\\s*${NUMBER}(?:\\s*(百万|万|w|W|千|k|K|亿|m|M)(?![A-Za-z]))?(?:\\s*(元|块|美元|美金|人民币|rmb|RMB|usd|USD|dollars?))?`, 'g');
+const AMOUNT_RE = new RegExp(
+  `(¥|￥|\\$|USD\\s?|RMB\\s?|CNY\\s?)?\\s*${NUMBER}(?:\\s*(百万|万|w|W|千|k|K|亿|m|M)(?![A-Za-z]))?(?:\\s*(元|块|美元|美金|人民币|rmb|RMB|usd|USD|dollars?))?`,
+  'g',
+);
 
 /**
  * Every money amount in the note. A number counts as money when it carries a currency sign or

@@ -2,11 +2,13 @@
 const COMPOUND_SURNAMES = '欧阳|司马|上官|诸葛|东方|皇甫|慕容|令狐|夏侯|尉迟|公孙|长孙|宇文|司徒|端木';
 const SURNAMES =
   '阎萧傅佘鄂訾赖粱鞠晏隗郦酆王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝官封谈匡鞠惠荆乐冀郁胥南班储原栗燕楚鄢劳谌奚皮粟冼蔺楼盘满闻位厉伊仝区郜海阚花权强帅屠豆朴盖练廉禹井祖漆巴丰支卿国狄平计索宣晋相初门云容敬来扈晁芮都普阙浦戈伏鹿薄邸雍辜羊阿乌母裘亓修邰赫杭况那宿鲜印逯隆茹诸战慕危玉银亢嵇公哈湛宾戎勾茅利於呼居揭干但尉冶斯元束檀衣信展阴昝智幸奉植衡富尧闭由';
-const TITLES = '总监|总经理|总裁|总工|董事长|董事|总|经理|工|主任|行长|女士|先生|老师|处长|局长|院长|校长|部长|科长|所长|厂长|主管|老板|律师|医生|教授|博士|秘书|助理|专员|小姐|姐|哥';
+const TITLES =
+  '总监|总经理|总裁|总工|董事长|董事|总|经理|工|主任|行长|女士|先生|老师|处长|局长|院长|校长|部长|科长|所长|厂长|主管|老板|律师|医生|教授|博士|秘书|助理|专员|小姐|姐|哥';
 
 const CN_CONTACT = new RegExp(`(?:${COMPOUND_SURNAMES}|[${SURNAMES}])(?:${TITLES})(?!价|额|体|结|共|计|部|数|量|之|厂)`, 'g');
 /** `spoke with Mark Chen`, `contact: Sarah Lee`, `Mr. Smith` */
-const EN_CONTACT = /(?:\b(?:[Ss]poke (?:with|to)|[Tt]alked (?:with|to)|[Cc]ontact(?:ed)?:?|[Mm]et|[Ee]mailed|[Cc]alled|with|[Aa]ttn:?)\s+|,\s*|\(\s*)((?:Mr\.?|Ms\.?|Mrs\.?|Dr\.?)\s+[A-Z][a-z]+|[A-Z][a-z]+\s+[A-Z][a-z]+)\b/g;
+const EN_CONTACT =
+  /(?:\b(?:[Ss]poke (?:with|to)|[Tt]alked (?:with|to)|[Cc]ontact(?:ed)?:?|[Mm]et|[Ee]mailed|[Cc]alled|with|[Aa]ttn:?)\s+|,\s*|\(\s*)((?:Mr\.?|Ms\.?|Mrs\.?|Dr\.?)\s+[A-Z][a-z]+|[A-Z][a-z]+\s+[A-Z][a-z]+)\b/g;
 
 export type ContactMention = { name: string; index: number; end: number };
 
@@ -28,4 +30,5 @@ export function findContacts(text: string): ContactMention[] {
 }
 
 /** Words that make a capitalised pair a company, not a person. */
-export const ORG_WORD_EN = /\b(Traders|Trading|Ltd|Inc|Corp|Co|LLC|Group|Bank|Enterprises|Technologies|Technology|Tech|Industries|Holdings|Systems|Solutions|Labs|Partners|Capital|Robotics|Logistics|Software|Motors|Foods|Pharma|Media|Studio|Company|Corporation|Limited)\b/;
+export const ORG_WORD_EN =
+  /\b(Traders|Trading|Ltd|Inc|Corp|Co|LLC|Group|Bank|Enterprises|Technologies|Technology|Tech|Industries|Holdings|Systems|Solutions|Labs|Partners|Capital|Robotics|Logistics|Software|Motors|Foods|Pharma|Media|Studio|Company|Corporation|Limited)\b/;

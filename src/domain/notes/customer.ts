@@ -11,11 +11,18 @@ export const ORG_TAIL = new RegExp(`(?:${ORG_SUFFIXES})+${LEGAL_TAIL}$`);
 
 /** Words that open a note or a clause but are not part of a name. Stripped repeatedly from the front. */
 const LEAD_WORD_LIST =
-  '今天|今日|昨天|昨日|刚才|刚刚|上午|下午|晚上|早上|中午|好消息|坏消息|又|再次|再|和|跟|与|同|给|对|去|到|在|向|帮|约了|约|陪同|拜访了|拜访|走访了|走访|见了|见|联系了|联系|跟进了|跟进|电话回访|回访了|回访|微信跟进|微信联系|微信|电话联系|电话|电联|致电|打电话给|打给|发邮件给|发邮件|邮件给|邮件|视频会议|线上会议|老客户|新客户|大客户|客户|新线索|线索|上门|一起|和客户|的|联系人|对接人|顾客|一下|明天|后天|大后天|陪同领导|领导|腾讯会议|飞书会议|钉钉会议|会议|去了趟|去了'.split('|');
+  '今天|今日|昨天|昨日|刚才|刚刚|上午|下午|晚上|早上|中午|好消息|坏消息|又|再次|再|和|跟|与|同|给|对|去|到|在|向|帮|约了|约|陪同|拜访了|拜访|走访了|走访|见了|见|联系了|联系|跟进了|跟进|电话回访|回访了|回访|微信跟进|微信联系|微信|电话联系|电话|电联|致电|打电话给|打给|发邮件给|发邮件|邮件给|邮件|视频会议|线上会议|老客户|新客户|大客户|客户|新线索|线索|上门|一起|和客户|的|联系人|对接人|顾客|一下|明天|后天|大后天|陪同领导|领导|腾讯会议|飞书会议|钉钉会议|会议|去了趟|去了'.split(
+    '|',
+  );
 /** Longest first, so 跟进 is stripped whole rather than as 跟 + 进. */
-const LEAD_WORDS = new RegExp(`^(?:${LEAD_WORD_LIST.filter((w) => w.length > 1).sort((a, b) => b.length - a.length).join('|')})\\s*`);
+const LEAD_WORDS = new RegExp(
+  `^(?:${LEAD_WORD_LIST.filter((w) => w.length > 1)
+    .sort((a, b) => b.length - a.length)
+    .join('|')})\\s*`,
+);
 /** A verb or preposition inside a run (领导拜访了中铁建工集团): the name starts after the last one. */
-const CUT_AFTER = /(?:了一下|一下|了|拜访了|拜访|走访了|走访|见了|见到|去了趟|去了|联系了|联系|致电|电联|回访|跟进|约了|打电话给|发邮件给|给|跟|和|与|向|到|去)(?=[\u4e00-\u9fa5A-Za-z])/g;
+const CUT_AFTER =
+  /(?:了一下|一下|了|拜访了|拜访|走访了|走访|见了|见到|去了趟|去了|联系了|联系|致电|电联|回访|跟进|约了|打电话给|发邮件给|给|跟|和|与|向|到|去)(?=[\u4e00-\u9fa5A-Za-z])/g;
 /** Times that open a run: 明天上午10点跟… */
 const LEAD_TIME = /^(?:\d{1,2}(?::\d{2}|点半?|点\d{1,2}分?)|[一二三四五六七八九十两]{1,3}点半?)\s*/;
 /** A role, not an organisation: 采购经理, 技术负责人. */
@@ -27,7 +34,47 @@ const TAIL_WORDS = /(?:的|是|说|那边|这边|方面|这家|那家|公司的|
 const BRANCH = /^[\u4e00-\u9fa5]{2,4}(?:分公司|分行|支行|分院|办事处)$/;
 /** 总部, 物流板块, 华东事业部: a unit of the company named before it, not the customer. */
 const ORG_UNIT = /^(?:[\u4e00-\u9fa5]{0,4}(?:总部|板块|事业部|事业群|分部|本部|部门|项目组)|[\u4e00-\u9fa5]{2}部)$/;
-const NOT_NAMES = new Set(['对接', '对方', '他们', '我们', '我司', '贵司', '甲方', '乙方', '客户方', '继续', '联系', '沟通', '再说', '见面', '开会', '回复', '确认', '联系人', '对接人', '跟进', '客户', '今天', '没有', '我们', '他们', '对方', '公司', '集团', '领导', '老板', '合同', '报价', '方案', '需求', '预算', '项目', '技术', '产品', '样品']);
+const NOT_NAMES = new Set([
+  '对接',
+  '对方',
+  '他们',
+  '我们',
+  '我司',
+  '贵司',
+  '甲方',
+  '乙方',
+  '客户方',
+  '继续',
+  '联系',
+  '沟通',
+  '再说',
+  '见面',
+  '开会',
+  '回复',
+  '确认',
+  '联系人',
+  '对接人',
+  '跟进',
+  '客户',
+  '今天',
+  '没有',
+  '我们',
+  '他们',
+  '对方',
+  '公司',
+  '集团',
+  '领导',
+  '老板',
+  '合同',
+  '报价',
+  '方案',
+  '需求',
+  '预算',
+  '项目',
+  '技术',
+  '产品',
+  '样品',
+]);
 
 /** `领导拜访了中铁建工集团` → `中铁建工集团`, unless what follows would not be a name (中和集团 stays). */
 function cutAfterLastVerb(name: string): string {
@@ -90,7 +137,10 @@ export function findCustomerCandidates(text: string, contacts: ContactMention[],
     if (!m?.[1]) continue;
     const viaDe = /的\s*$/.test(m[1]);
     // Space-separated notes (拜访 招商银行 陆行长): the last word that is a name.
-    const words = m[1].replace(/的\s*$/, '').split(/\s+/).filter((w) => w && !/^[-·&]+$/.test(w) && clean(w) !== null);
+    const words = m[1]
+      .replace(/的\s*$/, '')
+      .split(/\s+/)
+      .filter((w) => w && !/^[-·&]+$/.test(w) && clean(w) !== null);
     const named = words.filter((w) => !ORG_UNIT.test(w));
     let raw = named[named.length - 1];
     // 中国电信 四川分公司: a branch belongs to the company named before it.
@@ -106,7 +156,10 @@ export function findCustomerCandidates(text: string, contacts: ContactMention[],
     [/给([\u4e00-\u9fa5A-Za-z0-9]{2,20}?)(?:打了?电话|打个电话|发了?(?:邮件|微信|方案|报价)|回电)/g, 0.7],
     [/(?:客户|跟进|拜访了?|联系了?|致电|电联|回访)\s*[:：]?\s+([\u4e00-\u9fa5A-Za-z0-9]{2,20})/g, 0.6],
     [/(?:客户|新线索|线索)\s*[:：]\s*([\u4e00-\u9fa5A-Za-z0-9]{2,20})/g, 0.8],
-    [/([\u4e00-\u9fa5A-Za-z0-9]+(?: [\u4e00-\u9fa5A-Za-z0-9]+){0,3})\s*的\s*(?:HR|IT|采购|老板|负责人|团队|技术|财务|领导|同事|人|[\u4e00-\u9fa5]{0,3}(?:部|团队)|[A-Z][a-z]+\b)/g, 0.65],
+    [
+      /([\u4e00-\u9fa5A-Za-z0-9]+(?: [\u4e00-\u9fa5A-Za-z0-9]+){0,3})\s*的\s*(?:HR|IT|采购|老板|负责人|团队|技术|财务|领导|同事|人|[\u4e00-\u9fa5]{0,3}(?:部|团队)|[A-Z][a-z]+\b)/g,
+      0.65,
+    ],
     [/[(（]([\u4e00-\u9fa5A-Za-z0-9 ]{2,20})[)）]/g, 0.65],
     [/(?:去了趟|去了|到了)([\u4e00-\u9fa5]{2,12})(?=[,，.。\s])/g, 0.55],
   ];
@@ -120,7 +173,29 @@ export function findCustomerCandidates(text: string, contacts: ContactMention[],
 
 /** Verbs in any case; the name after them must be capitalised (no /i flag on the name part). */
 // Not `spoke with`: it names the person, the contact rules read it.
-const EN_VERBS = ['called', 'met with', 'met', 'visited', 'emailed', 'phoned', 'followed up with', 'follow up with', 'demoed for', 'demo for', 'demo to', 'meeting with', 'call with', 'lunch with', 'dinner with', 'coffee with', 'pitched', 'sent proposal to', 'sent a proposal to', 'sent the proposal to', 'quote to'];
+const EN_VERBS = [
+  'called',
+  'met with',
+  'met',
+  'visited',
+  'emailed',
+  'phoned',
+  'followed up with',
+  'follow up with',
+  'demoed for',
+  'demo for',
+  'demo to',
+  'meeting with',
+  'call with',
+  'lunch with',
+  'dinner with',
+  'coffee with',
+  'pitched',
+  'sent proposal to',
+  'sent a proposal to',
+  'sent the proposal to',
+  'quote to',
+];
 const caseless = (word: string) => word.replace(/[a-z]/g, (c) => `[${c}${c.toUpperCase()}]`);
 const EN_VERB = new RegExp(`\\b(?:${EN_VERBS.map(caseless).join('|')})\\s+((?:[A-Z][\\w&'.-]*)(?:\\s+(?:[A-Z][\\w&'.-]*|of|and|&))*)`, 'g');
 const EN_ORG = new RegExp(`\\b((?:[A-Z][\\w&'.-]*\\s+){0,4}[A-Z][\\w&'.-]*\\s+${ORG_WORD_EN.source.replace(/^\\b|\\b$/g, '')})\\b`, 'g');
@@ -130,7 +205,8 @@ const EN_TRAILING = /\s+(?:today|yesterday|this|last|next|and|about|re|regarding
 const EN_HEADING = /(?:^|\b(?:[Ee]-?mail|[Cc]all|[Mm]essage|[Nn]ote|[Uu]pdate) from\s+)((?:[A-Z][\w&'.-]*)(?:\s+[A-Z][\w&'.-]*){0,4})\s*:/g;
 
 /** `Prestige Worldwide signed …`: a capitalised name opening a sentence, followed by what it did. */
-const EN_SUBJECT = /(?:^|[.!?]\s+)((?:[A-Z][\w&'.-]*)(?:\s+[A-Z][\w&'.-]*){0,4})\s+(?:signed|chose|went with|wants|want|agreed|declined|bought|renewed|asked|accepted|rejected|approved|is reviewing|are reviewing|placed)\b/g;
+const EN_SUBJECT =
+  /(?:^|[.!?]\s+)((?:[A-Z][\w&'.-]*)(?:\s+[A-Z][\w&'.-]*){0,4})\s+(?:signed|chose|went with|wants|want|agreed|declined|bought|renewed|asked|accepted|rejected|approved|is reviewing|are reviewing|placed)\b/g;
 
 function englishCandidates(text: string): CustomerCandidate[] {
   const out: CustomerCandidate[] = [];
@@ -142,11 +218,14 @@ function englishCandidates(text: string): CustomerCandidate[] {
   EN_SUBJECT.lastIndex = 0;
   for (let m = EN_SUBJECT.exec(text); m; m = EN_SUBJECT.exec(text)) {
     const name = (m[1] ?? '').trim();
-    if (name && !/^(?:They|We|He|She|It|I|The client|Customer|Client)$/.test(name)) out.push({ name, index: m.index, score: ORG_WORD_EN.test(name) ? 0.8 : 0.6 });
+    if (name && !/^(?:They|We|He|She|It|I|The client|Customer|Client)$/.test(name))
+      out.push({ name, index: m.index, score: ORG_WORD_EN.test(name) ? 0.8 : 0.6 });
   }
   EN_ORG.lastIndex = 0;
   for (let m = EN_ORG.exec(text); m; m = EN_ORG.exec(text)) {
-    const name = (m[1] ?? '').replace(/^(?:Called|Met|Visited|Emailed|With|Spoke|Followed|Follow)\s+(?:with\s+|to\s+|up\s+with\s+)?/i, '').trim();
+    const name = (m[1] ?? '')
+      .replace(/^(?:Called|Met|Visited|Emailed|With|Spoke|Followed|Follow)\s+(?:with\s+|to\s+|up\s+with\s+)?/i, '')
+      .trim();
     if (name.split(/\s+/).length >= 2) out.push({ name, index: m.index, score: 0.8 });
   }
   EN_VERB.lastIndex = 0;

@@ -8,7 +8,23 @@ export type DateMention = { date: CivilDate; hour: number | null; minute: number
 type Today = CivilDate & { weekday: number; hour: number; minute: number };
 
 const N = `(\\d{1,3}|[${CN_NUMERAL_CHARS}]{1,4})`;
-const WEEKDAY_CN: Record<string, number> = { 一: 1, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 日: 7, 天: 7, '1': 1, '2': 2, '3': 3, '4': 4, '5': 5, '6': 6, '7': 7 };
+const WEEKDAY_CN: Record<string, number> = {
+  一: 1,
+  二: 2,
+  三: 3,
+  四: 4,
+  五: 5,
+  六: 6,
+  日: 7,
+  天: 7,
+  '1': 1,
+  '2': 2,
+  '3': 3,
+  '4': 4,
+  '5': 5,
+  '6': 6,
+  '7': 7,
+};
 const WEEKDAY_EN: Record<string, number> = { mon: 1, tue: 2, wed: 3, thu: 4, fri: 5, sat: 6, sun: 7 };
 
 type Rule = { re: RegExp; resolve: (m: RegExpExecArray, today: Today) => CivilDate | null };
@@ -36,13 +52,41 @@ const count = (s: string | undefined) => (s === undefined ? null : parseSmallNum
 /** Our own rules, tried before chrono: they cover what chrono's zh parser misses or gets wrong. */
 const RULES: Rule[] = [
   { re: /(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})[日号]?/g, resolve: (m) => checked({ y: +m[1]!, m: +m[2]!, d: +m[3]! }) },
-  { re: /明年\s*(\d{1,2}|[一二三四五六七八九十]{1,2})月(?:份|初)?(?!\s*\d|[一二三四五六七八九十]{1,3}[日号])/g, resolve: (m, t) => monthStart(t.y + 1, count(m[1])) },
-  { re: /(\d{1,2}|[一二三四五六七八九十]{1,2})月\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*[日号]?/g, resolve: (m, t) => { const mo = count(m[1]); const d = count(m[2]); return mo && d ? upcoming(t, mo, d) : null; } },
+  {
+    re: /明年\s*(\d{1,2}|[一二三四五六七八九十]{1,2})月(?:份|初)?(?!\s*\d|[一二三四五六七八九十]{1,3}[日号])/g,
+    resolve: (m, t) => monthStart(t.y + 1, count(m[1])),
+  },
+  {
+    re: /(\d{1,2}|[一二三四五六七八九十]{1,2})月\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*[日号]?/g,
+    resolve: (m, t) => {
+      const mo = count(m[1]);
+      const d = count(m[2]);
+      return mo && d ? upcoming(t, mo, d) : null;
+    },
+  },
   { re: /(?<![\d/])(\d{1,2})\/(\d{1,2})(?![\d/])/g, resolve: (m, t) => upcoming(t, +m[1]!, +m[2]!) },
   // 12.10前 / 12.10 提交: month.day, but never 12.6万 or 3.5k (amounts) or 1.2.3 (versions).
-  { re: /(?<![\d.])(\d{1,2})\.(\d{1,2})(?=\s*(?:前|之前|以前|号|日|再|给|交|提交|开|签|见|$|[,;，；\s](?![\d万wWkK千亿元%])))/g, resolve: (m, t) => upcoming(t, +m[1]!, +m[2]!) },
-  { re: /(\d{1,2}|[一二三四五六七八九十]{1,2})月(?:底|末)/g, resolve: (m, t) => { const mo = count(m[1]); if (!mo || mo > 12) return null; const first = upcoming(t, mo, 1) ?? null; const y = first && compareDates({ y: t.y, m: mo, d: daysInMonth(t.y, mo) }, t) >= 0 ? t.y : t.y + 1; return { y, m: mo, d: daysInMonth(y, mo) }; } },
-  { re: /(\d{1,2}|[一二三四五六七八九十]{1,2})月(?:初|份)(?!\s*\d)/g, resolve: (m, t) => { const mo = count(m[1]); return mo && mo !== t.m ? upcoming(t, mo, 1) : null; } },
+  {
+    re: /(?<![\d.])(\d{1,2})\.(\d{1,2})(?=\s*(?:前|之前|以前|号|日|再|给|交|提交|开|签|见|$|[,;，；\s](?![\d万wWkK千亿元%])))/g,
+    resolve: (m, t) => upcoming(t, +m[1]!, +m[2]!),
+  },
+  {
+    re: /(\d{1,2}|[一二三四五六七八九十]{1,2})月(?:底|末)/g,
+    resolve: (m, t) => {
+      const mo = count(m[1]);
+      if (!mo || mo > 12) return null;
+      const first = upcoming(t, mo, 1) ?? null;
+      const y = first && compareDates({ y: t.y, m: mo, d: daysInMonth(t.y, mo) }, t) >= 0 ? t.y : t.y + 1;
+      return { y, m: mo, d: daysInMonth(y, mo) };
+    },
+  },
+  {
+    re: /(\d{1,2}|[一二三四五六七八九十]{1,2})月(?:初|份)(?!\s*\d)/g,
+    resolve: (m, t) => {
+      const mo = count(m[1]);
+      return mo && mo !== t.m ? upcoming(t, mo, 1) : null;
+    },
+  },
   { re: /大后天/g, resolve: (_m, t) => addDays(t, 3) },
   { re: /后天/g, resolve: (_m, t) => addDays(t, 2) },
   { re: /明天|明日|明早|明晚|\btomorrow\b/gi, resolve: (_m, t) => addDays(t, 1) },
@@ -52,22 +96,59 @@ const RULES: Rule[] = [
   { re: /(?:这|本)?(?:周|星期|礼拜)([一二三四五六日天1-7])/g, resolve: (m, t) => weekday(t, WEEKDAY_CN[m[1]!]!, 0) },
   { re: new RegExp(`${N}\\s*(?:个)?(?:天|日)(?:后|以后|之后)`, 'g'), resolve: (m, t) => plus(t, count(m[1]), 'day') },
   // 过两天 means "in a day or two", not a date: only other counts are read.
-  { re: new RegExp(`过\\s*${N}\\s*(?:天|日)`, 'g'), resolve: (m, t) => (m[1] === '两' || m[1] === '几' ? null : plus(t, count(m[1]), 'day')) },
+  {
+    re: new RegExp(`过\\s*${N}\\s*(?:天|日)`, 'g'),
+    resolve: (m, t) => (m[1] === '两' || m[1] === '几' ? null : plus(t, count(m[1]), 'day')),
+  },
   { re: new RegExp(`${N}\\s*(?:个)?(?:周|星期|礼拜)(?:后|以后|之后)`, 'g'), resolve: (m, t) => plus(t, count(m[1]), 'week') },
   { re: new RegExp(`${N}\\s*个(?:月)(?:后|以后|之后)`, 'g'), resolve: (m, t) => plus(t, count(m[1]), 'month') },
-  { re: /\bin\s+(\d{1,3}|a|an|one|two|three|four|five|six|seven|eight|nine|ten)\s+(day|week|month)s?\b/gi, resolve: (m, t) => plus(t, englishCount(m[1]!), m[2]!.toLowerCase() as 'day') },
-  { re: /\b(\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten)\s+(day|week|month)s?\s+(?:later|from now)\b/gi, resolve: (m, t) => plus(t, englishCount(m[1]!), m[2]!.toLowerCase() as 'day') },
-  { re: /下个?月(?:初|头)/g, resolve: (_m, t) => monthStart(addMonths({ y: t.y, m: t.m, d: 1 }, 1).y, addMonths({ y: t.y, m: t.m, d: 1 }, 1).m) },
-  { re: /下个?月(?:底|末)/g, resolve: (_m, t) => { const n = addMonths({ y: t.y, m: t.m, d: 1 }, 1); return { ...n, d: daysInMonth(n.y, n.m) }; } },
+  {
+    re: /\bin\s+(\d{1,3}|a|an|one|two|three|four|five|six|seven|eight|nine|ten)\s+(day|week|month)s?\b/gi,
+    resolve: (m, t) => plus(t, englishCount(m[1]!), m[2]!.toLowerCase() as 'day'),
+  },
+  {
+    re: /\b(\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten)\s+(day|week|month)s?\s+(?:later|from now)\b/gi,
+    resolve: (m, t) => plus(t, englishCount(m[1]!), m[2]!.toLowerCase() as 'day'),
+  },
+  {
+    re: /下个?月(?:初|头)/g,
+    resolve: (_m, t) => monthStart(addMonths({ y: t.y, m: t.m, d: 1 }, 1).y, addMonths({ y: t.y, m: t.m, d: 1 }, 1).m),
+  },
+  {
+    re: /下个?月(?:底|末)/g,
+    resolve: (_m, t) => {
+      const n = addMonths({ y: t.y, m: t.m, d: 1 }, 1);
+      return { ...n, d: daysInMonth(n.y, n.m) };
+    },
+  },
   { re: /(?:本|这个?)?月(?:底|末)|\bend of (?:the|this) month\b/gi, resolve: (_m, t) => ({ y: t.y, m: t.m, d: daysInMonth(t.y, t.m) }) },
   { re: /\bnext\s+(mon|tue|wed|thu|fri|sat|sun)[a-z]*\b/gi, resolve: (m, t) => weekday(t, WEEKDAY_EN[m[1]!.toLowerCase()]!, 1) },
   // Abbreviated days only after a word that makes them a date: `follow up Tues`, `by Fri`.
-  { re: /\b(?:on|by|until|till|follow up|check in|call)\s+(mon|tues?|wed|thu(?:rs?)?|fri|sat|sun)\b\.?/gi, resolve: (m, t) => weekday(t, WEEKDAY_EN[m[1]!.slice(0, 3).toLowerCase()]!, 0) },
+  {
+    re: /\b(?:on|by|until|till|follow up|check in|call)\s+(mon|tues?|wed|thu(?:rs?)?|fri|sat|sun)\b\.?/gi,
+    resolve: (m, t) => weekday(t, WEEKDAY_EN[m[1]!.slice(0, 3).toLowerCase()]!, 0),
+  },
   // Full names only: `sat` and `wed` are also ordinary words.
-  { re: /\b(?:this\s+|on\s+)?(mon|tues|wednes|thurs|fri|satur|sun)day\b/gi, resolve: (m, t) => weekday(t, WEEKDAY_EN[m[1]!.slice(0, 3).toLowerCase()]!, 0) },
+  {
+    re: /\b(?:this\s+|on\s+)?(mon|tues|wednes|thurs|fri|satur|sun)day\b/gi,
+    resolve: (m, t) => weekday(t, WEEKDAY_EN[m[1]!.slice(0, 3).toLowerCase()]!, 0),
+  },
 ];
 
-const EN_COUNTS: Record<string, number> = { a: 1, an: 1, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10 };
+const EN_COUNTS: Record<string, number> = {
+  a: 1,
+  an: 1,
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+};
 const englishCount = (s: string) => (/^\d+$/.test(s) ? Number(s) : (EN_COUNTS[s.toLowerCase()] ?? null));
 
 function checked(date: CivilDate): CivilDate | null {
@@ -118,7 +199,8 @@ export function findTimeOfDay(text: string): { hour: number; minute: number; ind
 }
 
 /** Cheap test for text chrono might read that our rules did not: month names and ordinals. */
-const CHRONO_HINT = /\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d|\b\d{1,2}(st|nd|rd|th)?\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)/i;
+const CHRONO_HINT =
+  /\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d|\b\d{1,2}(st|nd|rd|th)?\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)/i;
 
 /** Every date phrase in the note, in order of appearance. */
 export function findDates(text: string, now: Date, timeZone: string): DateMention[] {

@@ -2,11 +2,15 @@ import { ORG_TAIL } from './customer.js';
 import type { KnownCustomer } from './schema.js';
 
 const LEGAL = /(股份有限公司|有限责任公司|有限公司|分公司|公司|集团|\s+(inc|ltd|corp|co|llc|limited|group)\.?)$/i;
-const PLACES = /^(北京|上海|天津|重庆|深圳|广州|杭州|南京|苏州|成都|武汉|西安|长沙|郑州|青岛|宁波|厦门|福州|合肥|济南|沈阳|大连|哈尔滨|长春|昆明|贵阳|南宁|南昌|太原|石家庄|无锡|佛山|东莞|珠海|温州|绍兴|嘉兴|常州|烟台|泉州|中山|惠州|广东|浙江|江苏|山东|四川|湖北|湖南|河南|河北|福建|安徽|辽宁|陕西|江西|云南|广西|山西|贵州|吉林|黑龙江|内蒙古|新疆|海南|甘肃|宁夏|青海|西藏|中国)(市|省)?/;
+const PLACES =
+  /^(北京|上海|天津|重庆|深圳|广州|杭州|南京|苏州|成都|武汉|西安|长沙|郑州|青岛|宁波|厦门|福州|合肥|济南|沈阳|大连|哈尔滨|长春|昆明|贵阳|南宁|南昌|太原|石家庄|无锡|佛山|东莞|珠海|温州|绍兴|嘉兴|常州|烟台|泉州|中山|惠州|广东|浙江|江苏|山东|四川|湖北|湖南|河南|河北|福建|安徽|辽宁|陕西|江西|云南|广西|山西|贵州|吉林|黑龙江|内蒙古|新疆|海南|甘肃|宁夏|青海|西藏|中国)(市|省)?/;
 
 /** 杭州云帆科技有限公司 → 云帆: what people actually call a company in a note. */
 export function coreName(name: string): string {
-  let s = name.normalize('NFKC').toLowerCase().replace(/[\s()（）·,.-]/g, '');
+  let s = name
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[\s()（）·,.-]/g, '');
   for (let i = 0; i < 3; i++) s = s.replace(LEGAL, '').trim();
   const withoutPlace = s.replace(PLACES, '');
   if ([...withoutPlace].length >= 2) s = withoutPlace;

@@ -45,7 +45,13 @@ function score(labels: LabelForms[], note: NoteForms): number {
     else if ([...core].length >= 2 && haystack.includes(core)) {
       const other = extractedIsSpecific && extractedFull !== null && !full.includes(extractedFull) && !extractedFull.includes(full);
       best = Math.max(best, other ? 0.6 : 0.88);
-    } else if (extractedCore && [...core].length >= 2 && (extractedCore.includes(core) || core.includes(extractedCore)) && [...extractedCore].length >= 2) best = Math.max(best, 0.6);
+    } else if (
+      extractedCore &&
+      [...core].length >= 2 &&
+      (extractedCore.includes(core) || core.includes(extractedCore)) &&
+      [...extractedCore].length >= 2
+    )
+      best = Math.max(best, 0.6);
   }
   return best;
 }

@@ -20,7 +20,8 @@ export type ModelDraft = z.infer<typeof modelDraftSchema>;
 
 const compact = (s: string) => s.normalize('NFKC').toLowerCase().replace(/\s+/g, '');
 /** Text that names a fixed day; without it a model's date is a guess (下周, 过段时间 → null). */
-const FIXED_DAY_HINT = /\d|[一二三四五六七八九十]+\s*[日号]|[周星期礼拜][一二三四五六日天]|明天|后天|今天|月底|月末|月初|tomorrow|today|monday|tuesday|wednesday|thursday|friday|saturday|sunday/i;
+const FIXED_DAY_HINT =
+  /\d|[一二三四五六七八九十]+\s*[日号]|[周星期礼拜][一二三四五六日天]|明天|后天|今天|月底|月末|月初|tomorrow|today|monday|tuesday|wednesday|thursday|friday|saturday|sunday/i;
 const AMOUNT_HINT = /\d|[一二两三四五六七八九十百千万亿]/;
 
 /**

@@ -24,7 +24,11 @@ const CLEAR_MARGIN = 0.1;
 export function parseNote(input: string, opts: ParseOptions): ParsedNote {
   const text = normalizeText(typeof input === 'string' ? input : '');
   const template = readTemplate(text);
-  const body = template ? [template.content, template.needs, template.nextStep, template.budget, template.date, template.stage, template.channel].filter(Boolean).join(', ') : text;
+  const body = template
+    ? [template.content, template.needs, template.nextStep, template.budget, template.date, template.stage, template.channel]
+        .filter(Boolean)
+        .join(', ')
+    : text;
 
   const contacts = findContacts(template?.contact ? `${template.contact} ${text}` : text);
   const candidates = findCustomerCandidates(text, contacts, template?.customer ?? null);
@@ -32,14 +36,18 @@ export function parseNote(input: string, opts: ParseOptions): ParsedNote {
   // `with Northwind Traders` looks like a person to the contact rules; the customer wins.
   const people = contacts.filter((c) => !picked || !picked.name.includes(c.name));
   const contact = template?.contact?.trim() || people[0]?.name || null;
-  const known = opts.knownCustomers && opts.knownCustomers.length > 0 ? matchKnownCustomers(text, picked?.name ?? null, opts.knownCustomers) : [];
+  const known =
+    opts.knownCustomers && opts.knownCustomers.length > 0 ? matchKnownCustomers(text, picked?.name ?? null, opts.knownCustomers) : [];
   const [top, second] = known;
   const knownWins = top && top.score >= 0.85 && (!second || top.score - second.score >= CLEAR_MARGIN);
   const customer = knownWins ? top.name : (picked?.name ?? null);
   const confidence = knownWins ? top.score : known.length > 1 ? Math.min(0.5, picked?.score ?? 0.5) : (picked?.score ?? 0);
 
   const amount = pickAmount(findAmounts(body));
-  const next = nextFollowUp(template?.date ? `${template.date} ${template.nextStep ?? ''}` : template?.nextStep ? `${template.nextStep} ${body}` : text, opts);
+  const next = nextFollowUp(
+    template?.date ? `${template.date} ${template.nextStep ?? ''}` : template?.nextStep ? `${template.nextStep} ${body}` : text,
+    opts,
+  );
   const tags = [...text.matchAll(TAG)].map((m) => m[1] ?? '').filter(Boolean);
   const tier = TIER.exec(text);
 
@@ -77,11 +85,17 @@ function nextFollowUp(text: string, opts: ParseOptions): { iso: string; clause: 
     return order > 0 || (order === 0 && m.hour !== null && m.hour * 60 + m.minute > now.hour * 60 + now.minute);
   };
   // A time with no day (下午3点再打) means today, if that time is still to come.
-  const timeOnly: DateMention[] = time && !mentions.some((m) => Math.abs(time.index - m.end) <= 8) ? [{ date: now, hour: time.hour, minute: time.minute, index: time.index, end: time.index }] : [];
+  const timeOnly: DateMention[] =
+    time && !mentions.some((m) => Math.abs(time.index - m.end) <= 8)
+      ? [{ date: now, hour: time.hour, minute: time.minute, index: time.index, end: time.index }]
+      : [];
   const chosen = [...mentions.map(withTime), ...timeOnly].sort((a, b) => a.index - b.index).find(ahead);
   if (!chosen) return null;
   const clause = clauses(text).find((c) => c.start <= chosen.index && chosen.index < c.start + c.text.length)?.text ?? null;
-  return { iso: toZonedIso(chosen.date, chosen.hour ?? opts.defaultHour ?? 9, chosen.hour === null ? 0 : chosen.minute, opts.timeZone), clause: clause?.slice(0, 120) ?? null };
+  return {
+    iso: toZonedIso(chosen.date, chosen.hour ?? opts.defaultHour ?? 9, chosen.hour === null ? 0 : chosen.minute, opts.timeZone),
+    clause: clause?.slice(0, 120) ?? null,
+  };
 }
 
 function summarize(text: string): string {

@@ -57,7 +57,11 @@ export function createUsersService(deps: { db: Db; clock: Clock; teams: TeamSett
       .insert(teams)
       .values({ workspaceId, key, name: settings?.name ?? key, digestChatId: chat, createdAt: now, updatedAt: now })
       .onDuplicateKeyUpdate({ set: { name: settings?.name ?? key, digestChatId: chat, updatedAt: now } });
-    const [row] = await q.select({ id: teams.id }).from(teams).where(and(eq(teams.workspaceId, workspaceId), eq(teams.key, key))).limit(1);
+    const [row] = await q
+      .select({ id: teams.id })
+      .from(teams)
+      .where(and(eq(teams.workspaceId, workspaceId), eq(teams.key, key)))
+      .limit(1);
     if (!row) throw new Error(`team ${key} vanished after upsert`);
     return row.id;
   }
@@ -66,7 +70,9 @@ export function createUsersService(deps: { db: Db; clock: Clock; teams: TeamSett
   async function applyToWorkspace(workspaceId: number, platform: Platform): Promise<Omit<SettingsReport, 'workspaces'>> {
     const prefix = `${platform}:`;
     return runTransaction(db, async (tx) => {
-      const existing = new Set((await tx.select({ key: teams.key }).from(teams).where(eq(teams.workspaceId, workspaceId))).map((r) => r.key));
+      const existing = new Set(
+        (await tx.select({ key: teams.key }).from(teams).where(eq(teams.workspaceId, workspaceId))).map((r) => r.key),
+      );
       const teamIds = new Map<string, number>();
       for (const team of teamSettings) {
         if (existing.has(team.id) || concerns(team, platform)) teamIds.set(team.id, await teamIdFor(workspaceId, platform, team.id, tx));
@@ -90,12 +96,20 @@ export function createUsersService(deps: { db: Db; clock: Clock; teams: TeamSett
         const [result] = await tx
           .update(users)
           .set({ role: g.role, teamId: g.teamId, updatedAt: now })
-          .where(and(notAdmin, inArray(users.platformUserId, g.ids), sql`NOT (${users.role} = ${g.role} AND ${users.teamId} <=> ${g.teamId})`));
+          .where(
+            and(notAdmin, inArray(users.platformUserId, g.ids), sql`NOT (${users.role} = ${g.role} AND ${users.teamId} <=> ${g.teamId})`),
+          );
         placed += result.affectedRows;
       }
       // Taken off every team: back to a rep without one. Reps placed by their platform manager
       // (no team) are left as they are.
-      const unlisted = listed.size > 0 ? notInArray(users.platformUserId, [...listed].map((ref) => ref.slice(prefix.length))) : undefined;
+      const unlisted =
+        listed.size > 0
+          ? notInArray(
+              users.platformUserId,
+              [...listed].map((ref) => ref.slice(prefix.length)),
+            )
+          : undefined;
       const [reset] = await tx
         .update(users)
         .set({ role: 'rep', teamId: null, updatedAt: now })
@@ -105,11 +119,21 @@ export function createUsersService(deps: { db: Db; clock: Clock; teams: TeamSett
   }
 
   async function findUser(workspaceId: number, platform: Platform, platformUserId: string): Promise<UserRecord | null> {
-    const [row] = await db.select().from(users).where(and(eq(users.workspaceId, workspaceId), eq(users.platformUserId, platformUserId))).limit(1);
+    const [row] = await db
+      .select()
+      .from(users)
+      .where(and(eq(users.workspaceId, workspaceId), eq(users.platformUserId, platformUserId)))
+      .limit(1);
     return row ? toRecord(row, platform) : null;
   }
 
-  async function insertUser(workspaceId: number, platform: Platform, platformUserId: string, name: string | null, managerUserId: number | null): Promise<UserRecord> {
+  async function insertUser(
+    workspaceId: number,
+    platform: Platform,
+    platformUserId: string,
+    name: string | null,
+    managerUserId: number | null,
+  ): Promise<UserRecord> {
     const placement = placementOf(teamSettings, `${platform}:${platformUserId}`);
     const teamId = placement ? await teamIdFor(workspaceId, platform, placement.teamKey) : null;
     const now = clock.now();
@@ -126,7 +150,11 @@ export function createUsersService(deps: { db: Db; clock: Clock; teams: TeamSett
   return {
     async ensureWorkspace(platform: Platform, externalId: string): Promise<WorkspaceRecord> {
       const read = async () => {
-        const [row] = await db.select().from(workspaces).where(and(eq(workspaces.platform, platform), eq(workspaces.externalId, externalId))).limit(1);
+        const [row] = await db
+          .select()
+          .from(workspaces)
+          .where(and(eq(workspaces.platform, platform), eq(workspaces.externalId, externalId)))
+          .limit(1);
         return row ? { id: row.id, locale: row.locale, timeZone: row.timeZone } : null;
       };
       const existing = await read();
@@ -153,7 +181,9 @@ export function createUsersService(deps: { db: Db; clock: Clock; teams: TeamSett
       let managerUserId: number | null = null;
       const placed = placementOf(teamSettings, `${platform}:${platformUserId}`) !== null;
       if (!placed && profile?.managerPlatformUserId && profile.managerPlatformUserId !== platformUserId) {
-        const manager = (await findUser(workspaceId, platform, profile.managerPlatformUserId)) ?? (await insertUser(workspaceId, platform, profile.managerPlatformUserId, null, null));
+        const manager =
+          (await findUser(workspaceId, platform, profile.managerPlatformUserId)) ??
+          (await insertUser(workspaceId, platform, profile.managerPlatformUserId, null, null));
         managerUserId = manager.id;
       }
       return insertUser(workspaceId, platform, platformUserId, profile?.name ?? null, managerUserId);
@@ -194,7 +224,11 @@ export function createUsersService(deps: { db: Db; clock: Clock; teams: TeamSett
 
     /** The workspace of a platform tenant, if it was ever seen; never creates one. */
     async findWorkspace(platform: Platform, externalId: string): Promise<WorkspaceRecord | null> {
-      const [row] = await db.select().from(workspaces).where(and(eq(workspaces.platform, platform), eq(workspaces.externalId, externalId))).limit(1);
+      const [row] = await db
+        .select()
+        .from(workspaces)
+        .where(and(eq(workspaces.platform, platform), eq(workspaces.externalId, externalId)))
+        .limit(1);
       return row ? { id: row.id, locale: row.locale, timeZone: row.timeZone } : null;
     },
   };

@@ -26,18 +26,30 @@ export const FEISHU_CAPABILITIES: Capabilities = {
  * Feishu/Lark behind the one port: events through the signed webhook or the SDK's long
  * connection (`FEISHU_MODE`), messages and card updates through the Open API.
  */
-export function createFeishuAdapter(config: NonNullable<Config['feishu']>, deps: { log: Logger; clock: Clock; accept: AcceptDeps }): PlatformAdapter {
+export function createFeishuAdapter(
+  config: NonNullable<Config['feishu']>,
+  deps: { log: Logger; clock: Clock; accept: AcceptDeps },
+): PlatformAdapter {
   const client = createFeishuClient({ appId: config.appId, appSecret: config.appSecret, baseUrl: config.baseUrl, log: deps.log });
   let botOpenId: string | null = null;
   const background: Background[] = [{ start: () => void client.getBotOpenId().then((id) => (botOpenId = id)), stop: () => undefined }];
   const eventDeps = { ...deps.accept, botOpenId: () => botOpenId };
   const routes = [];
   if (config.mode === 'webhook') {
-    routes.push(feishuWebhook({ ...eventDeps, clock: deps.clock, verificationToken: config.verificationToken, encryptKey: config.encryptKey }));
+    routes.push(
+      feishuWebhook({ ...eventDeps, clock: deps.clock, verificationToken: config.verificationToken, encryptKey: config.encryptKey }),
+    );
   } else {
     let ws: { close(): void } | null = null;
     background.push({
-      start: () => (ws = startFeishuWebSocket({ appId: config.appId, appSecret: config.appSecret, baseUrl: config.baseUrl, log: deps.log, dispatcher: createFeishuEventDispatcher(eventDeps) })),
+      start: () =>
+        (ws = startFeishuWebSocket({
+          appId: config.appId,
+          appSecret: config.appSecret,
+          baseUrl: config.baseUrl,
+          log: deps.log,
+          dispatcher: createFeishuEventDispatcher(eventDeps),
+        })),
       stop: () => ws?.close(),
     });
   }

@@ -79,7 +79,13 @@ function withDeadline(timeoutMs: number): lark.HttpInstance {
  * token fetch). `code ≠ 0` is an error even with HTTP 200; rate limits and transient failures
  * are retryable (the outbox backs off), everything else fails with a hint where one helps.
  */
-export function createFeishuClient(opts: { appId: string; appSecret: string; baseUrl: string; log: Logger; timeoutMs?: number }): FeishuClient {
+export function createFeishuClient(opts: {
+  appId: string;
+  appSecret: string;
+  baseUrl: string;
+  log: Logger;
+  timeoutMs?: number;
+}): FeishuClient {
   const cache = createTokenCache();
   const timeoutMs = opts.timeoutMs ?? FEISHU_TIMEOUT_MS;
   const sdk = new lark.Client({
@@ -93,19 +99,33 @@ export function createFeishuClient(opts: { appId: string; appSecret: string; bas
     httpInstance: withDeadline(timeoutMs),
   });
 
-  function toError(status: number | undefined, body: ApiBody | undefined, headers: Record<string, unknown> | undefined, cause?: unknown): AppError {
+  function toError(
+    status: number | undefined,
+    body: ApiBody | undefined,
+    headers: Record<string, unknown> | undefined,
+    cause?: unknown,
+  ): AppError {
     const code = body?.code;
     const message = `Feishu API ${status ?? 'network error'}${code !== undefined ? ` code ${code}` : ''}: ${body?.msg ?? (cause instanceof Error ? cause.message : '')}${code !== undefined && HINTS[code] ? ` (${HINTS[code]})` : ''}`;
     if (code !== undefined && TOKEN_CODES.has(code)) return new AppError('token_expired', message, { retryable: true, context: { code } });
     if (status === 429 || (code !== undefined && RATE_CODES.has(code))) {
       const reset = Number(headers?.['x-ogw-ratelimit-reset']);
-      return new AppError('rate_limited', message, { retryable: true, retryAfterMs: Number.isFinite(reset) && reset > 0 ? reset * 1000 : undefined, context: { code } });
+      return new AppError('rate_limited', message, {
+        retryable: true,
+        retryAfterMs: Number.isFinite(reset) && reset > 0 ? reset * 1000 : undefined,
+        context: { code },
+      });
     }
     const transient = status === undefined || status >= 500;
     return new AppError('platform_error', message, { retryable: transient, context: { code, status }, cause });
   }
 
-  async function call(payload: { method: 'GET' | 'POST' | 'PATCH'; url: string; data?: unknown; params?: Record<string, string> }): Promise<Record<string, unknown>> {
+  async function call(payload: {
+    method: 'GET' | 'POST' | 'PATCH';
+    url: string;
+    data?: unknown;
+    params?: Record<string, string>;
+  }): Promise<Record<string, unknown>> {
     const once = async (): Promise<Record<string, unknown>> => {
       let body: ApiBody;
       // One deadline for the token fetch (if due) and the call itself.
@@ -113,7 +133,8 @@ export function createFeishuClient(opts: { appId: string; appSecret: string; bas
       try {
         body = (await sdk.request({ ...payload, signal: deadline })) as ApiBody;
       } catch (err) {
-        if (deadline.aborted) throw new AppError('platform_error', `Feishu API timed out after ${timeoutMs} ms`, { retryable: true, context: { timeoutMs } });
+        if (deadline.aborted)
+          throw new AppError('platform_error', `Feishu API timed out after ${timeoutMs} ms`, { retryable: true, context: { timeoutMs } });
         const res = (err as { response?: { status?: number; data?: ApiBody; headers?: Record<string, unknown> } }).response;
         throw toError(res?.status, res?.data, res?.headers, err);
       }
@@ -137,23 +158,43 @@ export function createFeishuClient(opts: { appId: string; appSecret: string; bas
       const rendered = renderFeishuMessage(message);
       const uuid = sendOpts?.idempotencyKey?.slice(0, 50);
       const data = sendOpts?.replyTo
-        ? await call({ method: 'POST', url: `/open-apis/im/v1/messages/${encodeURIComponent(sendOpts.replyTo)}/reply`, data: { ...rendered, ...(uuid ? { uuid } : {}) } })
-        : await call({ method: 'POST', url: '/open-apis/im/v1/messages', params: { receive_id_type: to.kind === 'user' ? 'open_id' : 'chat_id' }, data: { receive_id: to.id, ...rendered, ...(uuid ? { uuid } : {}) } });
+        ? await call({
+            method: 'POST',
+            url: `/open-apis/im/v1/messages/${encodeURIComponent(sendOpts.replyTo)}/reply`,
+            data: { ...rendered, ...(uuid ? { uuid } : {}) },
+          })
+        : await call({
+            method: 'POST',
+            url: '/open-apis/im/v1/messages',
+            params: { receive_id_type: to.kind === 'user' ? 'open_id' : 'chat_id' },
+            data: { receive_id: to.id, ...rendered, ...(uuid ? { uuid } : {}) },
+          });
       return typeof data.message_id === 'string' ? data.message_id : '';
     },
     async update(messageId, message) {
-      await call({ method: 'PATCH', url: `/open-apis/im/v1/messages/${encodeURIComponent(messageId)}`, data: { content: renderFeishuMessage(message).content } });
+      await call({
+        method: 'PATCH',
+        url: `/open-apis/im/v1/messages/${encodeURIComponent(messageId)}`,
+        data: { content: renderFeishuMessage(message).content },
+      });
     },
     async getUserProfile(openId: string) {
       try {
-        const data = await call({ method: 'GET', url: `/open-apis/contact/v3/users/${encodeURIComponent(openId)}`, params: { user_id_type: 'open_id' } });
+        const data = await call({
+          method: 'GET',
+          url: `/open-apis/contact/v3/users/${encodeURIComponent(openId)}`,
+          params: { user_id_type: 'open_id' },
+        });
         const user = (data.user ?? {}) as { name?: unknown; leader_user_id?: unknown };
         return {
           ...(typeof user.name === 'string' ? { name: user.name } : {}),
           ...(typeof user.leader_user_id === 'string' && user.leader_user_id ? { managerOpenId: user.leader_user_id } : {}),
         };
       } catch (err) {
-        opts.log.warn({ err: (err as Error).message }, 'cannot read a Feishu user profile; grant contact:user.base:readonly (names) and contact:user.department:readonly (managers) to show names');
+        opts.log.warn(
+          { err: (err as Error).message },
+          'cannot read a Feishu user profile; grant contact:user.base:readonly (names) and contact:user.department:readonly (managers) to show names',
+        );
         return null;
       }
     },
@@ -165,7 +206,10 @@ export function createFeishuClient(opts: { appId: string; appSecret: string; bas
         })
         .catch((err: unknown) => {
           botOpenId = null;
-          opts.log.warn({ err: (err as Error).message }, 'cannot read the bot\'s own open_id; group mentions are matched loosely until it can');
+          opts.log.warn(
+            { err: (err as Error).message },
+            "cannot read the bot's own open_id; group mentions are matched loosely until it can",
+          );
           return null;
         });
       return botOpenId;

@@ -20,7 +20,11 @@ const header = z.object({
 const userId = z.object({ open_id: id, union_id: z.string().optional(), user_id: z.string().optional() });
 
 const messageEvent = z.object({
-  sender: z.object({ sender_id: userId.partial().extend({ open_id: z.string().optional() }), sender_type: z.string(), tenant_key: z.string().optional() }),
+  sender: z.object({
+    sender_id: userId.partial().extend({ open_id: z.string().optional() }),
+    sender_type: z.string(),
+    tenant_key: z.string().optional(),
+  }),
   message: z.object({
     message_id: id,
     chat_id: id,
@@ -42,7 +46,9 @@ const cardActionEvent = z.object({
     // What a select, person picker or date picker chose (a date as "2026-12-02 +0800").
     option: z.string().max(500).optional(),
     // Inputs and selects give strings, multi-selects arrays of strings, checkers booleans.
-    form_value: z.record(z.string(), z.union([z.string().max(5000), z.number(), z.boolean(), z.array(z.string().max(500)).max(100), z.null()])).optional(),
+    form_value: z
+      .record(z.string(), z.union([z.string().max(5000), z.number(), z.boolean(), z.array(z.string().max(500)).max(100), z.null()]))
+      .optional(),
   }),
   context: z.object({ open_message_id: id.optional(), open_chat_id: id.optional() }).partial().optional(),
 });
@@ -56,7 +62,11 @@ export type FeishuDecoded =
   | { kind: 'ignore'; reason: string; token: string | undefined; eventType: string }
   | { kind: 'malformed'; issues: string; eventType?: string };
 
-const summarize = (error: z.ZodError) => error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+const summarize = (error: z.ZodError) =>
+  error.issues
+    .slice(0, 5)
+    .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+    .join('; ');
 
 /** The button callback value we render: `{ a: action name, ...string args }` (see render.ts). */
 function readAction(value: Record<string, unknown> | undefined): CardActionEvent['action'] | null {
@@ -74,13 +84,18 @@ function readText(messageType: string, content: string): string | null {
   } catch {
     return null;
   }
-  if (messageType === 'text') return parsed && typeof parsed === 'object' && 'text' in parsed && typeof parsed.text === 'string' ? parsed.text : null;
+  if (messageType === 'text')
+    return parsed && typeof parsed === 'object' && 'text' in parsed && typeof parsed.text === 'string' ? parsed.text : null;
   if (messageType === 'post' && parsed && typeof parsed === 'object') {
     // A post is { title, content: [[{tag:'text', text}, …], …] }, possibly under a locale key.
     const post = 'content' in parsed ? parsed : Object.values(parsed)[0];
     const rows = post && typeof post === 'object' && 'content' in post && Array.isArray(post.content) ? post.content : [];
     const title = post && typeof post === 'object' && 'title' in post && typeof post.title === 'string' ? post.title : '';
-    const lines = rows.map((row: unknown) => (Array.isArray(row) ? row.map((el: { tag?: string; text?: string }) => (el?.tag === 'text' || el?.tag === 'a' ? (el.text ?? '') : '')).join('') : ''));
+    const lines = rows.map((row: unknown) =>
+      Array.isArray(row)
+        ? row.map((el: { tag?: string; text?: string }) => (el?.tag === 'text' || el?.tag === 'a' ? (el.text ?? '') : '')).join('')
+        : '',
+    );
     return [title, ...lines].filter(Boolean).join('\n');
   }
   return null;
@@ -110,14 +125,18 @@ export function decodeFeishuBody(body: unknown, ctx: { botOpenId: string | null 
     const { sender, message } = m.data;
     const senderId = sender.sender_id.open_id;
     // Rule: never answer ourselves (another bot's or our own message echoed back).
-    if (sender.sender_type !== 'user' || !senderId || (ctx.botOpenId && senderId === ctx.botOpenId)) return { kind: 'ignore', reason: 'not from a user', ...base };
+    if (sender.sender_type !== 'user' || !senderId || (ctx.botOpenId && senderId === ctx.botOpenId))
+      return { kind: 'ignore', reason: 'not from a user', ...base };
     const rawText = readText(message.message_type, message.content);
     if (rawText === null) return { kind: 'ignore', reason: `unsupported message type ${message.message_type}`, ...base };
     const mentions = message.mentions ?? [];
     const group = message.chat_type !== 'p2p';
     const mentionsBot = ctx.botOpenId ? mentions.some((x) => x.id.open_id === ctx.botOpenId) : mentions.length > 0;
     if (group && !mentionsBot) return { kind: 'ignore', reason: 'group message without a mention of the bot', ...base };
-    const text = rawText.replace(/@_user_\d+/g, ' ').replace(/\s+/g, ' ').trim();
+    const text = rawText
+      .replace(/@_user_\d+/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim();
     return {
       kind: 'event',
       ...base,
@@ -143,7 +162,9 @@ export function decodeFeishuBody(body: unknown, ctx: { botOpenId: string | null 
     if (!c.success) return { kind: 'malformed', issues: summarize(c.error), eventType: h.event_type };
     const action = readAction(c.data.action.value);
     if (!action) return { kind: 'ignore', reason: 'card action without our value', ...base };
-    const form = c.data.action.form_value ? Object.fromEntries(Object.entries(c.data.action.form_value).map(([k, v]) => [k, formText(v)])) : undefined;
+    const form = c.data.action.form_value
+      ? Object.fromEntries(Object.entries(c.data.action.form_value).map(([k, v]) => [k, formText(v)]))
+      : undefined;
     return {
       kind: 'event',
       ...base,
@@ -154,7 +175,9 @@ export function decodeFeishuBody(body: unknown, ctx: { botOpenId: string | null 
         tenant: h.tenant_key,
         operatorId: c.data.operator.open_id,
         action,
-        ...(c.data.action.option !== undefined && c.data.action.name ? { values: { [c.data.action.name]: optionValue(c.data.action.option) } } : {}),
+        ...(c.data.action.option !== undefined && c.data.action.name
+          ? { values: { [c.data.action.name]: optionValue(c.data.action.option) } }
+          : {}),
         ...(form ? { form } : {}),
         ...(c.data.context?.open_chat_id ? { conversation: chatAddress('feishu', c.data.context.open_chat_id) } : {}),
         ...(c.data.context?.open_message_id ? { messageId: c.data.context.open_message_id } : {}),

@@ -18,7 +18,11 @@ const toast = (type: 'info' | 'error', content: string): FeishuAnswer => ({ stat
  * (the event id is per click), run at once, and answered within 3 s with a toast and the
  * replacement card; a click still running then says so, and its card is updated when it finishes.
  */
-export async function processFeishuEvent(deps: FeishuEventDeps, event: MessageEvent | CardActionEvent, eventType: string): Promise<FeishuAnswer> {
+export async function processFeishuEvent(
+  deps: FeishuEventDeps,
+  event: MessageEvent | CardActionEvent,
+  eventType: string,
+): Promise<FeishuAnswer> {
   if (event.type === 'message') {
     const outcome = await acceptInbound(deps, { event, eventType, conversation: addressKey(event.conversation) });
     // No acknowledgement without a record: Feishu will deliver again.
@@ -27,14 +31,22 @@ export async function processFeishuEvent(deps: FeishuEventDeps, event: MessageEv
     return { status: 200, body: {} };
   }
   // A rep's clicks run one at a time, apart from the chat's notes, so a click never waits behind a note.
-  const answer = await acceptClick(deps, { event, eventType, conversation: `feishu:user:${event.operatorId}`, budgetMs: CARD_ACTION_BUDGET_MS });
+  const answer = await acceptClick(deps, {
+    event,
+    eventType,
+    conversation: `feishu:user:${event.operatorId}`,
+    budgetMs: CARD_ACTION_BUDGET_MS,
+  });
   switch (answer.kind) {
     case 'answered':
       return { status: 200, body: renderCardActionResult(answer.result) };
     case 'pending':
       return toast('info', '处理中，完成后卡片会自动更新 / Working on it; the card updates when done');
     case 'duplicate':
-      return toast('info', answer.done ? '已处理 / Already done' : '处理中，完成后卡片会自动更新 / Working on it; the card updates when done');
+      return toast(
+        'info',
+        answer.done ? '已处理 / Already done' : '处理中，完成后卡片会自动更新 / Working on it; the card updates when done',
+      );
     case 'rejected':
       return { status: 400, body: { error: 'malformed_payload' } };
     case 'unavailable':

@@ -27,26 +27,44 @@ export function escapeMarkdown(text: string): string {
 const callback = (action: CardAction) => [{ type: 'callback', value: { a: action.name, ...action.args } }];
 
 function button(b: CardButton, extra: Record<string, unknown> = {}) {
-  return { tag: 'button', text: plain(cut(b.label, 40)), type: BUTTON_TYPE[b.style ?? 'default'], width: 'default', behaviors: callback(b.action), ...extra };
+  return {
+    tag: 'button',
+    text: plain(cut(b.label, 40)),
+    type: BUTTON_TYPE[b.style ?? 'default'],
+    width: 'default',
+    behaviors: callback(b.action),
+    ...extra,
+  };
 }
 
 /** A select, person picker or date picker that calls back with its choice in `action.option`. */
 function control(c: CardControl): Record<string, unknown> {
   const common = { name: c.name, placeholder: plain(cut(c.placeholder, 40)), width: 'fill', behaviors: callback(c.action) };
   if (c.kind === 'select') {
-    return { tag: 'select_static', ...common, options: c.options.map((o) => ({ text: plain(cut(o.label, 60)), value: o.value })), ...(c.initial ? { initial_option: c.initial } : {}) };
+    return {
+      tag: 'select_static',
+      ...common,
+      options: c.options.map((o) => ({ text: plain(cut(o.label, 60)), value: o.value })),
+      ...(c.initial ? { initial_option: c.initial } : {}),
+    };
   }
   // Only the given people can be picked.
   if (c.kind === 'person') return { tag: 'select_person', ...common, options: c.people.map((p) => ({ value: p.id })) };
   return { tag: 'date_picker', ...common, ...(c.initial ? { initial_date: c.initial } : {}) };
 }
 
-const buttonRow = (buttons: CardButton[]) => ({ tag: 'column_set', flex_mode: 'flow', columns: buttons.map((b) => ({ tag: 'column', width: 'auto', elements: [button(b)] })) });
+const buttonRow = (buttons: CardButton[]) => ({
+  tag: 'column_set',
+  flex_mode: 'flow',
+  columns: buttons.map((b) => ({ tag: 'column', width: 'auto', elements: [button(b)] })),
+});
 
 /** A row: its text and facts, then its buttons and control, which wrap on a narrow screen. */
 function row(r: CardRow): Record<string, unknown>[] {
   const facts = (r.fields ?? []).map((f) => `${escapeMarkdown(f.label)}：${escapeMarkdown(cut(f.value, MAX_FIELD_CHARS))}`).join(' · ');
-  const out: Record<string, unknown>[] = [{ tag: 'markdown', content: `${escapeMarkdown(cut(r.text, MAX_FIELD_CHARS))}${facts ? `\n<font color='grey'>${facts}</font>` : ''}` }];
+  const out: Record<string, unknown>[] = [
+    { tag: 'markdown', content: `${escapeMarkdown(cut(r.text, MAX_FIELD_CHARS))}${facts ? `\n<font color='grey'>${facts}</font>` : ''}` },
+  ];
   if (r.buttons?.length) out.push(buttonRow(r.buttons));
   if (r.control) out.push(control(r.control));
   return out;
@@ -56,10 +74,22 @@ export function renderFeishuCard(card: Card): Record<string, unknown> {
   const elements: Record<string, unknown>[] = [];
   if (card.mentions?.length) {
     // Feishu mentions by open_id; the name is what Feishu shows in place of the tag.
-    elements.push({ tag: 'markdown', content: card.mentions.map((m) => (m.user.platform === 'feishu' && m.user.kind === 'user' ? `<at id=${m.user.id.replace(/[^A-Za-z0-9_-]/g, '')}></at>` : `@${escapeMarkdown(m.name)}`)).join(' ') });
+    elements.push({
+      tag: 'markdown',
+      content: card.mentions
+        .map((m) =>
+          m.user.platform === 'feishu' && m.user.kind === 'user'
+            ? `<at id=${m.user.id.replace(/[^A-Za-z0-9_-]/g, '')}></at>`
+            : `@${escapeMarkdown(m.name)}`,
+        )
+        .join(' '),
+    });
   }
   if (card.fields?.length) {
-    elements.push({ tag: 'markdown', content: card.fields.map((f) => `**${escapeMarkdown(f.label)}**：${escapeMarkdown(cut(f.value, MAX_FIELD_CHARS))}`).join('\n') });
+    elements.push({
+      tag: 'markdown',
+      content: card.fields.map((f) => `**${escapeMarkdown(f.label)}**：${escapeMarkdown(cut(f.value, MAX_FIELD_CHARS))}`).join('\n'),
+    });
   }
   if (card.text) elements.push({ tag: 'div', text: plain(cut(card.text, MAX_TEXT_CHARS)) });
   for (const section of card.sections ?? []) {
@@ -92,7 +122,12 @@ export function renderFeishuCard(card: Card): Record<string, unknown> {
     // A flowing column set wraps the buttons on a narrow phone screen.
     elements.push(buttonRow(card.buttons));
   }
-  if (card.notes?.length) elements.push({ tag: 'markdown', content: card.notes.map((n) => `<font color='grey'>${escapeMarkdown(n)}</font>`).join('\n'), text_size: 'notation' });
+  if (card.notes?.length)
+    elements.push({
+      tag: 'markdown',
+      content: card.notes.map((n) => `<font color='grey'>${escapeMarkdown(n)}</font>`).join('\n'),
+      text_size: 'notation',
+    });
   return {
     schema: '2.0',
     config: { update_multi: true, width_mode: 'fill' },

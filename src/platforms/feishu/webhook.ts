@@ -54,7 +54,8 @@ export function feishuWebhook(deps: FeishuWebhookDeps): FastifyPluginAsync {
       } catch {
         return reject(reply, 400, 'malformed_json');
       }
-      const encrypted = outer && typeof outer === 'object' && 'encrypt' in outer && typeof outer.encrypt === 'string' ? outer.encrypt : null;
+      const encrypted =
+        outer && typeof outer === 'object' && 'encrypt' in outer && typeof outer.encrypt === 'string' ? outer.encrypt : null;
 
       // Rule 1: with an Encrypt Key, everything arrives encrypted.
       if (encrypted === null) return reject(reply, 401, 'not_encrypted');
@@ -77,7 +78,8 @@ export function feishuWebhook(deps: FeishuWebhookDeps): FastifyPluginAsync {
       }
 
       const decoded = decodeFeishuBody(payload, { botOpenId: deps.botOpenId() });
-      if (decoded.kind === 'malformed') return reject(reply, 400, 'malformed_payload', { eventType: decoded.eventType, issues: decoded.issues });
+      if (decoded.kind === 'malformed')
+        return reject(reply, 400, 'malformed_payload', { eventType: decoded.eventType, issues: decoded.issues });
       // Rule 4: the verification token, checked after decryption.
       if (!sameToken(decoded.token, deps.verificationToken)) return reject(reply, 401, 'bad_token');
 

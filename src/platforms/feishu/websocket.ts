@@ -42,7 +42,13 @@ export function createFeishuEventDispatcher(deps: FeishuEventDeps & { botOpenId:
 }
 
 /** FEISHU_MODE=websocket: no public URL; events and callbacks arrive over the SDK's WSClient. */
-export function startFeishuWebSocket(opts: { appId: string; appSecret: string; baseUrl: string; log: Logger; dispatcher: lark.EventDispatcher }) {
+export function startFeishuWebSocket(opts: {
+  appId: string;
+  appSecret: string;
+  baseUrl: string;
+  log: Logger;
+  dispatcher: lark.EventDispatcher;
+}) {
   const log = opts.log.child({ component: 'feishu-ws' });
   const client = new lark.WSClient({
     appId: opts.appId,

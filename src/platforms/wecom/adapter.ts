@@ -11,7 +11,6 @@ import { sdkLogger } from '../sdk-logger.js';
 import { createSmartBot, type SmartBotMessenger, type SmartBotSocket } from './smart-bot.js';
 import { wecomWebhook } from './webhook.js';
 
-
 export { WECOM_CAPABILITIES };
 
 type Deps = { log: Logger; clock: Clock; accept: AcceptDeps; botSocket?: SmartBotSocket; tenant: string };
@@ -33,12 +32,19 @@ export function createWecomAdapter(config: { app: Config['wecom']; bot: Config['
   }
   let bot: SmartBotMessenger | null = null;
   if (config.bot) {
-    const socket = deps.botSocket ?? new WSClient({ botId: config.bot.botId, secret: config.bot.secret, logger: sdkLogger(deps.log.child({ component: 'wecom-sdk' }), 'wecom sdk') });
+    const socket =
+      deps.botSocket ??
+      new WSClient({
+        botId: config.bot.botId,
+        secret: config.bot.secret,
+        logger: sdkLogger(deps.log.child({ component: 'wecom-sdk' }), 'wecom sdk'),
+      });
     const smartBot = createSmartBot({ socket, tenant: deps.tenant, accept: deps.accept, log: deps.log, now: () => deps.clock.now() });
     bot = smartBot.messenger;
     background.push({ start: () => smartBot.start(), stop: () => smartBot.stop() });
   }
-  const missing = (what: string) => new AppError('platform_error', `no WeCom ${what} is configured to reach this address`, { retryable: false });
+  const missing = (what: string) =>
+    new AppError('platform_error', `no WeCom ${what} is configured to reach this address`, { retryable: false });
   return {
     platform: 'wecom',
     capabilities: WECOM_CAPABILITIES,
@@ -48,7 +54,10 @@ export function createWecomAdapter(config: { app: Config['wecom']; bot: Config['
     background,
     async send(to, message, opts) {
       if (to.kind === 'user' && app) return app.send(to, message, opts);
-      if (!bot) throw missing(to.kind === 'chat' ? 'smart bot (WECOM_BOT_ID), which group chats need,' : 'app (WECOM_AGENT_ID) or smart bot (WECOM_BOT_ID)');
+      if (!bot)
+        throw missing(
+          to.kind === 'chat' ? 'smart bot (WECOM_BOT_ID), which group chats need,' : 'app (WECOM_AGENT_ID) or smart bot (WECOM_BOT_ID)',
+        );
       return bot.send(to, message, opts);
     },
     async update(ref, message) {

@@ -4,7 +4,16 @@ import type { SendOptions } from '../../messaging/adapter.js';
 import type { Address, OutboundMessage, SentRef } from '../../messaging/types.js';
 import { renderTemplateCard, renderWecomMessage, taskIdFor } from './render.js';
 
-type WecomClientOptions = { corpId: string; agentId: number; secret: string; baseUrl: string; log: Logger; fetch?: typeof fetch; now?: () => number; timeoutMs?: number };
+type WecomClientOptions = {
+  corpId: string;
+  agentId: number;
+  secret: string;
+  baseUrl: string;
+  log: Logger;
+  fetch?: typeof fetch;
+  now?: () => number;
+  timeoutMs?: number;
+};
 
 /** Well below the outbox lease (60 s): a send that hangs ends as a retryable error before another replica may take the row. */
 export const WECOM_TIMEOUT_MS = 10_000;
@@ -27,7 +36,7 @@ const HINTS: Record<number, string> = {
   60020: "the server's IP is not in the app's trusted IPs (企业可信IP): add it in the WeCom admin console",
   40001: 'WECOM_SECRET is wrong for this app',
   40013: 'WECOM_CORP_ID is wrong',
-  81013: 'the user is outside the app\'s visible range (可见范围)',
+  81013: "the user is outside the app's visible range (可见范围)",
   48002: 'the app lacks permission for this API',
 };
 
@@ -76,19 +85,32 @@ export function createWecomClient(opts: WecomClientOptions): WecomClient {
     let res: Response;
     const signal = AbortSignal.timeout(timeoutMs);
     try {
-      res = await doFetch(url, payload === undefined ? { method: 'GET', signal } : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload), signal });
+      res = await doFetch(
+        url,
+        payload === undefined
+          ? { method: 'GET', signal }
+          : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload), signal },
+      );
     } catch (err) {
-      if (signal.aborted) throw new AppError('platform_error', `WeCom API timed out after ${timeoutMs} ms`, { retryable: true, context: { timeoutMs } });
+      if (signal.aborted)
+        throw new AppError('platform_error', `WeCom API timed out after ${timeoutMs} ms`, { retryable: true, context: { timeoutMs } });
       throw new AppError('platform_error', `WeCom API unreachable: ${(err as Error).message}`, { retryable: true, cause: err });
     }
-    if (res.status >= 500 || res.status === 429) throw new AppError('platform_error', `WeCom API answered HTTP ${res.status}`, { retryable: true });
+    if (res.status >= 500 || res.status === 429)
+      throw new AppError('platform_error', `WeCom API answered HTTP ${res.status}`, { retryable: true });
     const body = (await res.json().catch(() => null)) as Record<string, unknown> | null;
-    if (!body || typeof body.errcode !== 'number') throw new AppError('platform_error', `WeCom API answered HTTP ${res.status} without an errcode`, { retryable: res.status >= 500 });
+    if (!body || typeof body.errcode !== 'number')
+      throw new AppError('platform_error', `WeCom API answered HTTP ${res.status} without an errcode`, { retryable: res.status >= 500 });
     if (body.errcode === 0) return body;
     const errcode = body.errcode;
     const message = `WeCom errcode ${errcode}: ${String(body.errmsg ?? '')}${HINTS[errcode] ? ` (${HINTS[errcode]})` : ''}`;
     if (TOKEN_ERRORS.has(errcode)) throw new AppError('token_expired', message, { retryable: true, context: { errcode } });
-    if (RETRYABLE_ERRORS.has(errcode)) throw new AppError(errcode === -1 ? 'platform_error' : 'rate_limited', message, { retryable: true, retryAfterMs: errcode === -1 ? undefined : 60_000, context: { errcode } });
+    if (RETRYABLE_ERRORS.has(errcode))
+      throw new AppError(errcode === -1 ? 'platform_error' : 'rate_limited', message, {
+        retryable: true,
+        retryAfterMs: errcode === -1 ? undefined : 60_000,
+        context: { errcode },
+      });
     throw new AppError('platform_error', message, { retryable: false, context: { errcode } });
   }
 
@@ -116,30 +138,45 @@ export function createWecomClient(opts: WecomClientOptions): WecomClient {
 
   return {
     async send(to, message, sendOpts) {
-      if (to.kind !== 'user') throw new AppError('platform_error', `the WeCom app cannot send to chat ${to.id}; group chats go through the smart bot (WECOM_BOT_ID)`, { retryable: false });
+      if (to.kind !== 'user')
+        throw new AppError(
+          'platform_error',
+          `the WeCom app cannot send to chat ${to.id}; group chats go through the smart bot (WECOM_BOT_ID)`,
+          { retryable: false },
+        );
       const userId = to.id;
       const rendered = renderWecomMessage(message, sendOpts?.idempotencyKey ?? `${userId}_${now().toString(36)}`);
-      const dedupe = rendered.msgtype === 'template_card' ? { enable_duplicate_check: 1, duplicate_check_interval: DUPLICATE_CHECK_SECONDS } : {};
+      const dedupe =
+        rendered.msgtype === 'template_card' ? { enable_duplicate_check: 1, duplicate_check_interval: DUPLICATE_CHECK_SECONDS } : {};
       const body = await post('/cgi-bin/message/send', { touser: userId, agentid: opts.agentId, ...rendered, ...dedupe });
       const invalid = typeof body.invaliduser === 'string' ? body.invaliduser : '';
-      if (invalid) throw new AppError('platform_error', `WeCom did not deliver to ${invalid}: the user is unknown or outside the app's visible range`, { retryable: false });
+      if (invalid)
+        throw new AppError(
+          'platform_error',
+          `WeCom did not deliver to ${invalid}: the user is unknown or outside the app's visible range`,
+          { retryable: false },
+        );
       // An interactive card's response code allows one update (72 h): the ref keeps it, so a
       // reminder card can be updated in place later; otherwise the message id.
       return typeof body.response_code === 'string' && body.response_code ? `rc:${body.response_code}:${userId}` : String(body.msgid ?? '');
     },
     async update(messageId, message) {
       const match = /^rc:([^:]+):(.+)$/.exec(messageId);
-      if (!match?.[1] || !match[2]) throw new AppError('platform_error', `cannot update WeCom message ${messageId}: no response code`, { retryable: false });
+      if (!match?.[1] || !match[2])
+        throw new AppError('platform_error', `cannot update WeCom message ${messageId}: no response code`, { retryable: false });
       await updateCard(match[2], match[1], message);
     },
     updateCard,
     async getUser(userId: string) {
       try {
-        const body = await call(`${opts.baseUrl}/cgi-bin/user/get?access_token=${encodeURIComponent(await accessToken())}&userid=${encodeURIComponent(userId)}`, undefined);
+        const body = await call(
+          `${opts.baseUrl}/cgi-bin/user/get?access_token=${encodeURIComponent(await accessToken())}&userid=${encodeURIComponent(userId)}`,
+          undefined,
+        );
         const leaders = Array.isArray(body.direct_leader) ? body.direct_leader.filter((l): l is string => typeof l === 'string') : [];
         return { name: typeof body.name === 'string' ? body.name : undefined, managerUserId: leaders[0] };
       } catch (err) {
-        opts.log.warn({ err: (err as Error).message }, 'could not read a WeCom user; check the app\'s visible range');
+        opts.log.warn({ err: (err as Error).message }, "could not read a WeCom user; check the app's visible range");
         return null;
       }
     },

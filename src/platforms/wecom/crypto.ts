@@ -46,7 +46,8 @@ const byBytes = (a: string, b: string) => Buffer.compare(Buffer.from(a, 'utf8'),
 /** Builds the crypto for one app. Throws a plain Error on a misconfigured key (a deploy problem, not input). */
 export function createWecomCrypto(opts: { token: string; encodingAesKey: string; receiveId: string }): WecomCrypto {
   if (!opts.token) throw new Error('WeCom token is empty: copy it from the app\'s "API 接收消息" settings');
-  if (!ENCODING_AES_KEY.test(opts.encodingAesKey)) throw new Error('WeCom EncodingAESKey must be the 43 letters and digits from the app\'s "API 接收消息" settings');
+  if (!ENCODING_AES_KEY.test(opts.encodingAesKey))
+    throw new Error('WeCom EncodingAESKey must be the 43 letters and digits from the app\'s "API 接收消息" settings');
   const key = Buffer.from(`${opts.encodingAesKey}=`, 'base64');
   const iv = key.subarray(0, 16);
   const receiveId = Buffer.from(opts.receiveId, 'utf8');

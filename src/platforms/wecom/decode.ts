@@ -26,13 +26,17 @@ const cardClick = base.extend({
   TaskId: z.string().max(128).optional(),
   ResponseCode: z.string().min(1).max(160).optional(),
   // What a button_selection chose when the button was clicked.
-  SelectedItems: z.object({ SelectedItem: z.array(z.object({ QuestionKey: z.string().max(1024), OptionIds: z.object({ OptionId: z.array(z.string().max(128)) }) })) }).optional(),
+  SelectedItems: z
+    .object({
+      SelectedItem: z.array(
+        z.object({ QuestionKey: z.string().max(1024), OptionIds: z.object({ OptionId: z.array(z.string().max(128)) }) }),
+      ),
+    })
+    .optional(),
 });
 
 export type WecomDecoded =
-  | { kind: 'event'; event: MessageEvent | CardActionEvent }
-  | { kind: 'ignore'; reason: string }
-  | { kind: 'malformed'; issues: string };
+  { kind: 'event'; event: MessageEvent | CardActionEvent } | { kind: 'ignore'; reason: string } | { kind: 'malformed'; issues: string };
 
 export function decodeWecomMessage(fields: Record<string, unknown>): WecomDecoded {
   const kind = fields.MsgType;
@@ -63,7 +67,11 @@ export function decodeWecomMessage(fields: Record<string, unknown>): WecomDecode
     const e = parsed.data;
     const action = decodeButtonKey(e.EventKey);
     if (!action) return { kind: 'ignore', reason: 'card button without our action key' };
-    const values = Object.fromEntries((e.SelectedItems?.SelectedItem ?? []).flatMap((s) => (s.OptionIds.OptionId[0] === undefined ? [] : [[s.QuestionKey, s.OptionIds.OptionId[0]]])));
+    const values = Object.fromEntries(
+      (e.SelectedItems?.SelectedItem ?? []).flatMap((s) =>
+        s.OptionIds.OptionId[0] === undefined ? [] : [[s.QuestionKey, s.OptionIds.OptionId[0]]],
+      ),
+    );
     return {
       kind: 'event',
       event: {

@@ -31,7 +31,14 @@ export function decodeButtonKey(key: string): CardAction | null {
 
 export function renderTemplateCard(card: Card, taskId: string): WecomTemplateCard {
   const select = card.controls?.[0];
-  if (card.form || card.sections?.length || card.mentions?.length || (card.controls?.length ?? 0) > 1 || select?.kind === 'person' || select?.kind === 'date') {
+  if (
+    card.form ||
+    card.sections?.length ||
+    card.mentions?.length ||
+    (card.controls?.length ?? 0) > 1 ||
+    select?.kind === 'person' ||
+    select?.kind === 'date'
+  ) {
     throw new Error(`card "${card.title}" was not fitted to WeCom (adaptCard) before rendering`);
   }
   const fields = card.fields ?? [];
@@ -41,7 +48,8 @@ export function renderTemplateCard(card: Card, taskId: string): WecomTemplateCar
     ...(select ? [{ label: select.submitLabel, style: 'primary' as const, action: select.action }] : []),
     ...(card.buttons ?? []),
   ];
-  if (buttons.length > MAX_BUTTONS) throw new Error(`card "${card.title}" has ${buttons.length} buttons; WeCom shows ${MAX_BUTTONS} (adaptCard)`);
+  if (buttons.length > MAX_BUTTONS)
+    throw new Error(`card "${card.title}" has ${buttons.length} buttons; WeCom shows ${MAX_BUTTONS} (adaptCard)`);
   const template: WecomTemplateCard = {
     card_type: buttons.length > 0 ? 'button_interaction' : 'text_notice',
     task_id: taskId,
@@ -58,7 +66,11 @@ export function renderTemplateCard(card: Card, taskId: string): WecomTemplateCar
     };
   }
   if (buttons.length > 0) {
-    template.button_list = buttons.map((b) => ({ text: truncate(b.label, 10), style: STYLE[b.style ?? 'default'], key: encodeButtonKey(b.action) }));
+    template.button_list = buttons.map((b) => ({
+      text: truncate(b.label, 10),
+      style: STYLE[b.style ?? 'default'],
+      key: encodeButtonKey(b.action),
+    }));
   } else {
     // text_notice needs a card action; opening nothing is not allowed, so point at the WeCom app home.
     template.card_action = { type: 1, url: 'https://work.weixin.qq.com' };
@@ -71,7 +83,10 @@ export function taskIdFor(seed: string): string {
   return `gj_${seed}`.replace(/[^0-9A-Za-z_\-@]/g, '_').slice(0, 128);
 }
 
-export function renderWecomMessage(message: OutboundMessage, taskSeed: string): { msgtype: 'text'; text: { content: string } } | { msgtype: 'template_card'; template_card: WecomTemplateCard } {
+export function renderWecomMessage(
+  message: OutboundMessage,
+  taskSeed: string,
+): { msgtype: 'text'; text: { content: string } } | { msgtype: 'template_card'; template_card: WecomTemplateCard } {
   if (message.kind === 'text') return { msgtype: 'text', text: { content: truncate(message.text, 2000) } };
   return { msgtype: 'template_card', template_card: renderTemplateCard(message.card, taskIdFor(taskSeed)) };
 }

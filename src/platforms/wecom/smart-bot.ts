@@ -3,7 +3,15 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { acceptClick, acceptInbound, type AcceptDeps } from '../../messaging/accept-inbound.js';
 import type { SendOptions } from '../../messaging/adapter.js';
-import { addressKey, chatAddress, type Address, type CardActionEvent, type MessageEvent, type OutboundMessage, type SentRef } from '../../messaging/types.js';
+import {
+  addressKey,
+  chatAddress,
+  type Address,
+  type CardActionEvent,
+  type MessageEvent,
+  type OutboundMessage,
+  type SentRef,
+} from '../../messaging/types.js';
 import { adaptCard } from '../../messaging/adapt-card.js';
 import { WECOM_CAPABILITIES } from './capabilities.js';
 import { decodeButtonKey, renderTemplateCard, renderWecomMessage, taskIdFor } from './render.js';
@@ -36,7 +44,13 @@ const clickBody = z.object({
     event_key: z.string().max(1024).optional(),
     task_id: z.string().max(128).optional(),
     // What a button_selection chose when the button was clicked.
-    selected_items: z.object({ selected_item: z.array(z.object({ question_key: z.string().max(1024), option_ids: z.object({ option_id: z.array(z.string().max(128)) }) })) }).optional(),
+    selected_items: z
+      .object({
+        selected_item: z.array(
+          z.object({ question_key: z.string().max(1024), option_ids: z.object({ option_id: z.array(z.string().max(128)) }) }),
+        ),
+      })
+      .optional(),
   }),
 });
 
@@ -84,18 +98,38 @@ export function createSmartBot(deps: Deps) {
     const action = decodeButtonKey(e.event.event_key ?? '');
     if (!action) return log.info('card click without our action key; ignored');
     const conversation = chatAddress('wecom', e.chatid ?? e.from.userid);
-    const values = Object.fromEntries((e.event.selected_items?.selected_item ?? []).flatMap((s) => (s.option_ids.option_id[0] === undefined ? [] : [[s.question_key, s.option_ids.option_id[0]]])));
+    const values = Object.fromEntries(
+      (e.event.selected_items?.selected_item ?? []).flatMap((s) =>
+        s.option_ids.option_id[0] === undefined ? [] : [[s.question_key, s.option_ids.option_id[0]]],
+      ),
+    );
     // Deduplicated on the frame's msgid; answered in place while the 5 s window lasts, otherwise
     // (or after a crash) the new card is sent to the chat by the runner.
-    const event: CardActionEvent = { type: 'card_action', platform: 'wecom', eventId: e.msgid, tenant: deps.tenant, operatorId: e.from.userid, action, conversation, ...(Object.keys(values).length > 0 ? { values } : {}) };
-    const answer = await acceptClick(deps.accept, { event, eventType: 'aibot.template_card_event', conversation: `wecom:user:${e.from.userid}`, budgetMs: CLICK_BUDGET_MS });
+    const event: CardActionEvent = {
+      type: 'card_action',
+      platform: 'wecom',
+      eventId: e.msgid,
+      tenant: deps.tenant,
+      operatorId: e.from.userid,
+      action,
+      conversation,
+      ...(Object.keys(values).length > 0 ? { values } : {}),
+    };
+    const answer = await acceptClick(deps.accept, {
+      event,
+      eventType: 'aibot.template_card_event',
+      conversation: `wecom:user:${e.from.userid}`,
+      budgetMs: CLICK_BUDGET_MS,
+    });
     if (answer.kind !== 'answered') return log.info({ action: action.name, outcome: answer.kind }, 'smart bot click not answered in place');
     const result = answer.result;
     try {
       const [first, ...rest] = result.card ? adaptCard(result.card, WECOM_CAPABILITIES) : [];
-      if (first) await deps.socket.updateTemplateCard(frame.data, renderTemplateCard(first, e.event.task_id ?? taskIdFor(e.msgid)), [e.from.userid]);
+      if (first)
+        await deps.socket.updateTemplateCard(frame.data, renderTemplateCard(first, e.event.task_id ?? taskIdFor(e.msgid)), [e.from.userid]);
       // What one card cannot carry follows as new cards in the same chat.
-      for (const [i, card] of rest.entries()) await messenger.send(conversation, { kind: 'card', card }, { idempotencyKey: `${e.msgid}-${i + 1}` });
+      for (const [i, card] of rest.entries())
+        await messenger.send(conversation, { kind: 'card', card }, { idempotencyKey: `${e.msgid}-${i + 1}` });
       if (result.toast && (!result.card || result.toast.kind === 'error')) {
         await deps.socket.sendMessage(e.chatid ?? e.from.userid, { msgtype: 'markdown', markdown: { content: result.toast.text } });
       }
@@ -108,7 +142,10 @@ export function createSmartBot(deps: Deps) {
     async send(to, message, opts) {
       const chatId = to.id;
       const rendered = renderWecomMessage(message, opts?.idempotencyKey ?? `${chatId}_${deps.now().getTime().toString(36)}`);
-      const body = rendered.msgtype === 'text' ? { msgtype: 'markdown' as const, markdown: { content: rendered.text.content } } : { msgtype: 'template_card' as const, template_card: rendered.template_card };
+      const body =
+        rendered.msgtype === 'text'
+          ? { msgtype: 'markdown' as const, markdown: { content: rendered.text.content } }
+          : { msgtype: 'template_card' as const, template_card: rendered.template_card };
       const ack = await deps.socket.sendMessage(chatId, body as Parameters<SmartBotSocket['sendMessage']>[1]);
       return typeof ack.headers?.req_id === 'string' ? ack.headers.req_id : '';
     },
@@ -119,7 +156,9 @@ export function createSmartBot(deps: Deps) {
     start() {
       deps.socket.on('message.text', onText);
       deps.socket.on('event.template_card_event', (frame) => void onClick(frame));
-      deps.socket.on('event.disconnected_event', () => log.warn('smart bot connection displaced by a newer one (another replica or process uses the same bot id)'));
+      deps.socket.on('event.disconnected_event', () =>
+        log.warn('smart bot connection displaced by a newer one (another replica or process uses the same bot id)'),
+      );
       deps.socket.on('authenticated', () => log.info('smart bot connected'));
       deps.socket.on('disconnected', (reason) => log.warn({ reason }, 'smart bot disconnected; the SDK reconnects with backoff'));
       deps.socket.connect();

@@ -11,7 +11,12 @@ export type WecomWebhookDeps = WecomEventDeps & { corpId: string; token: string;
 export const WECOM_BODY_LIMIT = 64 * 1024;
 const MAX_SKEW_SECONDS = 300;
 
-const verifyQuery = z.object({ msg_signature: z.string().min(1), timestamp: z.string().regex(/^\d{1,12}$/), nonce: z.string().min(1), echostr: z.string().min(1) });
+const verifyQuery = z.object({
+  msg_signature: z.string().min(1),
+  timestamp: z.string().regex(/^\d{1,12}$/),
+  nonce: z.string().min(1),
+  echostr: z.string().min(1),
+});
 const messageQuery = verifyQuery.omit({ echostr: true });
 const envelope = z.object({ Encrypt: z.string().min(1), ToUserName: z.string().optional(), AgentID: z.string().optional() });
 
@@ -28,7 +33,10 @@ export function wecomWebhook(deps: WecomWebhookDeps): FastifyPluginAsync {
     const reject = (req: FastifyRequest, reply: FastifyReply, status: number, reason: string, extra: Record<string, unknown> = {}) => {
       deps.metrics.webhookEvents.inc({ platform: 'wecom', outcome: 'rejected' });
       // Metadata only: a decrypted message is customer data.
-      req.log.warn({ reason, bodyBytes: typeof req.body === 'string' ? Buffer.byteLength(req.body) : 0, ...extra }, 'wecom webhook rejected');
+      req.log.warn(
+        { reason, bodyBytes: typeof req.body === 'string' ? Buffer.byteLength(req.body) : 0, ...extra },
+        'wecom webhook rejected',
+      );
       return reply.code(status).type('text/plain').send(reason);
     };
     const fresh = (timestamp: string) => Math.abs(deps.clock.now().getTime() / 1000 - Number(timestamp)) <= MAX_SKEW_SECONDS;
@@ -38,7 +46,8 @@ export function wecomWebhook(deps: WecomWebhookDeps): FastifyPluginAsync {
       if (!q.success) return reject(req, reply, 400, 'missing_parameters');
       if (!fresh(q.data.timestamp)) return reject(req, reply, 401, 'stale');
       // Rule 1: the signature covers the echostr (Fastify has already URL-decoded the query).
-      if (!crypto.verifySignature(q.data.msg_signature, q.data.timestamp, q.data.nonce, q.data.echostr)) return reject(req, reply, 401, 'bad_signature');
+      if (!crypto.verifySignature(q.data.msg_signature, q.data.timestamp, q.data.nonce, q.data.echostr))
+        return reject(req, reply, 401, 'bad_signature');
       try {
         const plain = crypto.decrypt(q.data.echostr);
         deps.metrics.webhookEvents.inc({ platform: 'wecom', outcome: 'challenge' });
@@ -63,7 +72,8 @@ export function wecomWebhook(deps: WecomWebhookDeps): FastifyPluginAsync {
       const env = envelope.safeParse(outer);
       if (!env.success) return reject(req, reply, 400, 'malformed_envelope');
       // Rule 2: the signature over the encrypted payload, in constant time.
-      if (!crypto.verifySignature(q.data.msg_signature, q.data.timestamp, q.data.nonce, env.data.Encrypt)) return reject(req, reply, 401, 'bad_signature');
+      if (!crypto.verifySignature(q.data.msg_signature, q.data.timestamp, q.data.nonce, env.data.Encrypt))
+        return reject(req, reply, 401, 'bad_signature');
       // Rule 3: decrypt, with strict padding, length and receive-id (corp id) checks.
       let inner: Record<string, unknown>;
       try {

@@ -32,7 +32,10 @@ describe('a hung platform call with two replicas', () => {
   it('is never sent by both replicas at once, and does not hold up other chats', async () => {
     const requests: Request[] = [];
     const record = (body: Record<string, unknown>) => requests.push({ chat: String(body.receive_id), uuid: body.uuid, at: Date.now() });
-    nock(BASE).persist().post('/open-apis/auth/v3/tenant_access_token/internal').reply(200, { code: 0, tenant_access_token: 't', expire: 7200 });
+    nock(BASE)
+      .persist()
+      .post('/open-apis/auth/v3/tenant_access_token/internal')
+      .reply(200, { code: 0, tenant_access_token: 't', expire: 7200 });
     nock(BASE)
       .post('/open-apis/im/v1/messages', (body: Record<string, unknown>) => body.receive_id === 'oc_hung')
       .query(true)
@@ -59,9 +62,23 @@ describe('a hung platform call with two replicas', () => {
         sending.set(row.id, (sending.get(row.id) ?? 1) - 1);
       }
     };
-    const replica = () => createOutboxWorker({ db: testDb.db, clock: systemClock, log: captureLogs().log, deliver, leaseMs: LEASE_MS, random: () => 0.5, limiter: { waitMs: async () => 0 } });
+    const replica = () =>
+      createOutboxWorker({
+        db: testDb.db,
+        clock: systemClock,
+        log: captureLogs().log,
+        deliver,
+        leaseMs: LEASE_MS,
+        random: () => 0.5,
+        limiter: { waitMs: async () => 0 },
+      });
     const replicas = [replica(), replica()];
-    const send = (chat: string) => enqueue(testDb.db, { target: `feishu:${chat}`, payload: { kind: 'send', to: `feishu:${chat}`, message: { kind: 'text', text: chat } } }, new Date());
+    const send = (chat: string) =>
+      enqueue(
+        testDb.db,
+        { target: `feishu:${chat}`, payload: { kind: 'send', to: `feishu:${chat}`, message: { kind: 'text', text: chat } } },
+        new Date(),
+      );
 
     await send('oc_hung');
     const hungAt = Date.now();
@@ -69,7 +86,10 @@ describe('a hung platform call with two replicas', () => {
     await new Promise((r) => setTimeout(r, 100));
     for (const chat of ['oc_a', 'oc_b', 'oc_c']) await send(chat);
 
-    await vi.waitFor(async () => expect((await testDb.db.select().from(outbox).where(eq(outbox.status, 'sent'))).length).toBe(4), { timeout: 8000, interval: 50 });
+    await vi.waitFor(async () => expect((await testDb.db.select().from(outbox).where(eq(outbox.status, 'sent'))).length).toBe(4), {
+      timeout: 8000,
+      interval: 50,
+    });
     await Promise.all(replicas.map((r) => r.stop()));
 
     expect(overlap).toBe(1);

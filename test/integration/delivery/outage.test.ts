@@ -30,7 +30,10 @@ describe('a five-minute platform outage', () => {
     const start = clock.now().getTime();
     const delivered: { chat: string; text: string; uuid: unknown }[] = [];
     let refused = 0;
-    nock(BASE).persist().post('/open-apis/auth/v3/tenant_access_token/internal').reply(200, { code: 0, tenant_access_token: 't', expire: 7200 });
+    nock(BASE)
+      .persist()
+      .post('/open-apis/auth/v3/tenant_access_token/internal')
+      .reply(200, { code: 0, tenant_access_token: 't', expire: 7200 });
     nock(BASE)
       .persist()
       .post('/open-apis/im/v1/messages')
@@ -38,7 +41,9 @@ describe('a five-minute platform outage', () => {
       .reply((_uri, raw): nock.ReplyFnResult => {
         if (clock.now().getTime() < start + OUTAGE_MS) {
           refused++;
-          return refused % 2 ? [500, { code: 1, msg: 'internal error' }] : [429, { code: 99991400, msg: 'request trigger frequency limit' }, { 'x-ogw-ratelimit-reset': '1' }];
+          return refused % 2
+            ? [500, { code: 1, msg: 'internal error' }]
+            : [429, { code: 99991400, msg: 'request trigger frequency limit' }, { 'x-ogw-ratelimit-reset': '1' }];
         }
         const body: Record<string, unknown> = typeof raw === 'string' ? JSON.parse(raw) : raw;
         const content: unknown = JSON.parse(String(body.content));
@@ -61,7 +66,11 @@ describe('a five-minute platform outage', () => {
     const reply = async (chat: string) => {
       const text = `${chat}#${++n}`;
       expected.get(chat)?.push(text);
-      await enqueue(testDb.db, { target: `feishu:${chat}`, payload: { kind: 'send', to: `feishu:${chat}`, message: { kind: 'text', text } } }, clock.now());
+      await enqueue(
+        testDb.db,
+        { target: `feishu:${chat}`, payload: { kind: 'send', to: `feishu:${chat}`, message: { kind: 'text', text } } },
+        clock.now(),
+      );
     };
 
     // Replies are written before and all through the outage, and a little after it.

@@ -40,13 +40,25 @@ describe('outbox housekeeping', () => {
     it('deletes sent rows older than 7 days and failed rows older than 30 days, in batches, and nothing unfinished', async () => {
       const oldSent = [await row('sent', 8), await row('sent', 9), await row('sent', 30), await row('sent', 100), await row('sent', 7.01)];
       const oldFailed = [await row('failed', 31), await row('failed', 45), await row('failed', 30.01)];
-      const kept = [await row('sent', 6.99), await row('sent', 0), await row('failed', 29), await row('pending', 60), await row('sending', 60), await row('pending', 0)];
+      const kept = [
+        await row('sent', 6.99),
+        await row('sent', 0),
+        await row('failed', 29),
+        await row('pending', 60),
+        await row('sending', 60),
+        await row('pending', 0),
+      ];
       const job = pruneOutboxJob({ db: testDb.db, clock: fixedClock(NOW), batchSize: 2 });
       expect(job.cron).toMatch(/^\d+ \* \* \* \*$/);
       expect(await job.run(NOW)).toEqual({ sent: 5, failed: 3 });
       const left = await testDb.db.select({ id: outbox.id }).from(outbox);
       expect(left.map((r) => r.id).sort((a, b) => a - b)).toEqual(kept);
-      expect(await testDb.db.select({ id: outbox.id }).from(outbox).where(inArray(outbox.id, [...oldSent, ...oldFailed]))).toEqual([]);
+      expect(
+        await testDb.db
+          .select({ id: outbox.id })
+          .from(outbox)
+          .where(inArray(outbox.id, [...oldSent, ...oldFailed])),
+      ).toEqual([]);
       expect(await job.run(NOW)).toEqual({ sent: 0, failed: 0 });
     });
   });
@@ -66,7 +78,9 @@ describe('outbox housekeeping', () => {
       const [call] = statements.calls();
       if (!call) throw new Error('no statement seen');
       const [plan] = await statements.pool.query<RowDataPacket[]>(`EXPLAIN ${call.sql}`, call.params);
-      expect(plan.map((p: RowDataPacket) => ({ type: p.type, key: p.key }))).toEqual([{ type: expect.stringMatching(/^(range|ref|index)$/), key: expect.stringMatching(/^outbox_status_/) }]);
+      expect(plan.map((p: RowDataPacket) => ({ type: p.type, key: p.key }))).toEqual([
+        { type: expect.stringMatching(/^(range|ref|index)$/), key: expect.stringMatching(/^outbox_status_/) },
+      ]);
       expect(plan[0]?.type).not.toBe('index'); // a full index scan would still read every row
     });
 

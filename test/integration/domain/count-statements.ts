@@ -15,8 +15,14 @@ export function createObservedDb(url: string) {
   const db: Db = drizzle(pool, { schema, mode: 'default' });
   const query = vi.spyOn(pool, 'query');
   const execute = vi.spyOn(pool, 'execute');
-  const sqlOf = (arg: unknown): string => (typeof arg === 'string' ? arg : typeof arg === 'object' && arg !== null && 'sql' in arg && typeof arg.sql === 'string' ? arg.sql : String(arg));
-  const calls = () => [...query.mock.calls, ...execute.mock.calls].map((call) => ({ sql: sqlOf(call[0]), params: Array.isArray(call[1]) ? call[1] : [] }));
+  const sqlOf = (arg: unknown): string =>
+    typeof arg === 'string'
+      ? arg
+      : typeof arg === 'object' && arg !== null && 'sql' in arg && typeof arg.sql === 'string'
+        ? arg.sql
+        : String(arg);
+  const calls = () =>
+    [...query.mock.calls, ...execute.mock.calls].map((call) => ({ sql: sqlOf(call[0]), params: Array.isArray(call[1]) ? call[1] : [] }));
   return {
     db,
     pool,

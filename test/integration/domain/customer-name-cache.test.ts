@@ -29,7 +29,16 @@ describe('customer name cache', () => {
     const rep = await users.ensureUser(workspaceId, 'feishu', uniqueId('ou'));
     const otherRep = await users.ensureUser(workspaceId, 'feishu', uniqueId('ou'));
     const insert = async (name: string, values: Partial<typeof customers.$inferInsert> = {}) => {
-      const [row] = await testDb.db.insert(customers).values({ workspaceId, name, normalizedName: normalizeCustomerName(name), tags: [], ownerUserId: rep.id, createdAt: ago(60 * MINUTE), updatedAt: ago(60 * MINUTE), ...values });
+      const [row] = await testDb.db.insert(customers).values({
+        workspaceId,
+        name,
+        normalizedName: normalizeCustomerName(name),
+        tags: [],
+        ownerUserId: rep.id,
+        createdAt: ago(60 * MINUTE),
+        updatedAt: ago(60 * MINUTE),
+        ...values,
+      });
       return row.insertId;
     };
     return { workspaceId, rep, otherRep, insert };
@@ -72,21 +81,29 @@ describe('customer name cache', () => {
       const [call] = observed.calls();
       if (!call) throw new Error('no statement seen');
       const [plan] = await observed.pool.query<RowDataPacket[]>(`EXPLAIN ${call.sql}`, call.params);
-      expect(plan.find((p: RowDataPacket) => p.table === 'customers')).toMatchObject({ type: 'range', key: 'customers_workspace_updated_idx' });
+      expect(plan.find((p: RowDataPacket) => p.table === 'customers')).toMatchObject({
+        type: 'range',
+        key: 'customers_workspace_updated_idx',
+      });
     }
   });
 
-  it('scope: the rep\'s own customers and the pool; every customer without an owner given', async () => {
+  it("scope: the rep's own customers and the pool; every customer without an owner given", async () => {
     const { workspaceId, rep, otherRep, insert } = await workspace();
     await insert('自己的客户');
     await insert('公海客户', { ownerUserId: null });
     await insert('别人的客户', { ownerUserId: otherRep.id });
     const cache = createCustomerNameCache({ db: testDb.db, clock: fixedClock(NOW) });
-    expect((await cache.knownCustomers(workspaceId, { ownerUserId: rep.id })).map((k) => k.name).sort()).toEqual(['公海客户', '自己的客户']);
+    expect((await cache.knownCustomers(workspaceId, { ownerUserId: rep.id })).map((k) => k.name).sort()).toEqual([
+      '公海客户',
+      '自己的客户',
+    ]);
     expect((await cache.knownCustomers(workspaceId)).map((k) => k.name).sort()).toEqual(['公海客户', '别人的客户', '自己的客户']);
     // The index holds the whole workspace; the list's scope still applies to what a note matches.
     const mine = await cache.knownCustomers(workspaceId, { ownerUserId: rep.id });
-    expect(parseNote('今天拜访别人的客户', { now: NOW, timeZone: 'Asia/Shanghai', knownCustomers: mine }).customerCandidates.map((c) => c.name)).not.toContain('别人的客户');
+    expect(
+      parseNote('今天拜访别人的客户', { now: NOW, timeZone: 'Asia/Shanghai', knownCustomers: mine }).customerCandidates.map((c) => c.name),
+    ).not.toContain('别人的客户');
   });
 
   it('sees what another replica wrote: new rows with the same timestamp, late commits, renames, new owners', async () => {
@@ -129,7 +146,10 @@ describe('customer name cache', () => {
     const other = await insert('招商银行');
     const names = createCustomerNameCache({ db: observed.db, clock: fixedClock(NOW) });
     const known = () => names.knownCustomers(workspaceId, { ownerUserId: rep.id });
-    expect(await known()).toEqual([expect.objectContaining({ name: '中国工商银行', aliases: [] }), expect.objectContaining({ name: '招商银行' })]);
+    expect(await known()).toEqual([
+      expect.objectContaining({ name: '中国工商银行', aliases: [] }),
+      expect.objectContaining({ name: '招商银行' }),
+    ]);
     const add = (customerId: number, alias: string) => addCustomerAlias(testDb.db, { workspaceId, customerId, alias, now: NOW });
     expect(await add(icbc, 'ICBC')).toEqual({ kind: 'added' });
     expect(await add(icbc, '工行')).toEqual({ kind: 'added' });

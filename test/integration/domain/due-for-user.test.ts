@@ -19,13 +19,38 @@ describe('/我的 (dueForUser)', () => {
 
   async function seed() {
     const workspaceId = await createTestWorkspace(testDb.handle);
-    const rep = await createUsersService({ db: testDb.db, clock: fixedClock(NOW), teams: [] }).ensureUser(workspaceId, 'feishu', uniqueId('ou'));
+    const rep = await createUsersService({ db: testDb.db, clock: fixedClock(NOW), teams: [] }).ensureUser(
+      workspaceId,
+      'feishu',
+      uniqueId('ou'),
+    );
     const customer = async (name: string, stage: 'lead' | 'quote' | 'won' | 'lost', dueInHours: number) => {
-      const [row] = await testDb.db.insert(customers).values({ workspaceId, name, normalizedName: name, stage, tags: [], ownerUserId: rep.id, nextFollowUpAt: new Date(NOW.getTime() + dueInHours * HOUR), createdAt: NOW, updatedAt: NOW });
+      const [row] = await testDb.db.insert(customers).values({
+        workspaceId,
+        name,
+        normalizedName: name,
+        stage,
+        tags: [],
+        ownerUserId: rep.id,
+        nextFollowUpAt: new Date(NOW.getTime() + dueInHours * HOUR),
+        createdAt: NOW,
+        updatedAt: NOW,
+      });
       return row.insertId;
     };
     const note = async (customerId: number, summary: string, hoursAgo: number, status: 'confirmed' | 'undone' = 'confirmed') => {
-      await testDb.db.insert(followUps).values({ workspaceId, customerId, authorUserId: rep.id, rawText: summary, parsed: {}, summary, status, occurredAt: new Date(NOW.getTime() - hoursAgo * HOUR), createdAt: NOW, updatedAt: NOW });
+      await testDb.db.insert(followUps).values({
+        workspaceId,
+        customerId,
+        authorUserId: rep.id,
+        rawText: summary,
+        parsed: {},
+        summary,
+        status,
+        occurredAt: new Date(NOW.getTime() - hoursAgo * HOUR),
+        createdAt: NOW,
+        updatedAt: NOW,
+      });
     };
     return { workspaceId, rep, customer, note };
   }

@@ -15,7 +15,12 @@ describe('editing an older follow-up', () => {
     expect(newer.customer).toMatchObject({ stage: 'negotiation', amount: 450000 });
 
     const nextFollowUpAt = new Date('2026-12-04T01:00:00Z');
-    const edited = await state.service.edit({ workspaceId: state.workspaceId, actor: state.rep, followUpId: older.followUp.id, changes: { stage: 'proposal', amount: 360000, nextFollowUpAt } });
+    const edited = await state.service.edit({
+      workspaceId: state.workspaceId,
+      actor: state.rep,
+      followUpId: older.followUp.id,
+      changes: { stage: 'proposal', amount: 360000, nextFollowUpAt },
+    });
     expect(edited).toMatchObject({ kind: 'edited', followUp: { stage: 'proposal', amount: 360000, nextFollowUpAt } });
     const [customer] = await state.db.select().from(customers).where(eq(customers.id, id));
     // Stage and amount belong to the newer note; the date nobody later set takes the edit.

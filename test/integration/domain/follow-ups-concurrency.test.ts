@@ -8,7 +8,11 @@ import { useFollowUpsFixture } from './service-fixture.js';
 /** Real parallel transactions on a 20-connection pool against the real database; nothing mocked but the clock. */
 describe('follow-ups under concurrency', () => {
   const { state, record, insertCustomer } = useFollowUpsFixture();
-  const audits = (action: string) => state.db.select().from(auditLog).where(and(eq(auditLog.workspaceId, state.workspaceId), eq(auditLog.action, action)));
+  const audits = (action: string) =>
+    state.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.workspaceId, state.workspaceId), eq(auditLog.action, action)));
   const customersOf = () => state.db.select().from(customers).where(eq(customers.workspaceId, state.workspaceId));
 
   it('records eight simultaneous notes about one new customer against one customer row', async () => {
@@ -24,9 +28,22 @@ describe('follow-ups under concurrency', () => {
   it('applies one of two simultaneous picks on a draft; the other answers already_done with the saved follow-up', async () => {
     const a = await insertCustomer('云帆科技');
     const b = await insertCustomer('云帆物流');
-    const draft = await record('给云帆王总打电话,报价已发', { customer: '云帆', confidence: 0.4, customerCandidates: [{ id: String(a), name: '云帆科技', score: 0.88 }, { id: String(b), name: '云帆物流', score: 0.88 }] });
+    const draft = await record('给云帆王总打电话,报价已发', {
+      customer: '云帆',
+      confidence: 0.4,
+      customerCandidates: [
+        { id: String(a), name: '云帆科技', score: 0.88 },
+        { id: String(b), name: '云帆物流', score: 0.88 },
+      ],
+    });
     if (draft.kind !== 'needs_customer') throw new Error(`expected needs_customer, got ${draft.kind}`);
-    const pick = (customerId: number) => state.service.chooseCustomer({ workspaceId: state.workspaceId, actor: state.rep, followUpId: draft.followUp.id, choice: { customerId } });
+    const pick = (customerId: number) =>
+      state.service.chooseCustomer({
+        workspaceId: state.workspaceId,
+        actor: state.rep,
+        followUpId: draft.followUp.id,
+        choice: { customerId },
+      });
     const results = await Promise.all([pick(a), pick(b)]);
     expect(results.map((r) => r.kind).sort()).toEqual(['already_done', 'saved']);
     const winner = results.find((r) => r.kind === 'saved');
@@ -63,7 +80,10 @@ describe('follow-ups under concurrency', () => {
       ]);
       expect(undone.kind).toBe('undone');
       if (second.kind !== 'saved') throw new Error(`expected saved, got ${second.kind}`);
-      const rows = await state.db.select().from(customers).where(and(eq(customers.workspaceId, state.workspaceId), eq(customers.normalizedName, name)));
+      const rows = await state.db
+        .select()
+        .from(customers)
+        .where(and(eq(customers.workspaceId, state.workspaceId), eq(customers.normalizedName, name)));
       expect(rows.map((c) => c.id)).toEqual([second.followUp.customerId]);
       expect(rows[0]?.amount).toBe(200000);
     }
@@ -72,7 +92,14 @@ describe('follow-ups under concurrency', () => {
   it('keeps every tag when two notes merge different tags into one customer at once', async () => {
     const id = await insertCustomer('美的', { tags: ['老客户'] });
     const note = (tag: string) =>
-      state.service.recordNote({ workspaceId: state.workspaceId, author: state.rep, text: `美的 电话沟通 ${tag}`, sourceMessageId: uniqueId('om'), occurredAt: new Date(), draft: draftFor(`美的 电话沟通 ${tag}`, { customer: '美的', tags: [tag] }) });
+      state.service.recordNote({
+        workspaceId: state.workspaceId,
+        author: state.rep,
+        text: `美的 电话沟通 ${tag}`,
+        sourceMessageId: uniqueId('om'),
+        occurredAt: new Date(),
+        draft: draftFor(`美的 电话沟通 ${tag}`, { customer: '美的', tags: [tag] }),
+      });
     const results = await Promise.all(['重点', '国企', '华南', '续约'].map(note));
     expect(results.map((r) => r.kind)).toEqual(Array(4).fill('saved'));
     const [customer] = await state.db.select().from(customers).where(eq(customers.id, id));
@@ -83,7 +110,12 @@ describe('follow-ups under concurrency', () => {
     const saved = await record('拜访招商银行陆行长,报价130万');
     if (saved.kind !== 'saved') throw new Error(`expected saved, got ${saved.kind}`);
     const [edited, undone] = await Promise.all([
-      state.service.edit({ workspaceId: state.workspaceId, actor: state.rep, followUpId: saved.followUp.id, changes: { amount: 1_500_000 } }),
+      state.service.edit({
+        workspaceId: state.workspaceId,
+        actor: state.rep,
+        followUpId: saved.followUp.id,
+        changes: { amount: 1_500_000 },
+      }),
       state.service.undo({ workspaceId: state.workspaceId, actor: state.rep, followUpId: saved.followUp.id }),
     ]);
     expect(undone.kind).toBe('undone');

@@ -28,23 +28,47 @@ describe('follow-ups service', () => {
 
   it('saves the follow-up, creates the customer and contact, audits and enqueues the reply in one transaction', async () => {
     const text = '今天给云帆科技王总打电话,预算50万,下周三上门演示';
-    const result = await record(text, 'om_1', { outbound: (r) => [{ target: 'feishu:oc_1', payload: { kind: 'test', result: r.kind }, dedupeKey: `reply:${workspaceId}:om_1` }] });
+    const result = await record(text, 'om_1', {
+      outbound: (r) => [{ target: 'feishu:oc_1', payload: { kind: 'test', result: r.kind }, dedupeKey: `reply:${workspaceId}:om_1` }],
+    });
     expect(result.kind).toBe('saved');
     if (result.kind !== 'saved') return;
     expect(result.createdCustomer).toBe(true);
-    expect(result.customer).toMatchObject({ name: '云帆科技', ownerUserId: rep.id, amount: 500000, stage: 'lead', nextFollowUpAt: new Date('2026-12-02T01:00:00Z'), lastFollowUpAt: NOW });
-    expect(result.followUp).toMatchObject({ status: 'confirmed', channel: 'call', sourceMessageId: 'om_1', rawText: text, customerId: result.customer.id });
+    expect(result.customer).toMatchObject({
+      name: '云帆科技',
+      ownerUserId: rep.id,
+      amount: 500000,
+      stage: 'lead',
+      nextFollowUpAt: new Date('2026-12-02T01:00:00Z'),
+      lastFollowUpAt: NOW,
+    });
+    expect(result.followUp).toMatchObject({
+      status: 'confirmed',
+      channel: 'call',
+      sourceMessageId: 'om_1',
+      rawText: text,
+      customerId: result.customer.id,
+    });
     const [contact] = await testDb.db.select().from(contacts).where(eq(contacts.customerId, result.customer.id));
     expect(contact?.name).toBe('王总');
     const audits = await testDb.db.select().from(auditLog).where(eq(auditLog.workspaceId, workspaceId));
     expect(audits.map((a) => a.action)).toEqual(['follow_up.create']);
-    const [reply] = await testDb.db.select().from(outbox).where(eq(outbox.dedupeKey, `reply:${workspaceId}:om_1`));
+    const [reply] = await testDb.db
+      .select()
+      .from(outbox)
+      .where(eq(outbox.dedupeKey, `reply:${workspaceId}:om_1`));
     expect(reply?.payload).toEqual({ kind: 'test', result: 'saved' });
   });
 
   it('rolls everything back when the reply cannot be enqueued', async () => {
     const source = uniqueId('om');
-    await expect(record('拜访鑫源化工有限公司,见了吴工', source, { outbound: () => { throw new Error('render failed'); } })).rejects.toThrow('render failed');
+    await expect(
+      record('拜访鑫源化工有限公司,见了吴工', source, {
+        outbound: () => {
+          throw new Error('render failed');
+        },
+      }),
+    ).rejects.toThrow('render failed');
     expect(await testDb.db.select().from(followUps).where(eq(followUps.sourceMessageId, source))).toHaveLength(0);
     expect(await testDb.db.select().from(customers).where(eq(customers.workspaceId, workspaceId))).toHaveLength(0);
   });
@@ -67,31 +91,62 @@ describe('follow-ups service', () => {
 
   it('asks between close candidates, then confirms the pick, once', async () => {
     const now = NOW;
-    const [a] = await testDb.db.insert(customers).values({ workspaceId, name: '云帆科技', normalizedName: '云帆科技', tags: [], createdAt: now, updatedAt: now });
-    const [b] = await testDb.db.insert(customers).values({ workspaceId, name: '云帆物流', normalizedName: '云帆物流', tags: [], createdAt: now, updatedAt: now });
+    const [a] = await testDb.db
+      .insert(customers)
+      .values({ workspaceId, name: '云帆科技', normalizedName: '云帆科技', tags: [], createdAt: now, updatedAt: now });
+    const [b] = await testDb.db
+      .insert(customers)
+      .values({ workspaceId, name: '云帆物流', normalizedName: '云帆物流', tags: [], createdAt: now, updatedAt: now });
     const known = [
       { id: String(a.insertId), name: '云帆科技' },
       { id: String(b.insertId), name: '云帆物流' },
     ];
     const text = '给云帆王总打电话,报价已发';
-    const result = await service.recordNote({ workspaceId, author: rep, text, sourceMessageId: uniqueId('om'), occurredAt: NOW, draft: draftFor(text, {}, known) });
+    const result = await service.recordNote({
+      workspaceId,
+      author: rep,
+      text,
+      sourceMessageId: uniqueId('om'),
+      occurredAt: NOW,
+      draft: draftFor(text, {}, known),
+    });
     expect(result.kind).toBe('needs_customer');
     if (result.kind !== 'needs_customer') return;
     expect(result.followUp).toMatchObject({ status: 'draft', customerId: null });
     expect(result.candidates.map((c) => c.name).sort()).toEqual(['云帆物流', '云帆科技'].sort());
 
-    expect(await service.chooseCustomer({ workspaceId, actor: otherRep, followUpId: result.followUp.id, choice: { customerId: b.insertId } })).toEqual({ kind: 'forbidden' });
-    const picked = await service.chooseCustomer({ workspaceId, actor: rep, followUpId: result.followUp.id, choice: { customerId: b.insertId } });
+    expect(
+      await service.chooseCustomer({ workspaceId, actor: otherRep, followUpId: result.followUp.id, choice: { customerId: b.insertId } }),
+    ).toEqual({ kind: 'forbidden' });
+    const picked = await service.chooseCustomer({
+      workspaceId,
+      actor: rep,
+      followUpId: result.followUp.id,
+      choice: { customerId: b.insertId },
+    });
     expect(picked).toMatchObject({ kind: 'saved', customer: { id: b.insertId, stage: 'quote' }, followUp: { status: 'confirmed' } });
-    expect((await service.chooseCustomer({ workspaceId, actor: rep, followUpId: result.followUp.id, choice: { customerId: a.insertId } })).kind).toBe('already_done');
+    expect(
+      (await service.chooseCustomer({ workspaceId, actor: rep, followUpId: result.followUp.id, choice: { customerId: a.insertId } })).kind,
+    ).toBe('already_done');
   });
 
   it('takes an explicit alias as the customer without asking', async () => {
     const now = NOW;
-    const [c] = await testDb.db.insert(customers).values({ workspaceId, name: '杭州云帆科技有限公司', normalizedName: '杭州云帆科技', tags: [], createdAt: now, updatedAt: now });
-    await testDb.db.insert(customerAliases).values({ workspaceId, customerId: c.insertId, alias: '云帆', normalizedAlias: '云帆', createdAt: now });
+    const [c] = await testDb.db
+      .insert(customers)
+      .values({ workspaceId, name: '杭州云帆科技有限公司', normalizedName: '杭州云帆科技', tags: [], createdAt: now, updatedAt: now });
+    await testDb.db
+      .insert(customerAliases)
+      .values({ workspaceId, customerId: c.insertId, alias: '云帆', normalizedAlias: '云帆', createdAt: now });
     const text = '给云帆打电话,方案已发';
-    const result = await service.recordNote({ workspaceId, author: rep, text, sourceMessageId: uniqueId('om'), occurredAt: NOW, draft: draftFor(text) });
+    const result = await service.recordNote({
+      workspaceId,
+      author: rep,
+      text,
+      sourceMessageId: uniqueId('om'),
+      occurredAt: NOW,
+      draft: draftFor(text),
+    });
     expect(result).toMatchObject({ kind: 'saved', createdCustomer: false, customer: { id: c.insertId, stage: 'proposal' } });
   });
 
@@ -100,14 +155,26 @@ describe('follow-ups service', () => {
     const result = await record(text);
     expect(result.kind).toBe('needs_customer');
     if (result.kind !== 'needs_customer') return;
-    const picked = await service.chooseCustomer({ workspaceId, actor: rep, followUpId: result.followUp.id, choice: { newCustomerName: 'Chen Trading Co' } });
+    const picked = await service.chooseCustomer({
+      workspaceId,
+      actor: rep,
+      followUpId: result.followUp.id,
+      choice: { newCustomerName: 'Chen Trading Co' },
+    });
     expect(picked).toMatchObject({ kind: 'saved', createdCustomer: true, customer: { name: 'Chen Trading Co', ownerUserId: rep.id } });
   });
 
   it('undo restores the customer, keeps what a later follow-up set, and is spent after once', async () => {
     const first = await record('电联 保利地产 高总,报价已发,预算100万,下周一再聊');
     clock.advance(60_000);
-    const second = await service.recordNote({ workspaceId, author: rep, text: '保利地产 高总 谈价格', sourceMessageId: uniqueId('om'), occurredAt: clock.now(), draft: draftFor('保利地产 高总 谈价格') });
+    const second = await service.recordNote({
+      workspaceId,
+      author: rep,
+      text: '保利地产 高总 谈价格',
+      sourceMessageId: uniqueId('om'),
+      occurredAt: clock.now(),
+      draft: draftFor('保利地产 高总 谈价格'),
+    });
     if (first.kind !== 'saved' || second.kind !== 'saved') throw new Error('expected saved');
     expect(second.customer).toMatchObject({ stage: 'negotiation', amount: 1000000 });
 
@@ -130,12 +197,23 @@ describe('follow-ups service', () => {
   it('edit updates the follow-up and its customer, with an audit of before and after', async () => {
     const result = await record('微信跟进中信证券林总,报价已发');
     if (result.kind !== 'saved') throw new Error('expected saved');
-    const edited = await service.edit({ workspaceId, actor: rep, followUpId: result.followUp.id, changes: { amount: 360000, nextFollowUpAt: new Date('2026-12-04T01:00:00Z'), contact: '林总监' } });
-    expect(edited).toMatchObject({ kind: 'edited', followUp: { amount: 360000 }, customer: { amount: 360000, nextFollowUpAt: new Date('2026-12-04T01:00:00Z') } });
+    const edited = await service.edit({
+      workspaceId,
+      actor: rep,
+      followUpId: result.followUp.id,
+      changes: { amount: 360000, nextFollowUpAt: new Date('2026-12-04T01:00:00Z'), contact: '林总监' },
+    });
+    expect(edited).toMatchObject({
+      kind: 'edited',
+      followUp: { amount: 360000 },
+      customer: { amount: 360000, nextFollowUpAt: new Date('2026-12-04T01:00:00Z') },
+    });
     const [audit] = await testDb.db.select().from(auditLog).where(eq(auditLog.action, 'follow_up.edit'));
     expect(audit).toMatchObject({ before: { amount: null, contact: '林总' }, after: { amount: 360000, contact: '林总监' } });
     await service.undo({ workspaceId, actor: rep, followUpId: result.followUp.id });
-    expect((await service.edit({ workspaceId, actor: rep, followUpId: result.followUp.id, changes: { needs: 'x' } })).kind).toBe('undone_already');
+    expect((await service.edit({ workspaceId, actor: rep, followUpId: result.followUp.id, changes: { needs: 'x' } })).kind).toBe(
+      'undone_already',
+    );
   });
 
   it('answers /查 and /我的 queries', async () => {

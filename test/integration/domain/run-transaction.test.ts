@@ -16,7 +16,8 @@ describe('runTransaction', () => {
 
   it('runs again from the start when the database picks it as a deadlock victim', async () => {
     const workspaceId = await createTestWorkspace(testDb.handle);
-    const insert = (name: string) => handle.db.insert(customers).values({ workspaceId, name, normalizedName: name, tags: [], createdAt: NOW, updatedAt: NOW });
+    const insert = (name: string) =>
+      handle.db.insert(customers).values({ workspaceId, name, normalizedName: name, tags: [], createdAt: NOW, updatedAt: NOW });
     const [[a], [b]] = await Promise.all([insert('甲'), insert('乙')]);
     let attempts = 0;
     let bothHoldOne: () => void = () => {};

@@ -38,11 +38,20 @@ export function useFollowUpsFixture(poolSize = 20) {
 
   /** Records `text` as a new message of the rep, with parser overrides. */
   const record = (text: string, overrides: Partial<ParsedNote> = {}, occurredAt = clock.now()) =>
-    state.service.recordNote({ workspaceId: state.workspaceId, author: state.rep, text, sourceMessageId: uniqueId('om'), occurredAt, draft: draftFor(text, overrides) });
+    state.service.recordNote({
+      workspaceId: state.workspaceId,
+      author: state.rep,
+      text,
+      sourceMessageId: uniqueId('om'),
+      occurredAt,
+      draft: draftFor(text, overrides),
+    });
 
   /** A customer row inserted directly, as if created long ago. */
   const insertCustomer = async (name: string, values: Partial<typeof customers.$inferInsert> = {}) => {
-    const [row] = await state.db.insert(customers).values({ workspaceId: state.workspaceId, name, normalizedName: name, tags: [], createdAt: NOW, updatedAt: NOW, ...values });
+    const [row] = await state.db
+      .insert(customers)
+      .values({ workspaceId: state.workspaceId, name, normalizedName: name, tags: [], createdAt: NOW, updatedAt: NOW, ...values });
     return row.insertId;
   };
 

@@ -24,11 +24,20 @@ describe('teams reloaded from the settings file', () => {
     expect(rep).toMatchObject({ role: 'rep', teamId: null });
 
     const logs = captureLogs();
-    const watcher = watchSettings({ path, initial: defaultSettings(), log: logs.log, debounceMs: 50, applyTeams: (teams) => users.applySettings(teams) });
+    const watcher = watchSettings({
+      path,
+      initial: defaultSettings(),
+      log: logs.log,
+      debounceMs: 50,
+      applyTeams: (teams) => users.applySettings(teams),
+    });
     try {
       const east = { id: 'east', name: '华东一组', managers: ['feishu:ou_wang'], members: ['feishu:ou_li'] };
       writeFileSync(path, JSON.stringify({ teams: [east] }));
-      await vi.waitFor(async () => expect(await users.findUser(ws.id, 'feishu', 'ou_wang')).toMatchObject({ role: 'manager', teamId: expect.any(Number) }), { timeout: 5000 });
+      await vi.waitFor(
+        async () => expect(await users.findUser(ws.id, 'feishu', 'ou_wang')).toMatchObject({ role: 'manager', teamId: expect.any(Number) }),
+        { timeout: 5000 },
+      );
       expect(logs.lines().find((l) => l.msg === 'teams from the changed settings file applied')).toMatchObject({ report: { placed: 1 } });
 
       // A typo: the whole edit is refused, so nobody loses their team to it.

@@ -47,7 +47,12 @@ describe('undo restores the whole customer', () => {
   it('removes a contact an edit of the undone follow-up added', async () => {
     const id = await insertCustomer('保利地产');
     const note = saved(await record('保利地产 高总 电话沟通'));
-    await state.service.edit({ workspaceId: state.workspaceId, actor: state.rep, followUpId: note.followUp.id, changes: { contact: '高总监' } });
+    await state.service.edit({
+      workspaceId: state.workspaceId,
+      actor: state.rep,
+      followUpId: note.followUp.id,
+      changes: { contact: '高总监' },
+    });
     expect((await contactsOf(id)).map((c) => c.name).sort()).toEqual(['高总', '高总监'].sort());
     await undo(note.followUp.id);
     expect(await contactsOf(id)).toHaveLength(0);
@@ -74,8 +79,20 @@ describe('undo restores the whole customer', () => {
     const id = await insertCustomer('保利地产', { stage: 'qualified', tier: 'C', phone: null });
     const note = saved(await record('电联保利地产高总,报价已发,预算100万,下周一再聊,电话13812345678'));
     // A row written by the previous release: only stage, amount, currency, dates, tier, tags.
-    const legacy = { stage: 'qualified', amount: null, currency: 'CNY', lastFollowUpAt: null, nextFollowUpAt: null, tier: 'C', tags: [], created: false };
-    await state.db.update(followUps).set({ customerBefore: legacy as never }).where(eq(followUps.id, note.followUp.id));
+    const legacy = {
+      stage: 'qualified',
+      amount: null,
+      currency: 'CNY',
+      lastFollowUpAt: null,
+      nextFollowUpAt: null,
+      tier: 'C',
+      tags: [],
+      created: false,
+    };
+    await state.db
+      .update(followUps)
+      .set({ customerBefore: legacy as never })
+      .where(eq(followUps.id, note.followUp.id));
     expect((await undo(note.followUp.id)).kind).toBe('undone');
     expect(await customer(id)).toMatchObject({ stage: 'qualified', amount: null, nextFollowUpAt: null, lastFollowUpAt: null });
   });

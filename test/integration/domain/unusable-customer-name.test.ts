@@ -21,9 +21,18 @@ describe('a note whose customer is only punctuation', () => {
   });
 
   it('refuses a new customer of that name from the pick card instead of throwing', async () => {
-    const draft = await record('给云帆王总打电话', { customer: '云帆', confidence: 0.4, customerCandidates: [{ id: '1', name: '云帆科技', score: 0.7 }] });
+    const draft = await record('给云帆王总打电话', {
+      customer: '云帆',
+      confidence: 0.4,
+      customerCandidates: [{ id: '1', name: '云帆科技', score: 0.7 }],
+    });
     if (draft.kind !== 'needs_customer') throw new Error(`expected needs_customer, got ${draft.kind}`);
-    const picked = await state.service.chooseCustomer({ workspaceId: state.workspaceId, actor: state.rep, followUpId: draft.followUp.id, choice: { newCustomerName: '。。。' } });
+    const picked = await state.service.chooseCustomer({
+      workspaceId: state.workspaceId,
+      actor: state.rep,
+      followUpId: draft.followUp.id,
+      choice: { newCustomerName: '。。。' },
+    });
     expect(picked).toEqual({ kind: 'invalid_name' });
     expect(await findCustomerByName(state.db, state.workspaceId, '。。。')).toBeNull();
   });

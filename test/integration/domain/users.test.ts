@@ -8,7 +8,15 @@ import { uniqueId, useTestDatabase } from '../../helpers/db.js';
 describe('users service', () => {
   const testDb = useTestDatabase();
   const clock = fixedClock('2026-11-25T02:00:00Z');
-  const settings = [{ id: 'east', name: '华东一组', managers: ['feishu:ou_boss'], members: ['feishu:ou_rep', 'feishu:ou_boss'], digestChat: 'feishu:oc_team' }];
+  const settings = [
+    {
+      id: 'east',
+      name: '华东一组',
+      managers: ['feishu:ou_boss'],
+      members: ['feishu:ou_rep', 'feishu:ou_boss'],
+      digestChat: 'feishu:oc_team',
+    },
+  ];
 
   it('creates one workspace per platform installation, even when first messages race', async () => {
     const users = createUsersService({ db: testDb.db, clock, teams: settings });
@@ -72,7 +80,13 @@ describe('users service', () => {
       const ws = await users.ensureWorkspace('feishu', uniqueId('tenant'));
       expect(await users.ensureUser(ws.id, 'feishu', 'ou_early')).toMatchObject({ role: 'rep', teamId: null });
 
-      const north = { id: 'north', name: '华北', managers: ['feishu:ou_early'], members: ['feishu:ou_early', 'feishu:ou_later'], digestChat: 'feishu:oc_north' };
+      const north = {
+        id: 'north',
+        name: '华北',
+        managers: ['feishu:ou_early'],
+        members: ['feishu:ou_early', 'feishu:ou_later'],
+        digestChat: 'feishu:oc_north',
+      };
       await users.applySettings([north]);
       const team = await teamOf(ws.id, 'north');
       expect(team).toMatchObject({ name: '华北', digestChatId: 'oc_north' });
@@ -94,7 +108,11 @@ describe('users service', () => {
       await users.applySettings([{ id: 'east', name: '华东一组', managers: [], members: ['feishu:ou_boss'] }]);
       expect(await users.findUser(ws.id, 'feishu', 'ou_rep')).toMatchObject({ role: 'rep', teamId: null });
       expect(await users.findUser(ws.id, 'feishu', 'ou_boss')).toMatchObject({ role: 'admin', teamId: boss.teamId });
-      expect(await users.findUser(ws.id, 'feishu', 'ou_loner')).toMatchObject({ role: 'rep', teamId: null, managerUserId: loner.managerUserId });
+      expect(await users.findUser(ws.id, 'feishu', 'ou_loner')).toMatchObject({
+        role: 'rep',
+        teamId: null,
+        managerUserId: loner.managerUserId,
+      });
       expect(loner.managerUserId).not.toBeNull();
     });
 
@@ -112,7 +130,10 @@ describe('users service', () => {
         { id: 'south', name: '华南', managers: [], members: ['wecom:ZhangSan'], digestChat: 'wecom:wrkSouth' },
       ]);
       for (const ws of [a, b]) {
-        expect(await users.findUser(ws.id, 'feishu', 'ou_lead2')).toMatchObject({ role: 'manager', teamId: (await teamOf(ws.id, 'hq'))?.id });
+        expect(await users.findUser(ws.id, 'feishu', 'ou_lead2')).toMatchObject({
+          role: 'manager',
+          teamId: (await teamOf(ws.id, 'hq'))?.id,
+        });
         expect(await teamOf(ws.id, 'west')).toMatchObject({ digestChatId: 'oc_west' });
         // A team with nobody on this platform gets no row here.
         expect(await teamOf(ws.id, 'south')).toBeUndefined();

@@ -26,19 +26,40 @@ describe('WeCom workspace key', () => {
   it('files a smart-bot-only install under the corp id, the workspace the app uses too', async () => {
     const corpId = uniqueId('ww');
     const socket = new FakeSocket();
-    const config = loadConfig({ WECOM_CORP_ID: corpId, WECOM_BOT_ID: 'aib_key', WECOM_BOT_SECRET: 's' }, mkdtempSync(join(tmpdir(), 'genjin-key-')));
-    const genjin = await composeGenjin(config, { log: captureLogs().log, clock: fixedClock('2026-11-25T02:00:05Z'), database: testDb.handle, wecomBotSocket: socket as unknown as SmartBotSocket });
+    const config = loadConfig(
+      { WECOM_CORP_ID: corpId, WECOM_BOT_ID: 'aib_key', WECOM_BOT_SECRET: 's' },
+      mkdtempSync(join(tmpdir(), 'genjin-key-')),
+    );
+    const genjin = await composeGenjin(config, {
+      log: captureLogs().log,
+      clock: fixedClock('2026-11-25T02:00:05Z'),
+      database: testDb.handle,
+      wecomBotSocket: socket as unknown as SmartBotSocket,
+    });
     genjin.start();
     try {
       const msgid = uniqueId('msg');
       socket.emit('message.text', {
         cmd: 'aibot_msg_callback',
         headers: { req_id: `req_${msgid}` },
-        body: { msgid, aibotid: 'aib_key', chattype: 'single', from: { userid: 'zhangsan' }, msgtype: 'text', text: { content: '光明乳业选了竞品,丢单了' }, create_time: 1795377600 },
+        body: {
+          msgid,
+          aibotid: 'aib_key',
+          chattype: 'single',
+          from: { userid: 'zhangsan' },
+          msgtype: 'text',
+          text: { content: '光明乳业选了竞品,丢单了' },
+          create_time: 1795377600,
+        },
       });
-      await vi.waitFor(async () => expect(await testDb.db.select().from(followUps).where(eq(followUps.sourceMessageId, msgid))).toHaveLength(1));
+      await vi.waitFor(async () =>
+        expect(await testDb.db.select().from(followUps).where(eq(followUps.sourceMessageId, msgid))).toHaveLength(1),
+      );
       const [row] = await testDb.db.select().from(followUps).where(eq(followUps.sourceMessageId, msgid));
-      const [ws] = await testDb.db.select().from(workspaces).where(eq(workspaces.id, row?.workspaceId ?? -1));
+      const [ws] = await testDb.db
+        .select()
+        .from(workspaces)
+        .where(eq(workspaces.id, row?.workspaceId ?? -1));
       expect(ws).toMatchObject({ platform: 'wecom', externalId: corpId });
     } finally {
       await genjin.stop();

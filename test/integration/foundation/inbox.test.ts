@@ -7,7 +7,13 @@ import { fixedClock } from '../../helpers/clock.js';
 import { isAppError } from '../../../src/lib/errors.js';
 import { useTestDatabase, uniqueId } from '../../helpers/db.js';
 
-const entry = (eventId: string, o: Partial<InboundEntry> = {}): InboundEntry => ({ platform: 'feishu', eventId, conversation: `feishu:${uniqueId('oc')}`, payload: { eventId }, ...o });
+const entry = (eventId: string, o: Partial<InboundEntry> = {}): InboundEntry => ({
+  platform: 'feishu',
+  eventId,
+  conversation: `feishu:${uniqueId('oc')}`,
+  payload: { eventId },
+  ...o,
+});
 
 describe('inbox', () => {
   const testDb = useTestDatabase();
@@ -45,7 +51,9 @@ describe('inbox', () => {
     expect(await inbox.claim(a.row, 't3', 10_000)).toBe(false); // backoff not over
     expect(await inbox.claim(b.row, 'tb', 10_000)).toBe(false); // a failed row still holds its conversation
     clock.advance(2000);
-    expect(await inbox.listRunnable({ limit: 10, graceMs: 0 })).toEqual(expect.arrayContaining([expect.objectContaining({ id: a.row.id, status: 'failed' })]));
+    expect(await inbox.listRunnable({ limit: 10, graceMs: 0 })).toEqual(
+      expect.arrayContaining([expect.objectContaining({ id: a.row.id, status: 'failed' })]),
+    );
     expect(await inbox.claim(a.row, 't3', 10_000)).toBe(true);
     expect(await inbox.finish(a.row.id, 'wrong token', 'done')).toBe(false);
     expect(await inbox.finish(a.row.id, 't3', 'done')).toBe(true);

@@ -24,7 +24,20 @@ describe('migrateDatabase', () => {
         [name],
       );
       const names = tables.map((r) => String(r.t));
-      for (const t of ['workspaces', 'users', 'teams', 'customers', 'contacts', 'follow_ups', 'reminders', 'assignments', 'audit_log', 'inbound_events', 'outbox', 'job_runs']) {
+      for (const t of [
+        'workspaces',
+        'users',
+        'teams',
+        'customers',
+        'contacts',
+        'follow_ups',
+        'reminders',
+        'assignments',
+        'audit_log',
+        'inbound_events',
+        'outbox',
+        'job_runs',
+      ]) {
         expect(names).toContain(t);
       }
       const [columns] = await c.query<mysql.RowDataPacket[]>(
@@ -34,7 +47,7 @@ describe('migrateDatabase', () => {
       expect(columns.map((r) => String(r.c))).toContain('source_message_id');
 
       const [uniques] = await c.query<mysql.RowDataPacket[]>(
-        "SELECT index_name AS i, GROUP_CONCAT(column_name ORDER BY seq_in_index) AS cols FROM information_schema.statistics WHERE table_schema = ? AND non_unique = 0 GROUP BY table_name, index_name",
+        'SELECT index_name AS i, GROUP_CONCAT(column_name ORDER BY seq_in_index) AS cols FROM information_schema.statistics WHERE table_schema = ? AND non_unique = 0 GROUP BY table_name, index_name',
         [name],
       );
       const keys = Object.fromEntries(uniques.map((r) => [String(r.i), String(r.cols)]));
@@ -53,6 +66,8 @@ describe('migrateDatabase', () => {
   });
 
   it('fails with the server error when the database server cannot be reached', async () => {
-    await expect(migrateDatabase('mysql://root@127.0.0.1:1/genjin_unreachable')).rejects.toThrow(/cannot reach the database server at 127.0.0.1:1 .*check DATABASE_URL/);
+    await expect(migrateDatabase('mysql://root@127.0.0.1:1/genjin_unreachable')).rejects.toThrow(
+      /cannot reach the database server at 127.0.0.1:1 .*check DATABASE_URL/,
+    );
   });
 });

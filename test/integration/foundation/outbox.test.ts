@@ -100,14 +100,19 @@ describe('outbox', () => {
   it('never hands the same row to two workers running at once', async () => {
     const clock = fixedClock('2030-03-01T00:00:00Z');
     const targets = Array.from({ length: 10 }, () => `feishu:${uniqueId('chat')}`);
-    for (const target of targets) for (let i = 0; i < 4; i++) await enqueue(testDb.db, { target, payload: { kind: 'text', i } }, clock.now());
+    for (const target of targets)
+      for (let i = 0; i < 4; i++) await enqueue(testDb.db, { target, payload: { kind: 'text', i } }, clock.now());
     const delivered: number[] = [];
     const deliver: Deliver = async (row) => {
       delivered.push(row.id);
       await new Promise((r) => setTimeout(r, 2));
       return {};
     };
-    const workers = [worker(clock, deliver, { batchSize: 7 }), worker(clock, deliver, { batchSize: 7 }), worker(clock, deliver, { batchSize: 7 })];
+    const workers = [
+      worker(clock, deliver, { batchSize: 7 }),
+      worker(clock, deliver, { batchSize: 7 }),
+      worker(clock, deliver, { batchSize: 7 }),
+    ];
     for (let round = 0; round < 10; round++) await Promise.all(workers.map((w) => w.runOnce()));
     const rows = await testDb.db.select().from(outbox).where(inArray(outbox.target, targets));
     expect(rows).toHaveLength(40);
@@ -218,7 +223,10 @@ describe('outbox: retry by age, order per recipient, continuous worker', () => {
     await enqueue(testDb.db, { target, payload: { kind: 'text' } }, clock.now());
     const [fresh] = await rowsOf(target);
     // A worker claimed it shortly before give_up_at and died; its lease ran out after give_up_at.
-    await testDb.db.update(outbox).set({ status: 'sending', attempts: 40, leaseOwner: 'dead-worker', leaseUntil: new Date(fresh!.giveUpAt.getTime() + 1000) }).where(eq(outbox.id, fresh!.id));
+    await testDb.db
+      .update(outbox)
+      .set({ status: 'sending', attempts: 40, leaseOwner: 'dead-worker', leaseUntil: new Date(fresh!.giveUpAt.getTime() + 1000) })
+      .where(eq(outbox.id, fresh!.id));
     clock.set(new Date(fresh!.giveUpAt.getTime() + 2000));
     const sends: number[] = [];
     await worker(clock, async (row) => {
@@ -258,7 +266,8 @@ describe('outbox: retry by age, order per recipient, continuous worker', () => {
   it('has at most one row per recipient in flight across replicas, in id order', async () => {
     const clock = fixedClock('2030-06-05T00:00:00Z');
     const targets = Array.from({ length: 3 }, () => `wecom:${uniqueId('user')}`);
-    for (let i = 0; i < 4; i++) for (const target of targets) await enqueue(testDb.db, { target, payload: { kind: 'text', i } }, clock.now());
+    for (let i = 0; i < 4; i++)
+      for (const target of targets) await enqueue(testDb.db, { target, payload: { kind: 'text', i } }, clock.now());
     const inFlight = new Map<string, number>();
     let maxInFlight = 0;
     const seen = new Map<string, unknown[]>();
@@ -320,7 +329,10 @@ describe('outbox: retry by age, order per recipient, continuous worker', () => {
     const target = `feishu:${uniqueId('chat')}`;
     for (let i = 0; i < 9; i++) await enqueue(testDb.db, { target, payload: { kind: 'text', i } }, clock.now());
     const limits = limitsByPrefix({ 'feishu:': { limit: 5, windowMs: 1000 } });
-    const replicas = [worker(clock, async () => ({}), { limiter: createRateLimiter({ db: testDb.db, limitFor: limits }), batchSize: 3 }), worker(clock, async () => ({}), { limiter: createRateLimiter({ db: testDb.db, limitFor: limits }), batchSize: 3 })];
+    const replicas = [
+      worker(clock, async () => ({}), { limiter: createRateLimiter({ db: testDb.db, limitFor: limits }), batchSize: 3 }),
+      worker(clock, async () => ({}), { limiter: createRateLimiter({ db: testDb.db, limitFor: limits }), batchSize: 3 }),
+    ];
     await Promise.all(replicas.map((r) => r.runOnce()));
     let rows = await rowsOf(target);
     expect(rows.filter((r) => r.status === 'sent')).toHaveLength(5);

@@ -22,11 +22,19 @@ describe('runClaimedJob', () => {
     const [row] = await testDb.db.select().from(jobRuns).where(eq(jobRuns.job, job.name));
     expect(row).toMatchObject({ status: 'done', report: { n: 1 } });
     // The next slot is a new run.
-    expect(await runClaimedJob({ db: testDb.db, clock, log: captureLogs().log, owner: 'a' }, job, new Date('2026-12-07T01:00:00Z'))).toBe('done');
+    expect(await runClaimedJob({ db: testDb.db, clock, log: captureLogs().log, owner: 'a' }, job, new Date('2026-12-07T01:00:00Z'))).toBe(
+      'done',
+    );
   });
 
   it('records a failure with its message and does not rerun the slot', async () => {
-    const job: Job = { name: uniqueId('job'), cron: '* * * * *', run: async () => { throw new Error('boom'); } };
+    const job: Job = {
+      name: uniqueId('job'),
+      cron: '* * * * *',
+      run: async () => {
+        throw new Error('boom');
+      },
+    };
     const slot = new Date('2026-11-30T01:05:00Z');
     const deps = { db: testDb.db, clock, log: captureLogs().log, owner: 'a' };
     expect(await runClaimedJob(deps, job, slot)).toBe('failed');

@@ -33,7 +33,19 @@ describe('order per conversation across replicas', () => {
     const replicas = [0, 1].map(() => createInboxWorker({ inbox, clock, log: captureLogs().log, run, giveUp: async () => undefined }));
     const ids = Array.from({ length: 8 }, (_, i) => `${uniqueId('om')}_${i}`);
     for (const [i, id] of ids.entries()) {
-      const event: InboundEvent = { type: 'message', platform: 'feishu', eventId: id, tenant: 't', messageId: id, conversation: { platform: 'feishu', kind: 'chat', id: conversation }, chatType: 'direct', senderId: 'ou', text: 'x', mentionsBot: true, sentAt: clock.now() };
+      const event: InboundEvent = {
+        type: 'message',
+        platform: 'feishu',
+        eventId: id,
+        tenant: 't',
+        messageId: id,
+        conversation: { platform: 'feishu', kind: 'chat', id: conversation },
+        chatType: 'direct',
+        senderId: 'ou',
+        text: 'x',
+        mentionsBot: true,
+        sentAt: clock.now(),
+      };
       const recorded = await inbox.record({ platform: 'feishu', eventId: id, conversation, payload: toStoredEvent(event) });
       if (recorded.outcome === 'new') replicas[i % 2]!.submit(recorded.row, event);
     }

@@ -41,7 +41,68 @@ const KEY = 'test key';
 const CHATS = 10;
 const PER_CHAT = 6;
 const HELD_CHATS = 3;
-const COMPANIES = ['云帆', '华信', '星河', '蓝海', '博远', '鼎盛', '恒通', '金桥', '瑞丰', '长风', '银杉', '青松', '明德', '九章', '北辰', '远航', '新元', '嘉禾', '飞鸿', '万象', '宏图', '晨曦', '锦程', '海纳', '凌云', '泰和', '弘毅', '启明', '安信', '德邦', '顺达', '天宇', '正阳', '普惠', '融创', '同舟', '睿智', '卓越', '精工', '众诚', '恒达', '汇丰', '立信', '聚源', '盛世', '东方', '西岭', '南山', '北斗', '中天', '光华', '永信', '开元', '乐天', '和美', '友邦', '信达', '华夏', '思源', '碧水'];
+const COMPANIES = [
+  '云帆',
+  '华信',
+  '星河',
+  '蓝海',
+  '博远',
+  '鼎盛',
+  '恒通',
+  '金桥',
+  '瑞丰',
+  '长风',
+  '银杉',
+  '青松',
+  '明德',
+  '九章',
+  '北辰',
+  '远航',
+  '新元',
+  '嘉禾',
+  '飞鸿',
+  '万象',
+  '宏图',
+  '晨曦',
+  '锦程',
+  '海纳',
+  '凌云',
+  '泰和',
+  '弘毅',
+  '启明',
+  '安信',
+  '德邦',
+  '顺达',
+  '天宇',
+  '正阳',
+  '普惠',
+  '融创',
+  '同舟',
+  '睿智',
+  '卓越',
+  '精工',
+  '众诚',
+  '恒达',
+  '汇丰',
+  '立信',
+  '聚源',
+  '盛世',
+  '东方',
+  '西岭',
+  '南山',
+  '北斗',
+  '中天',
+  '光华',
+  '永信',
+  '开元',
+  '乐天',
+  '和美',
+  '友邦',
+  '信达',
+  '华夏',
+  '思源',
+  '碧水',
+];
 
 type Reply = { messageId: string; uuid: string | undefined; msgType: unknown };
 const replyBody = z.object({ uuid: z.string().optional(), msg_type: z.unknown() });
@@ -52,7 +113,8 @@ async function startFeishuStandIn() {
   const unexpected: string[] = [];
   const held = new Set<string>();
   const waiting: ServerResponse[] = [];
-  const json = (res: ServerResponse, body: unknown, status = 200) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+  const json = (res: ServerResponse, body: unknown, status = 200) =>
+    res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
   const server: Server = createServer((req: IncomingMessage, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -60,8 +122,10 @@ async function startFeishuStandIn() {
       const path = new URL(req.url ?? '/', 'http://x').pathname;
       const reply = /^\/open-apis\/im\/v1\/messages\/([^/]+)\/reply$/.exec(path);
       const user = /^\/open-apis\/contact\/v3\/users\/([^/]+)$/.exec(path);
-      if (req.method === 'POST' && path === '/open-apis/auth/v3/tenant_access_token/internal') return json(res, { code: 0, msg: 'ok', tenant_access_token: 't-test', expire: 7200 });
-      if (req.method === 'GET' && path === '/open-apis/bot/v3/info') return json(res, { code: 0, msg: 'ok', bot: { open_id: 'ou_bot', app_name: 'genjin' } });
+      if (req.method === 'POST' && path === '/open-apis/auth/v3/tenant_access_token/internal')
+        return json(res, { code: 0, msg: 'ok', tenant_access_token: 't-test', expire: 7200 });
+      if (req.method === 'GET' && path === '/open-apis/bot/v3/info')
+        return json(res, { code: 0, msg: 'ok', bot: { open_id: 'ou_bot', app_name: 'genjin' } });
       if (req.method === 'GET' && user) {
         const id = decodeURIComponent(user[1] ?? '');
         if (held.has(id)) return void waiting.push(res);
@@ -100,7 +164,11 @@ async function freePort(): Promise<number> {
 
 /** The service as production runs it, but through tsx. Output is drained into a bounded tail. */
 function startService(label: string, env: Record<string, string>) {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: REPO,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let tail = '';
   const keep = (stream: string) => (chunk: Buffer) => {
     tail = (tail + chunk.toString('utf8').replace(/^/gm, `[${label} ${stream}] `)).slice(-12_000);
@@ -123,11 +191,17 @@ async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<
 }
 
 async function waitReady(service: Service, port: number): Promise<void> {
-  await waitFor('GET /readyz to answer 200', 30_000, async () => {
-    if (!service.alive()) throw new Error(`the service exited during boot (code ${service.child.exitCode}, signal ${service.child.signalCode})`);
-    const res = await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => null);
-    return res?.status === 200 ? true : undefined;
-  }, 100);
+  await waitFor(
+    'GET /readyz to answer 200',
+    30_000,
+    async () => {
+      if (!service.alive())
+        throw new Error(`the service exited during boot (code ${service.child.exitCode}, signal ${service.child.signalCode})`);
+      const res = await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => null);
+      return res?.status === 200 ? true : undefined;
+    },
+    100,
+  );
 }
 
 describe('crash recovery (black box: a real process, SIGKILL, restart)', () => {
@@ -153,8 +227,11 @@ describe('crash recovery (black box: a real process, SIGKILL, restart)', () => {
 
   it('processes every acknowledged event exactly once after a SIGKILL and a restart', { timeout: 150_000 }, async () => {
     onTestFailed(() => {
-      console.error(`crash-recovery phases: ${JSON.stringify(timings)}\nunexpected stand-in calls: ${JSON.stringify(standIn.unexpected.slice(0, 20))}`);
-      for (const [i, s] of services.entries()) console.error(s.tail() || `(${i === 0 ? 'first' : 'second'} service: no output at LOG_LEVEL=warn)`);
+      console.error(
+        `crash-recovery phases: ${JSON.stringify(timings)}\nunexpected stand-in calls: ${JSON.stringify(standIn.unexpected.slice(0, 20))}`,
+      );
+      for (const [i, s] of services.entries())
+        console.error(s.tail() || `(${i === 0 ? 'first' : 'second'} service: no output at LOG_LEVEL=warn)`);
     });
     const port = await freePort();
     const env: Record<string, string> = {
@@ -182,7 +259,13 @@ describe('crash recovery (black box: a real process, SIGKILL, restart)', () => {
     // 4. 60 notes, 10 direct chats with one rep each; the first HELD_CHATS reps' profiles hang.
     const events = COMPANIES.slice(0, CHATS * PER_CHAT).map((company, i) => {
       const chat = i % CHATS;
-      const event = feishuMessageEvent({ text: `今天给${company}科技王总打电话,预算50万,下周三上门演示`, token: TOKEN, chatId: `oc_chat_${chat}`, senderOpenId: `ou_rep_${chat}`, createTime: new Date() });
+      const event = feishuMessageEvent({
+        text: `今天给${company}科技王总打电话,预算50万,下周三上门演示`,
+        token: TOKEN,
+        chatId: `oc_chat_${chat}`,
+        senderOpenId: `ou_rep_${chat}`,
+        createTime: new Date(),
+      });
       return { chat, eventId: String(event.header.event_id), messageId: event.event.message.message_id, event };
     });
     standIn.hold(Array.from({ length: HELD_CHATS }, (_, chat) => `ou_rep_${chat}`));
@@ -196,7 +279,10 @@ describe('crash recovery (black box: a real process, SIGKILL, restart)', () => {
       }),
     );
     timings.sendAndAckMs = Date.now() - t;
-    expect(statuses.filter((s) => s !== 200), 'every note must be acknowledged with 200').toEqual([]);
+    expect(
+      statuses.filter((s) => s !== 200),
+      'every note must be acknowledged with 200',
+    ).toEqual([]);
 
     // 5. Let the free chats finish (bounded), then kill while the held chats are in flight.
     t = Date.now();
@@ -234,11 +320,14 @@ describe('crash recovery (black box: a real process, SIGKILL, restart)', () => {
         'SELECT source_message_id AS id, COUNT(*) AS n FROM follow_ups WHERE source_message_id IN (?) GROUP BY source_message_id',
         [events.map((e) => e.messageId)],
       );
-      const [st] = await conn.query<mysql.RowDataPacket[]>("SELECT status, COUNT(*) AS n FROM inbound_events WHERE platform = 'feishu' GROUP BY status");
+      const [st] = await conn.query<mysql.RowDataPacket[]>(
+        "SELECT status, COUNT(*) AS n FROM inbound_events WHERE platform = 'feishu' GROUP BY status",
+      );
       const followUps = new Map(fu.map((r) => [String(r.id), Number(r.n)]));
       let anonymous = 0;
       const uuids = new Map<string, Set<string>>();
-      for (const r of standIn.replies) uuids.set(r.messageId, (uuids.get(r.messageId) ?? new Set()).add(r.uuid ?? `(no uuid #${++anonymous})`));
+      for (const r of standIn.replies)
+        uuids.set(r.messageId, (uuids.get(r.messageId) ?? new Set()).add(r.uuid ?? `(no uuid #${++anonymous})`));
       return {
         missingFollowUp: events.filter((e) => !followUps.has(e.messageId)).map((e) => e.messageId),
         missingReply: events.filter((e) => !uuids.has(e.messageId)).map((e) => e.messageId),
@@ -250,10 +339,15 @@ describe('crash recovery (black box: a real process, SIGKILL, restart)', () => {
       };
     };
     let last = await snapshot();
-    const complete = await waitFor('every message to be answered', Math.max(0, restartedAt + 90_000 - Date.now()), async () => {
-      last = await snapshot();
-      return last.missingFollowUp.length === 0 && last.missingReply.length === 0 ? Date.now() - restartedAt : undefined;
-    }, 500).catch(() => null);
+    const complete = await waitFor(
+      'every message to be answered',
+      Math.max(0, restartedAt + 90_000 - Date.now()),
+      async () => {
+        last = await snapshot();
+        return last.missingFollowUp.length === 0 && last.missingReply.length === 0 ? Date.now() - restartedAt : undefined;
+      },
+      500,
+    ).catch(() => null);
     timings.recoveryMs = complete ?? 'not recovered within 90 s';
     if (complete !== null) {
       await new Promise((r) => setTimeout(r, 2000)); // late duplicates would show up here

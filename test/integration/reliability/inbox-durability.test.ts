@@ -39,7 +39,11 @@ describe('durable inbox: failures, retries, give-up, frozen database, PII', () =
     return { res, ms: Date.now() - started, messageId: event.event.message.message_id as string };
   }
   const rowOf = async (eventId: string) => (await testDb.db.select().from(inboundEvents).where(eq(inboundEvents.eventId, eventId)))[0];
-  const repliesTo = (messageId: string) => testDb.db.select().from(outbox).where(sql`${outbox.dedupeKey} IN (${`reply:feishu:${messageId}`}, ${`giveup:feishu:${messageId}`})`);
+  const repliesTo = (messageId: string) =>
+    testDb.db
+      .select()
+      .from(outbox)
+      .where(sql`${outbox.dedupeKey} IN (${`reply:feishu:${messageId}`}, ${`giveup:feishu:${messageId}`})`);
   async function sweepAfter(ms: number) {
     t.clock.advance(ms);
     await t.genjin.worker.sweep(0);
@@ -81,7 +85,12 @@ describe('durable inbox: failures, retries, give-up, frozen database, PII', () =
       expect(row?.payload).toMatchObject({ type: 'message', messageId });
       const replies = await repliesTo(messageId);
       expect(replies).toHaveLength(1);
-      expect(replies[0]?.payload).toMatchObject({ kind: 'send', to: { platform: 'feishu', kind: 'chat', id: chat }, replyTo: messageId, message: { kind: 'text', text: '没能记录这条跟进，请重新发送' } });
+      expect(replies[0]?.payload).toMatchObject({
+        kind: 'send',
+        to: { platform: 'feishu', kind: 'chat', id: chat },
+        replyTo: messageId,
+        message: { kind: 'text', text: '没能记录这条跟进，请重新发送' },
+      });
     } finally {
       await testDb.db.execute(sql`RENAME TABLE follow_ups_away TO follow_ups`);
     }
@@ -131,7 +140,12 @@ describe('durable inbox: failures, retries, give-up, frozen database, PII', () =
     const small = await buildFeishuTestApp(testDb.handle, { now: NOW, inbox: { maxQueued: 1 } });
     const ids: string[] = [];
     for (const company of ['甲', '乙', '丙', '丁']) {
-      const event = feishuMessageEvent({ text: `今天给${company}方科技王总打电话,预算10万`, token: FEISHU_TOKEN, chatId: chat, tenant: `tenant_${chat}` });
+      const event = feishuMessageEvent({
+        text: `今天给${company}方科技王总打电话,预算10万`,
+        token: FEISHU_TOKEN,
+        chatId: chat,
+        tenant: `tenant_${chat}`,
+      });
       const signed = feishuSignedRequest(FEISHU_KEY, event, { timestamp: NOW_S });
       const res = await small.app.inject({ method: 'POST', url: '/webhooks/feishu', payload: signed.body, headers: signed.headers });
       expect(res.statusCode).toBe(200);
@@ -144,7 +158,15 @@ describe('durable inbox: failures, retries, give-up, frozen database, PII', () =
       await small.genjin.worker.sweep();
       await small.genjin.worker.drain();
     }
-    const rows = await testDb.db.select().from(followUps).where(sql`${followUps.sourceMessageId} IN (${sql.join(ids.map((id) => sql`${id}`), sql`, `)})`);
+    const rows = await testDb.db
+      .select()
+      .from(followUps)
+      .where(
+        sql`${followUps.sourceMessageId} IN (${sql.join(
+          ids.map((id) => sql`${id}`),
+          sql`, `,
+        )})`,
+      );
     expect(rows).toHaveLength(4);
     // In the order the chat sent them.
     const byCreation = [...rows].sort((a, b) => a.id - b.id).map((r) => r.sourceMessageId);

@@ -29,7 +29,10 @@ describe('Feishu card clicks: slow, repeated and malformed', () => {
     const event = feishuMessageEvent({ text, token: FEISHU_TOKEN, tenant, chatId: `oc_${tenant}` });
     expect((await send(event)).statusCode).toBe(200);
     await t.genjin.worker.drain();
-    const [row] = await testDb.db.select().from(followUps).where(eq(followUps.sourceMessageId, event.event.message.message_id as string));
+    const [row] = await testDb.db
+      .select()
+      .from(followUps)
+      .where(eq(followUps.sourceMessageId, event.event.message.message_id as string));
     return row!;
   }
 
@@ -41,11 +44,18 @@ describe('Feishu card clicks: slow, repeated and malformed', () => {
     await locker.query('BEGIN');
     await locker.query('SELECT id FROM follow_ups WHERE id = ? FOR UPDATE', [row.id]);
     try {
-      const click = feishuCardAction({ token: FEISHU_TOKEN, tenant, value: { a: 'fu.undo', id: String(row.id) }, messageId: 'om_slow_card' });
+      const click = feishuCardAction({
+        token: FEISHU_TOKEN,
+        tenant,
+        value: { a: 'fu.undo', id: String(row.id) },
+        messageId: 'om_slow_card',
+      });
       const started = Date.now();
       const res = await send(click);
       expect(Date.now() - started).toBeLessThan(3000);
-      expect(res.json()).toEqual({ toast: { type: 'info', content: '处理中，完成后卡片会自动更新 / Working on it; the card updates when done' } });
+      expect(res.json()).toEqual({
+        toast: { type: 'info', content: '处理中，完成后卡片会自动更新 / Working on it; the card updates when done' },
+      });
       // The same click delivered again while it runs changes nothing.
       expect((await send(click)).json()).toMatchObject({ toast: { type: 'info' } });
     } finally {
@@ -55,7 +65,9 @@ describe('Feishu card clicks: slow, repeated and malformed', () => {
     await t.genjin.worker.drain();
     const [undone] = await testDb.db.select().from(followUps).where(eq(followUps.id, row.id));
     expect(undone?.status).toBe('undone');
-    const updates = (await testDb.db.select().from(outbox)).filter((r) => r.payload.kind === 'update' && r.payload.messageId === 'om_slow_card');
+    const updates = (await testDb.db.select().from(outbox)).filter(
+      (r) => r.payload.kind === 'update' && r.payload.messageId === 'om_slow_card',
+    );
     expect(updates).toHaveLength(1);
     expect(updates[0]?.payload).toMatchObject({ message: { kind: 'card', card: { title: '已撤销这条跟进' } } });
   });
@@ -67,17 +79,39 @@ describe('Feishu card clicks: slow, repeated and malformed', () => {
     const first = await send(click);
     expect(first.json()).toMatchObject({ toast: { type: 'success' }, card: { type: 'raw' } });
     expect((await send(click)).json()).toEqual({ toast: { type: 'info', content: '已处理 / Already done' } });
-    const [stored] = await testDb.db.select().from(inboundEvents).where(eq(inboundEvents.eventId, click.header.event_id as string));
+    const [stored] = await testDb.db
+      .select()
+      .from(inboundEvents)
+      .where(eq(inboundEvents.eventId, click.header.event_id as string));
     expect(stored).toMatchObject({ status: 'done', result: { toast: { kind: 'success' } } });
   });
 
   it.each([
-    ['a 300-character message id', () => {
-      const event = feishuMessageEvent({ text: '今天给云帆科技王总打电话', token: FEISHU_TOKEN, messageId: `om_${'x'.repeat(297)}` });
-      return event;
-    }],
-    ['a form value that is an object', () => feishuCardAction({ token: FEISHU_TOKEN, value: { a: 'fu.edit_submit', id: '1' }, formValue: { amount: { toString: 1 } as unknown as string } })],
-    ['a form value that is a nested array', () => feishuCardAction({ token: FEISHU_TOKEN, value: { a: 'fu.edit_submit', id: '1' }, formValue: { amount: [[1]] as unknown as string } })],
+    [
+      'a 300-character message id',
+      () => {
+        const event = feishuMessageEvent({ text: '今天给云帆科技王总打电话', token: FEISHU_TOKEN, messageId: `om_${'x'.repeat(297)}` });
+        return event;
+      },
+    ],
+    [
+      'a form value that is an object',
+      () =>
+        feishuCardAction({
+          token: FEISHU_TOKEN,
+          value: { a: 'fu.edit_submit', id: '1' },
+          formValue: { amount: { toString: 1 } as unknown as string },
+        }),
+    ],
+    [
+      'a form value that is a nested array',
+      () =>
+        feishuCardAction({
+          token: FEISHU_TOKEN,
+          value: { a: 'fu.edit_submit', id: '1' },
+          formValue: { amount: [[1]] as unknown as string },
+        }),
+    ],
   ])('answers %s, validly signed, with 400 and stores nothing', async (_label, make) => {
     const before = (await testDb.db.select({ id: inboundEvents.id }).from(inboundEvents)).length;
     const res = await send(make());

@@ -27,14 +27,22 @@ describe('Feishu conversation: note → card → buttons', () => {
   async function say(text: string, o: Partial<Parameters<typeof feishuMessageEvent>[0]> = {}) {
     // A chat per test: the outbox allows 5 sends a second to one chat, and the clock is pinned.
     const event = feishuMessageEvent({ text, token: FEISHU_TOKEN, tenant, chatId: `oc_${tenant}`, ...o });
-    const res = await t.app.inject({ method: 'POST', url: '/webhooks/feishu', ...toInject(feishuSignedRequest(FEISHU_KEY, event, { timestamp: NOW_S })) });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/webhooks/feishu',
+      ...toInject(feishuSignedRequest(FEISHU_KEY, event, { timestamp: NOW_S })),
+    });
     expect(res.statusCode).toBe(200);
     await t.genjin.worker.drain();
     return event.event.message.message_id as string;
   }
   const toInject = (r: { body: string; headers: Record<string, string> }) => ({ payload: r.body, headers: r.headers });
   async function click(value: Record<string, string>, o: { formValue?: Record<string, string>; operatorOpenId?: string } = {}) {
-    const res = await t.app.inject({ method: 'POST', url: '/webhooks/feishu', ...toInject(feishuSignedRequest(FEISHU_KEY, feishuCardAction({ token: FEISHU_TOKEN, tenant, value, ...o }), { timestamp: NOW_S })) });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/webhooks/feishu',
+      ...toInject(feishuSignedRequest(FEISHU_KEY, feishuCardAction({ token: FEISHU_TOKEN, tenant, value, ...o }), { timestamp: NOW_S })),
+    });
     expect(res.statusCode).toBe(200);
     return res.json() as { toast?: { type: string; content: string }; card?: { type: string; data: Card } };
   }
@@ -43,7 +51,10 @@ describe('Feishu conversation: note → card → buttons', () => {
   async function deliver(): Promise<{ path: string; body: { msg_type: string; content: string; uuid?: string } }[]> {
     const sent: { path: string; body: { msg_type: string; content: string; uuid?: string } }[] = [];
     nock.cleanAll();
-    nock(FEISHU_BASE).post('/open-apis/auth/v3/tenant_access_token/internal').optionally().reply(200, { code: 0, tenant_access_token: 't-test', expire: 7200 });
+    nock(FEISHU_BASE)
+      .post('/open-apis/auth/v3/tenant_access_token/internal')
+      .optionally()
+      .reply(200, { code: 0, tenant_access_token: 't-test', expire: 7200 });
     nock(FEISHU_BASE)
       .post(/\/open-apis\/im\/v1\/messages\/.+\/reply/)
       .times(10)
@@ -66,9 +77,20 @@ describe('Feishu conversation: note → card → buttons', () => {
     expect(sent?.body.msg_type).toBe('interactive');
     expect(sent?.body.uuid).toBe(`r-${messageId}`.slice(0, 50));
     const card = cardOf(sent!);
-    expect(card).toMatchObject({ schema: '2.0', config: { update_multi: true }, header: { title: { content: '已记录跟进 · 云帆科技' }, template: 'green' } });
+    expect(card).toMatchObject({
+      schema: '2.0',
+      config: { update_multi: true },
+      header: { title: { content: '已记录跟进 · 云帆科技' }, template: 'green' },
+    });
     const facts = JSON.stringify(card.body.elements[0]);
-    for (const fact of ['**客户**：云帆科技', '**联系人**：王总', '**方式**：电话', '**金额**：¥500,000', '**下次跟进**：12月2日 周三 09:00']) expect(facts).toContain(fact);
+    for (const fact of [
+      '**客户**：云帆科技',
+      '**联系人**：王总',
+      '**方式**：电话',
+      '**金额**：¥500,000',
+      '**下次跟进**：12月2日 周三 09:00',
+    ])
+      expect(facts).toContain(fact);
     expect(buttonsOf(card)).toContain('"a":"fu.edit"');
     expect(buttonsOf(card)).toContain('"a":"fu.undo"');
     // The sent card is linked to the follow-up it shows, so later changes can update it.
@@ -117,15 +139,23 @@ describe('Feishu conversation: note → card → buttons', () => {
     expect(formCard).toContain('"default_value":"林总"');
     expect(formCard).toContain('"form_action_type":"submit"');
 
-    const saved = await click({ a: 'fu.edit_submit', id }, { formValue: { contact: '林总', amount: '36万', stage: '商务谈判', nextFollowUpAt: '2026-12-04 15:00' } });
+    const saved = await click(
+      { a: 'fu.edit_submit', id },
+      { formValue: { contact: '林总', amount: '36万', stage: '商务谈判', nextFollowUpAt: '2026-12-04 15:00' } },
+    );
     expect(saved.toast).toEqual({ type: 'error', content: '没看懂：金额「36万」' });
-    const ok = await click({ a: 'fu.edit_submit', id }, { formValue: { contact: '林总', amount: '360000', stage: '商务谈判', nextFollowUpAt: '2026-12-04 15:00' } });
+    const ok = await click(
+      { a: 'fu.edit_submit', id },
+      { formValue: { contact: '林总', amount: '360000', stage: '商务谈判', nextFollowUpAt: '2026-12-04 15:00' } },
+    );
     expect(ok.toast?.type).toBe('success');
     expect(JSON.stringify(ok.card?.data)).toContain('**金额**：¥360,000');
     const [customer] = await testDb.db.select().from(customers).where(eq(customers.id, row!.customerId!));
     expect(customer).toMatchObject({ amount: 360000, stage: 'negotiation', nextFollowUpAt: new Date('2026-12-04T07:00:00Z') });
 
-    expect(await click({ a: 'fu.undo', id }, { operatorOpenId: 'ou_someone_else' })).toMatchObject({ toast: { type: 'error', content: '只有记录人可以修改或撤销这条跟进' } });
+    expect(await click({ a: 'fu.undo', id }, { operatorOpenId: 'ou_someone_else' })).toMatchObject({
+      toast: { type: 'error', content: '只有记录人可以修改或撤销这条跟进' },
+    });
     const undone = await click({ a: 'fu.undo', id });
     expect(undone.toast).toEqual({ type: 'success', content: '已撤销这条跟进' });
     expect(undone.card?.data.header.template).toBe('grey');
@@ -187,10 +217,17 @@ describe('Feishu conversation: note → card → buttons', () => {
 
   it('handles a group note only when the bot is mentioned, replying in the group', async () => {
     newTenant();
-    const messageId = await say('@_user_1 电联 保利地产 高总,合同还在谈,月底前争取签', { chatType: 'group', chatId: 'oc_team', mentions: [{ key: '@_user_1', open_id: 'ou_bot', name: 'genjin' }] });
+    const messageId = await say('@_user_1 电联 保利地产 高总,合同还在谈,月底前争取签', {
+      chatType: 'group',
+      chatId: 'oc_team',
+      mentions: [{ key: '@_user_1', open_id: 'ou_bot', name: 'genjin' }],
+    });
     const [row] = await testDb.db.select().from(followUps).where(eq(followUps.sourceMessageId, messageId));
     expect(row?.stage).toBe('negotiation');
-    const [reply] = await testDb.db.select().from(outbox).where(eq(outbox.dedupeKey, `reply:feishu:${messageId}`));
+    const [reply] = await testDb.db
+      .select()
+      .from(outbox)
+      .where(eq(outbox.dedupeKey, `reply:feishu:${messageId}`));
     expect(reply?.target).toBe('feishu:chat:oc_team');
   });
 
@@ -200,10 +237,15 @@ describe('Feishu conversation: note → card → buttons', () => {
     const event = feishuMessageEvent({ text: '拜访了鑫源化工有限公司,见了技术部吴工,确认需求', token: FEISHU_TOKEN, tenant });
     await dispatcher.invoke(event);
     await t.genjin.worker.drain();
-    const [row] = await testDb.db.select().from(followUps).where(eq(followUps.sourceMessageId, event.event.message.message_id as string));
+    const [row] = await testDb.db
+      .select()
+      .from(followUps)
+      .where(eq(followUps.sourceMessageId, event.event.message.message_id as string));
     expect(row).toMatchObject({ status: 'confirmed', stage: 'qualified', channel: 'visit' });
 
-    const answer = (await dispatcher.invoke(feishuCardAction({ token: FEISHU_TOKEN, tenant, value: { a: 'fu.undo', id: String(row!.id) } }))) as { toast?: { type: string } };
+    const answer = (await dispatcher.invoke(
+      feishuCardAction({ token: FEISHU_TOKEN, tenant, value: { a: 'fu.undo', id: String(row!.id) } }),
+    )) as { toast?: { type: string } };
     expect(answer.toast?.type).toBe('success');
   });
 });

@@ -21,7 +21,11 @@ describe('Feishu card rendering', () => {
     const { msg_type, content } = renderFeishuMessage({ kind: 'card', card });
     const json = JSON.parse(content);
     expect(msg_type).toBe('interactive');
-    expect(json).toMatchObject({ schema: '2.0', config: { update_multi: true }, header: { title: { tag: 'plain_text', content: card.title }, template: 'green' } });
+    expect(json).toMatchObject({
+      schema: '2.0',
+      config: { update_multi: true },
+      header: { title: { tag: 'plain_text', content: card.title }, template: 'green' },
+    });
     const buttons = JSON.stringify(json.body.elements.find((e: { tag: string }) => e.tag === 'column_set'));
     expect(buttons).toContain('"behaviors":[{"type":"callback","value":{"a":"fu.undo","id":"7"}}]');
     expect(buttons).toContain('"type":"danger"');
@@ -44,7 +48,12 @@ describe('Feishu card rendering', () => {
   });
 
   it("round-trips a button's action through a card.action.trigger callback", () => {
-    const decoded = decodeFeishuBody(feishuCardAction({ token: 't', value: { a: 'fu.pick', id: '7', customer: '9' } }), { botOpenId: null });
-    expect(decoded).toMatchObject({ kind: 'event', event: { type: 'card_action', action: { name: 'fu.pick', args: { id: '7', customer: '9' } }, operatorId: 'ou_rep' } });
+    const decoded = decodeFeishuBody(feishuCardAction({ token: 't', value: { a: 'fu.pick', id: '7', customer: '9' } }), {
+      botOpenId: null,
+    });
+    expect(decoded).toMatchObject({
+      kind: 'event',
+      event: { type: 'card_action', action: { name: 'fu.pick', args: { id: '7', customer: '9' } }, operatorId: 'ou_rep' },
+    });
   });
 });

@@ -32,7 +32,9 @@ describe('POST /webhooks/feishu (verification and ingestion)', () => {
 
   it('refuses an encrypted url_verification whose token is wrong', async () => {
     const t = await buildFeishuTestApp(testDb.handle);
-    const body = JSON.stringify({ encrypt: feishuEncrypt(FEISHU_KEY, { challenge: 'ajls384kdjx98XX', token: 'forged', type: 'url_verification' }) });
+    const body = JSON.stringify({
+      encrypt: feishuEncrypt(FEISHU_KEY, { challenge: 'ajls384kdjx98XX', token: 'forged', type: 'url_verification' }),
+    });
     const res = await post(t, { body, headers: { 'content-type': 'application/json' } });
     expect(res.statusCode).toBe(401);
     expect(res.json()).toEqual({ error: 'bad_token' });
@@ -40,7 +42,10 @@ describe('POST /webhooks/feishu (verification and ingestion)', () => {
 
   it('answers an encrypted url_verification (the official encrypted challenge vector), signed or not', async () => {
     const t = await buildFeishuTestApp(testDb.handle, { env: { FEISHU_VERIFICATION_TOKEN: 'xxxxxx' } });
-    const body = JSON.stringify({ encrypt: 'AAAAAAAAAAAAAAAAAAAAAD6N0hj9vF9ERgmsJVWf4XdSLLbFMTD3bWObfgjFzYm3BU+fYFXW6Vow2nPvsiHz+v/uvcfMGGe04Xkq8ejBT2tyHZPvrvSgAPDvxDb9aCqI' });
+    const body = JSON.stringify({
+      encrypt:
+        'AAAAAAAAAAAAAAAAAAAAAD6N0hj9vF9ERgmsJVWf4XdSLLbFMTD3bWObfgjFzYm3BU+fYFXW6Vow2nPvsiHz+v/uvcfMGGe04Xkq8ejBT2tyHZPvrvSgAPDvxDb9aCqI',
+    });
     const unsigned = await post(t, { body, headers: { 'content-type': 'application/json' } });
     expect(unsigned.json()).toEqual({ challenge: 'ajls384kdjx98XX' });
     const signed = await post(t, { body, headers: feishuHeaders(FEISHU_KEY, body, { timestamp: NOW_S }) });
@@ -57,7 +62,10 @@ describe('POST /webhooks/feishu (verification and ingestion)', () => {
     const messageId = event.event.message.message_id as string;
     const [saved] = await testDb.db.select().from(followUps).where(eq(followUps.sourceMessageId, messageId));
     expect(saved).toMatchObject({ status: 'confirmed', channel: 'call', amount: 500000, rawText: NOTE });
-    const [reply] = await testDb.db.select().from(outbox).where(eq(outbox.dedupeKey, `reply:feishu:${messageId}`));
+    const [reply] = await testDb.db
+      .select()
+      .from(outbox)
+      .where(eq(outbox.dedupeKey, `reply:feishu:${messageId}`));
     expect(reply).toMatchObject({ status: 'pending', target: 'feishu:chat:oc_p2p_rep' });
     const [inbound] = await testDb.db.select().from(inboundEvents).where(eq(inboundEvents.eventId, messageId));
     expect(inbound?.status).toBe('done');
@@ -74,34 +82,68 @@ describe('POST /webhooks/feishu (verification and ingestion)', () => {
     await t.genjin.worker.drain();
     const messageId = event.event.message.message_id as string;
     expect(await testDb.db.select().from(followUps).where(eq(followUps.sourceMessageId, messageId))).toHaveLength(1);
-    expect(await testDb.db.select().from(outbox).where(eq(outbox.dedupeKey, `reply:feishu:${messageId}`))).toHaveLength(1);
+    expect(
+      await testDb.db
+        .select()
+        .from(outbox)
+        .where(eq(outbox.dedupeKey, `reply:feishu:${messageId}`)),
+    ).toHaveLength(1);
     const scrape = await t.app.inject({ method: 'GET', url: '/metrics' });
     expect(scrape.body).toMatch(/genjin_webhook_events_total\{platform="feishu",outcome="duplicate"\} 2/);
   });
 
   it.each([
-    ['a forged signature', (r: { body: string; headers: Record<string, string> }) => ({ ...r, headers: { ...r.headers, 'x-lark-signature': '0'.repeat(64) } }), 401, 'bad_signature'],
-    ['a stale timestamp', (r: { body: string; headers: Record<string, string> }) => ({ body: r.body, headers: feishuHeaders(FEISHU_KEY, r.body, { timestamp: NOW_S - 301 }) }), 401, 'stale'],
-    ['a body signed then altered', (r: { body: string; headers: Record<string, string> }) => ({ ...r, body: r.body.replace('{"encrypt":"', '{"encrypt": "') }), 401, 'bad_signature'],
+    [
+      'a forged signature',
+      (r: { body: string; headers: Record<string, string> }) => ({ ...r, headers: { ...r.headers, 'x-lark-signature': '0'.repeat(64) } }),
+      401,
+      'bad_signature',
+    ],
+    [
+      'a stale timestamp',
+      (r: { body: string; headers: Record<string, string> }) => ({
+        body: r.body,
+        headers: feishuHeaders(FEISHU_KEY, r.body, { timestamp: NOW_S - 301 }),
+      }),
+      401,
+      'stale',
+    ],
+    [
+      'a body signed then altered',
+      (r: { body: string; headers: Record<string, string> }) => ({ ...r, body: r.body.replace('{"encrypt":"', '{"encrypt": "') }),
+      401,
+      'bad_signature',
+    ],
   ])('refuses %s and stores nothing', async (_label, tamper, status, reason) => {
     const t = await buildFeishuTestApp(testDb.handle);
     const event = feishuMessageEvent({ text: NOTE, token: FEISHU_TOKEN });
     const res = await post(t, tamper(feishuSignedRequest(FEISHU_KEY, event, { timestamp: NOW_S })));
     expect(res.statusCode).toBe(status);
     expect(res.json()).toEqual({ error: reason });
-    expect(await testDb.db.select().from(inboundEvents).where(eq(inboundEvents.eventId, event.event.message.message_id as string))).toHaveLength(0);
+    expect(
+      await testDb.db
+        .select()
+        .from(inboundEvents)
+        .where(eq(inboundEvents.eventId, event.event.message.message_id as string)),
+    ).toHaveLength(0);
   });
 
   it('refuses a correctly signed payload whose verification token is wrong', async () => {
     const t = await buildFeishuTestApp(testDb.handle);
-    const res = await post(t, feishuSignedRequest(FEISHU_KEY, feishuMessageEvent({ text: NOTE, token: 'someone-elses-token' }), { timestamp: NOW_S }));
+    const res = await post(
+      t,
+      feishuSignedRequest(FEISHU_KEY, feishuMessageEvent({ text: NOTE, token: 'someone-elses-token' }), { timestamp: NOW_S }),
+    );
     expect(res.statusCode).toBe(401);
     expect(res.json()).toEqual({ error: 'bad_token' });
   });
 
   it('answers 413 to bodies over 64 KiB', async () => {
     const t = await buildFeishuTestApp(testDb.handle);
-    const res = await post(t, { body: JSON.stringify({ encrypt: 'A'.repeat(70 * 1024) }), headers: { 'content-type': 'application/json' } });
+    const res = await post(t, {
+      body: JSON.stringify({ encrypt: 'A'.repeat(70 * 1024) }),
+      headers: { 'content-type': 'application/json' },
+    });
     expect(res.statusCode).toBe(413);
   });
 
@@ -121,7 +163,10 @@ describe('POST /webhooks/feishu (verification and ingestion)', () => {
   it('answers 503 when the database is down, so Feishu retries', async () => {
     const down = createDb('mysql://root@127.0.0.1:1/genjin', 1);
     const t = await buildFeishuTestApp(down);
-    const res = await post(t, feishuSignedRequest(FEISHU_KEY, feishuMessageEvent({ text: NOTE, token: FEISHU_TOKEN }), { timestamp: NOW_S }));
+    const res = await post(
+      t,
+      feishuSignedRequest(FEISHU_KEY, feishuMessageEvent({ text: NOTE, token: FEISHU_TOKEN }), { timestamp: NOW_S }),
+    );
     expect(res.statusCode).toBe(503);
     await down.close();
   });
@@ -133,7 +178,12 @@ describe('POST /webhooks/feishu (verification and ingestion)', () => {
     for (const e of [group, fromBot]) {
       const res = await post(t, feishuSignedRequest(FEISHU_KEY, e, { timestamp: NOW_S }));
       expect(res.statusCode).toBe(200);
-      expect(await testDb.db.select().from(inboundEvents).where(eq(inboundEvents.eventId, e.event.message.message_id as string))).toHaveLength(0);
+      expect(
+        await testDb.db
+          .select()
+          .from(inboundEvents)
+          .where(eq(inboundEvents.eventId, e.event.message.message_id as string)),
+      ).toHaveLength(0);
     }
   });
 

@@ -35,7 +35,11 @@ describe('WeCom client', () => {
   afterAll(() => nock.enableNetConnect());
 
   it('fetches the access token once, caches it, and sends a button_interaction template card', async () => {
-    nock(BASE).get('/cgi-bin/gettoken').query({ corpid: 'ww_corp', corpsecret: 's3cret' }).once().reply(200, { errcode: 0, access_token: 'TOKEN1', expires_in: 7200 });
+    nock(BASE)
+      .get('/cgi-bin/gettoken')
+      .query({ corpid: 'ww_corp', corpsecret: 's3cret' })
+      .once()
+      .reply(200, { errcode: 0, access_token: 'TOKEN1', expires_in: 7200 });
     let sent: Record<string, unknown> | undefined;
     nock(BASE)
       .post('/cgi-bin/message/send', (body) => {
@@ -46,7 +50,9 @@ describe('WeCom client', () => {
       .twice()
       .reply(200, { errcode: 0, errmsg: 'ok', msgid: 'MSG1', response_code: 'RC1' });
     const c = client();
-    expect(await c.send({ platform: 'wecom', kind: 'user', id: 'zhangsan' }, { kind: 'card', card }, { idempotencyKey: 'r-1' })).toBe('rc:RC1:zhangsan');
+    expect(await c.send({ platform: 'wecom', kind: 'user', id: 'zhangsan' }, { kind: 'card', card }, { idempotencyKey: 'r-1' })).toBe(
+      'rc:RC1:zhangsan',
+    );
     await c.send({ platform: 'wecom', kind: 'user', id: 'zhangsan' }, { kind: 'text', text: 'hi' });
     expect(sent).toMatchObject({ touser: 'zhangsan', agentid: 1000002, msgtype: 'text', text: { content: 'hi' } });
   });
@@ -98,7 +104,9 @@ describe('WeCom client', () => {
   ])('treats errcode %i with HTTP 200 as an error (retryable %s)', async (errcode, retryable, code) => {
     nock(BASE).get('/cgi-bin/gettoken').query(true).reply(200, { errcode: 0, access_token: 'T', expires_in: 7200 });
     nock(BASE).post('/cgi-bin/message/send').query(true).reply(200, { errcode, errmsg: 'nope' });
-    const err = await client().send({ platform: 'wecom', kind: 'user', id: 'u1' }, { kind: 'text', text: 'x' }).catch((e: unknown) => e);
+    const err = await client()
+      .send({ platform: 'wecom', kind: 'user', id: 'u1' }, { kind: 'text', text: 'x' })
+      .catch((e: unknown) => e);
     expect(isAppError(err) && { code: err.code, retryable: err.retryable }).toEqual({ code, retryable });
     if (errcode === 60020) expect((err as Error).message).toContain('trusted IPs');
   });
@@ -120,11 +128,24 @@ describe('WeCom client', () => {
       .query({ access_token: 'T' })
       .reply(200, { errcode: 0 });
     await client().update('rc:RESP_1:zhangsan', { kind: 'card', card: { title: '已撤销这条跟进', tone: 'grey' } });
-    expect(body).toMatchObject({ userids: ['zhangsan'], agentid: 1000002, response_code: 'RESP_1', template_card: { card_type: 'text_notice', main_title: { title: '已撤销这条跟进' } } });
+    expect(body).toMatchObject({
+      userids: ['zhangsan'],
+      agentid: 1000002,
+      response_code: 'RESP_1',
+      template_card: { card_type: 'text_notice', main_title: { title: '已撤销这条跟进' } },
+    });
   });
 
   it('gives every call a deadline (timeoutMs) and reports it as a retryable platform_error', async () => {
-    const quick = createWecomClient({ corpId: 'ww_corp', agentId: 1000002, secret: 's3cret', baseUrl: BASE, log: captureLogs().log, now: () => 1_000_000, timeoutMs: 150 });
+    const quick = createWecomClient({
+      corpId: 'ww_corp',
+      agentId: 1000002,
+      secret: 's3cret',
+      baseUrl: BASE,
+      log: captureLogs().log,
+      now: () => 1_000_000,
+      timeoutMs: 150,
+    });
     nock(BASE).get('/cgi-bin/gettoken').query(true).reply(200, { errcode: 0, access_token: 'T', expires_in: 7200 });
     nock(BASE).post('/cgi-bin/message/send').query(true).delay(2000).reply(200, { errcode: 0, msgid: 'LATE' });
     const started = Date.now();
@@ -152,4 +173,3 @@ describe('WeCom client', () => {
     expect(bodies[1]).not.toHaveProperty('enable_duplicate_check');
   });
 });
-

@@ -22,14 +22,26 @@ class FakeSocket extends EventEmitter {
 
 async function setup(testDb: ReturnType<typeof useTestDatabase>) {
   const socket = new FakeSocket();
-  const config = loadConfig({ WECOM_CORP_ID: 'ww_corp_test', WECOM_BOT_ID: 'aib_test', WECOM_BOT_SECRET: 'bot_secret' }, mkdtempSync(join(tmpdir(), 'genjin-bot-')));
+  const config = loadConfig(
+    { WECOM_CORP_ID: 'ww_corp_test', WECOM_BOT_ID: 'aib_test', WECOM_BOT_SECRET: 'bot_secret' },
+    mkdtempSync(join(tmpdir(), 'genjin-bot-')),
+  );
   const logs = captureLogs();
-  const genjin = await composeGenjin(config, { log: logs.log, clock: fixedClock('2026-11-25T02:00:05Z'), database: testDb.handle, wecomBotSocket: socket as unknown as SmartBotSocket });
+  const genjin = await composeGenjin(config, {
+    log: logs.log,
+    clock: fixedClock('2026-11-25T02:00:05Z'),
+    database: testDb.handle,
+    wecomBotSocket: socket as unknown as SmartBotSocket,
+  });
   genjin.start();
   return { socket, genjin, logs };
 }
 
-const textFrame = (msgid: string, content: string, chat: { chatid?: string; chattype: 'group' | 'single' } = { chatid: 'wrkGroupA', chattype: 'group' }) => ({
+const textFrame = (
+  msgid: string,
+  content: string,
+  chat: { chatid?: string; chattype: 'group' | 'single' } = { chatid: 'wrkGroupA', chattype: 'group' },
+) => ({
   cmd: 'aibot_msg_callback',
   headers: { req_id: `req_${msgid}` },
   body: { msgid, aibotid: 'aib_test', ...chat, from: { userid: 'zhangsan' }, msgtype: 'text', text: { content }, create_time: 1795377600 },
@@ -43,11 +55,16 @@ describe('WeCom smart bot (long connection)', () => {
     expect(socket.connect).toHaveBeenCalled();
     socket.emit('message.text', textFrame('msg_group_1', '@genjin 今天给云帆科技王总打电话,预算50万,下周三上门演示'));
     socket.emit('message.text', textFrame('msg_group_1', '@genjin 今天给云帆科技王总打电话,预算50万,下周三上门演示'));
-    await vi.waitFor(async () => expect(await testDb.db.select().from(followUps).where(eq(followUps.sourceMessageId, 'msg_group_1'))).toHaveLength(1));
+    await vi.waitFor(async () =>
+      expect(await testDb.db.select().from(followUps).where(eq(followUps.sourceMessageId, 'msg_group_1'))).toHaveLength(1),
+    );
     await genjin.worker.drain();
     await genjin.outbox.runOnce();
     expect(socket.sendMessage).toHaveBeenCalledTimes(1);
-    const [chatid, body] = socket.sendMessage.mock.calls[0] as [string, { msgtype: string; template_card: { main_title: { title: string } } }];
+    const [chatid, body] = socket.sendMessage.mock.calls[0] as [
+      string,
+      { msgtype: string; template_card: { main_title: { title: string } } },
+    ];
     expect(chatid).toBe('wrkGroupA');
     expect(body).toMatchObject({ msgtype: 'template_card', template_card: { main_title: { title: '已记录跟进 · 云帆科技' } } });
     await genjin.stop();
@@ -56,16 +73,29 @@ describe('WeCom smart bot (long connection)', () => {
   it('updates the clicked card in place, keeping its task id, within the click', async () => {
     const { socket, genjin } = await setup(testDb);
     socket.emit('message.text', textFrame('msg_dm_1', '光明乳业选了竞品,丢单了', { chattype: 'single' }));
-    await vi.waitFor(async () => expect(await testDb.db.select().from(followUps).where(eq(followUps.sourceMessageId, 'msg_dm_1'))).toHaveLength(1));
+    await vi.waitFor(async () =>
+      expect(await testDb.db.select().from(followUps).where(eq(followUps.sourceMessageId, 'msg_dm_1'))).toHaveLength(1),
+    );
     const [row] = await testDb.db.select().from(followUps).where(eq(followUps.sourceMessageId, 'msg_dm_1'));
     const click = {
       cmd: 'aibot_event_callback',
       headers: { req_id: 'req_click' },
-      body: { msgid: 'evt_click_1', create_time: 1795377601, aibotid: 'aib_test', from: { userid: 'zhangsan' }, msgtype: 'event', event: { eventtype: 'template_card_event', event_key: `a=fu.undo&id=${row!.id}`, task_id: 'gj_task_1' } },
+      body: {
+        msgid: 'evt_click_1',
+        create_time: 1795377601,
+        aibotid: 'aib_test',
+        from: { userid: 'zhangsan' },
+        msgtype: 'event',
+        event: { eventtype: 'template_card_event', event_key: `a=fu.undo&id=${row!.id}`, task_id: 'gj_task_1' },
+      },
     };
     socket.emit('event.template_card_event', click);
     await vi.waitFor(() => expect(socket.updateTemplateCard).toHaveBeenCalled());
-    const [frame, card, userids] = socket.updateTemplateCard.mock.calls[0] as [unknown, { task_id: string; main_title: { title: string } }, string[]];
+    const [frame, card, userids] = socket.updateTemplateCard.mock.calls[0] as [
+      unknown,
+      { task_id: string; main_title: { title: string } },
+      string[],
+    ];
     expect(frame).toMatchObject({ headers: { req_id: 'req_click' } });
     expect(card).toMatchObject({ task_id: 'gj_task_1', main_title: { title: '已撤销这条跟进' } });
     expect(userids).toEqual(['zhangsan']);
@@ -77,12 +107,21 @@ describe('WeCom smart bot (long connection)', () => {
   it('handles a click delivered twice (same msgid) once', async () => {
     const { socket, genjin } = await setup(testDb);
     socket.emit('message.text', textFrame('msg_dm_2', '蓝天制药选了竞品,丢单了', { chattype: 'single' }));
-    await vi.waitFor(async () => expect(await testDb.db.select().from(followUps).where(eq(followUps.sourceMessageId, 'msg_dm_2'))).toHaveLength(1));
+    await vi.waitFor(async () =>
+      expect(await testDb.db.select().from(followUps).where(eq(followUps.sourceMessageId, 'msg_dm_2'))).toHaveLength(1),
+    );
     const [row] = await testDb.db.select().from(followUps).where(eq(followUps.sourceMessageId, 'msg_dm_2'));
     const click = {
       cmd: 'aibot_event_callback',
       headers: { req_id: 'req_click_2' },
-      body: { msgid: 'evt_click_2', create_time: 1795377602, aibotid: 'aib_test', from: { userid: 'zhangsan' }, msgtype: 'event', event: { eventtype: 'template_card_event', event_key: `a=fu.undo&id=${row!.id}`, task_id: 'gj_task_2' } },
+      body: {
+        msgid: 'evt_click_2',
+        create_time: 1795377602,
+        aibotid: 'aib_test',
+        from: { userid: 'zhangsan' },
+        msgtype: 'event',
+        event: { eventtype: 'template_card_event', event_key: `a=fu.undo&id=${row!.id}`, task_id: 'gj_task_2' },
+      },
     };
     socket.emit('event.template_card_event', click);
     socket.emit('event.template_card_event', click);

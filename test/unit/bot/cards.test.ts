@@ -53,7 +53,10 @@ describe('follow-up cards', () => {
     const card = pickCustomerCard(view, candidates, '云帆科技', zh);
     expect(card.buttons).toHaveLength(6);
     expect(card.buttons?.[0]?.action).toEqual({ name: 'fu.pick', args: { id: '42', customer: '1' } });
-    expect(card.buttons?.[4]).toMatchObject({ label: '新建客户「云帆科技」', action: { name: 'fu.new_customer', args: { id: '42', name: '云帆科技' } } });
+    expect(card.buttons?.[4]).toMatchObject({
+      label: '新建客户「云帆科技」',
+      action: { name: 'fu.new_customer', args: { id: '42', name: '云帆科技' } },
+    });
   });
 
   it('prefills the edit form with the stored values in the workspace zone', () => {
@@ -65,7 +68,10 @@ describe('follow-up cards', () => {
 describe('mine card', () => {
   it('puts a celebratory line when nothing is due, and flags overdue items', () => {
     expect(mineCard([], zh).text).toBe(TEXT['zh-CN'].mineNone);
-    const card = mineCard([{ customerName: '云帆', nextFollowUpAt: new Date('2026-11-20T01:00:00Z'), overdue: true, lastSummary: '报价已发' }], zh);
+    const card = mineCard(
+      [{ customerName: '云帆', nextFollowUpAt: new Date('2026-11-20T01:00:00Z'), overdue: true, lastSummary: '报价已发' }],
+      zh,
+    );
     expect(card.tone).toBe('orange');
     expect(card.text).toContain('【逾期】云帆 · 11月20日 周五 09:00');
   });

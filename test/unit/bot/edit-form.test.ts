@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { readEditForm, readIsoLocal } from '../../../src/bot/edit-form.js';
 
-const opts = { locale: 'zh-CN' as const, timeZone: 'Asia/Shanghai', readDate: (t: string) => (t === '下周三' ? new Date('2026-12-02T01:00:00Z') : null) };
+const opts = {
+  locale: 'zh-CN' as const,
+  timeZone: 'Asia/Shanghai',
+  readDate: (t: string) => (t === '下周三' ? new Date('2026-12-02T01:00:00Z') : null),
+};
 
 describe('readIsoLocal', () => {
   it.each([
@@ -21,7 +25,16 @@ describe('readIsoLocal', () => {
 describe('readEditForm', () => {
   it('reads every field, in either language, and clears emptied ones', () => {
     const read = readEditForm(
-      { contact: ' 王总 ', channel: '拜访', stage: 'Quoted', amount: '¥500,000', nextFollowUpAt: '下周三', nextStep: '', needs: '审批流', summary: '上门演示' },
+      {
+        contact: ' 王总 ',
+        channel: '拜访',
+        stage: 'Quoted',
+        amount: '¥500,000',
+        nextFollowUpAt: '下周三',
+        nextStep: '',
+        needs: '审批流',
+        summary: '上门演示',
+      },
       opts,
     );
     expect(read).toEqual({

@@ -25,7 +25,10 @@ describe('genjin outbox retry', () => {
 
   async function row(target: string, createdAt: string, status: 'failed' | 'sent' | 'pending') {
     await enqueue(testDb.db, { target, payload: { kind: 'text' } }, new Date(createdAt));
-    await testDb.db.update(outbox).set({ status, lastError: status === 'failed' ? 'platform_error: busy' : null }).where(eq(outbox.target, target));
+    await testDb.db
+      .update(outbox)
+      .set({ status, lastError: status === 'failed' ? 'platform_error: busy' : null })
+      .where(eq(outbox.target, target));
   }
 
   it('queues every failed row again, due now with a fresh day of retries, and says how many', async () => {
@@ -37,7 +40,11 @@ describe('genjin outbox retry', () => {
     expect(result).toMatchObject({ code: 0, out: 'outbox retry: 2 failed message(s) queued again\n' });
     const rows = await testDb.db.select().from(outbox);
     const requeued = rows.filter((r) => r.target !== 'feishu:done');
-    expect(requeued.every((r) => r.status === 'pending' && r.nextAttemptAt.getTime() >= before - 1000 && r.nextAttemptAt.getTime() <= Date.now())).toBe(true);
+    expect(
+      requeued.every(
+        (r) => r.status === 'pending' && r.nextAttemptAt.getTime() >= before - 1000 && r.nextAttemptAt.getTime() <= Date.now(),
+      ),
+    ).toBe(true);
     expect(requeued.every((r) => Math.abs(r.giveUpAt.getTime() - r.nextAttemptAt.getTime() - RETRY_FOR_MS) < 1000)).toBe(true);
     expect(rows.find((r) => r.target === 'feishu:done')?.status).toBe('sent');
   });
@@ -45,7 +52,10 @@ describe('genjin outbox retry', () => {
   it('with --since, only rows created at or after it', async () => {
     await row('feishu:old', '2026-11-01T00:00:00Z', 'failed');
     await row('feishu:new', '2026-11-20T00:00:00Z', 'failed');
-    expect(await cli(['outbox', 'retry', '--since', '2026-11-20T00:00:00Z'], env())).toMatchObject({ code: 0, out: 'outbox retry: 1 failed message(s) queued again\n' });
+    expect(await cli(['outbox', 'retry', '--since', '2026-11-20T00:00:00Z'], env())).toMatchObject({
+      code: 0,
+      out: 'outbox retry: 1 failed message(s) queued again\n',
+    });
     const rows = await testDb.db.select().from(outbox);
     expect(Object.fromEntries(rows.map((r) => [r.target, r.status]))).toEqual({ 'feishu:old': 'failed', 'feishu:new': 'pending' });
   });

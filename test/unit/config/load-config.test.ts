@@ -39,7 +39,19 @@ describe('loadConfig', () => {
   });
 
   it('reads env values and coerces numbers and booleans', () => {
-    const config = loadConfig({ PORT: '8080', HOST: '127.0.0.1', GENJIN_MIGRATE_ON_START: 'false', FEISHU_APP_ID: 'cli_a', FEISHU_APP_SECRET: 's', FEISHU_VERIFICATION_TOKEN: 'v', FEISHU_ENCRYPT_KEY: 'k', FEISHU_BASE_URL: 'https://open.larksuite.com/' }, emptyDir());
+    const config = loadConfig(
+      {
+        PORT: '8080',
+        HOST: '127.0.0.1',
+        GENJIN_MIGRATE_ON_START: 'false',
+        FEISHU_APP_ID: 'cli_a',
+        FEISHU_APP_SECRET: 's',
+        FEISHU_VERIFICATION_TOKEN: 'v',
+        FEISHU_ENCRYPT_KEY: 'k',
+        FEISHU_BASE_URL: 'https://open.larksuite.com/',
+      },
+      emptyDir(),
+    );
     expect(config.port).toBe(8080);
     expect(config.migrateOnStart).toBe(false);
     expect(config.feishu).toMatchObject({ appId: 'cli_a', encryptKey: 'k', baseUrl: 'https://open.larksuite.com', mode: 'webhook' });
@@ -51,7 +63,10 @@ describe('loadConfig', () => {
 
   it('lists every problem at once, each with how to fix it', () => {
     const message = problemsOf(() =>
-      loadConfig({ PORT: 'eighty', FEISHU_APP_ID: 'cli_a', WECOM_ENCODING_AES_KEY: 'short', GENJIN_LLM_MODEL: 'qwen', FEISHU_MODE: 'poll' }, emptyDir()),
+      loadConfig(
+        { PORT: 'eighty', FEISHU_APP_ID: 'cli_a', WECOM_ENCODING_AES_KEY: 'short', GENJIN_LLM_MODEL: 'qwen', FEISHU_MODE: 'poll' },
+        emptyDir(),
+      ),
     );
     expect(message).toContain('PORT must be a port number');
     expect(message).toContain('FEISHU_APP_SECRET is required when FEISHU_APP_ID is set');
@@ -72,7 +87,10 @@ describe('loadConfig', () => {
   });
 
   it('lets the Feishu long connection run without an Encrypt Key', () => {
-    const config = loadConfig({ FEISHU_APP_ID: 'cli_a', FEISHU_APP_SECRET: 's', FEISHU_VERIFICATION_TOKEN: 'v', FEISHU_MODE: 'websocket' }, emptyDir());
+    const config = loadConfig(
+      { FEISHU_APP_ID: 'cli_a', FEISHU_APP_SECRET: 's', FEISHU_VERIFICATION_TOKEN: 'v', FEISHU_MODE: 'websocket' },
+      emptyDir(),
+    );
     expect(config.feishu).toMatchObject({ mode: 'websocket', encryptKey: null });
   });
 
@@ -81,7 +99,9 @@ describe('loadConfig', () => {
   it('requires the whole WeCom app credential set, with the corp id, once the app is switched on', () => {
     for (const trigger of ['WECOM_AGENT_ID', 'WECOM_SECRET'] as const) {
       const message = problemsOf(() => loadConfig({ [trigger]: wecomApp[trigger] }, emptyDir()));
-      for (const key of ['WECOM_CORP_ID', 'WECOM_AGENT_ID', 'WECOM_SECRET', 'WECOM_TOKEN', 'WECOM_ENCODING_AES_KEY'].filter((k) => k !== trigger)) {
+      for (const key of ['WECOM_CORP_ID', 'WECOM_AGENT_ID', 'WECOM_SECRET', 'WECOM_TOKEN', 'WECOM_ENCODING_AES_KEY'].filter(
+        (k) => k !== trigger,
+      )) {
         expect(message).toContain(`${key} is required when ${trigger} is set`);
       }
     }
@@ -108,7 +128,14 @@ describe('loadConfig', () => {
   it('reads config/genjin.json when present and validates it', () => {
     const dir = emptyDir();
     const path = join(dir, 'settings.json');
-    writeFileSync(path, JSON.stringify({ timeZone: 'Asia/Tokyo', locale: 'en', teams: [{ id: 'east', name: '华东', managers: ['feishu:ou_m'], members: ['feishu:ou_a'], digestChat: 'feishu:oc_1' }] }));
+    writeFileSync(
+      path,
+      JSON.stringify({
+        timeZone: 'Asia/Tokyo',
+        locale: 'en',
+        teams: [{ id: 'east', name: '华东', managers: ['feishu:ou_m'], members: ['feishu:ou_a'], digestChat: 'feishu:oc_1' }],
+      }),
+    );
     const config = loadConfig({ GENJIN_CONFIG: path }, dir);
     expect(config.timeZone).toBe('Asia/Tokyo');
     expect(config.teams[0]).toMatchObject({ id: 'east', managers: ['feishu:ou_m'] });
@@ -118,7 +145,18 @@ describe('loadConfig', () => {
   it('names the file, the key and the fix for bad settings', () => {
     const dir = emptyDir();
     const path = join(dir, 'bad.json');
-    writeFileSync(path, JSON.stringify({ timeZone: 'Mars/Base', locale: 'fr', colour: 'red', teams: [{ id: 'a', name: 'A', managers: ['ou_m'] }, { id: 'a', name: 'B' }] }));
+    writeFileSync(
+      path,
+      JSON.stringify({
+        timeZone: 'Mars/Base',
+        locale: 'fr',
+        colour: 'red',
+        teams: [
+          { id: 'a', name: 'A', managers: ['ou_m'] },
+          { id: 'a', name: 'B' },
+        ],
+      }),
+    );
     const message = problemsOf(() => loadConfig({ GENJIN_CONFIG: path }, dir));
     expect(message).toContain(`${path}: timeZone must be an IANA time zone`);
     expect(message).toContain(`${path}: locale must be zh-CN or en`);

@@ -24,7 +24,13 @@ describe('watchSettings', () => {
     writeFileSync(path, JSON.stringify(initial));
     const logs = captureLogs();
     const applied: TeamSettings[][] = [];
-    const watcher = watchSettings({ path, initial: { ...defaultSettings(), ...initial }, log: logs.log, debounceMs: 50, applyTeams: async (teams) => void applied.push(teams) });
+    const watcher = watchSettings({
+      path,
+      initial: { ...defaultSettings(), ...initial },
+      log: logs.log,
+      debounceMs: 50,
+      applyTeams: async (teams) => void applied.push(teams),
+    });
     watchers.push(watcher);
     return { dir, path, logs, applied, watcher };
   }
@@ -55,7 +61,12 @@ describe('watchSettings', () => {
     writeFileSync(path, JSON.stringify({ teams: [{ id: 'east', name: '华东', managers: ['ou_missing_platform'] }], colour: 'red' }));
     await vi.waitFor(() => expect(logs.text()).toContain('settings file change ignored'), { timeout: 3000 });
     const line = logs.lines().find((l) => l.msg === 'settings file change ignored: fix the file; the previous settings stay in force');
-    expect(line?.problems).toEqual(expect.arrayContaining([expect.stringContaining('teams[0].managers[0] must be written <platform>:<id>'), expect.stringContaining('unknown key(s) colour')]));
+    expect(line?.problems).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining('teams[0].managers[0] must be written <platform>:<id>'),
+        expect.stringContaining('unknown key(s) colour'),
+      ]),
+    );
     expect(line?.level).toBe(50);
     expect(applied).toHaveLength(0);
 
@@ -76,6 +87,8 @@ describe('watchSettings', () => {
     writeFileSync(path, JSON.stringify({ timeZone: 'Asia/Tokyo', teams: [team(['feishu:ou_a'])] }));
     await watcher.reload();
     expect(applied).toHaveLength(0);
-    expect(logs.lines().find((l) => l.msg === 'settings other than teams take effect at the next restart')).toMatchObject({ keys: ['timeZone'] });
+    expect(logs.lines().find((l) => l.msg === 'settings other than teams take effect at the next restart')).toMatchObject({
+      keys: ['timeZone'],
+    });
   });
 });

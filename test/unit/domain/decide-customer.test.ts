@@ -20,20 +20,33 @@ describe('normalizeCustomerName', () => {
 });
 
 describe('decideCustomer', () => {
-  const draft = (customer: string | null, confidence: number, candidates: { id: string; name: string; score: number }[] = []) => ({ customer, confidence, customerCandidates: candidates });
+  const draft = (customer: string | null, confidence: number, candidates: { id: string; name: string; score: number }[] = []) => ({
+    customer,
+    confidence,
+    customerCandidates: candidates,
+  });
 
   it('takes an exact name match', () => {
     expect(decideCustomer(draft('云帆科技', 0.7), 7)).toEqual({ kind: 'existing', customerId: 7 });
   });
   it('takes a clear known candidate', () => {
-    expect(decideCustomer(draft('云帆科技', 0.9, [{ id: '3', name: '杭州云帆科技有限公司', score: 0.9 }]), null)).toEqual({ kind: 'existing', customerId: 3 });
+    expect(decideCustomer(draft('云帆科技', 0.9, [{ id: '3', name: '杭州云帆科技有限公司', score: 0.9 }]), null)).toEqual({
+      kind: 'existing',
+      customerId: 3,
+    });
   });
   it('asks between close candidates', () => {
     const d = draft('云帆', 0.5, [
       { id: '1', name: '云帆科技', score: 0.88 },
       { id: '2', name: '云帆物流', score: 0.88 },
     ]);
-    expect(decideCustomer(d, null)).toEqual({ kind: 'ask', candidates: [{ id: 1, name: '云帆科技' }, { id: 2, name: '云帆物流' }] });
+    expect(decideCustomer(d, null)).toEqual({
+      kind: 'ask',
+      candidates: [
+        { id: 1, name: '云帆科技' },
+        { id: 2, name: '云帆物流' },
+      ],
+    });
   });
   it('creates a new customer from a confident name, asks about an unsure one', () => {
     expect(decideCustomer(draft('鑫源化工', 0.7), null)).toEqual({ kind: 'create', name: '鑫源化工' });
@@ -44,6 +57,9 @@ describe('decideCustomer', () => {
   });
   it('treats a name of punctuation only as no name', () => {
     expect(decideCustomer(draft('。。。', 0.95), null)).toEqual({ kind: 'none' });
-    expect(decideCustomer(draft('...', 0.95, [{ id: '4', name: '云帆科技', score: 0.7 }]), null)).toEqual({ kind: 'ask', candidates: [{ id: 4, name: '云帆科技' }] });
+    expect(decideCustomer(draft('...', 0.95, [{ id: '4', name: '云帆科技', score: 0.7 }]), null)).toEqual({
+      kind: 'ask',
+      candidates: [{ id: 4, name: '云帆科技' }],
+    });
   });
 });

@@ -2,13 +2,39 @@ import { describe, expect, it } from 'vitest';
 import { adaptCard } from '../../../src/messaging/adapt-card.js';
 import type { Capabilities, Card, CardButton } from '../../../src/messaging/types.js';
 
-const rich: Capabilities = { inputs: true, controls: 20, maxOptions: 100, controlsCallBack: true, personPicker: true, datePicker: true, maxButtons: 20, sections: true, mentions: true, updateById: true };
+const rich: Capabilities = {
+  inputs: true,
+  controls: 20,
+  maxOptions: 100,
+  controlsCallBack: true,
+  personPicker: true,
+  datePicker: true,
+  maxButtons: 20,
+  sections: true,
+  mentions: true,
+  updateById: true,
+};
 // WeCom's template card: no inputs, one select (button_selection) of at most 10 options sent by a button, six buttons.
-const small: Capabilities = { inputs: false, controls: 1, maxOptions: 10, controlsCallBack: false, personPicker: false, datePicker: false, maxButtons: 6, sections: false, mentions: false, updateById: false };
+const small: Capabilities = {
+  inputs: false,
+  controls: 1,
+  maxOptions: 10,
+  controlsCallBack: false,
+  personPicker: false,
+  datePicker: false,
+  maxButtons: 6,
+  sections: false,
+  mentions: false,
+  updateById: false,
+};
 
 const button = (n: number): CardButton => ({ label: `B${n}`, action: { name: 'x.do', args: { n: String(n) } } });
 /** Every action a card set offers, buttons and controls alike, in order. */
-const actionsOf = (cards: Card[]) => cards.flatMap((c) => [...(c.controls ?? []).map((x) => `${x.action.name}:${x.name}:${x.kind === 'select' ? x.options.map((o) => o.value).join(',') : ''}`), ...(c.buttons ?? []).map((b) => `${b.action.name}:${JSON.stringify(b.action.args)}`)]);
+const actionsOf = (cards: Card[]) =>
+  cards.flatMap((c) => [
+    ...(c.controls ?? []).map((x) => `${x.action.name}:${x.name}:${x.kind === 'select' ? x.options.map((o) => o.value).join(',') : ''}`),
+    ...(c.buttons ?? []).map((b) => `${b.action.name}:${JSON.stringify(b.action.args)}`),
+  ]);
 
 describe('adaptCard', () => {
   it('leaves a card that fits alone', () => {
@@ -31,13 +57,25 @@ describe('adaptCard', () => {
     const card: Card = {
       title: '转交',
       tone: 'blue',
-      controls: [{ kind: 'person', name: 'to', placeholder: '选择同事', people, submitLabel: '转给TA', action: { name: 'own.reassign', args: { customer: '7' } } }],
+      controls: [
+        {
+          kind: 'person',
+          name: 'to',
+          placeholder: '选择同事',
+          people,
+          submitLabel: '转给TA',
+          action: { name: 'own.reassign', args: { customer: '7' } },
+        },
+      ],
       buttons: [button(1), button(2), button(3), button(4), button(5)],
     };
     expect(adaptCard(card, rich)).toEqual([card]);
     const cards = adaptCard(card, small);
     const selects = cards.flatMap((c) => c.controls ?? []);
-    expect(selects.map((s) => (s.kind === 'select' ? s.options.map((o) => o.value) : []))).toEqual([people.slice(0, 10).map((p) => p.id), people.slice(10).map((p) => p.id)]);
+    expect(selects.map((s) => (s.kind === 'select' ? s.options.map((o) => o.value) : []))).toEqual([
+      people.slice(0, 10).map((p) => p.id),
+      people.slice(10).map((p) => p.id),
+    ]);
     expect(selects.map((s) => s.placeholder)).toEqual(['选择同事 (1/2)', '选择同事 (2/2)']);
     // One select per card, and its submit button counts against the six.
     for (const c of cards) expect((c.controls?.length ?? 0) <= 1 && (c.controls?.length ?? 0) + (c.buttons?.length ?? 0) <= 6).toBe(true);
@@ -48,9 +86,35 @@ describe('adaptCard', () => {
     const card: Card = {
       title: '改期',
       tone: 'blue',
-      controls: [{ kind: 'date', name: 'date', placeholder: '选日期', initial: '2026-11-26', choices: [{ label: '明天', value: '2026-11-26' }, { label: '下周一', value: '2026-11-30' }], submitLabel: '改期', action: { name: 'rm.reschedule', args: { id: '3' } } }],
+      controls: [
+        {
+          kind: 'date',
+          name: 'date',
+          placeholder: '选日期',
+          initial: '2026-11-26',
+          choices: [
+            { label: '明天', value: '2026-11-26' },
+            { label: '下周一', value: '2026-11-30' },
+          ],
+          submitLabel: '改期',
+          action: { name: 'rm.reschedule', args: { id: '3' } },
+        },
+      ],
     };
-    expect(adaptCard(card, small)[0]?.controls).toEqual([{ kind: 'select', name: 'date', placeholder: '选日期', options: [{ label: '明天', value: '2026-11-26' }, { label: '下周一', value: '2026-11-30' }], initial: '2026-11-26', submitLabel: '改期', action: { name: 'rm.reschedule', args: { id: '3' } } }]);
+    expect(adaptCard(card, small)[0]?.controls).toEqual([
+      {
+        kind: 'select',
+        name: 'date',
+        placeholder: '选日期',
+        options: [
+          { label: '明天', value: '2026-11-26' },
+          { label: '下周一', value: '2026-11-30' },
+        ],
+        initial: '2026-11-26',
+        submitLabel: '改期',
+        action: { name: 'rm.reschedule', args: { id: '3' } },
+      },
+    ]);
   });
 
   it('flattens sections into lines and row actions labelled with their row', () => {
@@ -61,7 +125,19 @@ describe('adaptCard', () => {
         {
           title: '风险客户',
           rows: [
-            { text: '云帆科技', fields: [{ label: '负责人', value: '李四' }], buttons: [{ label: '提醒', action: { name: 'rm.nudge', args: { c: '1' } } }], control: { kind: 'person', name: 'to', placeholder: '转给', people: [{ id: 'u1', name: '王五' }], submitLabel: '转交', action: { name: 'own.reassign', args: { c: '1' } } } },
+            {
+              text: '云帆科技',
+              fields: [{ label: '负责人', value: '李四' }],
+              buttons: [{ label: '提醒', action: { name: 'rm.nudge', args: { c: '1' } } }],
+              control: {
+                kind: 'person',
+                name: 'to',
+                placeholder: '转给',
+                people: [{ id: 'u1', name: '王五' }],
+                submitLabel: '转交',
+                action: { name: 'own.reassign', args: { c: '1' } },
+              },
+            },
             { text: '华信银行股份有限公司北京分行', buttons: [{ label: '提醒', action: { name: 'rm.nudge', args: { c: '2' } } }] },
           ],
         },
@@ -76,13 +152,31 @@ describe('adaptCard', () => {
   });
 
   it('replaces a form by its values and by-message instructions where cards have no inputs, and refuses one without', () => {
-    const card: Card = { title: '修改', tone: 'blue', form: { name: 'f', submitLabel: '保存', submit: { name: 'fu.edit_submit', args: { id: '1' } }, fallbackText: '回复「/改 1 …」', inputs: [{ name: 'contact', label: '联系人', value: '王总' }, { name: 'needs', label: '需求' }] } };
+    const card: Card = {
+      title: '修改',
+      tone: 'blue',
+      form: {
+        name: 'f',
+        submitLabel: '保存',
+        submit: { name: 'fu.edit_submit', args: { id: '1' } },
+        fallbackText: '回复「/改 1 …」',
+        inputs: [
+          { name: 'contact', label: '联系人', value: '王总' },
+          { name: 'needs', label: '需求' },
+        ],
+      },
+    };
     expect(adaptCard(card, small)).toEqual([{ title: '修改', tone: 'blue', text: '联系人：王总\n回复「/改 1 …」' }]);
     expect(() => adaptCard({ ...card, form: { ...card.form!, fallbackText: undefined } }, small)).toThrow(/no by-message fallback/);
   });
 
   it('writes mentions as @names where the platform cannot mention', () => {
-    const card: Card = { title: 'T', tone: 'blue', text: '请跟进', mentions: [{ user: { platform: 'wecom', kind: 'user', id: 'lisi' }, name: '李四' }] };
+    const card: Card = {
+      title: 'T',
+      tone: 'blue',
+      text: '请跟进',
+      mentions: [{ user: { platform: 'wecom', kind: 'user', id: 'lisi' }, name: '李四' }],
+    };
     expect(adaptCard(card, small)).toEqual([{ title: 'T', tone: 'blue', text: '@李四\n请跟进' }]);
     expect(adaptCard(card, rich)).toEqual([card]);
   });

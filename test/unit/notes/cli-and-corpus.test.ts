@@ -43,13 +43,22 @@ describe('genjin parse', () => {
     expect(code).toBe(0);
     expect(err).toBe('');
     expect(out.trim().split('\n')).toHaveLength(1);
-    expect(JSON.parse(out)).toMatchObject({ customer: '保利地产', contact: '高总', channel: 'call', stage: 'negotiation', nextFollowUpAt: '2026-11-30T09:00:00+08:00' });
+    expect(JSON.parse(out)).toMatchObject({
+      customer: '保利地产',
+      contact: '高总',
+      channel: 'call',
+      stage: 'negotiation',
+      nextFollowUpAt: '2026-11-30T09:00:00+08:00',
+    });
   });
 
   it('with --jsonl writes one line per input line, in order, even for a bad line', async () => {
     const input = ['{"text":"美的集团签约了,合同金额88万"}', 'not json', '{"text":"Called Contoso Ltd"}'].join('\n');
     const { code, out, err } = await cli(['parse', '--now', NOW, '--jsonl'], input);
-    const lines = out.trim().split('\n').map((l) => JSON.parse(l) as { customer: string | null });
+    const lines = out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { customer: string | null });
     expect(lines.map((l) => l.customer)).toEqual(['美的集团', null, 'Contoso Ltd']);
     expect(err).toContain('line 2');
     expect(code).toBe(1);

@@ -3,7 +3,8 @@ import { parseNote } from '../../../src/domain/notes/index.js';
 
 // docs/parsing.md: now = Wednesday 2026-11-25 10:00 +08:00, weeks start on Monday.
 const now = new Date('2026-11-25T10:00:00+08:00');
-const next = (text: string, at = now, timeZone = 'Asia/Shanghai') => parseNote(`跟进云帆科技王总,${text}`, { now: at, timeZone }).nextFollowUpAt;
+const next = (text: string, at = now, timeZone = 'Asia/Shanghai') =>
+  parseNote(`跟进云帆科技王总,${text}`, { now: at, timeZone }).nextFollowUpAt;
 
 describe('next follow-up dates (docs/parsing.md table)', () => {
   it.each([
@@ -48,9 +49,12 @@ describe('next follow-up dates (docs/parsing.md table)', () => {
     expect(next(text)).toBe(iso);
   });
 
-  it.each(['下周再说', '过段时间再联系', '年后启动', '12月中旬', '价格再低一点', '今天打了电话', '过两天再问', '过几天再联系'])('%s has no fixed day → null', (text) => {
-    expect(next(text)).toBeNull();
-  });
+  it.each(['下周再说', '过段时间再联系', '年后启动', '12月中旬', '价格再低一点', '今天打了电话', '过两天再问', '过几天再联系'])(
+    '%s has no fixed day → null',
+    (text) => {
+      expect(next(text)).toBeNull();
+    },
+  );
 
   it('reads 下周X from a Sunday as the day in the next calendar week', () => {
     const sunday = new Date('2026-11-29T20:00:00+08:00');
@@ -65,6 +69,8 @@ describe('next follow-up dates (docs/parsing.md table)', () => {
   });
 
   it('uses the configured default hour for a date without a time', () => {
-    expect(parseNote('云帆科技 明天', { now, timeZone: 'Asia/Shanghai', defaultHour: 14 }).nextFollowUpAt).toBe('2026-11-26T14:00:00+08:00');
+    expect(parseNote('云帆科技 明天', { now, timeZone: 'Asia/Shanghai', defaultHour: 14 }).nextFollowUpAt).toBe(
+      '2026-11-26T14:00:00+08:00',
+    );
   });
 });

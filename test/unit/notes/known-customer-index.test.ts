@@ -30,7 +30,25 @@ describe('known-customer index', () => {
 
   it('matches exactly what the scan matches on generated names and notes', () => {
     // A small alphabet, so names overlap each other and the notes often.
-    const piece = fc.constantFrom('云', '帆', '科技', '有限公司', '杭州', '星', '河', 'a', 'b', ' ', '物流', '银行', '集团', 'Ltd', '的', '王总', '𠀋');
+    const piece = fc.constantFrom(
+      '云',
+      '帆',
+      '科技',
+      '有限公司',
+      '杭州',
+      '星',
+      '河',
+      'a',
+      'b',
+      ' ',
+      '物流',
+      '银行',
+      '集团',
+      'Ltd',
+      '的',
+      '王总',
+      '𠀋',
+    );
     const text = fc.array(piece, { maxLength: 12 }).map((p) => p.join(''));
     const customer = fc.record({ name: text, aliases: fc.array(text, { maxLength: 2 }) });
     fc.assert(

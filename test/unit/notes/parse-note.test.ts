@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { isActionable, parseNote, parsedNoteSchema } from '../../../src/domain/notes/index.js';
 
 const now = new Date('2026-11-25T10:00:00+08:00');
-const parse = (text: string, knownCustomers?: { id: string; name: string; aliases?: string[] }[]) => parseNote(text, { now, timeZone: 'Asia/Shanghai', knownCustomers });
+const parse = (text: string, knownCustomers?: { id: string; name: string; aliases?: string[] }[]) =>
+  parseNote(text, { now, timeZone: 'Asia/Shanghai', knownCustomers });
 
 describe('parseNote', () => {
   it('reads the example from the brief', () => {
@@ -52,8 +53,18 @@ describe('parseNote', () => {
   });
 
   it('reads the template form, with full-width punctuation', () => {
-    const note = parse('客户：成都天府软件\n联系人：黄经理\n沟通方式：电话\n沟通内容：确认试用反馈\n客户需求：增加审批流\n下一步计划：12月10日前给报价\n预算：15万');
-    expect(note).toMatchObject({ customer: '成都天府软件', contact: '黄经理', channel: 'call', needs: '增加审批流', nextStep: '12月10日前给报价', amount: 150000, nextFollowUpAt: '2026-12-10T09:00:00+08:00' });
+    const note = parse(
+      '客户：成都天府软件\n联系人：黄经理\n沟通方式：电话\n沟通内容：确认试用反馈\n客户需求：增加审批流\n下一步计划：12月10日前给报价\n预算：15万',
+    );
+    expect(note).toMatchObject({
+      customer: '成都天府软件',
+      contact: '黄经理',
+      channel: 'call',
+      needs: '增加审批流',
+      nextStep: '12月10日前给报价',
+      amount: 150000,
+      nextFollowUpAt: '2026-12-10T09:00:00+08:00',
+    });
   });
 
   it('reads English notes', () => {
@@ -68,7 +79,14 @@ describe('parseNote', () => {
 
   it('finds phone, email, tags and tier', () => {
     const note = parse('#重点 #A级 新线索:杭州西湖文旅 联系人 许先生 13700001111 xu@example.com');
-    expect(note).toMatchObject({ phone: '13700001111', email: 'xu@example.com', tags: ['重点', 'A级'], tier: 'A', stage: 'lead', contact: '许先生' });
+    expect(note).toMatchObject({
+      phone: '13700001111',
+      email: 'xu@example.com',
+      tags: ['重点', 'A级'],
+      tier: 'A',
+      stage: 'lead',
+      contact: '许先生',
+    });
   });
 
   it('prefers a known customer, by its short form too, with high confidence', () => {

@@ -24,10 +24,42 @@ const reminder: Card = {
     { label: '下一步', value: '上门演示' },
     { label: '逾期', value: '2 天' },
   ],
-  sections: [{ title: '同组其他客户', rows: [{ text: '华信银行', fields: [{ label: '逾期', value: '5 天' }], buttons: [{ label: '提醒TA', action: { name: 'rm.nudge', args: { c: '9' } } }] }] }],
+  sections: [
+    {
+      title: '同组其他客户',
+      rows: [
+        {
+          text: '华信银行',
+          fields: [{ label: '逾期', value: '5 天' }],
+          buttons: [{ label: '提醒TA', action: { name: 'rm.nudge', args: { c: '9' } } }],
+        },
+      ],
+    },
+  ],
   controls: [
-    { kind: 'person', name: 'to', placeholder: '转给同事', people: [{ id: 'ou_a', name: '张三' }, { id: 'ou_b', name: '王五' }], submitLabel: '转交', action: { name: 'own.reassign', args: { c: '7' } } },
-    { kind: 'date', name: 'date', placeholder: '改期', initial: '2026-11-26', choices: [{ label: '明天', value: '2026-11-26' }, { label: '下周一', value: '2026-11-30' }], submitLabel: '改期', action: { name: 'rm.reschedule', args: { r: '3' } } },
+    {
+      kind: 'person',
+      name: 'to',
+      placeholder: '转给同事',
+      people: [
+        { id: 'ou_a', name: '张三' },
+        { id: 'ou_b', name: '王五' },
+      ],
+      submitLabel: '转交',
+      action: { name: 'own.reassign', args: { c: '7' } },
+    },
+    {
+      kind: 'date',
+      name: 'date',
+      placeholder: '改期',
+      initial: '2026-11-26',
+      choices: [
+        { label: '明天', value: '2026-11-26' },
+        { label: '下周一', value: '2026-11-30' },
+      ],
+      submitLabel: '改期',
+      action: { name: 'rm.reschedule', args: { r: '3' } },
+    },
   ],
   buttons: [
     { label: '已跟进', style: 'primary', action: { name: 'rm.done', args: { r: '3' } } },
@@ -68,7 +100,14 @@ describe('new card elements', () => {
     expect(rendered[0]).toMatchObject({
       card_type: 'button_interaction',
       main_title: { title: '该跟进了 · 云帆科技' },
-      button_selection: { question_key: 'to', title: '转给同事', option_list: [{ id: 'ou_a', text: '张三' }, { id: 'ou_b', text: '王五' }] },
+      button_selection: {
+        question_key: 'to',
+        title: '转给同事',
+        option_list: [
+          { id: 'ou_a', text: '张三' },
+          { id: 'ou_b', text: '王五' },
+        ],
+      },
     });
     expect(rendered[0]?.horizontal_content_list).toHaveLength(6);
     expect(String(rendered[0]?.sub_title_text)).toContain('逾期：2 天');
@@ -76,19 +115,38 @@ describe('new card elements', () => {
     expect(String(rendered[0]?.sub_title_text)).toContain('· 华信银行 · 逾期：5 天');
     const keys = rendered.flatMap((r) => (r.button_list as { key: string }[] | undefined)?.map((b) => b.key) ?? []);
     // The two pickers' submit buttons, the three buttons and the row's button: all reachable.
-    expect(keys.sort()).toEqual(['a=own.reassign&c=7', 'a=rm.done&r=3', 'a=rm.nudge&c=9', 'a=rm.reschedule&r=3', 'a=rm.snooze&r=3&d=1', 'a=rm.snooze&r=3&d=7'].sort());
+    expect(keys.sort()).toEqual(
+      ['a=own.reassign&c=7', 'a=rm.done&r=3', 'a=rm.nudge&c=9', 'a=rm.reschedule&r=3', 'a=rm.snooze&r=3&d=1', 'a=rm.snooze&r=3&d=7'].sort(),
+    );
     for (const r of rendered) expect(((r.button_list as unknown[] | undefined)?.length ?? 0) <= 6).toBe(true);
-    expect(rendered.find((r) => (r.button_selection as { question_key?: string } | undefined)?.question_key === 'date')).toMatchObject({ button_selection: { option_list: [{ id: '2026-11-26', text: '明天' }, { id: '2026-11-30', text: '下周一' }], selected_id: '2026-11-26' } });
+    expect(rendered.find((r) => (r.button_selection as { question_key?: string } | undefined)?.question_key === 'date')).toMatchObject({
+      button_selection: {
+        option_list: [
+          { id: '2026-11-26', text: '明天' },
+          { id: '2026-11-30', text: '下周一' },
+        ],
+        selected_id: '2026-11-26',
+      },
+    });
   });
 
   it('WeCom: refuses to render a card that was not fitted, instead of losing its actions', () => {
     expect(() => renderTemplateCard(reminder, 'gj_x')).toThrow(/not fitted/);
-    expect(() => renderTemplateCard({ title: 't', tone: 'blue', buttons: Array.from({ length: 7 }, (_, i) => ({ label: `b${i}`, action: { name: 'x', args: {} } })) }, 'gj_y')).toThrow(/7 buttons/);
+    expect(() =>
+      renderTemplateCard(
+        { title: 't', tone: 'blue', buttons: Array.from({ length: 7 }, (_, i) => ({ label: `b${i}`, action: { name: 'x', args: {} } })) },
+        'gj_y',
+      ),
+    ).toThrow(/7 buttons/);
   });
 
   it('WeCom: the selected option of a click reaches the handler as a value', () => {
-    const xml = '<xml><ToUserName><![CDATA[ww1]]></ToUserName><FromUserName><![CDATA[zhangsan]]></FromUserName><CreateTime>1795377600</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[template_card_event]]></Event><EventKey><![CDATA[a=own.reassign&c=7]]></EventKey><TaskId><![CDATA[gj_1]]></TaskId><CardType><![CDATA[button_interaction]]></CardType><ResponseCode><![CDATA[RC9]]></ResponseCode><SelectedItems><SelectedItem><QuestionKey><![CDATA[to]]></QuestionKey><OptionIds><OptionId><![CDATA[wangwu]]></OptionId></OptionIds></SelectedItem></SelectedItems><AgentID>1</AgentID></xml>';
+    const xml =
+      '<xml><ToUserName><![CDATA[ww1]]></ToUserName><FromUserName><![CDATA[zhangsan]]></FromUserName><CreateTime>1795377600</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[template_card_event]]></Event><EventKey><![CDATA[a=own.reassign&c=7]]></EventKey><TaskId><![CDATA[gj_1]]></TaskId><CardType><![CDATA[button_interaction]]></CardType><ResponseCode><![CDATA[RC9]]></ResponseCode><SelectedItems><SelectedItem><QuestionKey><![CDATA[to]]></QuestionKey><OptionIds><OptionId><![CDATA[wangwu]]></OptionId></OptionIds></SelectedItem></SelectedItems><AgentID>1</AgentID></xml>';
     const decoded = decodeWecomMessage(parseWecomXml(xml));
-    expect(decoded).toMatchObject({ kind: 'event', event: { type: 'card_action', eventId: 'rc:RC9', action: { name: 'own.reassign', args: { c: '7' } }, values: { to: 'wangwu' } } });
+    expect(decoded).toMatchObject({
+      kind: 'event',
+      event: { type: 'card_action', eventId: 'rc:RC9', action: { name: 'own.reassign', args: { c: '7' } }, values: { to: 'wangwu' } },
+    });
   });
 });

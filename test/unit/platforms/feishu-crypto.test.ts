@@ -9,12 +9,17 @@ import { feishuEncrypt, feishuHeaders } from '../../helpers/feishu-sign.js';
 // the documented formulas (a signature, and a challenge encrypted under a zero IV).
 const OFFICIAL = { key: 'test key', encrypt: 'P37w+VZImNgPEO1RBhJ6RtKl7n6zymIbEG1pReEzghk=', plain: 'hello world' };
 const CHALLENGE = {
-  encrypt: 'AAAAAAAAAAAAAAAAAAAAAD6N0hj9vF9ERgmsJVWf4XdSLLbFMTD3bWObfgjFzYm3BU+fYFXW6Vow2nPvsiHz+v/uvcfMGGe04Xkq8ejBT2tyHZPvrvSgAPDvxDb9aCqI',
+  encrypt:
+    'AAAAAAAAAAAAAAAAAAAAAD6N0hj9vF9ERgmsJVWf4XdSLLbFMTD3bWObfgjFzYm3BU+fYFXW6Vow2nPvsiHz+v/uvcfMGGe04Xkq8ejBT2tyHZPvrvSgAPDvxDb9aCqI',
   plain: '{"challenge":"ajls384kdjx98XX","token":"xxxxxx","type":"url_verification"}',
 };
 const SIGNED = {
   body: '{"encrypt":"P37w+VZImNgPEO1RBhJ6RtKl7n6zymIbEG1pReEzghk="}',
-  headers: { 'x-lark-request-timestamp': '1700000000', 'x-lark-request-nonce': 'n0nce', 'x-lark-signature': 'bed8fdd3e4bbc581364c140b572ec676edff3db612d57bbc07a24d062c40ddf3' },
+  headers: {
+    'x-lark-request-timestamp': '1700000000',
+    'x-lark-request-nonce': 'n0nce',
+    'x-lark-signature': 'bed8fdd3e4bbc581364c140b572ec676edff3db612d57bbc07a24d062c40ddf3',
+  },
   now: new Date(1_700_000_000_000),
 };
 
@@ -103,7 +108,12 @@ describe('decryptFeishuPayload refuses bad input with a typed reason', () => {
     const tampered = flip(CHALLENGE.encrypt, 2, 1);
     expect(decryptFeishuPayload('test key', tampered)).toBe(CHALLENGE.plain.replace('challenge', 'ahallenge'));
     const signed = feishuHeaders('test key', JSON.stringify({ encrypt: CHALLENGE.encrypt }), { timestamp: 1_700_000_000 });
-    const check = verifyFeishuRequest({ encryptKey: 'test key', rawBody: Buffer.from(JSON.stringify({ encrypt: tampered })), headers: signed, now: SIGNED.now });
+    const check = verifyFeishuRequest({
+      encryptKey: 'test key',
+      rawBody: Buffer.from(JSON.stringify({ encrypt: tampered })),
+      headers: signed,
+      now: SIGNED.now,
+    });
     expect(check).toEqual({ ok: false, reason: 'bad_signature' });
   });
 
@@ -126,14 +136,20 @@ describe('verifyFeishuRequest', () => {
   });
 
   it('refuses the same JSON re-serialised (the raw bytes are what count)', () => {
-    expect(verify({ rawBody: Buffer.from(JSON.stringify(JSON.parse(SIGNED.body), null, 1)) })).toEqual({ ok: false, reason: 'bad_signature' });
+    expect(verify({ rawBody: Buffer.from(JSON.stringify(JSON.parse(SIGNED.body), null, 1)) })).toEqual({
+      ok: false,
+      reason: 'bad_signature',
+    });
   });
 
   it('signs bytes, not characters: a UTF-8 body from the helper verifies, its Latin-1 bytes do not', () => {
     const body = '{"text":"云帆科技"}';
     const headers = feishuHeaders('k', Buffer.from(body, 'utf8'), { timestamp: 1_700_000_000, nonce: 'n' });
     expect(verifyFeishuRequest({ encryptKey: 'k', rawBody: Buffer.from(body, 'utf8'), headers, now: SIGNED.now })).toEqual({ ok: true });
-    expect(verifyFeishuRequest({ encryptKey: 'k', rawBody: Buffer.from(body, 'latin1'), headers, now: SIGNED.now })).toEqual({ ok: false, reason: 'bad_signature' });
+    expect(verifyFeishuRequest({ encryptKey: 'k', rawBody: Buffer.from(body, 'latin1'), headers, now: SIGNED.now })).toEqual({
+      ok: false,
+      reason: 'bad_signature',
+    });
   });
 
   it('refuses the right body under another key', () => {
@@ -154,7 +170,9 @@ describe('verifyFeishuRequest', () => {
   });
 
   it('accepts the signature in upper-case hex', () => {
-    expect(verify({ headers: { ...SIGNED.headers, 'x-lark-signature': SIGNED.headers['x-lark-signature'].toUpperCase() } })).toEqual({ ok: true });
+    expect(verify({ headers: { ...SIGNED.headers, 'x-lark-signature': SIGNED.headers['x-lark-signature'].toUpperCase() } })).toEqual({
+      ok: true,
+    });
   });
 
   it.each([
@@ -174,7 +192,11 @@ describe('verifyFeishuRequest', () => {
   });
 
   it('reads header names case-insensitively and single-element arrays', () => {
-    const headers = { 'X-Lark-Request-Timestamp': '1700000000', 'X-LARK-REQUEST-NONCE': ['n0nce'], 'x-lark-signature': SIGNED.headers['x-lark-signature'] };
+    const headers = {
+      'X-Lark-Request-Timestamp': '1700000000',
+      'X-LARK-REQUEST-NONCE': ['n0nce'],
+      'x-lark-signature': SIGNED.headers['x-lark-signature'],
+    };
     expect(verify({ headers })).toEqual({ ok: true });
   });
 
@@ -196,7 +218,10 @@ describe('verifyFeishuRequest', () => {
   });
 
   it('checks the window before the signature (stale even with a forged signature)', () => {
-    expect(verify({ headers: { ...SIGNED.headers, 'x-lark-signature': '0'.repeat(64) }, now: new Date(0) })).toEqual({ ok: false, reason: 'stale' });
+    expect(verify({ headers: { ...SIGNED.headers, 'x-lark-signature': '0'.repeat(64) }, now: new Date(0) })).toEqual({
+      ok: false,
+      reason: 'stale',
+    });
   });
 
   it('fails loudly on an empty key or an invalid clock instead of passing', () => {
@@ -206,6 +231,13 @@ describe('verifyFeishuRequest', () => {
 
   it('verifies what the test helper signs', () => {
     const body = JSON.stringify({ encrypt: feishuEncrypt('k', { hello: 'world' }) });
-    expect(verifyFeishuRequest({ encryptKey: 'k', rawBody: Buffer.from(body), headers: feishuHeaders('k', body, { timestamp: 1_700_000_000 }), now: SIGNED.now })).toEqual({ ok: true });
+    expect(
+      verifyFeishuRequest({
+        encryptKey: 'k',
+        rawBody: Buffer.from(body),
+        headers: feishuHeaders('k', body, { timestamp: 1_700_000_000 }),
+        now: SIGNED.now,
+      }),
+    ).toEqual({ ok: true });
   });
 });

@@ -36,7 +36,8 @@ const A_JSON = {
   nonce: '1372623149',
   encrypt:
     'CZWs4CWRpI4VolQlvn4dlEC1alN2MUEY2VklGehgBVLBrlVF7SyT+SV+Toj43l4ayJ9UMGKphktKKmP7B2j/P1ey67XB8PBgS7Wr5/8+w/yWriZv3Vmoo/MH3/1HsIWZrPQ3N2mJrelStIfI2Y8kLKXA7EhfZgZX4o+ffdkZDM76SEl79Ib9mw7TGjZ9Aw/x/A2VjNbV1E8BtEbRxYYcQippYNw7hr8sFfa3nW1xLdxokt8QkRX83vK3DFP2F6TQFPL2Tu98UwhcUpPvdJBuu1/yiOQIScppV3eOuLWEsko=',
-  plain: '{"ToUserName":"wx5823bf96d3bd56c7","FromUserName":"mycreate","CreateTime": 1409659813,"MsgType":"text","Content":"hello","MsgId":4561255354251345929,"AgentID": 218}',
+  plain:
+    '{"ToUserName":"wx5823bf96d3bd56c7","FromUserName":"mycreate","CreateTime": 1409659813,"MsgType":"text","Content":"hello","MsgId":4561255354251345929,"AgentID": 218}',
   msgLen: 164,
   pad: 22,
 };
@@ -58,7 +59,8 @@ const B = {
     nonce: '1597212914',
     encrypt:
       'Kl7kjoSf6DMD1zh7rtrHjFaDapSCkaOnwu3bqLc5tAybhhMl9pFeK8NslNPVdMwmBQTNoW4mY7AIjeLvEl3NyeTkAgGzBhzTtRLNshw2AEew+kkYcD+Fq72Kt00fT0WnN87hGrW8SqGc+NcT3mu87Ha3dz1pSDi6GaUA6A0sqfde0VJPQbZ9U+3JWcoD4Z5jaU0y9GSh010wsHF8KZD24YhmZH4ch4Ka7ilEbjbfvhKkNL65HHL0J6EYJIZUC2pFrdkJ7MhmEbU2qARR4iQHE7wy24qy0cRX3Mfp6iELcDNfSsPGjUQVDGxQDCWjayJOpcwocugux082f49HKYg84EpHSGXAyh+/oxwaWbvL6aSDPOYuPDGOCI8jmnKiypE+',
-    plain: '<xml><ToUserName>ww1436e0e65a779aee</ToUserName><FromUserName>ChenJiaShun</FromUserName><CreateTime>1476422779</CreateTime><MsgType>text</MsgType><Content>你好</Content><MsgId>1456453720</MsgId><AgentID>1000002</AgentID></xml>',
+    plain:
+      '<xml><ToUserName>ww1436e0e65a779aee</ToUserName><FromUserName>ChenJiaShun</FromUserName><CreateTime>1476422779</CreateTime><MsgType>text</MsgType><Content>你好</Content><MsgId>1456453720</MsgId><AgentID>1000002</AgentID></xml>',
     msgLen: 228,
     pad: 22,
   },
@@ -125,7 +127,7 @@ describe.each([
     expect(openRaw(v.key, v.get.echostr).at(-1)).toBe(v.get.pad);
   });
 
-  it('encrypt() with the vector\'s own 16 random bytes reproduces the official ciphertexts byte for byte', () => {
+  it("encrypt() with the vector's own 16 random bytes reproduces the official ciphertexts byte for byte", () => {
     const pairs: [encrypted: string, plain: string][] = [
       [v.post.encrypt, v.post.plain],
       [v.get.echostr, v.get.reply],
@@ -224,7 +226,7 @@ describe('decrypt refuses malformed payloads with a typed reason', () => {
     expect(reasonOf(() => crypto.decrypt(sealRaw(A.key, padded)))).toBe('bad_padding');
   });
 
-  it('rejects a consistent pad of 33 (PKCS#7 to 64 is not WeCom\'s)', () => {
+  it("rejects a consistent pad of 33 (PKCS#7 to 64 is not WeCom's)", () => {
     const plain = frame('x'.repeat(7), A.corp);
     const padded = Buffer.concat([plain, Buffer.alloc(64 - (plain.length % 32), 0)]);
     padded.fill(33, padded.length - 33);
@@ -248,7 +250,11 @@ describe('decrypt refuses malformed payloads with a typed reason', () => {
     ['fewer than 20 bytes left after unpadding', Buffer.alloc(32, 32), 'bad_length'],
     ['msg_len one short (a byte of message in the trailer)', padTo32(frame('<xml/>', A.corp, 5)), 'receive_id_mismatch'],
     ['msg_len eating the receive id', padTo32(frame('<xml/>', A.corp, 6 + A.corp.length)), 'receive_id_mismatch'],
-    ['a message that is not UTF-8', padTo32(Buffer.concat([frame('', '').subarray(0, 16), Buffer.from([0, 0, 0, 2, 0xc3, 0x28]), Buffer.from(A.corp)])), 'bad_utf8'],
+    [
+      'a message that is not UTF-8',
+      padTo32(Buffer.concat([frame('', '').subarray(0, 16), Buffer.from([0, 0, 0, 2, 0xc3, 0x28]), Buffer.from(A.corp)])),
+      'bad_utf8',
+    ],
   ])('rejects %s', (_label, padded, reason) => {
     expect(reasonOf(() => crypto.decrypt(sealRaw(A.key, padded)))).toBe(reason);
   });
@@ -337,7 +343,13 @@ describe('the test helper acts as WeCom', () => {
   });
 
   it('builds a GET whose URL-encoded query decodes to a verifiable echostr', () => {
-    const get = wecomUrlVerification({ token: B.token, encodingAesKey: B.key, corpId: B.corp, reply: '1288432023552776189', timestamp: 1_476_416_373 });
+    const get = wecomUrlVerification({
+      token: B.token,
+      encodingAesKey: B.key,
+      corpId: B.corp,
+      reply: '1288432023552776189',
+      timestamp: 1_476_416_373,
+    });
     const q = Object.fromEntries(new URLSearchParams(get.search));
     expect(q).toEqual(get.query);
     expect(crypto.verifySignature(q.msg_signature ?? '', q.timestamp ?? '', q.nonce ?? '', q.echostr ?? '')).toBe(true);
@@ -345,14 +357,21 @@ describe('the test helper acts as WeCom', () => {
   });
 
   it('builds a POST whose envelope carries a verifiable Encrypt', () => {
-    const post = wecomPost({ token: B.token, encodingAesKey: B.key, corpId: B.corp, xml: B.post.plain, timestamp: 1_476_422_779, nonce: '1597212914' });
+    const post = wecomPost({
+      token: B.token,
+      encodingAesKey: B.key,
+      corpId: B.corp,
+      xml: B.post.plain,
+      timestamp: 1_476_422_779,
+      nonce: '1597212914',
+    });
     expect(post.body).toContain(`<Encrypt><![CDATA[${post.encrypt}]]></Encrypt>`);
     expect(crypto.verifySignature(post.query.msg_signature, post.query.timestamp, post.query.nonce, post.encrypt)).toBe(true);
     expect(crypto.decrypt(post.encrypt)).toBe(B.post.plain);
   });
 });
 
-it('Node\'s default unpadding cannot open vector A (pad 30 > 16): why decrypt sets autoPadding off', () => {
+it("Node's default unpadding cannot open vector A (pad 30 > 16): why decrypt sets autoPadding off", () => {
   const key = aesKey(A.key);
   const d = createDecipheriv('aes-256-cbc', key, key.subarray(0, 16));
   expect(() => Buffer.concat([d.update(Buffer.from(A.post.encrypt, 'base64')), d.final()])).toThrow(/bad decrypt/i);

@@ -8,8 +8,10 @@ import { wecomPost, wecomTextXml } from '../../helpers/wecom-sign.js';
 // WxCpXmlMessageTest.testTemplateCardEvent (platforms.md B2).
 const A_PLAIN =
   '<xml><ToUserName><![CDATA[wx5823bf96d3bd56c7]]></ToUserName>\n<FromUserName><![CDATA[mycreate]]></FromUserName>\n<CreateTime>1409659813</CreateTime>\n<MsgType><![CDATA[text]]></MsgType>\n<Content><![CDATA[hello]]></Content>\n<MsgId>4561255354251345929</MsgId>\n<AgentID>218</AgentID>\n</xml>';
-const B_PLAIN = '<xml><ToUserName>ww1436e0e65a779aee</ToUserName><FromUserName>ChenJiaShun</FromUserName><CreateTime>1476422779</CreateTime><MsgType>text</MsgType><Content>你好</Content><MsgId>1456453720</MsgId><AgentID>1000002</AgentID></xml>';
-const B_ENVELOPE = '<xml><ToUserName><![CDATA[ww1436e0e65a779aee]]></ToUserName>\n<Encrypt><![CDATA[Kl7kjoSf6DMD1zh7rtrHjFaDapSCkaOnwu3bqLc5tAybhhMl9pFeK8Ns]]></Encrypt>\n<AgentID><![CDATA[1000002]]></AgentID>\n</xml>';
+const B_PLAIN =
+  '<xml><ToUserName>ww1436e0e65a779aee</ToUserName><FromUserName>ChenJiaShun</FromUserName><CreateTime>1476422779</CreateTime><MsgType>text</MsgType><Content>你好</Content><MsgId>1456453720</MsgId><AgentID>1000002</AgentID></xml>';
+const B_ENVELOPE =
+  '<xml><ToUserName><![CDATA[ww1436e0e65a779aee]]></ToUserName>\n<Encrypt><![CDATA[Kl7kjoSf6DMD1zh7rtrHjFaDapSCkaOnwu3bqLc5tAybhhMl9pFeK8Ns]]></Encrypt>\n<AgentID><![CDATA[1000002]]></AgentID>\n</xml>';
 const CARD_EVENT = [
   '<xml>',
   '<ToUserName><![CDATA[toUser]]></ToUserName>',
@@ -81,7 +83,11 @@ describe('parseWecomXml on the official messages', () => {
   });
 
   it('the POST envelope, as in the sample', () => {
-    expect(parseWecomXml(B_ENVELOPE)).toEqual({ ToUserName: 'ww1436e0e65a779aee', Encrypt: 'Kl7kjoSf6DMD1zh7rtrHjFaDapSCkaOnwu3bqLc5tAybhhMl9pFeK8Ns', AgentID: '1000002' });
+    expect(parseWecomXml(B_ENVELOPE)).toEqual({
+      ToUserName: 'ww1436e0e65a779aee',
+      Encrypt: 'Kl7kjoSf6DMD1zh7rtrHjFaDapSCkaOnwu3bqLc5tAybhhMl9pFeK8Ns',
+      AgentID: '1000002',
+    });
   });
 
   it('an XML declaration is allowed and dropped', () => {
@@ -127,7 +133,8 @@ describe('template_card_event', () => {
   });
 
   it('keeps one SelectedItem and one OptionId as arrays of one', () => {
-    const xml = '<xml><Event><![CDATA[template_card_event]]></Event><SelectedItems><SelectedItem><QuestionKey><![CDATA[q]]></QuestionKey><OptionIds><OptionId><![CDATA[o]]></OptionId></OptionIds></SelectedItem></SelectedItems></xml>';
+    const xml =
+      '<xml><Event><![CDATA[template_card_event]]></Event><SelectedItems><SelectedItem><QuestionKey><![CDATA[q]]></QuestionKey><OptionIds><OptionId><![CDATA[o]]></OptionId></OptionIds></SelectedItem></SelectedItems></xml>';
     expect(parseWecomXml(xml).SelectedItems).toEqual({ SelectedItem: [{ QuestionKey: 'q', OptionIds: { OptionId: ['o'] } }] });
   });
 
@@ -178,7 +185,9 @@ describe('DOCTYPE and entities are refused before parsing', () => {
     const post = wecomPost({ ...app, xml: inner, timestamp: 1_700_000_000 });
     const envelope = parseWecomXml(post.body);
     expect(typeof envelope.Encrypt).toBe('string');
-    const decrypted = createWecomCrypto({ token: app.token, encodingAesKey: app.encodingAesKey, receiveId: corpId }).decrypt(String(envelope.Encrypt));
+    const decrypted = createWecomCrypto({ token: app.token, encodingAesKey: app.encodingAesKey, receiveId: corpId }).decrypt(
+      String(envelope.Encrypt),
+    );
     expect(decrypted).toContain('<!ENTITY lol9');
     expect(reasonOf(decrypted)).toBe('doctype_or_entity');
   });
@@ -203,7 +212,9 @@ describe('malformed or foreign XML', () => {
   });
 
   it('never touches Object.prototype', () => {
-    reasonOf('<xml><__proto__><polluted>yes</polluted></__proto__><constructor><prototype><polluted>yes</polluted></prototype></constructor></xml>');
+    reasonOf(
+      '<xml><__proto__><polluted>yes</polluted></__proto__><constructor><prototype><polluted>yes</polluted></prototype></constructor></xml>',
+    );
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 });
