@@ -1,4 +1,5 @@
 import { ORG_WORD_EN, type ContactMention } from './contact.js';
+import { cutDepartment, isUnitWord, trimNameEdges, wordBoundaries } from './name-structure.js';
 
 /** Endings that mark an organisation name: 云帆科技, 招商银行, 光明乳业, 杭州西湖文旅. */
 const ORG_SUFFIXES =
@@ -77,10 +78,14 @@ const NOT_NAMES = new Set([
 ]);
 
 /** `领导拜访了中铁建工集团` → `中铁建工集团`, unless what follows would not be a name (中和集团 stays). */
-function cutAfterLastVerb(name: string): string {
+function cutAfterLastVerb(name: string, note: string): string {
   let cut = name;
+  // Only a verb that is a word of its own in the note: 协和医院 keeps its 和.
+  const pos = note.indexOf(name);
+  const bounds = pos >= 0 ? wordBoundaries(note) : null;
   CUT_AFTER.lastIndex = 0;
   for (let m = CUT_AFTER.exec(name); m; m = CUT_AFTER.exec(name)) {
+    if (bounds && (!bounds.has(pos + m.index) || !bounds.has(pos + m.index + m[0].length))) continue;
     const rest = name.slice(m.index + m[0].length).trim();
     if ([...rest].length >= 2 && !SUFFIX_ONLY.test(rest)) cut = rest;
   }
@@ -89,26 +94,27 @@ function cutAfterLastVerb(name: string): string {
 
 export type CustomerCandidate = { name: string; index: number; score: number };
 
-function clean(raw: string): string | null {
+function clean(raw: string, note: string): string | null {
   let name = raw.replace(/^[\s\-:：,，#(（]+|[\s\-:：,，)）]+$/g, '');
   for (let i = 0; i < 6; i++) {
     const next = name.replace(LEAD_WORDS, '').replace(LEAD_TIME, '').replace(TAIL_WORDS, '').trim();
     if (next === name) break;
     name = next;
   }
-  name = cutAfterLastVerb(name);
+  name = cutAfterLastVerb(name, note);
+  name = trimNameEdges(name, note);
   // 苏州工业园区的恒瑞医疗器械: the organisation is what follows the last 的.
   // (美的集团 keeps its 的: only a place or a long phrase before it is cut off.)
   const deAt = name.lastIndexOf('的');
   const beforeDe = name.slice(0, Math.max(0, deAt));
   const afterDe = name.slice(deAt + 1);
   if (deAt > 0 && [...afterDe].length >= 2 && ([...beforeDe].length >= 4 || /[区市省县镇园]$/.test(beforeDe))) name = afterDe;
-  const withoutDepartment = name.replace(DEPARTMENT_TAIL, '');
-  if (withoutDepartment !== name) {
-    if ([...withoutDepartment].length < 2) return null;
-    name = withoutDepartment;
-  }
+  const withoutDepartment = cutDepartment(name);
+  if (withoutDepartment !== name) name = trimNameEdges(withoutDepartment, note);
+  else if (DEPARTMENT_TAIL.test(name)) return null;
   if (ROLE_TAIL.test(name) || name.includes('了')) return null;
+  // 两家, 三个: a count, not a name.
+  if (/^[一二两三四五六七八九十几\d]+[家个位名]|^[个次通趟遍]/.test(name)) return null;
   // 在公司 / 本公司: a function word plus an organisation ending is not a name.
   if (/^[在本该我贵此这那其各某]$/.test(name.replace(ORG_TAIL, ''))) return null;
   if ([...name].length < 2 || [...name].length > 40 || NOT_NAMES.has(name) || SUFFIX_ONLY.test(name) || /^\d+$/.test(name)) return null;
@@ -123,7 +129,7 @@ function clean(raw: string): string | null {
 export function findCustomerCandidates(text: string, contacts: ContactMention[], templateCustomer: string | null): CustomerCandidate[] {
   const out: CustomerCandidate[] = [];
   const add = (raw: string | undefined, index: number, score: number) => {
-    const name = raw === undefined ? null : clean(raw);
+    const name = raw === undefined ? null : clean(raw, text);
     if (name && !contacts.some((c) => name.includes(c.name))) out.push({ name, index, score });
   };
   if (templateCustomer) add(templateCustomer, 0, 0.95);
@@ -140,8 +146,8 @@ export function findCustomerCandidates(text: string, contacts: ContactMention[],
     const words = m[1]
       .replace(/的\s*$/, '')
       .split(/\s+/)
-      .filter((w) => w && !/^[-·&]+$/.test(w) && clean(w) !== null);
-    const named = words.filter((w) => !ORG_UNIT.test(w));
+      .filter((w) => w && !/^[-·&]+$/.test(w) && clean(w, text) !== null);
+    const named = words.filter((w) => !ORG_UNIT.test(w) && (words.length === 1 || !isUnitWord(w)));
     let raw = named[named.length - 1];
     // 中国电信 四川分公司: a branch belongs to the company named before it.
     if (raw && named.length > 1 && BRANCH.test(raw)) raw = `${named[named.length - 2] ?? ''}${raw}`;

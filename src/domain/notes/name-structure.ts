@@ -1,0 +1,135 @@
+import { segment, segmentPlaced, type Token } from './segmenter.js';
+
+/**
+ * Where a Chinese organisation name starts and ends, decided on jieba's words rather than on
+ * characters: `跟了下小红书` → 下 is a word of its own (a verb's complement), so it is dropped,
+ * while 下沙物流 keeps its 下; `协和医院信息科` ends at the word 信息科, a department.
+ */
+
+/**
+ * Function words as jieba cuts them off (a closed list, not tags: jieba tags 中 of 中石油 or 同 of
+ * 同方威视 as function words too, but only cuts them off when they stand alone).
+ */
+const LEFT_FUNCTION = new Set(
+  '下|了|的|地|得|着|过|她|他|它|他们|她们|我们|咱们|对方|这家|那家|这个|那个|和|跟|与|同|及|向|对|给|在|从|把|被|也|又|再|还|就|都|刚|刚刚|才|已|已经|一下|一起|今天|昨天|上午|下午|晚上'.split(
+    '|',
+  ),
+);
+const RIGHT_FUNCTION = new Set('的|了|着|过|也|又|都|还|就|那边|这边|方面|一下|一起'.split('|'));
+/** Verbs that reps glue to names (找比亚迪, 比亚迪找…); a closed list, so 招行 or 拼多多 are not cut. */
+const EDGE_VERBS = new Set(
+  '找|去|见|是|跟|聊|打|约|到|在|做|看|请|陪|给|帮|问|催|和|与|同|向|对|为|把|被|让|说|想|要|拜访|联系|跟进|回访|电联|致电|来电|回电|去了趟|去了一趟|跑了趟|跟了下|跟了一下|聊了下|聊了一下|见了|见到|约了|拜访了|联系了|跟进了|回访了|打了个|打了通|面谈|走访|开会|沟通|交流|通话|电话|微信|邮件|来访|到访'.split(
+    '|',
+  ),
+);
+const LABELS = new Set('老客户|新客户|大客户|意向客户|潜在客户|新线索|线索|客户|顾客|个人客户|甲方|联系人|对接人'.split('|'));
+/** A tier label before a name: `B级客户海尔`. */
+const TIER_LABEL = /^[ABCabc]\s*[级类](?:客户)?/;
+
+/** Words a department or unit ends with; the unit itself is not the customer. */
+const DEPT_WORDS = new Set('部|科|处|室|组|中心|学院|事业部|事业群|办公室|项目组|基地|门店|分部|本部|部门|板块|团队'.split('|'));
+const DEPT_END = /(?:部|科|处|室|组|事业部|事业群|办公室|中心|部门)$/;
+/** `学院`, `中心`, `基地` end organisations too (浙江工商学院); they are a unit only after an organisation. */
+const WEAK_DEPT = /^(?:学院|中心|基地|门店|团队)$/;
+const ORG_END = /(?:大学|医院|集团|公司|银行|委|局|政府|中心|研究院|学校|基地)$/;
+
+const isLeftEdge = (t: Token) => LEFT_FUNCTION.has(t.word) || EDGE_VERBS.has(t.word) || LABELS.has(t.word);
+const isRightEdge = (t: Token) =>
+  RIGHT_FUNCTION.has(t.word) || (EDGE_VERBS.has(t.word) && !/^[和与同]$/.test(t.word)) || LABELS.has(t.word);
+
+/**
+ * Drops function words, glued verbs and labels from both ends of a Chinese name. The name is
+ * placed in the words of the whole note when it occurs there (`跟了下小红书`: 下 belongs to the
+ * verb 跟了下, which a name cut out of its sentence would not show).
+ */
+export function trimNameEdges(name: string, note: string): string {
+  const stripped = name.replace(TIER_LABEL, '');
+  if (!/[\u4e00-\u9fa5]/.test(stripped)) return stripped;
+  const pos = note.indexOf(stripped);
+  if (pos >= 0) {
+    const endPos = pos + stripped.length;
+    const inside = segmentPlaced(note).filter((t) => t.end > pos && t.start < endPos);
+    const first = inside[0];
+    const last = inside[inside.length - 1];
+    let from = pos;
+    let to = endPos;
+    // A word cut by the name's edge whose own ending or start is a verb or particle (跟了下 → 下).
+    if (first && first.start < pos && (isLeftEdge(first) || isRightEdge(first))) from = Math.min(first.end, endPos);
+    if (last && last.end > endPos && (isLeftEdge(last) || isRightEdge(last))) to = Math.max(last.start, from);
+    const words = inside.filter((t) => t.start >= from && t.end <= to);
+    let a = 0;
+    let b = words.length;
+    while (a < b && isLeftEdge(words[a] as Token)) a++;
+    while (b > a && isRightEdge(words[b - 1] as Token)) b--;
+    const lo = a < words.length ? Math.max(from, (words[a] as { start: number }).start) : to;
+    const hi = b > a ? Math.min(to, (words[b - 1] as { end: number }).end) : lo;
+    // Keep partial words at the edges that are not function words (the name may end mid-word).
+    const out = note.slice(a === 0 ? from : lo, b === words.length ? to : hi).trim();
+    return [...out].length >= 2 ? out : stripped;
+  }
+  const tokens = segment(stripped);
+  let start = 0;
+  let end = tokens.length;
+  while (start < end && isLeftEdge(tokens[start] as Token)) start++;
+  while (end > start && isRightEdge(tokens[end - 1] as Token)) end--;
+  const kept = tokens.slice(start, end);
+  const out = kept.map((t) => t.word).join('');
+  return [...out].length >= 2 ? out.trim() : stripped;
+}
+
+/**
+ * Cuts a department or unit off the end of a name: `三只松鼠品牌部` → `三只松鼠`,
+ * `协和医院信息科` → `协和医院`, `浙江大学计算机学院` → `浙江大学`. A unit word on its own
+ * (`部`, `学院`) takes the word before it along (`品牌` + `部`).
+ */
+export function cutDepartment(name: string): string {
+  if (!/[\u4e00-\u9fa5]{3,}$/.test(name)) return name;
+  const tokens = segment(name);
+  if (tokens.length < 2) return name;
+  const last = tokens[tokens.length - 1] as Token;
+  let cut = -1;
+  if (DEPT_WORDS.has(last.word)) {
+    // The unit word alone (部, 学院): its qualifier is the word before it.
+    cut = tokens.length - 2;
+    if (WEAK_DEPT.test(last.word)) {
+      const head = tokens
+        .slice(0, cut)
+        .map((t) => t.word)
+        .join('');
+      if (!ORG_END.test(head)) return name;
+    }
+  } else if (DEPT_END.test(last.word) && [...last.word].length >= 2) {
+    cut = tokens.length - 1;
+  }
+  if (cut <= 0) return name;
+  // 蔚来的汽车事业部: the 的 goes with the department.
+  let end = cut;
+  while (end > 0 && /^u/.test((tokens[end - 1] as Token).tag)) end--;
+  const head = tokens
+    .slice(0, end)
+    .map((t) => t.word)
+    .join('');
+  return [...head].length >= 2 ? head : name;
+}
+
+/** A word that names a unit, a region or a project, not a customer: 品牌部, 华东区, 仓储项目, 年产20万吨. */
+export function isUnitWord(word: string): boolean {
+  if (/\d/.test(word)) return true;
+  if (
+    /^[\u4e00-\u9fa5]{0,6}(?:项目|工程|区|大区|片区|区域|板块|总部|事业部|事业群|分部|本部|部门|项目组|部|科|处|室|组|门店|基地)$/.test(
+      word,
+    )
+  )
+    return true;
+  return /^(?:华东|华南|华北|华中|西南|西北|东北|海外|国内|线上|线下)$/.test(word);
+}
+
+/** Offsets where a word of the note starts or ends. */
+export function wordBoundaries(note: string): Set<number> {
+  const out = new Set<number>();
+  for (const t of segmentPlaced(note)) {
+    out.add(t.start);
+    out.add(t.end);
+  }
+  return out;
+}

@@ -1,0 +1,76 @@
+import { createRequire } from 'node:module';
+import type * as JiebaModule from '@node-rs/jieba';
+import type * as JiebaDict from '@node-rs/jieba/dict.js';
+
+type Jieba = JiebaModule.Jieba;
+
+/** A word of a Chinese run with its part-of-speech tag (jieba's ICTCLAS tags, plus ours below). */
+export type Token = { word: string; tag: string };
+
+/**
+ * Our own tags, given through the user dictionary so that jieba keeps these words whole:
+ * - `title`: forms of address that follow a surname (王总, 刘园长, 何姐);
+ * - `dept`: the words a department ends with (品牌部, 信息科, 事业部);
+ * - `crm`: CRM words that are never part of a customer's name (报价, 方案, 项目, 预算);
+ * - `label`: labels written before a name (B级客户, 老客户, 新线索).
+ */
+const USER_WORDS: [string, string][] = [
+  ...'总|总监|总经理|总裁|总工|董事长|经理|主任|行长|处长|局长|院长|园长|校长|部长|科长|所长|厂长|主管|老板|老师|教授|博士|医生|律师|秘书|助理|专员|书记|会计|阿姨|叔叔|大姐|大哥|先生|女士|小姐'
+    .split('|')
+    .map((w): [string, string] => [w, 'title']),
+  ...'事业部|事业群|品牌部|市场部|采购部|运营部|技术部|财务部|信息部|信息科|信息处|信息中心|设备科|设备处|总务处|办公室|项目组|政企部|工程部|行政部|人事部|法务部|研发部|销售部|客服部|物流部|仓储部|供应链部|心内科|放射科|检验科|药剂科'
+    .split('|')
+    .map((w): [string, string] => [w, 'dept']),
+  ...'报价|报价单|方案|项目|预算|合同|签约|签单|成交|丢单|需求|演示|试用|回款|付款|发票|样品|产品|价格'
+    .split('|')
+    .map((w): [string, string] => [w, 'crm']),
+  ...'老客户|新客户|大客户|意向客户|潜在客户|新线索|客户'.split('|').map((w): [string, string] => [w, 'label']),
+  // Verbs and particles reps glue to names: 跟了下小红书, 去了趟比亚迪.
+  ...'跟了下|跟了一下|聊了下|聊了一下|去了趟|去了一趟|跑了趟|打了个|打了通|来电|回电|电联|致电|拜访了|拜访|走访|面谈|约了'
+    .split('|')
+    .map((w): [string, string] => [w, 'v']),
+];
+
+let instance: Jieba | null = null;
+
+/**
+ * The segmenter, loaded on first use (about 0.2 s and 40 MB for jieba's dictionary), so that
+ * notes without Chinese, and processes that never parse one, do not pay for it.
+ */
+function jieba(): Jieba {
+  if (instance) return instance;
+  const require = createRequire(import.meta.url);
+  const { Jieba: JiebaClass } = require('@node-rs/jieba') as typeof JiebaModule;
+  const { dict } = require('@node-rs/jieba/dict.js') as typeof JiebaDict;
+  const created = JiebaClass.withDict(dict);
+  // A high frequency makes jieba prefer our words over splitting them.
+  created.loadDict(Buffer.from(USER_WORDS.map(([w, tag]) => `${w} 100000 ${tag}`).join('\n')));
+  instance = created;
+  return created;
+}
+
+/** Chinese text as tagged words. Deterministic: the same text always gives the same words. */
+export function segment(text: string): Token[] {
+  if (!text) return [];
+  return jieba().tag(text, true);
+}
+
+export type PlacedToken = Token & { start: number; end: number };
+
+/** The last note segmented: every candidate name of a note is placed in the same words. */
+let lastNote: { text: string; tokens: PlacedToken[] } | null = null;
+
+/** The words of a whole note with their offsets (UTF-16, as `String.prototype.indexOf` counts). */
+export function segmentPlaced(text: string): PlacedToken[] {
+  if (lastNote && lastNote.text === text) return lastNote.tokens;
+  const tokens: PlacedToken[] = [];
+  let at = 0;
+  for (const t of segment(text)) {
+    const start = text.indexOf(t.word, at);
+    if (start < 0) continue;
+    at = start + t.word.length;
+    tokens.push({ ...t, start, end: at });
+  }
+  lastNote = { text, tokens };
+  return tokens;
+}
