@@ -70,6 +70,7 @@ export async function composeGenjin(config: Config, deps: ComposeDeps): Promise<
     log,
     users: services.users,
     followUps: services.followUps,
+    ownership: services.ownership,
     customers: services.customers,
     outbox: services.outbox,
     extractor: services.extractor,

@@ -18,6 +18,8 @@ export type Config = FileSettings & {
   databasePoolSize: number;
   migrateOnStart: boolean;
   logLevel: Env['LOG_LEVEL'];
+  /** `GENJIN_ADMINS`: `<platform>:<id>` of everyone with the admin role. */
+  admins: string[];
   /** Where the non-secret settings came from, for the boot log. */
   configSource: string;
   /** The settings file that was read, watched for changes; null on built-in defaults. */
@@ -66,6 +68,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     databasePoolSize: e.DATABASE_POOL_SIZE,
     migrateOnStart: e.GENJIN_MIGRATE_ON_START,
     logLevel: e.LOG_LEVEL,
+    admins: e.GENJIN_ADMINS ? e.GENJIN_ADMINS.split(',').map((a) => a.trim()) : [],
     configSource: source,
     settingsPath,
     llm:

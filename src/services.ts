@@ -5,6 +5,7 @@ import { enqueue, type OutboundEnvelope } from './delivery/outbox.js';
 import { createCustomerNameCache } from './domain/customers/customer-name-cache.js';
 import { searchCustomers } from './domain/customers/customers-repo.js';
 import { createFollowUpsService } from './domain/follow-ups/follow-ups-service.js';
+import { createOwnershipService } from './domain/ownership/ownership-service.js';
 import { createNoteExtractor, isActionable, parseNote } from './domain/notes/index.js';
 import { createUsersService } from './domain/users/users-service.js';
 import type { Clock } from './lib/clock.js';
@@ -22,8 +23,9 @@ export function createServices(deps: { config: Config; db: Db; clock: Clock; log
   // One per process: each note costs one indexed delta query instead of loading every customer.
   const customerNames = createCustomerNameCache({ db, clock });
   return {
-    users: createUsersService({ db, clock, teams: config.teams }),
+    users: createUsersService({ db, clock, teams: config.teams, admins: config.admins }),
     followUps: createFollowUpsService({ db, clock }),
+    ownership: createOwnershipService({ db, clock, pool: config.pool, timeZone: config.timeZone }),
     customers: {
       search: (workspaceId: number, query: string, limit: number) => searchCustomers(db, workspaceId, query, limit),
       // Handed to the parser as it comes: the list carries its name index.

@@ -3,6 +3,7 @@ import type { Config } from '../config.js';
 import type { OutboundEnvelope } from '../delivery/outbox.js';
 import type { CustomerRecord } from '../domain/customers/customers-repo.js';
 import type { FollowUpsService } from '../domain/follow-ups/follow-ups-service.js';
+import type { OwnershipService } from '../domain/ownership/ownership-service.js';
 import type { UserRecord, UsersService } from '../domain/users/users-service.js';
 import type { Clock } from '../lib/clock.js';
 import type { Profile } from '../messaging/adapter.js';
@@ -30,11 +31,12 @@ export type CustomerReads = {
  * profile lookups; never a raw database handle, so role-scoped reads cannot be bypassed.
  */
 export type BotDeps = {
-  config: Pick<Config, 'timeZone' | 'locale' | 'reminders'>;
+  config: Pick<Config, 'timeZone' | 'locale' | 'reminders' | 'pool'>;
   clock: Clock;
   log: Logger;
   users: UsersService;
   followUps: FollowUpsService;
+  ownership: OwnershipService;
   customers: CustomerReads;
   /** Adds a message to the outbox (replies that report no change of their own). */
   outbox: { enqueue(message: OutboundEnvelope): Promise<void> };

@@ -1,6 +1,6 @@
 import type { OutboundEnvelope } from '../delivery/outbox.js';
 import { addressKey, type CardLink, type MessageEvent, type MessengerPayload, type OutboundMessage } from '../messaging/types.js';
-import { pickCustomerCard, savedCard } from './cards/follow-up-cards.js';
+import { ownedByOtherCard, pickCustomerCard, savedCard } from './cards/follow-up-cards.js';
 import { TEXT } from './cards/i18n.js';
 import { runCommand } from './commands/index.js';
 import type { ActorContext, BotDeps } from './context.js';
@@ -55,6 +55,11 @@ export async function handleMessage(deps: BotDeps, event: MessageEvent): Promise
             { kind: 'follow_up', id: r.followUp.id },
           ),
         ];
+      }
+      if (r.kind === 'owned_by_other') {
+        const view = toFollowUpView(r.followUp, r.customer.name);
+        const card = ownedByOtherCard(view, r.owner.name ?? TEXT[actor.locale].someone, actor);
+        return [replyTo(event, actor, { kind: 'card', card }, { kind: 'follow_up', id: r.followUp.id })];
       }
       if (r.kind === 'needs_customer') {
         const view = toFollowUpView(r.followUp, r.proposedName);

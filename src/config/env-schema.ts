@@ -26,6 +26,14 @@ export const envSchema = z.object({
   GENJIN_MIGRATE_ON_START: boolFromEnv.default(true),
   GENJIN_CONFIG: optionalText,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Who administers the whole workspace: comma-separated `<platform>:<id>`. */
+  GENJIN_ADMINS: z
+    .string()
+    .trim()
+    .regex(/^[a-z][a-z0-9_-]{0,31}:[^\s:,]{1,191}(\s*,\s*[a-z][a-z0-9_-]{0,31}:[^\s:,]{1,191})*$/, {
+      message: 'must be comma-separated <platform>:<id>, e.g. feishu:ou_abc,wecom:zhangsan',
+    })
+    .optional(),
 
   GENJIN_LLM_BASE_URL: z.url({ message: 'must be an http(s) URL such as https://llm.example.com/v1' }).optional(),
   GENJIN_LLM_API_KEY: optionalText,

@@ -48,6 +48,8 @@ export const fileSchema = z
         enabled: z.boolean().default(true),
         releaseAfterDays: z.number().int().positive().default(60),
         maxClaimsPerDay: z.number().int().positive().default(10),
+        /** Days before a rep may claim again a customer they released. */
+        reclaimCooldownDays: z.number().int().min(0).default(7),
       })
       .prefault({}),
     digest: z

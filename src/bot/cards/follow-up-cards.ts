@@ -36,14 +36,34 @@ export function followUpFields(view: FollowUpView, ctx: CardContext): { label: s
 
 const id = (view: FollowUpView) => ({ id: String(view.id) });
 
-export function savedCard(view: FollowUpView, ctx: CardContext, opts: { createdCustomer?: boolean; edited?: boolean } = {}): Card {
+/** A note about a colleague's customer: nothing is recorded until the author chooses. */
+export function ownedByOtherCard(view: FollowUpView, ownerName: string, ctx: CardContext): Card {
+  const t = TEXT[ctx.locale];
+  return {
+    title: t.ownedByOther(ownerName),
+    tone: 'orange',
+    fields: followUpFields(view, ctx),
+    text: `${view.summary}\n\n${t.ownedByOtherHint}`,
+    buttons: [
+      { label: t.recordAsCollaboration, style: 'primary', action: { name: 'fu.collab', args: id(view) } },
+      { label: t.requestTransfer, style: 'default', action: { name: 'own.request_mine', args: id(view) } },
+      { label: t.undo, style: 'danger', action: { name: 'fu.undo', args: id(view) } },
+    ],
+  };
+}
+
+export function savedCard(
+  view: FollowUpView,
+  ctx: CardContext,
+  opts: { createdCustomer?: boolean; edited?: boolean; collaboration?: boolean } = {},
+): Card {
   const t = TEXT[ctx.locale];
   return {
     title: `${opts.edited ? t.edited : t.saved}${view.customerName ? ` · ${view.customerName}` : ''}`,
     tone: 'green',
     fields: followUpFields(view, ctx),
     text: view.summary,
-    notes: opts.createdCustomer ? [t.createdCustomer] : undefined,
+    notes: opts.createdCustomer ? [t.createdCustomer] : opts.collaboration ? [t.collaborationSaved] : undefined,
     buttons: [
       { label: t.edit, style: 'default', action: { name: 'fu.edit', args: id(view) } },
       { label: t.undo, style: 'danger', action: { name: 'fu.undo', args: id(view) } },

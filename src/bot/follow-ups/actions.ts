@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { mayChange } from '../../domain/follow-ups/follow-up-changes.js';
-import type { CardActionResult } from '../../messaging/types.js';
+import { addressKey, userAddress, type CardActionResult } from '../../messaging/types.js';
 import { defineAction, type CardActionDef } from '../actions/action-table.js';
-import { editFormCard, savedCard, undoneCard } from '../cards/follow-up-cards.js';
+import { editFormCard, ownedByOtherCard, savedCard, undoneCard } from '../cards/follow-up-cards.js';
 import { TEXT } from '../cards/i18n.js';
 import type { ActorContext, BotDeps } from '../context.js';
 import { readEditForm } from '../edit-form.js';
@@ -114,8 +114,54 @@ async function choose(
   }
   // A proposed name of punctuation only (客户：。。。) cannot name a customer.
   if (result.kind === 'invalid_name') return fail(t.badInput(t.customer));
+  if (result.kind === 'owned_by_other') {
+    return { card: ownedByOtherCard(toFollowUpView(result.followUp, result.customer.name), result.owner.name ?? t.someone, actor) };
+  }
   return refusal(actor, result.kind);
 }
 
-/** The follow-up card's buttons: undo, edit (form and submit), pick a customer, create one. */
-export const followUpActions: CardActionDef[] = [undo, edit, editSubmit, pick, newCustomer];
+const collaborate = defineAction({
+  name: 'fu.collab',
+  args: z.object({ id }),
+  async run(deps, actor, args) {
+    const t = TEXT[actor.locale];
+    const result = await deps.followUps.recordAsCollaboration({
+      workspaceId: actor.workspaceId,
+      actor: actor.user,
+      followUpId: args.id,
+      // The owner hears of it, in the same transaction as the note.
+      outbound: ({ customer, owner }) => {
+        if (!owner?.platformUserId) return [];
+        const to = userAddress(actor.platform, owner.platformUserId);
+        const text = t.collaborationNotice(actor.user.name ?? t.someone, customer.name);
+        return [
+          {
+            target: addressKey(to),
+            workspaceId: actor.workspaceId,
+            dedupeKey: `collab:${args.id}`,
+            payload: { kind: 'send', to, message: { kind: 'text', text } },
+          },
+        ];
+      },
+    });
+    if (result.kind === 'saved') {
+      return {
+        toast: { kind: 'success', text: t.collaborationSaved },
+        card: savedCard(toFollowUpView(result.followUp, result.customer.name), actor, { collaboration: true }),
+      };
+    }
+    if (result.kind === 'already_done') {
+      const loaded = await load(deps, actor, args.id);
+      const card =
+        loaded &&
+        (loaded.row.status === 'undone'
+          ? undoneCard(loaded.view, actor)
+          : savedCard(loaded.view, actor, { collaboration: loaded.row.collaboration }));
+      return { toast: { kind: 'info', text: t.alreadyDone }, ...(card ? { card } : {}) };
+    }
+    return refusal(actor, result.kind);
+  },
+});
+
+/** The follow-up card's buttons: undo, edit (form and submit), pick a customer, create one, keep as a collaboration. */
+export const followUpActions: CardActionDef[] = [undo, edit, editSubmit, pick, newCustomer, collaborate];

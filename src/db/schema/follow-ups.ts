@@ -1,4 +1,4 @@
-import { char, decimal, index, mysqlEnum, mysqlTable, text, uniqueIndex, varchar } from 'drizzle-orm/mysql-core';
+import { boolean, char, decimal, index, mysqlEnum, mysqlTable, text, uniqueIndex, varchar } from 'drizzle-orm/mysql-core';
 import { idColumn, idRef, jsonColumn, timestamps, utcDatetime } from './columns.js';
 import { STAGES } from './customers.js';
 
@@ -39,6 +39,11 @@ export const followUps = mysqlTable(
     /** The platform message this follow-up came from; unique so a redelivery cannot duplicate it. */
     sourceMessageId: varchar('source_message_id', { length: 128 }),
     status: mysqlEnum('status', FOLLOW_UP_STATUSES).notNull().default('draft'),
+    /**
+     * A note about a customer someone else owns, kept in its history (记为协作跟进) without changing
+     * the customer: undo and edit leave the customer alone, and it never counts as setting a field.
+     */
+    collaboration: boolean('collaboration').notNull().default(false),
     customerBefore: jsonColumn<CustomerSnapshot>('customer_before'),
     /** Our reply card, so later actions can update it in place. */
     cardMessageId: varchar('card_message_id', { length: 128 }),

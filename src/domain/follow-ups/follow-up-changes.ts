@@ -15,7 +15,7 @@ import {
   type FollowUpRecord,
 } from './follow-ups-repo.js';
 import { fieldsSetLater, planRestore } from './plan-restore.js';
-import { runTransaction } from './run-transaction.js';
+import { runTransaction } from '../../db/run-transaction.js';
 import { readNoteEffect, readSnapshot } from './undo-snapshot.js';
 
 export type FollowUpEdit = Partial<{
@@ -48,7 +48,8 @@ export function createFollowUpChanges(deps: { db: Db; clock: Clock }) {
       if (!mayChange(followUp, input.actor)) return { kind: 'forbidden' as const };
       if (followUp.status === 'undone') return { kind: 'already_undone' as const, followUp };
       const now = clock.now();
-      const customer = followUp.status === 'confirmed' ? await restoreCustomer(tx, followUp, now) : null;
+      // A collaboration note never changed its customer, so there is nothing to put back.
+      const customer = followUp.status === 'confirmed' && !followUp.collaboration ? await restoreCustomer(tx, followUp, now) : null;
       await tx.update(followUps).set({ status: 'undone', updatedAt: now }).where(eq(followUps.id, followUp.id));
       await writeAudit(tx, {
         workspaceId: input.workspaceId,
@@ -98,7 +99,7 @@ export function createFollowUpChanges(deps: { db: Db; clock: Clock }) {
       if (!mayChange(followUp, input.actor)) return { kind: 'forbidden' as const };
       if (followUp.status === 'undone') return { kind: 'undone_already' as const };
       const confirmedCustomer =
-        followUp.status === 'confirmed' && followUp.customerId !== null
+        followUp.status === 'confirmed' && followUp.customerId !== null && !followUp.collaboration
           ? await lockCustomer(tx, input.workspaceId, followUp.customerId)
           : null;
       const now = clock.now();

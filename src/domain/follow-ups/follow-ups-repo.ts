@@ -58,6 +58,8 @@ export async function otherConfirmed(db: DbOrTx, workspaceId: number, customerId
         eq(followUps.workspaceId, workspaceId),
         eq(followUps.customerId, customerId),
         eq(followUps.status, 'confirmed'),
+        // A colleague's collaboration note never set the customer's fields.
+        eq(followUps.collaboration, false),
         ne(followUps.id, exceptId),
       ),
     )

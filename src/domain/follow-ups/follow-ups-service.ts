@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.js';
-import { customers, followUps } from '../../db/schema/index.js';
+import { customers, followUps, users } from '../../db/schema/index.js';
 import { enqueue, type OutboundEnvelope } from '../../delivery/outbox.js';
 import type { Clock } from '../../lib/clock.js';
 import { findCustomerByName, getCustomer, lockCustomer, type CustomerRecord } from '../customers/customers-repo.js';
@@ -8,6 +8,7 @@ import { ensureCustomer } from '../customers/ensure-customer.js';
 import { usableCustomerName } from '../customers/normalize-name.js';
 import type { ParsedNote } from '../notes/schema.js';
 import type { UserRecord } from '../users/users-service.js';
+import { mayUpdateCustomer } from '../ownership/scope.js';
 import { customerUpdate, type CustomerEffect } from './apply-to-customer.js';
 import { decideCustomer } from './decide-customer.js';
 import { createFollowUpQueries } from './follow-up-queries.js';
@@ -21,13 +22,18 @@ import {
   type FollowUpRecord,
 } from './follow-ups-repo.js';
 import { createFollowUpChanges, mayChange } from './follow-up-changes.js';
-import { runTransaction } from './run-transaction.js';
+import { runTransaction } from '../../db/run-transaction.js';
 import { readNoteEffect, snapshotOf } from './undo-snapshot.js';
 
 export type FollowUpDraft = ParsedNote;
 
+/** The owner of a customer a note named, when it is not the author and the author does not manage them. */
+export type OtherOwner = { id: number; platformUserId: string; name: string | null };
+
 export type RecordNoteResult =
   | { kind: 'saved'; followUp: FollowUpRecord; customer: CustomerRecord; createdCustomer: boolean }
+  /** The customer is someone else's: the note waits (a draft) for 记为协作跟进 or 申请转交, and changes nothing. */
+  | { kind: 'owned_by_other'; followUp: FollowUpRecord; customer: CustomerRecord; owner: OtherOwner }
   | { kind: 'needs_customer'; followUp: FollowUpRecord; candidates: { id: number; name: string }[]; proposedName: string | null }
   | { kind: 'duplicate'; followUp: FollowUpRecord }
   | { kind: 'not_understood' };
@@ -141,13 +147,23 @@ export function createFollowUpsService(deps: Deps) {
             : name
               ? await ensureCustomer(tx, { workspaceId: input.workspaceId, author: input.author, name, now })
               : null;
-          result = target
-            ? {
-                kind: 'saved',
-                ...(await confirm(tx, draftRow, target.customer, target.created, input.author)),
-                createdCustomer: target.created,
-              }
-            : ask([]);
+          const other = target && !target.created ? await otherOwner(tx, input.author, target.customer) : null;
+          if (target && other) {
+            result = {
+              kind: 'owned_by_other',
+              followUp: await holdForOwner(tx, draftRow, target.customer, now),
+              customer: target.customer,
+              owner: other,
+            };
+          } else {
+            result = target
+              ? {
+                  kind: 'saved',
+                  ...(await confirm(tx, draftRow, target.customer, target.created, input.author)),
+                  createdCustomer: target.created,
+                }
+              : ask([]);
+          }
         }
         for (const message of input.outbound?.(result) ?? []) await enqueue(tx, message, now);
         return result;
@@ -159,6 +175,68 @@ export function createFollowUpsService(deps: Deps) {
       if (!winner) throw err;
       return { kind: 'duplicate', followUp: winner };
     }
+  }
+
+  /**
+   * The customer's owner when `author` may not change it (someone else's customer, and not one of
+   * the people the author manages); null when the author may.
+   */
+  async function otherOwner(tx: Tx, author: UserRecord, customer: CustomerRecord): Promise<OtherOwner | null> {
+    if (customer.ownerUserId === null || customer.ownerUserId === author.id) return null;
+    const [owner] = await tx.select().from(users).where(eq(users.id, customer.ownerUserId)).limit(1);
+    if (mayUpdateCustomer(author, customer, owner ?? null)) return null;
+    return owner
+      ? { id: owner.id, platformUserId: owner.platformUserId, name: owner.name }
+      : { id: customer.ownerUserId, platformUserId: '', name: null };
+  }
+
+  /** A note about someone else's customer stays a draft pointing at it, until the author decides. */
+  async function holdForOwner(tx: Tx, draftRow: FollowUpRecord, customer: CustomerRecord, now: Date): Promise<FollowUpRecord> {
+    await tx.update(followUps).set({ customerId: customer.id, updatedAt: now }).where(eq(followUps.id, draftRow.id));
+    return { ...draftRow, customerId: customer.id, updatedAt: now };
+  }
+
+  /**
+   * 记为协作跟进: the author keeps their note in the customer's history as a collaboration; the
+   * customer's fields stay the owner's. Once: a second click answers with what the first did.
+   */
+  async function recordAsCollaboration(input: {
+    workspaceId: number;
+    actor: UserRecord;
+    followUpId: number;
+    /** Messages that report it (the owner's notice), enqueued in the same transaction. */
+    outbound?: (saved: { customer: CustomerRecord; owner: OtherOwner | null }) => OutboundEnvelope[];
+  }) {
+    return runTransaction(db, async (tx) => {
+      const followUp = await lockFollowUp(tx, input.workspaceId, input.followUpId);
+      if (!followUp || followUp.customerId === null) return { kind: 'not_found' as const };
+      if (!mayChange(followUp, input.actor)) return { kind: 'forbidden' as const };
+      if (followUp.status !== 'draft') return { kind: 'already_done' as const, followUp };
+      const customer = await lockCustomer(tx, input.workspaceId, followUp.customerId);
+      if (!customer) return { kind: 'not_found' as const };
+      const now = clock.now();
+      await tx.update(followUps).set({ status: 'confirmed', collaboration: true, updatedAt: now }).where(eq(followUps.id, followUp.id));
+      await writeAudit(tx, {
+        workspaceId: input.workspaceId,
+        actor: input.actor.ref,
+        action: 'follow_up.collaboration',
+        subjectId: followUp.id,
+        after: { customerId: customer.id, status: 'confirmed', collaboration: true },
+        now,
+      });
+      const ownerRow =
+        customer.ownerUserId === null
+          ? null
+          : ((await tx.select().from(users).where(eq(users.id, customer.ownerUserId)).limit(1))[0] ?? null);
+      const owner = ownerRow ? { id: ownerRow.id, platformUserId: ownerRow.platformUserId, name: ownerRow.name } : null;
+      for (const message of input.outbound?.({ customer, owner }) ?? []) await enqueue(tx, message, now);
+      return {
+        kind: 'saved' as const,
+        followUp: { ...followUp, status: 'confirmed' as const, collaboration: true, updatedAt: now },
+        customer,
+        owner,
+      };
+    });
   }
 
   /** The note as a draft follow-up row; inserting it also locks it for the transaction. */
@@ -212,6 +290,14 @@ export function createFollowUpsService(deps: Deps) {
       if ('customerId' in choice) {
         const customer = await lockCustomer(tx, input.workspaceId, choice.customerId);
         if (!customer) return { kind: 'not_found' as const };
+        const other = await otherOwner(tx, input.actor, customer);
+        if (other)
+          return {
+            kind: 'owned_by_other' as const,
+            followUp: await holdForOwner(tx, followUp, customer, clock.now()),
+            customer,
+            owner: other,
+          };
         target = { customer, created: false };
       } else {
         target = await ensureCustomer(tx, {
@@ -230,6 +316,7 @@ export function createFollowUpsService(deps: Deps) {
   return {
     recordNote,
     chooseCustomer,
+    recordAsCollaboration,
     ...createFollowUpChanges(deps),
     ...createFollowUpQueries(deps),
     /** A follow-up with its customer's name, for re-drawing its card. */

@@ -3,7 +3,7 @@ import type { TeamSettings } from '../../config.js';
 import type { Db, DbOrTx } from '../../db/client.js';
 import { teams, users, workspaces } from '../../db/schema/index.js';
 import type { Clock } from '../../lib/clock.js';
-import { runTransaction } from '../follow-ups/run-transaction.js';
+import { runTransaction } from '../../db/run-transaction.js';
 
 type Platform = string;
 
@@ -18,6 +18,8 @@ export type UserRecord = {
   teamId: number | null;
   managerUserId: number | null;
   locale: 'zh-CN' | 'en' | null;
+  /** Deactivated users (left the company) are never offered or accepted as owners. */
+  active: boolean;
 };
 
 export type WorkspaceRecord = { id: number; locale: 'zh-CN' | 'en' | null; timeZone: string | null };
@@ -44,7 +46,9 @@ function concerns(team: TeamSettings, platform: Platform): boolean {
  * Registers workspaces and users; roles and teams come from the `teams` settings, applied to
  * everyone already registered by `applySettings` (boot, file change) and to newcomers at first contact.
  */
-export function createUsersService(deps: { db: Db; clock: Clock; teams: TeamSettings[] }) {
+export function createUsersService(deps: { db: Db; clock: Clock; teams: TeamSettings[]; admins?: string[] }) {
+  /** `GENJIN_ADMINS`: fixed for the life of the process (it is an environment variable). */
+  const admins = new Set(deps.admins ?? []);
   const { db, clock } = deps;
   // The live settings: first contact after a reload must place people by the new file.
   let teamSettings = deps.teams;
@@ -89,7 +93,25 @@ export function createUsersService(deps: { db: Db; clock: Clock; teams: TeamSett
         groups.set(`${placement.role}:${teamId}`, group);
       }
       const now = clock.now();
-      // Admins are managed elsewhere: the settings file neither grants nor takes away their role.
+      // Admins come from GENJIN_ADMINS, not the settings file: someone taken off that list is
+      // placed by the file like anyone else, and the listed ones are admins whatever the file says.
+      const adminIds = [...admins].filter((ref) => ref.startsWith(prefix)).map((ref) => ref.slice(prefix.length));
+      await tx
+        .update(users)
+        .set({ role: 'rep', updatedAt: now })
+        .where(
+          and(
+            eq(users.workspaceId, workspaceId),
+            eq(users.role, 'admin'),
+            adminIds.length ? notInArray(users.platformUserId, adminIds) : undefined,
+          ),
+        );
+      if (adminIds.length) {
+        await tx
+          .update(users)
+          .set({ role: 'admin', updatedAt: now })
+          .where(and(eq(users.workspaceId, workspaceId), inArray(users.platformUserId, adminIds), ne(users.role, 'admin')));
+      }
       const notAdmin = and(eq(users.workspaceId, workspaceId), ne(users.role, 'admin'));
       let placed = 0;
       for (const g of groups.values()) {
@@ -141,7 +163,16 @@ export function createUsersService(deps: { db: Db; clock: Clock; teams: TeamSett
     await db
       .insert(users)
       .ignore()
-      .values({ workspaceId, platformUserId, name, role: placement?.role ?? 'rep', teamId, managerUserId, createdAt: now, updatedAt: now });
+      .values({
+        workspaceId,
+        platformUserId,
+        name,
+        role: admins.has(`${platform}:${platformUserId}`) ? 'admin' : (placement?.role ?? 'rep'),
+        teamId,
+        managerUserId,
+        createdAt: now,
+        updatedAt: now,
+      });
     const user = await findUser(workspaceId, platform, platformUserId);
     if (!user) throw new Error(`user ${platformUserId} vanished after insert`);
     return user;
@@ -247,5 +278,6 @@ function toRecord(row: typeof users.$inferSelect, platform: Platform): UserRecor
     teamId: row.teamId,
     managerUserId: row.managerUserId,
     locale: row.locale,
+    active: row.active,
   };
 }

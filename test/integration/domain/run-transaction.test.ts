@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb, type DbHandle } from '../../../src/db/client.js';
 import { customers } from '../../../src/db/schema/index.js';
-import { isRetryableLockError, runTransaction } from '../../../src/domain/follow-ups/run-transaction.js';
+import { isRetryableLockError, runTransaction } from '../../../src/db/run-transaction.js';
 import { createTestWorkspace, useTestDatabase } from '../../helpers/db.js';
 import { NOW } from '../../helpers/factories.js';
 

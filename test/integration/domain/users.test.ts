@@ -97,13 +97,13 @@ describe('users service', () => {
       expect(await teamOf(ws.id, 'north')).toMatchObject({ id: team?.id, name: '华北大区', digestChatId: 'oc_north2' });
     });
 
-    it('puts a user removed from every team back to rep with no team, and leaves admins and platform managers alone', async () => {
-      const users = createUsersService({ db: testDb.db, clock, teams: settings });
+    it('puts a user removed from every team back to rep with no team, and leaves admins (GENJIN_ADMINS) and platform managers alone', async () => {
+      const users = createUsersService({ db: testDb.db, clock, teams: settings, admins: ['feishu:ou_boss'] });
       const ws = await users.ensureWorkspace('feishu', uniqueId('tenant'));
       const boss = await users.ensureUser(ws.id, 'feishu', 'ou_boss');
       await users.ensureUser(ws.id, 'feishu', 'ou_rep');
       const loner = await users.ensureUser(ws.id, 'feishu', 'ou_loner', async () => ({ managerPlatformUserId: 'ou_lead' }));
-      await testDb.db.update(usersTable).set({ role: 'admin' }).where(eq(usersTable.id, boss.id));
+      expect(boss.role).toBe('admin');
 
       await users.applySettings([{ id: 'east', name: '华东一组', managers: [], members: ['feishu:ou_boss'] }]);
       expect(await users.findUser(ws.id, 'feishu', 'ou_rep')).toMatchObject({ role: 'rep', teamId: null });

@@ -139,9 +139,9 @@ describe('durable inbox: failures, retries, give-up, frozen database, PII', () =
   it('keeps rows in the database, not the heap, past the queue bound, and the sweeper runs them in order', async () => {
     const small = await buildFeishuTestApp(testDb.handle, { now: NOW, inbox: { maxQueued: 1 } });
     const ids: string[] = [];
-    for (const company of ['甲', '乙', '丙', '丁']) {
+    for (const company of ['蓝鲸', '青禾', '远舟', '星湖']) {
       const event = feishuMessageEvent({
-        text: `今天给${company}方科技王总打电话,预算10万`,
+        text: `今天给${company}科技王总打电话,预算10万`,
         token: FEISHU_TOKEN,
         chatId: chat,
         tenant: `tenant_${chat}`,

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Db, Tx } from '../../db/client.js';
+import type { Db, Tx } from './client.js';
 
 /** ER_LOCK_DEADLOCK and ER_LOCK_WAIT_TIMEOUT: the work was sound, the timing was not. */
 const RETRYABLE_ERRNOS = new Set([1213, 1205]);

@@ -1,0 +1,31 @@
+import type { DbOrTx } from '../../db/client.js';
+import { auditLog } from '../../db/schema/index.js';
+
+export type AuditEntry = {
+  workspaceId: number;
+  /** `<platform>:<id>` of the acting user, `system:<job>` or `cli`. */
+  actor: string;
+  action: string;
+  subjectType: 'customer' | 'follow_up' | 'user' | 'handover' | 'transfer_request';
+  subjectId: number;
+  before?: unknown;
+  after?: unknown;
+  /** card, command, note, cli, job… */
+  source: string;
+  now: Date;
+};
+
+/** Appends one row to `audit_log`; call it in the transaction of the change it records. */
+export async function writeAuditEntry(db: DbOrTx, entry: AuditEntry): Promise<void> {
+  await db.insert(auditLog).values({
+    workspaceId: entry.workspaceId,
+    actor: entry.actor.slice(0, 160),
+    action: entry.action,
+    subjectType: entry.subjectType,
+    subjectId: String(entry.subjectId),
+    before: entry.before ?? null,
+    after: entry.after ?? null,
+    source: entry.source,
+    createdAt: entry.now,
+  });
+}
