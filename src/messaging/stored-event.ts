@@ -20,6 +20,10 @@ const messageEvent = z.object({
   senderId: z.string().min(1),
   text: z.string(),
   mentionsBot: z.boolean(),
+  mentions: z
+    .array(z.object({ id: z.string().min(1).max(191), name: z.string().max(100) }))
+    .max(50)
+    .optional(),
   sentAt: z.coerce.date(),
 });
 

@@ -32,6 +32,8 @@ export type MessageEvent = {
   text: string;
   /** In a group, whether the bot was @-mentioned (the bot only answers then). */
   mentionsBot: boolean;
+  /** People @-mentioned in the text, other than the bot, where the platform says who (`/转 云帆 @李四`). */
+  mentions?: { id: string; name: string }[];
   sentAt: Date;
 };
 

@@ -222,6 +222,19 @@ export function createUsersService(deps: { db: Db; clock: Clock; teams: TeamSett
 
     findUser,
 
+    /** A user of the workspace by display name (for `@名字` where the platform gives no id); null when none or several share it. */
+    async findUserByName(workspaceId: number, name: string): Promise<UserRecord | null> {
+      const rows = await db
+        .select()
+        .from(users)
+        .where(and(eq(users.workspaceId, workspaceId), eq(users.name, name)))
+        .limit(2);
+      const [row] = rows;
+      if (!row || rows.length > 1) return null;
+      const [ws] = await db.select({ platform: workspaces.platform }).from(workspaces).where(eq(workspaces.id, workspaceId)).limit(1);
+      return toRecord(row, ws?.platform ?? '');
+    },
+
     /**
      * Applies the settings file's teams to every workspace and every registered user (managers
      * first, as at first contact); people not registered yet are placed when they first write.

@@ -133,6 +133,9 @@ export function decodeFeishuBody(body: unknown, ctx: { botOpenId: string | null 
     const group = message.chat_type !== 'p2p';
     const mentionsBot = ctx.botOpenId ? mentions.some((x) => x.id.open_id === ctx.botOpenId) : mentions.length > 0;
     if (group && !mentionsBot) return { kind: 'ignore', reason: 'group message without a mention of the bot', ...base };
+    const people = mentions
+      .filter((m) => m.id.open_id && m.id.open_id !== ctx.botOpenId)
+      .map((m) => ({ id: m.id.open_id ?? '', name: (m.name ?? '').slice(0, 100) }));
     const text = rawText
       .replace(/@_user_\d+/g, ' ')
       .replace(/\s+/g, ' ')
@@ -152,6 +155,7 @@ export function decodeFeishuBody(body: unknown, ctx: { botOpenId: string | null 
         senderId,
         text,
         mentionsBot: group ? mentionsBot : true,
+        ...(people.length > 0 ? { mentions: people } : {}),
         sentAt: new Date(Number(message.create_time)),
       },
     };
