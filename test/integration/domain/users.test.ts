@@ -142,4 +142,17 @@ describe('users service', () => {
       expect(await teamOf(corp.id, 'south')).toMatchObject({ name: '华南', digestChatId: 'wrkSouth' });
     });
   });
+  it('makes GENJIN_ADMINS admins at first contact and at every apply, and places an ex-admin by the settings file', async () => {
+    const withAdmin = createUsersService({ db: testDb.db, clock, teams: settings, admins: ['feishu:ou_chief'] });
+    const ws = await withAdmin.ensureWorkspace('feishu', uniqueId('tenant'));
+    expect((await withAdmin.ensureUser(ws.id, 'feishu', 'ou_chief')).role).toBe('admin');
+    expect((await withAdmin.ensureUser(ws.id, 'feishu', 'ou_rep')).role).toBe('rep');
+    // The next boot without ou_chief in GENJIN_ADMINS, with the file naming them a team's manager.
+    const without = createUsersService({ db: testDb.db, clock, teams: [], admins: [] });
+    await without.applySettings([{ id: 'north', name: '华北组', managers: ['feishu:ou_chief'], members: [] }]);
+    expect(await without.findUser(ws.id, 'feishu', 'ou_chief')).toMatchObject({ role: 'manager' });
+    // And back: listed again, admin again, whatever the file says.
+    await withAdmin.applySettings([{ id: 'north', name: '华北组', managers: ['feishu:ou_chief'], members: [] }]);
+    expect(await withAdmin.findUser(ws.id, 'feishu', 'ou_chief')).toMatchObject({ role: 'admin' });
+  });
 });
