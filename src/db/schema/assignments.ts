@@ -89,8 +89,8 @@ export const auditLog = mysqlTable(
     subjectId: varchar('subject_id', { length: 64 }).notNull(),
     before: jsonColumn<unknown>('before'),
     after: jsonColumn<unknown>('after'),
-    /** card, command, cli, job… */
-    source: varchar('source', { length: 32 }).notNull(),
+    /** card, command, note, cli, job…, with a reason where one was given (`command: 不再跟进`). */
+    source: varchar('source', { length: 160 }).notNull(),
     createdAt: utcDatetime('created_at').notNull(),
   },
   (t) => [

@@ -10,7 +10,7 @@ export type AuditEntry = {
   subjectId: number;
   before?: unknown;
   after?: unknown;
-  /** card, command, note, cli, job… */
+  /** card, command, note, cli, job…; a reason may follow (`command: 不再跟进`), cut at 160 characters. */
   source: string;
   now: Date;
 };
@@ -25,7 +25,7 @@ export async function writeAuditEntry(db: DbOrTx, entry: AuditEntry): Promise<vo
     subjectId: String(entry.subjectId),
     before: entry.before ?? null,
     after: entry.after ?? null,
-    source: entry.source,
+    source: entry.source.slice(0, 160),
     createdAt: entry.now,
   });
 }

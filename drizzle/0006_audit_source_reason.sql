@@ -1,0 +1,1 @@
+ALTER TABLE `audit_log` MODIFY COLUMN `source` varchar(160) NOT NULL;
