@@ -35,7 +35,13 @@ export const editCommand: Command<{ id: number | null; text: string }> = {
     if (draft.nextStep) changes.nextStep = draft.nextStep;
     if (draft.needs) changes.needs = draft.needs;
     if (Object.keys(changes).length === 0) return { kind: 'text', text: t.editNothing };
-    const result = await deps.followUps.edit({ workspaceId: actor.workspaceId, actor: actor.user, followUpId: id, changes });
+    const result = await deps.followUps.edit({
+      workspaceId: actor.workspaceId,
+      actor: actor.user,
+      followUpId: id,
+      changes,
+      source: 'command',
+    });
     if (result.kind === 'forbidden') return { kind: 'text', text: t.forbidden };
     if (result.kind === 'not_found') return { kind: 'text', text: t.notFound };
     if (result.kind !== 'edited') return { kind: 'text', text: t.alreadyUndone };

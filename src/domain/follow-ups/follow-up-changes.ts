@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.js';
 import { contacts, customers, followUps } from '../../db/schema/index.js';
 import type { Clock } from '../../lib/clock.js';
+import { auditCustomerChange } from '../audit/audit-customer-change.js';
 import { getCustomer, lockCustomer, type CustomerRecord } from '../customers/customers-repo.js';
 import type { Channel, Stage } from '../notes/schema.js';
 import type { UserRecord } from '../users/users-service.js';
@@ -29,6 +30,9 @@ export type FollowUpEdit = Partial<{
   summary: string;
 }>;
 
+/** Where a correction came from, for the audit log: a card's button or form, or a typed command (`/改`). */
+export type ChangeSource = 'card' | 'command';
+
 /** Who may correct a follow-up: its author, or an admin (managers' powers come with reassignment). */
 export const mayChange = (followUp: Pick<FollowUpRecord, 'authorUserId'>, actor: Pick<UserRecord, 'id' | 'role'>) =>
   followUp.authorUserId === actor.id || actor.role === 'admin';
@@ -41,7 +45,8 @@ export const mayChange = (followUp: Pick<FollowUpRecord, 'authorUserId'>, actor:
 export function createFollowUpChanges(deps: { db: Db; clock: Clock }) {
   const { db, clock } = deps;
 
-  async function undo(input: { workspaceId: number; actor: UserRecord; followUpId: number }) {
+  /** `source`: where the change came from, for the audit log (`card` unless said). */
+  async function undo(input: { workspaceId: number; actor: UserRecord; followUpId: number; source?: ChangeSource }) {
     return runTransaction(db, async (tx) => {
       const followUp = await lockFollowUp(tx, input.workspaceId, input.followUpId);
       if (!followUp) return { kind: 'not_found' as const };
@@ -49,7 +54,10 @@ export function createFollowUpChanges(deps: { db: Db; clock: Clock }) {
       if (followUp.status === 'undone') return { kind: 'already_undone' as const, followUp };
       const now = clock.now();
       // A collaboration note never changed its customer, so there is nothing to put back.
-      const customer = followUp.status === 'confirmed' && !followUp.collaboration ? await restoreCustomer(tx, followUp, now) : null;
+      const customer =
+        followUp.status === 'confirmed' && !followUp.collaboration
+          ? await restoreCustomer(tx, followUp, now, { actor: input.actor.ref, source: input.source ?? 'card' })
+          : null;
       await tx.update(followUps).set({ status: 'undone', updatedAt: now }).where(eq(followUps.id, followUp.id));
       await writeAudit(tx, {
         workspaceId: input.workspaceId,
@@ -71,7 +79,12 @@ export function createFollowUpChanges(deps: { db: Db; clock: Clock }) {
    * contacts it added that nothing else refers to. A customer the follow-up created and nobody
    * else followed up is deleted again. Returns the customer as it was before the deletion.
    */
-  async function restoreCustomer(tx: Tx, followUp: FollowUpRecord, now: Date): Promise<CustomerRecord | null> {
+  async function restoreCustomer(
+    tx: Tx,
+    followUp: FollowUpRecord,
+    now: Date,
+    audit: { actor: string; source: string },
+  ): Promise<CustomerRecord | null> {
     if (followUp.customerId === null) return null;
     const customer = await lockCustomer(tx, followUp.workspaceId, followUp.customerId);
     if (!customer) return null;
@@ -81,6 +94,7 @@ export function createFollowUpChanges(deps: { db: Db; clock: Clock }) {
     if (snapshot?.created && others.length === 0) {
       await tx.delete(contacts).where(eq(contacts.customerId, customer.id));
       await tx.delete(customers).where(eq(customers.id, customer.id));
+      await auditCustomerChange(tx, { before: customer, after: null, ...audit, now });
       return customer;
     }
     const update = planRestore({ followUp, note: readNoteEffect(followUp.parsed), snapshot, customer, others });
@@ -89,10 +103,12 @@ export function createFollowUpChanges(deps: { db: Db; clock: Clock }) {
       .set({ ...update, updatedAt: now })
       .where(eq(customers.id, customer.id));
     await deleteUnreferencedContacts(tx, followUp.workspaceId, snapshot?.createdContactIds ?? [], followUp.id);
-    return getCustomer(tx, followUp.workspaceId, customer.id);
+    const restored = await getCustomer(tx, followUp.workspaceId, customer.id);
+    if (restored) await auditCustomerChange(tx, { before: customer, after: restored, ...audit, now });
+    return restored;
   }
 
-  async function edit(input: { workspaceId: number; actor: UserRecord; followUpId: number; changes: FollowUpEdit }) {
+  async function edit(input: { workspaceId: number; actor: UserRecord; followUpId: number; changes: FollowUpEdit; source?: ChangeSource }) {
     return runTransaction(db, async (tx) => {
       const followUp = await lockFollowUp(tx, input.workspaceId, input.followUpId);
       if (!followUp) return { kind: 'not_found' as const };
@@ -109,6 +125,14 @@ export function createFollowUpChanges(deps: { db: Db; clock: Clock }) {
         .set(followUpSet(followUp, c, now))
         .where(eq(followUps.id, followUp.id));
       const customer = confirmedCustomer && (await applyEditToCustomer(tx, followUp, confirmedCustomer, c, now));
+      if (confirmedCustomer && customer)
+        await auditCustomerChange(tx, {
+          before: confirmedCustomer,
+          after: customer,
+          actor: input.actor.ref,
+          source: input.source ?? 'card',
+          now,
+        });
       const edited = await getFollowUp(tx, input.workspaceId, followUp.id);
       if (!edited) throw new Error('follow-up vanished inside its transaction');
       const keys = Object.keys(c);

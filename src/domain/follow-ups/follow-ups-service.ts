@@ -3,6 +3,7 @@ import type { Db, Tx } from '../../db/client.js';
 import { customers, followUps, users } from '../../db/schema/index.js';
 import { enqueue, type OutboundEnvelope } from '../../delivery/outbox.js';
 import type { Clock } from '../../lib/clock.js';
+import { auditCustomerChange } from '../audit/audit-customer-change.js';
 import { findCustomerByName, getCustomer, lockCustomer, type CustomerRecord } from '../customers/customers-repo.js';
 import { ensureCustomer } from '../customers/ensure-customer.js';
 import { usableCustomerName } from '../customers/normalize-name.js';
@@ -107,6 +108,7 @@ export function createFollowUpsService(deps: Deps) {
     const saved = await getFollowUp(tx, followUp.workspaceId, followUp.id);
     const updated = await getCustomer(tx, followUp.workspaceId, customer.id);
     if (!saved || !updated) throw new Error('follow-up or customer vanished inside its transaction');
+    await auditCustomerChange(tx, { before: customer, after: updated, actor: author.ref, source: 'note', now });
     return { followUp: saved, customer: updated };
   }
 

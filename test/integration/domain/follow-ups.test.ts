@@ -52,7 +52,9 @@ describe('follow-ups service', () => {
     const [contact] = await testDb.db.select().from(contacts).where(eq(contacts.customerId, result.customer.id));
     expect(contact?.name).toBe('王总');
     const audits = await testDb.db.select().from(auditLog).where(eq(auditLog.workspaceId, workspaceId));
-    expect(audits.map((a) => a.action)).toEqual(['follow_up.create']);
+    expect(audits.map((a) => a.action)).toEqual(['follow_up.create', 'customer.update']);
+    // The new customer's amount came from the note: audited with the change, in the same transaction.
+    expect(audits[1]).toMatchObject({ subjectType: 'customer', before: { amount: null }, after: { amount: 500000 }, source: 'note' });
     const [reply] = await testDb.db
       .select()
       .from(outbox)
