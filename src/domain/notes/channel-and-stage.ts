@@ -8,13 +8,21 @@ const PLAN_MARKERS =
 type Rule<T> = { value: T; re: RegExp };
 
 const CHANNEL_RULES: Rule<Channel>[] = [
-  { value: 'meeting', re: /视频会议|腾讯会议|飞书会议|线上会议|视频会|zoom|teams会议|video call|online meeting|\bmeeting\b/i },
-  { value: 'call', re: /打电话|打了电话|电话|致电|电联|通话|来电|回电|\bcall(?:ed)?\b|\bphoned?\b|\brang\b/i },
-  { value: 'wechat', re: /微信|企微|\bwechat\b|\bwecom\b/i },
-  { value: 'email', re: /邮件|邮箱|\be-?mail(?:ed)?\b/i },
+  {
+    value: 'meeting',
+    re: /视频会议|腾讯会议|飞书会议|钉钉会议|线上会议|视频会|视频了|视频沟通|视频聊|开了?个?视频|zoom|teams会议|video call|online meeting|\bmeeting\b/i,
+  },
+  // 电话 followed by a number, or 留了电话, is a phone number, not a call.
+  {
+    value: 'call',
+    re: /打电话|打了电话|(?<!留了?|留个|的)电话(?!\s*[:：]?\s*\d{7})|致电|电联|通话|来电|回电|\bcall(?:ed)?\b|\bphoned?\b|\brang\b/i,
+  },
+  // 资料在微信里, 邮件里: the medium something sits in, not how the contact happened.
+  { value: 'wechat', re: /微信(?!里|群里)|企微|\bwechat\b|\bwecom\b/i },
+  { value: 'email', re: /邮件(?!里)|邮箱(?!里)|\be-?mail(?:ed)?\b/i },
   {
     value: 'visit',
-    re: /拜访|上门|面谈|见面|见了|吃饭|吃了?[顿个]?饭|饭局|到访|来访|走访|登门|参观|\bvisit(?:ed)?\b|\bmet\b|\bmet with\b|\bin person\b|\bon[- ]site\b|\blunch\b|\bdinner\b/i,
+    re: /拜访|上门|面谈|见面|见了|吃饭|吃了?[顿个]?饭|饭局|喝酒|喝茶|喝咖啡|到访|来访|走访|登门|参观|去了一?趟|当面|去[^,.;!?\s]{2,16}?(?:演示|汇报|讲方案|做[\u4e00-\u9fa5]{0,4}演示)|(?:^|刚才|刚刚|今天|上午|下午)在(?!微信|电话|群|线上|网上|邮件|家)[\u4e00-\u9fa5A-Za-z]{2,12}?(?:跟|和|与|见)|(?:来|到|在)了?(?:我们)?(?:店里|门店|店|展厅|校区|售楼处|琴行|现场)|\bvisit(?:ed)?\b|\bmet\b|\bmet with\b|\bin person\b|\bon[- ]site\b|\blunch\b|\bdinner\b/i,
   },
 ];
 
@@ -22,33 +30,49 @@ const CHANNEL_RULES: Rule<Channel>[] = [
 const STAGE_RULES: Rule<Stage>[] = [
   {
     value: 'lost',
-    re: /丢单|丢了|流失|选了竞品|选择了竞品|用了竞品|放弃了?|没戏|黄了|不做了|不考虑了|\blost\b|went with (?:a )?competitor|\bchurn(?:ed)?\b/i,
+    re: /丢单|丢了|流失|选了竞品|选择了竞品|用了竞品|定了竞品|选了(?:别家|其他家?|隔壁|更便宜)|用了别家|选了另一家|在别[的家][\u4e00-\u9fa5A-Za-z0-9]{0,6}(?:买|提|签|订)[\u4e00-\u9fa5]?了|在网上买了|不要了|没争取下来|放弃了?|没戏|黄了|不做了|不考虑了|\blost\b|(?:went with|chose) (?:a |another )?(?:competitor|vendor|supplier)|\bchurn(?:ed)?\b/i,
   },
   {
     value: 'won',
-    re: /签约了|已经?签约|已经签了|签完合同|签了合同|合同已签|签单|成交|已盖章|合同已盖章|回款|打款了|下单了|下单|\bclosed[- ]won\b|\bsigned\b|\bwon the deal\b|\bdeal won\b/i,
+    re: /签约了|已经?签约|已经签了|已经?签(?:了|好|单|下|完)?|签完合同|签了合同|合同(?:已经?)?签(?:了|好|完|下来了)|签单|签了(?![\u4e00-\u9fa5]{0,2}(?:保密|NDA|意向|框架|协议|字))|成交|已盖章|合同已盖章|回款|打款了|已付款|付了全款|付了款|交了(?:全款|定金)?\s*\d|下单了|下单|订了[一两二三四五六七八九十\d]+[套台件个份]|\bclosed[- ]won\b|\bsigned\b|\bwon the deal\b|\bdeal (?:won|closed)\b|\bclosed at\b/i,
   },
   {
     value: 'negotiation',
-    re: /谈价格|谈价|价格[\u4e00-\u9fa5]{0,4}谈|议价|砍价|谈判|合同条款|合同还在谈|合同在谈|条款在谈|压价|讨价还价|\bnegotiat/i,
+    re: /(?:谈|聊)了?(?:一下|下)?价格|价格[\u4e00-\u9fa5]{0,4}谈|议价|砍价|谈判|合同条款|条款要改|合同还在谈|合同在谈|报价[\u4e00-\u9fa5]{0,2}在谈|合同在走流程|法务(?:还在)?审|条款在谈|付款(?:条件|方式)|压价|再降|降价|便宜(?:一)?点|优惠(?:一)?点|太贵|贵了|打折|讨价还价|谈了price|price[\u4e00-\u9fa5]{0,4}谈|contract[\u4e00-\u9fa5]{0,4}(?:走流程|在谈)|\bnegotiat/i,
   },
   {
     value: 'quote',
-    re: /报价已发|已报价|已经报价|发了报价|报价单|报过价|报了价|给了报价|\bquotes? (?:sent|submitted)\b|\b(?:sent|emailed)\b[^.]{0,40}\bquote\b|\bquoted\b/i,
+    re: /报价(?:已经?|单)?(?:已经?)?(?:发|send|收到|给了)|已报价|已经报价|发了报价|报价单|报过价|报了价|给了报价|报价给了|把报价发|报价发给|在看我们的quote|\bquotes? (?:sent|submitted)\b|\b(?:sent|emailed)\b[^.]{0,60}\bquote\b|\bquoted\b|reviewing (?:our|the) (?:quote|pricing)/i,
   },
   {
     value: 'proposal',
-    re: /方案已发|发了[\u4e00-\u9fa5]{0,4}方案|已发[\u4e00-\u9fa5]{0,4}方案|方案已认可|方案发过|看方案|方案在看|评估方案|reviewing the proposal|proposal (?:sent|submitted)|\b(?:sent|emailed)\b[^.]{0,40}\bproposal\b/i,
+    re: /方案[\u4e00-\u9fa5]{0,3}已发|发了[\u4e00-\u9fa5]{0,4}方案|已发[\u4e00-\u9fa5]{0,4}方案|方案已认可|方案发过|看方案|方案在看|方案[\u4e00-\u9fa5]{0,2}(?:再|在)看|方案看过了?|评估方案|在看[\u4e00-\u9fa5]{0,8}的方案|讲了(?:一下)?[\u4e00-\u9fa5]{0,6}方案|reviewing the proposal|review(?:ing)? (?:our|the) proposal|review[\u4e00-\u9fa5]{0,4}proposal|附上proposal|proposal (?:sent|submitted)|\b(?:sent|emailed)\b[^.]{0,60}\bproposal\b/i,
   },
   {
     value: 'qualified',
-    re: /确认需求|确认了需求|需求已确认|需求确认|明确了需求|需求明确|\bqualified\b|confirmed (?:the |their )?(?:needs|requirements)/i,
+    re: /确认需求|确认了需求|需求[\u4e00-\u9fa5]{0,3}确认|明确了需求|需求明确|需求[\u4e00-\u9fa5]{0,2}(?:confirm|OK)|\bqualified\b|(?:needs|requirements) confirmed|confirmed (?:the |their )?(?:needs|requirements)/i,
   },
-  { value: 'lead', re: /新线索|初次接触|第一次接触|首次接触|初次见面|第一次见面|新客户线索|\bnew lead\b|\bfirst contact\b/i },
+  {
+    value: 'lead',
+    re: /新线索|初次接触|第一次接触|首次接触|初次见面|第一次见面|新客户线索|初次拜访|第一次(?:给|来|打|拜访|电话|联系|去|到)|是第一次|首次(?:拜访|联系|来)|\bnew lead\b|\bfirst contact\b/i,
+  },
 ];
 
-/** `报价 已发` reads as `报价已发`: spaces between Chinese characters carry no meaning here. */
-const joinCjk = (text: string) => text.replace(/(?<=[\u4e00-\u9fa5])\s+(?=[\u4e00-\u9fa5])/g, '');
+/** 没签, 未报价, 不考虑: a negated cue states nothing. */
+const NEGATED_BEFORE = /(?:没|没有|未|不|别|还没)$/;
+/** 签单了吗: a question states nothing either. */
+const QUESTION_AFTER = /^[了没]*(?:吗|么|\?)/;
+
+/**
+ * `报价 已发` reads as `报价已发`: a space between short Chinese chunks carries no meaning. A space
+ * between two longer chunks separates phrases (`下周二发合同 报价已发过了`), so that the plan of one
+ * does not hide the fact stated in the next: it becomes a clause break.
+ */
+function joinCjk(text: string): string {
+  return text.replace(/([\u4e00-\u9fa5]+)\s+(?=([\u4e00-\u9fa5]+))/g, (_all, before: string, after: string) =>
+    before.length >= 3 && after.length >= 3 ? `${before},` : before,
+  );
+}
 
 /** The first rule that matches a clause which is not a plan; rules are tried in priority order. */
 function firstOutsidePlans<T>(text: string, rules: Rule<T>[], byPosition: boolean): T | null {
@@ -58,7 +82,12 @@ function firstOutsidePlans<T>(text: string, rules: Rule<T>[], byPosition: boolea
     for (const part of parts) {
       const m = rule.re.exec(part.text);
       if (!m) continue;
-      if (PLAN_MARKERS.test(part.text.slice(0, m.index))) continue;
+      const before = part.text.slice(0, m.index);
+      if (PLAN_MARKERS.test(before)) continue;
+      const after = part.text.slice(m.index + m[0].length);
+      if (NEGATED_BEFORE.test(before) || QUESTION_AFTER.test(after)) continue;
+      // `Call her tomorrow`: an instruction, not a call that happened.
+      if (/^call$/i.test(m[0]) && /^\s+(?:her|him|them)\b/i.test(after)) continue;
       hits.push({ value: rule.value, index: part.start + m.index, priority });
       break;
     }

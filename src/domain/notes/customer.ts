@@ -1,5 +1,5 @@
 import { ORG_WORD_EN, type ContactMention } from './contact.js';
-import { cutDepartment, isUnitWord, trimNameEdges, wordBoundaries } from './name-structure.js';
+import { cutDepartment, isUnitWord, trimNameEdges, isWordBoundary } from './name-structure.js';
 
 /** Endings that mark an organisation name: 云帆科技, 招商银行, 光明乳业, 杭州西湖文旅. */
 const ORG_SUFFIXES =
@@ -82,10 +82,9 @@ function cutAfterLastVerb(name: string, note: string): string {
   let cut = name;
   // Only a verb that is a word of its own in the note: 协和医院 keeps its 和.
   const pos = note.indexOf(name);
-  const bounds = pos >= 0 ? wordBoundaries(note) : null;
   CUT_AFTER.lastIndex = 0;
   for (let m = CUT_AFTER.exec(name); m; m = CUT_AFTER.exec(name)) {
-    if (bounds && (!bounds.has(pos + m.index) || !bounds.has(pos + m.index + m[0].length))) continue;
+    if (pos >= 0 && (!isWordBoundary(note, pos + m.index) || !isWordBoundary(note, pos + m.index + m[0].length))) continue;
     const rest = name.slice(m.index + m[0].length).trim();
     if ([...rest].length >= 2 && !SUFFIX_ONLY.test(rest)) cut = rest;
   }
@@ -109,7 +108,7 @@ function clean(raw: string, note: string): string | null {
   const beforeDe = name.slice(0, Math.max(0, deAt));
   const afterDe = name.slice(deAt + 1);
   if (deAt > 0 && [...afterDe].length >= 2 && ([...beforeDe].length >= 4 || /[区市省县镇园]$/.test(beforeDe))) name = afterDe;
-  const withoutDepartment = cutDepartment(name);
+  const withoutDepartment = cutDepartment(name, note);
   if (withoutDepartment !== name) name = trimNameEdges(withoutDepartment, note);
   else if (DEPARTMENT_TAIL.test(name)) return null;
   if (ROLE_TAIL.test(name) || name.includes('了')) return null;

@@ -1,4 +1,6 @@
-import { segment, segmentPlaced, type Token } from './segmenter.js';
+import { segment, wordsAround } from './segmenter.js';
+
+type Token = { word: string };
 
 /**
  * Where a Chinese organisation name starts and ends, decided on jieba's words rather than on
@@ -33,6 +35,10 @@ const DEPT_END = /(?:部|科|处|室|组|事业部|事业群|办公室|中心|�
 const WEAK_DEPT = /^(?:学院|中心|基地|门店|团队)$/;
 const ORG_END = /(?:大学|医院|集团|公司|银行|委|局|政府|中心|研究院|学校|基地)$/;
 
+/** Characters of the edge words: a name whose first and last characters are none of these needs no segmenting. */
+const LEFT_CHARS = new Set([...LEFT_FUNCTION, ...EDGE_VERBS, ...LABELS].join(''));
+const RIGHT_CHARS = new Set([...RIGHT_FUNCTION, ...EDGE_VERBS, ...LABELS].join(''));
+
 const isLeftEdge = (t: Token) => LEFT_FUNCTION.has(t.word) || EDGE_VERBS.has(t.word) || LABELS.has(t.word);
 const isRightEdge = (t: Token) =>
   RIGHT_FUNCTION.has(t.word) || (EDGE_VERBS.has(t.word) && !/^[和与同]$/.test(t.word)) || LABELS.has(t.word);
@@ -45,10 +51,11 @@ const isRightEdge = (t: Token) =>
 export function trimNameEdges(name: string, note: string): string {
   const stripped = name.replace(TIER_LABEL, '');
   if (!/[\u4e00-\u9fa5]/.test(stripped)) return stripped;
+  if (!LEFT_CHARS.has(stripped[0] ?? '') && !RIGHT_CHARS.has(stripped[stripped.length - 1] ?? '')) return stripped;
   const pos = note.indexOf(stripped);
   if (pos >= 0) {
     const endPos = pos + stripped.length;
-    const inside = segmentPlaced(note).filter((t) => t.end > pos && t.start < endPos);
+    const inside = wordsAround(note, pos).filter((t) => t.end > pos && t.start < endPos);
     const first = inside[0];
     const last = inside[inside.length - 1];
     let from = pos;
@@ -67,7 +74,7 @@ export function trimNameEdges(name: string, note: string): string {
     const out = note.slice(a === 0 ? from : lo, b === words.length ? to : hi).trim();
     return [...out].length >= 2 ? out : stripped;
   }
-  const tokens = segment(stripped);
+  const tokens = wordsOf(stripped, note);
   let start = 0;
   let end = tokens.length;
   while (start < end && isLeftEdge(tokens[start] as Token)) start++;
@@ -82,9 +89,9 @@ export function trimNameEdges(name: string, note: string): string {
  * `协和医院信息科` → `协和医院`, `浙江大学计算机学院` → `浙江大学`. A unit word on its own
  * (`部`, `学院`) takes the word before it along (`品牌` + `部`).
  */
-export function cutDepartment(name: string): string {
-  if (!/[\u4e00-\u9fa5]{3,}$/.test(name)) return name;
-  const tokens = segment(name);
+export function cutDepartment(name: string, note: string): string {
+  if (!/[\u4e00-\u9fa5]{2}[部科处室组心院地店队群]$/.test(name)) return name;
+  const tokens = wordsOf(name, note);
   if (tokens.length < 2) return name;
   const last = tokens[tokens.length - 1] as Token;
   let cut = -1;
@@ -104,7 +111,7 @@ export function cutDepartment(name: string): string {
   if (cut <= 0) return name;
   // 蔚来的汽车事业部: the 的 goes with the department.
   let end = cut;
-  while (end > 0 && /^u/.test((tokens[end - 1] as Token).tag)) end--;
+  while (end > 0 && /^[的之]$/.test((tokens[end - 1] as Token).word)) end--;
   const head = tokens
     .slice(0, end)
     .map((t) => t.word)
@@ -124,12 +131,39 @@ export function isUnitWord(word: string): boolean {
   return /^(?:华东|华南|华北|华中|西南|西北|东北|海外|国内|线上|线下)$/.test(word);
 }
 
-/** Offsets where a word of the note starts or ends. */
-export function wordBoundaries(note: string): Set<number> {
-  const out = new Set<number>();
-  for (const t of segmentPlaced(note)) {
-    out.add(t.start);
-    out.add(t.end);
+/** Whether a word of the note starts or ends at this offset. */
+export function isWordBoundary(note: string, offset: number): boolean {
+  if (offset <= 0 || offset >= note.length || /[,.;!?\n\s]/.test(note[offset - 1] ?? '')) return true;
+  for (const t of wordsAround(note, Math.max(0, offset - 1))) {
+    if (t.start === offset || t.end === offset) return true;
+    if (t.start > offset) return false;
   }
-  return out;
+  return false;
+}
+
+/** Names not found as such in the note (rebuilt from parts) are segmented on their own; a few repeat. */
+const ownWords = new Map<string, Token[]>();
+
+/**
+ * The words of a name: those of the note where the name occurs in it (a word cut by the name's
+ * edge keeps only its part inside), else the name segmented on its own.
+ */
+function wordsOf(name: string, note: string): Token[] {
+  const pos = note.indexOf(name);
+  if (pos >= 0) {
+    const end = pos + name.length;
+    const out: Token[] = [];
+    for (const t of wordsAround(note, pos)) {
+      if (t.end <= pos || t.start >= end) continue;
+      out.push(t.start >= pos && t.end <= end ? t : { word: note.slice(Math.max(pos, t.start), Math.min(end, t.end)) });
+    }
+    return out;
+  }
+  let words = ownWords.get(name);
+  if (!words) {
+    words = segment(name).map((word) => ({ word }));
+    if (ownWords.size >= 1000) ownWords.clear();
+    ownWords.set(name, words);
+  }
+  return words;
 }

@@ -8,6 +8,7 @@ import { matchKnownCustomers } from './match-known-customer.js';
 import { clauses, normalizeText } from './normalize-text.js';
 import type { ParseOptions, ParsedNote } from './schema.js';
 import { readTemplate } from './template.js';
+import { fixTypos } from './typos.js';
 
 const PHONE = /(?<!\d)1[3-9]\d{9}(?!\d)/;
 const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/;
@@ -22,7 +23,8 @@ const CLEAR_MARGIN = 0.1;
  * contract's shape out, never an exception; what the note does not say is null, never guessed.
  */
 export function parseNote(input: string, opts: ParseOptions): ParsedNote {
-  const text = normalizeText(typeof input === 'string' ? input : '');
+  const written = normalizeText(typeof input === 'string' ? input : '');
+  const text = fixTypos(written);
   const template = readTemplate(text);
   const body = template
     ? [template.content, template.needs, template.nextStep, template.budget, template.date, template.stage, template.channel]
@@ -61,7 +63,7 @@ export function parseNote(input: string, opts: ParseOptions): ParsedNote {
     nextFollowUpAt: next?.iso ?? null,
     nextStep: template?.nextStep || next?.clause || null,
     needs: template?.needs || NEEDS.exec(body)?.[1]?.trim() || null,
-    summary: summarize(text),
+    summary: summarize(written),
     phone: PHONE.exec(text)?.[0] ?? null,
     email: EMAIL.exec(text)?.[0] ?? null,
     tags,

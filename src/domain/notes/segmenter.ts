@@ -4,11 +4,9 @@ import type * as JiebaDict from '@node-rs/jieba/dict.js';
 
 type Jieba = JiebaModule.Jieba;
 
-/** A word of a Chinese run with its part-of-speech tag (jieba's ICTCLAS tags, plus ours below). */
-export type Token = { word: string; tag: string };
-
 /**
- * Our own tags, given through the user dictionary so that jieba keeps these words whole:
+ * Words jieba must keep whole (the user dictionary; the tag is informational, the parser reads
+ * words, not tags, since jieba's tags for brand names are unreliable: 小米/n, 招行/v):
  * - `title`: forms of address that follow a surname (王总, 刘园长, 何姐);
  * - `dept`: the words a department ends with (品牌部, 信息科, 事业部);
  * - `crm`: CRM words that are never part of a customer's name (报价, 方案, 项目, 预算);
@@ -49,28 +47,38 @@ function jieba(): Jieba {
   return created;
 }
 
-/** Chinese text as tagged words. Deterministic: the same text always gives the same words. */
-export function segment(text: string): Token[] {
+/** Chinese text as words. Deterministic: the same text always gives the same words. */
+export function segment(text: string): string[] {
   if (!text) return [];
-  return jieba().tag(text, true);
+  return jieba().cut(text, true);
 }
 
-export type PlacedToken = Token & { start: number; end: number };
+export type PlacedWord = { word: string; start: number; end: number };
 
-/** The last note segmented: every candidate name of a note is placed in the same words. */
-let lastNote: { text: string; tokens: PlacedToken[] } | null = null;
+/** The clauses of the last note segmented, by start offset: a note's candidates share them. */
+let lastNote: { text: string; clauses: Map<number, PlacedWord[]> } | null = null;
+const CLAUSE_END = /[,.;!?\n]/;
 
-/** The words of a whole note with their offsets (UTF-16, as `String.prototype.indexOf` counts). */
-export function segmentPlaced(text: string): PlacedToken[] {
-  if (lastNote && lastNote.text === text) return lastNote.tokens;
-  const tokens: PlacedToken[] = [];
-  let at = 0;
-  for (const t of segment(text)) {
-    const start = text.indexOf(t.word, at);
-    if (start < 0) continue;
-    at = start + t.word.length;
-    tokens.push({ ...t, start, end: at });
+/**
+ * The words of the clause of `text` that holds `offset`, placed at their offsets in `text`
+ * (UTF-16, as `indexOf` counts). Only that clause is segmented: jieba's cost grows with the
+ * length of what it reads, and a name never spans a comma. jieba's words cover the text in
+ * order, spaces included.
+ */
+export function wordsAround(text: string, offset: number): PlacedWord[] {
+  if (!lastNote || lastNote.text !== text) lastNote = { text, clauses: new Map() };
+  let start = offset;
+  while (start > 0 && !CLAUSE_END.test(text[start - 1] ?? '')) start--;
+  let words = lastNote.clauses.get(start);
+  if (words) return words;
+  let end = offset;
+  while (end < text.length && !CLAUSE_END.test(text[end] ?? '')) end++;
+  words = [];
+  let at = start;
+  for (const word of segment(text.slice(start, end))) {
+    words.push({ word, start: at, end: at + word.length });
+    at += word.length;
   }
-  lastNote = { text, tokens };
-  return tokens;
+  lastNote.clauses.set(start, words);
+  return words;
 }

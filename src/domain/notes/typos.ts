@@ -1,0 +1,27 @@
+/**
+ * Pinyin-input slips that reps leave in notes: a near-homophone picked from the candidate list
+ * (威信 for 微信, 拜方 for 拜访, 报价以发 for 报价已发). Each pair is a CRM word and a slip that is
+ * not a word a note would otherwise use; the rules read the corrected text, the summary keeps
+ * what the rep wrote.
+ */
+const SLIPS: [RegExp, string][] = [
+  [/威信|维信|薇信|徽信|微心/g, '微信'],
+  [/拜方|拜仿|白访|摆访|败访/g, '拜访'],
+  [/回防|回仿/g, '回访'],
+  [/电化|点话|电活/g, '电话'],
+  [/(?<=打了?[个通]?)点话/g, '电话'],
+  [/连系|联习/g, '联系'],
+  [/须求|需球/g, '需求'],
+  [/方安|方按/g, '方案'],
+  [/保价(?=单|已|发|太|贵|给|收|了)/g, '报价'],
+  [/合铜/g, '合同'],
+  // 以 for 已 only before the verbs of a stage (以经, 以签, 以发, 以确认), never in 可以 / 所以.
+  [/(?<![可所难得予用加足])以(?=经|签|发|确认|付|收到|回款|报价|谈)/g, '已'],
+  [/还再谈/g, '还在谈'],
+];
+
+export function fixTypos(text: string): string {
+  let out = text;
+  for (const [re, to] of SLIPS) out = out.replace(re, to);
+  return out;
+}
