@@ -33,6 +33,16 @@ export const CN_NUMERAL_CHARS = '零〇一壹二两贰三叁四肆五伍六陆�
  */
 export function parseChineseNumeral(text: string): number | null {
   if (!text) return null;
+  // 十二万五 = 125000, 一万二千八 = 12800, 三百五 = 350: a last digit right after 万/千/百/亿 counts
+  // in the next lower unit (spoken shorthand); 一百零五 (with 零) and 十五 read as written.
+  const elided = /([万千百亿])([一二两三四五六七八九壹贰叁肆伍陆柒捌玖])$/.exec(text);
+  if (elided && text.length >= 3) {
+    const head = parseChineseNumeral(text.slice(0, -1));
+    const digit = DIGITS[elided[2] ?? ''] ?? null;
+    const lower: Record<string, number> = { 亿: 10_000_000, 万: 1000, 千: 100, 百: 10 };
+    if (head === null || digit === null) return null;
+    return head + digit * (lower[elided[1] ?? ''] ?? 0);
+  }
   let total = 0;
   let section = 0;
   let digit: number | null = null;

@@ -6,7 +6,7 @@ const LABELS: Record<string, string[]> = {
   content: ['沟通内容', '跟进内容', '内容', '情况', 'notes', 'summary', 'content'],
   needs: ['客户需求', '需求', 'needs', 'requirements', 'need'],
   nextStep: ['下一步计划', '下一步', '后续计划', '计划', 'next step', 'next steps', 'next'],
-  budget: ['预算', '金额', '报价', 'budget', 'amount'],
+  budget: ['预算', '金额', '报价', '预计金额', '合同金额', '合同额', 'budget', 'amount'],
   stage: ['阶段', '商机阶段', 'stage'],
   date: ['下次跟进', '下次联系', '跟进时间', 'follow up', 'follow-up'],
 };
