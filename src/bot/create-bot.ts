@@ -5,6 +5,7 @@ import { followUpActions } from './follow-ups/actions.js';
 import { giveUp } from './give-up.js';
 import { handleCardAction } from './handle-card-action.js';
 import { handleMessage } from './handle-message.js';
+import { ownershipActions } from './ownership/actions.js';
 
 export type Bot = {
   /** Runs from the stored inbox row after the platform was acknowledged; replies through the outbox. */
@@ -19,7 +20,7 @@ export type Bot = {
 
 /** The platform-neutral bot: every adapter feeds its normalized events here. Feature modules add their card actions. */
 export function createBot(deps: BotDeps, modules: CardActionDef[][] = []): Bot {
-  const actions = createActionTable([followUpActions, ...modules]);
+  const actions = createActionTable([followUpActions, ownershipActions, ...modules]);
   return {
     onMessage: (event) => handleMessage(deps, event),
     onCardAction: (event) => handleCardAction(deps, actions, event),

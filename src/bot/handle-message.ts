@@ -17,7 +17,7 @@ export async function handleMessage(deps: BotDeps, event: MessageEvent): Promise
   const actor = await resolveActor(deps, event.platform, event.tenant, event.senderId);
   const log = deps.log.child({ platform: event.platform, eventId: event.eventId, workspaceId: actor.workspaceId });
 
-  const commandReply = await runCommand(deps, actor, event.text);
+  const commandReply = await runCommand(deps, actor, event.text, event);
   if (commandReply) {
     await deps.outbox.enqueue(replyTo(event, actor, commandReply));
     log.info({ kind: 'command' }, 'answered a command');

@@ -1,18 +1,22 @@
+import type { MessageEvent } from '../../messaging/types.js';
 import type { ActorContext, BotDeps, CommandReply } from '../context.js';
 import { editCommand } from './edit.js';
 import { findCommand } from './find.js';
 import { helpCommand } from './help.js';
 import { mineCommand } from './mine.js';
+import { reassignCommand } from './reassign.js';
 
 /** Tries each command in turn; null when the text is not a command (it is then a note). */
-export async function runCommand(deps: BotDeps, actor: ActorContext, text: string): Promise<CommandReply | null> {
+export async function runCommand(deps: BotDeps, actor: ActorContext, text: string, event: MessageEvent): Promise<CommandReply | null> {
   const edit = editCommand.match(text);
-  if (edit) return editCommand.run(deps, actor, edit);
+  if (edit) return editCommand.run(deps, actor, edit, event);
   const find = findCommand.match(text);
-  if (find) return findCommand.run(deps, actor, find);
+  if (find) return findCommand.run(deps, actor, find, event);
+  const reassign = reassignCommand.match(text);
+  if (reassign) return reassignCommand.run(deps, actor, reassign, event);
   const mine = mineCommand.match(text);
-  if (mine) return mineCommand.run(deps, actor, mine);
+  if (mine) return mineCommand.run(deps, actor, mine, event);
   const help = helpCommand.match(text);
-  if (help) return helpCommand.run(deps, actor, help);
+  if (help) return helpCommand.run(deps, actor, help, event);
   return null;
 }

@@ -64,19 +64,20 @@ export async function findCustomerByName(db: DbOrTx, workspaceId: number, name: 
 
 /** `/查 云帆`: exact normalized name first, then names containing the query. */
 export async function searchCustomers(db: DbOrTx, workspaceId: number, query: string, limit = 6): Promise<CustomerRecord[]> {
+  // A query of punctuation only (`%`, `_`, `*`) normalizes to '': `LIKE '%%'` would match every
+  // customer, so it matches none. Both patterns below are escaped: the query is never a pattern.
+  const normalized = normalizeCustomerName(query);
+  if (!normalized) return [];
   const exact = await findCustomerByName(db, workspaceId, query);
   if (exact) return [exact];
-  const needle = `%${query.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const escape = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
   return db
     .select()
     .from(customers)
     .where(
       and(
         eq(customers.workspaceId, workspaceId),
-        or(
-          like(customers.name, needle),
-          like(customers.normalizedName, `%${normalizeCustomerName(query).replace(/[\\%_]/g, (c) => `\\${c}`)}%`),
-        ),
+        or(like(customers.name, `%${escape(query.trim())}%`), like(customers.normalizedName, `%${escape(normalized)}%`)),
       ),
     )
     .orderBy(desc(customers.lastFollowUpAt))

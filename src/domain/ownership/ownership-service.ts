@@ -1,13 +1,14 @@
 import { and, asc, eq, gte, inArray, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.js';
 import { runTransaction } from '../../db/run-transaction.js';
-import { assignments, transferRequests, users } from '../../db/schema/index.js';
+import { assignments, customers, transferRequests, users } from '../../db/schema/index.js';
+import { enqueue, type OutboundEnvelope } from '../../delivery/outbox.js';
 import type { Clock } from '../../lib/clock.js';
 import { lockCustomer, type CustomerRecord } from '../customers/customers-repo.js';
 import { addDays, toZonedIso, wallClock } from '../notes/civil-time.js';
 import type { UserRecord } from '../users/users-service.js';
 import { changeOwner } from './change-owner.js';
-import { mayReassign, mayReceive, type Person } from './scope.js';
+import { customerAccess, mayReassign, mayReceive, type Person } from './scope.js';
 
 /** The people a card names: enough to show and address them. */
 export type UserBrief = { id: number; platformUserId: string; name: string | null };
@@ -24,6 +25,8 @@ export type MoveResult =
 
 export type RequestResult =
   | { kind: 'requested'; requestId: number; customer: CustomerRecord; to: UserBrief; approvers: UserBrief[] }
+  /** The same request (customer, owner, target) is already waiting for a decision: nothing new. */
+  | { kind: 'already_requested'; requestId: number; customer: CustomerRecord; to: UserBrief; approvers: UserBrief[] }
   | { kind: 'not_found' }
   | { kind: 'forbidden' }
   | { kind: 'invalid_target'; why: 'not_found' | 'inactive' | 'out_of_scope' | 'same_owner' };
@@ -33,6 +36,13 @@ export type DecideResult =
   | { kind: 'rejected'; customer: CustomerRecord; requestedBy: UserBrief; to: UserBrief }
   | { kind: 'already_decided'; status: string }
   | Exclude<MoveResult, { kind: 'moved' }>;
+
+/**
+ * What a change reports (to the new owner, the old one, the requester, the approvers): built by the
+ * caller from the result and enqueued in the change's own transaction, so a message exists if and
+ * only if the change was committed.
+ */
+type Outbound<R> = { outbound?: (result: R) => OutboundEnvelope[] };
 
 type Deps = { db: Db; clock: Clock; pool: { maxClaimsPerDay: number; reclaimCooldownDays: number }; timeZone: string };
 
@@ -76,14 +86,16 @@ export function createOwnershipService(deps: Deps) {
    * A manager or admin moves a customer to an active member they manage. `expectedOwnerId` is the
    * owner the card showed: when it differs, the click is stale and nothing changes.
    */
-  async function reassign(input: {
-    actor: UserRecord;
-    customerId: number;
-    to: { id: number } | { platformUserId: string };
-    expectedOwnerId?: number | null;
-    source: string;
-    reason?: 'reassign' | 'handover';
-  }): Promise<MoveResult> {
+  async function reassign(
+    input: {
+      actor: UserRecord;
+      customerId: number;
+      to: { id: number } | { platformUserId: string };
+      expectedOwnerId?: number | null;
+      source: string;
+      reason?: 'reassign' | 'handover';
+    } & Outbound<Extract<MoveResult, { kind: 'moved' }>>,
+  ): Promise<MoveResult> {
     return runTransaction(db, async (tx): Promise<MoveResult> => {
       const { actor } = input;
       const customer = await lockCustomer(tx, actor.workspaceId, input.customerId);
@@ -106,21 +118,30 @@ export function createOwnershipService(deps: Deps) {
         source: input.source,
         now,
       });
-      return { kind: 'moved', customer: moved, from: brief(owner), to: brief(target.row), at: now };
+      const result = { kind: 'moved' as const, customer: moved, from: brief(owner), to: brief(target.row)!, at: now };
+      for (const message of input.outbound?.(result) ?? []) await enqueue(tx, message, now);
+      return result;
     });
   }
 
-  /** The owner asks their manager to move the customer to a colleague (申请转交). */
-  async function requestTransfer(input: {
-    actor: UserRecord;
-    customerId: number;
-    to: { id: number } | { platformUserId: string };
-  }): Promise<RequestResult> {
+  /**
+   * 申请转交: the owner asks to move the customer to a colleague (their approvers decide), or a
+   * colleague asks for it to come to themselves (the owner's approvers decide). Asking again for
+   * the same move while it waits adds nothing.
+   */
+  async function requestTransfer(
+    input: {
+      actor: UserRecord;
+      customerId: number;
+      to: { id: number } | { platformUserId: string };
+    } & Outbound<Extract<RequestResult, { kind: 'requested' }>>,
+  ): Promise<RequestResult> {
     return runTransaction(db, async (tx): Promise<RequestResult> => {
       const { actor } = input;
       const customer = await lockCustomer(tx, actor.workspaceId, input.customerId);
       if (!customer) return { kind: 'not_found' };
-      if (customer.ownerUserId !== actor.id) return { kind: 'forbidden' };
+      // A pool customer is claimed, not requested.
+      if (customer.ownerUserId === null) return { kind: 'forbidden' };
       const [target] = await tx
         .select()
         .from(users)
@@ -131,11 +152,30 @@ export function createOwnershipService(deps: Deps) {
           ),
         )
         .limit(1);
+      const ownRequest = customer.ownerUserId === actor.id;
+      // Someone else's customer may only be asked for oneself.
+      if (!ownRequest && target?.id !== actor.id) return { kind: 'forbidden' };
       if (!target) return { kind: 'invalid_target', why: 'not_found' };
       if (!target.active) return { kind: 'invalid_target', why: 'inactive' };
-      if (target.id === actor.id) return { kind: 'invalid_target', why: 'same_owner' };
-      const approvers = await approversOf(tx, actor);
+      if (target.id === customer.ownerUserId) return { kind: 'invalid_target', why: 'same_owner' };
+      const owner = ownRequest ? actor : await userById(tx, actor.workspaceId, customer.ownerUserId);
+      const approvers = owner ? await approversOf(tx, owner) : [];
       if (approvers.length === 0) return { kind: 'invalid_target', why: 'out_of_scope' };
+      const to = brief(target)!;
+      const [waiting] = await tx
+        .select({ id: transferRequests.id })
+        .from(transferRequests)
+        .where(
+          and(
+            eq(transferRequests.workspaceId, actor.workspaceId),
+            eq(transferRequests.customerId, customer.id),
+            eq(transferRequests.status, 'pending'),
+            eq(transferRequests.fromUserId, customer.ownerUserId),
+            eq(transferRequests.toUserId, target.id),
+          ),
+        )
+        .limit(1);
+      if (waiting) return { kind: 'already_requested', requestId: waiting.id, customer, to, approvers };
       const now = clock.now();
       const [inserted] = await tx.insert(transferRequests).values({
         workspaceId: actor.workspaceId,
@@ -145,13 +185,9 @@ export function createOwnershipService(deps: Deps) {
         requestedBy: actor.id,
         createdAt: now,
       });
-      return {
-        kind: 'requested',
-        requestId: inserted.insertId,
-        customer,
-        to: { id: target.id, platformUserId: target.platformUserId, name: target.name },
-        approvers,
-      };
+      const result = { kind: 'requested' as const, requestId: inserted.insertId, customer, to, approvers };
+      for (const message of input.outbound?.(result) ?? []) await enqueue(tx, message, now);
+      return result;
     });
   }
 
@@ -180,7 +216,11 @@ export function createOwnershipService(deps: Deps) {
   }
 
   /** A manager approves or rejects a request: once; the loser of two clicks hears what happened. */
-  async function decideTransfer(input: { actor: UserRecord; requestId: number; approve: boolean; source: string }): Promise<DecideResult> {
+  async function decideTransfer(
+    input: { actor: UserRecord; requestId: number; approve: boolean; source: string } & Outbound<
+      Extract<DecideResult, { kind: 'approved' | 'rejected' }>
+    >,
+  ): Promise<DecideResult> {
     return runTransaction(db, async (tx): Promise<DecideResult> => {
       const { actor } = input;
       const [request] = await tx
@@ -206,7 +246,9 @@ export function createOwnershipService(deps: Deps) {
       }
       if (!input.approve) {
         await decide('rejected');
-        return { kind: 'rejected', customer, requestedBy: requestedBy!, to: brief(target)! };
+        const rejected = { kind: 'rejected' as const, customer, requestedBy: requestedBy!, to: brief(target)! };
+        for (const message of input.outbound?.(rejected) ?? []) await enqueue(tx, message, now);
+        return rejected;
       }
       if (!target) return { kind: 'invalid_target', why: 'not_found' };
       if (!target.active) return { kind: 'invalid_target', why: 'inactive' };
@@ -221,11 +263,13 @@ export function createOwnershipService(deps: Deps) {
         source: input.source,
         now,
       });
-      return {
-        kind: 'approved',
-        move: { kind: 'moved', customer: moved, from: brief(owner), to: brief(target), at: now },
+      const approved = {
+        kind: 'approved' as const,
+        move: { kind: 'moved' as const, customer: moved, from: brief(owner), to: brief(target), at: now },
         requestedBy: requestedBy!,
       };
+      for (const message of input.outbound?.(approved) ?? []) await enqueue(tx, message, now);
+      return approved;
     });
   }
 
@@ -324,7 +368,51 @@ export function createOwnershipService(deps: Deps) {
     return rows.filter((u) => mayReceive(actor, u as Person)).map((u) => brief(u)!);
   }
 
+  /**
+   * What `actor` may see of a customer and do with it (`/查`, the customer card): `none` for another
+   * workspace's (it is not even loaded), `limited` (name, owner, pool) or `full`.
+   */
+  async function viewOf(actor: UserRecord, customerId: number) {
+    const [customer] = await db
+      .select()
+      .from(customers)
+      .where(and(eq(customers.workspaceId, actor.workspaceId), eq(customers.id, customerId)))
+      .limit(1);
+    if (!customer) return null;
+    const owner = await userById(db, actor.workspaceId, customer.ownerUserId);
+    return {
+      customer,
+      owner: brief(owner),
+      access: customerAccess(actor, customer, owner),
+      mayReassign: mayReassign(actor, customer, owner),
+      isOwner: customer.ownerUserId === actor.id,
+    };
+  }
+
+  /** The active colleagues a rep may ask to hand a customer to (申请转交), by name. */
+  async function colleaguesOf(actor: UserRecord): Promise<UserBrief[]> {
+    const rows = await db
+      .select()
+      .from(users)
+      .where(and(eq(users.workspaceId, actor.workspaceId), eq(users.active, true)))
+      .orderBy(asc(users.name));
+    return rows.filter((u) => u.id !== actor.id).map((u) => brief(u)!);
+  }
+
+  /** A transfer request as stored (the card's `同意` names it by id), scoped to the workspace. */
+  async function requestOf(workspaceId: number, requestId: number) {
+    const [row] = await db
+      .select()
+      .from(transferRequests)
+      .where(and(eq(transferRequests.workspaceId, workspaceId), eq(transferRequests.id, requestId)))
+      .limit(1);
+    return row ?? null;
+  }
+
   return {
+    viewOf,
+    colleaguesOf,
+    requestOf,
     reassign,
     requestTransfer,
     decideTransfer,
