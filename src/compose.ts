@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { buildApp } from './app.js';
 import { createBot, type Bot } from './bot/create-bot.js';
+import { handoverOutbound } from './bot/handover/notify.js';
 import type { Config } from './config.js';
 import type { DbHandle } from './db/client.js';
 import { createLinkRecorder } from './delivery/card-links.js';
@@ -71,6 +72,7 @@ export async function composeGenjin(config: Config, deps: ComposeDeps): Promise<
     users: services.users,
     followUps: services.followUps,
     ownership: services.ownership,
+    handover: services.handover,
     customers: services.customers,
     outbox: services.outbox,
     extractor: services.extractor,
@@ -114,7 +116,13 @@ export async function composeGenjin(config: Config, deps: ComposeDeps): Promise<
     services,
     bot,
     adapters,
-    jobs: createJobs({ db, clock, inbox, worker }),
+    jobs: createJobs({
+      db,
+      clock,
+      inbox,
+      worker,
+      runDueHandovers: () => services.handover.runDue({ outbound: handoverOutbound({ locale: config.locale }) }),
+    }),
     outbox,
     worker,
     metrics,

@@ -5,6 +5,7 @@ import { enqueue, type OutboundEnvelope } from './delivery/outbox.js';
 import { createCustomerNameCache } from './domain/customers/customer-name-cache.js';
 import { searchCustomers } from './domain/customers/customers-repo.js';
 import { createFollowUpsService } from './domain/follow-ups/follow-ups-service.js';
+import { createHandoverService } from './domain/ownership/handover.js';
 import { createOwnershipService } from './domain/ownership/ownership-service.js';
 import { createNoteExtractor, isActionable, parseNote } from './domain/notes/index.js';
 import { createUsersService } from './domain/users/users-service.js';
@@ -26,6 +27,7 @@ export function createServices(deps: { config: Config; db: Db; clock: Clock; log
     users: createUsersService({ db, clock, teams: config.teams, admins: config.admins }),
     followUps: createFollowUpsService({ db, clock }),
     ownership: createOwnershipService({ db, clock, pool: config.pool, timeZone: config.timeZone }),
+    handover: createHandoverService({ db, clock }),
     customers: {
       search: (workspaceId: number, query: string, limit: number) => searchCustomers(db, workspaceId, query, limit),
       // Handed to the parser as it comes: the list carries its name index.

@@ -3,6 +3,7 @@ import type { Config } from '../config.js';
 import type { OutboundEnvelope } from '../delivery/outbox.js';
 import type { CustomerRecord } from '../domain/customers/customers-repo.js';
 import type { FollowUpsService } from '../domain/follow-ups/follow-ups-service.js';
+import type { HandoverService } from '../domain/ownership/handover.js';
 import type { OwnershipService } from '../domain/ownership/ownership-service.js';
 import type { UserRecord, UsersService } from '../domain/users/users-service.js';
 import type { Clock } from '../lib/clock.js';
@@ -37,6 +38,8 @@ export type BotDeps = {
   users: UsersService;
   followUps: FollowUpsService;
   ownership: OwnershipService;
+  /** 离职交接: propose (the counts card) and confirm; the job moves the customers. */
+  handover: Pick<HandoverService, 'propose' | 'confirm'>;
   customers: CustomerReads;
   /** Adds a message to the outbox (replies that report no change of their own). */
   outbox: { enqueue(message: OutboundEnvelope): Promise<void> };

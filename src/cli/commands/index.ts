@@ -1,7 +1,8 @@
 import type { CliCommand } from '../types.js';
+import { handoverCommand } from './handover.js';
 import { migrateCommand } from './migrate.js';
 import { outboxRetryCommand } from './outbox-retry.js';
 import { parseCommand } from './parse.js';
 
 /** Every CLI command, in the order `genjin help` lists them (help itself is added by run-cli). */
-export const commands: CliCommand[] = [migrateCommand, parseCommand, outboxRetryCommand];
+export const commands: CliCommand[] = [migrateCommand, parseCommand, outboxRetryCommand, handoverCommand];
