@@ -1,31 +1,62 @@
+import { findLatinPeople, ORG_WORDS_EN } from './english-names.js';
+import { segmentDictionary } from './segmenter.js';
+
 /** Common Chinese surnames (single and compound), so 总价 or 部长 are not read as people. */
 const COMPOUND_SURNAMES = '欧阳|司马|上官|诸葛|东方|皇甫|慕容|令狐|夏侯|尉迟|公孙|长孙|宇文|司徒|端木';
 const SURNAMES =
+  '钮贝邴竺茆宓闾蔚谯晏苗卜管柏诸暴甘' +
   '阎萧傅佘鄂訾赖粱鞠晏隗郦酆王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝官封谈匡鞠惠荆乐冀郁胥南班储原栗燕楚鄢劳谌奚皮粟冼蔺楼盘满闻位厉伊仝区郜海阚花权强帅屠豆朴盖练廉禹井祖漆巴丰支卿国狄平计索宣晋相初门云容敬来扈晁芮都普阙浦戈伏鹿薄邸雍辜羊阿乌母裘亓修邰赫杭况那宿鲜印逯隆茹诸战慕危玉银亢嵇公哈湛宾戎勾茅利於呼居揭干但尉冶斯元束檀衣信展阴昝智幸奉植衡富尧闭由';
 const TITLES =
-  '总监|总经理|总裁|总工|董事长|董事|总|经理|工|主任|行长|女士|先生|老师|处长|局长|院长|校长|部长|科长|所长|厂长|主管|老板|律师|医生|教授|博士|秘书|助理|专员|小姐|姐|哥';
+  '总监|总经理|总裁|总工|董事长|董事|总|经理|工程师|工|主任|行长|女士|先生|老师|处长|局长|院长|园长|校长|部长|科长|所长|厂长|主管|老板|律师|医生|教授|博士|研究员|书记|会计|秘书|助理|专员|小姐|大姐|大哥|阿姨|叔叔|大爷|奶奶|爷爷|姐|哥|太(?![贵多少忙好高低远大小快慢久难累晚早重热冷])';
 
-const CN_CONTACT = new RegExp(`(?:${COMPOUND_SURNAMES}|[${SURNAMES}])(?:${TITLES})(?!价|额|体|结|共|计|部|数|量|之|厂)`, 'g');
+// 徐工集团, 王总部: the title is the start of a longer word, not a form of address.
+const CN_CONTACT = new RegExp(
+  `(?:${COMPOUND_SURNAMES}|[${SURNAMES}])(?:${TITLES})(?!价|额|体|结|共|计|部|数|量|之|厂|集团|机械|科技|股份|重工|控股|实业|建设|有限|公司|电子|银行|证券|程)`,
+  'g',
+);
+/** `经宏远机电马经理介绍`: whoever made the introduction is not the person spoken to. */
+const REFERRAL = /经[^,.;!?\n\s]{2,30}?介绍/g;
 /** `spoke with Mark Chen`, `contact: Sarah Lee`, `Mr. Smith` */
 const EN_CONTACT =
   /(?:\b(?:[Ss]poke (?:with|to)|[Tt]alked (?:with|to)|[Cc]ontact(?:ed)?:?|[Mm]et|[Ee]mailed|[Cc]alled|with|[Aa]ttn:?)\s+|,\s*|\(\s*)((?:Mr\.?|Ms\.?|Mrs\.?|Dr\.?)\s+[A-Z][a-z]+|[A-Z][a-z]+\s+[A-Z][a-z]+)\b/g;
 
-export type ContactMention = { name: string; index: number; end: number };
+/** `person`: named as a person for certain (a given name, an honorific), not only by position. */
+export type ContactMention = { name: string; index: number; end: number; person?: boolean };
+
+/** Whether the dictionary reads the character before `at` and the one at `at` as one word (公关, 设计). */
+function startsInsideWord(text: string, at: number): boolean {
+  const from = Math.max(0, at - 2);
+  let offset = from;
+  for (const word of segmentDictionary(text.slice(from, at + 2))) {
+    if (offset === at) return false;
+    if (offset < at && offset + word.length > at) return true;
+    offset += word.length;
+  }
+  return false;
+}
 
 /** The person spoken to: `王总`, `李经理`, `欧阳总`, `Sarah Lee`; the first one named. */
 export function findContacts(text: string): ContactMention[] {
   const out: ContactMention[] = [];
+  const referrals = [...text.matchAll(REFERRAL)].map((m) => [m.index, m.index + m[0].length] as const);
   CN_CONTACT.lastIndex = 0;
   for (let m = CN_CONTACT.exec(text); m; m = CN_CONTACT.exec(text)) {
-    out.push({ name: m[0], index: m.index, end: m.index + m[0].length });
+    const at = m.index;
+    if (referrals.some(([a, b]) => a <= at && at < b)) continue;
+    // 公关主管, 设计总监: the surname character ends a word of the dictionary, so it is no surname.
+    if (at > 0 && /[\u4e00-\u9fa5]/.test(text[at - 1] ?? '') && startsInsideWord(text, at)) continue;
+    out.push({ name: m[0], index: at, end: at + m[0].length });
   }
+  const latin = findLatinPeople(text);
   EN_CONTACT.lastIndex = 0;
   for (let m = EN_CONTACT.exec(text); m; m = EN_CONTACT.exec(text)) {
     const name = m[1] ?? '';
-    if (ORG_WORD_EN.test(name)) continue;
+    if (ORG_WORD_EN.test(name) || ORG_WORDS_EN.test(name)) continue;
     const index = m.index + m[0].length - name.length;
+    if (latin.some((p) => p.index < index + name.length && index < p.end)) continue;
     out.push({ name, index, end: index + name.length });
   }
+  out.push(...latin.filter((p) => !out.some((c) => c.index < p.end && p.index < c.end)).map((p) => ({ ...p, person: true })));
   return out.sort((a, b) => a.index - b.index);
 }
 

@@ -1,4 +1,5 @@
 import { ORG_WORD_EN, type ContactMention } from './contact.js';
+import { ORG_WORDS_EN } from './english-names.js';
 import { cutDepartment, isUnitWord, trimNameEdges, isWordBoundary } from './name-structure.js';
 
 /** Endings that mark an organisation name: 云帆科技, 招商银行, 光明乳业, 杭州西湖文旅. */
@@ -172,7 +173,14 @@ export function findCustomerCandidates(text: string, contacts: ContactMention[],
     re.lastIndex = 0;
     for (let m = re.exec(text); m; m = re.exec(text)) add(m[1], m.index, score);
   }
-  out.push(...englishCandidates(text));
+  // A person (Tom Hargreaves, Jane) is the contact, never the customer.
+  const latinPeople = contacts.filter((c) => c.person === true);
+  for (const c of englishCandidates(text, latinPeople)) {
+    const name = c.name.replace(/['’]s?$/, '').trim();
+    if (!name || latinPeople.some((p) => name.includes(p.name) || p.name.includes(name))) continue;
+    if (/(?:vendor|supplier|competitor) (?:is|was)\s*$/i.test(text.slice(Math.max(0, c.index - 25), c.index))) continue;
+    out.push({ ...c, name });
+  }
   return out;
 }
 
@@ -203,7 +211,10 @@ const EN_VERBS = [
 ];
 const caseless = (word: string) => word.replace(/[a-z]/g, (c) => `[${c}${c.toUpperCase()}]`);
 const EN_VERB = new RegExp(`\\b(?:${EN_VERBS.map(caseless).join('|')})\\s+((?:[A-Z][\\w&'.-]*)(?:\\s+(?:[A-Z][\\w&'.-]*|of|and|&))*)`, 'g');
-const EN_ORG = new RegExp(`\\b((?:[A-Z][\\w&'.-]*\\s+){0,4}[A-Z][\\w&'.-]*\\s+${ORG_WORD_EN.source.replace(/^\\b|\\b$/g, '')})\\b`, 'g');
+const EN_ORG = new RegExp(
+  `\\b((?:(?:[A-Z][\\w&'.-]*|&)\\s+){0,4}[A-Z][\\w&'.-]*\\s+(?:${ORG_WORD_EN.source.replace(/^\\b|\\b$/g, '')}|${ORG_WORDS_EN.source.replace(/^\\b|\\b$/g, '')}))\\b`,
+  'g',
+);
 const EN_TRAILING = /\s+(?:today|yesterday|this|last|next|and|about|re|regarding)$/i;
 
 /** `Northwind: spoke with …`, `Email from Aperture Science: …`: a name heading the note. */
@@ -213,8 +224,30 @@ const EN_HEADING = /(?:^|\b(?:[Ee]-?mail|[Cc]all|[Mm]essage|[Nn]ote|[Uu]pdate) f
 const EN_SUBJECT =
   /(?:^|[.!?]\s+)((?:[A-Z][\w&'.-]*)(?:\s+[A-Z][\w&'.-]*){0,4})\s+(?:signed|chose|went with|wants|want|agreed|declined|bought|renewed|asked|accepted|rejected|approved|is reviewing|are reviewing|placed)\b/g;
 
-function englishCandidates(text: string): CustomerCandidate[] {
+/** `Leo from Summit Outdoor`, `Victor Lam at Seabright Insurance`, `(procurement, Sakura Components)`. */
+const WORKS_AT =
+  /^\s*(?:,\s*(?:head|owner|founder|CEO|CFO|CTO|director|manager)\s+of\s+|\s+(?:at|from|of)\s+|\s*\((?:[a-z ]+,\s*)?)((?:[A-Z][\w&'.-]*)(?:\s+(?:[A-Z][\w&'.-]*|&))*)/;
+/** `New lead: Greenhill Farms`, `客户Orion Robotics Inc.`: a labelled Latin name. */
+const EN_LABELLED =
+  /(?:\b(?:new lead|lead|customer|client|account)\s*:\s*|客户\s*[:：]?\s*)((?:[A-Z][\w&'.-]*)(?:\s+(?:[A-Z][\w&'.-]*|&))*)/gi;
+/** `Apex Marine那边`, `Orbit Games 的 producer`: a Latin name the Chinese around it marks as the organisation. */
+const EN_BEFORE_CJK = /((?:[A-Z][\w&'.-]*)(?:\s+(?:[A-Z][\w&'.-]*|&))*)\s*(?:那边|这边|方面|的(?!\s*[A-Z]))/g;
+
+function englishCandidates(text: string, people: ContactMention[]): CustomerCandidate[] {
   const out: CustomerCandidate[] = [];
+  for (const p of people) {
+    const m = WORKS_AT.exec(text.slice(p.end));
+    if (m?.[1]) out.push({ name: m[1].replace(/[.,;:]+$/, ''), index: p.end, score: 0.8 });
+  }
+  EN_LABELLED.lastIndex = 0;
+  for (let m = EN_LABELLED.exec(text); m; m = EN_LABELLED.exec(text)) {
+    if (m[1] && /^[A-Z]/.test(m[1]))
+      out.push({ name: m[1].replace(/[.,;:]+$/, '').replace(/(?<=\b(?:Inc|Ltd|Co|Corp))$/, '.'), index: m.index, score: 0.8 });
+  }
+  EN_BEFORE_CJK.lastIndex = 0;
+  for (let m = EN_BEFORE_CJK.exec(text); m; m = EN_BEFORE_CJK.exec(text)) {
+    if (m[1] && /[A-Za-z]{2}/.test(m[1])) out.push({ name: m[1], index: m.index, score: 0.75 });
+  }
   EN_HEADING.lastIndex = 0;
   for (let m = EN_HEADING.exec(text); m; m = EN_HEADING.exec(text)) {
     const name = (m[1] ?? '').trim();
@@ -229,7 +262,10 @@ function englishCandidates(text: string): CustomerCandidate[] {
   EN_ORG.lastIndex = 0;
   for (let m = EN_ORG.exec(text); m; m = EN_ORG.exec(text)) {
     const name = (m[1] ?? '')
-      .replace(/^(?:Called|Met|Visited|Emailed|With|Spoke|Followed|Follow)\s+(?:with\s+|to\s+|up\s+with\s+)?/i, '')
+      .replace(
+        /^(?:Called|Met|Visited|Emailed|With|Spoke|Followed|Follow|Lost|Won|Signed|Closed|Pinged|Texted|Messaged)\s+(?:with\s+|to\s+|up\s+with\s+)?/i,
+        '',
+      )
       .trim();
     if (name.split(/\s+/).length >= 2) out.push({ name, index: m.index, score: 0.8 });
   }

@@ -1,4 +1,4 @@
-import { segment, wordsAround } from './segmenter.js';
+import { segment, segmentDictionary, wordsAround } from './segmenter.js';
 
 type Token = { word: string };
 
@@ -13,11 +13,13 @@ type Token = { word: string };
  * 同方威视 as function words too, but only cuts them off when they stand alone).
  */
 const LEFT_FUNCTION = new Set(
-  '下|了|的|地|得|着|过|她|他|它|他们|她们|我们|咱们|对方|这家|那家|这个|那个|和|跟|与|同|及|向|对|给|在|从|把|被|也|又|再|还|就|都|刚|刚刚|才|已|已经|一下|一起|今天|昨天|上午|下午|晚上'.split(
+  '下|了|的|地|得|着|过|她|他|它|他们|她们|我们|咱们|对方|这家|那家|这个|那个|和|跟|与|同|及|向|对|给|在|从|把|被|也|又|再|还|就|都|刚|刚刚|才|已|已经|一下|一起|今天|昨天|前天|上周|本周|这周|上午|下午|晚上|刚才|等|叫|经|来|来看'.split(
     '|',
   ),
 );
-const RIGHT_FUNCTION = new Set('的|了|着|过|也|又|都|还|就|那边|这边|方面|一下|一起'.split('|'));
+const RIGHT_FUNCTION = new Set(
+  '的|了|着|过|也|又|都|还|就|那边|这边|方面|一下|一起|他们|她们|他|她|签合同|讲方案|做演示|演示|签约|谈判'.split('|'),
+);
 /** Verbs that reps glue to names (找比亚迪, 比亚迪找…); a closed list, so 招行 or 拼多多 are not cut. */
 const EDGE_VERBS = new Set(
   '找|去|见|是|跟|聊|打|约|到|在|做|看|请|陪|给|帮|问|催|和|与|同|向|对|为|把|被|让|说|想|要|拜访|联系|跟进|回访|电联|致电|来电|回电|去了趟|去了一趟|跑了趟|跟了下|跟了一下|聊了下|聊了一下|见了|见到|约了|拜访了|联系了|跟进了|回访了|打了个|打了通|面谈|走访|开会|沟通|交流|通话|电话|微信|邮件|来访|到访'.split(
@@ -30,9 +32,11 @@ const TIER_LABEL = /^[ABCabc]\s*[级类](?:客户)?/;
 
 /** Words a department or unit ends with; the unit itself is not the customer. */
 const DEPT_WORDS = new Set('部|科|处|室|组|中心|学院|事业部|事业群|办公室|项目组|基地|门店|分部|本部|部门|板块|团队'.split('|'));
+/** Single characters HMM glues to the name after them (跟锐达物流 → 跟锐 / 达): verbs and prepositions. */
+const GLUED = /^[跟去到等叫找给经向]/;
 const DEPT_END = /(?:部|科|处|室|组|事业部|事业群|办公室|中心|部门)$/;
 /** `学院`, `中心`, `基地` end organisations too (浙江工商学院); they are a unit only after an organisation. */
-const WEAK_DEPT = /^(?:学院|中心|基地|门店|团队)$/;
+const WEAK_DEPT = /^(?:学院|中心|基地|团队)$/;
 const ORG_END = /(?:大学|医院|集团|公司|银行|委|局|政府|中心|研究院|学校|基地)$/;
 
 /** Characters of the edge words: a name whose first and last characters are none of these needs no segmenting. */
@@ -72,7 +76,7 @@ export function trimNameEdges(name: string, note: string): string {
     const hi = b > a ? Math.min(to, (words[b - 1] as { end: number }).end) : lo;
     // Keep partial words at the edges that are not function words (the name may end mid-word).
     const out = note.slice(a === 0 ? from : lo, b === words.length ? to : hi).trim();
-    return [...out].length >= 2 ? out : stripped;
+    return unglue(out);
   }
   const tokens = wordsOf(stripped, note);
   let start = 0;
@@ -80,8 +84,19 @@ export function trimNameEdges(name: string, note: string): string {
   while (start < end && isLeftEdge(tokens[start] as Token)) start++;
   while (end > start && isRightEdge(tokens[end - 1] as Token)) end--;
   const kept = tokens.slice(start, end);
-  const out = kept.map((t) => t.word).join('');
-  return [...out].length >= 2 ? out.trim() : stripped;
+  return unglue(
+    kept
+      .map((t) => t.word)
+      .join('')
+      .trim(),
+  );
+}
+
+/** `跟锐达物流` → `锐达物流`: a verb glued to the name by jieba's guessing, unless the dictionary has the pair (到家). */
+function unglue(name: string): string {
+  if (!GLUED.test(name) || [...name].length < 4) return name;
+  const first = segmentDictionary(name.slice(0, 3))[0];
+  return first === name[0] ? name.slice(1) : name;
 }
 
 /**

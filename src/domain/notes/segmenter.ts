@@ -53,6 +53,12 @@ export function segment(text: string): string[] {
   return jieba().cut(text, true);
 }
 
+/** Words of the dictionary only (no guessing of unknown words): 跟锐达 → 跟 / 锐 / 达, 到家 stays whole. */
+export function segmentDictionary(text: string): string[] {
+  if (!text) return [];
+  return jieba().cut(text, false);
+}
+
 export type PlacedWord = { word: string; start: number; end: number };
 
 /** The clauses of the last note segmented, by start offset: a note's candidates share them. */
