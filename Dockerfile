@@ -15,6 +15,8 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev && npm cache clean --force
 COPY --from=build /app/dist ./dist
+# The console's page is plain files served from the repo layout (no build step).
+COPY src/platforms/console/public ./src/platforms/console/public
 COPY drizzle ./drizzle
 COPY config/genjin.example.json ./config/genjin.example.json
 USER node

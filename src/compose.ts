@@ -4,6 +4,7 @@ import { buildApp } from './app.js';
 import { createBot, type Bot } from './bot/create-bot.js';
 import { handoverOutbound } from './bot/handover/notify.js';
 import type { Config } from './config.js';
+import { createConsoleHooks } from './console-hooks.js';
 import type { DbHandle } from './db/client.js';
 import { createLinkRecorder } from './delivery/card-links.js';
 import { createInbox } from './delivery/inbox.js';
@@ -93,7 +94,18 @@ export async function composeGenjin(config: Config, deps: ComposeDeps): Promise<
     maxQueued: deps.inbox?.maxQueued,
   });
   const eventDeps: AcceptDeps = { inbox, worker, waiters, metrics, log };
-  adapters = createAdapters(config, { log, clock, accept: eventDeps, wecomBotSocket: deps.wecomBotSocket });
+  // The console lists and runs the jobs, which are built with the returned service below.
+  let jobs: Job[] = [];
+  const consoleHooks = createConsoleHooks({
+    config,
+    db,
+    clock,
+    log,
+    services,
+    jobs: () => jobs,
+    onJobOutcome: (name, outcome) => metrics.jobRuns.inc({ job: name, outcome }),
+  });
+  adapters = createAdapters(config, { log, clock, accept: eventDeps, wecomBotSocket: deps.wecomBotSocket, consoleHooks });
 
   const outbox = createOutboxWorker({
     db,
@@ -116,13 +128,13 @@ export async function composeGenjin(config: Config, deps: ComposeDeps): Promise<
     services,
     bot,
     adapters,
-    jobs: createJobs({
+    jobs: (jobs = createJobs({
       db,
       clock,
       inbox,
       worker,
       runDueHandovers: () => services.handover.runDue({ outbound: handoverOutbound({ locale: config.locale }) }),
-    }),
+    })),
     outbox,
     worker,
     metrics,

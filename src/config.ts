@@ -1,3 +1,4 @@
+import { withDemoTeam } from './config/console-demo.js';
 import { envSchema, missingCompanions, type Env } from './config/env-schema.js';
 import { fileSchema, type FileSettings } from './config/file-schema.js';
 import { formatIssues } from './config/format-issues.js';
@@ -36,6 +37,8 @@ export type Config = FileSettings & {
   } | null;
   /** The smart bot; `corpId` keys its workspace, the same one the app uses. */
   wecomBot: { botId: string; secret: string; corpId: string } | null;
+  /** The local console (`GENJIN_CONSOLE`, on by default without a platform); `token` from `GENJIN_CONSOLE_TOKEN`. */
+  console: { token: string | null } | null;
 };
 
 /**
@@ -60,8 +63,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     );
   }
   const e = envResult.data;
+  const anyPlatform = Boolean(e.FEISHU_APP_ID || e.WECOM_AGENT_ID || e.WECOM_BOT_ID);
+  const consoleOn = e.GENJIN_CONSOLE ?? !anyPlatform;
   return {
     ...settings,
+    // The console's demo team is placed like the file's teams (see config/console-demo.ts).
+    teams: consoleOn ? withDemoTeam(settings.teams) : settings.teams,
     host: e.HOST,
     port: e.PORT,
     databaseUrl: e.DATABASE_URL,
@@ -91,6 +98,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       e.WECOM_BOT_ID && e.WECOM_BOT_SECRET && e.WECOM_CORP_ID
         ? { botId: e.WECOM_BOT_ID, secret: e.WECOM_BOT_SECRET, corpId: e.WECOM_CORP_ID }
         : null,
+    console: consoleOn ? { token: e.GENJIN_CONSOLE_TOKEN ?? null } : null,
   };
 }
 

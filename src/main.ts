@@ -4,6 +4,7 @@ import closeWithGrace from 'close-with-grace';
 import type { Logger } from 'pino';
 import { composeGenjin } from './compose.js';
 import { loadConfig, type Config } from './config.js';
+import { withDemoTeam } from './config/console-demo.js';
 import { watchSettings } from './config/watch-settings.js';
 import { createDb } from './db/client.js';
 import { migrateDatabase } from './db/migrate.js';
@@ -26,7 +27,7 @@ async function main(): Promise<void> {
     },
     'starting genjin',
   );
-  if (!config.feishu && !config.wecom && !config.wecomBot) {
+  if (!config.feishu && !config.wecom && !config.wecomBot && !config.console) {
     log.warn(
       'no messenger is configured: set FEISHU_APP_ID (and its secrets), or WECOM_CORP_ID with the WeCom app (WECOM_AGENT_ID, …) or smart bot (WECOM_BOT_ID, …), to receive messages',
     );
@@ -40,7 +41,13 @@ async function main(): Promise<void> {
   await keySmartBotByCorp(config, users, log);
   log.info({ report: await users.applySettings(config.teams) }, 'teams from the settings file applied');
   const settings = config.settingsPath
-    ? watchSettings({ path: config.settingsPath, initial: config, log, applyTeams: (teams) => users.applySettings(teams) })
+    ? watchSettings({
+        path: config.settingsPath,
+        initial: config,
+        log,
+        // The console's demo team is placed with the file's teams as long as the console is on.
+        applyTeams: (teams) => users.applySettings(config.console ? withDemoTeam(teams) : teams),
+      })
     : null;
   const owner = `${hostname()}:${process.pid}`;
   const scheduler = createScheduler({
@@ -66,6 +73,11 @@ async function main(): Promise<void> {
 
   await genjin.app.listen({ host: config.host, port: config.port });
   genjin.start();
+  if (config.console) {
+    // One plain line, like Jupyter's: the URL to open (with the token when one is required).
+    const token = config.console.token ? `?token=${encodeURIComponent(config.console.token)}` : '';
+    process.stdout.write(`genjin console: http://localhost:${config.port}/console${token}\n`);
+  }
   scheduler.start(genjin.jobs);
 }
 

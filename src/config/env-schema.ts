@@ -61,6 +61,15 @@ export const envSchema = z.object({
   WECOM_BASE_URL: z.url({ message: 'must be an http(s) URL, normally https://qyapi.weixin.qq.com' }).default('https://qyapi.weixin.qq.com'),
   WECOM_BOT_ID: optionalText,
   WECOM_BOT_SECRET: optionalText,
+
+  /** The local console (/console): on by default when no platform is configured. */
+  GENJIN_CONSOLE: boolFromEnv.optional(),
+  /** Required on every console request when set (otherwise the console answers loopback addresses only). */
+  GENJIN_CONSOLE_TOKEN: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9._~-]{16,200}$/, { message: 'must be 16-200 letters, digits or ._~- (e.g. the output of openssl rand -hex 24)' })
+    .optional(),
 });
 
 type RawEnv = Record<string, string | undefined>;

@@ -3,6 +3,7 @@ import { handoverCommand } from './handover.js';
 import { migrateCommand } from './migrate.js';
 import { outboxRetryCommand } from './outbox-retry.js';
 import { parseCommand } from './parse.js';
+import { seedDemoCommand } from './seed-demo.js';
 
 /** Every CLI command, in the order `genjin help` lists them (help itself is added by run-cli). */
-export const commands: CliCommand[] = [migrateCommand, parseCommand, outboxRetryCommand, handoverCommand];
+export const commands: CliCommand[] = [migrateCommand, parseCommand, outboxRetryCommand, handoverCommand, seedDemoCommand];
