@@ -177,12 +177,13 @@ describe('ownership', () => {
     expect(await handle.db.select().from(assignments).where(eq(assignments.customerId, c))).toHaveLength(1);
   });
 
-  it('a pool claim is atomic: of five reps at once one wins; the daily limit and the re-claim cooldown hold', async () => {
+  it('a pool claim is atomic: of four at once one wins; the daily limit and the re-claim cooldown hold', async () => {
     const c = await customer(null, null);
-    const reps = [people.rep, people.rep2, people.manager, people.otherManager, people.admin];
-    const results = await Promise.all(reps.map((actor) => service.claim({ actor, customerId: c, source: 'card' })));
+    // rep2 stays out of the race: the daily limit below is counted for them.
+    const racers = [people.rep, people.manager, people.otherManager, people.admin];
+    const results = await Promise.all(racers.map((actor) => service.claim({ actor, customerId: c, source: 'card' })));
     expect(results.filter((r) => r.kind === 'moved')).toHaveLength(1);
-    expect(results.filter((r) => r.kind === 'stale')).toHaveLength(4);
+    expect(results.filter((r) => r.kind === 'stale')).toHaveLength(3);
 
     const [a, b, third] = [await customer(null, null), await customer(null, null), await customer(null, null)];
     expect((await service.claim({ actor: people.rep2, customerId: a!, source: 'card' })).kind).toBe('moved');
@@ -206,7 +207,8 @@ describe('ownership', () => {
     );
     const decided = await Promise.all([
       service.decideTransfer({ actor: people.manager, requestId: asked.requestId, approve: true, source: 'card' }),
-      service.decideTransfer({ actor: people.manager, requestId: asked.requestId, approve: false, source: 'card' }),
+      // The same button pressed twice: one applies, the other is told it was decided.
+      service.decideTransfer({ actor: people.admin, requestId: asked.requestId, approve: true, source: 'card' }),
     ]);
     expect(decided.map((d) => d.kind).sort()).toEqual(['already_decided', 'approved']);
     expect(await ownerOf(c)).toBe(people.rep2.id);
