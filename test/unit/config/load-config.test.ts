@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config.js';
 import { isAppError } from '../../../src/lib/errors.js';
+import { DEMO_TEAM } from '../../../src/config/console-demo.js';
 
 const root = mkdtempSync(join(tmpdir(), 'genjin-config-'));
 const emptyDir = () => mkdtempSync(join(root, 'case-'));
@@ -33,9 +34,20 @@ describe('loadConfig', () => {
       feishu: null,
       wecom: null,
       llm: null,
-      teams: [],
+      // No platform: the local console is on, with its demo team placed like the file's teams.
+      console: { token: null },
+      teams: [DEMO_TEAM],
     });
     expect(config.reminders.quietDays).toEqual({ A: 7, B: 14, C: 30 });
+  });
+
+  it('turns the console on or off with GENJIN_CONSOLE, and checks its token', () => {
+    const feishu = { FEISHU_APP_ID: 'cli_a', FEISHU_APP_SECRET: 's', FEISHU_VERIFICATION_TOKEN: 't', FEISHU_ENCRYPT_KEY: 'k' };
+    expect(loadConfig(feishu, emptyDir())).toMatchObject({ console: null, teams: [] });
+    expect(loadConfig({ ...feishu, GENJIN_CONSOLE: 'true' }, emptyDir()).console).toEqual({ token: null });
+    expect(loadConfig({ GENJIN_CONSOLE: 'false' }, emptyDir())).toMatchObject({ console: null, teams: [] });
+    expect(loadConfig({ GENJIN_CONSOLE_TOKEN: 'abcdefghijklmnop1234' }, emptyDir()).console).toEqual({ token: 'abcdefghijklmnop1234' });
+    expect(() => loadConfig({ GENJIN_CONSOLE_TOKEN: 'short' }, emptyDir())).toThrow(/GENJIN_CONSOLE_TOKEN/);
   });
 
   it('reads env values and coerces numbers and booleans', () => {
