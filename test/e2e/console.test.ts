@@ -20,6 +20,16 @@ const DOCS = join(import.meta.dirname, '../../docs');
  * The console in a real headless Chromium against the composed service (console adapter only,
  * real database, real outbox worker): what a newcomer sees after `npm start`.
  */
+/** Locally without Chromium the browser test is skipped; in CI (which installs it) a missing browser is a failure. */
+const inCi = process.env.CI === 'true' || process.env.CI === '1';
+if (inCi && !existsSync(CHROMIUM)) {
+  describe('local console in a browser', () => {
+    it('needs Debian chromium at /usr/bin/chromium (.ci/run installs it)', () => {
+      throw new Error(`${CHROMIUM} is missing: CI must install chromium (see .ci/run)`);
+    });
+  });
+}
+
 describe.skipIf(!existsSync(CHROMIUM))('local console in a browser', () => {
   const testDb = useTestDatabase();
   let genjin: Genjin;
