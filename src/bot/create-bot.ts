@@ -5,6 +5,7 @@ import { followUpActions } from './follow-ups/actions.js';
 import { giveUp } from './give-up.js';
 import { handleCardAction } from './handle-card-action.js';
 import { handleMessage } from './handle-message.js';
+import { handoverActions } from './handover/actions.js';
 import { ownershipActions } from './ownership/actions.js';
 
 export type Bot = {
@@ -20,7 +21,7 @@ export type Bot = {
 
 /** The platform-neutral bot: every adapter feeds its normalized events here. Feature modules add their card actions. */
 export function createBot(deps: BotDeps, modules: CardActionDef[][] = []): Bot {
-  const actions = createActionTable([followUpActions, ownershipActions, ...modules]);
+  const actions = createActionTable([followUpActions, ownershipActions, handoverActions, ...modules]);
   return {
     onMessage: (event) => handleMessage(deps, event),
     onCardAction: (event) => handleCardAction(deps, actions, event),

@@ -4,6 +4,7 @@ import { editCommand } from './edit.js';
 import { findCommand } from './find.js';
 import { helpCommand } from './help.js';
 import { mineCommand } from './mine.js';
+import { handoverCommand } from '../handover/command.js';
 import { reassignCommand } from './reassign.js';
 
 /** Tries each command in turn; null when the text is not a command (it is then a note). */
@@ -14,6 +15,8 @@ export async function runCommand(deps: BotDeps, actor: ActorContext, text: strin
   if (find) return findCommand.run(deps, actor, find, event);
   const reassign = reassignCommand.match(text);
   if (reassign) return reassignCommand.run(deps, actor, reassign, event);
+  const handover = handoverCommand.match(text);
+  if (handover) return handoverCommand.run(deps, actor, handover, event);
   const mine = mineCommand.match(text);
   if (mine) return mineCommand.run(deps, actor, mine, event);
   const help = helpCommand.match(text);
