@@ -4,7 +4,7 @@ import { cutDepartment, isUnitWord, trimNameEdges, isWordBoundary } from './name
 
 /** Endings that mark an organisation name: 云帆科技, 招商银行, 光明乳业, 杭州西湖文旅. */
 const ORG_SUFFIXES =
-  '集团公司|有限公司|公司|集团|科技|银行|证券|电子|化工|软件|物流|地产|乳业|啤酒|速运|快递|文旅|体育|医院|学校|大学|学院|研究院|研究所|股份|实业|贸易|制造|汽车|能源|传媒|网络|信息|咨询|保险|基金|食品|药业|制药|医药|电器|电气|机械|建设|建工|工程|置业|酒店|餐饮|航空|通信|通讯|半导体|光电|材料|环保|教育|资本|投资|控股|商贸|服饰|服装|家居|百货|超市|商场|物业|广告|文化|影视|游戏|电商|数据|智能|机器人|生物|健康|医疗|纺织|钢铁|矿业|石化|石油|电力|水务|燃气|港口|航运|信托|租赁|农业|牧业|物产|国际|家具|陶瓷|化学|新能源|光伏|电池|仪器|设备|装备|动力|重工|船舶|建材|水泥|印刷|包装|造纸|出版|旅游|旅行社|律所|事务所|诊所|药房|连锁|酒业|茶业|饮料|粮油|日化|美妆|母婴|汽配|轮胎|电缆|五金|照明|安防|消防|环境|节能|城投|城建|管委会|光学|文具|器械|中心|工厂|厂';
+  '集团公司|有限公司|公司|集团|科技|银行|证券|电子|化工|软件|物流|地产|乳业|啤酒|速运|快递|文旅|体育|医院|学校|大学|学院|研究院|研究所|股份|实业|贸易|制造|汽车|能源|传媒|网络|信息|咨询|保险|基金|食品|药业|制药|医药|电器|电气|机械|建设|建工|工程|置业|酒店|餐饮|航空|通信|通讯|半导体|光电|材料|环保|教育|资本|投资|控股|商贸|服饰|服装|家居|百货|超市|商场|物业|广告|文化|影视|游戏|电商|数据|智能|机器人|生物|健康|医疗|纺织|钢铁|矿业|石化|石油|电力|水务|燃气|港口|航运|信托|租赁|农业|牧业|物产|国际|家具|陶瓷|化学|新能源|光伏|电池|仪器|设备|装备|动力|重工|船舶|建材|水泥|印刷|包装|造纸|出版|旅游|旅行社|律所|事务所|诊所|药房|连锁|酒业|茶业|饮料|粮油|日化|美妆|母婴|汽配|轮胎|电缆|五金|照明|安防|消防|环境|节能|城投|城建|管委会|光学|文具|器械|服务中心|中心|工厂|厂|配件|精机|精密|农商行|农商银行|信用社|幼儿园|幼教|中学|小学|公安局|税务局|教育局|财政局|卫健委|人社局|大药房|模具|纸业|家纺|农机|钢构|游艇会|市政';
 const LEGAL_TAIL = '(?:股份有限公司|有限责任公司|有限公司|分公司|公司)?';
 const ORG_RE = new RegExp(`(?<![\\u4e00-\\u9fa5])[\\u4e00-\\u9fa5]{1,20}?(?:${ORG_SUFFIXES})+${LEGAL_TAIL}`, 'g');
 const SUFFIX_ONLY = new RegExp(`^(?:${ORG_SUFFIXES})+$`);
@@ -33,7 +33,7 @@ const ROLE_TAIL = /(?:经理|总监|主任|助理|负责人|采购|老板|秘书
 const DEPARTMENT_TAIL = /[\u4e00-\u9fa5]{2}(?:部|处|科|室|组)$/;
 const TAIL_WORDS = /(?:的|是|说|那边|这边|方面|这家|那家|公司的|说|一起|打电话|打了电话|通电话|视频会议|开会|沟通|交流|聊了|见面|吃饭)$/;
 /** Candidates that are words, not names. */
-const BRANCH = /^[\u4e00-\u9fa5]{2,4}(?:分公司|分行|支行|分院|办事处)$/;
+const BRANCH = /^[\u4e00-\u9fa5]{2,4}(?:分公司|分行|支行|分院|办事处|公司)$/;
 /** 总部, 物流板块, 华东事业部: a unit of the company named before it, not the customer. */
 const ORG_UNIT = /^(?:[\u4e00-\u9fa5]{0,4}(?:总部|板块|事业部|事业群|分部|本部|部门|项目组)|[\u4e00-\u9fa5]{2}部)$/;
 const NOT_NAMES = new Set([
@@ -94,8 +94,30 @@ function cutAfterLastVerb(name: string, note: string): string {
 
 export type CustomerCandidate = { name: string; index: number; score: number };
 
+const OPENING_NAME = /^\s*([\u4e00-\u9fa5]{2,10}?)(?=选了|选择了|签了|已签|已经|丢了|说|来电|那边|这边|的(?:单子|项目|合同))/;
+
+/** 红枫科技财务部: an organisation with its department, not a department alone. */
+const ORG_BEFORE_UNIT = new RegExp(`[\\u4e00-\\u9fa5A-Za-z]{2,}(?:${ORG_SUFFIXES}).{1,6}$`);
+/** A role between the company and the person: 采购总监柏总, 生产副总武总, 电商部负责人司马经理. */
+const ROLE_BEFORE_PERSON =
+  /(?:的)?(?:生产|采购|技术|设计|销售|市场|研发|财务|运营|品牌|公关|产品|项目|IT|HR|人事|行政|创意)?(?:总经理|副总经理|副总裁|副总|总监|主管|负责人|经理|专员|助理|采购|店长|老板|创始人)$/;
+/** `德国客户Becker`, `日本客户星野精机`, `老客户钱阿姨`: a label before the name. */
+const CUSTOMER_LABEL = /^[\u4e00-\u9fa5]{0,3}客户(?=[\u4e00-\u9fa5A-Za-z])/;
+/** CRM words inside a run say it is a phrase, not a name (`报价下周三发`, `方案已发`). */
+const CRM_IN_NAME = /报价|方案|合同|预算|需求|已发|已签|签约|回款|价格|下周|明天|后天|月底|打电话|联系人/;
+
+function cleanOrSelf(raw: string, note: string): string {
+  return clean(raw, note) ?? raw;
+}
+
 function clean(raw: string, note: string): string | null {
-  let name = raw.replace(/^[\s\-:：,，#(（]+|[\s\-:：,，)）]+$/g, '');
+  let name = raw.replace(/^[\s\-:：,，#(（]+|[\s\-:：,，)）]+$/g, '').replace(CUSTOMER_LABEL, '');
+  // 朗科精密的生产副总 (武总): the role belongs to the person; what comes before is the company.
+  for (let i = 0; i < 2 && ROLE_BEFORE_PERSON.test(name); i++) {
+    const rest = name.replace(ROLE_BEFORE_PERSON, '').replace(/(?:他们|她们)?的$/, '');
+    if ([...rest].length < 2) break;
+    name = rest;
+  }
   for (let i = 0; i < 6; i++) {
     const next = name.replace(LEAD_WORDS, '').replace(LEAD_TIME, '').replace(TAIL_WORDS, '').trim();
     if (next === name) break;
@@ -109,9 +131,14 @@ function clean(raw: string, note: string): string | null {
   const beforeDe = name.slice(0, Math.max(0, deAt));
   const afterDe = name.slice(deAt + 1);
   if (deAt > 0 && [...afterDe].length >= 2 && ([...beforeDe].length >= 4 || /[区市省县镇园]$/.test(beforeDe))) name = afterDe;
-  const withoutDepartment = cutDepartment(name, note);
-  if (withoutDepartment !== name) name = trimNameEdges(withoutDepartment, note);
-  else if (DEPARTMENT_TAIL.test(name)) return null;
+  // 蓝鸟咖啡门店拓展部: a unit inside a unit.
+  for (let i = 0; i < 2; i++) {
+    const withoutDepartment = cutDepartment(name, note, (head) => ORG_TAIL.test(head));
+    if (withoutDepartment === name) break;
+    name = trimNameEdges(withoutDepartment, note);
+  }
+  if (DEPARTMENT_TAIL.test(name) && !ORG_BEFORE_UNIT.test(name)) return null;
+  if (CRM_IN_NAME.test(name) || /^[a-z]+$/.test(name)) return null;
   if (ROLE_TAIL.test(name) || name.includes('了')) return null;
   // 两家, 三个: a count, not a name.
   if (/^[一二两三四五六七八九十几\d]+[家个位名]|^[个次通趟遍]/.test(name)) return null;
@@ -135,20 +162,23 @@ export function findCustomerCandidates(text: string, contacts: ContactMention[],
   if (templateCustomer) add(templateCustomer, 0, 0.95);
 
   for (const [nth, contact] of contacts.entries()) {
-    // Only Chinese notes put the company right before the person (中信证券林总).
-    if (!/[\u4e00-\u9fa5]/.test(contact.name)) continue;
-    // The run of name characters right before the contact, in the same clause.
+    // Only Chinese notes put the company right before the person (中信证券林总, 德国博世 Mr. Braun).
     const before = text.slice(0, contact.index);
+    if (!/[\u4e00-\u9fa5]/.test(contact.name) && !(contact.person && /[\u4e00-\u9fa5][\s的]*$/.test(before))) continue;
+    // The run of name characters right before the contact, in the same clause (`#回款` tags aside).
     const m = /([\u4e00-\u9fa5A-Za-z0-9&()·\- ]{2,40})$/.exec(before);
     if (!m?.[1]) continue;
     const viaDe = /的\s*$/.test(m[1]);
     // Space-separated notes (拜访 招商银行 陆行长): the last word that is a name.
+    // A space between two Latin words is inside a name (Vertex Pharma), not between words.
     const words = m[1]
       .replace(/的\s*$/, '')
-      .split(/\s+/)
-      .filter((w) => w && !/^[-·&]+$/.test(w) && clean(w, text) !== null);
-    const named = words.filter((w) => !ORG_UNIT.test(w) && (words.length === 1 || !isUnitWord(w)));
-    let raw = named[named.length - 1];
+      .split(/(?<![A-Za-z&.])\s+|\s+(?![A-Za-z&])/)
+      .filter((w) => w && !/^[-·&]+$/.test(w) && !text.includes(`#${w}`) && clean(w, text) !== null);
+    const named = words.filter((w) => !ORG_UNIT.test(w) && (words.length === 1 || !isUnitWord(w) || ORG_BEFORE_UNIT.test(w)));
+    // Of several words, the one with an organisation ending (青禾食品 冷链仓储 尤总), else the last.
+    const withSuffix = named.filter((w) => ORG_TAIL.test(cleanOrSelf(w, text)));
+    let raw = withSuffix[withSuffix.length - 1] ?? named[named.length - 1];
     // 中国电信 四川分公司: a branch belongs to the company named before it.
     if (raw && named.length > 1 && BRANCH.test(raw)) raw = `${named[named.length - 2] ?? ''}${raw}`;
     // The first person named is the one the note is about; later ones (新对接人是祁经理) weigh less.
@@ -157,6 +187,10 @@ export function findCustomerCandidates(text: string, contacts: ContactMention[],
 
   ORG_RE.lastIndex = 0;
   for (let m = ORG_RE.exec(text); m; m = ORG_RE.exec(text)) add(m[0], m.index, 0.7);
+
+  // `佰草堂选了别家`, `签约了!宁海市政 …`: a name opening the note, followed by what it did.
+  const opening = OPENING_NAME.exec(text.replace(/^(?:#\S+\s*)*(?:[\u4e00-\u9fa5]{1,4}[!:：]\s*)?/, (lead) => ' '.repeat(lead.length)));
+  if (opening?.[1]) add(opening[1], opening.index, 0.5);
 
   const verbPatterns: [RegExp, number][] = [
     [/给([\u4e00-\u9fa5A-Za-z0-9]{2,20}?)(?:打了?电话|打个电话|发了?(?:邮件|微信|方案|报价)|回电)/g, 0.7],
@@ -233,11 +267,27 @@ const EN_LABELLED =
 /** `Apex Marine那边`, `Orbit Games 的 producer`: a Latin name the Chinese around it marks as the organisation. */
 const EN_BEFORE_CJK = /((?:[A-Z][\w&'.-]*)(?:\s+(?:[A-Z][\w&'.-]*|&))*)\s*(?:那边|这边|方面|的(?!\s*[A-Z]))/g;
 
+/** `Acme's CFO`, `Kestrel Foods' CFO`: the possessive names the organisation the person works for. */
+const EN_POSSESSIVE =
+  /((?:[A-Z][\w&.-]*)(?:\s+(?:[A-Z][\w&.-]*|&))*)(?:['’]s|(?<=s)['’])\s+(?:CEO|CFO|CTO|COO|CIO|CMO|VP|GM|head|director|manager|owner|founder|buyer|procurement|team|IT|finance|legal)\b/g;
+/** `Initech - Bill Lumbergh - …`: a name heading the note before a dash. */
+const EN_DASH_HEADING = /^((?:[A-Z][\w&'.-]*)(?:\s+(?:[A-Z][\w&'.-]*|&)){0,4})\s+[-–—]\s+/;
+
+/** A Latin run ends at a sentence's full stop (`School. They're`), not at `Inc.` or `Co.`. */
+const toSentenceEnd = (name: string) => name.replace(/(?<!\b(?:Inc|Ltd|Co|Corp|Bros|St))\.(?:\s.*)?$/, '').trim();
+
 function englishCandidates(text: string, people: ContactMention[]): CustomerCandidate[] {
   const out: CustomerCandidate[] = [];
+  EN_POSSESSIVE.lastIndex = 0;
+  for (let m = EN_POSSESSIVE.exec(text); m; m = EN_POSSESSIVE.exec(text)) {
+    const name = (m[1] ?? '').replace(/^(?:Called|Met|Emailed|Visited|With)\s+/i, '');
+    if (name) out.push({ name, index: m.index, score: 0.8 });
+  }
+  const heading = EN_DASH_HEADING.exec(text);
+  if (heading?.[1] && !/^(?:Update|Note|Re|Call|Meeting|Follow)/.test(heading[1])) out.push({ name: heading[1], index: 0, score: 0.7 });
   for (const p of people) {
     const m = WORKS_AT.exec(text.slice(p.end));
-    if (m?.[1]) out.push({ name: m[1].replace(/[.,;:]+$/, ''), index: p.end, score: 0.8 });
+    if (m?.[1]) out.push({ name: toSentenceEnd(m[1]).replace(/[,;:]+$/, ''), index: p.end, score: 0.8 });
   }
   EN_LABELLED.lastIndex = 0;
   for (let m = EN_LABELLED.exec(text); m; m = EN_LABELLED.exec(text)) {

@@ -167,7 +167,7 @@ function plus(today: Today, n: number | null, unit: 'day' | 'week' | 'month'): C
 
 /** 下午3点 · 下午三点半 · 上午10点30 · 晚上8点 · 15:00 · 3pm · 3:30 pm */
 const TIME_RE = new RegExp(
-  `(上午|早上|早晨|中午|下午|傍晚|晚上)?\\s*(\\d{1,2}|[${CN_NUMERAL_CHARS}]{1,3})\\s*(?:点|时)(半|(\\d{1,2})分?|[${CN_NUMERAL_CHARS}]{1,3}分)?|(?<![\\d.])(\\d{1,2}):(\\d{2})(?![\\d])|\\b(\\d{1,2})(?::(\\d{2}))?\\s*(am|pm)\\b`,
+  `(上午|早上|早晨|中午|下午|傍晚|晚上|今晚|明晚)?\\s*(\\d{1,2}|[${CN_NUMERAL_CHARS}]{1,3})\\s*(?:点|时)(半|(\\d{1,2})分?|[${CN_NUMERAL_CHARS}]{1,3}分)?|(?<![\\d.])(\\d{1,2}):(\\d{2})(?![\\d])|\\b(\\d{1,2})(?::(\\d{2}))?\\s*(am|pm)\\b`,
   'gi',
 );
 
@@ -183,7 +183,8 @@ export function findTimeOfDay(text: string): { hour: number; minute: number; ind
       if (m[3] === '半') minute = 30;
       else if (m[4] !== undefined) minute = Number(m[4]);
       else if (m[3]) minute = parseSmallNumber(m[3].replace('分', '')) ?? 0;
-      if (hour !== null && (m[1] === '下午' || m[1] === '晚上' || m[1] === '傍晚') && hour < 12) hour += 12;
+      if (hour !== null && (m[1] === '下午' || m[1] === '晚上' || m[1] === '傍晚' || m[1] === '今晚' || m[1] === '明晚') && hour < 12)
+        hour += 12;
     } else if (m[5] !== undefined) {
       hour = Number(m[5]);
       minute = Number(m[6]);

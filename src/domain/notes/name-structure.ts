@@ -31,12 +31,15 @@ const LABELS = new Set('老客户|新客户|大客户|意向客户|潜在客户|
 const TIER_LABEL = /^[ABCabc]\s*[级类](?:客户)?/;
 
 /** Words a department or unit ends with; the unit itself is not the customer. */
-const DEPT_WORDS = new Set('部|科|处|室|组|中心|学院|事业部|事业群|办公室|项目组|基地|门店|分部|本部|部门|板块|团队'.split('|'));
+/** Unit words that take the word before them as their qualifier (品牌 + 部, 计算机 + 学院). */
+const DEPT_WORDS = new Set('部|科|处|室|组|中心|学院|事业部|事业群|办公室|项目组|基地'.split('|'));
+/** Unit words that stand alone after the organisation (蓝鸟咖啡 + 门店). */
+const UNIT_WORDS = new Set('门店|分部|本部|部门|板块|团队|总部'.split('|'));
 /** Single characters HMM glues to the name after them (跟锐达物流 → 跟锐 / 达): verbs and prepositions. */
 const GLUED = /^[跟去到等叫找给经向]/;
-const DEPT_END = /(?:部|科|处|室|组|事业部|事业群|办公室|中心|部门)$/;
+const DEPT_END = /(?:部|科|处|室|组|事业部|事业群|办公室|部门)$/;
 /** `学院`, `中心`, `基地` end organisations too (浙江工商学院); they are a unit only after an organisation. */
-const WEAK_DEPT = /^(?:学院|中心|基地|团队)$/;
+const WEAK_DEPT = /^(?:学院|中心)$/;
 const ORG_END = /(?:大学|医院|集团|公司|银行|委|局|政府|中心|研究院|学校|基地)$/;
 
 /** Characters of the edge words: a name whose first and last characters are none of these needs no segmenting. */
@@ -104,13 +107,24 @@ function unglue(name: string): string {
  * `协和医院信息科` → `协和医院`, `浙江大学计算机学院` → `浙江大学`. A unit word on its own
  * (`部`, `学院`) takes the word before it along (`品牌` + `部`).
  */
-export function cutDepartment(name: string, note: string): string {
+export function cutDepartment(name: string, note: string, looksLikeOrg: (head: string) => boolean = () => false): string {
   if (!/[\u4e00-\u9fa5]{2}[部科处室组心院地店队群]$/.test(name)) return name;
   const tokens = wordsOf(name, note);
   if (tokens.length < 2) return name;
   const last = tokens[tokens.length - 1] as Token;
   let cut = -1;
-  if (DEPT_WORDS.has(last.word)) {
+  const headBefore = (i: number) =>
+    tokens
+      .slice(0, i)
+      .map((t) => t.word)
+      .join('');
+  if (UNIT_WORDS.has(last.word)) {
+    cut = tokens.length - 1;
+  } else if (/中心$/.test(last.word) && last.word.length > 2) {
+    // 信息中心 after 卫健委 is a unit; 服务中心 after 社区卫生 is the organisation's own name.
+    if (!ORG_END.test(headBefore(tokens.length - 1)) && !looksLikeOrg(headBefore(tokens.length - 1))) return name;
+    cut = tokens.length - 1;
+  } else if (DEPT_WORDS.has(last.word)) {
     // The unit word alone (部, 学院): its qualifier is the word before it.
     cut = tokens.length - 2;
     if (WEAK_DEPT.test(last.word)) {
@@ -118,7 +132,7 @@ export function cutDepartment(name: string, note: string): string {
         .slice(0, cut)
         .map((t) => t.word)
         .join('');
-      if (!ORG_END.test(head)) return name;
+      if (!ORG_END.test(head) && !looksLikeOrg(head)) return name;
     }
   } else if (DEPT_END.test(last.word) && [...last.word].length >= 2) {
     cut = tokens.length - 1;
@@ -138,7 +152,7 @@ export function cutDepartment(name: string, note: string): string {
 export function isUnitWord(word: string): boolean {
   if (/\d/.test(word)) return true;
   if (
-    /^[\u4e00-\u9fa5]{0,6}(?:项目|工程|区|大区|片区|区域|板块|总部|事业部|事业群|分部|本部|部门|项目组|部|科|处|室|组|门店|基地)$/.test(
+    /^[\u4e00-\u9fa5]{0,6}(?:项目|工程|区|大区|片区|区域|板块|总部|事业部|事业群|分部|本部|部门|项目组|部|科|处|室|组|门店|基地|中心)$/.test(
       word,
     )
   )
