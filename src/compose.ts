@@ -75,6 +75,7 @@ export async function composeGenjin(config: Config, deps: ComposeDeps): Promise<
     ownership: services.ownership,
     handover: services.handover,
     customers: services.customers,
+    pool: services.pool,
     outbox: services.outbox,
     extractor: services.extractor,
     isActionable: services.isActionable,

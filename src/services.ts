@@ -6,6 +6,7 @@ import { createCustomerNameCache } from './domain/customers/customer-name-cache.
 import { searchCustomers } from './domain/customers/customers-repo.js';
 import { createFollowUpsService } from './domain/follow-ups/follow-ups-service.js';
 import { createHandoverService } from './domain/ownership/handover.js';
+import { listPool } from './domain/ownership/list-pool.js';
 import { createOwnershipService } from './domain/ownership/ownership-service.js';
 import { createNoteExtractor, isActionable, parseNote } from './domain/notes/index.js';
 import { createUsersService } from './domain/users/users-service.js';
@@ -33,6 +34,7 @@ export function createServices(deps: { config: Config; db: Db; clock: Clock; log
       // Handed to the parser as it comes: the list carries its name index.
       known: (workspaceId: number, ownerUserId: number) => customerNames.knownCustomers(workspaceId, { ownerUserId }),
     },
+    pool: { list: (input: Parameters<typeof listPool>[1]) => listPool(db, input) },
     outbox: { enqueue: (message: OutboundEnvelope) => enqueue(db, message, clock.now()) },
     extractor: createNoteExtractor({ model, log }),
     isActionable,

@@ -4,6 +4,7 @@ import type { OutboundEnvelope } from '../delivery/outbox.js';
 import type { CustomerRecord } from '../domain/customers/customers-repo.js';
 import type { FollowUpsService } from '../domain/follow-ups/follow-ups-service.js';
 import type { HandoverService } from '../domain/ownership/handover.js';
+import type { PoolFilter, PoolCursor, PoolPage } from '../domain/ownership/list-pool.js';
 import type { OwnershipService } from '../domain/ownership/ownership-service.js';
 import type { UserRecord, UsersService } from '../domain/users/users-service.js';
 import type { Clock } from '../lib/clock.js';
@@ -41,6 +42,8 @@ export type BotDeps = {
   /** 离职交接: propose (the counts card) and confirm; the job moves the customers. */
   handover: Pick<HandoverService, 'propose' | 'confirm'>;
   customers: CustomerReads;
+  /** `/公海`: a page of the workspace's pool customers (owner null), most recently active first. */
+  pool: { list(input: { workspaceId: number; filter: PoolFilter | null; after: PoolCursor | null; limit: number }): Promise<PoolPage> };
   /** Adds a message to the outbox (replies that report no change of their own). */
   outbox: { enqueue(message: OutboundEnvelope): Promise<void> };
   extractor: NoteExtractor;

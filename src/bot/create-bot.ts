@@ -5,6 +5,7 @@ import { followUpActions } from './follow-ups/actions.js';
 import { giveUp } from './give-up.js';
 import { handleCardAction } from './handle-card-action.js';
 import { handleMessage } from './handle-message.js';
+import { poolActions } from './pool/actions.js';
 import { handoverActions } from './handover/actions.js';
 import { ownershipActions } from './ownership/actions.js';
 
@@ -21,7 +22,7 @@ export type Bot = {
 
 /** The platform-neutral bot: every adapter feeds its normalized events here. Feature modules add their card actions. */
 export function createBot(deps: BotDeps, modules: CardActionDef[][] = []): Bot {
-  const actions = createActionTable([followUpActions, ownershipActions, handoverActions, ...modules]);
+  const actions = createActionTable([followUpActions, ownershipActions, handoverActions, poolActions, ...modules]);
   return {
     onMessage: (event) => handleMessage(deps, event),
     onCardAction: (event) => handleCardAction(deps, actions, event),

@@ -4,6 +4,7 @@ import { editCommand } from './edit.js';
 import { findCommand } from './find.js';
 import { helpCommand } from './help.js';
 import { mineCommand } from './mine.js';
+import { poolCommand, releaseCommand } from '../pool/commands.js';
 import { handoverCommand } from '../handover/command.js';
 import { reassignCommand } from './reassign.js';
 
@@ -17,6 +18,10 @@ export async function runCommand(deps: BotDeps, actor: ActorContext, text: strin
   if (reassign) return reassignCommand.run(deps, actor, reassign, event);
   const handover = handoverCommand.match(text);
   if (handover) return handoverCommand.run(deps, actor, handover, event);
+  const pool = poolCommand.match(text);
+  if (pool) return poolCommand.run(deps, actor, pool, event);
+  const release = releaseCommand.match(text);
+  if (release) return releaseCommand.run(deps, actor, release, event);
   const mine = mineCommand.match(text);
   if (mine) return mineCommand.run(deps, actor, mine, event);
   const help = helpCommand.match(text);

@@ -1,4 +1,5 @@
 import type { CliCommand } from '../types.js';
+import { auditCommand } from './audit.js';
 import { handoverCommand } from './handover.js';
 import { migrateCommand } from './migrate.js';
 import { outboxRetryCommand } from './outbox-retry.js';
@@ -6,4 +7,4 @@ import { parseCommand } from './parse.js';
 import { seedDemoCommand } from './seed-demo.js';
 
 /** Every CLI command, in the order `genjin help` lists them (help itself is added by run-cli). */
-export const commands: CliCommand[] = [migrateCommand, parseCommand, outboxRetryCommand, handoverCommand, seedDemoCommand];
+export const commands: CliCommand[] = [migrateCommand, parseCommand, outboxRetryCommand, auditCommand, handoverCommand, seedDemoCommand];
