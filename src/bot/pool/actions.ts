@@ -41,7 +41,14 @@ const claim = defineAction({
   name: 'pool.claim',
   args: z.object({ id: z.coerce.number().int().positive(), ...pageArgs }),
   async run(deps, actor, args, event) {
-    const result = await deps.ownership.claim({ actor: actor.user, customerId: args.id, source: 'card' });
+    // Read before the claim: the customer's card is enqueued in the claim's own transaction.
+    const overview = await deps.followUps.customerOverview(actor.workspaceId, args.id);
+    const result = await deps.ownership.claim({
+      actor: actor.user,
+      customerId: args.id,
+      source: 'card',
+      outbound: (moved) => (overview ? [customerCardFor(actor, { ...overview, customer: moved.customer }, event)] : []),
+    });
     return answerClaim(deps, actor, args, event, result);
   },
 });
@@ -57,14 +64,13 @@ async function answerClaim(
   const redraw = (notice?: string) => drawPoolPage(deps, actor, ref, notice);
   switch (result.kind) {
     case 'moved': {
-      await sendCustomerCard(deps, actor, result.customer.id, event);
       const notice = t.claimedLine(result.customer.name, formatDateTime(actor.locale, result.at, actor.timeZone));
       return { toast: { kind: 'success', text: t.claimed(result.customer.name) }, card: await redraw(notice) };
     }
     case 'stale': {
       if (result.owner?.id === actor.user.id) {
         // A repeated click (or this click run again): the card is sent once, under the click's key.
-        await sendCustomerCard(deps, actor, result.customer.id, event);
+        await resendCustomerCard(deps, actor, result.customer.id, event);
         return { toast: { kind: 'info', text: t.alreadyYours(result.customer.name) }, card: await redraw() };
       }
       const owner = result.owner?.name ?? result.owner?.platformUserId ?? t.someone;
@@ -86,29 +92,34 @@ async function answerClaim(
   }
 }
 
-/** The claimed customer's card, to the rep directly (a pool list in a group shows no details). */
-async function sendCustomerCard(deps: BotDeps, actor: ActorContext, customerId: number, event: CardActionEvent): Promise<void> {
-  const overview = await deps.followUps.customerOverview(actor.workspaceId, customerId);
-  if (!overview) return;
+type Overview = NonNullable<Awaited<ReturnType<BotDeps['followUps']['customerOverview']>>>;
+
+/** The claimed customer's card, to the rep directly (a pool list in a group shows no details); one per click. */
+function customerCardFor(actor: ActorContext, overview: Overview, event: CardActionEvent): OutboundEnvelope {
   const to = userAddress(actor.platform, actor.user.platformUserId);
   const card = customerOverviewCard(
     {
       name: overview.customer.name,
       stage: overview.customer.stage,
-      ownerName: overview.ownerName,
+      ownerName: actor.user.name ?? actor.user.platformUserId,
       nextFollowUpAt: overview.customer.nextFollowUpAt,
       nextStep: overview.followUps[0]?.nextStep ?? null,
       followUps: overview.followUps.map((f) => ({ occurredAt: f.occurredAt, summary: f.summary, authorName: f.authorName })),
     },
     actor,
   );
-  const envelope: OutboundEnvelope = {
+  return {
     target: addressKey(to),
     workspaceId: actor.workspaceId,
     dedupeKey: `pool-claim:${event.platform}:${event.eventId}`.slice(0, 191),
     payload: { kind: 'send', to, message: { kind: 'card', card } },
   };
-  await deps.outbox.enqueue(envelope);
+}
+
+/** Sent again under the click's key: a click run again after its claim committed gets the card once. */
+async function resendCustomerCard(deps: BotDeps, actor: ActorContext, customerId: number, event: CardActionEvent): Promise<void> {
+  const overview = await deps.followUps.customerOverview(actor.workspaceId, customerId);
+  if (overview) await deps.outbox.enqueue(customerCardFor(actor, overview, event));
 }
 
 /** The pool card's buttons: claim a customer, turn to the next page. */

@@ -1,3 +1,4 @@
+import type { OutboundEnvelope } from '../../delivery/outbox.js';
 import type { CustomerRecord } from '../../domain/customers/customers-repo.js';
 import { normalizeCustomerName } from '../../domain/customers/normalize-name.js';
 import { addressKey, userAddress, type MessageEvent } from '../../messaging/types.js';
@@ -60,10 +61,12 @@ export const releaseCommand: Command<{ rest: string }> = {
       customerId: target.id,
       ...(reason ? { reason } : {}),
       source: 'command',
+      // The owner hears of it in the release's own transaction, when someone else released it.
+      outbound: (moved) =>
+        moved.from && moved.from.id !== actor.user.id ? [ownerNotice(actor, moved.from.platformUserId, target.name, event)] : [],
     });
     switch (result.kind) {
       case 'moved':
-        if (result.from && result.from.id !== actor.user.id) await tellOwner(deps, actor, result.from.platformUserId, target.name, event);
         return text(reason ? t.releasedWithReason(target.name, reason.slice(0, 100)) : t.released(target.name));
       case 'stale':
         return text(t.alreadyInPool(target.name));
@@ -76,13 +79,13 @@ export const releaseCommand: Command<{ rest: string }> = {
 };
 
 /** The owner hears that a manager put their customer back in the pool. */
-async function tellOwner(deps: BotDeps, actor: ActorContext, ownerId: string, customer: string, event: MessageEvent | undefined) {
+function ownerNotice(actor: ActorContext, ownerId: string, customer: string, event: MessageEvent | undefined): OutboundEnvelope {
   const to = userAddress(actor.platform, ownerId);
   const t = POOL_TEXT[actor.locale];
-  await deps.outbox.enqueue({
+  return {
     target: addressKey(to),
     workspaceId: actor.workspaceId,
     ...(event ? { dedupeKey: `pool-release:${event.platform}:${event.messageId}`.slice(0, 191) } : {}),
     payload: { kind: 'send', to, message: { kind: 'text', text: t.releasedNotice(actor.user.name ?? t.someone, customer) } },
-  });
+  };
 }

@@ -274,7 +274,9 @@ export function createOwnershipService(deps: Deps) {
   }
 
   /** A rep takes a customer from the pool: atomic, limited per local day, not right after releasing it. */
-  async function claim(input: { actor: UserRecord; customerId: number; source: string }): Promise<MoveResult> {
+  async function claim(
+    input: { actor: UserRecord; customerId: number; source: string } & Outbound<Extract<MoveResult, { kind: 'moved' }>>,
+  ): Promise<MoveResult> {
     return runTransaction(db, async (tx): Promise<MoveResult> => {
       const { actor } = input;
       if (!actor.active) return { kind: 'forbidden' };
@@ -325,18 +327,22 @@ export function createOwnershipService(deps: Deps) {
         source: input.source,
         now,
       });
-      return {
-        kind: 'moved',
+      const result = {
+        kind: 'moved' as const,
         customer: moved,
         from: null,
         to: { id: actor.id, platformUserId: actor.platformUserId, name: actor.name },
         at: now,
       };
+      for (const message of input.outbound?.(result) ?? []) await enqueue(tx, message, now);
+      return result;
     });
   }
 
   /** The owner (or someone who manages them) puts a customer back in the pool. */
-  async function release(input: { actor: UserRecord; customerId: number; reason?: string; source: string }): Promise<MoveResult> {
+  async function release(
+    input: { actor: UserRecord; customerId: number; reason?: string; source: string } & Outbound<Extract<MoveResult, { kind: 'moved' }>>,
+  ): Promise<MoveResult> {
     return runTransaction(db, async (tx): Promise<MoveResult> => {
       const { actor } = input;
       const customer = await lockCustomer(tx, actor.workspaceId, input.customerId);
@@ -354,7 +360,9 @@ export function createOwnershipService(deps: Deps) {
         source: input.reason ? `${input.source}: ${input.reason.slice(0, 100)}` : input.source,
         now,
       });
-      return { kind: 'moved', customer: moved, from: brief(owner), to: null, at: now };
+      const result = { kind: 'moved' as const, customer: moved, from: brief(owner), to: null, at: now };
+      for (const message of input.outbound?.(result) ?? []) await enqueue(tx, message, now);
+      return result;
     });
   }
 
