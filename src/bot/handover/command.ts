@@ -1,4 +1,5 @@
 import type { ProposeResult } from '../../domain/ownership/handover.js';
+import { addressKey, userAddress } from '../../messaging/types.js';
 import type { ActorContext, CommandReply } from '../context.js';
 import { slashCommand, type Command } from '../commands/types.js';
 import { resolvePeople, type MentionedPerson } from '../resolve-people.js';
@@ -58,6 +59,16 @@ export const handoverCommand: Command<{ rest: string }> = {
       to: spread ? 'spread' : { platformUserId: to!.platformUserId },
     });
     if (result.kind !== 'proposed') return refusal(result, actor, people);
-    return { kind: 'card', card: handoverConfirmCard(result.handoverId, result, actor.locale) };
+    const card: CommandReply = { kind: 'card', card: handoverConfirmCard(result.handoverId, result, actor.locale) };
+    if (event.chatType !== 'group') return card;
+    // A group sees only what all its members may: the counts and the buttons go to the manager alone.
+    const me = userAddress(actor.platform, actor.user.platformUserId);
+    await deps.outbox.enqueue({
+      target: addressKey(me),
+      workspaceId: actor.workspaceId,
+      dedupeKey: `handover:${result.handoverId}:proposed`,
+      payload: { kind: 'send', to: me, message: card },
+    });
+    return text(h.sentPrivately);
   },
 };

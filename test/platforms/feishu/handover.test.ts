@@ -27,8 +27,21 @@ describe('Feishu: handover (离职交接)', () => {
   afterAll(() => nock.enableNetConnect());
 
   const toInject = (r: { body: string; headers: Record<string, string> }) => ({ payload: r.body, headers: r.headers });
-  async function say(text: string, senderOpenId: string, mentions: { key: string; open_id: string; name: string }[] = []) {
-    const event = feishuMessageEvent({ text, token: FEISHU_TOKEN, tenant, chatId: `oc_${senderOpenId}`, senderOpenId, mentions });
+  async function say(
+    text: string,
+    senderOpenId: string,
+    mentions: { key: string; open_id: string; name: string }[] = [],
+    group?: { chatId: string },
+  ) {
+    const event = feishuMessageEvent({
+      text,
+      token: FEISHU_TOKEN,
+      tenant,
+      chatId: group?.chatId ?? `oc_${senderOpenId}`,
+      chatType: group ? 'group' : 'p2p',
+      senderOpenId,
+      mentions,
+    });
     const res = await t.app.inject({
       method: 'POST',
       url: '/webhooks/feishu',
@@ -129,7 +142,7 @@ describe('Feishu: handover (离职交接)', () => {
     expect((await click({ a: 'ho.confirm', id: id!, deactivate: '0' }, 'ou_mgr')).toast?.content).toBe('这次交接已经完成，不会重复执行');
   });
 
-  it('refuses a deactivated B, and spreads with 平均分配', async () => {
+  it('refuses a deactivated B, and spreads with 平均分配, the card sent privately when asked in a group', async () => {
     const [ws] = await testDb.db.select().from(workspaces).where(eq(workspaces.externalId, tenant));
     const [mgr] = await testDb.db.select().from(users).where(eq(users.platformUserId, 'ou_mgr'));
     const c = await f.user(ws!.id, 'rep', mgr!.teamId, { platformUserId: 'ou_c', name: '王五' });
@@ -141,8 +154,13 @@ describe('Feishu: handover (离职交接)', () => {
     ]);
     expect(JSON.parse((await deliver())[0]!.body.content)).toEqual({ text: '离开的人 已停用，不能接手客户' });
 
-    await say('/交接 @_user_1 平均分配', 'ou_mgr', [{ key: '@_user_1', open_id: 'ou_c', name: '王五' }]);
-    const body = JSON.stringify(cardOf((await deliver())[0]!).body.elements);
+    // Asked in a group: the group hears only that the card went to the manager's direct chat.
+    await say('/交接 @_user_1 平均分配', 'ou_mgr', [{ key: '@_user_1', open_id: 'ou_c', name: '王五' }], { chatId: 'oc_team' });
+    const [privately, inGroup] = await deliver();
+    expect(inGroup?.path).toMatch(/\/reply$/);
+    expect(JSON.parse(inGroup!.body.content)).toEqual({ text: '交接确认卡片已私信发给你' });
+    expect(privately?.body.receive_id).toBe('ou_mgr');
+    const body = JSON.stringify(cardOf(privately!).body.elements);
     expect(body).toContain('**接手**：平均分配');
     // 李四 already holds the 12 from the first test: all four go to nobody else left active but him.
     expect(body).toContain('李四：4 个');
