@@ -156,8 +156,11 @@ describe('Feishu: handover (离职交接)', () => {
 
     // Asked in a group: the group hears only that the card went to the manager's direct chat.
     await say('/交接 @_user_1 平均分配', 'ou_mgr', [{ key: '@_user_1', open_id: 'ou_c', name: '王五' }], { chatId: 'oc_team' });
-    const [privately, inGroup] = await deliver();
-    expect(inGroup?.path).toMatch(/\/reply$/);
+    // Two recipients: the outbox sends them side by side, in either order.
+    const both = await deliver();
+    expect(both).toHaveLength(2);
+    const inGroup = both.find((s) => s.path.endsWith('/reply'));
+    const privately = both.find((s) => s.path.includes('receive_id_type=open_id'));
     expect(JSON.parse(inGroup!.body.content)).toEqual({ text: '交接确认卡片已私信发给你' });
     expect(privately?.body.receive_id).toBe('ou_mgr');
     const body = JSON.stringify(cardOf(privately!).body.elements);

@@ -101,8 +101,8 @@ describe('WeCom: handover (离职交接)', () => {
     await click('wmgr', keep!, 'RC_MGR_1');
     await click('wmgr', deactivate!, 'RC_MGR_2');
     const answered = await deliver();
-    // WeCom has no toasts: the refusals come as text messages to whoever clicked.
-    expect(answered.sent.map((s) => [s.touser, s.text?.content])).toEqual([
+    // WeCom has no toasts: the refusals come as text messages to whoever clicked (two recipients: either order).
+    expect(answered.sent.map((s) => [s.touser, s.text?.content]).sort()).toEqual([
       ['lisi', '只有发起人 王经理 可以确认这次交接'],
       ['wmgr', '这次交接已经确认，正在进行，不会重复执行'],
     ]);
