@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { teams, users as usersTable, workspaces } from '../../../src/db/schema/index.js';
+import { teams, workspaces } from '../../../src/db/schema/index.js';
 import { createUsersService } from '../../../src/domain/users/users-service.js';
 import { fixedClock } from '../../helpers/clock.js';
 import { uniqueId, useTestDatabase } from '../../helpers/db.js';
