@@ -38,9 +38,10 @@ export function adaptCard(card: Card, caps: Capabilities): Card[] {
       for (const row of section.rows) {
         const facts = (row.fields ?? []).map((f) => `${f.label}：${f.value}`).join(' · ');
         lines.push(`· ${row.text}${facts ? ` · ${facts}` : ''}`);
-        const label = rowLabel(row.text);
-        for (const b of row.buttons ?? []) buttons.push({ ...b, label: `${label}·${b.label}` });
-        if (row.control) controls.push({ ...row.control, placeholder: `${label}：${row.control.placeholder}` });
+        // The row's name goes in front, shortened so the verb itself still fits the platform's label.
+        for (const b of row.buttons ?? [])
+          buttons.push({ ...b, label: `${rowLabel(row.text, caps.maxLabel - [...b.label].length - 1)}·${b.label}` });
+        if (row.control) controls.push({ ...row.control, placeholder: `${rowLabel(row.text, 8)}：${row.control.placeholder}` });
       }
     }
     text = join(text, lines.join('\n'));
@@ -105,9 +106,11 @@ function tidy(card: Card): Card {
   return out;
 }
 
-function rowLabel(text: string): string {
+/** The first line of a row, at most `max` characters (at least 2, so a row stays recognisable). */
+function rowLabel(text: string, max: number): string {
   const first = [...(text.split('\n')[0] ?? '')];
-  return first.length <= 8 ? first.join('') : `${first.slice(0, 7).join('')}…`;
+  const room = Math.max(2, Math.min(8, max));
+  return first.length <= room ? first.join('') : `${first.slice(0, room - 1).join('')}…`;
 }
 
 function join(...parts: (string | undefined)[]): string | undefined {

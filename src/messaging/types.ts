@@ -126,6 +126,8 @@ export type Capabilities = {
   datePicker: boolean;
   /** Buttons on one card, counting submit buttons of controls. */
   maxButtons: number;
+  /** Characters a button label shows before the platform cuts it. */
+  maxLabel: number;
   /** Sections whose rows carry their own buttons and controls (otherwise rows become text lines). */
   sections: boolean;
   mentions: boolean;

@@ -20,6 +20,7 @@ export const CONSOLE_CAPABILITIES: Capabilities = {
   personPicker: true,
   datePicker: true,
   maxButtons: 60,
+  maxLabel: 60,
   sections: true,
   mentions: true,
   updateById: true,

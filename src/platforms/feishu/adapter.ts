@@ -17,6 +17,7 @@ export const FEISHU_CAPABILITIES: Capabilities = {
   personPicker: true,
   datePicker: true,
   maxButtons: 20,
+  maxLabel: 40,
   sections: true,
   mentions: true,
   updateById: true,

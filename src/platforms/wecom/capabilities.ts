@@ -13,6 +13,7 @@ export const WECOM_CAPABILITIES: Capabilities = {
   personPicker: false,
   datePicker: false,
   maxButtons: 6,
+  maxLabel: 10,
   sections: false,
   mentions: false,
   updateById: false,

@@ -10,6 +10,7 @@ const rich: Capabilities = {
   personPicker: true,
   datePicker: true,
   maxButtons: 20,
+  maxLabel: 40,
   sections: true,
   mentions: true,
   updateById: true,
@@ -23,6 +24,7 @@ const small: Capabilities = {
   personPicker: false,
   datePicker: false,
   maxButtons: 6,
+  maxLabel: 10,
   sections: false,
   mentions: false,
   updateById: false,
@@ -147,7 +149,9 @@ describe('adaptCard', () => {
     const cards = adaptCard(card, small);
     expect(cards[0]?.text).toBe('【风险客户】\n· 云帆科技 · 负责人：李四\n· 华信银行股份有限公司北京分行');
     expect(cards[0]?.sections).toBeUndefined();
-    expect(cards.flatMap((c) => c.buttons ?? []).map((b) => b.label)).toEqual(['云帆科技·提醒', '华信银行股份有…·提醒']);
+    // The row's name is shortened so that the verb still fits WeCom's ten characters.
+    expect(cards.flatMap((c) => c.buttons ?? []).map((b) => b.label)).toEqual(['云帆科技·提醒', '华信银行股份…·提醒']);
+    for (const b of cards.flatMap((c) => c.buttons ?? [])) expect([...b.label].length).toBeLessThanOrEqual(10);
     expect(cards.flatMap((c) => c.controls ?? []).map((c) => c.placeholder)).toEqual(['云帆科技：转给']);
   });
 
