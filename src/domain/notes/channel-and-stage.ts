@@ -69,14 +69,19 @@ const QUESTION_AFTER = /^[了没]*(?:吗|么|\?)/;
  * does not hide the fact stated in the next: it becomes a clause break.
  */
 function joinCjk(text: string): string {
+  if (!text.includes(' ')) return text;
   return text.replace(/([\u4e00-\u9fa5]+)\s+(?=([\u4e00-\u9fa5]+))/g, (_all, before: string, after: string) =>
     before.length >= 3 && after.length >= 3 ? `${before},` : before,
   );
 }
 
 /** The first rule that matches a clause which is not a plan; rules are tried in priority order. */
+/** Channel and stage read the same clauses of a note. */
+let lastClauses: { text: string; parts: { text: string; start: number }[] } = { text: '', parts: [] };
+
 function firstOutsidePlans<T>(text: string, rules: Rule<T>[], byPosition: boolean): T | null {
-  const parts = clauses(joinCjk(text));
+  if (lastClauses.text !== text) lastClauses = { text, parts: clauses(joinCjk(text)) };
+  const parts = lastClauses.parts;
   const hits: { value: T; index: number; priority: number }[] = [];
   rules.forEach((rule, priority) => {
     for (const part of parts) {

@@ -32,7 +32,19 @@ let lastReading: { ms: number; timeZone: string; value: WallClock } | null = nul
 export function wallClock(at: Date, timeZone: string): WallClock {
   const ms = at.getTime();
   if (lastReading && lastReading.ms === ms && lastReading.timeZone === timeZone) return lastReading.value;
-  const value = readWallClock(at, timeZone);
+  // The zone's offset is constant within a quarter hour (see offsetMinutes), so the reading is
+  // UTC arithmetic on the shifted instant: formatToParts runs once per zone and quarter hour.
+  const shifted = new Date(ms + offsetMinutes(at, timeZone) * 60_000);
+  const weekday = shifted.getUTCDay();
+  const value: WallClock = {
+    y: shifted.getUTCFullYear(),
+    m: shifted.getUTCMonth() + 1,
+    d: shifted.getUTCDate(),
+    hour: shifted.getUTCHours(),
+    minute: shifted.getUTCMinutes(),
+    second: shifted.getUTCSeconds(),
+    weekday: weekday === 0 ? 7 : weekday,
+  };
   lastReading = { ms, timeZone, value };
   return value;
 }

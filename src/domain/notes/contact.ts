@@ -1,5 +1,5 @@
 import { findLatinPeople, ORG_WORDS_EN } from './english-names.js';
-import { segmentDictionary } from './segmenter.js';
+import { isDictionaryPair, segmentDictionary, watchPairsOf } from './segmenter.js';
 
 /** Common Chinese surnames (single and compound), so 总价 or 部长 are not read as people. */
 const COMPOUND_SURNAMES = '欧阳|司马|上官|诸葛|东方|皇甫|慕容|令狐|夏侯|尉迟|公孙|长孙|宇文|司徒|端木';
@@ -10,6 +10,7 @@ const TITLES =
   '总监|总经理|总裁|总工|董事长|董事|总|经理|工程师|工|主任|行长|女士|先生|老师|处长|局长|院长|园长|校长|部长|科长|所长|厂长|主管|老板|律师|医生|教授|博士|研究员|书记|会计|秘书|助理|专员|小姐|大姐|大哥|阿姨|叔叔|大爷|奶奶|爷爷|姐|哥|太(?![贵多少忙好高低远大小快慢久难累晚早重热冷])';
 
 // 徐工集团, 王总部: the title is the start of a longer word, not a form of address.
+watchPairsOf(SURNAMES);
 const CN_CONTACT = new RegExp(
   `(?:${COMPOUND_SURNAMES}|[${SURNAMES}])(?:${TITLES})(?!价|额|体|结|共|计|部|数|量|之|厂|集团|机械|科技|股份|重工|控股|实业|建设|有限|公司|电子|银行|证券|程)`,
   'g',
@@ -25,6 +26,8 @@ export type ContactMention = { name: string; index: number; end: number; person?
 
 /** Whether the dictionary reads the character before `at` and the one at `at` as one word (公关, 设计). */
 function startsInsideWord(text: string, at: number): boolean {
+  // Most surnames do not end a word with the character before them: no segmenting needed.
+  if (!isDictionaryPair(text[at - 1] ?? '', text[at] ?? '')) return false;
   const from = Math.max(0, at - 2);
   let offset = from;
   for (const word of segmentDictionary(text.slice(from, at + 2))) {
@@ -38,7 +41,7 @@ function startsInsideWord(text: string, at: number): boolean {
 /** The person spoken to: `王总`, `李经理`, `欧阳总`, `Sarah Lee`; the first one named. */
 export function findContacts(text: string): ContactMention[] {
   const out: ContactMention[] = [];
-  const referrals = [...text.matchAll(REFERRAL)].map((m) => [m.index, m.index + m[0].length] as const);
+  const referrals = (text.includes('介绍') ? [...text.matchAll(REFERRAL)] : []).map((m) => [m.index, m.index + m[0].length] as const);
   CN_CONTACT.lastIndex = 0;
   for (let m = CN_CONTACT.exec(text); m; m = CN_CONTACT.exec(text)) {
     const at = m.index;

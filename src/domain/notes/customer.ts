@@ -1,6 +1,7 @@
 import { ORG_WORD_EN, type ContactMention } from './contact.js';
 import { ORG_WORDS_EN } from './english-names.js';
-import { cutDepartment, isUnitWord, trimNameEdges, isWordBoundary } from './name-structure.js';
+import { cutDepartment, isUnitWord, trimNameEdges } from './name-structure.js';
+import { isDictionaryPair, watchPairsOf } from './segmenter.js';
 
 /** Endings that mark an organisation name: 云帆科技, 招商银行, 光明乳业, 杭州西湖文旅. */
 const ORG_SUFFIXES =
@@ -79,13 +80,20 @@ const NOT_NAMES = new Set([
 ]);
 
 /** `领导拜访了中铁建工集团` → `中铁建工集团`, unless what follows would not be a name (中和集团 stays). */
+/** 协和, 中和, 了解: the single-character verb at `i` makes a dictionary word with a neighbour. */
+watchPairsOf('了给跟和与向到去');
+function insideWord(name: string, i: number): boolean {
+  const c = name[i] ?? '';
+  return isDictionaryPair(name[i - 1] ?? '', c) || isDictionaryPair(c, name[i + 1] ?? '');
+}
+
 function cutAfterLastVerb(name: string, note: string): string {
   let cut = name;
   // Only a verb that is a word of its own in the note: 协和医院 keeps its 和.
   const pos = note.indexOf(name);
   CUT_AFTER.lastIndex = 0;
   for (let m = CUT_AFTER.exec(name); m; m = CUT_AFTER.exec(name)) {
-    if (pos >= 0 && (!isWordBoundary(note, pos + m.index) || !isWordBoundary(note, pos + m.index + m[0].length))) continue;
+    if (pos >= 0 && m[0].length === 1 && insideWord(name, m.index)) continue;
     const rest = name.slice(m.index + m[0].length).trim();
     if ([...rest].length >= 2 && !SUFFIX_ONLY.test(rest)) cut = rest;
   }
@@ -101,19 +109,34 @@ const ORG_BEFORE_UNIT = new RegExp(`[\\u4e00-\\u9fa5A-Za-z]{2,}(?:${ORG_SUFFIXES
 /** A role between the company and the person: 采购总监柏总, 生产副总武总, 电商部负责人司马经理. */
 const ROLE_BEFORE_PERSON =
   /(?:的)?(?:生产|采购|技术|设计|销售|市场|研发|财务|运营|品牌|公关|产品|项目|IT|HR|人事|行政|创意)?(?:总经理|副总经理|副总裁|副总|总监|主管|负责人|经理|专员|助理|采购|店长|老板|创始人)$/;
+/** The last characters of those roles: most names end otherwise and skip the regex. */
+const ROLE_LAST_CHARS = new Set('总监管人理员购长板');
 /** `德国客户Becker`, `日本客户星野精机`, `老客户钱阿姨`: a label before the name. */
 const CUSTOMER_LABEL = /^[\u4e00-\u9fa5]{0,3}客户(?=[\u4e00-\u9fa5A-Za-z])/;
 /** CRM words inside a run say it is a phrase, not a name (`报价下周三发`, `方案已发`). */
-const CRM_IN_NAME = /报价|方案|合同|预算|需求|已发|已签|签约|回款|价格|下周|明天|后天|月底|打电话|联系人/;
+const CRM_IN_NAME = /报价|方案|合同|预算|需求|已发|已签|签约|回款|价格|下周|明天|后天|月底|打电话|联系人|线索/;
+
+/** clean() of each raw string once per note: the same words come from several signals. */
+let cleanMemo: { note: string; names: Map<string, string | null> } = { note: '', names: new Map() };
+
+function cleanOnce(raw: string, note: string): string | null {
+  if (cleanMemo.note !== note) cleanMemo = { note, names: new Map() };
+  let name = cleanMemo.names.get(raw);
+  if (name === undefined) {
+    name = clean(raw, note);
+    cleanMemo.names.set(raw, name);
+  }
+  return name;
+}
 
 function cleanOrSelf(raw: string, note: string): string {
-  return clean(raw, note) ?? raw;
+  return cleanOnce(raw, note) ?? raw;
 }
 
 function clean(raw: string, note: string): string | null {
   let name = raw.replace(/^[\s\-:：,，#(（]+|[\s\-:：,，)）]+$/g, '').replace(CUSTOMER_LABEL, '');
   // 朗科精密的生产副总 (武总): the role belongs to the person; what comes before is the company.
-  for (let i = 0; i < 2 && ROLE_BEFORE_PERSON.test(name); i++) {
+  for (let i = 0; i < 2 && ROLE_LAST_CHARS.has(name[name.length - 1] ?? '') && ROLE_BEFORE_PERSON.test(name); i++) {
     const rest = name.replace(ROLE_BEFORE_PERSON, '').replace(/(?:他们|她们)?的$/, '');
     if ([...rest].length < 2) break;
     name = rest;
@@ -156,7 +179,7 @@ function clean(raw: string, note: string): string | null {
 export function findCustomerCandidates(text: string, contacts: ContactMention[], templateCustomer: string | null): CustomerCandidate[] {
   const out: CustomerCandidate[] = [];
   const add = (raw: string | undefined, index: number, score: number) => {
-    const name = raw === undefined ? null : clean(raw, text);
+    const name = raw === undefined ? null : cleanOnce(raw, text);
     if (name && !contacts.some((c) => name.includes(c.name))) out.push({ name, index, score });
   };
   if (templateCustomer) add(templateCustomer, 0, 0.95);
@@ -174,7 +197,7 @@ export function findCustomerCandidates(text: string, contacts: ContactMention[],
     const words = m[1]
       .replace(/的\s*$/, '')
       .split(/(?<![A-Za-z&.])\s+|\s+(?![A-Za-z&])/)
-      .filter((w) => w && !/^[-·&]+$/.test(w) && !text.includes(`#${w}`) && clean(w, text) !== null);
+      .filter((w) => w && !/^[-·&]+$/.test(w) && !text.includes(`#${w}`) && cleanOnce(w, text) !== null);
     const named = words.filter((w) => !ORG_UNIT.test(w) && (words.length === 1 || !isUnitWord(w) || ORG_BEFORE_UNIT.test(w)));
     // Of several words, the one with an organisation ending (青禾食品 冷链仓储 尤总), else the last.
     const withSuffix = named.filter((w) => ORG_TAIL.test(cleanOrSelf(w, text)));
@@ -278,6 +301,7 @@ const toSentenceEnd = (name: string) => name.replace(/(?<!\b(?:Inc|Ltd|Co|Corp|B
 
 function englishCandidates(text: string, people: ContactMention[]): CustomerCandidate[] {
   const out: CustomerCandidate[] = [];
+  if (!/[A-Z]/.test(text)) return out;
   EN_POSSESSIVE.lastIndex = 0;
   for (let m = EN_POSSESSIVE.exec(text); m; m = EN_POSSESSIVE.exec(text)) {
     const name = (m[1] ?? '').replace(/^(?:Called|Met|Emailed|Visited|With)\s+/i, '');

@@ -36,8 +36,9 @@ export function isSurname(word: string): boolean {
 export const ORG_WORDS_EN =
   /\b(?:Traders|Trading|Ltd|Inc|Corp|Co|LLC|GmbH|AG|SA|PLC|Group|Bank|Enterprises|Technologies|Technology|Tech|Industries|Holdings|Systems|Solutions|Labs|Partners|Capital|Robotics|Logistics|Software|Motors|Foods|Fresh|Pharma|Media|Studios?|Company|Corporation|Limited|Hotels?|Resorts?|Farms?|Marine|Insurance|Schools?|Academy|Institute|University|College|Hospital|Clinic|Dental|Medical|Health|Healthcare|Coffee|Realty|Properties|Analytics|Components|Outdoor|Games|Energy|Power|Electric|Textiles|Automation|Cosmetics|Bio|Biotech|Cargo|Air|Airlines|Optics|Maschinenbau|Consulting|Services|Networks?|Construction|Engineering|Retail|Stores|Brands|Apparel|Design|Digital|Entertainment|Finance|Financial|Securities|Shipping|Freight|Transport|Steel|Chemicals?|Materials|Manufacturing|Works|Education|Ventures|Fund|Insights|Dynamics|Instruments|Devices|Electronics|Semiconductor|Mobility|Aerospace|Agency|Foundation)\b/;
 
-const ROLE_BEFORE =
-  /(?:\b(?:CEO|CFO|CTO|COO|CIO|CMO|VP|GM|MD|owner|founder|director|manager|head|producer|buyer|procurement|purchasing|engineer|lead|partner|contact|spoke (?:to|with)|talked (?:to|with)|emailed|called(?: back)?|met(?: with)?|sent [^.]{0,30}? to|with|w\/)|的|联系人|对接人|采购|[-–—]|,)\s*$/i;
+const PERSON_CUE =
+  /(?:[-–—]|的|联系人|对接人|采购|\b(?:CEO|CFO|CTO|COO|CIO|CMO|VP|GM|MD|director|manager|owner|founder|head|producer|buyer|procurement|purchasing|engineer|contact|spoke (?:to|with)|talked (?:to|with)))\s*$/i;
+const WEAK_CUE = /(?:,|\b(?:emailed|called(?: back)?|with|w\/|to|met(?: with)?|sent))\s*$/i;
 
 export type PersonMention = { name: string; index: number; end: number };
 
@@ -58,6 +59,7 @@ export function findLatinPeople(text: string): PersonMention[] {
   if (!/[A-Z][a-z]/.test(text)) return [];
   const out: PersonMention[] = [];
   LATIN_WITH_TITLE.lastIndex = 0;
+  if (!/[先女小老]/.test(text)) LATIN_WITH_TITLE.lastIndex = text.length;
   for (let m = LATIN_WITH_TITLE.exec(text); m; m = LATIN_WITH_TITLE.exec(text)) {
     if (ORG_WORDS_EN.test(m[1] ?? '')) continue;
     out.push({ name: m[0].replace(/\s+(?=[先女小老])/, ''), index: m.index, end: m.index + m[0].length });
@@ -72,22 +74,22 @@ export function findLatinPeople(text: string): PersonMention[] {
     if (/^\s+[A-Z][a-z]/.test(after) || ORG_WORDS_EN.test(run) || /^\s*(?:'s\b|’s\b)/.test(after) || /^\s*[&]/.test(after)) {
       if (!honorific) continue;
     }
-    const before = text.slice(Math.max(0, m.index - 40), m.index);
+    const before = text.slice(Math.max(0, m.index - 30), m.index);
     const worksAt = /^\s*(?:\(|,?\s+(?:at|from|of)\s+[A-Z]|,\s*(?:head|owner|founder|CEO|CFO|CTO|director|manager)\b)/.test(after);
-    const given = isGivenName(first) && !(second && ORG_WORDS_EN.test(second));
-    const cue = ROLE_BEFORE.test(before) || worksAt || /^\s*(?:said|says|confirmed|wants|asked|replied|agreed|is|will|from)\b/.test(after);
-    // Cues that lead only to people (`CFO Jane Roe`, `- Priya Nair`, `联系人Mike Tan`); `with`
-    // and `called` lead to companies as often, so they count only with a workplace after the name.
-    const personCue =
-      /(?:[-–—]|的|联系人|对接人|\b(?:CEO|CFO|CTO|COO|CIO|CMO|VP|GM|director|manager|owner|founder|contact|spoke (?:to|with)|talked (?:to|with)))\s*$/i.test(
-        before,
-      );
-    const weakCue = /(?:,|\b(?:emailed|called(?: back)?|with|w\/|to|met))\s*$/i.test(before);
-    const person =
-      honorific !== undefined ||
-      (given && (cue || second !== undefined)) ||
-      (second !== undefined && personCue && !ORG_WORDS_EN.test(run)) ||
-      (worksAt && (personCue || weakCue));
+    // Cheapest tests first: most capitalised words are neither given names nor followed by a workplace.
+    let person = honorific !== undefined;
+    if (!person) {
+      const given = isGivenName(first) && !(second && ORG_WORDS_EN.test(second));
+      if (given && second !== undefined) person = true;
+      else if (given || second !== undefined || worksAt) {
+        // Cues that lead only to people (`CFO Jane Roe`, `- Priya Nair`, `联系人Mike Tan`); `with`
+        // and `called` lead to companies as often, so they count only with a workplace after the name.
+        const personCue = PERSON_CUE.test(before);
+        const weakCue = WEAK_CUE.test(before);
+        const cue = personCue || weakCue || worksAt || /^\s*(?:said|says|confirmed|wants|asked|replied|agreed|is|will|from)\b/.test(after);
+        person = (given && cue) || (second !== undefined && personCue && !ORG_WORDS_EN.test(run)) || (worksAt && (personCue || weakCue));
+      }
+    }
     if (!person) continue;
     out.push({ name: whole.trim(), index: m.index, end: m.index + whole.trimEnd().length });
   }

@@ -42,9 +42,11 @@ const DEPT_END = /(?:部|科|处|室|组|事业部|事业群|办公室|部门)$/
 const WEAK_DEPT = /^(?:学院|中心)$/;
 const ORG_END = /(?:大学|医院|集团|公司|银行|委|局|政府|中心|研究院|学校|基地)$/;
 
-/** Characters of the edge words: a name whose first and last characters are none of these needs no segmenting. */
-const LEFT_CHARS = new Set([...LEFT_FUNCTION, ...EDGE_VERBS, ...LABELS].join(''));
-const RIGHT_CHARS = new Set([...RIGHT_FUNCTION, ...EDGE_VERBS, ...LABELS].join(''));
+/** A name that neither starts nor ends with an edge word needs no segmenting (most names). */
+const alternation = (words: Iterable<string>) => [...words].sort((a, b) => b.length - a.length).join('|');
+const MAY_START_WITH_EDGE = new RegExp(`^(?:${alternation([...LEFT_FUNCTION, ...EDGE_VERBS, ...LABELS])})`);
+const MAY_END_WITH_EDGE = new RegExp(`(?:${alternation([...RIGHT_FUNCTION, ...EDGE_VERBS, ...LABELS])})$`);
+const EDGE_LAST_CHARS = new Set([...RIGHT_FUNCTION, ...EDGE_VERBS, ...LABELS].map((w) => w[w.length - 1]));
 
 const isLeftEdge = (t: Token) => LEFT_FUNCTION.has(t.word) || EDGE_VERBS.has(t.word) || LABELS.has(t.word);
 const isRightEdge = (t: Token) =>
@@ -58,7 +60,8 @@ const isRightEdge = (t: Token) =>
 export function trimNameEdges(name: string, note: string): string {
   const stripped = name.replace(TIER_LABEL, '');
   if (!/[\u4e00-\u9fa5]/.test(stripped)) return stripped;
-  if (!LEFT_CHARS.has(stripped[0] ?? '') && !RIGHT_CHARS.has(stripped[stripped.length - 1] ?? '')) return stripped;
+  const mayEnd = EDGE_LAST_CHARS.has(stripped[stripped.length - 1]) && MAY_END_WITH_EDGE.test(stripped);
+  if (!mayEnd && !MAY_START_WITH_EDGE.test(stripped) && !GLUED.test(stripped)) return stripped;
   const pos = note.indexOf(stripped);
   if (pos >= 0) {
     const endPos = pos + stripped.length;

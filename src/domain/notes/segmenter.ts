@@ -30,6 +30,9 @@ const USER_WORDS: [string, string][] = [
 ];
 
 let instance: Jieba | null = null;
+/** Two-character dictionary words that hold one of the characters asked about (see `isDictionaryPair`). */
+let pairs: Set<string> | null = null;
+let pairChars = '';
 
 /**
  * The segmenter, loaded on first use (about 0.2 s and 40 MB for jieba's dictionary), so that
@@ -41,6 +44,12 @@ function jieba(): Jieba {
   const { Jieba: JiebaClass } = require('@node-rs/jieba') as typeof JiebaModule;
   const { dict } = require('@node-rs/jieba/dict.js') as typeof JiebaDict;
   const created = JiebaClass.withDict(dict);
+  pairs = new Set();
+  const wanted = new Set(pairChars);
+  for (const line of Buffer.from(dict).toString('utf8').split('\n')) {
+    const word = line.slice(0, line.indexOf(' '));
+    if (word.length === 2 && (wanted.has(word[0] ?? '') || wanted.has(word[1] ?? ''))) pairs.add(word);
+  }
   // A high frequency makes jieba prefer our words over splitting them.
   created.loadDict(Buffer.from(USER_WORDS.map(([w, tag]) => `${w} 100000 ${tag}`).join('\n')));
   instance = created;
@@ -51,6 +60,20 @@ function jieba(): Jieba {
 export function segment(text: string): string[] {
   if (!text) return [];
   return jieba().cut(text, true);
+}
+
+/**
+ * Declares the characters `isDictionaryPair` is asked about (before the dictionary loads), so
+ * that only their pairs are kept: a few thousand words instead of 110,000.
+ */
+export function watchPairsOf(chars: string): void {
+  pairChars += chars;
+}
+
+/** Whether `a` + `b` is a word of jieba's dictionary (公关, 协和, 了解); one of them must be watched. */
+export function isDictionaryPair(a: string, b: string): boolean {
+  jieba();
+  return pairs?.has(a + b) ?? false;
 }
 
 /** Words of the dictionary only (no guessing of unknown words): 跟锐达 → 跟 / 锐 / 达, 到家 stays whole. */

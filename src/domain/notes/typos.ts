@@ -20,7 +20,11 @@ const SLIPS: [RegExp, string][] = [
   [/还再谈/g, '还在谈'],
 ];
 
+/** All slips at once: most notes have none and cost one scan. */
+const ANY_SLIP = new RegExp(SLIPS.map(([re]) => re.source).join('|'));
+
 export function fixTypos(text: string): string {
+  if (!ANY_SLIP.test(text)) return text;
   let out = text;
   for (const [re, to] of SLIPS) out = out.replace(re, to);
   return out;
