@@ -328,11 +328,17 @@ describe('Feishu: roles, /查 scope, 转给TA, 申请转交, /转', () => {
     await say(manager.platformUserId, '/转 鑫源化工 @_user_2', mention(gone));
     await say(manager.platformUserId, '/转 鑫源化工');
     await say(manager.platformUserId, '/转 鑫源化工 @_user_2', mention(rep2));
+    // Replies to different chats are sent side by side, in no set order: match each by its content.
     const sent = replies(await deliver()).map((s) => json(JSON.parse(s.body.content)));
-    expect(sent[0]).toContain('你没有权限转交这个客户');
-    expect(sent[1]).toContain('这位同事已停用，不能接收客户');
-    expect(sent[2]).toContain('用法：/转 客户名 @同事');
-    expect(sent[3]).toContain('已由 王经理 转给 李四 · 11月25日 10:00');
+    expect(sent).toHaveLength(4);
+    for (const expected of [
+      '你没有权限转交这个客户',
+      '这位同事已停用，不能接收客户',
+      '用法：/转 客户名 @同事',
+      '已由 王经理 转给 李四 · 11月25日 10:00',
+    ]) {
+      expect(sent.filter((text) => text.includes(expected))).toHaveLength(1);
+    }
     expect(await ownerOf(c)).toBe(rep2.id);
     expect(await movesOf(c)).toEqual([expect.objectContaining({ actorUserId: manager.id, toUserId: rep2.id })]);
   });
