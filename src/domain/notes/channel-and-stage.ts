@@ -91,6 +91,8 @@ function firstOutsidePlans<T>(text: string, rules: Rule<T>[], byPosition: boolea
       if (PLAN_MARKERS.test(before)) continue;
       const after = part.text.slice(m.index + m[0].length);
       if (NEGATED_BEFORE.test(before) || QUESTION_AFTER.test(after)) continue;
+      // 需求还没确认, 价格还没谈: a negation inside the cue (lost cues say 不要了 themselves).
+      if (rule.value !== 'lost' && /[没未不]/.test(m[0])) continue;
       // `Call her tomorrow`: an instruction, not a call that happened.
       if (/^call$/i.test(m[0]) && /^\s+(?:her|him|them)\b/i.test(after)) continue;
       hits.push({ value: rule.value, index: part.start + m.index, priority });

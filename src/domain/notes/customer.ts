@@ -102,6 +102,7 @@ function cutAfterLastVerb(name: string, note: string): string {
 
 export type CustomerCandidate = { name: string; index: number; score: number };
 
+const NAMED_AS = new RegExp(`(?:名叫|名字叫|叫做|叫)([\\u4e00-\\u9fa5]{1,12}?(?:${ORG_SUFFIXES})+)`, 'g');
 const OPENING_NAME = /^\s*([\u4e00-\u9fa5]{2,10}?)(?=选了|选择了|签了|已签|已经|丢了|说|来电|那边|这边|的(?:单子|项目|合同))/;
 
 /** 红枫科技财务部: an organisation with its department, not a department alone. */
@@ -210,6 +211,10 @@ export function findCustomerCandidates(text: string, contacts: ContactMention[],
 
   ORG_RE.lastIndex = 0;
   for (let m = ORG_RE.exec(text); m; m = ORG_RE.exec(text)) add(m[0], m.index, 0.7);
+
+  // `做连锁药房的叫康泰大药房`: a name introduced as such.
+  NAMED_AS.lastIndex = 0;
+  for (let m = NAMED_AS.exec(text); m; m = NAMED_AS.exec(text)) add(m[1], m.index, 0.7);
 
   // `佰草堂选了别家`, `签约了!宁海市政 …`: a name opening the note, followed by what it did.
   const opening = OPENING_NAME.exec(text.replace(/^(?:#\S+\s*)*(?:[\u4e00-\u9fa5]{1,4}[!:：]\s*)?/, (lead) => ' '.repeat(lead.length)));
