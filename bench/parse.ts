@@ -7,9 +7,15 @@ import { attachIndex, createKnownCustomerIndex } from '../src/domain/notes/known
 import { customerNames } from './customer-names.js';
 
 const seconds = Number(process.argv[process.argv.indexOf('--seconds') + 1]) || 5;
-const files = [join('test', 'fixtures', 'notes', 'notes.labelled.jsonl'), join('..', 'shared', 'corpus', 'notes.sample.jsonl')].filter(
-  (f) => existsSync(f),
-);
+// `--with-round5` adds the round-5 blind and development notes (more English, mixed and long notes).
+const round5 = process.argv.includes('--with-round5')
+  ? [join('test', 'fixtures', 'notes', 'notes.round5-blind.jsonl'), join('test', 'fixtures', 'notes', 'notes.round5-dev.jsonl')]
+  : [];
+const files = [
+  join('test', 'fixtures', 'notes', 'notes.labelled.jsonl'),
+  join('..', 'shared', 'corpus', 'notes.sample.jsonl'),
+  ...round5,
+].filter((f) => existsSync(f));
 const notes = files.flatMap((f) =>
   readFileSync(f, 'utf8')
     .split('\n')

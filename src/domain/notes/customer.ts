@@ -9,6 +9,9 @@ const ORG_SUFFIXES =
 const LEGAL_TAIL = '(?:股份有限公司|有限责任公司|有限公司|分公司|公司)?';
 const ORG_RE = new RegExp(`(?<![\\u4e00-\\u9fa5])[\\u4e00-\\u9fa5]{1,20}?(?:${ORG_SUFFIXES})+${LEGAL_TAIL}`, 'g');
 const SUFFIX_ONLY = new RegExp(`^(?:${ORG_SUFFIXES})+$`);
+/** Last characters of the endings: a name ending otherwise skips the long alternation. */
+const ORG_TAIL_LAST = new Set(ORG_SUFFIXES.split('|').map((w) => w[w.length - 1]));
+const hasOrgTail = (name: string) => ORG_TAIL_LAST.has(name[name.length - 1]) && ORG_TAIL.test(name);
 /** Trailing organisation endings: `云帆物流` → `云帆` when matching known customers. */
 export const ORG_TAIL = new RegExp(`(?:${ORG_SUFFIXES})+${LEGAL_TAIL}$`);
 
@@ -130,6 +133,8 @@ function cleanOnce(raw: string, note: string): string | null {
   return name;
 }
 
+const CRM_CHARS = /[报方合预需已签回价下明后月打联线]/;
+
 function cleanOrSelf(raw: string, note: string): string {
   return cleanOnce(raw, note) ?? raw;
 }
@@ -157,17 +162,17 @@ function clean(raw: string, note: string): string | null {
   if (deAt > 0 && [...afterDe].length >= 2 && ([...beforeDe].length >= 4 || /[区市省县镇园]$/.test(beforeDe))) name = afterDe;
   // 蓝鸟咖啡门店拓展部: a unit inside a unit.
   for (let i = 0; i < 2; i++) {
-    const withoutDepartment = cutDepartment(name, note, (head) => ORG_TAIL.test(head));
+    const withoutDepartment = cutDepartment(name, note, hasOrgTail);
     if (withoutDepartment === name) break;
     name = trimNameEdges(withoutDepartment, note);
   }
   if (DEPARTMENT_TAIL.test(name) && !ORG_BEFORE_UNIT.test(name)) return null;
-  if (CRM_IN_NAME.test(name) || /^[a-z]+$/.test(name)) return null;
+  if ((CRM_CHARS.test(name) && CRM_IN_NAME.test(name)) || /^[a-z]+$/.test(name)) return null;
   if (ROLE_TAIL.test(name) || name.includes('了')) return null;
   // 两家, 三个: a count, not a name.
   if (/^[一二两三四五六七八九十几\d]+[家个位名]|^[个次通趟遍]/.test(name)) return null;
   // 在公司 / 本公司: a function word plus an organisation ending is not a name.
-  if (/^[在本该我贵此这那其各某]$/.test(name.replace(ORG_TAIL, ''))) return null;
+  if (/^[在本该我贵此这那其各某]/.test(name) && /^[在本该我贵此这那其各某]$/.test(name.replace(ORG_TAIL, ''))) return null;
   if ([...name].length < 2 || [...name].length > 40 || NOT_NAMES.has(name) || SUFFIX_ONLY.test(name) || /^\d+$/.test(name)) return null;
   return name;
 }
@@ -201,7 +206,7 @@ export function findCustomerCandidates(text: string, contacts: ContactMention[],
       .filter((w) => w && !/^[-·&]+$/.test(w) && !text.includes(`#${w}`) && cleanOnce(w, text) !== null);
     const named = words.filter((w) => !ORG_UNIT.test(w) && (words.length === 1 || !isUnitWord(w) || ORG_BEFORE_UNIT.test(w)));
     // Of several words, the one with an organisation ending (青禾食品 冷链仓储 尤总), else the last.
-    const withSuffix = named.filter((w) => ORG_TAIL.test(cleanOrSelf(w, text)));
+    const withSuffix = named.length > 1 ? named.filter((w) => hasOrgTail(cleanOrSelf(w, text))) : [];
     let raw = withSuffix[withSuffix.length - 1] ?? named[named.length - 1];
     // 中国电信 四川分公司: a branch belongs to the company named before it.
     if (raw && named.length > 1 && BRANCH.test(raw)) raw = `${named[named.length - 2] ?? ''}${raw}`;

@@ -43,10 +43,18 @@ const WEAK_DEPT = /^(?:学院|中心)$/;
 const ORG_END = /(?:大学|医院|集团|公司|银行|委|局|政府|中心|研究院|学校|基地)$/;
 
 /** A name that neither starts nor ends with an edge word needs no segmenting (most names). */
-const alternation = (words: Iterable<string>) => [...words].sort((a, b) => b.length - a.length).join('|');
-const MAY_START_WITH_EDGE = new RegExp(`^(?:${alternation([...LEFT_FUNCTION, ...EDGE_VERBS, ...LABELS])})`);
-const MAY_END_WITH_EDGE = new RegExp(`(?:${alternation([...RIGHT_FUNCTION, ...EDGE_VERBS, ...LABELS])})$`);
-const EDGE_LAST_CHARS = new Set([...RIGHT_FUNCTION, ...EDGE_VERBS, ...LABELS].map((w) => w[w.length - 1]));
+const LEFT_EDGES = new Set([...LEFT_FUNCTION, ...EDGE_VERBS, ...LABELS]);
+const RIGHT_EDGES = new Set([...RIGHT_FUNCTION, ...EDGE_VERBS, ...LABELS]);
+const LONGEST_EDGE = Math.max(...[...LEFT_EDGES, ...RIGHT_EDGES].map((w) => w.length));
+/** Set lookups of the name's first and last 1..4 characters, not a regex of a hundred words. */
+function mayStartWithEdge(name: string): boolean {
+  for (let n = 1; n <= LONGEST_EDGE && n <= name.length; n++) if (LEFT_EDGES.has(name.slice(0, n))) return true;
+  return false;
+}
+function mayEndWithEdge(name: string): boolean {
+  for (let n = 1; n <= LONGEST_EDGE && n <= name.length; n++) if (RIGHT_EDGES.has(name.slice(name.length - n))) return true;
+  return false;
+}
 
 const isLeftEdge = (t: Token) => LEFT_FUNCTION.has(t.word) || EDGE_VERBS.has(t.word) || LABELS.has(t.word);
 const isRightEdge = (t: Token) =>
@@ -60,8 +68,7 @@ const isRightEdge = (t: Token) =>
 export function trimNameEdges(name: string, note: string): string {
   const stripped = name.replace(TIER_LABEL, '');
   if (!/[\u4e00-\u9fa5]/.test(stripped)) return stripped;
-  const mayEnd = EDGE_LAST_CHARS.has(stripped[stripped.length - 1]) && MAY_END_WITH_EDGE.test(stripped);
-  if (!mayEnd && !MAY_START_WITH_EDGE.test(stripped) && !GLUED.test(stripped)) return stripped;
+  if (!mayEndWithEdge(stripped) && !mayStartWithEdge(stripped) && !GLUED.test(stripped)) return stripped;
   const pos = note.indexOf(stripped);
   if (pos >= 0) {
     const endPos = pos + stripped.length;
