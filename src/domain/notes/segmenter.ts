@@ -46,9 +46,16 @@ function jieba(): Jieba {
   const created = JiebaClass.withDict(dict);
   pairs = new Set();
   const wanted = new Set(pairChars);
-  for (const line of Buffer.from(dict).toString('utf8').split('\n')) {
-    const word = line.slice(0, line.indexOf(' '));
-    if (word.length === 2 && (wanted.has(word[0] ?? '') || wanted.has(word[1] ?? ''))) pairs.add(word);
+  // Lines are `word freq tag`; a two-character Chinese word is six UTF-8 bytes then a space.
+  // Scanning bytes keeps the 5 MB dictionary from being decoded into 350,000 strings.
+  for (let at = 0; at < dict.length;) {
+    let end = dict.indexOf(0x0a, at);
+    if (end < 0) end = dict.length;
+    if (dict[at + 6] === 0x20 && end - at > 6) {
+      const word = Buffer.from(dict.buffer, dict.byteOffset + at, 6).toString('utf8');
+      if (word.length === 2 && (wanted.has(word[0] ?? '') || wanted.has(word[1] ?? ''))) pairs.add(word);
+    }
+    at = end + 1;
   }
   // A high frequency makes jieba prefer our words over splitting them.
   created.loadDict(Buffer.from(USER_WORDS.map(([w, tag]) => `${w} 100000 ${tag}`).join('\n')));
