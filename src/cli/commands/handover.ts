@@ -5,23 +5,13 @@ import type { UserBrief } from '../../domain/ownership/ownership-service.js';
 import { systemClock } from '../../lib/clock.js';
 import { createLogger } from '../../logger.js';
 import { createServices } from '../../services.js';
+import { describeDatabaseFailure } from '../database-failure.js';
 import type { CliCommand, CliIo } from '../types.js';
 
 const USAGE = 'genjin handover --from <platform>:<id> (--to <platform>:<id> | --spread) [--deactivate] [--dry-run]   (uses DATABASE_URL)';
 
 type Flags = { from: Ref; to: Ref | 'spread'; deactivate: boolean; dryRun: boolean };
 type Ref = { platform: string; id: string; text: string };
-
-/** Network-level codes: the server was not reached, as opposed to a statement that failed. */
-const UNREACHABLE = new Set([
-  'ECONNREFUSED',
-  'ETIMEDOUT',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'ECONNRESET',
-  'EHOSTUNREACH',
-  'PROTOCOL_CONNECTION_LOST',
-]);
 
 function readRef(value: string | undefined, flag: string): Ref | string {
   const match = /^([a-z][a-z0-9_-]*):(.+)$/i.exec(value ?? '');
@@ -51,14 +41,6 @@ function readFlags(args: string[]): Flags | string {
   if (spread === Boolean(to)) return 'give either --to <platform>:<id> or --spread';
   if (to && to.platform !== from.platform) return '--from and --to must be on the same platform (one workspace)';
   return { from, to: to ?? 'spread', deactivate, dryRun };
-}
-
-/** The error's code only: a database error's message can hold a query's parameters. */
-function codeOf(err: unknown): string {
-  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
-    if ('code' in e && typeof e.code === 'string') return e.code;
-  }
-  return err instanceof Error ? err.name : 'unknown';
 }
 
 const who = (u: UserBrief) => (u.name ? `${u.name} (${u.platformUserId})` : u.platformUserId);
@@ -146,10 +128,7 @@ export const handoverCommand: CliCommand = {
       if (outcome.deactivated) io.stdout.write(`${who(outcome.from)} deactivated\n`);
       return outcome.status === 'done' ? 0 : 1;
     } catch (err) {
-      const code = codeOf(err);
-      return fail(
-        UNREACHABLE.has(code) ? `cannot reach the database (${code}); check DATABASE_URL and that the server is up` : `failed (${code})`,
-      );
+      return fail(describeDatabaseFailure(err, 'failed'));
     } finally {
       await database.close().catch(() => undefined);
     }

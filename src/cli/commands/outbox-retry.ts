@@ -1,20 +1,10 @@
 import { loadConfig } from '../../config.js';
 import { createDb } from '../../db/client.js';
 import { requeueFailed } from '../../delivery/outbox.js';
+import { describeDatabaseFailure } from '../database-failure.js';
 import type { CliCommand } from '../types.js';
 
 const USAGE = 'genjin outbox retry [--since <ISO8601>]   (uses DATABASE_URL)';
-
-/** Network-level codes: the server was not reached, as opposed to a statement that failed. */
-const UNREACHABLE = new Set([
-  'ECONNREFUSED',
-  'ETIMEDOUT',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'ECONNRESET',
-  'EHOSTUNREACH',
-  'PROTOCOL_CONNECTION_LOST',
-]);
 
 function readSince(args: string[]): { since: Date | undefined } | string {
   if (args[0] !== 'retry') return `usage: ${USAGE}`;
@@ -28,14 +18,6 @@ function readSince(args: string[]): { since: Date | undefined } | string {
       return `--since must be an ISO 8601 time such as 2026-11-25T00:00:00+08:00 (got "${value}")`;
   }
   return { since };
-}
-
-/** The error's code only: a database error's message can hold a query's parameters. */
-function codeOf(err: unknown): string {
-  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
-    if ('code' in e && typeof e.code === 'string') return e.code;
-  }
-  return err instanceof Error ? err.name : 'unknown';
 }
 
 /**
@@ -59,12 +41,7 @@ export const outboxRetryCommand: CliCommand = {
       io.stdout.write(`outbox retry: ${count} failed message(s) queued again\n`);
       return 0;
     } catch (err) {
-      const code = codeOf(err);
-      io.stderr.write(
-        UNREACHABLE.has(code)
-          ? `genjin outbox: cannot reach the database (${code}); check DATABASE_URL and that the server is up\n`
-          : `genjin outbox: the update failed (${code})\n`,
-      );
+      io.stderr.write(`genjin outbox: ${describeDatabaseFailure(err, 'the update failed')}\n`);
       return 1;
     } finally {
       await database.close().catch(() => undefined);
