@@ -68,9 +68,13 @@ const QUESTION_AFTER = /^[了没]*(?:吗|么|\?)/;
  * between two longer chunks separates phrases (`下周二发合同 报价已发过了`), so that the plan of one
  * does not hide the fact stated in the next: it becomes a clause break.
  */
+const CJK_SPACE_CJK = /[\u4e00-\u9fa5]\s+[\u4e00-\u9fa5]/;
+
 function joinCjk(text: string): string {
-  if (!text.includes(' ')) return text;
-  return text.replace(/([\u4e00-\u9fa5]+)\s+(?=([\u4e00-\u9fa5]+))/g, (_all, before: string, after: string) =>
+  if (!text.includes(' ') || !CJK_SPACE_CJK.test(text)) return text;
+  // The lookbehind starts a match only where a run starts, as it must (it takes the whole run):
+  // otherwise every position of a run with no space after it rescans the rest of the run.
+  return text.replace(/(?<![\u4e00-\u9fa5])([\u4e00-\u9fa5]+)\s+(?=([\u4e00-\u9fa5]+))/g, (_all, before: string, after: string) =>
     before.length >= 3 && after.length >= 3 ? `${before},` : before,
   );
 }
@@ -79,9 +83,22 @@ function joinCjk(text: string): string {
 /** Channel and stage read the same clauses of a note. */
 let lastClauses: { text: string; parts: { text: string; start: number }[] } = { text: '', parts: [] };
 
+/**
+ * All of a rule set's patterns in one (they share the `i` flag and have no back-references): a
+ * clause it does not match holds no cue of any rule, and is not scanned rule by rule.
+ */
+const anyOf = new Map<Rule<unknown>[], RegExp>();
+
+function anyCue(rules: Rule<unknown>[]): RegExp {
+  let re = anyOf.get(rules);
+  if (!re) anyOf.set(rules, (re = new RegExp(rules.map((r) => `(?:${r.re.source})`).join('|'), 'i')));
+  return re;
+}
+
 function firstOutsidePlans<T>(text: string, rules: Rule<T>[], byPosition: boolean): T | null {
   if (lastClauses.text !== text) lastClauses = { text, parts: clauses(joinCjk(text)) };
-  const parts = lastClauses.parts;
+  const any = anyCue(rules as Rule<unknown>[]);
+  const parts = lastClauses.parts.filter((part) => any.test(part.text));
   const hits: { value: T; index: number; priority: number }[] = [];
   rules.forEach((rule, priority) => {
     for (const part of parts) {

@@ -107,19 +107,32 @@ export function toZonedIso(date: CivilDate, hour: number, minute: number, timeZo
 
 /**
  * Zone offsets only change at transitions, which fall on quarter hours in every zone, so the
- * offset is cached per zone and quarter hour (bounded, oldest dropped first).
+ * offset is cached per zone and quarter hour (bounded per zone, oldest dropped first).
  */
-const offsets = new Map<string, number>();
+const offsets = new Map<string, Map<number, number>>();
 const QUARTER_HOUR_MS = 15 * 60_000;
 
+/** The last bucket read: consecutive calls (wallClock, toZonedIso) mostly ask about the same one. */
+let lastOffset = { timeZone: '', bucket: NaN, offset: 0 };
+
 function offsetMinutes(at: Date, timeZone: string): number {
-  const key = `${timeZone}|${Math.floor(at.getTime() / QUARTER_HOUR_MS)}`;
-  const cached = offsets.get(key);
+  const bucket = Math.floor(at.getTime() / QUARTER_HOUR_MS);
+  if (lastOffset.bucket === bucket && lastOffset.timeZone === timeZone) return lastOffset.offset;
+  const offset = cachedOffset(at, timeZone);
+  lastOffset = { timeZone, bucket, offset };
+  return offset;
+}
+
+function cachedOffset(at: Date, timeZone: string): number {
+  const key = Math.floor(at.getTime() / QUARTER_HOUR_MS);
+  let zone = offsets.get(timeZone);
+  if (!zone) offsets.set(timeZone, (zone = new Map()));
+  const cached = zone.get(key);
   if (cached !== undefined) return cached;
   const bucketStart = Math.floor(at.getTime() / QUARTER_HOUR_MS) * QUARTER_HOUR_MS;
   const w = readWallClock(new Date(bucketStart), timeZone);
   const offset = Math.round((Date.UTC(w.y, w.m - 1, w.d, w.hour, w.minute, w.second) - bucketStart) / 60_000);
-  if (offsets.size >= 4096) offsets.delete(offsets.keys().next().value ?? '');
-  offsets.set(key, offset);
+  if (zone.size >= 4096) zone.delete(zone.keys().next().value ?? NaN);
+  zone.set(key, offset);
   return offset;
 }

@@ -106,6 +106,8 @@ function cutAfterLastVerb(name: string, note: string): string {
 export type CustomerCandidate = { name: string; index: number; score: number };
 
 const NAMED_AS = new RegExp(`(?:名叫|名字叫|叫做|叫)([\\u4e00-\\u9fa5]{1,12}?(?:${ORG_SUFFIXES})+)`, 'g');
+/** Tags and a short exclamation before the opening name (`#回款 签约了!`), blanked out before it is read. */
+const OPENING_LEAD = /^(?:#\S+\s*)*(?:[\u4e00-\u9fa5]{1,4}[!:：]\s*)?/;
 const OPENING_NAME = /^\s*([\u4e00-\u9fa5]{2,10}?)(?=选了|选择了|签了|已签|已经|丢了|说|来电|那边|这边|的(?:单子|项目|合同))/;
 
 /** 红枫科技财务部: an organisation with its department, not a department alone. */
@@ -177,6 +179,24 @@ function clean(raw: string, note: string): string | null {
   return name;
 }
 
+/** Verb patterns with their score and the fixed words one of which each needs to match. */
+const VERB_PATTERNS: [RegExp, number, string[]][] = [
+  [/给([\u4e00-\u9fa5A-Za-z0-9]{2,20}?)(?:打了?电话|打个电话|发了?(?:邮件|微信|方案|报价)|回电)/g, 0.7, ['给']],
+  [
+    /(?:客户|跟进|拜访了?|联系了?|致电|电联|回访)\s*[:：]?\s+([\u4e00-\u9fa5A-Za-z0-9]{2,20})/g,
+    0.6,
+    ['客户', '跟进', '拜访', '联系', '致电', '电联', '回访'],
+  ],
+  [/(?:客户|新线索|线索)\s*[:：]\s*([\u4e00-\u9fa5A-Za-z0-9]{2,20})/g, 0.8, ['客户', '线索']],
+  [
+    /([\u4e00-\u9fa5A-Za-z0-9]+(?: [\u4e00-\u9fa5A-Za-z0-9]+){0,3})\s*的\s*(?:HR|IT|采购|老板|负责人|团队|技术|财务|领导|同事|人|[\u4e00-\u9fa5]{0,3}(?:部|团队)|[A-Z][a-z]+\b)/g,
+    0.65,
+    ['的'],
+  ],
+  [/[(（]([\u4e00-\u9fa5A-Za-z0-9 ]{2,20})[)）]/g, 0.65, ['(', '（']],
+  [/(?:去了趟|去了|到了)([\u4e00-\u9fa5]{2,12})(?=[,，.。\s])/g, 0.55, ['去了', '到了']],
+];
+
 /**
  * Candidate customer names with a confidence each; the best is the note's customer. Signals,
  * strongest first: the template's 客户 line, `X的王总`, the words just before a contact
@@ -222,21 +242,13 @@ export function findCustomerCandidates(text: string, contacts: ContactMention[],
   for (let m = NAMED_AS.exec(text); m; m = NAMED_AS.exec(text)) add(m[1], m.index, 0.7);
 
   // `佰草堂选了别家`, `签约了!宁海市政 …`: a name opening the note, followed by what it did.
-  const opening = OPENING_NAME.exec(text.replace(/^(?:#\S+\s*)*(?:[\u4e00-\u9fa5]{1,4}[!:：]\s*)?/, (lead) => ' '.repeat(lead.length)));
+  const lead = OPENING_LEAD.exec(text)?.[0] ?? '';
+  const opening = OPENING_NAME.exec(lead ? ' '.repeat(lead.length) + text.slice(lead.length) : text);
   if (opening?.[1]) add(opening[1], opening.index, 0.5);
 
-  const verbPatterns: [RegExp, number][] = [
-    [/给([\u4e00-\u9fa5A-Za-z0-9]{2,20}?)(?:打了?电话|打个电话|发了?(?:邮件|微信|方案|报价)|回电)/g, 0.7],
-    [/(?:客户|跟进|拜访了?|联系了?|致电|电联|回访)\s*[:：]?\s+([\u4e00-\u9fa5A-Za-z0-9]{2,20})/g, 0.6],
-    [/(?:客户|新线索|线索)\s*[:：]\s*([\u4e00-\u9fa5A-Za-z0-9]{2,20})/g, 0.8],
-    [
-      /([\u4e00-\u9fa5A-Za-z0-9]+(?: [\u4e00-\u9fa5A-Za-z0-9]+){0,3})\s*的\s*(?:HR|IT|采购|老板|负责人|团队|技术|财务|领导|同事|人|[\u4e00-\u9fa5]{0,3}(?:部|团队)|[A-Z][a-z]+\b)/g,
-      0.65,
-    ],
-    [/[(（]([\u4e00-\u9fa5A-Za-z0-9 ]{2,20})[)）]/g, 0.65],
-    [/(?:去了趟|去了|到了)([\u4e00-\u9fa5]{2,12})(?=[,，.。\s])/g, 0.55],
-  ];
-  for (const [re, score] of verbPatterns) {
+  for (const [re, score, needs] of VERB_PATTERNS) {
+    // A pattern whose fixed words are all absent from the note cannot match: skip its scan.
+    if (!needs.some((w) => text.includes(w))) continue;
     re.lastIndex = 0;
     for (let m = re.exec(text); m; m = re.exec(text)) add(m[1], m.index, score);
   }

@@ -27,7 +27,8 @@ const WEEKDAY_CN: Record<string, number> = {
 };
 const WEEKDAY_EN: Record<string, number> = { mon: 1, tue: 2, wed: 3, thu: 4, fri: 5, sat: 6, sun: 7 };
 
-type Rule = { re: RegExp; resolve: (m: RegExpExecArray, today: Today) => CivilDate | null };
+/** `needs`: lower-case words one of which a match must contain; without one, the rule's scan is skipped. */
+type Rule = { re: RegExp; needs?: string[]; resolve: (m: RegExpExecArray, today: Today) => CivilDate | null };
 
 /** Next occurrence of a weekday from today (today itself counts), or in the week `weeksAhead` on. */
 function weekday(today: Today, target: number, weeksAhead: number): CivilDate {
@@ -53,10 +54,12 @@ const count = (s: string | undefined) => (s === undefined ? null : parseSmallNum
 const RULES: Rule[] = [
   { re: /(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})[日号]?/g, resolve: (m) => checked({ y: +m[1]!, m: +m[2]!, d: +m[3]! }) },
   {
+    needs: ['明年'],
     re: /明年\s*(\d{1,2}|[一二三四五六七八九十]{1,2})月(?:份|初)?(?!\s*\d|[一二三四五六七八九十]{1,3}[日号])/g,
     resolve: (m, t) => monthStart(t.y + 1, count(m[1])),
   },
   {
+    needs: ['月'],
     re: /(\d{1,2}|[一二三四五六七八九十]{1,2})月\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*[日号]?/g,
     resolve: (m, t) => {
       const mo = count(m[1]);
@@ -64,13 +67,15 @@ const RULES: Rule[] = [
       return mo && d ? upcoming(t, mo, d) : null;
     },
   },
-  { re: /(?<![\d/])(\d{1,2})\/(\d{1,2})(?![\d/])/g, resolve: (m, t) => upcoming(t, +m[1]!, +m[2]!) },
+  { needs: ['/'], re: /(?<![\d/])(\d{1,2})\/(\d{1,2})(?![\d/])/g, resolve: (m, t) => upcoming(t, +m[1]!, +m[2]!) },
   // 12.10前 / 12.10 提交: month.day, but never 12.6万 or 3.5k (amounts) or 1.2.3 (versions).
   {
+    needs: ['.'],
     re: /(?<![\d.])(\d{1,2})\.(\d{1,2})(?=\s*(?:前|之前|以前|号|日|再|给|交|提交|开|签|见|$|[,;，；\s](?![\d万wWkK千亿元%])))/g,
     resolve: (m, t) => upcoming(t, +m[1]!, +m[2]!),
   },
   {
+    needs: ['月'],
     re: /(\d{1,2}|[一二三四五六七八九十]{1,2})月(?:底|末)/g,
     resolve: (m, t) => {
       const mo = count(m[1]);
@@ -81,55 +86,79 @@ const RULES: Rule[] = [
     },
   },
   {
+    needs: ['月'],
     re: /(\d{1,2}|[一二三四五六七八九十]{1,2})月(?:初|份)(?!\s*\d)/g,
     resolve: (m, t) => {
       const mo = count(m[1]);
       return mo && mo !== t.m ? upcoming(t, mo, 1) : null;
     },
   },
-  { re: /大后天/g, resolve: (_m, t) => addDays(t, 3) },
-  { re: /后天/g, resolve: (_m, t) => addDays(t, 2) },
-  { re: /明天|明日|明早|明晚|\btomorrow\b/gi, resolve: (_m, t) => addDays(t, 1) },
-  { re: /今天|今日|今晚|\btoday\b|\btonight\b/gi, resolve: (_m, t) => ({ y: t.y, m: t.m, d: t.d }) },
-  { re: /下下(?:个)?(?:周|星期|礼拜)([一二三四五六日天1-7])/g, resolve: (m, t) => weekday(t, WEEKDAY_CN[m[1]!]!, 2) },
-  { re: /下(?:个)?(?:周|星期|礼拜)([一二三四五六日天1-7])/g, resolve: (m, t) => weekday(t, WEEKDAY_CN[m[1]!]!, 1) },
-  { re: /(?:这|本)?(?:周|星期|礼拜)([一二三四五六日天1-7])/g, resolve: (m, t) => weekday(t, WEEKDAY_CN[m[1]!]!, 0) },
-  { re: new RegExp(`${N}\\s*(?:个)?(?:天|日)(?:后|以后|之后)`, 'g'), resolve: (m, t) => plus(t, count(m[1]), 'day') },
+  { needs: ['大后天'], re: /大后天/g, resolve: (_m, t) => addDays(t, 3) },
+  { needs: ['后天'], re: /后天/g, resolve: (_m, t) => addDays(t, 2) },
+  { needs: ['明', 'tomorrow'], re: /明天|明日|明早|明晚|\btomorrow\b/gi, resolve: (_m, t) => addDays(t, 1) },
+  { needs: ['今', 'today', 'tonight'], re: /今天|今日|今晚|\btoday\b|\btonight\b/gi, resolve: (_m, t) => ({ y: t.y, m: t.m, d: t.d }) },
+  { needs: ['下下'], re: /下下(?:个)?(?:周|星期|礼拜)([一二三四五六日天1-7])/g, resolve: (m, t) => weekday(t, WEEKDAY_CN[m[1]!]!, 2) },
+  { needs: ['下'], re: /下(?:个)?(?:周|星期|礼拜)([一二三四五六日天1-7])/g, resolve: (m, t) => weekday(t, WEEKDAY_CN[m[1]!]!, 1) },
+  {
+    needs: ['周', '星期', '礼拜'],
+    re: /(?:这|本)?(?:周|星期|礼拜)([一二三四五六日天1-7])/g,
+    resolve: (m, t) => weekday(t, WEEKDAY_CN[m[1]!]!, 0),
+  },
+  { needs: ['后'], re: new RegExp(`${N}\\s*(?:个)?(?:天|日)(?:后|以后|之后)`, 'g'), resolve: (m, t) => plus(t, count(m[1]), 'day') },
   // 过两天 means "in a day or two", not a date: only other counts are read.
   {
+    needs: ['过'],
     re: new RegExp(`过\\s*${N}\\s*(?:天|日)`, 'g'),
     resolve: (m, t) => (m[1] === '两' || m[1] === '几' ? null : plus(t, count(m[1]), 'day')),
   },
-  { re: new RegExp(`${N}\\s*(?:个)?(?:周|星期|礼拜)(?:后|以后|之后)`, 'g'), resolve: (m, t) => plus(t, count(m[1]), 'week') },
-  { re: new RegExp(`${N}\\s*个(?:月)(?:后|以后|之后)`, 'g'), resolve: (m, t) => plus(t, count(m[1]), 'month') },
   {
+    needs: ['后'],
+    re: new RegExp(`${N}\\s*(?:个)?(?:周|星期|礼拜)(?:后|以后|之后)`, 'g'),
+    resolve: (m, t) => plus(t, count(m[1]), 'week'),
+  },
+  { needs: ['后'], re: new RegExp(`${N}\\s*个(?:月)(?:后|以后|之后)`, 'g'), resolve: (m, t) => plus(t, count(m[1]), 'month') },
+  {
+    needs: ['day', 'week', 'month'],
     re: /\bin\s+(\d{1,3}|a|an|one|two|three|four|five|six|seven|eight|nine|ten)\s+(day|week|month)s?\b/gi,
     resolve: (m, t) => plus(t, englishCount(m[1]!), m[2]!.toLowerCase() as 'day'),
   },
   {
+    needs: ['day', 'week', 'month'],
     re: /\b(\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten)\s+(day|week|month)s?\s+(?:later|from now)\b/gi,
     resolve: (m, t) => plus(t, englishCount(m[1]!), m[2]!.toLowerCase() as 'day'),
   },
   {
+    needs: ['下'],
     re: /下个?月(?:初|头)/g,
     resolve: (_m, t) => monthStart(addMonths({ y: t.y, m: t.m, d: 1 }, 1).y, addMonths({ y: t.y, m: t.m, d: 1 }, 1).m),
   },
   {
+    needs: ['下'],
     re: /下个?月(?:底|末)/g,
     resolve: (_m, t) => {
       const n = addMonths({ y: t.y, m: t.m, d: 1 }, 1);
       return { ...n, d: daysInMonth(n.y, n.m) };
     },
   },
-  { re: /(?:本|这个?)?月(?:底|末)|\bend of (?:the|this) month\b/gi, resolve: (_m, t) => ({ y: t.y, m: t.m, d: daysInMonth(t.y, t.m) }) },
-  { re: /\bnext\s+(mon|tue|wed|thu|fri|sat|sun)[a-z]*\b/gi, resolve: (m, t) => weekday(t, WEEKDAY_EN[m[1]!.toLowerCase()]!, 1) },
+  {
+    needs: ['月', 'end of '],
+    re: /(?:本|这个?)?月(?:底|末)|\bend of (?:the|this) month\b/gi,
+    resolve: (_m, t) => ({ y: t.y, m: t.m, d: daysInMonth(t.y, t.m) }),
+  },
+  {
+    needs: ['next'],
+    re: /\bnext\s+(mon|tue|wed|thu|fri|sat|sun)[a-z]*\b/gi,
+    resolve: (m, t) => weekday(t, WEEKDAY_EN[m[1]!.toLowerCase()]!, 1),
+  },
   // Abbreviated days only after a word that makes them a date: `follow up Tues`, `by Fri`.
   {
+    needs: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'],
     re: /\b(?:on|by|until|till|follow up|check in|call)\s+(mon|tues?|wed|thu(?:rs?)?|fri|sat|sun)\b\.?/gi,
     resolve: (m, t) => weekday(t, WEEKDAY_EN[m[1]!.slice(0, 3).toLowerCase()]!, 0),
   },
   // Full names only: `sat` and `wed` are also ordinary words.
   {
+    needs: ['day'],
     re: /\b(?:this\s+|on\s+)?(mon|tues|wednes|thurs|fri|satur|sun)day\b/gi,
     resolve: (m, t) => weekday(t, WEEKDAY_EN[m[1]!.slice(0, 3).toLowerCase()]!, 0),
   },
@@ -203,6 +232,11 @@ export function findTimeOfDay(text: string): { hour: number; minute: number; ind
 const CHRONO_HINT =
   /\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d|\b\d{1,2}(st|nd|rd|th)?\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)/i;
 
+function containsAny(text: string, words: string[]): boolean {
+  for (const w of words) if (text.includes(w)) return true;
+  return false;
+}
+
 /** Every date phrase in the note, in order of appearance. */
 export function findDates(text: string, now: Date, timeZone: string): DateMention[] {
   const w = wallClock(now, timeZone);
@@ -210,7 +244,9 @@ export function findDates(text: string, now: Date, timeZone: string): DateMentio
   const found: DateMention[] = [];
   const taken: [number, number][] = [];
   const overlaps = (s: number, e: number) => taken.some(([a, b]) => s < b && e > a);
+  const lower = text.toLowerCase();
   for (const rule of RULES) {
+    if (rule.needs && !containsAny(lower, rule.needs)) continue;
     rule.re.lastIndex = 0;
     for (let m = rule.re.exec(text); m; m = rule.re.exec(text)) {
       const start = m.index;

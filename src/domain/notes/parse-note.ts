@@ -50,7 +50,7 @@ export function parseNote(input: string, opts: ParseOptions): ParsedNote {
     template?.date ? `${template.date} ${template.nextStep ?? ''}` : template?.nextStep ? `${template.nextStep} ${body}` : text,
     opts,
   );
-  const tags = [...text.matchAll(TAG)].map((m) => m[1] ?? '').filter(Boolean);
+  const tags = text.includes('#') ? [...text.matchAll(TAG)].map((m) => m[1] ?? '').filter(Boolean) : [];
   const tier = TIER.exec(text);
 
   return {
@@ -102,6 +102,8 @@ function nextFollowUp(text: string, opts: ParseOptions): { iso: string; clause: 
 
 function summarize(text: string): string {
   const oneLine = text.replace(/\s*\n\s*/g, ' / ').trim();
+  // A string of at most 140 UTF-16 units has at most 140 code points: no need to count them.
+  if (oneLine.length <= 140) return oneLine;
   return [...oneLine].length > 140 ? `${[...oneLine].slice(0, 139).join('')}…` : oneLine;
 }
 
