@@ -5,8 +5,9 @@ import type { MoveResult } from '../../domain/ownership/ownership-service.js';
 import { addressKey, userAddress, type CardActionEvent, type CardActionResult } from '../../messaging/types.js';
 import { defineAction, type CardActionDef } from '../actions/action-table.js';
 import { formatDateTime } from '../cards/i18n.js';
-import { customerOverviewCard } from '../cards/info-cards.js';
 import type { ActorContext, BotDeps } from '../context.js';
+import { fullCustomerCard } from '../ownership/cards.js';
+import { toCustomerView } from '../ownership/customer-view.js';
 import { poolCard, type PoolPageRef } from './cards.js';
 import { POOL_TEXT } from './text.js';
 
@@ -94,20 +95,14 @@ async function answerClaim(
 
 type Overview = NonNullable<Awaited<ReturnType<BotDeps['followUps']['customerOverview']>>>;
 
-/** The claimed customer's card, to the rep directly (a pool list in a group shows no details); one per click. */
+/**
+ * The claimed customer's card, to the rep directly (a pool list in a group shows no details); one
+ * per click. The same card a new owner gets after a reassignment: the customer is theirs now.
+ */
 function customerCardFor(actor: ActorContext, overview: Overview, event: CardActionEvent): OutboundEnvelope {
   const to = userAddress(actor.platform, actor.user.platformUserId);
-  const card = customerOverviewCard(
-    {
-      name: overview.customer.name,
-      stage: overview.customer.stage,
-      ownerName: actor.user.name ?? actor.user.platformUserId,
-      nextFollowUpAt: overview.customer.nextFollowUpAt,
-      nextStep: overview.followUps[0]?.nextStep ?? null,
-      followUps: overview.followUps.map((f) => ({ occurredAt: f.occurredAt, summary: f.summary, authorName: f.authorName })),
-    },
-    actor,
-  );
+  const owned = { ...overview.customer, ownerUserId: actor.user.id };
+  const card = fullCustomerCard(toCustomerView(owned, actor.user.name ?? actor.user.platformUserId, overview.followUps), actor);
   return {
     target: addressKey(to),
     workspaceId: actor.workspaceId,
