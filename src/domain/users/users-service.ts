@@ -140,6 +140,16 @@ export function createUsersService(deps: { db: Db; clock: Clock; teams: TeamSett
     });
   }
 
+  /** The workspace of a platform tenant, if it was ever seen; never creates one. */
+  async function findWorkspace(platform: Platform, externalId: string): Promise<WorkspaceRecord | null> {
+    const [row] = await db
+      .select()
+      .from(workspaces)
+      .where(and(eq(workspaces.platform, platform), eq(workspaces.externalId, externalId)))
+      .limit(1);
+    return row ? { id: row.id, locale: row.locale, timeZone: row.timeZone } : null;
+  }
+
   async function findUser(workspaceId: number, platform: Platform, platformUserId: string): Promise<UserRecord | null> {
     const [row] = await db
       .select()
@@ -180,19 +190,11 @@ export function createUsersService(deps: { db: Db; clock: Clock; teams: TeamSett
 
   return {
     async ensureWorkspace(platform: Platform, externalId: string): Promise<WorkspaceRecord> {
-      const read = async () => {
-        const [row] = await db
-          .select()
-          .from(workspaces)
-          .where(and(eq(workspaces.platform, platform), eq(workspaces.externalId, externalId)))
-          .limit(1);
-        return row ? { id: row.id, locale: row.locale, timeZone: row.timeZone } : null;
-      };
-      const existing = await read();
+      const existing = await findWorkspace(platform, externalId);
       if (existing) return existing;
       const now = clock.now();
       await db.insert(workspaces).ignore().values({ platform, externalId, createdAt: now, updatedAt: now });
-      const created = await read();
+      const created = await findWorkspace(platform, externalId);
       if (!created) throw new Error(`workspace ${platform}:${externalId} vanished after insert`);
       return created;
     },
@@ -266,15 +268,7 @@ export function createUsersService(deps: { db: Db; clock: Clock; teams: TeamSett
       return result.affectedRows === 1;
     },
 
-    /** The workspace of a platform tenant, if it was ever seen; never creates one. */
-    async findWorkspace(platform: Platform, externalId: string): Promise<WorkspaceRecord | null> {
-      const [row] = await db
-        .select()
-        .from(workspaces)
-        .where(and(eq(workspaces.platform, platform), eq(workspaces.externalId, externalId)))
-        .limit(1);
-      return row ? { id: row.id, locale: row.locale, timeZone: row.timeZone } : null;
-    },
+    findWorkspace,
   };
 }
 
