@@ -1,3 +1,4 @@
+import { formatLocalIso } from '../../domain/notes/civil-time.js';
 import type { Card, CardButton } from '../../messaging/types.js';
 import { channelLabel, formatAmount, formatDateTime, stageLabel, TEXT, type Channel, type Locale, type Stage } from './i18n.js';
 
@@ -131,17 +132,5 @@ export function editFormCard(view: FollowUpView, ctx: CardContext): Card {
   };
 }
 
-/** `2026-12-02 09:00` in the given zone. */
-export function isoLocal(at: Date, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(at);
-  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}`;
-}
+/** `2026-12-02 09:00` in the given zone (how the edit form shows and reads dates). */
+export const isoLocal = (at: Date, timeZone: string): string => formatLocalIso(at, timeZone);

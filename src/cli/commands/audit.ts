@@ -1,6 +1,7 @@
 import { loadConfig } from '../../config.js';
 import { createDb } from '../../db/client.js';
 import { customerHistory, findAuditSubjects, type AuditSubject, type HistoryEntry } from '../../domain/audit/customer-history.js';
+import { formatLocalIso } from '../../domain/notes/civil-time.js';
 import type { CliCommand } from '../types.js';
 
 const USAGE = 'genjin audit --customer <name|id> [--workspace <id>]   (uses DATABASE_URL)';
@@ -20,22 +21,6 @@ function readFlags(args: string[]): { customer: string; workspaceId?: number } |
   }
   if (!customer?.trim()) return `usage: ${USAGE}`;
   return { customer: customer.trim(), ...(workspaceId !== undefined ? { workspaceId } : {}) };
-}
-
-/** `2026-11-25 10:02:05`, in the workspace's zone. */
-function formatTime(at: Date, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(at);
-  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}:${get('second')}`;
 }
 
 const asRecord = (value: unknown): Record<string, unknown> =>
@@ -95,7 +80,7 @@ export const auditCommand: CliCommand = {
       const { entries, userNames } = await customerHistory(database.db, subject);
       const lines = entries.map((e) =>
         [
-          formatTime(e.at, timeZone),
+          formatLocalIso(e.at, timeZone, { seconds: true }),
           e.actor,
           e.subject === 'customer' ? e.action : `${e.action} (${e.subject})`,
           describeChange(e, userNames),

@@ -49,6 +49,15 @@ export function wallClock(at: Date, timeZone: string): WallClock {
   return value;
 }
 
+const pad2 = (n: number) => String(n).padStart(2, '0');
+
+/** `2026-12-02 09:00` (or `… 09:00:05` with seconds): an instant as a wall-clock reading in `timeZone`. */
+export function formatLocalIso(at: Date, timeZone: string, opts: { seconds?: boolean } = {}): string {
+  const w = wallClock(at, timeZone);
+  const time = `${pad2(w.hour)}:${pad2(w.minute)}${opts.seconds ? `:${pad2(w.second)}` : ''}`;
+  return `${w.y}-${pad2(w.m)}-${pad2(w.d)} ${time}`;
+}
+
 function readWallClock(at: Date, timeZone: string): WallClock {
   const parts = formatter(timeZone).formatToParts(at);
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '0';
