@@ -1,7 +1,5 @@
-import { PassThrough } from 'node:stream';
 import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../../src/cli/run-cli.js';
 import { customers, users, workspaces } from '../../../src/db/schema/index.js';
 import { createFollowUpsService } from '../../../src/domain/follow-ups/follow-ups-service.js';
 import { createOwnershipService } from '../../../src/domain/ownership/ownership-service.js';
@@ -9,16 +7,9 @@ import { createUsersService, type UserRecord } from '../../../src/domain/users/u
 import { fixedClock } from '../../helpers/clock.js';
 import { createTestWorkspace, uniqueId, useTestDatabase } from '../../helpers/db.js';
 import { draftFor } from '../../helpers/factories.js';
+import { runCliCapturing } from '../../helpers/run-cli.js';
 
-async function cli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const chunks = { out: '', err: '' };
-  stdout.on('data', (c: Buffer) => (chunks.out += c.toString()));
-  stderr.on('data', (c: Buffer) => (chunks.err += c.toString()));
-  const code = await runCli(args, { stdin: new PassThrough(), stdout, stderr, env });
-  return { code, ...chunks };
-}
+const cli = runCliCapturing;
 
 /** `genjin audit --customer`: a customer's history from audit_log, newest first, in the workspace's zone. */
 describe('genjin audit', () => {

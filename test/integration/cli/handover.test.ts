@@ -1,21 +1,12 @@
-import { PassThrough } from 'node:stream';
 import { and, eq, inArray } from 'drizzle-orm';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { runCli } from '../../../src/cli/run-cli.js';
 import { assignments, auditLog, customers, handovers, users } from '../../../src/db/schema/index.js';
 import type { UserRecord } from '../../../src/domain/users/users-service.js';
 import { createTestWorkspace, useTestDatabase } from '../../helpers/db.js';
 import { handoverFixture } from '../../helpers/handover-fixture.js';
+import { runCliCapturing } from '../../helpers/run-cli.js';
 
-async function cli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const chunks = { out: '', err: '' };
-  stdout.on('data', (c: Buffer) => (chunks.out += c.toString()));
-  stderr.on('data', (c: Buffer) => (chunks.err += c.toString()));
-  const code = await runCli(args, { stdin: new PassThrough(), stdout, stderr, env });
-  return { code, ...chunks };
-}
+const cli = runCliCapturing;
 
 describe('genjin handover', () => {
   const testDb = useTestDatabase();

@@ -1,20 +1,11 @@
-import { PassThrough } from 'node:stream';
 import { eq } from 'drizzle-orm';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { runCli } from '../../../src/cli/run-cli.js';
 import { outbox } from '../../../src/db/schema/index.js';
 import { enqueue, RETRY_FOR_MS } from '../../../src/delivery/outbox.js';
 import { useTestDatabase } from '../../helpers/db.js';
+import { runCliCapturing } from '../../helpers/run-cli.js';
 
-async function cli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const chunks = { out: '', err: '' };
-  stdout.on('data', (c: Buffer) => (chunks.out += c.toString()));
-  stderr.on('data', (c: Buffer) => (chunks.err += c.toString()));
-  const code = await runCli(args, { stdin: new PassThrough(), stdout, stderr, env });
-  return { code, ...chunks };
-}
+const cli = runCliCapturing;
 
 describe('genjin outbox retry', () => {
   const testDb = useTestDatabase();

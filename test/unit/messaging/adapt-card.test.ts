@@ -1,34 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { adaptCard } from '../../../src/messaging/adapt-card.js';
 import type { Capabilities, Card, CardButton } from '../../../src/messaging/types.js';
+import { FEISHU_CAPABILITIES } from '../../../src/platforms/feishu/adapter.js';
+import { WECOM_CAPABILITIES } from '../../../src/platforms/wecom/capabilities.js';
 
-const rich: Capabilities = {
-  inputs: true,
-  controls: 20,
-  maxOptions: 100,
-  controlsCallBack: true,
-  personPicker: true,
-  datePicker: true,
-  maxButtons: 20,
-  maxLabel: 40,
-  sections: true,
-  mentions: true,
-  updateById: true,
-};
-// WeCom's template card: no inputs, one select (button_selection) of at most 10 options sent by a button, six buttons.
-const small: Capabilities = {
-  inputs: false,
-  controls: 1,
-  maxOptions: 10,
-  controlsCallBack: false,
-  personPicker: false,
-  datePicker: false,
-  maxButtons: 6,
-  maxLabel: 10,
-  sections: false,
-  mentions: false,
-  updateById: false,
-};
+// The platforms' own capabilities: Feishu's card holds everything; WeCom's template card has no
+// inputs, one select (button_selection) of at most 10 options sent by a button, six buttons.
+const rich: Capabilities = FEISHU_CAPABILITIES;
+const small: Capabilities = WECOM_CAPABILITIES;
 
 const button = (n: number): CardButton => ({ label: `B${n}`, action: { name: 'x.do', args: { n: String(n) } } });
 /** Every action a card set offers, buttons and controls alike, in order. */
