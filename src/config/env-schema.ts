@@ -1,4 +1,9 @@
 import { z } from 'zod';
+import { PLATFORM_NAME } from '../lib/platform-name.js';
+
+/** `feishu:ou_a, wecom:zhangsan`: comma-separated `<platform>:<id>`. */
+const ADMIN_REF = `${PLATFORM_NAME}:[^\\s:,]{1,191}`;
+const ADMIN_LIST = new RegExp(`^${ADMIN_REF}(\\s*,\\s*${ADMIN_REF})*$`);
 
 /** `true/false/1/0/yes/no`, as people write them in env files. */
 const boolFromEnv = z
@@ -30,7 +35,7 @@ export const envSchema = z.object({
   GENJIN_ADMINS: z
     .string()
     .trim()
-    .regex(/^[a-z][a-z0-9_-]{0,31}:[^\s:,]{1,191}(\s*,\s*[a-z][a-z0-9_-]{0,31}:[^\s:,]{1,191})*$/, {
+    .regex(ADMIN_LIST, {
       message: 'must be comma-separated <platform>:<id>, e.g. feishu:ou_abc,wecom:zhangsan',
     })
     .optional(),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PLATFORM_REF_RE } from '../lib/platform-name.js';
 
 /**
  * Users and chats are written `<platform>:<id>` (`feishu:ou_x`, `wecom:zhangsan`, `wecom:wrkGroup`);
@@ -6,8 +7,8 @@ import { z } from 'zod';
  */
 export const userRefSchema = z
   .string()
-  .regex(/^[a-z][a-z0-9_-]{0,31}:[^\s:]{1,191}$/, { message: 'must be written <platform>:<id>, e.g. feishu:ou_abc or wecom:zhangsan' });
-export const chatRefSchema = z.string().regex(/^[a-z][a-z0-9_-]{0,31}:[^\s:]{1,191}$/, {
+  .regex(PLATFORM_REF_RE, { message: 'must be written <platform>:<id>, e.g. feishu:ou_abc or wecom:zhangsan' });
+export const chatRefSchema = z.string().regex(PLATFORM_REF_RE, {
   message: 'must be written <platform>:<chat id>, e.g. feishu:oc_abc or wecom:wrkSFfCgAA',
 });
 

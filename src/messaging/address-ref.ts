@@ -1,3 +1,4 @@
+import { PLATFORM_REF_RE } from '../lib/platform-name.js';
 import type { Address } from './types.js';
 
 /**
@@ -6,6 +7,6 @@ import type { Address } from './types.js';
  * it names a person or a chat. Null when it is not of that form.
  */
 export function parseAddressRef(ref: string, kind: Address['kind']): Address | null {
-  const m = /^([a-z][a-z0-9_-]{0,31}):([^\s:]{1,191})$/.exec(ref.trim());
+  const m = PLATFORM_REF_RE.exec(ref.trim());
   return m?.[1] && m[2] ? { platform: m[1], kind, id: m[2] } : null;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PLATFORM_NAME_RE } from '../lib/platform-name.js';
 import type { Address, Card, CardControl, MessengerPayload, OutboundMessage } from './types.js';
 
 /**
@@ -6,7 +7,7 @@ import type { Address, Card, CardControl, MessengerPayload, OutboundMessage } fr
  * deploy). Typed against the TypeScript types, so the two cannot drift apart.
  */
 export const addressSchema: z.ZodType<Address> = z.object({
-  platform: z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/),
+  platform: z.string().regex(PLATFORM_NAME_RE),
   kind: z.enum(['user', 'chat']),
   id: z.string().min(1).max(191),
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PLATFORM_NAME_RE } from '../lib/platform-name.js';
 import { addressSchema } from './card-schema.js';
 import type { InboundEvent } from './types.js';
 
@@ -7,7 +8,7 @@ import type { InboundEvent } from './types.js';
  * The work after an acknowledgement runs from this row, so it must survive a restart and a
  * deploy: dates travel as ISO strings and the shape is checked when read, never cast.
  */
-const platform = z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/);
+const platform = z.string().regex(PLATFORM_NAME_RE);
 
 const messageEvent = z.object({
   type: z.literal('message'),
