@@ -1,4 +1,5 @@
 import type { FollowUpEdit } from '../domain/follow-ups/follow-up-changes.js';
+import { toZonedIso } from '../domain/notes/civil-time.js';
 import { parseChannelLabel, parseStageLabel, TEXT, type Locale } from './cards/i18n.js';
 
 export type FollowUpChanges = FollowUpEdit;
@@ -68,25 +69,6 @@ export function readIsoLocal(text: string, timeZone: string, defaultHour = 9): D
     m[5] ? Number(m[5]) : 0,
   ];
   if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59) return null;
-  const guess = Date.UTC(year, month - 1, day, hour, minute);
-  // Shift by the zone's offset at that instant (twice, to settle across an offset change).
-  let at = guess - offsetMs(guess, timeZone);
-  at = guess - offsetMs(at, timeZone);
-  const date = new Date(at);
+  const date = new Date(toZonedIso({ y: year, m: month, d: day }, hour, minute, timeZone));
   return Number.isNaN(date.getTime()) ? null : date;
-}
-
-function offsetMs(at: number, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    year: 'numeric',
-    month: 'numeric',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: 'numeric',
-    second: 'numeric',
-    hourCycle: 'h23',
-  }).formatToParts(new Date(at));
-  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
-  return Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second')) - (at - (at % 1000));
 }
