@@ -12,6 +12,7 @@ import { outboxDepth } from './delivery/outbox.js';
 import { createOutboxWorker } from './delivery/outbox-worker.js';
 import { createRateLimiter } from './delivery/rate-limiter.js';
 import { createMetrics } from './http/metrics.js';
+import { createWorkJobs } from './compose-jobs.js';
 import { createJobs } from './jobs/index.js';
 import type { Job } from './jobs/types.js';
 import type { Clock } from './lib/clock.js';
@@ -129,13 +130,16 @@ export async function composeGenjin(config: Config, deps: ComposeDeps): Promise<
     services,
     bot,
     adapters,
-    jobs: (jobs = createJobs({
-      db,
-      clock,
-      inbox,
-      worker,
-      runDueHandovers: () => services.handover.runDue({ outbound: handoverOutbound({ locale: config.locale }) }),
-    })),
+    jobs: (jobs = [
+      ...createJobs({
+        db,
+        clock,
+        inbox,
+        worker,
+        runDueHandovers: () => services.handover.runDue({ outbound: handoverOutbound({ locale: config.locale }) }),
+      }),
+      ...createWorkJobs({ config, db, clock, log, services }),
+    ]),
     outbox,
     worker,
     metrics,

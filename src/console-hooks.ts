@@ -4,7 +4,7 @@ import { CONSOLE_PLATFORM, CONSOLE_TENANT, DEMO_PEOPLE } from './config/console-
 import type { Db } from './db/client.js';
 import { seedDemo, workspaceIsEmpty } from './domain/demo/seed-demo.js';
 import { runClaimedJob, type JobOutcome } from './jobs/run-claimed-job.js';
-import type { Job } from './jobs/types.js';
+import { RUN_BY_HAND, type Job } from './jobs/types.js';
 import type { Clock } from './lib/clock.js';
 import type { ConsoleHooks } from './platforms/console/adapter.js';
 import type { Services } from './services.js';
@@ -29,11 +29,15 @@ export function createConsoleHooks(deps: {
     async runJob(name, now) {
       const job = deps.jobs().find((j) => j.name === name);
       if (!job) return { outcome: 'unknown' };
-      let report: Record<string, unknown> | undefined;
-      const once: Job = { ...job, run: async (at) => (report = await job.run(at)) };
       const at = now ?? clock.now();
       const runClock: Clock = now ? { now: () => new Date(now) } : clock;
-      const outcome = await runClaimedJob({ db, clock: runClock, log, owner: 'console', onOutcome: deps.onJobOutcome }, once, at);
+      // A click is a run by hand: it sends at once instead of spreading over minutes.
+      const { outcome, report } = await runClaimedJob(
+        { db, clock: runClock, log, owner: 'console', onOutcome: deps.onJobOutcome },
+        job,
+        at,
+        RUN_BY_HAND,
+      );
       return report ? { outcome, report } : { outcome };
     },
     workspaceEmpty: () => workspaceIsEmpty(db, CONSOLE_PLATFORM, CONSOLE_TENANT),

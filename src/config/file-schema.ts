@@ -42,12 +42,36 @@ export const fileSchema = z
         quietDays: tierDaysSchema.prefault({}),
         escalateAfterDays: z.number().int().positive().default(3),
         snoozeHours: z.number().int().positive().default(24),
+        /** ISO weekdays (1 Monday … 7 Sunday) on which reminders go out; what falls on another day waits. */
+        workDays: z
+          .array(z.number().int().min(1).max(7), { message: 'must be a list of ISO weekdays, 1 (Monday) to 7 (Sunday)' })
+          .min(1)
+          .default([1, 2, 3, 4, 5]),
+        /** Reminder cards per rep per run; the rest go in one summary card. */
+        maxCardsPerRun: z.number().int().positive().default(5),
+        /** A scheduled run spreads its sends over this many minutes (a run by hand sends at once). */
+        spreadMinutes: z.number().int().min(0).max(60).default(5),
       })
       .prefault({}),
     pool: z
       .object({
         enabled: z.boolean().default(true),
-        releaseAfterDays: z.number().int().positive().default(60),
+        /** Days without a follow-up before a customer returns to the pool: one number, or per tier (untiered use C). */
+        releaseAfterDays: z
+          .union(
+            [
+              z.number().int().positive(),
+              z.object({ A: z.number().int().positive(), B: z.number().int().positive(), C: z.number().int().positive() }),
+            ],
+            {
+              message: 'must be a number of days, or days per tier such as {"A": 90, "B": 60, "C": 45}',
+            },
+          )
+          .default(60),
+        /** The owner is warned this many days before a customer returns to the pool. */
+        warnDaysBefore: z.number().int().min(0).default(2),
+        /** When the pool job runs (warnings and recycling), in the workspace time zone. */
+        cron: cronSchema.default('0 10 * * *'),
         maxClaimsPerDay: z.number().int().positive().default(10),
         /** Days before a rep may claim again a customer they released. */
         reclaimCooldownDays: z.number().int().min(0).default(7),

@@ -1,3 +1,4 @@
+import { RUN_BY_HAND } from '../../../src/jobs/types.js';
 import { inArray } from 'drizzle-orm';
 import type { RowDataPacket } from 'mysql2';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -50,7 +51,7 @@ describe('outbox housekeeping', () => {
       ];
       const job = pruneOutboxJob({ db: testDb.db, clock: fixedClock(NOW), batchSize: 2 });
       expect(job.cron).toMatch(/^\d+ \* \* \* \*$/);
-      expect(await job.run(NOW)).toEqual({ sent: 5, failed: 3 });
+      expect(await job.run(NOW, RUN_BY_HAND)).toEqual({ sent: 5, failed: 3 });
       const left = await testDb.db.select({ id: outbox.id }).from(outbox);
       expect(left.map((r) => r.id).sort((a, b) => a - b)).toEqual(kept);
       expect(
@@ -59,7 +60,7 @@ describe('outbox housekeeping', () => {
           .from(outbox)
           .where(inArray(outbox.id, [...oldSent, ...oldFailed])),
       ).toEqual([]);
-      expect(await job.run(NOW)).toEqual({ sent: 0, failed: 0 });
+      expect(await job.run(NOW, RUN_BY_HAND)).toEqual({ sent: 0, failed: 0 });
     });
   });
 

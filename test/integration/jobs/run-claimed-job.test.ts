@@ -17,14 +17,17 @@ describe('runClaimedJob', () => {
     const slot = new Date('2026-11-30T01:00:00Z');
     const replicas = ['a', 'b', 'c'].map((owner) => runClaimedJob({ db: testDb.db, clock, log: captureLogs().log, owner }, job, slot));
     const outcomes = await Promise.all(replicas);
-    expect(outcomes.sort()).toEqual(['done', 'skipped', 'skipped']);
+    expect(outcomes.map((o) => o.outcome).sort()).toEqual(['done', 'skipped', 'skipped']);
     expect(runs).toBe(1);
     const [row] = await testDb.db.select().from(jobRuns).where(eq(jobRuns.job, job.name));
     expect(row).toMatchObject({ status: 'done', report: { n: 1 } });
     // The next slot is a new run.
-    expect(await runClaimedJob({ db: testDb.db, clock, log: captureLogs().log, owner: 'a' }, job, new Date('2026-12-07T01:00:00Z'))).toBe(
-      'done',
-    );
+    expect(
+      await runClaimedJob({ db: testDb.db, clock, log: captureLogs().log, owner: 'a' }, job, new Date('2026-12-07T01:00:00Z')),
+    ).toEqual({
+      outcome: 'done',
+      report: { n: 2 },
+    });
   });
 
   it('records a failure with its message and does not rerun the slot', async () => {
@@ -37,8 +40,8 @@ describe('runClaimedJob', () => {
     };
     const slot = new Date('2026-11-30T01:05:00Z');
     const deps = { db: testDb.db, clock, log: captureLogs().log, owner: 'a' };
-    expect(await runClaimedJob(deps, job, slot)).toBe('failed');
-    expect(await runClaimedJob(deps, job, slot)).toBe('skipped');
+    expect(await runClaimedJob(deps, job, slot)).toEqual({ outcome: 'failed', error: 'boom' });
+    expect(await runClaimedJob(deps, job, slot)).toEqual({ outcome: 'skipped' });
     const [row] = await testDb.db.select().from(jobRuns).where(eq(jobRuns.job, job.name));
     expect(row).toMatchObject({ status: 'failed', error: 'boom' });
   });

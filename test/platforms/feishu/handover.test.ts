@@ -1,3 +1,4 @@
+import { RUN_BY_HAND } from '../../../src/jobs/types.js';
 import { eq, inArray } from 'drizzle-orm';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -124,7 +125,7 @@ describe('Feishu: handover (离职交接)', () => {
     });
 
     const job = t.genjin.jobs.find((j) => j.name === 'handover-resume')!;
-    expect(await job.run(t.clock.now())).toEqual({ started: 1, moved: 12, finished: 1 });
+    expect(await job.run(t.clock.now(), RUN_BY_HAND)).toEqual({ started: 1, moved: 12, finished: 1 });
     const owners = await testDb.db.select({ owner: customers.ownerUserId }).from(customers).where(inArray(customers.id, ids));
     expect(new Set(owners.map((o) => o.owner)).size).toBe(1);
     const [aAfter] = await testDb.db.select().from(users).where(eq(users.id, a.id));

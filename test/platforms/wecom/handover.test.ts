@@ -1,3 +1,4 @@
+import { RUN_BY_HAND } from '../../../src/jobs/types.js';
 import { eq, inArray } from 'drizzle-orm';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -110,7 +111,7 @@ describe('WeCom: handover (离职交接)', () => {
     expect(answered.updates.find((u) => u.response_code === 'RC_MGR_1')?.template_card?.main_title.title).toBe('交接进行中 · 张三');
 
     const job = t.genjin.jobs.find((j) => j.name === 'handover-resume')!;
-    expect(await job.run(t.clock.now())).toEqual({ started: 1, moved: 25, finished: 1 });
+    expect(await job.run(t.clock.now(), RUN_BY_HAND)).toEqual({ started: 1, moved: 25, finished: 1 });
     const owners = await testDb.db.select({ owner: customers.ownerUserId }).from(customers).where(inArray(customers.id, ids));
     expect(new Set(owners.map((o) => o.owner))).toEqual(new Set([b.id]));
     // 确认交接 (kept active) won; the second click did not switch it to deactivate.
