@@ -6,8 +6,8 @@ import type { Capabilities, Card, CardButton, CardControl, CardOption } from './
  * cards that already fit, so they stay dumb.
  *
  * - mentions without support become `@name` text;
- * - a form without inputs becomes its current values and its by-message instructions (a form
- *   without such instructions cannot be reached there, which is a bug in the card: it throws);
+ * - a form without inputs becomes its current values and its by-message instructions and/or its
+ *   stand-in button (a form with neither cannot be reached there, which is a bug in the card: it throws);
  * - sections without support become text lines, their rows' buttons and controls card-level ones,
  *   labelled with the row they belong to;
  * - person and date pickers without native support become selects (of the given people, of the
@@ -26,9 +26,10 @@ export function adaptCard(card: Card, caps: Capabilities): Card[] {
   }
   if (base.form && !caps.inputs) {
     const form = base.form;
-    if (!form.fallbackText)
+    if (!form.fallbackText && !form.fallbackButton)
       throw new Error(`card "${card.title}": form ${form.name} has no by-message fallback for a platform without inputs`);
     text = join(text, ...form.inputs.filter((i) => i.value).map((i) => `${i.label}：${i.value}`), form.fallbackText);
+    if (form.fallbackButton) buttons.unshift(form.fallbackButton);
     delete base.form;
   }
   if (base.sections?.length && !caps.sections) {

@@ -71,6 +71,11 @@ export type CardForm = {
   submit: CardAction;
   /** For platforms whose cards cannot hold inputs: how to make the same change by message. */
   fallbackText?: string;
+  /**
+   * For platforms whose cards cannot hold inputs: a button that stands in for the form, put first
+   * among the card's buttons (已跟进 there asks for the note as the rep's next message).
+   */
+  fallbackButton?: CardButton;
 };
 
 export type CardOption = { label: string; value: string };

@@ -153,6 +153,29 @@ describe('adaptCard', () => {
     expect(() => adaptCard({ ...card, form: { ...card.form!, fallbackText: undefined } }, small)).toThrow(/no by-message fallback/);
   });
 
+  it('puts a form\'s stand-in button first where cards have no inputs, and keeps the form where they have', () => {
+    const ask = { label: '已跟进', style: 'primary' as const, action: { name: 'rem.ask_note', args: { c: '7' } } };
+    const card: Card = {
+      title: '云帆科技',
+      tone: 'orange',
+      buttons: [{ label: '推迟1天', action: { name: 'rem.postpone', args: { c: '7', d: '1' } } }],
+      form: {
+        name: 'note',
+        submitLabel: '已跟进',
+        submit: { name: 'rem.note', args: { c: '7' } },
+        fallbackButton: ask,
+        inputs: [{ name: 'note', label: '跟进内容' }],
+      },
+    };
+    const [small0] = adaptCard(card, small);
+    expect(small0?.form).toBeUndefined();
+    expect(small0?.buttons?.map((b) => b.label)).toEqual(['已跟进', '推迟1天']);
+    expect(small0?.buttons?.[0]?.action).toEqual(ask.action);
+    const [big0] = adaptCard(card, FEISHU_CAPABILITIES);
+    expect(big0?.form?.submit.name).toBe('rem.note');
+    expect(big0?.buttons?.map((b) => b.label)).toEqual(['推迟1天']);
+  });
+
   it('writes mentions as @names where the platform cannot mention', () => {
     const card: Card = {
       title: 'T',
