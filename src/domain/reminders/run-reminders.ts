@@ -1,0 +1,245 @@
+import { and, eq, inArray } from 'drizzle-orm';
+import type { Logger } from 'pino';
+import type { Db, Tx } from '../../db/client.js';
+import { runTransaction } from '../../db/run-transaction.js';
+import { reminders, users, workspaces, type OutboxPayload } from '../../db/schema/index.js';
+import { enqueue } from '../../delivery/outbox.js';
+import { errorCode } from '../../lib/safe-error.js';
+import { isWorkDay, localDay } from '../schedule/work-days.js';
+import { groupByOwner, planRep, spreadOffsetMs } from './plan-reminders.js';
+import { loadReminderViews, type ReminderView } from './reminder-view.js';
+import { activeRecipients, scanDue, scanQuiet, type Candidate, type Recipient, type TierDays } from './scan-reminders.js';
+
+export type ReminderSettings = {
+  timeZone: string;
+  locale: 'zh-CN' | 'en';
+  reminders: { workDays: readonly number[]; maxCardsPerRun: number; spreadMinutes: number; quietDays: TierDays };
+};
+
+/** Whom a message goes to, in which language and zone. */
+export type ReminderAudience = {
+  workspaceId: number;
+  platform: string;
+  userId: number;
+  platformUserId: string;
+  name: string | null;
+  locale: 'zh-CN' | 'en';
+  timeZone: string;
+};
+
+/** A customer listed on the summary card: its name and the times its lateness is read from. */
+export type SummaryItem = Pick<Candidate, 'customerId' | 'name' | 'kind' | 'nextAt' | 'lastAt' | 'createdAt'>;
+
+/** One message of a run: a reminder card, or the one summary card of what did not get a card. */
+export type ReminderMessage =
+  { kind: 'card'; reminderId: number; reminderKind: 'due' | 'quiet'; view: ReminderView } | { kind: 'summary'; items: SummaryItem[] };
+
+/**
+ * Draws a message for the outbox (target and payload). Cards belong to the bot, which the domain
+ * cannot import: the composition root binds this in. The run adds the dedupe key and send time.
+ */
+export type ReminderOutbound = (to: ReminderAudience, message: ReminderMessage, now: Date) => { target: string; payload: OutboxPayload };
+
+export type RunOptions = { dryRun: boolean; spread: boolean; emit: (line: Record<string, unknown>) => void };
+
+export type ReminderRunReport = {
+  workspaces: number;
+  /** Workspaces skipped because the run fell on a non-working day there. */
+  restDay: number;
+  due: number;
+  quiet: number;
+  cards: number;
+  summaries: number;
+  failed: number;
+};
+
+type Workspace = { id: number; platform: string; locale: 'zh-CN' | 'en' | null; timeZone: string | null };
+type RunContext = { now: Date; day: string; opts: RunOptions; outbound: ReminderOutbound };
+
+/** A multi-row INSERT per this many reminders keeps each statement well under max_allowed_packet. */
+const INSERT_CHUNK = 1000;
+
+/**
+ * One reminder run over every workspace: scan the due and quiet customers, then, for each owner
+ * on their own (own transaction; a failure is logged by id and counted, and the run goes on),
+ * record the reminder rows and their outbox rows together. Rows are unique per customer, kind and
+ * local day, and the owner's user row is locked first, so a re-run, a second runner or a run
+ * killed half-way never sends anything twice. A dry run only emits what it would send.
+ */
+export async function runReminders(
+  deps: { db: Db; log: Logger; settings: ReminderSettings },
+  now: Date,
+  opts: RunOptions,
+  outbound: ReminderOutbound,
+): Promise<ReminderRunReport> {
+  const { db, settings } = deps;
+  const report: ReminderRunReport = { workspaces: 0, restDay: 0, due: 0, quiet: 0, cards: 0, summaries: 0, failed: 0 };
+  const all: Workspace[] = await db
+    .select({ id: workspaces.id, platform: workspaces.platform, locale: workspaces.locale, timeZone: workspaces.timeZone })
+    .from(workspaces);
+  for (const ws of all) {
+    report.workspaces += 1;
+    const timeZone = ws.timeZone ?? settings.timeZone;
+    // Nothing on a rest day; what fell on it is still due on the next working day's first run.
+    if (!isWorkDay({ timeZone, workDays: settings.reminders.workDays }, now)) {
+      report.restDay += 1;
+      continue;
+    }
+    const ctx: RunContext = { now, day: localDay(now, timeZone), opts, outbound };
+    const due = await scanDue(db, ws.id, now, ctx.day);
+    const quiet = await scanQuiet(db, ws.id, now, settings.reminders.quietDays);
+    const byOwner = groupByOwner([...due, ...quiet]);
+    const recipients = await activeRecipients(db, ws.id, [...byOwner.keys()]);
+    for (const [ownerId, candidates] of byOwner) {
+      const rep = recipients.get(ownerId);
+      if (!rep) continue;
+      const to: ReminderAudience = {
+        workspaceId: ws.id,
+        platform: ws.platform,
+        userId: rep.userId,
+        platformUserId: rep.platformUserId,
+        name: rep.name,
+        locale: rep.locale ?? ws.locale ?? settings.locale,
+        timeZone,
+      };
+      try {
+        const made = opts.dryRun ? emitRep(to, candidates, settings, ctx) : await remindRep(deps, to, rep, candidates, ctx);
+        report.due += made.due;
+        report.quiet += made.quiet;
+        report.cards += made.cards;
+        report.summaries += made.summaries;
+      } catch (err) {
+        report.failed += 1;
+        deps.log.error(
+          { workspaceId: ws.id, userId: rep.userId, err: errorCode(err) },
+          'reminders for one recipient failed; the run goes on',
+        );
+      }
+    }
+  }
+  return report;
+}
+
+type RepCounts = { due: number; quiet: number; cards: number; summaries: number };
+
+function emitRep(to: ReminderAudience, candidates: Candidate[], settings: ReminderSettings, ctx: RunContext): RepCounts {
+  const plan = planRep(candidates, settings.reminders.maxCardsPerRun);
+  const recipient = `${to.platform}:${to.platformUserId}`;
+  for (const c of plan.cards)
+    ctx.opts.emit({ recipient, kind: c.kind, customer: c.name, customerId: c.customerId, subjectAt: c.subjectAt.toISOString() });
+  if (plan.summary.length > 0)
+    ctx.opts.emit({ recipient, kind: 'summary', customers: plan.summary.map((c) => c.name), count: plan.summary.length });
+  return countOf(candidates, plan.cards.length, plan.summary.length > 0 ? 1 : 0);
+}
+
+function countOf(rows: readonly Candidate[], cards: number, summaries: number): RepCounts {
+  const due = rows.filter((c) => c.kind === 'due').length;
+  return { due, quiet: rows.length - due, cards, summaries };
+}
+
+async function remindRep(
+  deps: { db: Db; settings: ReminderSettings },
+  to: ReminderAudience,
+  rep: Recipient,
+  candidates: Candidate[],
+  ctx: RunContext,
+): Promise<RepCounts> {
+  const { now, day } = ctx;
+  return runTransaction(deps.db, async (tx) => {
+    // One runner per rep at a time: a second runner waits here, then finds the rows made.
+    await tx.select({ id: users.id }).from(users).where(eq(users.id, rep.userId)).for('update');
+    const ids = candidates.map((c) => c.customerId);
+    const taken = await tx
+      .select({ customerId: reminders.customerId, kind: reminders.kind })
+      .from(reminders)
+      .where(and(inArray(reminders.customerId, ids), eq(reminders.dueDate, day)));
+    const takenKeys = new Set(taken.map((t) => `${t.kind}:${t.customerId}`));
+    const fresh = candidates.filter((c) => !takenKeys.has(`${c.kind}:${c.customerId}`));
+    if (fresh.length === 0) return countOf([], 0, 0);
+    const plan = planRep(fresh, deps.settings.reminders.maxCardsPerRun);
+    const made = await insertRows(
+      tx,
+      to,
+      [...plan.cards.map((c) => ({ c, inSummary: false })), ...plan.summary.map((c) => ({ c, inSummary: true }))],
+      ctx,
+    );
+    const cards = plan.cards.filter((c) => made.has(`${c.kind}:${c.customerId}`));
+    const summary = plan.summary.filter((c) => made.has(`${c.kind}:${c.customerId}`));
+    const notBefore = ctx.opts.spread ? new Date(now.getTime() + spreadOffsetMs(rep.userId, deps.settings.reminders.spreadMinutes)) : now;
+    const views = new Map(
+      (
+        await loadReminderViews(
+          tx,
+          to.workspaceId,
+          cards.map((c) => c.customerId),
+        )
+      ).map((v) => [v.customer.id, v]),
+    );
+    let sentCards = 0;
+    for (const c of cards) {
+      const view = views.get(c.customerId);
+      const reminderId = made.get(`${c.kind}:${c.customerId}`);
+      if (!view || !reminderId) continue;
+      const message = ctx.outbound(to, { kind: 'card', reminderId, reminderKind: c.kind, view }, now);
+      await enqueue(tx, { ...message, workspaceId: to.workspaceId, dedupeKey: `reminder:${reminderId}`, notBefore }, now);
+      sentCards += 1;
+    }
+    const firstSummaryId = summary.map((c) => made.get(`${c.kind}:${c.customerId}`) ?? 0).find((id) => id > 0);
+    if (firstSummaryId) {
+      const message = ctx.outbound(to, { kind: 'summary', items: summary }, now);
+      await enqueue(tx, { ...message, workspaceId: to.workspaceId, dedupeKey: `reminder-summary:${firstSummaryId}`, notBefore }, now);
+    }
+    return countOf([...cards, ...summary], sentCards, firstSummaryId ? 1 : 0);
+  });
+}
+
+/**
+ * Inserts the rows as sent (in the transaction that enqueues their messages) and returns the ids
+ * of those this transaction made, by `kind:customerId`. INSERT IGNORE: a customer reminded by a
+ * runner for another rep (its owner changed mid-run) is skipped, not failed.
+ */
+async function insertRows(
+  tx: Tx,
+  to: ReminderAudience,
+  rows: { c: Candidate; inSummary: boolean }[],
+  ctx: RunContext,
+): Promise<Map<string, number>> {
+  const { now, day } = ctx;
+  for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+    await tx
+      .insert(reminders)
+      .ignore()
+      .values(
+        rows.slice(i, i + INSERT_CHUNK).map(({ c, inSummary }) => ({
+          workspaceId: to.workspaceId,
+          customerId: c.customerId,
+          userId: to.userId,
+          kind: c.kind,
+          dueDate: day,
+          dueAt: c.kind === 'due' ? (c.nextAt ?? now) : now,
+          subjectAt: c.subjectAt,
+          status: 'sent' as const,
+          inSummary,
+          sentAt: now,
+          createdAt: now,
+          updatedAt: now,
+        })),
+      );
+  }
+  // Under the rep's lock, the rows of this day for this rep and these customers are the ones just made.
+  const made = await tx
+    .select({ id: reminders.id, customerId: reminders.customerId, kind: reminders.kind })
+    .from(reminders)
+    .where(
+      and(
+        eq(reminders.userId, to.userId),
+        eq(reminders.dueDate, day),
+        eq(reminders.sentAt, now),
+        inArray(
+          reminders.customerId,
+          rows.map((r) => r.c.customerId),
+        ),
+      ),
+    );
+  return new Map(made.map((m) => [`${m.kind}:${m.customerId}`, m.id]));
+}

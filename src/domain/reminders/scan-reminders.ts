@@ -1,0 +1,138 @@
+import { and, eq, gte, inArray, isNotNull, isNull, lt, lte, notExists, notInArray, or, sql } from 'drizzle-orm';
+import type { DbOrTx } from '../../db/client.js';
+import { customers, reminders, users } from '../../db/schema/index.js';
+
+export type TierDays = { A: number; B: number; C: number };
+
+/** A customer a run may remind its owner of; `subjectAt` is the episode (see reminders.subject_at). */
+export type Candidate = {
+  customerId: number;
+  ownerUserId: number;
+  name: string;
+  kind: 'due' | 'quiet';
+  nextAt: Date | null;
+  lastAt: Date | null;
+  createdAt: Date;
+  subjectAt: Date;
+};
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+const fields = {
+  customerId: customers.id,
+  ownerUserId: customers.ownerUserId,
+  name: customers.name,
+  nextAt: customers.nextFollowUpAt,
+  lastAt: customers.lastFollowUpAt,
+  createdAt: customers.createdAt,
+};
+
+/** The reminder of this kind already made for the customer on `day` (the unique key's prefix). */
+const remindedOn = (db: DbOrTx, kind: 'due' | 'quiet', day: string) =>
+  db
+    .select({ one: sql`1` })
+    .from(reminders)
+    .where(and(eq(reminders.customerId, customers.id), eq(reminders.kind, kind), eq(reminders.dueDate, day)));
+
+/**
+ * Due: owned, `next_follow_up_at <= now`, not handled since (`last` null or before `next`), and not
+ * yet reminded on `day`. A range on `customers_workspace_next_idx` (workspace, next, last), whose
+ * `last` part filters handled rows inside the index.
+ */
+export async function scanDue(db: DbOrTx, workspaceId: number, now: Date, day: string): Promise<Candidate[]> {
+  return selectDue(db, workspaceId, now, { notRemindedOn: day });
+}
+
+/**
+ * Due (not handled) by `until` (inclusive), of one owner or of all, optionally leaving out those
+ * already reminded on a day. One owner's reads `customers_owner_next_idx`.
+ */
+export async function selectDue(
+  db: DbOrTx,
+  workspaceId: number,
+  until: Date,
+  opts: { ownerUserId?: number; notRemindedOn?: string },
+): Promise<Candidate[]> {
+  const rows = await db
+    .select(fields)
+    .from(customers)
+    .where(
+      and(
+        eq(customers.workspaceId, workspaceId),
+        opts.ownerUserId !== undefined ? eq(customers.ownerUserId, opts.ownerUserId) : isNotNull(customers.ownerUserId),
+        lte(customers.nextFollowUpAt, until),
+        or(isNull(customers.lastFollowUpAt), lt(customers.lastFollowUpAt, customers.nextFollowUpAt)),
+        opts.notRemindedOn !== undefined ? notExists(remindedOn(db, 'due', opts.notRemindedOn)) : undefined,
+      ),
+    );
+  return rows.map((r) => ({ ...r, ownerUserId: r.ownerUserId ?? 0, kind: 'due' as const, subjectAt: r.nextAt ?? until }));
+}
+
+/**
+ * Quiet: owned, not won or lost, nothing planned ahead and not due (`next` null, or passed and
+ * handled), and no follow-up for the tier's quiet days (untiered: C) since the baseline (`last`, or
+ * `created_at` when never followed up); once per episode (no quiet reminder with this baseline).
+ * A range on `customers_workspace_last_idx` (workspace, last) up to the shortest quiet cut-off.
+ */
+export async function scanQuiet(
+  db: DbOrTx,
+  workspaceId: number,
+  now: Date,
+  quietDays: TierDays,
+  opts: { ownerUserId?: number; allEpisodes?: boolean } = {},
+): Promise<Candidate[]> {
+  const cut = (days: number) => new Date(now.getTime() - days * DAY_MS);
+  const shortest = cut(Math.min(quietDays.A, quietDays.B, quietDays.C));
+  const baseline = sql<Date>`coalesce(${customers.lastFollowUpAt}, ${customers.createdAt})`;
+  const quietFor = (tiers: ('A' | 'B' | 'C')[], days: number, orUntiered = false) =>
+    and(
+      orUntiered ? or(inArray(customers.tier, tiers), isNull(customers.tier)) : inArray(customers.tier, tiers),
+      sql`${baseline} <= ${cut(days)}`,
+    );
+  const rows = await db
+    .select(fields)
+    .from(customers)
+    .where(
+      and(
+        eq(customers.workspaceId, workspaceId),
+        or(isNull(customers.lastFollowUpAt), lte(customers.lastFollowUpAt, shortest)),
+        opts.ownerUserId !== undefined ? eq(customers.ownerUserId, opts.ownerUserId) : isNotNull(customers.ownerUserId),
+        notInArray(customers.stage, ['won', 'lost']),
+        or(
+          isNull(customers.nextFollowUpAt),
+          and(lte(customers.nextFollowUpAt, now), gte(customers.lastFollowUpAt, customers.nextFollowUpAt)),
+        ),
+        or(quietFor(['A'], quietDays.A), quietFor(['B'], quietDays.B), quietFor(['C'], quietDays.C, true)),
+        opts.allEpisodes
+          ? undefined
+          : notExists(
+              db
+                .select({ one: sql`1` })
+                .from(reminders)
+                .where(and(eq(reminders.customerId, customers.id), eq(reminders.kind, 'quiet'), sql`${reminders.subjectAt} = ${baseline}`)),
+            ),
+      ),
+    );
+  return rows.map((r) => ({
+    ...r,
+    ownerUserId: r.ownerUserId ?? 0,
+    kind: 'quiet' as const,
+    subjectAt: r.lastAt ?? r.createdAt,
+  }));
+}
+
+export type Recipient = {
+  userId: number;
+  platformUserId: string;
+  name: string | null;
+  locale: 'zh-CN' | 'en' | null;
+};
+
+/** The active users among `ids` (deactivated owners get no reminders). */
+export async function activeRecipients(db: DbOrTx, workspaceId: number, ids: readonly number[]): Promise<Map<number, Recipient>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .select({ userId: users.id, platformUserId: users.platformUserId, name: users.name, locale: users.locale })
+    .from(users)
+    .where(and(eq(users.workspaceId, workspaceId), inArray(users.id, [...ids]), eq(users.active, true)));
+  return new Map(rows.map((r) => [r.userId, r]));
+}
