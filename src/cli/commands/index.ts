@@ -1,6 +1,8 @@
 import type { CliCommand } from '../types.js';
 import { auditCommand } from './audit.js';
+import { exportCommand } from './export.js';
 import { handoverCommand } from './handover.js';
+import { importCommand } from './import.js';
 import { jobsCommand } from './jobs.js';
 import { migrateCommand } from './migrate.js';
 import { outboxRetryCommand } from './outbox-retry.js';
@@ -15,5 +17,7 @@ export const commands: CliCommand[] = [
   auditCommand,
   handoverCommand,
   jobsCommand,
+  importCommand,
+  exportCommand,
   seedDemoCommand,
 ];
