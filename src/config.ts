@@ -1,4 +1,5 @@
 import { withDemoTeam } from './config/console-demo.js';
+import { digestChatProblems } from './config/digest-chats.js';
 import { envSchema, missingCompanions, type Env } from './config/env-schema.js';
 import { fileSchema, type FileSettings } from './config/file-schema.js';
 import { formatIssues } from './config/format-issues.js';
@@ -54,6 +55,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
 
   const { settings, source, path: settingsPath, problems: fileProblems } = readSettingsFile(env.GENJIN_CONFIG?.trim() || undefined, cwd);
   problems.push(...fileProblems);
+  if (settings)
+    problems.push(...digestChatProblems(settings.teams, { wecomBot: Boolean(env.WECOM_BOT_ID?.trim() && env.WECOM_BOT_SECRET?.trim()) }));
 
   if (problems.length > 0 || !envResult.success || !settings) {
     throw new AppError(

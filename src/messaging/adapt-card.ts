@@ -1,4 +1,4 @@
-import type { Capabilities, Card, CardButton, CardControl, CardOption } from './types.js';
+import type { Capabilities, Card, CardButton, CardChart, CardControl, CardOption } from './types.js';
 
 /**
  * Fits a card to what a platform can show, keeping every action reachable: what one card cannot
@@ -12,6 +12,8 @@ import type { Capabilities, Card, CardButton, CardControl, CardOption } from './
  *   labelled with the row they belong to;
  * - person and date pickers without native support become selects (of the given people, of the
  *   sensible dates); a select with more options than allowed is split into several;
+ * - a chart without support becomes text rows (a bar of blocks and the numbers), after the text;
+ * - free text past `maxText` moves, at line ends, to text-only cards right after the first;
  * - controls and buttons past the card's limits move to continuation cards.
  */
 export function adaptCard(card: Card, caps: Capabilities): Card[] {
@@ -32,6 +34,10 @@ export function adaptCard(card: Card, caps: Capabilities): Card[] {
     if (form.fallbackButton) buttons.unshift(form.fallbackButton);
     delete base.form;
   }
+  if (base.chart && !caps.charts) {
+    text = join(text, chartRows(base.chart).join('\n'));
+    delete base.chart;
+  }
   if (base.sections?.length && !caps.sections) {
     const lines: string[] = [];
     for (const section of base.sections) {
@@ -50,7 +56,47 @@ export function adaptCard(card: Card, caps: Capabilities): Card[] {
   }
 
   const fitted = controls.flatMap((c) => fitControl(c, caps));
-  return pack({ ...base, text }, fitted, buttons, caps);
+  const [firstText, ...moreText] = caps.maxText && text ? splitText(text, caps.maxText) : [text];
+  const [first, ...rest] = pack({ ...base, text: firstText }, fitted, buttons, caps);
+  const textCards = moreText.map((part): Card => ({ title: `${card.title}（续）`, tone: card.tone, text: part }));
+  return [first!, ...textCards, ...rest];
+}
+
+/** Width of the longest bar in text rows: fits a phone screen beside a name and two numbers. */
+const BAR_WIDTH = 10;
+
+/** `张三 ▇▇▇▇▇▇▇▇ 12 · 上周 9`: one line per category, bars scaled to the largest first-series value. */
+export function chartRows(chart: CardChart): string[] {
+  const [main, ...others] = chart.series;
+  const max = Math.max(1, ...(main?.values ?? [0]));
+  const rows = chart.categories.map((category, i) => {
+    const value = main?.values[i] ?? 0;
+    const bar = value > 0 ? '▇'.repeat(Math.max(1, Math.round((value / max) * BAR_WIDTH))) : '▏';
+    const rest = others.map((s) => ` · ${s.name} ${s.values[i] ?? 0}`).join('');
+    return `${category} ${bar} ${value}${rest}`;
+  });
+  return [`【${chart.title}】${main ? `（${main.name}）` : ''}`, ...rows];
+}
+
+/** Cuts text into parts of at most `max` characters, at line ends where it can (a longer line is cut). */
+function splitText(text: string, max: number): string[] {
+  const parts: string[] = [];
+  let current = '';
+  for (const line of text.split('\n')) {
+    const pieces: string[] = [];
+    const chars = [...line];
+    for (let i = 0; i < chars.length || i === 0; i += max) pieces.push(chars.slice(i, i + max).join(''));
+    for (const piece of pieces) {
+      const candidate = current ? `${current}\n${piece}` : piece;
+      if ([...candidate].length <= max) current = candidate;
+      else {
+        if (current) parts.push(current);
+        current = piece;
+      }
+    }
+  }
+  if (current) parts.push(current);
+  return parts.length > 0 ? parts : [text];
 }
 
 /** One control as the platform can take it: a native picker, or one or more selects. */

@@ -50,6 +50,13 @@ export const cardSchema: z.ZodType<Card> = z.object({
       }),
     )
     .optional(),
+  chart: z
+    .object({
+      title: z.string(),
+      categories: z.array(z.string()),
+      series: z.array(z.object({ name: z.string(), values: z.array(z.number()) })),
+    })
+    .optional(),
   controls: z.array(control).optional(),
   notes: z.array(z.string()).optional(),
   buttons: z.array(button).optional(),

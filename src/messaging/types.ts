@@ -96,6 +96,12 @@ export type CardRow = { text: string; fields?: { label: string; value: string }[
 
 export type CardSection = { title?: string; rows: CardRow[] };
 
+/**
+ * A small bar chart: for each category (a rep) one bar per series (this week, last week). Drawn
+ * where the platform can (`Capabilities.charts`); elsewhere `adaptCard` writes it as text rows.
+ */
+export type CardChart = { title: string; categories: string[]; series: { name: string; values: number[] }[] };
+
 export type Card = {
   title: string;
   /** Header colour: blue = info, green = done, orange = needs attention, red = problem, grey = spent. */
@@ -107,6 +113,8 @@ export type Card = {
   /** Free text under the facts; plain text, newlines kept. */
   text?: string;
   sections?: CardSection[];
+  /** Shown after the text, before the sections. */
+  chart?: CardChart;
   controls?: CardControl[];
   /** Small grey lines at the bottom: hints, who did what. */
   notes?: string[];
@@ -136,6 +144,10 @@ export type Capabilities = {
   /** Sections whose rows carry their own buttons and controls (otherwise rows become text lines). */
   sections: boolean;
   mentions: boolean;
+  /** Draws a `CardChart` (otherwise it becomes text rows). */
+  charts: boolean;
+  /** Characters of free text one card shows; longer text goes on continuation cards (unset: no such limit). */
+  maxText?: number;
   /** A sent card can be updated by its message id (otherwise only with a click's single-use code). */
   updateById: boolean;
 };

@@ -23,6 +23,7 @@ export const CONSOLE_CAPABILITIES: Capabilities = {
   maxLabel: 60,
   sections: true,
   mentions: true,
+  charts: true,
   updateById: true,
 };
 

@@ -20,6 +20,7 @@ export const FEISHU_CAPABILITIES: Capabilities = {
   maxLabel: 40,
   sections: true,
   mentions: true,
+  charts: true,
   updateById: true,
 };
 

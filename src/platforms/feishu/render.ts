@@ -1,4 +1,4 @@
-import type { Card, CardAction, CardButton, CardControl, CardRow, OutboundMessage } from '../../messaging/types.js';
+import type { Card, CardAction, CardButton, CardChart, CardControl, CardRow, OutboundMessage } from '../../messaging/types.js';
 
 /**
  * Card → Feishu card JSON 2.0 (https://open.feishu.cn/document/feishu-cards/card-json-v2-structure).
@@ -70,6 +70,32 @@ function row(r: CardRow): Record<string, unknown>[] {
   return out;
 }
 
+/**
+ * The chart element of card JSON 2.0, a VChart bar spec
+ * (https://open.feishu.cn/document/feishu-cards/card-json-v2-components/content-components/chart):
+ * horizontal bars, one per category and series, so names stay readable on a phone. Only plain
+ * VChart properties (no textures or conical gradients, which mobile clients cannot draw).
+ */
+function chart(c: CardChart): Record<string, unknown> {
+  const values = c.categories.flatMap((category, i) => c.series.map((s) => ({ category, series: s.name, value: s.values[i] ?? 0 })));
+  return {
+    tag: 'chart',
+    // Taller than wide enough for one bar pair per rep: 2:1 up to 5 reps, then 4:3, then 1:1.
+    aspect_ratio: c.categories.length <= 5 ? '2:1' : c.categories.length <= 10 ? '4:3' : '1:1',
+    chart_spec: {
+      type: 'bar',
+      title: { text: c.title },
+      data: [{ id: 'values', values }],
+      direction: 'horizontal',
+      xField: 'value',
+      yField: ['category', 'series'],
+      seriesField: 'series',
+      legends: { visible: c.series.length > 1, orient: 'bottom' },
+      label: { visible: true },
+    },
+  };
+}
+
 export function renderFeishuCard(card: Card): Record<string, unknown> {
   const elements: Record<string, unknown>[] = [];
   if (card.mentions?.length) {
@@ -92,6 +118,7 @@ export function renderFeishuCard(card: Card): Record<string, unknown> {
     });
   }
   if (card.text) elements.push({ tag: 'div', text: plain(cut(card.text, MAX_TEXT_CHARS)) });
+  if (card.chart) elements.push(chart(card.chart));
   for (const section of card.sections ?? []) {
     elements.push({ tag: 'hr' });
     if (section.title) elements.push({ tag: 'markdown', content: `**${escapeMarkdown(section.title)}**` });

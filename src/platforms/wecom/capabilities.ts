@@ -16,5 +16,9 @@ export const WECOM_CAPABILITIES: Capabilities = {
   maxLabel: 10,
   sections: false,
   mentions: false,
+  // The template card has no chart; its body text (sub_title_text) is cut at 500 characters by
+  // render.ts, so 400 leaves room for the notes that share it.
+  charts: false,
+  maxText: 400,
   updateById: false,
 };

@@ -112,6 +112,36 @@ function renderFields(fields) {
   return el('dl', { class: 'fields' }, ...fields.map((f) => el('div', {}, el('dt', {}, f.label), el('dd', {}, f.value))));
 }
 
+/** A card's chart as CSS bars: one row per category, one bar per series, scaled to the largest value. */
+function renderChart(chart) {
+  if (!chart) return null;
+  const max = Math.max(1, ...chart.series.flatMap((s) => s.values));
+  return el(
+    'figure',
+    { class: 'chart', 'aria-label': chart.title },
+    el('figcaption', {}, chart.title, ' ', ...chart.series.map((s, i) => el('span', { class: `legend series-${i}` }, s.name))),
+    ...chart.categories.map((category, i) =>
+      el(
+        'div',
+        { class: 'chart-row' },
+        el('span', { class: 'chart-label' }, category),
+        el(
+          'span',
+          { class: 'chart-bars' },
+          ...chart.series.map((s, k) => {
+            const value = s.values[i] ?? 0;
+            return el(
+              'span',
+              { class: `chart-bar series-${k}`, style: `width:${Math.round((value / max) * 100)}%`, title: `${s.name} ${value}` },
+              String(value),
+            );
+          }),
+        ),
+      ),
+    ),
+  );
+}
+
 function renderCard(card, messageId) {
   const click = (action, extra = {}) => sendClick(messageId, action, extra);
   const button = (b) =>
@@ -134,6 +164,7 @@ function renderCard(card, messageId) {
       card.mentions?.length ? el('p', { class: 'mentions' }, card.mentions.map((m) => `@${m.name}`).join(' ')) : null,
       renderFields(card.fields),
       card.text ? el('p', { class: 'text' }, card.text) : null,
+      renderChart(card.chart),
       ...(card.sections ?? []).map((s) =>
         el(
           'section',
