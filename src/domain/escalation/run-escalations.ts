@@ -1,0 +1,197 @@
+import { and, asc, eq, inArray } from 'drizzle-orm';
+import type { Logger } from 'pino';
+import type { Db, DbOrTx } from '../../db/client.js';
+import { runTransaction } from '../../db/run-transaction.js';
+import { customers, reminders, users } from '../../db/schema/index.js';
+import { enqueue, type OutboundEnvelope } from '../../delivery/outbox.js';
+import { errorCode } from '../../lib/safe-error.js';
+import { addDays, toZonedIso, wallClock } from '../notes/civil-time.js';
+import { listWorkspaces, recipientsById, sendTime, type WorkspaceContext } from '../pool-recycling/job-context.js';
+import type { PoolRecipient } from '../pool-recycling/pool-messages.js';
+import { isWorkDay, localDay, workDaysBetween, type WorkCalendar } from '../schedule/work-days.js';
+import { scanEscalations, type EscalationCandidate } from './escalation-scan.js';
+import { loadEscalationView, type EscalationView } from './escalation-view.js';
+
+/** The escalation card for one recipient, built by the bot and bound in at the composition root. */
+export type EscalationMessages = {
+  escalation(to: PoolRecipient, view: EscalationView, now: Date): Omit<OutboundEnvelope, 'dedupeKey' | 'notBefore'>;
+};
+
+type Deps = {
+  db: Db;
+  log: Logger;
+  settings: {
+    timeZone: string;
+    locale: 'zh-CN' | 'en';
+    reminders: { workDays: readonly number[]; escalateAfterDays: number; spreadMinutes: number };
+  };
+  messages: EscalationMessages;
+};
+
+type RunOptions = { dryRun: boolean; spread: boolean; emit: (line: Record<string, unknown>) => void };
+export type EscalationReport = { escalated: number; cards: number; skipped: number; failed: number };
+
+/** Who hears of a team's overdue customers: its active managers, else the workspace's active admins. */
+async function recipientIds(q: DbOrTx, workspaceId: number, teamId: number | null): Promise<number[]> {
+  const active = and(eq(users.workspaceId, workspaceId), eq(users.active, true));
+  if (teamId !== null) {
+    const managers = await q
+      .select({ id: users.id })
+      .from(users)
+      .where(and(active, eq(users.role, 'manager'), eq(users.teamId, teamId)))
+      .orderBy(asc(users.id));
+    if (managers.length > 0) return managers.map((m) => m.id);
+  }
+  const admins = await q
+    .select({ id: users.id })
+    .from(users)
+    .where(and(active, eq(users.role, 'admin')))
+    .orderBy(asc(users.id));
+  return admins.map((a) => a.id);
+}
+
+/**
+ * The escalation step of the reminders job. A customer is escalated when it is still due in the
+ * same episode (an owner, the same next time, no follow-up since), the episode's FIRST due
+ * reminder went out at least `escalateAfterDays` working days ago, and it has no escalation for
+ * this episode yet. Once per episode is kept by the database: one `reminders` row of kind
+ * `escalation` whose `due_date` is the local day of the episode's next time (unique per customer,
+ * kind and day), written under the customer's lock together with its cards. Working days only.
+ */
+export function createEscalations(deps: Deps) {
+  const { db, settings } = deps;
+
+  async function candidates(ws: WorkspaceContext, cal: WorkCalendar, now: Date): Promise<EscalationCandidate[]> {
+    // N working days after the send means at least N calendar days: the send's local day is on or
+    // before today − N. The exact count (weekends, holidays by workDays) is checked per row.
+    const bound = new Date(toZonedIso(addDays(wallClock(now, ws.timeZone), -settings.reminders.escalateAfterDays + 1), 0, 0, ws.timeZone));
+    const rows = await scanEscalations(db, ws.id, bound);
+    return rows.filter((r) => workDaysBetween(cal, r.firstSentAt, now) >= settings.reminders.escalateAfterDays);
+  }
+
+  /** One team's escalations, re-checked on locked rows; returns the escalations written and cards sent. */
+  async function escalateGroup(
+    ws: WorkspaceContext,
+    list: EscalationCandidate[],
+    recipients: PoolRecipient[],
+    now: Date,
+    notBefore?: Date,
+  ) {
+    return runTransaction(db, async (tx) => {
+      const ids = list.map((c) => c.id).sort((a, b) => a - b);
+      const locked = await tx
+        .select()
+        .from(customers)
+        .where(and(eq(customers.workspaceId, ws.id), inArray(customers.id, ids)))
+        .orderBy(asc(customers.id))
+        .for('update');
+      const expected = new Map(list.map((c) => [c.id, c]));
+      const existing = await tx
+        .select({ customerId: reminders.customerId, subjectAt: reminders.subjectAt })
+        .from(reminders)
+        .where(and(inArray(reminders.customerId, ids), eq(reminders.kind, 'escalation')));
+      const still = locked.filter((c) => {
+        const seen = expected.get(c.id);
+        const next = c.nextFollowUpAt;
+        return (
+          seen &&
+          next &&
+          c.ownerUserId === seen.ownerUserId &&
+          next.getTime() === seen.nextFollowUpAt.getTime() &&
+          (c.lastFollowUpAt === null || c.lastFollowUpAt < next) &&
+          !existing.some((e) => e.customerId === c.id && e.subjectAt?.getTime() === next.getTime())
+        );
+      });
+      if (still.length === 0) return { escalated: 0, cards: 0 };
+      await tx
+        .insert(reminders)
+        .ignore()
+        .values(
+          still.map((c) => ({
+            workspaceId: ws.id,
+            customerId: c.id,
+            userId: recipients[0]!.userId,
+            kind: 'escalation' as const,
+            dueDate: localDay(c.nextFollowUpAt!, ws.timeZone),
+            dueAt: now,
+            subjectAt: c.nextFollowUpAt,
+            status: 'sent' as const,
+            sentAt: now,
+            createdAt: now,
+            updatedAt: now,
+          })),
+        );
+      const written = await tx
+        .select({ id: reminders.id, customerId: reminders.customerId, subjectAt: reminders.subjectAt })
+        .from(reminders)
+        .where(
+          and(
+            inArray(
+              reminders.customerId,
+              still.map((c) => c.id),
+            ),
+            eq(reminders.kind, 'escalation'),
+          ),
+        );
+      let escalated = 0;
+      let cards = 0;
+      for (const c of still) {
+        // A row the insert skipped is another episode's of the same day: not this one's to send.
+        const row = written.find((w) => w.customerId === c.id && w.subjectAt?.getTime() === c.nextFollowUpAt!.getTime());
+        if (!row) continue;
+        const view = await loadEscalationView(tx, { workspaceId: ws.id, reminderId: row.id, now, timeZone: ws.timeZone });
+        if (!view) continue;
+        escalated++;
+        for (const to of recipients) {
+          const message = deps.messages.escalation(to, view, now);
+          await enqueue(tx, { ...message, dedupeKey: `esc:${row.id}:${to.userId}`, ...(notBefore ? { notBefore } : {}) }, now);
+          cards++;
+        }
+      }
+      return { escalated, cards };
+    });
+  }
+
+  return {
+    async run(now: Date, opts: RunOptions): Promise<EscalationReport> {
+      const report: EscalationReport = { escalated: 0, cards: 0, skipped: 0, failed: 0 };
+      for (const ws of await listWorkspaces(db, settings)) {
+        const cal = { timeZone: ws.timeZone, workDays: settings.reminders.workDays };
+        if (!isWorkDay(cal, now)) continue;
+        const byTeam = new Map<number | null, EscalationCandidate[]>();
+        for (const c of await candidates(ws, cal, now)) byTeam.set(c.teamId, [...(byTeam.get(c.teamId) ?? []), c]);
+        let index = 0;
+        for (const [teamId, list] of byTeam) {
+          const at = sendTime(now, { spread: opts.spread, minutes: settings.reminders.spreadMinutes }, index++, byTeam.size);
+          try {
+            const ids = await recipientIds(db, ws.id, teamId);
+            const people = await recipientsById(db, ws, ids);
+            const recipients = ids.flatMap((id) => people.get(id) ?? []);
+            if (recipients.length === 0) {
+              report.skipped += list.length;
+              continue;
+            }
+            if (opts.dryRun) {
+              for (const c of list)
+                for (const to of recipients)
+                  opts.emit({ recipient: `${to.platform}:${to.platformUserId}`, kind: 'escalation', customer: c.name, customerId: c.id });
+              report.escalated += list.length;
+              report.cards += list.length * recipients.length;
+              continue;
+            }
+            const done = await escalateGroup(ws, list, recipients, now, at);
+            report.escalated += done.escalated;
+            report.cards += done.cards;
+          } catch (err) {
+            report.failed++;
+            deps.log.error(
+              { job: 'reminders', step: 'escalation', workspaceId: ws.id, teamId, err: errorCode(err) },
+              'escalation: one team failed; the others go on',
+            );
+          }
+        }
+      }
+      return report;
+    },
+  };
+}

@@ -1,0 +1,36 @@
+import type { OutboundEnvelope } from '../../delivery/outbox.js';
+import type { CivilDate } from '../notes/civil-time.js';
+import type { Tier } from './pool-rules.js';
+
+/** Whom a pool message goes to, and how they read it. */
+export type PoolRecipient = {
+  workspaceId: number;
+  platform: string;
+  userId: number;
+  platformUserId: string;
+  name: string | null;
+  locale: 'zh-CN' | 'en';
+  timeZone: string;
+};
+
+/** What the owner's warning card shows; `reminderId` is the stored warning its buttons act on. */
+export type PoolWarningView = {
+  reminderId: number;
+  customer: { id: number; name: string; tier: Tier | null; lastFollowUpAt: Date | null; nextFollowUpAt: Date | null };
+  /** Whole local days since the baseline (the last follow-up, or when the owner got the customer). */
+  idleDays: number;
+  /** The day it returns to the pool unless someone follows up. */
+  releaseOn: CivilDate;
+};
+
+/** One customer that went back, for the old owner's notice (`60 天未跟进`). */
+export type RecycledLine = { customerId: number; name: string; idleDays: number };
+
+/**
+ * The pool job's messages, built by the bot and bound in at the composition root (the domain
+ * builds no user text). The job adds the dedupe key and the send time.
+ */
+export type PoolMessages = {
+  warning(to: PoolRecipient, view: PoolWarningView, now: Date): Omit<OutboundEnvelope, 'dedupeKey' | 'notBefore'>;
+  recycled(to: PoolRecipient, lines: RecycledLine[], now: Date): Omit<OutboundEnvelope, 'dedupeKey' | 'notBefore'>;
+};
