@@ -101,7 +101,8 @@ function riskRow(f: TeamFigures, r: TeamFigures['atRisk'][number], o: DigestCard
     ...(r.silentDays >= r.quietLimit ? [t.silentDays(r.silentDays, r.quietLimit)] : []),
     stageLabel(o.locale, r.stage),
   ];
-  const text = `${t.riskRow(r.name, nameOf(r.owner))}\n${facts.join(' · ')}`;
+  // One line: where rows become text (WeCom), a row is never cut between two cards.
+  const text = [t.riskRow(r.name, nameOf(r.owner)), ...facts].join(' · ');
   const fields = [{ label: t.amount, value: r.amount === null ? '—' : money(r.amount) }];
   const now = o.owners?.get(r.customerId);
   if (o.owners && now !== undefined && now?.id !== r.ownerId)

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import type { DbHandle } from '../../../src/db/client.js';
-import type { customers} from '../../../src/db/schema/index.js';
+import type { customers } from '../../../src/db/schema/index.js';
 import { followUps, teams, users, type CustomerSnapshot } from '../../../src/db/schema/index.js';
 import { uniqueId } from '../../helpers/db.js';
 import { seedOwnershipWorkspace, type SeededPerson } from '../../helpers/ownership-seed.js';
