@@ -1,7 +1,6 @@
 import { and, eq, isNotNull, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
-import { alias } from 'drizzle-orm/mysql-core';
 import type { DbOrTx } from '../../db/client.js';
-import { customers, reminders } from '../../db/schema/index.js';
+import { customers } from '../../db/schema/index.js';
 
 export type EscalationCandidate = {
   id: number;
@@ -22,10 +21,9 @@ export type EscalationCandidate = {
  * subject_at) for the first due reminder and for an escalation.
  */
 export async function scanEscalations(db: DbOrTx, workspaceId: number, sentBefore: Date): Promise<EscalationCandidate[]> {
-  const due = alias(reminders, 'due');
-  const esc = alias(reminders, 'esc');
-  const firstSent = sql<Date | null>`(select min(${due.sentAt}) from ${due} where ${due.customerId} = ${customers.id} and ${due.kind} = 'due' and ${due.subjectAt} = ${customers.nextFollowUpAt} and ${due.sentAt} is not null)`;
-  const escalated = sql`exists (select 1 from ${esc} where ${esc.customerId} = ${customers.id} and ${esc.kind} = 'escalation' and ${esc.subjectAt} = ${customers.nextFollowUpAt})`;
+  // Written out: drizzle leaves columns of the outer table unqualified inside a select's subquery.
+  const firstSent = sql<Date | null>`(select min(due.sent_at) from reminders due where due.customer_id = customers.id and due.kind = 'due' and due.subject_at = customers.next_follow_up_at and due.sent_at is not null)`;
+  const escalated = sql`exists (select 1 from reminders esc where esc.customer_id = customers.id and esc.kind = 'escalation' and esc.subject_at = customers.next_follow_up_at)`;
   const rows = await db
     .select({
       id: customers.id,
