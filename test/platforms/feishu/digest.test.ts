@@ -96,7 +96,9 @@ describe('Feishu: the weekly digest', () => {
     expect(chat.query).toContain('receive_id_type=chat_id');
     const card = cardTo(sent, `oc_east_${tenant}`)!;
     expect(card.schema).toBe('2.0');
-    const chart = card.body.elements.find((e) => e.tag === 'chart') as { chart_spec: { type: string; data: { values: unknown[] }[] } };
+    const chart = card.body.elements.find((e) => e.tag === 'chart') as unknown as {
+      chart_spec: { type: string; data: { values: unknown[] }[] };
+    };
     expect(chart.chart_spec.type).toBe('bar');
     expect(chart.chart_spec.data[0]!.values).toEqual([
       { category: '张三', series: '本周', value: 3 },
