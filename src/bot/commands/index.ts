@@ -7,6 +7,7 @@ import { mineCommand } from './mine.js';
 import { poolCommand, releaseCommand } from '../pool/commands.js';
 import { handoverCommand } from '../handover/command.js';
 import { reassignCommand } from './reassign.js';
+import { digestCommand } from '../digest/command.js';
 
 /** Tries each command in turn; null when the text is not a command (it is then a note). */
 export async function runCommand(deps: BotDeps, actor: ActorContext, text: string, event: MessageEvent): Promise<CommandReply | null> {
@@ -22,6 +23,8 @@ export async function runCommand(deps: BotDeps, actor: ActorContext, text: strin
   if (pool) return poolCommand.run(deps, actor, pool, event);
   const release = releaseCommand.match(text);
   if (release) return releaseCommand.run(deps, actor, release, event);
+  const digest = digestCommand.match(text);
+  if (digest) return digestCommand.run(deps, actor, digest, event);
   const mine = mineCommand.match(text);
   if (mine) return mineCommand.run(deps, actor, mine, event);
   const help = helpCommand.match(text);
