@@ -25,6 +25,7 @@ import {
 import { createFollowUpChanges, mayChange } from './follow-up-changes.js';
 import { runTransaction } from '../../db/run-transaction.js';
 import { readNoteEffect, snapshotOf } from './undo-snapshot.js';
+import { closeAnswered } from '../reminder-actions/card-state.js';
 
 export type FollowUpDraft = ParsedNote;
 
@@ -37,7 +38,26 @@ export type RecordNoteResult =
   | { kind: 'owned_by_other'; followUp: FollowUpRecord; customer: CustomerRecord; owner: OtherOwner }
   | { kind: 'needs_customer'; followUp: FollowUpRecord; candidates: { id: number; name: string }[]; proposedName: string | null }
   | { kind: 'duplicate'; followUp: FollowUpRecord }
-  | { kind: 'not_understood' };
+  | { kind: 'not_understood' }
+  /** Forced customer only: gone, not the author's to update, or its caller's claim said no. */
+  | { kind: 'not_found' }
+  | { kind: 'forbidden' }
+  | { kind: 'refused' };
+
+/**
+ * A note logged against a given customer without asking which one (a reminder's 已跟进), whatever
+ * customer the text names.
+ */
+export type ForcedCustomer = {
+  id: number;
+  /**
+   * Runs in the note's transaction once the customer is locked and the author may update it, before
+   * anything is written: false ends the transaction with nothing written (`refused`), as when the
+   * card that asked for the note was spent by an earlier click. It runs again if the transaction is
+   * retried after a deadlock.
+   */
+  claim?: (tx: Tx, customer: CustomerRecord, now: Date) => Promise<boolean>;
+};
 
 type Deps = { db: Db; clock: Clock };
 
@@ -109,6 +129,15 @@ export function createFollowUpsService(deps: Deps) {
     const updated = await getCustomer(tx, followUp.workspaceId, customer.id);
     if (!saved || !updated) throw new Error('follow-up or customer vanished inside its transaction');
     await auditCustomerChange(tx, { before: customer, after: updated, actor: author.ref, source: 'note', now });
+    // A follow-up answers the customer's open due/quiet reminders, however it was logged: their cards are spent.
+    await closeAnswered(tx, customer.id, {
+      status: 'done',
+      action: 'note',
+      actedByUserId: author.id,
+      actedAt: now,
+      snoozedUntil: null,
+      updatedAt: now,
+    });
     return { followUp: saved, customer: updated };
   }
 
@@ -119,10 +148,13 @@ export function createFollowUpsService(deps: Deps) {
     sourceMessageId: string;
     occurredAt: Date;
     draft: FollowUpDraft;
+    /** Log against this customer instead of the one the text names. */
+    forCustomer?: ForcedCustomer;
     outbound?: (result: RecordNoteResult) => OutboundEnvelope[];
   }): Promise<RecordNoteResult> {
     const earlier = await findBySourceMessage(db, input.workspaceId, input.sourceMessageId);
     if (earlier) return { kind: 'duplicate', followUp: earlier };
+    if (input.forCustomer) return recordForced(input, input.forCustomer);
     const { draft } = input;
     const name = usableCustomerName(draft.customer);
     const exact = name ? await findCustomerByName(db, input.workspaceId, name) : null;
@@ -171,11 +203,43 @@ export function createFollowUpsService(deps: Deps) {
         return result;
       });
     } catch (err) {
-      // A concurrent delivery of the same message won the unique key: this one is the duplicate.
-      if (!isDuplicateKey(err)) throw err;
-      const winner = await findBySourceMessage(db, input.workspaceId, input.sourceMessageId);
-      if (!winner) throw err;
-      return { kind: 'duplicate', followUp: winner };
+      return duplicateOrThrow(err, input);
+    }
+  }
+
+  /** A concurrent delivery of the same message won the unique key: this one is the duplicate. */
+  async function duplicateOrThrow(err: unknown, input: { workspaceId: number; sourceMessageId: string }): Promise<RecordNoteResult> {
+    if (!isDuplicateKey(err)) throw err;
+    const winner = await findBySourceMessage(db, input.workspaceId, input.sourceMessageId);
+    if (!winner) throw err;
+    return { kind: 'duplicate', followUp: winner };
+  }
+
+  /**
+   * The forced-customer path: the same draft, confirm and undo snapshot as any note, on the given
+   * customer. The customer is locked before the draft is inserted (the other way round from the
+   * path that asks): the new draft row is invisible to every other transaction, so the order
+   * cannot close a lock cycle, and a refused claim leaves nothing to roll back.
+   */
+  async function recordForced(input: Parameters<typeof recordNote>[0], forced: ForcedCustomer): Promise<RecordNoteResult> {
+    try {
+      return await runTransaction(db, async (tx): Promise<RecordNoteResult> => {
+        const now = clock.now();
+        const customer = await lockCustomer(tx, input.workspaceId, forced.id);
+        if (!customer) return { kind: 'not_found' };
+        if (await otherOwner(tx, input.author, customer)) return { kind: 'forbidden' };
+        if (forced.claim && !(await forced.claim(tx, customer, now))) return { kind: 'refused' };
+        const draftRow = await insertDraft(tx, input, now);
+        const result: RecordNoteResult = {
+          kind: 'saved',
+          ...(await confirm(tx, draftRow, customer, false, input.author)),
+          createdCustomer: false,
+        };
+        for (const message of input.outbound?.(result) ?? []) await enqueue(tx, message, now);
+        return result;
+      });
+    } catch (err) {
+      return duplicateOrThrow(err, input);
     }
   }
 
