@@ -109,6 +109,12 @@ export default tseslint.config(
     folders: ['domain', 'bot', 'platforms', 'db', 'delivery', 'jobs', 'cli'],
     why: 'health and metrics routes take what they report as functions',
   }),
+  layer('api', {
+    folders: ['bot', 'platforms', 'messaging', 'delivery', 'jobs', 'cli', 'http', 'llm'],
+    typesFrom: ['db'],
+    packages: SDKS,
+    why: 'the admin API answers from domain queries over the database it is handed; it knows no platform, bot or delivery',
+  }),
   layer('config', {
     folders: ['domain', 'bot', 'messaging', 'platforms', 'db', 'delivery', 'http', 'jobs', 'cli'],
     packages: [...SDKS, ...WEB],

@@ -10,6 +10,8 @@ export type AppDeps = {
   ping: () => Promise<void>;
   /** Platform webhook plugins, each encapsulated with its own raw-body parser. */
   webhooks?: FastifyPluginAsync[];
+  /** The admin API (src/api), when GENJIN_ADMIN_TOKEN is set. */
+  adminApi?: FastifyPluginAsync;
   /** Default 64 KiB: no legitimate webhook body is larger. */
   bodyLimit?: number;
 };
@@ -42,5 +44,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await app.register(healthRoutes({ ping: deps.ping, metrics: deps.metrics }));
   for (const plugin of deps.webhooks ?? []) await app.register(plugin);
+  if (deps.adminApi) await app.register(deps.adminApi);
   return app;
 }

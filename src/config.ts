@@ -40,6 +40,8 @@ export type Config = FileSettings & {
   wecomBot: { botId: string; secret: string; corpId: string } | null;
   /** The local console (`GENJIN_CONSOLE`, on by default without a platform); `token` from `GENJIN_CONSOLE_TOKEN`. */
   console: { token: string | null } | null;
+  /** The admin API (`GENJIN_ADMIN_TOKEN`, `GENJIN_ADMIN_WORKSPACE`); null: its routes are not registered. */
+  adminApi: { token: string; workspace: string | null } | null;
 };
 
 /**
@@ -102,6 +104,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
         ? { botId: e.WECOM_BOT_ID, secret: e.WECOM_BOT_SECRET, corpId: e.WECOM_CORP_ID }
         : null,
     console: consoleOn ? { token: e.GENJIN_CONSOLE_TOKEN ?? null } : null,
+    adminApi: e.GENJIN_ADMIN_TOKEN ? { token: e.GENJIN_ADMIN_TOKEN, workspace: e.GENJIN_ADMIN_WORKSPACE ?? null } : null,
   };
 }
 

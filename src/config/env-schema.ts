@@ -75,6 +75,21 @@ export const envSchema = z.object({
     .trim()
     .regex(/^[A-Za-z0-9._~-]{16,200}$/, { message: 'must be 16-200 letters, digits or ._~- (e.g. the output of openssl rand -hex 24)' })
     .optional(),
+
+  /** The admin API (/api/v1) for ERP/OA integration: its routes exist only when this is set. */
+  GENJIN_ADMIN_TOKEN: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9._~-]{24,200}$/, { message: 'must be 24-200 letters, digits or ._~- (e.g. the output of openssl rand -hex 32)' })
+    .optional(),
+  /** The one workspace the admin API serves: its id or `<platform>:<external id>`; unset, the only non-console workspace. */
+  GENJIN_ADMIN_WORKSPACE: z
+    .string()
+    .trim()
+    .regex(new RegExp(`^(\\d{1,15}|${PLATFORM_NAME}:\\S{1,128})$`), {
+      message: 'must be a workspace id such as 3, or <platform>:<external id> such as feishu:2f8a… (genjin import lists them)',
+    })
+    .optional(),
 });
 
 type RawEnv = Record<string, string | undefined>;
@@ -109,6 +124,11 @@ export function missingCompanions(env: RawEnv): string[] {
     ['WECOM_AGENT_ID', 'WECOM_SECRET'],
     ['WECOM_CORP_ID', 'WECOM_AGENT_ID', 'WECOM_SECRET', 'WECOM_TOKEN', 'WECOM_ENCODING_AES_KEY'],
     "copy it from the WeCom admin console: My Company > Company Info, the app's page and its API receive settings",
+  );
+  requireWith(
+    'GENJIN_ADMIN_WORKSPACE',
+    ['GENJIN_ADMIN_TOKEN'],
+    'the admin API runs only with a token; generate one with openssl rand -hex 32',
   );
   requireWith('WECOM_BOT_ID', ['WECOM_BOT_SECRET'], "copy it from the smart bot's API settings in the WeCom admin console");
   // The corp id keys the WeCom workspace: the app and the smart bot must file under the same one,
