@@ -90,6 +90,13 @@ export async function runReminders(
     const quiet = await scanQuiet(db, ws.id, now, settings.reminders.quietDays);
     const byOwner = groupByOwner([...due, ...quiet]);
     const recipients = await activeRecipients(db, ws.id, [...byOwner.keys()]);
+    // The cards' views for every rep at once (three queries), not three queries per rep.
+    const cardIds = opts.dryRun
+      ? []
+      : [...byOwner].flatMap(([owner, list]) =>
+          recipients.has(owner) ? planRep(list, settings.reminders.maxCardsPerRun).cards.map((c) => c.customerId) : [],
+        );
+    const views = new Map((await loadReminderViews(db, ws.id, cardIds)).map((v) => [v.customer.id, v]));
     for (const [ownerId, candidates] of byOwner) {
       const rep = recipients.get(ownerId);
       if (!rep) continue;
@@ -103,7 +110,7 @@ export async function runReminders(
         timeZone,
       };
       try {
-        const made = opts.dryRun ? emitRep(to, candidates, settings, ctx) : await remindRep(deps, to, rep, candidates, ctx);
+        const made = opts.dryRun ? emitRep(to, candidates, settings, ctx) : await remindRep(deps, to, rep, candidates, { ...ctx, views });
         report.due += made.due;
         report.quiet += made.quiet;
         report.cards += made.cards;
@@ -111,7 +118,7 @@ export async function runReminders(
       } catch (err) {
         report.failed += 1;
         deps.log.error(
-          { workspaceId: ws.id, userId: rep.userId, err: errorCode(err) },
+          { workspaceId: ws.id, userId: rep.userId, code: errorCode(err) },
           'reminders for one recipient failed; the run goes on',
         );
       }
@@ -137,24 +144,44 @@ function countOf(rows: readonly Candidate[], cards: number, summaries: number): 
   return { due, quiet: rows.length - due, cards, summaries };
 }
 
+/** A row this transaction meant to insert was already there: another runner got there first. */
+class TakenMeanwhile extends Error {
+  override name = 'TakenMeanwhile';
+}
+
+/**
+ * One rep's reminders in one transaction. The common path inserts every candidate's row and, when
+ * each insert took (affectedRows), knows the rows are its own; when one did not (another runner
+ * made it in between), it starts again, leaving out what is taken.
+ */
 async function remindRep(
   deps: { db: Db; settings: ReminderSettings },
   to: ReminderAudience,
   rep: Recipient,
   candidates: Candidate[],
-  ctx: RunContext,
+  ctx: RunContext & { views: Map<number, ReminderView> },
 ): Promise<RepCounts> {
-  const { now, day } = ctx;
+  try {
+    return await remindRepOnce(deps, to, rep, candidates, ctx, false);
+  } catch (err) {
+    if (!(err instanceof TakenMeanwhile)) throw err;
+    return remindRepOnce(deps, to, rep, candidates, ctx, true);
+  }
+}
+
+async function remindRepOnce(
+  deps: { db: Db; settings: ReminderSettings },
+  to: ReminderAudience,
+  rep: Recipient,
+  candidates: Candidate[],
+  ctx: RunContext & { views: Map<number, ReminderView> },
+  leaveOutTaken: boolean,
+): Promise<RepCounts> {
+  const { now } = ctx;
   return runTransaction(deps.db, async (tx) => {
     // One runner per rep at a time: a second runner waits here, then finds the rows made.
     await tx.select({ id: users.id }).from(users).where(eq(users.id, rep.userId)).for('update');
-    const ids = candidates.map((c) => c.customerId);
-    const taken = await tx
-      .select({ customerId: reminders.customerId, kind: reminders.kind })
-      .from(reminders)
-      .where(and(inArray(reminders.customerId, ids), eq(reminders.dueDate, day)));
-    const takenKeys = new Set(taken.map((t) => `${t.kind}:${t.customerId}`));
-    const fresh = candidates.filter((c) => !takenKeys.has(`${c.kind}:${c.customerId}`));
+    const fresh = leaveOutTaken ? await leaveOut(tx, candidates, ctx.day) : candidates;
     if (fresh.length === 0) return countOf([], 0, 0);
     const plan = planRep(fresh, deps.settings.reminders.maxCardsPerRun);
     const made = await insertRows(
@@ -166,18 +193,11 @@ async function remindRep(
     const cards = plan.cards.filter((c) => made.has(`${c.kind}:${c.customerId}`));
     const summary = plan.summary.filter((c) => made.has(`${c.kind}:${c.customerId}`));
     const notBefore = ctx.opts.spread ? new Date(now.getTime() + spreadOffsetMs(rep.userId, deps.settings.reminders.spreadMinutes)) : now;
-    const views = new Map(
-      (
-        await loadReminderViews(
-          tx,
-          to.workspaceId,
-          cards.map((c) => c.customerId),
-        )
-      ).map((v) => [v.customer.id, v]),
-    );
+    const missing = cards.map((c) => c.customerId).filter((id) => !ctx.views.has(id));
+    for (const v of await loadReminderViews(tx, to.workspaceId, missing)) ctx.views.set(v.customer.id, v);
     let sentCards = 0;
     for (const c of cards) {
-      const view = views.get(c.customerId);
+      const view = ctx.views.get(c.customerId);
       const reminderId = made.get(`${c.kind}:${c.customerId}`);
       if (!view || !reminderId) continue;
       const message = ctx.outbound(to, { kind: 'card', reminderId, reminderKind: c.kind, view }, now);
@@ -193,10 +213,29 @@ async function remindRep(
   });
 }
 
+/** The candidates without a row of their kind on `day` yet (read under the rep's lock). */
+async function leaveOut(tx: Tx, candidates: Candidate[], day: string): Promise<Candidate[]> {
+  const taken = await tx
+    .select({ customerId: reminders.customerId, kind: reminders.kind })
+    .from(reminders)
+    .where(
+      and(
+        inArray(
+          reminders.customerId,
+          candidates.map((c) => c.customerId),
+        ),
+        eq(reminders.dueDate, day),
+      ),
+    );
+  const keys = new Set(taken.map((t) => `${t.kind}:${t.customerId}`));
+  return candidates.filter((c) => !keys.has(`${c.kind}:${c.customerId}`));
+}
+
 /**
  * Inserts the rows as sent (in the transaction that enqueues their messages) and returns the ids
- * of those this transaction made, by `kind:customerId`. INSERT IGNORE: a customer reminded by a
- * runner for another rep (its owner changed mid-run) is skipped, not failed.
+ * of those this transaction made, by `kind:customerId`. When a row was already there (another
+ * runner, or a runner for another rep after the owner changed), it throws `TakenMeanwhile`, which
+ * rolls the transaction back so the rep is done again without the taken rows.
  */
 async function insertRows(
   tx: Tx,
@@ -205,8 +244,9 @@ async function insertRows(
   ctx: RunContext,
 ): Promise<Map<string, number>> {
   const { now, day } = ctx;
+  let inserted = 0;
   for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-    await tx
+    const [result] = await tx
       .insert(reminders)
       .ignore()
       .values(
@@ -225,7 +265,9 @@ async function insertRows(
           updatedAt: now,
         })),
       );
+    inserted += result.affectedRows;
   }
+  if (inserted !== rows.length) throw new TakenMeanwhile('a reminder row of this run was already there');
   // Under the rep's lock, the rows of this day for this rep and these customers are the ones just made.
   const made = await tx
     .select({ id: reminders.id, customerId: reminders.customerId, kind: reminders.kind })
@@ -234,7 +276,6 @@ async function insertRows(
       and(
         eq(reminders.userId, to.userId),
         eq(reminders.dueDate, day),
-        eq(reminders.sentAt, now),
         inArray(
           reminders.customerId,
           rows.map((r) => r.c.customerId),

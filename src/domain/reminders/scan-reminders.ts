@@ -26,13 +26,6 @@ const fields = {
   createdAt: customers.createdAt,
 };
 
-/** The reminder of this kind already made for the customer on `day` (the unique key's prefix). */
-const remindedOn = (db: DbOrTx, kind: 'due' | 'quiet', day: string) =>
-  db
-    .select({ one: sql`1` })
-    .from(reminders)
-    .where(and(eq(reminders.customerId, customers.id), eq(reminders.kind, kind), eq(reminders.dueDate, day)));
-
 /**
  * Due: owned, `next_follow_up_at <= now`, not handled since (`last` null or before `next`), and not
  * yet reminded on `day`. A range on `customers_workspace_next_idx` (workspace, next, last), whose
@@ -52,16 +45,23 @@ export async function selectDue(
   until: Date,
   opts: { ownerUserId?: number; notRemindedOn?: string },
 ): Promise<Candidate[]> {
+  const day = opts.notRemindedOn;
+  // An anti-join on the unique key (one eq_ref probe per customer): NOT EXISTS was planned as a
+  // materialisation of the whole reminders index, which grows every day.
   const rows = await db
     .select(fields)
     .from(customers)
+    .leftJoin(
+      reminders,
+      day === undefined ? sql`false` : and(eq(reminders.customerId, customers.id), eq(reminders.kind, 'due'), eq(reminders.dueDate, day)),
+    )
     .where(
       and(
         eq(customers.workspaceId, workspaceId),
         opts.ownerUserId !== undefined ? eq(customers.ownerUserId, opts.ownerUserId) : isNotNull(customers.ownerUserId),
         lte(customers.nextFollowUpAt, until),
         or(isNull(customers.lastFollowUpAt), lt(customers.lastFollowUpAt, customers.nextFollowUpAt)),
-        opts.notRemindedOn !== undefined ? notExists(remindedOn(db, 'due', opts.notRemindedOn)) : undefined,
+        day === undefined ? undefined : isNull(reminders.id),
       ),
     );
   return rows.map((r) => ({ ...r, ownerUserId: r.ownerUserId ?? 0, kind: 'due' as const, subjectAt: r.nextAt ?? until }));

@@ -27,7 +27,7 @@ describe('reminders: due and quiet', () => {
   const rowsOf = (workspaceId: number) => testDb.db.select().from(reminders).where(eq(reminders.workspaceId, workspaceId));
   const cardsOf = async (workspaceId: number) =>
     (await testDb.db.select().from(outbox).where(eq(outbox.workspaceId, workspaceId))).map((r) => {
-      const p = r.payload as { message: { card: Card } };
+      const p = r.payload as unknown as { message: { card: Card } };
       return p.message.card;
     });
 

@@ -1,0 +1,80 @@
+// One reminder run before sending (scan + reminder rows + outbox rows) over the large seed:
+// `npm run bench:reminders [-- --reuse]` (MariaDB/MySQL at BENCH_DATABASE_URL; --reuse keeps an
+// already seeded database instead of seeding it again, which takes about 40 s).
+// Prints the time of three runs (the first ever, the same slot again, the next working day) and the
+// EXPLAIN of every distinct statement the run sends.
+import { cpus } from 'node:os';
+import { drizzle } from 'drizzle-orm/mysql2';
+import mysql from 'mysql2/promise';
+import pino from 'pino';
+import { reminderOutbound } from '../src/bot/reminders/reminder-outbound.js';
+import { loadConfig } from '../src/config.js';
+import * as schema from '../src/db/schema/index.js';
+import { runReminders } from '../src/domain/reminders/run-reminders.js';
+import { LARGE_DEFAULTS, seedLarge } from './seed-large.js';
+
+const url = LARGE_DEFAULTS.url;
+if (!process.argv.includes('--reuse')) {
+  const seeded = await seedLarge({ url });
+  console.log(`seeded in ${(seeded.ms / 1000).toFixed(1)} s: ${JSON.stringify(seeded.counts)}`);
+}
+const config = loadConfig({ DATABASE_URL: url, GENJIN_CONFIG: '' });
+const pool = mysql.createPool({ uri: url, connectionLimit: 4, timezone: 'Z', charset: 'utf8mb4_unicode_ci' });
+// Every statement the run sends, by shape (first parameters kept), for EXPLAIN.
+const seen = new Map<string, { query: string; params: unknown[]; count: number; ms: number }>();
+// Statements of a run are sequential: the time until the next one starts is charged to the last (with the JS between them).
+let last: { shape: string; at: number } | null = null;
+let recording = false;
+const db = drizzle(pool, {
+  schema,
+  mode: 'default',
+  logger: {
+    logQuery(query, params) {
+      if (!recording) return;
+      const shape = query.replace(/\(\?(, \?)*\)/g, '(…)').replace(/values \(.*$/i, 'values …');
+      const at = performance.now();
+      const prev = last && seen.get(last.shape);
+      if (prev && last) prev.ms += at - last.at;
+      last = { shape, at };
+      const s = seen.get(shape);
+      if (s) s.count += 1;
+      else seen.set(shape, { query, params, count: 1, ms: 0 });
+    },
+  },
+});
+const log = pino({ level: 'warn' });
+const opts = { dryRun: false, spread: true, emit: () => undefined };
+
+async function timed(label: string, at: string) {
+  const [[before]] = await pool.query<mysql.RowDataPacket[]>('select count(*) as n from outbox');
+  recording = true;
+  const started = performance.now();
+  const report = await runReminders({ db, log, settings: config }, new Date(at), opts, reminderOutbound);
+  const ms = performance.now() - started;
+  recording = false;
+  const tail = last && seen.get(last.shape);
+  if (tail && last) tail.ms += performance.now() - last.at;
+  last = null;
+  const [[after]] = await pool.query<mysql.RowDataPacket[]>('select count(*) as n from outbox');
+  console.log(`${label} (${at}): ${ms.toFixed(0)} ms  ${JSON.stringify(report)}  outbox rows +${Number(after?.n) - Number(before?.n)}`);
+}
+
+console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}; node ${process.version}`);
+await pool.query('delete from reminders');
+await pool.query('delete from outbox');
+await timed('first run ever (every quiet customer at once)', LARGE_DEFAULTS.now);
+await timed('same slot again (nothing new)', LARGE_DEFAULTS.now);
+await timed('next working day, first run (steady state)', '2026-11-26T01:00:00.000Z');
+await timed('15 minutes later (steady state)', '2026-11-26T01:15:00.000Z');
+
+console.log('\nstatements of one run and their EXPLAIN:');
+for (const [shape, { query, params, count, ms }] of seen) {
+  console.log(`\n× ${count}, ${ms.toFixed(0)} ms in all  ${shape.length > 400 ? `${shape.slice(0, 400)}…` : shape}`);
+  if (!/^select/i.test(query)) continue;
+  const [plan] = await pool.query<mysql.RowDataPacket[]>(`explain ${pool.format(query, params as never[])}`);
+  for (const row of plan)
+    console.log(
+      `   ${String(row.select_type)} ${String(row.table)}: type=${String(row.type)} key=${String(row.key ?? '-')} rows=${String(row.rows)} ${String(row.Extra ?? '')}`,
+    );
+}
+await pool.end();

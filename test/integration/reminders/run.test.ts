@@ -1,0 +1,168 @@
+import { eq } from 'drizzle-orm';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { reminderOutbound } from '../../../src/bot/reminders/reminder-outbound.js';
+import { outbox, reminders } from '../../../src/db/schema/index.js';
+import type { ReminderOutbound } from '../../../src/domain/reminders/run-reminders.js';
+import { RUN_BY_HAND, SCHEDULED_RUN } from '../../../src/jobs/types.js';
+import { buildFeishuTestApp } from '../../helpers/build-test-app.js';
+import { useTestDatabase } from '../../helpers/db.js';
+import { runCliCapturing } from '../../helpers/run-cli.js';
+import { seedReminderWorkspace } from './seed.js';
+
+type Card = { title: string; text?: string; notes?: string[] };
+const NOW = '2026-11-25T10:00:00+08:00';
+
+/**
+ * How a run sends: at most maxCardsPerRun cards per rep and one summary card for the rest; nothing
+ * twice on a re-run, with two runners at once, or after a run that stopped between reps; one
+ * failing recipient does not stop the others; a dry run (also from the CLI) only prints.
+ */
+describe('reminders: a run', () => {
+  const testDb = useTestDatabase();
+  let t: Awaited<ReturnType<typeof buildFeishuTestApp>>;
+  const job = () => {
+    const j = t.genjin.jobs.find((x) => x.name === 'reminders');
+    if (!j) throw new Error('no reminders job');
+    return j;
+  };
+  const rowsOf = (w: number) => testDb.db.select().from(reminders).where(eq(reminders.workspaceId, w)).orderBy(reminders.id);
+  const outboxOf = (w: number) => testDb.db.select().from(outbox).where(eq(outbox.workspaceId, w)).orderBy(outbox.id);
+  const cardOf = (row: { payload: unknown }) => (row.payload as { message: { card: Card } }).message.card;
+
+  beforeAll(async () => {
+    t = await buildFeishuTestApp(testDb.handle, { now: NOW });
+  });
+
+  async function eightDue() {
+    const s = await seedReminderWorkspace(testDb.handle, 'feishu');
+    const zhang = await s.rep('张三');
+    // Customer i is i+1 days overdue: the most overdue is 客户8.
+    for (let i = 0; i < 8; i++)
+      await s.customer(`客户${i + 1}`, zhang, { next: new Date(Date.parse('2026-11-24T09:00:00+08:00') - i * 86_400_000).toISOString() });
+    return { s, zhang };
+  }
+
+  it('caps the cards per rep and lists the rest, most overdue first, on one summary card', async () => {
+    const { s } = await eightDue();
+    await job().run(new Date(NOW), RUN_BY_HAND);
+    const rows = await rowsOf(s.workspaceId);
+    expect(rows).toHaveLength(8);
+    expect(rows.filter((r) => r.inSummary)).toHaveLength(3);
+    const sent = (await outboxOf(s.workspaceId)).map(cardOf);
+    expect(sent.map((c) => c.title)).toEqual(['客户8', '客户7', '客户6', '客户5', '客户4', '还有 3 个客户待跟进']);
+    expect(sent[5]?.text).toBe('• 客户3 · 已逾期 3 天\n• 客户2 · 已逾期 2 天\n• 客户1 · 已逾期 1 天');
+    expect(sent[5]?.notes).toEqual(['发送 /我的 查看全部']);
+    // The summary's customers count as reminded today.
+    await job().run(new Date('2026-11-25T10:15:00+08:00'), RUN_BY_HAND);
+    expect(await outboxOf(s.workspaceId)).toHaveLength(6);
+  });
+
+  it('re-running the slot sends nothing twice; each card is keyed by its reminder and linked to it', async () => {
+    const { s } = await eightDue();
+    await job().run(new Date(NOW), RUN_BY_HAND);
+    await job().run(new Date(NOW), RUN_BY_HAND);
+    const rows = await rowsOf(s.workspaceId);
+    const sent = await outboxOf(s.workspaceId);
+    expect(rows).toHaveLength(8);
+    expect(sent).toHaveLength(6);
+    const cardRows = rows.filter((r) => !r.inSummary);
+    expect(sent.slice(0, 5).map((o) => o.dedupeKey)).toEqual(cardRows.map((r) => `reminder:${r.id}`));
+    expect(sent.slice(0, 5).map((o) => (o.payload as { link?: unknown }).link)).toEqual(
+      cardRows.map((r) => ({ kind: 'reminder', id: r.id })),
+    );
+  });
+
+  it('two runners at once make each reminder and each message once', async () => {
+    const { s } = await eightDue();
+    const other = await seedReminderWorkspace(testDb.handle, 'feishu');
+    const li = await other.rep('李四');
+    for (let i = 0; i < 4; i++) await other.customer(`并发${i}`, li, { next: '2026-11-25T09:00:00+08:00' });
+    await Promise.all([
+      job().run(new Date(NOW), RUN_BY_HAND),
+      job().run(new Date(NOW), RUN_BY_HAND),
+      job().run(new Date(NOW), RUN_BY_HAND),
+    ]);
+    expect(await rowsOf(s.workspaceId)).toHaveLength(8);
+    expect(await outboxOf(s.workspaceId)).toHaveLength(6);
+    expect(await rowsOf(other.workspaceId)).toHaveLength(4);
+    expect(await outboxOf(other.workspaceId)).toHaveLength(4);
+  });
+
+  it('one recipient failing is logged by id and counted; the others get theirs, and a re-run sends only what is missing', async () => {
+    const s = await seedReminderWorkspace(testDb.handle, 'feishu');
+    const zhang = await s.rep('张三');
+    const li = await s.rep('李四');
+    await s.customer('张三的客户', zhang, { next: '2026-11-25T09:00:00+08:00' });
+    await s.customer('李四的客户', li, { next: '2026-11-25T09:00:00+08:00' });
+    // The run stops at 李四 (a card that cannot be drawn), as a run killed between reps would.
+    const failing: ReminderOutbound = (to, message, now) => {
+      if (to.userId === li.id) throw new TypeError('cannot draw');
+      return reminderOutbound(to, message, now);
+    };
+    const report = await t.genjin.services.reminders.run(new Date(NOW), RUN_BY_HAND, failing);
+    expect(report.failed).toBe(1);
+    expect((await rowsOf(s.workspaceId)).map((r) => r.userId)).toEqual([zhang.id]);
+    const line = t.logs.lines().find((l) => l.msg === 'reminders for one recipient failed; the run goes on');
+    expect(line).toMatchObject({ workspaceId: s.workspaceId, userId: li.id, code: 'TypeError' });
+    expect(JSON.stringify(line)).not.toContain('李四的客户');
+    await t.genjin.services.reminders.run(new Date(NOW), RUN_BY_HAND, reminderOutbound);
+    expect((await rowsOf(s.workspaceId)).map((r) => r.userId)).toEqual([zhang.id, li.id]);
+    expect((await outboxOf(s.workspaceId)).map((o) => cardOf(o).title)).toEqual(['张三的客户', '李四的客户']);
+  });
+
+  it('a scheduled run spreads reps over spreadMinutes, each rep’s messages together; by hand they go at once', async () => {
+    const { s } = await eightDue();
+    const li = await s.rep('李四');
+    await s.customer('李四的客户', li, { next: '2026-11-25T09:00:00+08:00' });
+    await job().run(new Date(NOW), SCHEDULED_RUN);
+    const sent = await outboxOf(s.workspaceId);
+    const byTarget = new Map<string, Set<number>>();
+    for (const o of sent) byTarget.set(o.target, (byTarget.get(o.target) ?? new Set()).add(o.nextAttemptAt.getTime()));
+    for (const times of byTarget.values()) expect(times.size).toBe(1);
+    for (const o of sent) {
+      const delay = o.nextAttemptAt.getTime() - Date.parse(NOW);
+      expect(delay).toBeGreaterThanOrEqual(0);
+      expect(delay).toBeLessThan(t.config.reminders.spreadMinutes * 60_000);
+    }
+    const by = await seedReminderWorkspace(testDb.handle, 'feishu');
+    await by.customer('手动', await by.rep('王五'), { next: '2026-11-25T09:00:00+08:00' });
+    await job().run(new Date(NOW), RUN_BY_HAND);
+    expect((await outboxOf(by.workspaceId)).map((o) => o.nextAttemptAt.toISOString())).toEqual([new Date(NOW).toISOString()]);
+  });
+
+  it('a dry run emits one JSON-able line per message and changes nothing', async () => {
+    const { s, zhang } = await eightDue();
+    const lines: Record<string, unknown>[] = [];
+    await job().run(new Date(NOW), { dryRun: true, spread: false, emit: (l) => lines.push(l) });
+    const mine = lines.filter((l) => l.recipient === `feishu:${zhang.platformUserId}`);
+    expect(mine.map((l) => [l.kind, l.customer ?? l.count])).toEqual([
+      ['due', '客户8'],
+      ['due', '客户7'],
+      ['due', '客户6'],
+      ['due', '客户5'],
+      ['due', '客户4'],
+      ['summary', 3],
+    ]);
+    expect(await rowsOf(s.workspaceId)).toHaveLength(0);
+    expect(await outboxOf(s.workspaceId)).toHaveLength(0);
+  });
+
+  it('genjin jobs run reminders --dry-run --now prints the lines and changes nothing; without --dry-run it sends', async () => {
+    const { s, zhang } = await eightDue();
+    const env = { DATABASE_URL: testDb.url, GENJIN_CONFIG: '' };
+    const dry = await runCliCapturing(['jobs', 'run', 'reminders', '--dry-run', '--now', '2026-11-25T10:00:00+08:00'], env);
+    expect(dry.code).toBe(0);
+    const lines = dry.out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .filter((l) => l.recipient === `feishu:${zhang.platformUserId}`);
+    expect(lines.map((l) => l.kind)).toEqual(['due', 'due', 'due', 'due', 'due', 'summary']);
+    expect(await rowsOf(s.workspaceId)).toHaveLength(0);
+    const real = await runCliCapturing(['jobs', 'run', 'reminders', '--now', '2026-11-25T10:00:00+08:00'], env);
+    expect(real.code).toBe(0);
+    expect(real.out).toMatch(/^reminders: \{"workspaces":\d+/);
+    expect(await rowsOf(s.workspaceId)).toHaveLength(8);
+    expect(await outboxOf(s.workspaceId)).toHaveLength(6);
+  });
+});
