@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { adaptCard } from '../../messaging/adapt-card.js';
 import type { CardActionResult } from '../../messaging/types.js';
 import { defineAction, type CardActionDef } from '../actions/action-table.js';
 import { reassignCustomer } from '../ownership/actions.js';
@@ -46,6 +47,10 @@ const reassignFromDigest = defineAction({
       digestId: args.d,
       owners,
     });
+    // Where the digest spans several cards (WeCom: one picker per card), the clicked card is one
+    // customer's picker: it becomes that customer's moved card instead of the whole digest again.
+    const caps = deps.capabilities?.(actor.platform);
+    if (caps && adaptCard(card, caps).length > 1) return answer;
     return { toast: answer.toast, card };
   },
 });

@@ -2,9 +2,11 @@ import { EventEmitter } from 'node:events';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { composeGenjin } from '../../../src/compose.js';
 import { loadConfig } from '../../../src/config.js';
+import { customers, outbox } from '../../../src/db/schema/index.js';
 import { RUN_BY_HAND } from '../../../src/jobs/types.js';
 import type { SmartBotSocket } from '../../../src/platforms/wecom/smart-bot.js';
 import { fixedClock } from '../../helpers/clock.js';
@@ -51,12 +53,16 @@ describe('WeCom: the weekly digest through the smart bot', () => {
       wecomBotSocket: socket as unknown as SmartBotSocket,
     });
     w = await seedKnownWeek(testDb.handle, 'wecom', 'ww_digest', { digestChat: 'wrkEast' });
+    // The smart bot listens for clicks once started (the outbox worker starts too).
+    genjin.start();
   });
   afterAll(async () => genjin.stop());
 
   it('sends the figures as text rows in template cards within WeCom’s limits, pickers kept', async () => {
     await genjin.jobs.find((j) => j.name === 'digest')!.run(RUN_AT, RUN_BY_HAND);
-    for (let i = 0; i < 5; i++) if ((await genjin.outbox.runOnce()).sent === 0) break;
+    await vi.waitFor(async () => expect((await testDb.db.select().from(outbox)).every((r) => r.status === 'sent')).toBe(true), {
+      timeout: 5000,
+    });
     const toChat = socket.sendMessage.mock.calls
       .filter(([chatid]) => chatid === 'wrkEast')
       .map(([, body]) => (body as { msgtype: string; template_card: TemplateCard }).template_card);
@@ -92,5 +98,59 @@ describe('WeCom: the weekly digest through the smart bot', () => {
     expect(rest.every((c) => c.main_title.title.endsWith('（续）'))).toBe(true);
     // The team without a chat (west): its manager gets the digest in the bot's single chat.
     expect(socket.sendMessage.mock.calls.some(([chatid]) => chatid === w.people.otherManager.platformUserId)).toBe(true);
+  });
+
+  /** A click on one at-risk customer's card: the button's key, and the person chosen in its drop-down. */
+  const clickFrame = (msgid: string, userid: string, key: string, picked: string) => ({
+    cmd: 'aibot_event_callback',
+    headers: { req_id: `req_${msgid}` },
+    body: {
+      msgid,
+      create_time: 1795377601,
+      aibotid: 'aib_test',
+      chatid: 'wrkEast',
+      from: { userid },
+      msgtype: 'event',
+      event: {
+        eventtype: 'template_card_event',
+        event_key: key,
+        task_id: `gj_${msgid}`,
+        selected_items: { selected_item: [{ question_key: 'to', option_ids: { option_id: [picked] } }] },
+      },
+    },
+  });
+  const keyFor = (customer: string) => {
+    const card = socket.sendMessage.mock.calls
+      .map(([, body]) => (body as { template_card?: TemplateCard }).template_card)
+      .find((c) => c?.button_selection && c.main_title.title && JSON.stringify(c).includes(`c=${customer}&`));
+    return card!.button_list![0]!.key;
+  };
+  const ownerOf = async (id: number) => (await testDb.db.select().from(customers).where(eq(customers.id, id)))[0]?.ownerUserId;
+
+  it('转派 from a picker card: the manager’s click moves the customer and turns that card into its moved card; a rep is refused', async () => {
+    const { rep: zhang, rep2: li, manager } = w.people;
+    const sentBefore = socket.sendMessage.mock.calls.length;
+    socket.emit(
+      'event.template_card_event',
+      clickFrame('click_rep', zhang.platformUserId, keyFor(String(w.c.huaxin)), zhang.platformUserId),
+    );
+    await vi.waitFor(() => expect(socket.sendMessage.mock.calls.length).toBeGreaterThan(sentBefore));
+    expect(socket.sendMessage.mock.calls.at(-1)).toEqual([
+      'wrkEast',
+      { msgtype: 'markdown', markdown: { content: '只有本组经理或管理员可以从周报转派客户，这次没有改动' } },
+    ]);
+    expect(await ownerOf(w.c.huaxin)).toBe(li.id);
+    expect(socket.updateTemplateCard).not.toHaveBeenCalled();
+
+    socket.emit(
+      'event.template_card_event',
+      clickFrame('click_mgr', manager.platformUserId, keyFor(String(w.c.huaxin)), zhang.platformUserId),
+    );
+    await vi.waitFor(() => expect(socket.updateTemplateCard).toHaveBeenCalledTimes(1));
+    expect(await ownerOf(w.c.huaxin)).toBe(zhang.id);
+    const [, card] = socket.updateTemplateCard.mock.calls[0] as [unknown, TemplateCard];
+    expect(card.main_title.title).toBe('华信银行');
+    expect(JSON.stringify(card)).toContain('张三');
+    expect(card.button_selection).toBeUndefined();
   });
 });
