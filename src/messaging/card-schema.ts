@@ -66,6 +66,7 @@ export const cardSchema: z.ZodType<Card> = z.object({
       submitLabel: z.string(),
       submit: action,
       fallbackText: z.string().optional(),
+      fallbackButton: button.optional(),
       inputs: z.array(
         z.object({
           name: z.string(),
