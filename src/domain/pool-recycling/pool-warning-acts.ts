@@ -43,9 +43,10 @@ export function createPoolWarningActs(deps: { db: Db; clock: Clock }) {
         if (!row) return { kind: 'not_found' };
         const customer = await lockCustomer(tx, actor.workspaceId, row.customerId);
         if (!customer) return { kind: 'not_found' };
-        const [owner] =
-          customer.ownerUserId === null ? [] : await tx.select().from(users).where(eq(users.id, customer.ownerUserId)).limit(1);
-        if (customer.ownerUserId !== actor.id && !mayReassign(actor, customer, owner ?? null)) return { kind: 'forbidden' };
+        // Checked against the owner the warning went to, so their second click hears what happened.
+        const [warned] = await tx.select().from(users).where(eq(users.id, row.userId)).limit(1);
+        if (row.userId !== actor.id && !mayReassign(actor, { ...customer, ownerUserId: row.userId }, warned ?? null))
+          return { kind: 'forbidden' };
         if (row.action && row.actedAt) {
           const [by] = row.actedByUserId === null ? [] : await tx.select().from(users).where(eq(users.id, row.actedByUserId)).limit(1);
           return {
