@@ -54,5 +54,7 @@ export const followUps = mysqlTable(
     uniqueIndex('follow_ups_workspace_source_uq').on(t.workspaceId, t.sourceMessageId),
     index('follow_ups_author_time_idx').on(t.workspaceId, t.authorUserId, t.occurredAt),
     index('follow_ups_customer_time_idx').on(t.workspaceId, t.customerId, t.occurredAt),
+    // The admin API's incremental sync: a workspace's follow-ups changed since a time.
+    index('follow_ups_workspace_updated_idx').on(t.workspaceId, t.updatedAt),
   ],
 );

@@ -1,0 +1,1 @@
+CREATE INDEX `follow_ups_workspace_updated_idx` ON `follow_ups` (`workspace_id`,`updated_at`);
