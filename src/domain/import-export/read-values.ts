@@ -22,6 +22,7 @@ export function cellText(cell: Cell): string {
 }
 
 const DATE_RE = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$/;
+const ZONED_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
 /** Excel's day 0 is 1899-12-30 (the 1900 leap-year bug included); 20000-80000 is 1954-2119. */
 const EXCEL_EPOCH_MS = Date.UTC(1899, 11, 30);
 
@@ -39,7 +40,8 @@ function fromWall(w: Wall, dayOnly: boolean, timeZone: string, defaultHour: numb
 
 /**
  * `YYYY-MM-DD` with an optional `HH:mm[:ss]`, or an Excel date cell, as wall-clock time in the
- * workspace's zone; a bare day means `defaultHour` o'clock. Null for a blank cell.
+ * workspace's zone; a bare day means `defaultHour` o'clock. An ISO 8601 time with its zone is
+ * taken as it is. Null for a blank cell.
  */
 export function readDate(cell: Cell, timeZone: string, defaultHour: number): Read<CellDate | null> {
   if (cell === null || cell === '') return ok(null);
@@ -64,6 +66,11 @@ export function readDate(cell: Cell, timeZone: string, defaultHour: number): Rea
   }
   const text = cellText(cell);
   if (text === '') return ok(null);
+  // An instant with its zone (`2026-12-01T06:30:00Z`, as APIs and the admin API write them) needs no workspace zone.
+  if (ZONED_RE.test(text) && !Number.isNaN(Date.parse(text))) {
+    const at = new Date(Date.parse(text));
+    return ok({ at, precision: at.getUTCSeconds() || at.getUTCMilliseconds() ? 'second' : 'minute' });
+  }
   const m = DATE_RE.exec(text);
   if (!m) return bad(`"${text}" is not a date (write YYYY-MM-DD or YYYY-MM-DD HH:mm)`);
   const n = (i: number) => Number(m[i] ?? 0);

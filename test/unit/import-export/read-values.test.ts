@@ -32,6 +32,8 @@ describe('spreadsheet cells', () => {
     [new Date(Date.UTC(2026, 11, 1)), '2026-12-01T01:00:00.000Z', 'day'],
     [new Date(Date.UTC(2026, 11, 1, 15, 45, 0, 2)), '2026-12-01T07:45:00.000Z', 'minute'],
     [46357, '2026-12-01T01:00:00.000Z', 'day'],
+    ['2026-12-01T06:30:00Z', '2026-12-01T06:30:00.000Z', 'minute'],
+    ['2026-12-01T14:30:05+08:00', '2026-12-01T06:30:05.000Z', 'second'],
   ])('date %j is %s (%s) in Asia/Shanghai, a bare day at 09:00', (cell, iso, precision) => {
     const read = readDate(cell, TZ, 9);
     expect(read.ok && read.value).toEqual({ at: new Date(iso), precision });
