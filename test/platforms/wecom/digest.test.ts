@@ -28,7 +28,7 @@ class FakeSocket extends EventEmitter {
   connect = vi.fn(() => this);
   disconnect = vi.fn();
   sendMessage = vi.fn(async (_chatid: string, _body: unknown) => ({ headers: { req_id: `req_${this.sendMessage.mock.calls.length}` } }));
-  updateTemplateCard = vi.fn(async () => ({ headers: { req_id: 'upd' } }));
+  updateTemplateCard = vi.fn(async (_frame: unknown, _card: unknown, _userids?: string[]) => ({ headers: { req_id: 'upd' } }));
 }
 
 /**
