@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { adminApiRoutes } from './api/routes.js';
 import { buildApp } from './app.js';
 import { createBot, type Bot } from './bot/create-bot.js';
 import { handoverOutbound } from './bot/handover/notify.js';
@@ -79,8 +80,14 @@ export async function composeGenjin(config: Config, deps: ComposeDeps): Promise<
     pool: services.pool,
     outbox: services.outbox,
     extractor: services.extractor,
+    digest: services.digest,
+    reminders: services.reminders,
+    reminderActions: services.reminderActions,
+    escalations: services.escalations,
+    poolWarnings: services.poolWarnings,
     isActionable: services.isActionable,
     readDate: services.readDate,
+    capabilities: (platform) => adapters.get(platform)?.capabilities ?? null,
     profile: async (platform, userId) => (await adapters.get(platform)?.profile?.(userId)) ?? null,
   });
 
@@ -122,6 +129,7 @@ export async function composeGenjin(config: Config, deps: ComposeDeps): Promise<
     metrics,
     ping: () => database.ping(),
     webhooks: [...adapters.values()].flatMap((a) => a.routes ?? []),
+    adminApi: config.adminApi ? adminApiRoutes({ db, clock, ...config.adminApi }) : undefined,
   });
   const background = [...adapters.values()].flatMap((a) => a.background ?? []);
 

@@ -3,12 +3,17 @@ import type { Config } from './config.js';
 import type { Db } from './db/client.js';
 import { enqueue, type OutboundEnvelope } from './delivery/outbox.js';
 import { createCustomerNameCache } from './domain/customers/customer-name-cache.js';
+import { createDigestService } from './domain/digest/digest-service.js';
 import { searchCustomers } from './domain/customers/customers-repo.js';
+import { createEscalationActs } from './domain/escalation/escalation-acts.js';
 import { createFollowUpsService } from './domain/follow-ups/follow-ups-service.js';
 import { createHandoverService } from './domain/ownership/handover.js';
 import { listPool } from './domain/ownership/list-pool.js';
 import { createOwnershipService } from './domain/ownership/ownership-service.js';
+import { createPoolWarningActs } from './domain/pool-recycling/pool-warning-acts.js';
 import { createNoteExtractor, isActionable, parseNote } from './domain/notes/index.js';
+import { createReminderActionsService } from './domain/reminder-actions/reminder-actions-service.js';
+import { createRemindersService } from './domain/reminders/reminders-service.js';
 import { createUsersService } from './domain/users/users-service.js';
 import type { Clock } from './lib/clock.js';
 import { createChatModel } from './llm/openai-compatible.js';
@@ -29,6 +34,17 @@ export function createServices(deps: { config: Config; db: Db; clock: Clock; log
     followUps: createFollowUpsService({ db, clock }),
     ownership: createOwnershipService({ db, clock, pool: config.pool, timeZone: config.timeZone }),
     handover: createHandoverService({ db, clock }),
+    escalations: createEscalationActs({ db, clock }),
+    poolWarnings: createPoolWarningActs({ db, clock }),
+    reminders: createRemindersService({ db, log, settings: config }),
+    digest: createDigestService({ db, clock, log, settings: config }),
+    // Its own follow-ups service instance: the factory keeps no state, so both record notes alike.
+    reminderActions: createReminderActionsService({
+      db,
+      clock,
+      followUps: createFollowUpsService({ db, clock }),
+      defaultHour: config.reminders.defaultHour,
+    }),
     customers: {
       search: (workspaceId: number, query: string, limit: number) => searchCustomers(db, workspaceId, query, limit),
       // Handed to the parser as it comes: the list carries its name index.

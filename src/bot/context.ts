@@ -2,14 +2,19 @@ import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { OutboundEnvelope } from '../delivery/outbox.js';
 import type { CustomerRecord } from '../domain/customers/customers-repo.js';
+import type { DigestService } from '../domain/digest/digest-service.js';
+import type { EscalationActs } from '../domain/escalation/escalation-acts.js';
 import type { FollowUpsService } from '../domain/follow-ups/follow-ups-service.js';
 import type { HandoverService } from '../domain/ownership/handover.js';
 import type { PoolFilter, PoolCursor, PoolPage } from '../domain/ownership/list-pool.js';
 import type { OwnershipService } from '../domain/ownership/ownership-service.js';
+import type { PoolWarningActs } from '../domain/pool-recycling/pool-warning-acts.js';
+import type { ReminderActionsService } from '../domain/reminder-actions/reminder-actions-service.js';
+import type { RemindersService } from '../domain/reminders/reminders-service.js';
 import type { UserRecord, UsersService } from '../domain/users/users-service.js';
 import type { Clock } from '../lib/clock.js';
 import type { Profile } from '../messaging/adapter.js';
-import type { OutboundMessage, Platform } from '../messaging/types.js';
+import type { Capabilities, OutboundMessage, Platform } from '../messaging/types.js';
 import type { Locale } from './cards/i18n.js';
 
 /** The note parser as the bot sees it (the rule parser, optionally helped by a model). */
@@ -47,10 +52,22 @@ export type BotDeps = {
   /** Adds a message to the outbox (replies that report no change of their own). */
   outbox: { enqueue(message: OutboundEnvelope): Promise<void> };
   extractor: NoteExtractor;
+  /** The weekly digest: `/周报` so far, and a sent digest's figures for 转派 from its card. */
+  digest: Pick<DigestService, 'current' | 'stored' | 'owners'>;
+  /** `/我的` and one customer's reminder-card view. */
+  reminders: Pick<RemindersService, 'mine' | 'view'>;
+  /** What the reminder card's buttons do (rem.*), and the note prompts of 已跟进 on WeCom. */
+  reminderActions: ReminderActionsService;
+  /** The escalation card's acts (提醒TA, the reassignment it records, 放入公海). */
+  escalations: EscalationActs;
+  /** 释放 on the owner's pool warning. */
+  poolWarnings: PoolWarningActs;
   /** Whether a parsed note holds anything worth recording (the parser's `isActionable`). */
   isActionable: (draft: Awaited<ReturnType<NoteExtractor['extract']>>) => boolean;
   /** Reads a date the way notes are read (下周三, 3天后, 12月5日); null when it names no fixed day. */
   readDate: (text: string, opts: { now: Date; timeZone: string }) => Date | null;
+  /** What a platform's cards can hold (an answer that would not fit the clicked card in one piece can be kept small). */
+  capabilities?: (platform: Platform) => Capabilities | null;
   /** A user's name and direct manager from their platform, when the app may read them. */
   profile: (platform: Platform, userId: string) => Promise<Profile | null>;
 };
