@@ -5,6 +5,7 @@ import { TEXT } from './cards/i18n.js';
 import { runCommand } from './commands/index.js';
 import type { ActorContext, BotDeps } from './context.js';
 import { toFollowUpView } from './follow-up-view.js';
+import { answerNotePrompt } from './reminders/note-prompt.js';
 import { resolveActor } from './resolve-actor.js';
 
 /**
@@ -23,6 +24,7 @@ export async function handleMessage(deps: BotDeps, event: MessageEvent): Promise
     log.info({ kind: 'command' }, 'answered a command');
     return;
   }
+  if (await answerNotePrompt(deps, actor, event, (message, link) => replyTo(event, actor, message, link))) return;
 
   const knownCustomers = await deps.customers.known(actor.workspaceId, actor.user.id);
   const draft = await deps.extractor.extract(event.text, {

@@ -1,0 +1,82 @@
+import type { Acted } from '../../domain/reminder-actions/card-state.js';
+import type { Refusal } from '../../domain/reminder-actions/reminder-actions-service.js';
+import type { ReminderView } from '../../domain/reminders/reminder-view.js';
+import type { Card, CardActionResult } from '../../messaging/types.js';
+import { TEXT } from '../cards/i18n.js';
+import type { ActorContext, BotDeps } from '../context.js';
+import { REM_ACTION_TEXT } from './action-text.js';
+import { shortDateTime } from './format.js';
+import type { ReminderRef } from './reminder-controls.js';
+import { actedNote, actedReminderCard, type ActedAction } from './reminder-card.js';
+import { REMINDER_TEXT } from './text.js';
+
+export const toast = (kind: 'success' | 'info' | 'warning' | 'error', text: string): CardActionResult => ({ toast: { kind, text } });
+
+/** Which lateness the redrawn card shows: due while the customer has a next follow-up, else quiet. */
+const kindOf = (view: ReminderView) => (view.customer.nextFollowUpAt ? ('due' as const) : ('quiet' as const));
+
+/**
+ * The card in its acted state, redrawn from the customer as it is now; null on `/我的` (no
+ * reminder): a row's answer is a toast, so the list the rep is working through stays as it is.
+ */
+export async function actedCard(
+  deps: BotDeps,
+  actor: ActorContext,
+  ref: ReminderRef,
+  what: ActedAction,
+  by: string,
+  at: Date,
+): Promise<Card | null> {
+  if (ref.reminderId === null) return null;
+  const view = await deps.reminderActions.view(actor.workspaceId, ref.customerId);
+  if (!view) return null;
+  const ctx = { locale: actor.locale, timeZone: actor.timeZone, now: deps.clock.now() };
+  return actedReminderCard(view, ctx, { kind: kindOf(view), reminderId: ref.reminderId, note: actedNote(what, by, at, ctx) });
+}
+
+/** What the stored action was, in the card's words; null when the reminder was closed without one. */
+function actedAction(acted: Acted): ActedAction | null {
+  switch (acted.action) {
+    case 'note':
+      return { action: 'done' };
+    case 'postpone_1d':
+    case 'postpone_7d':
+      return acted.until ? { action: 'postponed', to: acted.until } : null;
+    case 'reschedule':
+      return acted.until ? { action: 'rescheduled', to: acted.until } : null;
+    case 'transfer':
+      return { action: 'transferred', to: acted.toName ?? '?' };
+    case 'transfer_request':
+      return { action: 'requested', to: acted.toName ?? '?' };
+    default:
+      return null;
+  }
+}
+
+/** A refused click: a toast; a spent card also says who spent it, when and how, and shows its acted state. */
+export async function refused(deps: BotDeps, actor: ActorContext, ref: ReminderRef, refusal: Refusal): Promise<CardActionResult> {
+  const r = REM_ACTION_TEXT[actor.locale];
+  if (refusal.kind === 'not_found') return toast('error', r.notFound);
+  if (refusal.kind === 'forbidden') return toast('error', r.forbidden);
+  const acted = refusal.acted;
+  const what = acted && actedAction(acted);
+  if (!acted || !what || !acted.at) return toast('info', r.spentUnknown);
+  const by = acted.by ?? TEXT[actor.locale].someone;
+  const card = await actedCard(deps, actor, ref, what, by, acted.at);
+  const text = r.spent(actedText(actor, what), by, shortDateTime(actor.locale, acted.at, actor.timeZone));
+  return { toast: { kind: 'info', text }, ...(card ? { card } : {}) };
+}
+
+/** `已跟进`, `已推迟到 11月24日 09:00`, `已转交给 李四`: what was done, in the workspace zone. */
+export function actedText(actor: ActorContext, what: ActedAction): string {
+  const t = REMINDER_TEXT[actor.locale].acted;
+  switch (what.action) {
+    case 'done':
+      return t.done;
+    case 'postponed':
+    case 'rescheduled':
+      return t[what.action](shortDateTime(actor.locale, what.to, actor.timeZone));
+    default:
+      return t[what.action](what.to);
+  }
+}
