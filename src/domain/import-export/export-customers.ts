@@ -42,7 +42,7 @@ export async function exportCustomers(
   if (owner === 'pool') where.push(isNull(customers.ownerUserId));
   else if (owner) {
     const wanted = readOwner(owner);
-    const found = wanted ? (await loadOwnerDirectory(db, workspaceId, ws.platform)).lookup(wanted) : null;
+    const found = wanted ? (await loadOwnerDirectory(db, workspaceId, ws.platform, { inactive: true })).lookup(wanted) : null;
     if (found?.kind !== 'user') return { kind: 'bad_filter', reason: found?.kind === 'error' ? found.reason : `no user ${owner}` };
     where.push(eq(customers.ownerUserId, found.user.id));
   }

@@ -13,9 +13,10 @@ export type OwnerLookup =
 
 /**
  * Finds the owners a sheet names among the workspace's users, loaded once: by `<platform>:<id>`
- * (on the workspace's own platform) or by a name exactly one user has.
+ * (on the workspace's own platform) or by a name exactly one user has. A deactivated user owns
+ * nothing new (an error), unless `inactive` is set (export filters by past owners too).
  */
-export async function loadOwnerDirectory(db: DbOrTx, workspaceId: number, platform: string) {
+export async function loadOwnerDirectory(db: DbOrTx, workspaceId: number, platform: string, opts: { inactive?: boolean } = {}) {
   const rows = await db
     .select({ id: users.id, platformUserId: users.platformUserId, name: users.name, teamId: users.teamId, active: users.active })
     .from(users)
@@ -24,7 +25,7 @@ export async function loadOwnerDirectory(db: DbOrTx, workspaceId: number, platfo
   const byName = new Map<string, typeof rows>();
   for (const u of rows) if (u.name) byName.set(u.name, [...(byName.get(u.name) ?? []), u]);
   const toOwner = (u: (typeof rows)[number]): OwnerLookup =>
-    u.active
+    u.active || opts.inactive
       ? { kind: 'user', user: { id: u.id, teamId: u.teamId, ref: `${platform}:${u.platformUserId}` } }
       : { kind: 'error', reason: `负责人 ${platform}:${u.platformUserId} is deactivated` };
 

@@ -127,6 +127,23 @@ describe('genjin export', () => {
     expect(english.out).toContain(',quote,A,');
   });
 
+  it('exports a deactivated owner’s customers; import refuses to give them new ones', async () => {
+    const gone = await f.user(w, 'rep', null, { name: '王五', platformUserId: 'ou_wang', active: false });
+    const now = new Date();
+    await testDb.db
+      .insert(customers)
+      .values({ workspaceId: w, name: '旧客户', normalizedName: '旧客户', tags: [], ownerUserId: gone.id, createdAt: now, updatedAt: now });
+    const r = await cli('export', '--format', 'csv', '--workspace', String(w), '--owner', 'feishu:ou_wang');
+    expect((parse(Buffer.from(r.out), { bom: true }) as string[][]).slice(1).map((row) => [row[0], row[3]])).toEqual([
+      ['旧客户', '王五 (feishu:ou_wang)'],
+    ]);
+    const sheet = join(dir, 'to-gone.csv');
+    writeFileSync(sheet, '客户名称,负责人\r\n新客户,王五\r\n');
+    expect((await cli('import', sheet, '--workspace', String(w))).out).toBe(
+      'row 2: skipped: 负责人 feishu:ou_wang is deactivated\ncreated 0, updated 0, skipped 1, unchanged 0\n',
+    );
+  });
+
   it('writes xlsx with date cells', async () => {
     const out = join(dir, 'dates.xlsx');
     await cli('export', '--format', 'xlsx', '--out', out, '--workspace', String(w));
