@@ -4,6 +4,7 @@ import type { TeamFigures } from '../../../src/domain/digest/figures.js';
 import { outbox, teamDigests } from '../../../src/db/schema/index.js';
 import { RUN_BY_HAND, SCHEDULED_RUN } from '../../../src/jobs/types.js';
 import { buildFeishuTestApp } from '../../helpers/build-test-app.js';
+import { runCliCapturing } from '../../helpers/run-cli.js';
 import { useTestDatabase } from '../../helpers/db.js';
 import { RUN_AT, seedKnownWeek, WEEK_START } from './seed-week.js';
 
@@ -158,6 +159,29 @@ describe('digest: the figures of a known week', () => {
     const east = lines.find((l) => l.recipient === 'feishu:chat:oc_east');
     expect(east).toMatchObject({ kind: 'digest', team: w.teamKey, week: '2026-11-30' });
     expect((east!.figures as TeamFigures).reps.map((r) => r.name)).toEqual(['张三', '李四', '周八']);
+    expect((await digestsOf(w.workspaceId)).length).toBe(rows);
+    expect((await outboxOf(w.workspaceId)).length).toBe(queued);
+  });
+
+  it('genjin jobs run digest --now … --dry-run prints the digests as JSON lines and changes nothing', async () => {
+    const rows = (await digestsOf(w.workspaceId)).length;
+    const queued = (await outboxOf(w.workspaceId)).length;
+    const { code, out } = await runCliCapturing(['jobs', 'run', 'digest', '--now', '2026-12-28T09:00:00+08:00', '--dry-run'], {
+      DATABASE_URL: testDb.url,
+      GENJIN_CONFIG: '',
+    });
+    expect(code).toBe(0);
+    const lines = out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { kind: string; team: string; week: string; recipient: string; figures: TeamFigures });
+    const east = lines.find((l) => l.recipient === 'feishu:chat:oc_east');
+    expect(east).toMatchObject({ kind: 'digest', team: w.teamKey, week: '2026-12-21' });
+    expect(east!.figures.reps.map((r) => [r.name, r.followUps])).toEqual([
+      ['张三', 0],
+      ['李四', 0],
+      ['周八', 0],
+    ]);
     expect((await digestsOf(w.workspaceId)).length).toBe(rows);
     expect((await outboxOf(w.workspaceId)).length).toBe(queued);
   });
