@@ -1,0 +1,2 @@
+DROP INDEX `follow_ups_author_time_idx` ON `follow_ups`;--> statement-breakpoint
+CREATE INDEX `follow_ups_author_time_idx` ON `follow_ups` (`workspace_id`,`author_user_id`,`occurred_at`,`status`,`customer_id`,`stage`);
