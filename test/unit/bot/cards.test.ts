@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { editFormCard, pickCustomerCard, savedCard, undoneCard, type FollowUpView } from '../../../src/bot/cards/follow-up-cards.js';
 import { TEXT } from '../../../src/bot/cards/i18n.js';
-import { mineCard } from '../../../src/bot/cards/info-cards.js';
 
 const view: FollowUpView = {
   id: 42,
@@ -62,17 +61,5 @@ describe('follow-up cards', () => {
   it('prefills the edit form with the stored values in the workspace zone', () => {
     const inputs = Object.fromEntries((editFormCard(view, zh).form?.inputs ?? []).map((i) => [i.name, i.value]));
     expect(inputs).toMatchObject({ contact: '王总', channel: '电话', stage: '', amount: '500000', nextFollowUpAt: '2026-12-02 09:00' });
-  });
-});
-
-describe('mine card', () => {
-  it('puts a celebratory line when nothing is due, and flags overdue items', () => {
-    expect(mineCard([], zh).text).toBe(TEXT['zh-CN'].mineNone);
-    const card = mineCard(
-      [{ customerName: '云帆', nextFollowUpAt: new Date('2026-11-20T01:00:00Z'), overdue: true, lastSummary: '报价已发' }],
-      zh,
-    );
-    expect(card.tone).toBe('orange');
-    expect(card.text).toContain('【逾期】云帆 · 11月20日 周五 09:00');
   });
 });
