@@ -1,6 +1,6 @@
-import { and, desc, eq, inArray, isNotNull } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNotNull, like } from 'drizzle-orm';
 import type { DbOrTx, Tx } from '../../db/client.js';
-import { customers, reminders, transferRequests, users } from '../../db/schema/index.js';
+import { auditLog, customers, reminders, transferRequests, users } from '../../db/schema/index.js';
 import { writeAuditEntry } from '../audit/write-audit.js';
 import type { CustomerRecord } from '../customers/customers-repo.js';
 
@@ -123,10 +123,56 @@ export async function isCurrent(db: DbOrTx, customer: CustomerRecord, ref: CardR
 }
 
 /**
- * Who spent the card and how: the card's reminder, or on `/我的` the customer's latest acted
- * reminder. Null when nothing says (the customer changed some other way).
+ * Who spent the card and how: the card's reminder; on `/我的`, the latest of the customer's acted
+ * reminders and the card actions in its audit log (a row's action leaves no reminder when the
+ * customer had none). Null when nothing says (the customer changed some other way).
  */
 export async function actedOn(db: DbOrTx, workspaceId: number, ref: CardRef): Promise<Acted | null> {
+  const byReminder = await reminderActed(db, workspaceId, ref);
+  if (ref.reminderId !== null) return byReminder;
+  const byAudit = await auditedAct(db, workspaceId, ref);
+  if (!byReminder || !byReminder.at) return byAudit ?? byReminder;
+  return byAudit?.at && byAudit.at > byReminder.at ? byAudit : byReminder;
+}
+
+/** The latest `reminder.<action>` audit row of the customer, read back as an `Acted`. */
+async function auditedAct(db: DbOrTx, workspaceId: number, ref: CardRef): Promise<Acted | null> {
+  const [row] = await db
+    .select({ action: auditLog.action, actor: auditLog.actor, after: auditLog.after, at: auditLog.createdAt })
+    .from(auditLog)
+    .where(
+      and(
+        eq(auditLog.workspaceId, workspaceId),
+        eq(auditLog.subjectType, 'customer'),
+        eq(auditLog.subjectId, String(ref.customerId)),
+        like(auditLog.action, 'reminder.%'),
+      ),
+    )
+    .orderBy(desc(auditLog.createdAt))
+    .limit(1);
+  if (!row) return null;
+  // The actor is `<platform>:<platform user id>` (users.ref).
+  const platformUserId = row.actor.slice(row.actor.indexOf(':') + 1);
+  const [by] = await db
+    .select({ id: users.id, name: users.name })
+    .from(users)
+    .where(and(eq(users.workspaceId, workspaceId), eq(users.platformUserId, platformUserId)))
+    .limit(1);
+  const after = new Map<string, unknown>(row.after && typeof row.after === 'object' ? Object.entries(row.after) : []);
+  const status = after.get('status');
+  const until = after.get('nextFollowUpAt');
+  const action = row.action.slice('reminder.'.length);
+  return {
+    action,
+    status: typeof status === 'string' ? status : 'done',
+    by: by?.name ?? null,
+    at: row.at,
+    until: typeof until === 'string' ? new Date(until) : null,
+    toName: await toNameOf(db, workspaceId, ref, { action, byId: by?.id ?? null }),
+  };
+}
+
+async function reminderActed(db: DbOrTx, workspaceId: number, ref: CardRef): Promise<Acted | null> {
   const [row] = await db
     .select({
       action: reminders.action,

@@ -5,7 +5,7 @@ import { auditLog, customers, followUps, outbox, reminders, transferRequests } f
 import { RUN_BY_HAND } from '../../../src/jobs/types.js';
 import { buildFeishuTestApp, FEISHU_BASE, FEISHU_KEY, FEISHU_TOKEN } from '../../helpers/build-test-app.js';
 import { useTestDatabase } from '../../helpers/db.js';
-import { feishuCardAction } from '../../helpers/feishu-events.js';
+import { feishuCardAction, feishuMessageEvent } from '../../helpers/feishu-events.js';
 import { feishuSignedRequest } from '../../helpers/feishu-sign.js';
 import { seedOwnershipWorkspace } from '../../helpers/ownership-seed.js';
 import { holdCustomerLock } from '../../integration/reminder-actions/row-lock.js';
@@ -238,6 +238,41 @@ describe('Feishu: the reminder card’s buttons', () => {
       { status: 'pending', toUserId: w.people.rep2.id, requestedBy: w.people.rep.id },
     ]);
     expect(await reminderOf(b)).toMatchObject({ status: 'done', action: 'transfer_request' });
+  });
+
+  it('已跟进 on a /我的 row (no reminder): the next message is the note for that customer; a stale row is spent', async () => {
+    const c = await dueCustomer('北辰物流');
+    const other = await w.customer('华信银行', w.people.rep);
+    const row = { a: 'rem.ask_note', c: String(c), r: '', n: String(NEXT.getTime()), l: String(LAST.getTime()) };
+    const asked = await click(w.people.rep.platformUserId, row);
+    // A row's answer is a toast: the list stays as the rep is working through it.
+    expect(asked).toEqual({ toast: { type: 'info', content: '请直接发送这次跟进的内容（30分钟内有效）' } });
+    const event = feishuMessageEvent({
+      text: '今天拜访华信银行张行长,报价50万',
+      token: FEISHU_TOKEN,
+      tenant,
+      chatId: `oc_${w.people.rep.platformUserId}`,
+      senderOpenId: w.people.rep.platformUserId,
+    });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/webhooks/feishu',
+      ...toInject(feishuSignedRequest(FEISHU_KEY, event, { timestamp: NOW_S })),
+    });
+    expect(res.statusCode).toBe(200);
+    await t.genjin.worker.drain();
+    expect(await notesOf(c)).toMatchObject([{ status: 'confirmed', amount: 500000 }]);
+    expect(await notesOf(other)).toEqual([]);
+    const [reply] = await testDb.db
+      .select()
+      .from(outbox)
+      .where(eq(outbox.target, `feishu:chat:oc_${w.people.rep.platformUserId}`));
+    expect(json(reply?.payload)).toContain('已记录跟进 · 北辰物流');
+    // The row's times are now out of date: a second click on it changes nothing.
+    const again = await click(w.people.rep.platformUserId, { ...row, a: 'rem.postpone', d: '1' });
+    expect(again.toast?.type).toBe('info');
+    expect(again.toast?.content).toContain('这条提醒已由 张三 在 11月25日 10:00 处理（已跟进）');
+    expect((await customerRow(c)).nextFollowUpAt).toEqual(NEXT);
   });
 
   it('two clicks at once on two replicas, queued in a chosen order behind the customer’s lock: the first acts, the second is told', async () => {
