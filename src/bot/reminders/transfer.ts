@@ -50,7 +50,9 @@ export const transferAction = defineAction({
       // Stale but already with the picked colleague: this click's move committed and its marking did not (a re-run).
       const to =
         result.kind === 'moved' ? result.to : result.kind === 'stale' && result.owner?.platformUserId === a.to ? result.owner : null;
-      return to ? spend(deps, actor, ref, 'transfer', to, answer) : answer;
+      if (!to) return answer;
+      const said = result.kind === 'moved' ? answer : toast('success', OWN_TEXT[actor.locale].movedToast(nameOf(to, to.platformUserId)));
+      return spend(deps, actor, ref, 'transfer', to, said);
     }
     const { result, answer } = await requestCustomer(deps, actor, { customerId: ref.customerId, to: picked });
     const to = result.kind === 'requested' || result.kind === 'already_requested' ? result.to : null;
