@@ -10,6 +10,7 @@ import mysql from 'mysql2/promise';
 import pino from 'pino';
 import { composeDigest } from '../src/bot/digest/compose.js';
 import { loadConfig } from '../src/config.js';
+import { migrateDatabase } from '../src/db/migrate.js';
 import * as schema from '../src/db/schema/index.js';
 import { createDigestService } from '../src/domain/digest/digest-service.js';
 import { loadTeamWeek } from '../src/domain/digest/load-team-week.js';
@@ -21,6 +22,9 @@ const url = LARGE_DEFAULTS.url;
 if (!process.argv.includes('--reuse')) {
   const seeded = await seedLarge({ url });
   console.log(`seeded in ${(seeded.ms / 1000).toFixed(1)} s: ${JSON.stringify(seeded.counts)}`);
+} else {
+  // A database seeded by an older build gets the newer migrations (indexes) first.
+  await migrateDatabase(url);
 }
 /** Monday 09:00 Shanghai after the seed's Wednesday: the digest of 2026-11-16 to 2026-11-23. */
 const RUN_AT = new Date('2026-11-23T01:00:00.000Z');

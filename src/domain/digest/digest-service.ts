@@ -69,6 +69,15 @@ export function createDigestService(deps: { db: Db; clock: Clock; log: Logger; s
     return managers.map((m) => ({ platform: team.platform, kind: 'user' as const, id: m.platformUserId }));
   }
 
+  async function alreadySent(workspaceId: number, teamKey: string, weekStart: string): Promise<boolean> {
+    const [row] = await db
+      .select({ id: teamDigests.id })
+      .from(teamDigests)
+      .where(and(eq(teamDigests.workspaceId, workspaceId), eq(teamDigests.teamId, teamKey), eq(teamDigests.weekStart, weekStart)))
+      .limit(1);
+    return row !== undefined;
+  }
+
   /**
    * Every team's digest of the week that ended before `now`. The `team_digests` row (unique per
    * workspace, team and week) and its outbox rows are written in one transaction: a re-run, a
@@ -84,6 +93,11 @@ export function createDigestService(deps: { db: Db; clock: Clock; log: Logger; s
         const timeZone = team.timeZone ?? settings.timeZone;
         const locale = team.locale ?? settings.locale;
         const week = reportedWeek(now, timeZone);
+        // A re-run skips what was sent without computing it again (the unique key still decides below).
+        if (!opts.dryRun && (await alreadySent(team.workspaceId, team.key, week.startDay))) {
+          report.alreadySent++;
+          continue;
+        }
         const figures = await loadTeamWeek(db, { workspaceId: team.workspaceId, team, week, asOf: week.end, rules });
         const recipients = await recipientsOf(team);
         if (recipients.length === 0) report.noRecipient++;

@@ -48,6 +48,10 @@ export type TeamFigures = {
   people: Person[];
 };
 
+/** Follow-ups of one author in one of the two weeks: how many, and how many distinct customers. */
+export type ActivityRow = { authorUserId: number; thisWeek: boolean; followUps: number; customers: number };
+
+/** A follow-up that states a stage (only those can move one). */
 export type FollowUpRow = {
   authorUserId: number;
   customerId: number | null;
@@ -80,8 +84,10 @@ export type WeekInput = {
   people: Person[];
   /** Everyone of the team, gone ones too, to name the owners of at-risk customers. */
   members: Person[];
-  /** Follow-ups by the team's people from the previous week's start to the week's end. */
-  followUps: FollowUpRow[];
+  /** The team's people's follow-ups of both weeks, counted per author and week. */
+  activity: ActivityRow[];
+  /** Their follow-ups of both weeks that state a stage. */
+  staged: FollowUpRow[];
   /** Every customer of the team (owned by it, any stage). */
   customers: CustomerRow[];
   pipelineAmountLastWeek: number | null;
@@ -110,8 +116,12 @@ export function buildFigures(input: WeekInput): TeamFigures {
     const moves = rows.map(moveOf).filter((m): m is StageMove => m?.to === 'won');
     return { count: moves.length, amount: moves.reduce((sum, m) => sum + (m.amount ?? 0), 0) };
   };
-  const thisWeek = input.followUps.filter((f) => inWeek(f.occurredAt));
-  const lastWeek = input.followUps.filter((f) => f.occurredAt >= week.previousStart && f.occurredAt < week.start);
+  const thisWeek = input.staged.filter((f) => inWeek(f.occurredAt));
+  const lastWeek = input.staged.filter((f) => f.occurredAt >= week.previousStart && f.occurredAt < week.start);
+  const count = (authorUserId: number | null, inThisWeek: boolean, what: 'followUps' | 'customers') =>
+    input.activity
+      .filter((a) => a.thisWeek === inThisWeek && (authorUserId === null || a.authorUserId === authorUserId))
+      .reduce((sum, a) => sum + a[what], 0);
   const open = input.customers.filter((c) => c.ownerUserId !== null && isOpen(c.stage));
   const quietLimit = (c: CustomerRow) => input.rules.quietDays[c.tier ?? 'C'];
   const silentDays = (c: CustomerRow) => Math.floor((asOf.getTime() - (c.lastFollowUpAt ?? c.createdAt).getTime()) / DAY_MS);
@@ -123,9 +133,9 @@ export function buildFigures(input: WeekInput): TeamFigures {
     const owned = open.filter((c) => c.ownerUserId === rep.id);
     return {
       ...rep,
-      followUps: mine.length,
-      followUpsLastWeek: lastWeek.filter((f) => f.authorUserId === rep.id).length,
-      customersTouched: new Set(mine.map((f) => f.customerId).filter((id) => id !== null)).size,
+      followUps: count(rep.id, true, 'followUps'),
+      followUpsLastWeek: count(rep.id, false, 'followUps'),
+      customersTouched: count(rep.id, true, 'customers'),
       newCustomers: input.customers.filter((c) => c.ownerUserId === rep.id && inWeek(c.createdAt)).length,
       stageMoves: mine.map(moveOf).filter((m): m is StageMove => m !== null),
       overdue: owned.filter(isOverdue).length,
@@ -151,8 +161,8 @@ export function buildFigures(input: WeekInput): TeamFigures {
     },
     reps,
     totals: {
-      followUps: thisWeek.length,
-      followUpsLastWeek: lastWeek.length,
+      followUps: count(null, true, 'followUps'),
+      followUpsLastWeek: count(null, false, 'followUps'),
       newCustomers: input.customers.filter((c) => c.ownerUserId !== null && inWeek(c.createdAt)).length,
       pipeline,
       pipelineAmount: pipeline.reduce((sum, p) => sum + p.amount, 0),

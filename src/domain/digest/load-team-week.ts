@@ -8,9 +8,10 @@ import { previousWeekDay, type DigestWeek } from './week.js';
 export type TeamRef = { id: number; key: string; name: string };
 
 /**
- * Loads one team's week with four index-backed queries and builds its figures (figures.ts):
- * the team's people (`users_team_idx`), their follow-ups of this and last week
- * (`follow_ups_author_time_idx`: workspace, author, occurred_at), the team's customers
+ * Loads one team's week with five index-backed queries and builds its figures (figures.ts):
+ * the team's people (`users_team_idx`); their follow-ups of this and last week, counted per
+ * author and week, and those that state a stage (`follow_ups_author_time_idx`: workspace, author,
+ * occurred_at, status, customer_id, stage, which covers the counts); the team's customers
  * (`customers_team_last_idx`: workspace, team) and last week's stored digest (its unique key).
  */
 export async function loadTeamWeek(
@@ -33,7 +34,31 @@ export async function loadTeamWeek(
     .orderBy(users.id);
   const person = (u: (typeof members)[number]): Person => ({ id: u.id, platformUserId: u.platformUserId, name: u.name });
   const ids = members.map((m) => m.id);
-  const rows = ids.length
+  const window = and(
+    eq(followUps.workspaceId, workspaceId),
+    inArray(followUps.authorUserId, ids),
+    gte(followUps.occurredAt, week.previousStart),
+    lt(followUps.occurredAt, week.end),
+    eq(followUps.status, 'confirmed'),
+  );
+  // The week's start as DATETIME(3) text in UTC, the way the column stores it.
+  const weekStart = week.start.toISOString().slice(0, 23).replace('T', ' ');
+  const thisWeek = sql<number>`${followUps.occurredAt} >= ${weekStart}`.mapWith((v) => Number(v) === 1);
+  // Counted from the index alone (follow_ups_author_time_idx carries status and customer_id).
+  const activity = ids.length
+    ? await db
+        .select({
+          authorUserId: followUps.authorUserId,
+          thisWeek,
+          followUps: sql<number>`count(*)`.mapWith(Number),
+          customers: sql<number>`count(distinct ${followUps.customerId})`.mapWith(Number),
+        })
+        .from(followUps)
+        .where(window)
+        .groupBy(followUps.authorUserId, sql`2`)
+    : [];
+  // Only the notes that state a stage are read whole (the index filters on stage first).
+  const staged = ids.length
     ? await db
         .select({
           authorUserId: followUps.authorUserId,
@@ -45,15 +70,7 @@ export async function loadTeamWeek(
           occurredAt: followUps.occurredAt,
         })
         .from(followUps)
-        .where(
-          and(
-            eq(followUps.workspaceId, workspaceId),
-            inArray(followUps.authorUserId, ids),
-            gte(followUps.occurredAt, week.previousStart),
-            lt(followUps.occurredAt, week.end),
-            eq(followUps.status, 'confirmed'),
-          ),
-        )
+        .where(and(window, isNotNull(followUps.stage)))
     : [];
   const teamCustomers = await db
     .select({
@@ -89,7 +106,7 @@ export async function loadTeamWeek(
           .limit(1);
   const lastPipeline = (previous?.figures as Partial<TeamFigures> | null | undefined)?.totals?.pipelineAmount;
   const active = members.filter((m) => m.active);
-  const authors = new Set(rows.filter((r) => r.occurredAt >= week.previousStart).map((r) => r.authorUserId));
+  const authors = new Set(activity.filter((a) => a.thisWeek).map((a) => a.authorUserId));
   return buildFigures({
     workspaceId,
     team,
@@ -99,7 +116,8 @@ export async function loadTeamWeek(
     reps: onlyUserId !== undefined ? members.map(person) : active.filter((m) => m.role !== 'manager' || authors.has(m.id)).map(person),
     people: onlyUserId !== undefined ? [] : active.map(person),
     members: members.map(person),
-    followUps: rows.map((r) => ({ ...r, beforeStage: r.beforeStage ?? null })),
+    activity: activity.map((a) => ({ ...a, thisWeek: Boolean(a.thisWeek) })),
+    staged: staged.map((r) => ({ ...r, beforeStage: r.beforeStage ?? null })),
     customers: teamCustomers,
     pipelineAmountLastWeek: typeof lastPipeline === 'number' ? lastPipeline : null,
     rules: input.rules,
