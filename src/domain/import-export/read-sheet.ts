@@ -17,9 +17,21 @@ export async function readSheet(bytes: Buffer, format: SheetFormat): Promise<She
   return format === 'csv' ? readCsv(bytes) : readXlsx(bytes);
 }
 
+/**
+ * The CSV's text: UTF-8 (with or without a BOM), else GB18030, which is what a Chinese Excel
+ * writes when "CSV" rather than "CSV UTF-8" is picked (a file that is not valid UTF-8).
+ */
+function csvText(bytes: Buffer): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return new TextDecoder('gb18030').decode(bytes);
+  }
+}
+
 function readCsv(bytes: Buffer): Sheet {
   // bom: Excel's "CSV UTF-8" starts with one; quoted fields may hold commas and line breaks.
-  const records: string[][] = parse(bytes, { bom: true, relaxColumnCount: true, skipEmptyLines: false });
+  const records: string[][] = parse(csvText(bytes), { bom: true, relaxColumnCount: true, skipEmptyLines: false });
   const [headers = [], ...rest] = records;
   return {
     headers: headers.map((h) => h.trim()),

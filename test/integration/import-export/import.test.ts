@@ -173,6 +173,14 @@ describe('genjin import', () => {
     expect(notes.map((n) => n.rawText).sort()).toEqual(['Asked for a quote, by Friday', '多行备注：\r\n第二行']);
   });
 
+  it('reads a CSV saved by a Chinese Excel as plain "CSV" (GB18030, not UTF-8)', async () => {
+    const result = await run(join(import.meta.dirname, '../../fixtures/import/customers-gbk.csv'));
+    expect(result.out).toBe('created 1, updated 0, skipped 0, unchanged 0\n');
+    expect((await customersOf()).get('杭州云帆科技有限公司')).toMatchObject({ ownerUserId: li.id, stage: 'quote', amount: 300000 });
+    const [note] = await testDb.db.select().from(followUps).where(eq(followUps.workspaceId, w));
+    expect(note?.rawText).toBe('GBK 编码的备注，含逗号');
+  });
+
   it('updates a customer found by normalized name: only the filled cells, the owner through ownership (assignment + audit)', async () => {
     const now = new Date('2026-11-01T00:00:00Z');
     const [inserted] = await testDb.db.insert(customers).values({
