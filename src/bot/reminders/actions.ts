@@ -4,7 +4,7 @@ import { defineAction, type CardActionDef } from '../actions/action-table.js';
 import { TEXT } from '../cards/i18n.js';
 import type { ActorContext, BotDeps } from '../context.js';
 import { REM_ACTION_TEXT } from './action-text.js';
-import { actedCard, actedText, refused, toast } from './answers.js';
+import { actedCard, actedText, kindOf, refused, toast } from './answers.js';
 import { readReminderRef, REMINDER_ACTION, reminderRefSchema, type ReminderRef } from './reminder-controls.js';
 import { reminderCard } from './reminder-card.js';
 import { transferAction } from './transfer.js';
@@ -64,7 +64,7 @@ async function askingCard(deps: BotDeps, actor: ActorContext, ref: ReminderRef, 
   const view = await deps.reminderActions.view(actor.workspaceId, ref.customerId);
   if (!view) return null;
   const ctx = { locale: actor.locale, timeZone: actor.timeZone, now: deps.clock.now() };
-  const card = reminderCard(view, ctx, { kind: view.customer.nextFollowUpAt ? 'due' : 'quiet', reminderId: ref.reminderId });
+  const card = reminderCard(view, ctx, { kind: kindOf(ref), reminderId: ref.reminderId });
   return { ...card, notes: [...(card.notes ?? []), text] };
 }
 

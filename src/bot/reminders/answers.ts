@@ -12,12 +12,20 @@ import { REMINDER_TEXT } from './text.js';
 
 export const toast = (kind: 'success' | 'info' | 'warning' | 'error', text: string): CardActionResult => ({ toast: { kind, text } });
 
-/** Which lateness the redrawn card shows: due while the customer has a next follow-up, else quiet. */
-const kindOf = (view: ReminderView) => (view.customer.nextFollowUpAt ? ('due' as const) : ('quiet' as const));
+/** Which lateness a card of these times shows: due while the next follow-up is not yet handled (as the scan reads it), else quiet. */
+export const kindOf = (times: { nextAt: Date | null; lastAt: Date | null }) =>
+  times.nextAt && (!times.lastAt || times.lastAt < times.nextAt) ? ('due' as const) : ('quiet' as const);
+
+/** The view with the times the card was drawn from, so its lateness reads as it did when it was sent. */
+const asDrawn = (view: ReminderView, ref: ReminderRef): ReminderView => ({
+  ...view,
+  customer: { ...view.customer, nextFollowUpAt: ref.nextAt, lastFollowUpAt: ref.lastAt },
+});
 
 /**
- * The card in its acted state, redrawn from the customer as it is now; null on `/我的` (no
- * reminder): a row's answer is a toast, so the list the rep is working through stays as it is.
+ * The card in its acted state: the customer as it is now, its lateness as the card showed it, and
+ * what was done, by whom, when. Null on `/我的` (no reminder): a row's answer is a toast, so the
+ * list the rep is working through stays as it is.
  */
 export async function actedCard(
   deps: BotDeps,
@@ -31,7 +39,7 @@ export async function actedCard(
   const view = await deps.reminderActions.view(actor.workspaceId, ref.customerId);
   if (!view) return null;
   const ctx = { locale: actor.locale, timeZone: actor.timeZone, now: deps.clock.now() };
-  return actedReminderCard(view, ctx, { kind: kindOf(view), reminderId: ref.reminderId, note: actedNote(what, by, at, ctx) });
+  return actedReminderCard(asDrawn(view, ref), ctx, { kind: kindOf(ref), reminderId: ref.reminderId, note: actedNote(what, by, at, ctx) });
 }
 
 /** What the stored action was, in the card's words; null when the reminder was closed without one. */

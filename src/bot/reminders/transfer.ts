@@ -8,7 +8,7 @@ import { reassignCustomer, requestCustomer } from '../ownership/actions.js';
 import { nameOf } from '../ownership/notices.js';
 import { OWN_TEXT } from '../ownership/text.js';
 import { REM_ACTION_TEXT } from './action-text.js';
-import { actedCard, refused, toast } from './answers.js';
+import { actedCard, kindOf, refused, toast } from './answers.js';
 import { readReminderRef, REMINDER_ACTION, reminderArgs, reminderRefSchema, type ReminderRef } from './reminder-controls.js';
 import { actedReminderCard } from './reminder-card.js';
 
@@ -80,7 +80,7 @@ async function picker(
   if (!view) return toast('error', r.notFound);
   const ctx = { locale: actor.locale, timeZone: actor.timeZone, now: deps.clock.now() };
   const base = actedReminderCard(view, ctx, {
-    kind: view.customer.nextFollowUpAt ? 'due' : 'quiet',
+    kind: kindOf(ref),
     reminderId: ref.reminderId,
     note: r.pickTransferHint,
   });

@@ -158,6 +158,9 @@ describe('Feishu: the reminder card’s buttons', () => {
     const day = await click(w.people.rep.platformUserId, mine.get('rem.postpone:1')!);
     expect(day.toast).toEqual({ type: 'success', content: '已推迟到 11月26日 15:00' });
     expect(json(day.card?.data)).toContain('已推迟到 11月26日 15:00 · 张三 · 10:00');
+    // The acted card keeps the lateness it was sent with.
+    expect(json(day.card?.data)).toContain('已逾期 1 天');
+    expect(json(day.card?.data)).not.toContain('到期');
     expect((await customerRow(a)).nextFollowUpAt).toEqual(new Date('2026-11-26T07:00:00Z'));
     expect(await reminderOf(a)).toMatchObject({ status: 'snoozed', action: 'postpone_1d', snoozedUntil: new Date('2026-11-26T07:00:00Z') });
     // The card's other buttons are spent with it.
