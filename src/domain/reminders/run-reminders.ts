@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Db, Tx } from '../../db/client.js';
 import { runTransaction } from '../../db/run-transaction.js';
 import { reminders, users, workspaces, type OutboxPayload } from '../../db/schema/index.js';
-import { enqueue } from '../../delivery/outbox.js';
+import { enqueue, type OutboundEnvelope } from '../../delivery/outbox.js';
 import { errorCode } from '../../lib/safe-error.js';
 import { isWorkDay, localDay } from '../schedule/work-days.js';
 import { groupByOwner, planRep, spreadOffsetMs } from './plan-reminders.js';
@@ -190,26 +190,29 @@ async function remindRepOnce(
       [...plan.cards.map((c) => ({ c, inSummary: false })), ...plan.summary.map((c) => ({ c, inSummary: true }))],
       ctx,
     );
-    const cards = plan.cards.filter((c) => made.has(`${c.kind}:${c.customerId}`));
-    const summary = plan.summary.filter((c) => made.has(`${c.kind}:${c.customerId}`));
+    const { cards, summary } = plan;
     const notBefore = ctx.opts.spread ? new Date(now.getTime() + spreadOffsetMs(rep.userId, deps.settings.reminders.spreadMinutes)) : now;
     const missing = cards.map((c) => c.customerId).filter((id) => !ctx.views.has(id));
     for (const v of await loadReminderViews(tx, to.workspaceId, missing)) ctx.views.set(v.customer.id, v);
-    let sentCards = 0;
+    const messages: OutboundEnvelope[] = [];
     for (const c of cards) {
       const view = ctx.views.get(c.customerId);
       const reminderId = made.get(`${c.kind}:${c.customerId}`);
       if (!view || !reminderId) continue;
       const message = ctx.outbound(to, { kind: 'card', reminderId, reminderKind: c.kind, view }, now);
-      await enqueue(tx, { ...message, workspaceId: to.workspaceId, dedupeKey: `reminder:${reminderId}`, notBefore }, now);
-      sentCards += 1;
+      messages.push({ ...message, workspaceId: to.workspaceId, dedupeKey: `reminder:${reminderId}`, notBefore });
     }
-    const firstSummaryId = summary.map((c) => made.get(`${c.kind}:${c.customerId}`) ?? 0).find((id) => id > 0);
-    if (firstSummaryId) {
+    const sentCards = messages.length;
+    const [first] = summary;
+    if (first) {
       const message = ctx.outbound(to, { kind: 'summary', items: summary }, now);
-      await enqueue(tx, { ...message, workspaceId: to.workspaceId, dedupeKey: `reminder-summary:${firstSummaryId}`, notBefore }, now);
+      // Its first customer's row for the day is unique, so the key is too.
+      const dedupeKey = `reminder-summary:${to.userId}:${ctx.day}:${first.kind}:${first.customerId}`;
+      messages.push({ ...message, workspaceId: to.workspaceId, dedupeKey, notBefore });
     }
-    return countOf([...cards, ...summary], sentCards, firstSummaryId ? 1 : 0);
+    // In this order: the cards most overdue first, then the summary.
+    for (const message of messages) await enqueue(tx, message, now);
+    return countOf([...cards, ...summary], sentCards, first ? 1 : 0);
   });
 }
 
@@ -233,7 +236,7 @@ async function leaveOut(tx: Tx, candidates: Candidate[], day: string): Promise<C
 
 /**
  * Inserts the rows as sent (in the transaction that enqueues their messages) and returns the ids
- * of those this transaction made, by `kind:customerId`. When a row was already there (another
+ * of the card rows (not `in_summary`), by `kind:customerId`. When a row was already there (another
  * runner, or a runner for another rep after the owner changed), it throws `TakenMeanwhile`, which
  * rolls the transaction back so the rep is done again without the taken rows.
  */
@@ -268,7 +271,9 @@ async function insertRows(
     inserted += result.affectedRows;
   }
   if (inserted !== rows.length) throw new TakenMeanwhile('a reminder row of this run was already there');
-  // Under the rep's lock, the rows of this day for this rep and these customers are the ones just made.
+  // Every row went in, so the rows of the day for these customers are ours; only the cards need their ids.
+  const carded = rows.filter((r) => !r.inSummary);
+  if (carded.length === 0) return new Map();
   const made = await tx
     .select({ id: reminders.id, customerId: reminders.customerId, kind: reminders.kind })
     .from(reminders)
@@ -278,7 +283,7 @@ async function insertRows(
         eq(reminders.dueDate, day),
         inArray(
           reminders.customerId,
-          rows.map((r) => r.c.customerId),
+          carded.map((r) => r.c.customerId),
         ),
       ),
     );
