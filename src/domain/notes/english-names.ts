@@ -1,35 +1,25 @@
-import { createRequire } from 'node:module';
+import { GIVEN_NAMES, SURNAMES } from './english-name-list.js';
 
 /**
  * What English words are, as compromise's lexicon knows them: 3,000+ given names (Tom, Jenny,
- * Klaus), surnames, organisation words. We read only its word list, not its tagger (about
- * 400 µs per sentence, 20 times the budget of a whole note); our own rules decide from it.
- * Loaded on the first English name to classify (about 1 s and 30 MB), so Chinese-only
- * workspaces never pay for it.
+ * Klaus) and 900 surnames, from a list generated from that lexicon (`english-name-list.ts`).
+ * Loading compromise itself to read them kept 26 MB resident for the life of the process; its
+ * tagger is not used either (about 400 µs per sentence, 20 times the budget of a whole note):
+ * our own rules decide from the words. Split on first use.
  */
-let lexicon: Record<string, string | string[]> | null = null;
-
-function words(): Record<string, string | string[]> {
-  if (lexicon) return lexicon;
-  const require = createRequire(import.meta.url);
-  const nlp = require('compromise/two') as { model(): { one: { lexicon: Record<string, string | string[]> } } };
-  lexicon = nlp.model().one.lexicon;
-  return lexicon;
-}
-
-const tagOf = (word: string): string[] => {
-  const tag = words()[word.toLowerCase()];
-  return tag === undefined ? [] : Array.isArray(tag) ? tag : [tag];
-};
+let givenNames: Set<string> | null = null;
+let surnames: Set<string> | null = null;
 
 /** `Tom`, `Jenny`, `Klaus`: a given name in the lexicon. */
 export function isGivenName(word: string): boolean {
-  return tagOf(word).some((t) => t === 'FirstName' || t === 'MaleName' || t === 'FemaleName');
+  givenNames ??= new Set(GIVEN_NAMES.split('|'));
+  return givenNames.has(word.toLowerCase());
 }
 
 /** `Smith`, `Chen`, `Becker`: a surname in the lexicon. */
 export function isSurname(word: string): boolean {
-  return tagOf(word).includes('LastName');
+  surnames ??= new Set(SURNAMES.split('|'));
+  return surnames.has(word.toLowerCase());
 }
 
 /** Words that make a capitalised run a company, not a person (besides the lexicon's own). */
