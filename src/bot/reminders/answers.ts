@@ -1,4 +1,4 @@
-import type { Acted } from '../../domain/reminder-actions/card-state.js';
+import type { Acted } from '../../domain/reminder-actions/acted-on.js';
 import type { Refusal } from '../../domain/reminder-actions/reminder-actions-service.js';
 import type { ReminderView } from '../../domain/reminders/reminder-view.js';
 import type { Card, CardActionResult } from '../../messaging/types.js';

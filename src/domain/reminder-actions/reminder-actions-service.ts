@@ -10,7 +10,8 @@ import type { FollowUpRecord } from '../follow-ups/follow-ups-repo.js';
 import { mayUpdateCustomer } from '../ownership/scope.js';
 import { loadReminderView } from '../reminders/reminder-view.js';
 import type { UserRecord } from '../users/users-service.js';
-import { actedOn, claimCard, isCurrent, type Acted, type CardRef, type ReminderAction } from './card-state.js';
+import { actedOn, type Acted } from './acted-on.js';
+import { claimCard, isCurrent, type CardRef, type ReminderAction } from './card-state.js';
 import { dropPrompt, openPrompt, savePrompt, takePrompt, type NotePrompt } from './note-prompts.js';
 import { planPostpone, type PostponeTo } from './plan-postpone.js';
 
