@@ -14,6 +14,7 @@ type TemplateCard = {
   card_type: string;
   main_title: { title: string };
   sub_title_text?: string;
+  horizontal_content_list?: { keyname: string; value: string }[];
   button_list?: { text: string; key: string }[];
 };
 type Sent = { touser?: string; msgtype: string; template_card?: TemplateCard };
