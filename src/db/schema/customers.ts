@@ -35,9 +35,19 @@ export const customers = mysqlTable(
     // Reminder scan: a rep's due follow-ups and quiet customers.
     index('customers_owner_next_idx').on(t.workspaceId, t.ownerUserId, t.nextFollowUpAt),
     index('customers_owner_last_idx').on(t.workspaceId, t.ownerUserId, t.lastFollowUpAt),
-    // Reminder, escalation and pool scans across a workspace by time.
-    index('customers_workspace_next_idx').on(t.workspaceId, t.nextFollowUpAt, t.lastFollowUpAt),
-    index('customers_workspace_last_idx').on(t.workspaceId, t.lastFollowUpAt),
+    // Reminder, escalation and pool scans across a workspace by time. The trailing columns let the
+    // reminder scans (due: next, last, owner; quiet: last, owner, tier, stage, next, created) read
+    // only the index; the prefixes serve every query they served before.
+    index('customers_workspace_next_idx').on(t.workspaceId, t.nextFollowUpAt, t.lastFollowUpAt, t.ownerUserId),
+    index('customers_workspace_last_idx').on(
+      t.workspaceId,
+      t.lastFollowUpAt,
+      t.ownerUserId,
+      t.tier,
+      t.stage,
+      t.nextFollowUpAt,
+      t.createdAt,
+    ),
     // Digest: a team's customers by activity time.
     index('customers_team_last_idx').on(t.workspaceId, t.teamId, t.lastFollowUpAt),
     // What changed since a cache of customer names was loaded.
