@@ -1,4 +1,5 @@
 import { and, eq, like } from 'drizzle-orm';
+import type { RowDataPacket } from 'mysql2';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createDb, type DbHandle } from '../../../src/db/client.js';
 import { auditLog, customers, followUps, notePrompts, reminders } from '../../../src/db/schema/index.js';
@@ -10,6 +11,7 @@ import { uniqueId, useTestDatabase } from '../../helpers/db.js';
 import { draftFor, NOW } from '../../helpers/factories.js';
 import { seedReminderWorkspace } from './reminder-seed.js';
 import { holdCustomerLock } from './row-lock.js';
+import { createObservedDb } from '../domain/count-statements.js';
 
 const TZ = 'Asia/Shanghai';
 const NEXT = new Date('2026-11-24T07:00:00Z'); // 11月24日 15:00, overdue by a day at NOW
@@ -242,6 +244,26 @@ describe('reminder actions', () => {
     await service.askNote({ actor: w.people.rep, ref: first.ref });
     clock.advance(30 * 60_000);
     expect(await service.promptFor(w.people.rep)).toBeNull();
+  });
+
+  it('looking for a prompt costs one statement on the unique (workspace, user) key, found or not', async () => {
+    const observed = createObservedDb(testDb.url);
+    try {
+      const watched = createReminderActionsService({ db: observed.db, clock, followUps: followUpsService, defaultHour: 9 });
+      for (const prompted of [false, true]) {
+        if (prompted) await service.askNote({ actor: w.people.rep, ref: (await dueCustomer()).ref });
+        observed.reset();
+        expect(Boolean(await watched.promptFor(w.people.rep))).toBe(prompted);
+        expect(observed.statements()).toHaveLength(1);
+        const [call] = observed.calls();
+        const [plan] = await observed.pool.query<RowDataPacket[]>(`EXPLAIN ${call!.sql}`, call!.params);
+        // A const lookup on the unique key: the row itself, or none found while reading it.
+        if (prompted) expect(plan[0]).toMatchObject({ table: 'note_prompts', type: 'const', key: 'note_prompts_workspace_user_uq' });
+        else expect(plan[0]).toMatchObject({ Extra: 'Impossible WHERE noticed after reading const tables' });
+      }
+    } finally {
+      await observed.pool.end();
+    }
   });
 
   it('any confirmed follow-up answers the customer’s open due and quiet reminders (action note)', async () => {
