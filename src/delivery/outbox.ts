@@ -42,6 +42,33 @@ export async function enqueue(tx: DbOrTx, message: OutboundEnvelope, now: Date):
 }
 
 /**
+ * `enqueue` for many messages in one statement (a job's cards), with the same rows and the same
+ * dedupe rule; same transaction rule as `enqueue`.
+ */
+export async function enqueueMany(tx: DbOrTx, messages: OutboundEnvelope[], now: Date): Promise<void> {
+  for (let i = 0; i < messages.length; i += 500) {
+    await tx
+      .insert(outbox)
+      .ignore()
+      .values(
+        messages.slice(i, i + 500).map((message) => {
+          const due = message.notBefore ?? now;
+          return {
+            target: message.target,
+            payload: message.payload,
+            workspaceId: message.workspaceId,
+            dedupeKey: message.dedupeKey,
+            giveUpAt: new Date(Math.max(now.getTime(), due.getTime()) + RETRY_FOR_MS),
+            nextAttemptAt: due,
+            createdAt: now,
+            updatedAt: now,
+          };
+        }),
+      );
+  }
+}
+
+/**
  * The rule that keeps order per recipient and at most one row per recipient in flight: a row of
  * `row.target` must wait while another row of the same target is older and still pending or
  * sending, or is being sent right now under a live lease (whatever its id).

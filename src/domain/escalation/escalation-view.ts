@@ -1,4 +1,4 @@
-import { and, asc, desc, eq } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import { customers, followUps, reminders, users } from '../../db/schema/index.js';
 import { wallClock } from '../notes/civil-time.js';
@@ -35,50 +35,71 @@ export async function loadEscalationView(
   q: DbOrTx,
   input: { workspaceId: number; reminderId: number; now: Date; timeZone: string },
 ): Promise<EscalationView | null> {
-  const [row] = await q
-    .select({ reminder: reminders, customer: customers })
+  const [view] = await loadEscalationViews(q, { ...input, reminderIds: [input.reminderId] });
+  return view ?? null;
+}
+
+// Written out: drizzle leaves the outer table's columns unqualified inside a select's subquery.
+const lastFollowUpId = sql<
+  number | null
+>`(select f.id from follow_ups f where f.workspace_id = customers.workspace_id and f.customer_id = customers.id and f.status = 'confirmed' order by f.occurred_at desc limit 1)`;
+
+/**
+ * The views of many escalations in a few statements (the job draws hundreds at once): the rows
+ * with their customers, each customer's latest follow-up, the people named, the teams' people.
+ */
+export async function loadEscalationViews(
+  q: DbOrTx,
+  input: { workspaceId: number; reminderIds: number[]; now: Date; timeZone: string },
+): Promise<EscalationView[]> {
+  if (input.reminderIds.length === 0) return [];
+  const rows = await q
+    .select({ reminder: reminders, customer: customers, lastId: lastFollowUpId.mapWith(Number) })
     .from(reminders)
     .innerJoin(customers, eq(customers.id, reminders.customerId))
-    .where(and(eq(reminders.workspaceId, input.workspaceId), eq(reminders.id, input.reminderId), eq(reminders.kind, 'escalation')))
-    .limit(1);
-  if (!row) return null;
-  const { reminder, customer } = row;
-  const userOf = async (id: number | null) =>
-    id === null ? null : brief((await q.select().from(users).where(eq(users.id, id)).limit(1))[0]);
-  const [last] = await q
-    .select({ occurredAt: followUps.occurredAt, summary: followUps.summary, authorName: users.name })
-    .from(followUps)
-    .leftJoin(users, eq(users.id, followUps.authorUserId))
-    .where(and(eq(followUps.workspaceId, input.workspaceId), eq(followUps.customerId, customer.id), eq(followUps.status, 'confirmed')))
-    .orderBy(desc(followUps.occurredAt))
-    .limit(1);
-  const team =
-    customer.teamId === null
-      ? []
-      : await q
-          .select()
-          .from(users)
-          .where(and(eq(users.workspaceId, input.workspaceId), eq(users.teamId, customer.teamId), eq(users.active, true)))
-          .orderBy(asc(users.name));
-  const episodeAt = reminder.subjectAt ?? reminder.dueAt;
-  return {
-    reminderId: reminder.id,
-    workspaceId: reminder.workspaceId,
-    customer: {
-      id: customer.id,
-      name: customer.name,
-      teamId: customer.teamId,
-      ownerUserId: customer.ownerUserId,
-      nextFollowUpAt: customer.nextFollowUpAt,
-    },
-    owner: await userOf(customer.ownerUserId),
-    episodeAt,
-    overdueDays: Math.max(0, daysBetween(episodeAt, input.now, input.timeZone)),
-    lastFollowUp: last ?? null,
-    team: team.map((u) => brief(u)!),
-    acted:
-      reminder.action && reminder.actedAt
-        ? { action: reminder.action, by: await userOf(reminder.actedByUserId), at: reminder.actedAt }
-        : null,
-  };
+    .where(and(eq(reminders.workspaceId, input.workspaceId), inArray(reminders.id, input.reminderIds), eq(reminders.kind, 'escalation')));
+  if (rows.length === 0) return [];
+  const lastIds = rows.flatMap((r) => (r.lastId ? [r.lastId] : []));
+  const lasts = lastIds.length
+    ? await q
+        .select({ id: followUps.id, occurredAt: followUps.occurredAt, summary: followUps.summary, authorName: users.name })
+        .from(followUps)
+        .leftJoin(users, eq(users.id, followUps.authorUserId))
+        .where(inArray(followUps.id, lastIds))
+    : [];
+  const peopleIds = [
+    ...new Set(rows.flatMap((r) => [r.customer.ownerUserId, r.reminder.actedByUserId].filter((id): id is number => id !== null))),
+  ];
+  const people = peopleIds.length ? await q.select().from(users).where(inArray(users.id, peopleIds)) : [];
+  const teamIds = [...new Set(rows.flatMap((r) => (r.customer.teamId === null ? [] : [r.customer.teamId])))];
+  const teamPeople = teamIds.length
+    ? await q
+        .select()
+        .from(users)
+        .where(and(eq(users.workspaceId, input.workspaceId), inArray(users.teamId, teamIds), eq(users.active, true)))
+        .orderBy(asc(users.name))
+    : [];
+  const person = (id: number | null) => (id === null ? null : brief(people.find((u) => u.id === id)));
+  return rows.map(({ reminder, customer, lastId }) => {
+    const episodeAt = reminder.subjectAt ?? reminder.dueAt;
+    const last = lasts.find((f) => f.id === lastId);
+    return {
+      reminderId: reminder.id,
+      workspaceId: reminder.workspaceId,
+      customer: {
+        id: customer.id,
+        name: customer.name,
+        teamId: customer.teamId,
+        ownerUserId: customer.ownerUserId,
+        nextFollowUpAt: customer.nextFollowUpAt,
+      },
+      owner: person(customer.ownerUserId),
+      episodeAt,
+      overdueDays: Math.max(0, daysBetween(episodeAt, input.now, input.timeZone)),
+      lastFollowUp: last ? { occurredAt: last.occurredAt, summary: last.summary, authorName: last.authorName } : null,
+      team: teamPeople.filter((u) => u.teamId === customer.teamId).map((u) => brief(u)!),
+      acted:
+        reminder.action && reminder.actedAt ? { action: reminder.action, by: person(reminder.actedByUserId), at: reminder.actedAt } : null,
+    };
+  });
 }

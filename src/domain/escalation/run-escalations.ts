@@ -3,14 +3,15 @@ import type { Logger } from 'pino';
 import type { Db, DbOrTx } from '../../db/client.js';
 import { runTransaction } from '../../db/run-transaction.js';
 import { customers, reminders, users } from '../../db/schema/index.js';
-import { enqueue, type OutboundEnvelope } from '../../delivery/outbox.js';
+import { enqueueMany, type OutboundEnvelope } from '../../delivery/outbox.js';
 import { errorCode } from '../../lib/safe-error.js';
 import { addDays, toZonedIso, wallClock } from '../notes/civil-time.js';
 import { listWorkspaces, recipientsById, sendTime, type WorkspaceContext } from '../pool-recycling/job-context.js';
 import type { PoolRecipient } from '../pool-recycling/pool-messages.js';
+import { CHUNK } from '../pool-recycling/pool-scan.js';
 import { isWorkDay, localDay, workDaysBetween, type WorkCalendar } from '../schedule/work-days.js';
 import { scanEscalations, type EscalationCandidate } from './escalation-scan.js';
-import { loadEscalationView, type EscalationView } from './escalation-view.js';
+import { loadEscalationViews, type EscalationView } from './escalation-view.js';
 
 /** The escalation card for one recipient, built by the bot and bound in at the composition root. */
 export type EscalationMessages = {
@@ -50,6 +51,24 @@ async function recipientIds(q: DbOrTx, workspaceId: number, teamId: number | nul
   return admins.map((a) => a.id);
 }
 
+/** Whole teams per transaction, up to about CHUNK customers. */
+function batchesOf<T extends { list: unknown[] }>(groups: T[]): T[][] {
+  const out: T[][] = [];
+  let batch: T[] = [];
+  let size = 0;
+  for (const g of groups) {
+    if (batch.length > 0 && size + g.list.length > CHUNK) {
+      out.push(batch);
+      batch = [];
+      size = 0;
+    }
+    batch.push(g);
+    size += g.list.length;
+  }
+  if (batch.length > 0) out.push(batch);
+  return out;
+}
+
 /**
  * The escalation step of the reminders job. A customer is escalated when it is still due in the
  * same episode (an owner, the same next time, no follow-up since), the episode's FIRST due
@@ -69,13 +88,16 @@ export function createEscalations(deps: Deps) {
     return rows.filter((r) => workDaysBetween(cal, r.firstSentAt, now) >= settings.reminders.escalateAfterDays);
   }
 
-  /** One team's escalations, re-checked on locked rows; returns the escalations written and cards sent. */
-  async function escalateGroup(
+  /**
+   * Some teams' escalations in one transaction, re-checked on locked rows; returns the escalations
+   * written and the cards enqueued. `recipientsOf` and `notBefore` are per team.
+   */
+  async function escalateBatch(
     ws: WorkspaceContext,
     list: EscalationCandidate[],
-    recipients: PoolRecipient[],
+    recipientsOf: Map<number | null, PoolRecipient[]>,
+    notBefore: Map<number | null, Date | undefined>,
     now: Date,
-    notBefore?: Date,
   ) {
     return runTransaction(db, async (tx) => {
       const ids = list.map((c) => c.id).sort((a, b) => a - b);
@@ -86,6 +108,8 @@ export function createEscalations(deps: Deps) {
         .orderBy(asc(customers.id))
         .for('update');
       const expected = new Map(list.map((c) => [c.id, c]));
+      // Recipients are the scanned team's (the locked row is checked to be the same episode, not the same team).
+      const recipientsFor = (customerId: number) => recipientsOf.get(expected.get(customerId)?.teamId ?? null) ?? [];
       const existing = await tx
         .select({ customerId: reminders.customerId, subjectAt: reminders.subjectAt })
         .from(reminders)
@@ -110,7 +134,7 @@ export function createEscalations(deps: Deps) {
           still.map((c) => ({
             workspaceId: ws.id,
             customerId: c.id,
-            userId: recipients[0]!.userId,
+            userId: recipientsFor(c.id)[0]!.userId,
             kind: 'escalation' as const,
             dueDate: localDay(c.nextFollowUpAt!, ws.timeZone),
             dueAt: now,
@@ -133,22 +157,20 @@ export function createEscalations(deps: Deps) {
             eq(reminders.kind, 'escalation'),
           ),
         );
-      let escalated = 0;
-      let cards = 0;
-      for (const c of still) {
-        // A row the insert skipped is another episode's of the same day: not this one's to send.
-        const row = written.find((w) => w.customerId === c.id && w.subjectAt?.getTime() === c.nextFollowUpAt!.getTime());
-        if (!row) continue;
-        const view = await loadEscalationView(tx, { workspaceId: ws.id, reminderId: row.id, now, timeZone: ws.timeZone });
-        if (!view) continue;
-        escalated++;
-        for (const to of recipients) {
-          const message = deps.messages.escalation(to, view, now);
-          await enqueue(tx, { ...message, dedupeKey: `esc:${row.id}:${to.userId}`, ...(notBefore ? { notBefore } : {}) }, now);
-          cards++;
-        }
-      }
-      return { escalated, cards };
+      // A row the insert skipped is another episode's of the same day: not this one's to send.
+      const episode = new Map(still.map((c) => [c.id, c.nextFollowUpAt!.getTime()]));
+      const ours = written.filter((w) => episode.get(w.customerId) === w.subjectAt?.getTime());
+      const views = await loadEscalationViews(tx, { workspaceId: ws.id, reminderIds: ours.map((w) => w.id), now, timeZone: ws.timeZone });
+      const messages = views.flatMap((view) => {
+        const at = notBefore.get(expected.get(view.customer.id)?.teamId ?? null);
+        return recipientsFor(view.customer.id).map((to) => ({
+          ...deps.messages.escalation(to, view, now),
+          dedupeKey: `esc:${view.reminderId}:${to.userId}`,
+          ...(at ? { notBefore: at } : {}),
+        }));
+      });
+      await enqueueMany(tx, messages, now);
+      return { escalated: views.length, cards: messages.length };
     });
   }
 
@@ -160,34 +182,63 @@ export function createEscalations(deps: Deps) {
         if (!isWorkDay(cal, now)) continue;
         const byTeam = new Map<number | null, EscalationCandidate[]>();
         for (const c of await candidates(ws, cal, now)) byTeam.set(c.teamId, [...(byTeam.get(c.teamId) ?? []), c]);
+        const recipientsOf = new Map<number | null, PoolRecipient[]>();
+        const notBefore = new Map<number | null, Date | undefined>();
+        const ready: { teamId: number | null; list: EscalationCandidate[] }[] = [];
         let index = 0;
         for (const [teamId, list] of byTeam) {
-          const at = sendTime(now, { spread: opts.spread, minutes: settings.reminders.spreadMinutes }, index++, byTeam.size);
+          notBefore.set(teamId, sendTime(now, { spread: opts.spread, minutes: settings.reminders.spreadMinutes }, index++, byTeam.size));
+          const ids = await recipientIds(db, ws.id, teamId);
+          const people = await recipientsById(db, ws, ids);
+          const recipients = ids.flatMap((id) => people.get(id) ?? []);
+          if (recipients.length === 0) {
+            report.skipped += list.length;
+            continue;
+          }
+          recipientsOf.set(teamId, recipients);
+          if (opts.dryRun) {
+            for (const c of list)
+              for (const to of recipients)
+                opts.emit({ recipient: `${to.platform}:${to.platformUserId}`, kind: 'escalation', customer: c.name, customerId: c.id });
+            report.escalated += list.length;
+            report.cards += list.length * recipients.length;
+          } else ready.push({ teamId, list });
+        }
+        const run = async (groups: typeof ready) => {
+          const done = await escalateBatch(
+            ws,
+            groups.flatMap((g) => g.list),
+            recipientsOf,
+            notBefore,
+            now,
+          );
+          report.escalated += done.escalated;
+          report.cards += done.cards;
+        };
+        const fail = (teamId: number | null, err: unknown) => {
+          report.failed++;
+          deps.log.error(
+            { job: 'reminders', step: 'escalation', workspaceId: ws.id, teamId, err: errorCode(err) },
+            'escalation: one team failed; the others go on',
+          );
+        };
+        for (const batch of batchesOf(ready)) {
           try {
-            const ids = await recipientIds(db, ws.id, teamId);
-            const people = await recipientsById(db, ws, ids);
-            const recipients = ids.flatMap((id) => people.get(id) ?? []);
-            if (recipients.length === 0) {
-              report.skipped += list.length;
-              continue;
-            }
-            if (opts.dryRun) {
-              for (const c of list)
-                for (const to of recipients)
-                  opts.emit({ recipient: `${to.platform}:${to.platformUserId}`, kind: 'escalation', customer: c.name, customerId: c.id });
-              report.escalated += list.length;
-              report.cards += list.length * recipients.length;
-              continue;
-            }
-            const done = await escalateGroup(ws, list, recipients, now, at);
-            report.escalated += done.escalated;
-            report.cards += done.cards;
+            await run(batch);
+            continue;
           } catch (err) {
-            report.failed++;
-            deps.log.error(
-              { job: 'reminders', step: 'escalation', workspaceId: ws.id, teamId, err: errorCode(err) },
-              'escalation: one team failed; the others go on',
-            );
+            if (batch.length === 1) {
+              fail(batch[0]!.teamId, err);
+              continue;
+            }
+          }
+          // A failed batch is tried again team by team, so one team's failure is its own.
+          for (const one of batch) {
+            try {
+              await run([one]);
+            } catch (err) {
+              fail(one.teamId, err);
+            }
           }
         }
       }

@@ -74,7 +74,11 @@ export async function changeOwner(tx: Tx, change: OwnerChange): Promise<Customer
  * each) in a few statements, inside the caller's transaction, on rows the caller has locked and
  * checked. The team is kept, as a single release keeps it.
  */
-export async function moveToPool(tx: Tx, moved: CustomerRecord[], change: Omit<OwnerChange, 'customer' | 'to'>): Promise<void> {
+export async function moveToPool(
+  tx: Tx,
+  moved: Pick<CustomerRecord, 'id' | 'workspaceId' | 'ownerUserId' | 'teamId'>[],
+  change: Omit<OwnerChange, 'customer' | 'to'>,
+): Promise<void> {
   if (moved.length === 0) return;
   const { now } = change;
   const ids = moved.map((c) => c.id);

@@ -1,6 +1,6 @@
 import { and, eq, inArray, isNotNull, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
-import { assignments, customers, reminders } from '../../db/schema/index.js';
+import { customers } from '../../db/schema/index.js';
 import type { Tier } from './pool-rules.js';
 
 /** A customer the pool job looks at, with what its baseline and episode are made of. */
@@ -14,7 +14,10 @@ export type PoolCandidate = {
   lastFollowUpAt: Date | null;
   nextFollowUpAt: Date | null;
   createdAt: Date;
+  /** When the current owner got it: the latest `assignments` row to that owner. */
   ownerSince: Date | null;
+  /** The latest pool warning (by episode): only it can be the current episode's, as baselines only move forward. */
+  lastWarning: { subjectAt: Date; sentAt: Date } | null;
 };
 
 /** Statements take at most this many ids (IN lists, multi-row inserts). */
@@ -26,20 +29,13 @@ export function chunks<T>(list: T[], size = CHUNK): T[][] {
   return out;
 }
 
-/**
- * Owned customers whose last follow-up (or creation, when never followed up) lies before their
- * tier's bound: a superset of those to warn or recycle, since the baseline is never earlier. One
- * range on (workspace_id, last_follow_up_at) (NULLs sort first, so `IS NULL OR < bound` is one
- * range), the tier's bound checked on each row.
- */
-export async function scanPoolCandidates(
-  db: DbOrTx,
-  workspaceId: number,
-  bounds: Record<Tier, Date>,
-): Promise<Omit<PoolCandidate, 'ownerSince'>[]> {
-  const loosest = new Date(Math.max(bounds.A.getTime(), bounds.B.getTime(), bounds.C.getTime()));
-  const since = sql`coalesce(${customers.lastFollowUpAt}, ${customers.createdAt})`;
-  const byTier = sql`case coalesce(${customers.tier}, 'C') when 'A' then ${since} < ${bounds.A} when 'B' then ${since} < ${bounds.B} else ${since} < ${bounds.C} end`;
+// Written out: drizzle leaves the outer table's columns unqualified inside a select's subquery.
+// Each is one lookup on an index that starts with the customer.
+const ownerSince = sql<Date | null>`(select max(a.created_at) from assignments a where a.workspace_id = customers.workspace_id and a.customer_id = customers.id and a.to_user_id = customers.owner_user_id)`;
+const warnedSubject = sql<Date | null>`(select r.subject_at from reminders r where r.customer_id = customers.id and r.kind = 'pool_warning' order by r.subject_at desc limit 1)`;
+const warnedSent = sql<Date | null>`(select coalesce(r.sent_at, r.due_at) from reminders r where r.customer_id = customers.id and r.kind = 'pool_warning' order by r.subject_at desc limit 1)`;
+
+async function select(db: DbOrTx, where: SQL | undefined): Promise<PoolCandidate[]> {
   const rows = await db
     .select({
       id: customers.id,
@@ -51,60 +47,41 @@ export async function scanPoolCandidates(
       lastFollowUpAt: customers.lastFollowUpAt,
       nextFollowUpAt: customers.nextFollowUpAt,
       createdAt: customers.createdAt,
+      ownerSince: ownerSince.mapWith(customers.createdAt),
+      warnedSubject: warnedSubject.mapWith(customers.createdAt),
+      warnedSent: warnedSent.mapWith(customers.createdAt),
     })
     .from(customers)
-    .where(
-      and(
-        eq(customers.workspaceId, workspaceId),
-        or(isNull(customers.lastFollowUpAt), lt(customers.lastFollowUpAt, loosest)),
-        isNotNull(customers.ownerUserId),
-        byTier as SQL,
-      ),
-    );
-  return rows.map((r) => ({ ...r, ownerUserId: r.ownerUserId! }));
+    .where(where);
+  return rows.flatMap(({ warnedSubject: subjectAt, warnedSent: sentAt, ...r }) =>
+    r.ownerUserId === null ? [] : [{ ...r, ownerUserId: r.ownerUserId, lastWarning: subjectAt && sentAt ? { subjectAt, sentAt } : null }],
+  );
 }
 
-/** When each customer's current owner got it: the latest `assignments` row to that owner. */
-export async function ownerSince(db: DbOrTx, workspaceId: number, list: { id: number; ownerUserId: number }[]): Promise<Map<number, Date>> {
-  const out = new Map<number, Date>();
-  for (const part of chunks(list)) {
-    const rows = await db
-      .select({
-        customerId: assignments.customerId,
-        toUserId: assignments.toUserId,
-        at: sql<Date>`max(${assignments.createdAt})`.mapWith(assignments.createdAt),
-      })
-      .from(assignments)
-      .where(
-        and(
-          eq(assignments.workspaceId, workspaceId),
-          inArray(
-            assignments.customerId,
-            part.map((c) => c.id),
-          ),
-        ),
-      )
-      .groupBy(assignments.customerId, assignments.toUserId);
-    const owners = new Map(part.map((c) => [c.id, c.ownerUserId]));
-    for (const r of rows) if (r.toUserId !== null && owners.get(r.customerId) === r.toUserId) out.set(r.customerId, r.at);
-  }
-  return out;
+/**
+ * Owned customers whose last follow-up (or creation, when never followed up) lies before their
+ * tier's bound: a superset of those to warn or recycle, since the baseline is never earlier. One
+ * range on (workspace_id, last_follow_up_at) (NULLs sort first, so `IS NULL OR < bound` is one
+ * range), the tier's bound checked on each row.
+ */
+export function scanPoolCandidates(db: DbOrTx, workspaceId: number, bounds: Record<Tier, Date>): Promise<PoolCandidate[]> {
+  const loosest = new Date(Math.max(bounds.A.getTime(), bounds.B.getTime(), bounds.C.getTime()));
+  const since = sql`coalesce(${customers.lastFollowUpAt}, ${customers.createdAt})`;
+  const byTier = sql`case coalesce(${customers.tier}, 'C') when 'A' then ${since} < ${bounds.A} when 'B' then ${since} < ${bounds.B} else ${since} < ${bounds.C} end`;
+  return select(
+    db,
+    and(
+      eq(customers.workspaceId, workspaceId),
+      or(isNull(customers.lastFollowUpAt), lt(customers.lastFollowUpAt, loosest)),
+      isNotNull(customers.ownerUserId),
+      byTier,
+    ),
+  );
 }
 
-/** The pool warnings already sent for these customers, by customer: episode (subject_at) → sent time. */
-export async function poolWarnings(db: DbOrTx, ids: number[]): Promise<Map<number, Map<number, Date>>> {
-  const out = new Map<number, Map<number, Date>>();
-  for (const part of chunks(ids)) {
-    const rows = await db
-      .select({ customerId: reminders.customerId, subjectAt: reminders.subjectAt, sentAt: reminders.sentAt, dueAt: reminders.dueAt })
-      .from(reminders)
-      .where(and(inArray(reminders.customerId, part), eq(reminders.kind, 'pool_warning')));
-    for (const r of rows) {
-      if (!r.subjectAt) continue;
-      const episodes = out.get(r.customerId) ?? new Map<number, Date>();
-      episodes.set(r.subjectAt.getTime(), r.sentAt ?? r.dueAt);
-      out.set(r.customerId, episodes);
-    }
-  }
+/** The same facts for given customers (read again after locking them). */
+export async function poolCandidatesById(db: DbOrTx, workspaceId: number, ids: number[]): Promise<PoolCandidate[]> {
+  const out: PoolCandidate[] = [];
+  for (const part of chunks(ids)) out.push(...(await select(db, and(eq(customers.workspaceId, workspaceId), inArray(customers.id, part)))));
   return out;
 }

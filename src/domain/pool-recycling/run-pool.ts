@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Db, Tx } from '../../db/client.js';
 import { runTransaction } from '../../db/run-transaction.js';
 import { customers, reminders } from '../../db/schema/index.js';
-import { enqueue } from '../../delivery/outbox.js';
+import { enqueueMany, type OutboundEnvelope } from '../../delivery/outbox.js';
 import { errorCode } from '../../lib/safe-error.js';
 import { wallClock } from '../notes/civil-time.js';
 import { moveToPool } from '../ownership/change-owner.js';
@@ -11,7 +11,7 @@ import { isWorkDay, localDay } from '../schedule/work-days.js';
 import { listWorkspaces, recipientsById, sendTime, type WorkspaceContext } from './job-context.js';
 import type { PoolMessages, PoolRecipient, RecycledLine } from './pool-messages.js';
 import { baselineOf, poolStep, releaseDayOf, releaseDaysFor, scanBefore, type ReleaseAfterDays, type Tier } from './pool-rules.js';
-import { chunks, ownerSince, poolWarnings, scanPoolCandidates, type PoolCandidate } from './pool-scan.js';
+import { CHUNK, chunks, poolCandidatesById, scanPoolCandidates, type PoolCandidate } from './pool-scan.js';
 
 export type PoolSettings = { enabled: boolean; releaseAfterDays: ReleaseAfterDays; warnDaysBefore: number };
 
@@ -31,6 +31,8 @@ type RunOptions = { dryRun: boolean; spread: boolean; emit: (line: Record<string
 export type PoolReport = { warned: number; recycled: number; owners: number; failed: number; skipped?: string };
 
 type Decided = PoolCandidate & { baseline: Date; step: 'warn' | 'recycle' };
+/** One owner's share of a run: who, which customers the scan picked, when their messages go. */
+type OwnerWork = { owner: PoolRecipient; ids: number[]; notBefore: Date | undefined };
 
 const TIERS: Tier[] = ['A', 'B', 'C'];
 export const POOL_ACTOR = 'system:pool';
@@ -41,23 +43,43 @@ const wholeDays = (from: Date, to: Date, timeZone: string) => {
   return Math.round((Date.UTC(b.y, b.m - 1, b.d) - Date.UTC(a.y, a.m - 1, a.d)) / 86_400_000);
 };
 
+/** Whole owners per transaction, up to about CHUNK customers (an owner's customers never split: one notice each). */
+function batchesOf(work: OwnerWork[]): OwnerWork[][] {
+  const out: OwnerWork[][] = [];
+  let batch: OwnerWork[] = [];
+  let size = 0;
+  for (const w of work) {
+    if (batch.length > 0 && size + w.ids.length > CHUNK) {
+      out.push(batch);
+      batch = [];
+      size = 0;
+    }
+    batch.push(w);
+    size += w.ids.length;
+  }
+  if (batch.length > 0) out.push(batch);
+  return out;
+}
+
 /**
  * The pool job: warns owners of customers about to return to the public pool, and returns those
- * whose day has come (rules in `pool-rules.ts`). The scan reads; then each owner's customers are
- * re-read under lock and decided again in one transaction that writes the warnings, the moves and
- * the messages reporting them, so a note logged in between wins and a re-run or a second runner
- * finds nothing left to do. One owner failing is counted and the others go on.
+ * whose day has come (rules in `pool-rules.ts`). The scan reads; then the customers of a few
+ * owners at a time are re-read under lock and decided again in one transaction that writes the
+ * warnings, the moves and the messages reporting them, so a note logged in between wins and a
+ * re-run or a second runner finds nothing left to do. When such a transaction fails, its owners
+ * are tried one by one: one owner failing is counted and the others go on.
  */
 export function createPoolRecycling(deps: Deps) {
   const { db, settings } = deps;
   const pool = settings.pool;
 
-  function decide(ws: WorkspaceContext, c: PoolCandidate, warned: Map<number, Date> | undefined, now: Date) {
+  function decide(ws: WorkspaceContext, c: PoolCandidate, now: Date): Decided | null {
     const baseline = baselineOf(c);
+    const warnedAt = c.lastWarning && c.lastWarning.subjectAt.getTime() === baseline.getTime() ? c.lastWarning.sentAt : null;
     const step = poolStep({
       baseline,
       tier: c.tier,
-      warnedAt: warned?.get(baseline.getTime()) ?? null,
+      warnedAt,
       now,
       timeZone: ws.timeZone,
       releaseAfterDays: pool.releaseAfterDays,
@@ -66,103 +88,72 @@ export function createPoolRecycling(deps: Deps) {
     return step === 'wait' ? null : { ...c, baseline, step };
   }
 
-  /** Decided customers of a workspace: read without locks (the owner's transaction decides again). */
+  /** Decided customers of a workspace: read without locks (the batch's transaction decides again). */
   async function plan(ws: WorkspaceContext, now: Date): Promise<Decided[]> {
     const bounds = Object.fromEntries(
       TIERS.map((t) => [t, scanBefore(now, ws.timeZone, releaseDaysFor(pool.releaseAfterDays, t), pool.warnDaysBefore)]),
     ) as Record<Tier, Date>;
-    const rows = await scanPoolCandidates(db, ws.id, bounds);
-    const since = await ownerSince(db, ws.id, rows);
-    const warned = await poolWarnings(
-      db,
-      rows.map((r) => r.id),
-    );
-    return rows.flatMap((r) => decide(ws, { ...r, ownerSince: since.get(r.id) ?? null }, warned.get(r.id), now) ?? []);
+    return (await scanPoolCandidates(db, ws.id, bounds)).flatMap((c) => decide(ws, c, now) ?? []);
   }
 
-  /** One owner's warnings and recycling, re-decided on locked rows; returns what it did. */
-  async function runOwner(ws: WorkspaceContext, owner: PoolRecipient, ids: number[], now: Date, notBefore: Date | undefined) {
+  /** Some owners' warnings and recycling in one transaction, re-decided on locked rows. */
+  async function runBatch(ws: WorkspaceContext, batch: OwnerWork[], now: Date) {
     return runTransaction(db, async (tx) => {
-      const locked: (typeof customers.$inferSelect)[] = [];
-      for (const part of chunks([...ids].sort((a, b) => a - b))) {
-        locked.push(
-          ...(await tx
-            .select()
-            .from(customers)
-            .where(and(eq(customers.workspaceId, ws.id), inArray(customers.id, part)))
-            .orderBy(asc(customers.id))
-            .for('update')),
-        );
+      const ids = batch.flatMap((w) => w.ids).sort((a, b) => a - b);
+      for (const part of chunks(ids)) {
+        await tx
+          .select({ id: customers.id })
+          .from(customers)
+          .where(and(eq(customers.workspaceId, ws.id), inArray(customers.id, part)))
+          .orderBy(asc(customers.id))
+          .for('update');
       }
-      const mine = locked.filter((c) => c.ownerUserId === owner.userId);
-      const since = await ownerSince(
-        tx,
-        ws.id,
-        mine.map((c) => ({ id: c.id, ownerUserId: owner.userId })),
-      );
-      const warned = await poolWarnings(
-        tx,
-        mine.map((c) => c.id),
-      );
-      const decided = mine.flatMap(
-        (c) => decide(ws, { ...c, ownerUserId: owner.userId, ownerSince: since.get(c.id) ?? null }, warned.get(c.id), now) ?? [],
-      );
-      const warnedNow = await writeWarnings(
-        tx,
-        ws,
-        owner,
-        decided.filter((d) => d.step === 'warn'),
-        now,
-        notBefore,
-      );
-      const recycle = decided.filter((d) => d.step === 'recycle');
-      await moveToPool(
-        tx,
-        mine.filter((c) => recycle.some((r) => r.id === c.id)),
-        { reason: 'recycle', actorUserId: null, actorRef: POOL_ACTOR, source: 'job: pool', now },
-      );
-      if (recycle.length > 0) {
-        const lines: RecycledLine[] = recycle.map((r) => ({
+      const fresh = await poolCandidatesById(tx, ws.id, ids);
+      const messages: OutboundEnvelope[] = [];
+      const warns: { decided: Decided; work: OwnerWork }[] = [];
+      const recycled: Decided[] = [];
+      let owners = 0;
+      for (const work of batch) {
+        const decided = fresh.filter((c) => c.ownerUserId === work.owner.userId).flatMap((c) => decide(ws, c, now) ?? []);
+        warns.push(...decided.filter((d) => d.step === 'warn').map((d) => ({ decided: d, work })));
+        const back = decided.filter((d) => d.step === 'recycle');
+        if (back.length === 0) continue;
+        recycled.push(...back);
+        owners++;
+        const lines: RecycledLine[] = back.map((r) => ({
           customerId: r.id,
           name: r.name,
           idleDays: wholeDays(r.baseline, now, ws.timeZone),
         }));
-        await enqueue(
-          tx,
-          {
-            ...deps.messages.recycled(owner, lines, now),
-            dedupeKey: `pool:recycled:${owner.userId}:${now.getTime()}`,
-            ...(notBefore ? { notBefore } : {}),
-          },
-          now,
-        );
+        messages.push({
+          ...deps.messages.recycled(work.owner, lines, now),
+          dedupeKey: `pool:recycled:${work.owner.userId}:${now.getTime()}`,
+          ...(work.notBefore ? { notBefore: work.notBefore } : {}),
+        });
       }
-      return { warned: warnedNow, recycled: recycle.length };
+      messages.push(...(await writeWarnings(tx, ws, warns, now)));
+      await moveToPool(tx, recycled, { reason: 'recycle', actorUserId: null, actorRef: POOL_ACTOR, source: 'job: pool', now });
+      await enqueueMany(tx, messages, now);
+      return { warned: warns.length, recycled: recycled.length, owners };
     });
   }
 
   /**
    * One `pool_warning` row per customer and episode: `due_date` is the local day of the baseline,
    * so the unique (customer, kind, due_date) key keeps a second one out whatever runs at once.
+   * Returns the cards announcing the rows written.
    */
-  async function writeWarnings(
-    tx: Tx,
-    ws: WorkspaceContext,
-    owner: PoolRecipient,
-    list: Decided[],
-    now: Date,
-    notBefore: Date | undefined,
-  ) {
-    if (list.length === 0) return 0;
-    for (const part of chunks(list)) {
+  async function writeWarnings(tx: Tx, ws: WorkspaceContext, warns: { decided: Decided; work: OwnerWork }[], now: Date) {
+    if (warns.length === 0) return [];
+    for (const part of chunks(warns)) {
       await tx
         .insert(reminders)
         .ignore()
         .values(
-          part.map((d) => ({
+          part.map(({ decided: d, work }) => ({
             workspaceId: ws.id,
             customerId: d.id,
-            userId: owner.userId,
+            userId: work.owner.userId,
             kind: 'pool_warning' as const,
             dueDate: localDay(d.baseline, ws.timeZone),
             dueAt: now,
@@ -174,11 +165,10 @@ export function createPoolRecycling(deps: Deps) {
           })),
         );
     }
-    // The rows of these episodes: written just now (the locked re-read found none before). A row
-    // the insert skipped belongs to another episode of the same day and is not ours to announce.
-    const stored = new Map<number, number>();
-    const episode = new Map(list.map((d) => [d.id, d.baseline.getTime()]));
-    for (const part of chunks(list)) {
+    // The rows of these episodes: written just now (the locked re-read found none). A row the
+    // insert skipped belongs to another episode of the same day and is not ours to announce.
+    const stored = new Map<string, number>();
+    for (const part of chunks(warns)) {
       const rows = await tx
         .select({ id: reminders.id, customerId: reminders.customerId, subjectAt: reminders.subjectAt })
         .from(reminders)
@@ -186,31 +176,93 @@ export function createPoolRecycling(deps: Deps) {
           and(
             inArray(
               reminders.customerId,
-              part.map((d) => d.id),
+              part.map((w) => w.decided.id),
             ),
             eq(reminders.kind, 'pool_warning'),
           ),
         );
-      for (const r of rows) if (r.subjectAt?.getTime() === episode.get(r.customerId)) stored.set(r.customerId, r.id);
+      for (const r of rows) if (r.subjectAt) stored.set(`${r.customerId}:${r.subjectAt.getTime()}`, r.id);
     }
-    let count = 0;
-    for (const d of list) {
-      const reminderId = stored.get(d.id);
-      if (reminderId === undefined) continue;
+    return warns.flatMap(({ decided: d, work }) => {
+      const reminderId = stored.get(`${d.id}:${d.baseline.getTime()}`);
+      if (reminderId === undefined) return [];
       const view = {
         reminderId,
         customer: { id: d.id, name: d.name, tier: d.tier, lastFollowUpAt: d.lastFollowUpAt, nextFollowUpAt: d.nextFollowUpAt },
         idleDays: wholeDays(d.baseline, now, ws.timeZone),
         releaseOn: releaseDayOf({ ...pool, baseline: d.baseline, tier: d.tier, now, timeZone: ws.timeZone }),
       };
-      await enqueue(
-        tx,
-        { ...deps.messages.warning(owner, view, now), dedupeKey: `pool:warn:${reminderId}`, ...(notBefore ? { notBefore } : {}) },
-        now,
-      );
-      count++;
+      return [
+        {
+          ...deps.messages.warning(work.owner, view, now),
+          dedupeKey: `pool:warn:${reminderId}`,
+          ...(work.notBefore ? { notBefore: work.notBefore } : {}),
+        },
+      ];
+    });
+  }
+
+  function emitPlan(opts: RunOptions, owner: PoolRecipient | undefined, list: Decided[], report: PoolReport) {
+    for (const d of list) {
+      opts.emit({
+        recipient: owner ? `${owner.platform}:${owner.platformUserId}` : null,
+        kind: d.step === 'warn' ? 'pool_warning' : 'pool_recycled',
+        customer: d.name,
+        customerId: d.id,
+      });
     }
-    return count;
+    const recycled = list.filter((d) => d.step === 'recycle').length;
+    report.warned += list.length - recycled;
+    report.recycled += recycled;
+    if (recycled > 0) report.owners++;
+  }
+
+  async function runWorkspace(ws: WorkspaceContext, now: Date, opts: RunOptions, report: PoolReport) {
+    const byOwner = new Map<number, Decided[]>();
+    for (const d of await plan(ws, now)) byOwner.set(d.ownerUserId, [...(byOwner.get(d.ownerUserId) ?? []), d]);
+    const owners = await recipientsById(db, ws, [...byOwner.keys()]);
+    const work: OwnerWork[] = [];
+    let index = 0;
+    for (const [ownerId, list] of byOwner) {
+      const owner = owners.get(ownerId);
+      const notBefore = sendTime(now, { spread: opts.spread, minutes: settings.reminders.spreadMinutes }, index++, byOwner.size);
+      if (opts.dryRun) emitPlan(opts, owner, list, report);
+      else if (!owner) {
+        report.failed++;
+        deps.log.error({ job: 'pool', workspaceId: ws.id, ownerUserId: ownerId }, 'pool job: owner not found; the others go on');
+      } else work.push({ owner, ids: list.map((d) => d.id), notBefore });
+    }
+    const add = (done: { warned: number; recycled: number; owners: number }) => {
+      report.warned += done.warned;
+      report.recycled += done.recycled;
+      report.owners += done.owners;
+    };
+    const fail = (w: OwnerWork, err: unknown) => {
+      report.failed++;
+      deps.log.error(
+        { job: 'pool', workspaceId: ws.id, ownerUserId: w.owner.userId, err: errorCode(err) },
+        'pool job: one owner failed; the others go on',
+      );
+    };
+    for (const batch of batchesOf(work)) {
+      try {
+        add(await runBatch(ws, batch, now));
+        continue;
+      } catch (err) {
+        if (batch.length === 1) {
+          fail(batch[0]!, err);
+          continue;
+        }
+      }
+      // A failed batch is tried again owner by owner, so one owner's failure is theirs alone.
+      for (const one of batch) {
+        try {
+          add(await runBatch(ws, [one], now));
+        } catch (err) {
+          fail(one, err);
+        }
+      }
+    }
   }
 
   return {
@@ -222,49 +274,7 @@ export function createPoolRecycling(deps: Deps) {
           report.skipped = 'not a working day';
           continue;
         }
-        const decided = await plan(ws, now);
-        const byOwner = new Map<number, Decided[]>();
-        for (const d of decided) byOwner.set(d.ownerUserId, [...(byOwner.get(d.ownerUserId) ?? []), d]);
-        const owners = await recipientsById(db, ws, [...byOwner.keys()]);
-        let index = 0;
-        for (const [ownerId, list] of byOwner) {
-          const owner = owners.get(ownerId);
-          const at = sendTime(now, { spread: opts.spread, minutes: settings.reminders.spreadMinutes }, index++, byOwner.size);
-          if (opts.dryRun) {
-            for (const d of list) {
-              opts.emit({
-                recipient: owner ? `${owner.platform}:${owner.platformUserId}` : null,
-                kind: d.step === 'warn' ? 'pool_warning' : 'pool_recycled',
-                customer: d.name,
-                customerId: d.id,
-              });
-            }
-            report.warned += list.filter((d) => d.step === 'warn').length;
-            const recycled = list.filter((d) => d.step === 'recycle').length;
-            report.recycled += recycled;
-            if (recycled > 0) report.owners++;
-            continue;
-          }
-          try {
-            if (!owner) throw new Error('owner not found');
-            const done = await runOwner(
-              ws,
-              owner,
-              list.map((d) => d.id),
-              now,
-              at,
-            );
-            report.warned += done.warned;
-            report.recycled += done.recycled;
-            if (done.recycled > 0) report.owners++;
-          } catch (err) {
-            report.failed++;
-            deps.log.error(
-              { job: 'pool', workspaceId: ws.id, ownerUserId: ownerId, err: errorCode(err) },
-              'pool job: one owner failed; the others go on',
-            );
-          }
-        }
+        await runWorkspace(ws, now, opts, report);
       }
       return report;
     },
