@@ -144,6 +144,15 @@ describe('Feishu: the weekly digest', () => {
     expect(
       (await testDb.db.select().from(assignments).where(eq(assignments.customerId, w.c.huaxin))).filter((a) => a.reason === 'reassign'),
     ).toHaveLength(1);
+    // The same click again (a double tap, or a second manager on the old card): stale, nothing changes.
+    const again = await click(
+      manager.platformUserId,
+      { a: 'dg.reassign', d, c: String(w.c.huaxin), f: String(li.id) },
+      w.zhou.platformUserId,
+    );
+    expect(again.toast?.content).toBe('这个客户现在归 张三 负责（卡片已过时），这次没有改动');
+    expect(again.card).toBeUndefined();
+    expect(await ownerOf(w.c.huaxin)).toBe(zhang.id);
     // The new owner and the old one are told, in the move's own transaction.
     const told = await testDb.db.select().from(outbox).where(eq(outbox.workspaceId, w.workspaceId));
     expect(told.some((r) => r.target === `feishu:user:${zhang.platformUserId}` && JSON.stringify(r.payload).includes('华信银行'))).toBe(
