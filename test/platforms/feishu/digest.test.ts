@@ -199,4 +199,17 @@ describe('Feishu: the weekly digest', () => {
     expect(own).not.toContain('周八');
     expect(own).not.toContain('金鼎集团');
   });
+
+  it('/周报 for an admin names the team; a manager cannot ask for another team', async () => {
+    const { admin, otherManager } = w.people;
+    await say(admin.platformUserId, '/周报');
+    await say(admin.platformUserId, `/digest ${w.teamKey}`);
+    await say(otherManager.platformUserId, `/周报 ${w.teamKey}`);
+    await say(admin.platformUserId, '/周报 nope');
+    const texts = (await deliver()).map((s) => s.body.content);
+    expect(texts.some((c) => c.includes('你还没有加入团队；管理员可以用 /周报 团队ID 查看某个团队'))).toBe(true);
+    expect(texts.some((c) => c.includes('本周截至') && c.includes('周八（本周无跟进）'))).toBe(true);
+    expect(texts.some((c) => c.includes('只能查看你自己团队的周报'))).toBe(true);
+    expect(texts.some((c) => c.includes('没有 ID 为「nope」的团队'))).toBe(true);
+  });
 });
