@@ -102,6 +102,8 @@ export function createDigestService(deps: { db: Db; clock: Clock; log: Logger; s
         const recipients = await recipientsOf(team);
         if (recipients.length === 0) report.noRecipient++;
         if (opts.dryRun) {
+          // A team nobody would receive is printed too, so the operator sees why nothing goes out.
+          if (recipients.length === 0) opts.emit({ kind: 'digest', team: team.key, week: week.startDay, recipient: null, figures });
           for (const recipient of recipients)
             opts.emit({
               kind: 'digest',

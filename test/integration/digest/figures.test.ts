@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { TeamFigures } from '../../../src/domain/digest/figures.js';
-import { outbox, teamDigests } from '../../../src/db/schema/index.js';
+import { outbox, teamDigests, users } from '../../../src/db/schema/index.js';
 import { RUN_BY_HAND, SCHEDULED_RUN } from '../../../src/jobs/types.js';
 import { buildFeishuTestApp } from '../../helpers/build-test-app.js';
 import { runCliCapturing } from '../../helpers/run-cli.js';
@@ -155,7 +155,11 @@ describe('digest: the figures of a known week', () => {
     const later = new Date(RUN_AT.getTime() + 14 * 86_400_000);
     const rows = (await digestsOf(w.workspaceId)).length;
     const queued = (await outboxOf(w.workspaceId)).length;
+    // west without a manager: no chat and nobody to message, printed with recipient null.
+    await testDb.db.update(users).set({ role: 'rep' }).where(eq(users.id, w.people.otherManager.id));
     await job().run(later, { dryRun: true, spread: false, emit: (line) => lines.push(line) });
+    await testDb.db.update(users).set({ role: 'manager' }).where(eq(users.id, w.people.otherManager.id));
+    expect(lines.filter((l) => l.recipient === null).map((l) => (l.figures as TeamFigures).team.id)).toEqual([w.west]);
     const east = lines.find((l) => l.recipient === 'feishu:chat:oc_east');
     expect(east).toMatchObject({ kind: 'digest', team: w.teamKey, week: '2026-11-30' });
     expect((east!.figures as TeamFigures).reps.map((r) => r.name)).toEqual(['张三', '李四', '周八']);
