@@ -117,7 +117,7 @@ const zh = {
   helpText:
     '通话、拜访后直接发一句话给我，我会记成一条跟进：客户、联系人、方式、阶段、金额、下次跟进时间。\n\n例 1：今天给云帆科技王总打电话,预算50万,下周三上门演示\n例 2：微信跟进华信银行张行长,报价已发,3天后再联系\n\n也可以用模板：客户:… / 联系人:… / 沟通内容:… / 下一步计划:… / 预算:…',
   helpCommands:
-    '命令：/查 客户名 · /我的（今天到期和逾期的跟进）· /改 编号 内容 · /公海（领取客户）· /释放 客户名 · /转 客户名 @同事（经理）· /交接 @离职同事 @接手同事（经理）· /帮助',
+    '命令：/查 客户名 · /我的（今天到期和逾期的跟进）· /改 编号 内容 · /公海（领取客户）· /释放 客户名 · /转 客户名 @同事（经理）· /交接 @离职同事 @接手同事（经理）· /周报（本周至今）· /帮助',
   notUnderstood:
     '没能从这句话里看出客户或跟进内容，所以没有记录。试试写上客户名称和做了什么，例如：今天给云帆科技王总打电话,下周三上门演示。发 /帮助 查看更多写法。',
   findUsage: '用法：/查 客户名，例如 /查 云帆',
@@ -179,7 +179,7 @@ const en: typeof zh = {
   helpText:
     'After a call or visit, send me one sentence and I log it as a follow-up: customer, contact, channel, stage, amount and next follow-up date.\n\nExample 1: Called Contoso Ltd, spoke with Mark Chen. Budget about 60k. Follow up on Dec 4.\nExample 2: Met with Wayne Enterprises today, they are reviewing the proposal. Check back in 2 weeks.',
   helpCommands:
-    'Commands: /find name · /mine (due today and overdue) · /edit number changes · /pool (claim customers) · /release name · /reassign name @colleague (managers) · /handover @leaving @taking-over (managers) · /help',
+    'Commands: /find name · /mine (due today and overdue) · /edit number changes · /pool (claim customers) · /release name · /reassign name @colleague (managers) · /handover @leaving @taking-over (managers) · /digest (this week so far) · /help',
   notUnderstood:
     'I could not find a customer or anything to log in that message, so nothing was saved. Name the customer and what happened, e.g. "Called Contoso Ltd, follow up on Dec 4". Send /help for more.',
   findUsage: 'Usage: /find customer name, e.g. /find Contoso',
