@@ -47,6 +47,7 @@ async function main(): Promise<void> {
         log,
         // The console's demo team is placed with the file's teams as long as the console is on.
         applyTeams: (teams) => users.applySettings(config.console ? withDemoTeam(teams) : teams),
+        wecomBot: config.wecomBot !== null,
       })
     : null;
   const owner = `${hostname()}:${process.pid}`;

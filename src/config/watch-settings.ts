@@ -2,6 +2,7 @@ import { watch, type FSWatcher } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import type { Logger } from 'pino';
+import { digestChatProblems } from './digest-chats.js';
 import type { FileSettings, TeamSettings } from './file-schema.js';
 import { readSettingsFile } from './read-settings-file.js';
 
@@ -22,6 +23,8 @@ type Options = {
   /** Applies new teams (users.applySettings); what it returns is logged. */
   applyTeams: (teams: TeamSettings[]) => Promise<unknown>;
   debounceMs?: number;
+  /** Whether the WeCom smart bot is configured: without it a WeCom `digestChat` is refused, as at boot. */
+  wecomBot?: boolean;
 };
 
 /**
@@ -44,6 +47,11 @@ export function watchSettings(opts: Options): SettingsWatcher {
       return;
     }
     const next = read.settings;
+    const chatProblems = opts.wecomBot === undefined ? [] : digestChatProblems(next.teams, { wecomBot: opts.wecomBot });
+    if (chatProblems.length > 0) {
+      log.error({ problems: chatProblems }, 'settings file change ignored: fix the file; the previous settings stay in force');
+      return;
+    }
     const waiting = (Object.keys(next) as (keyof FileSettings)[]).filter((k) => k !== 'teams' && !isDeepStrictEqual(next[k], current[k]));
     if (waiting.length > 0) log.warn({ keys: waiting }, 'settings other than teams take effect at the next restart');
     if (isDeepStrictEqual(next.teams, current.teams)) return;

@@ -2,7 +2,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../../src/config.js';
+import { defaultSettings, loadConfig } from '../../../src/config.js';
+import { watchSettings } from '../../../src/config/watch-settings.js';
+import { captureLogs } from '../../helpers/log-capture.js';
 
 function settingsWith(digestChat: string) {
   const dir = mkdtempSync(join(tmpdir(), 'genjin-digest-chat-'));
@@ -38,5 +40,35 @@ describe('boot: a WeCom digestChat needs the smart bot', () => {
     expect(config.teams[0]?.digestChat).toBe('wecom:wrkSouth');
     const feishu = settingsWith('feishu:oc_south');
     expect(loadConfig({ GENJIN_CONFIG: feishu.GENJIN_CONFIG }, feishu.dir).teams[0]?.digestChat).toBe('feishu:oc_south');
+  });
+});
+
+describe('settings reload: a WeCom digestChat needs the smart bot too', () => {
+  it('ignores a changed file that adds one without the bot, logging how to fix it', async () => {
+    const { GENJIN_CONFIG } = settingsWith('wecom:wrkSouth');
+    const logs = captureLogs();
+    const applied: unknown[] = [];
+    const watcher = watchSettings({
+      path: GENJIN_CONFIG,
+      initial: defaultSettings(),
+      log: logs.log,
+      applyTeams: async (teams) => applied.push(teams),
+      wecomBot: false,
+    });
+    await watcher.reload();
+    watcher.close();
+    expect(applied).toEqual([]);
+    expect(logs.text()).toContain('settings file change ignored');
+    expect(logs.text()).toContain('set WECOM_BOT_ID and WECOM_BOT_SECRET');
+    const withBot = watchSettings({
+      path: GENJIN_CONFIG,
+      initial: defaultSettings(),
+      log: logs.log,
+      applyTeams: async (teams) => applied.push(teams),
+      wecomBot: true,
+    });
+    await withBot.reload();
+    withBot.close();
+    expect(applied).toHaveLength(1);
   });
 });
