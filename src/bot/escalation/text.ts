@@ -1,12 +1,20 @@
 import type { Locale } from '../cards/i18n.js';
 
-/** `11月27日` / `Nov 27`: a local day. */
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** `11月27日` / `Nov 27`: a local day. (A job draws thousands of cards: one formatter per locale and zone.) */
 export function formatDay(locale: Locale, at: Date, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat(locale === 'zh-CN' ? 'zh-CN' : 'en-US', {
-    timeZone,
-    month: locale === 'zh-CN' ? 'numeric' : 'short',
-    day: 'numeric',
-  }).formatToParts(at);
+  const key = `${locale}|${timeZone}`;
+  let format = dayFormats.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat(locale === 'zh-CN' ? 'zh-CN' : 'en-US', {
+      timeZone,
+      month: locale === 'zh-CN' ? 'numeric' : 'short',
+      day: 'numeric',
+    });
+    dayFormats.set(key, format);
+  }
+  const parts = format.formatToParts(at);
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
   return locale === 'zh-CN' ? `${get('month')}月${get('day')}日` : `${get('month')} ${get('day')}`;
 }

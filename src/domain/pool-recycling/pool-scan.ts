@@ -32,8 +32,20 @@ export function chunks<T>(list: T[], size = CHUNK): T[][] {
 // Written out: drizzle leaves the outer table's columns unqualified inside a select's subquery.
 // Each is one lookup on an index that starts with the customer.
 const ownerSince = sql<Date | null>`(select max(a.created_at) from assignments a where a.workspace_id = customers.workspace_id and a.customer_id = customers.id and a.to_user_id = customers.owner_user_id)`;
-const warnedSubject = sql<Date | null>`(select r.subject_at from reminders r where r.customer_id = customers.id and r.kind = 'pool_warning' order by r.subject_at desc limit 1)`;
-const warnedSent = sql<Date | null>`(select coalesce(r.sent_at, r.due_at) from reminders r where r.customer_id = customers.id and r.kind = 'pool_warning' order by r.subject_at desc limit 1)`;
+// The latest warning's episode and send time in one probe, as the stored UTC texts
+// (`2026-09-28 02:00:00.000|2026-11-25 02:00:00.000`): no session time zone involved.
+const lastWarning = sql<
+  string | null
+>`(select concat(r.subject_at, '|', coalesce(r.sent_at, r.due_at)) from reminders r where r.customer_id = customers.id and r.kind = 'pool_warning' order by r.subject_at desc limit 1)`;
+
+const utc = (text: string | undefined) => (text ? new Date(`${text.replace(' ', 'T')}Z`) : null);
+
+function readWarning(text: string | null): PoolCandidate['lastWarning'] {
+  const [subject, sent] = (text ?? '').split('|');
+  const subjectAt = utc(subject);
+  const sentAt = utc(sent);
+  return subjectAt && sentAt && !Number.isNaN(subjectAt.getTime()) && !Number.isNaN(sentAt.getTime()) ? { subjectAt, sentAt } : null;
+}
 
 async function select(db: DbOrTx, where: SQL | undefined): Promise<PoolCandidate[]> {
   const rows = await db
@@ -48,13 +60,12 @@ async function select(db: DbOrTx, where: SQL | undefined): Promise<PoolCandidate
       nextFollowUpAt: customers.nextFollowUpAt,
       createdAt: customers.createdAt,
       ownerSince: ownerSince.mapWith(customers.createdAt),
-      warnedSubject: warnedSubject.mapWith(customers.createdAt),
-      warnedSent: warnedSent.mapWith(customers.createdAt),
+      lastWarning,
     })
     .from(customers)
     .where(where);
-  return rows.flatMap(({ warnedSubject: subjectAt, warnedSent: sentAt, ...r }) =>
-    r.ownerUserId === null ? [] : [{ ...r, ownerUserId: r.ownerUserId, lastWarning: subjectAt && sentAt ? { subjectAt, sentAt } : null }],
+  return rows.flatMap((r) =>
+    r.ownerUserId === null ? [] : [{ ...r, ownerUserId: r.ownerUserId, lastWarning: readWarning(r.lastWarning) }],
   );
 }
 
