@@ -79,6 +79,34 @@ export function createDigestService(deps: { db: Db; clock: Clock; log: Logger; s
   }
 
   /**
+   * The `team_digests` row and, only if this call inserted it, one outbox row per recipient, in one
+   * transaction: the number of messages enqueued (0 when another run had the row already).
+   */
+  async function record(
+    team: { workspaceId: number; key: string },
+    weekStart: string,
+    figures: TeamFigures,
+    recipients: DigestRecipient[],
+    ctx: { now: Date; notBefore: Date; compose: ComposeDigest; locale: 'zh-CN' | 'en'; timeZone: string },
+  ): Promise<number> {
+    const { now } = ctx;
+    return runTransaction(db, async (tx) => {
+      const [inserted] = await tx
+        .insert(teamDigests)
+        .ignore()
+        // sent_at: when it was handed to the outbox, in the same transaction as its messages.
+        .values({ workspaceId: team.workspaceId, teamId: team.key, weekStart, figures, sentAt: now, createdAt: now });
+      if (inserted.affectedRows === 0) return 0;
+      for (const recipient of recipients) {
+        const message = ctx.compose(figures, { digestId: inserted.insertId, recipient, locale: ctx.locale, timeZone: ctx.timeZone });
+        const dedupeKey = `digest:${inserted.insertId}:${message.target}`;
+        await enqueue(tx, { ...message, workspaceId: team.workspaceId, dedupeKey, notBefore: ctx.notBefore }, now);
+      }
+      return recipients.length;
+    });
+  }
+
+  /**
    * Every team's digest of the week that ended before `now`. The `team_digests` row (unique per
    * workspace, team and week) and its outbox rows are written in one transaction: a re-run, a
    * retry or a second replica finds the row and sends nothing. Teams fail one by one.
@@ -115,23 +143,7 @@ export function createDigestService(deps: { db: Db; clock: Clock; log: Logger; s
           continue;
         }
         const notBefore = new Date(now.getTime() + (all.length > 1 ? Math.floor((spreadMs * index) / all.length) : 0));
-        const sent = await runTransaction(db, async (tx) => {
-          const [inserted] = await tx
-            .insert(teamDigests)
-            .ignore()
-            // sent_at: when it was handed to the outbox, in the same transaction as its messages.
-            .values({ workspaceId: team.workspaceId, teamId: team.key, weekStart: week.startDay, figures, sentAt: now, createdAt: now });
-          if (inserted.affectedRows === 0) return 0;
-          for (const recipient of recipients) {
-            const message = compose(figures, { digestId: inserted.insertId, recipient, locale, timeZone });
-            await enqueue(
-              tx,
-              { ...message, workspaceId: team.workspaceId, dedupeKey: `digest:${inserted.insertId}:${message.target}`, notBefore },
-              now,
-            );
-          }
-          return recipients.length;
-        });
+        const sent = await record(team, week.startDay, figures, recipients, { now, notBefore, compose, locale, timeZone });
         if (sent === 0 && recipients.length > 0) report.alreadySent++;
         else if (recipients.length > 0) report.sent++;
         report.messages += sent;
