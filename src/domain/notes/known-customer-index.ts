@@ -19,11 +19,15 @@ export function coreName(name: string): string {
   return s;
 }
 
-/** The two forms a name or alias is searched for in a note: as written (no spaces) and its core. */
-export type LabelForms = { full: string; core: string };
+/**
+ * The two forms a name or alias is searched for in a note: as written (no spaces) and its core;
+ * `coreChars` is the core's length in characters (code points), which the matcher tests often.
+ */
+export type LabelForms = { full: string; core: string; coreChars: number };
 
 export function labelForms(text: string): LabelForms {
-  return { full: text.normalize('NFKC').toLowerCase().replace(/\s+/g, ''), core: coreName(text) };
+  const core = coreName(text);
+  return { full: text.normalize('NFKC').toLowerCase().replace(/\s+/g, ''), core, coreChars: [...core].length };
 }
 
 /** A known customer with its labels (name first, then aliases); `recency` orders equal scores. */
@@ -33,34 +37,56 @@ function* bigrams(s: string): Generator<string> {
   for (let i = 0; i + 2 <= s.length; i++) yield s.slice(i, i + 2);
 }
 
+/** A full form is keyed by its first characters up to this many (UTF-16 units). */
+const FULL_KEY = 4;
+
 /**
- * Known customers by character bigram, so a note costs lookups per character of the note rather
- * than a scan of every name. Keys are UTF-16 bigrams:
- * - `byPrefix`: the first bigram of each label's full and core form. A form found in the note
- *   starts with one of the note's bigrams; a core inside the extracted name, with one of its.
+ * Known customers by short keys of their labels, so a note costs lookups per character of the
+ * note rather than a scan of every name. Keys are UTF-16 substrings:
+ * - `byFullStart`: the first 2 to 4 characters of each label's full form (its whole form when
+ *   shorter). A full form found in the note starts with one of the note's 2-, 3- or 4-grams.
+ *   Four characters rather than two: `南京`, `上海` start hundreds of full names, but few notes
+ *   name a customer beginning with `南京阳瑞`.
+ * - `byCoreStart`: the first bigram of each core. A core found in the note, or inside the
+ *   extracted name's core, starts with one of their bigrams.
  * - `byCoreBigram`: every bigram of each core. An extracted core inside a customer's core is
  *   found by the extracted core's first bigram.
  * `candidates` is a superset of the customers that can score; the matcher scores each one.
  */
 export function createKnownCustomerIndex() {
-  const byId = new Map<string, { entry: IndexedCustomer; prefixes: Set<string>; coreBigrams: Set<string> }>();
-  const byPrefix = new Map<string, Set<IndexedCustomer>>();
+  const byId = new Map<string, { entry: IndexedCustomer; fullStarts: Set<string>; coreStarts: Set<string>; coreBigrams: Set<string> }>();
+  const byFullStart = new Map<string, Set<IndexedCustomer>>();
+  const byCoreStart = new Map<string, Set<IndexedCustomer>>();
   const byCoreBigram = new Map<string, Set<IndexedCustomer>>();
+  /** How many keys of `byFullStart` begin with each bigram: most of a note's bigrams begin none. */
+  const fullStartBigrams = new Map<string, number>();
+  const count = (key: string, by: number) => {
+    const n = (fullStartBigrams.get(key.slice(0, 2)) ?? 0) + by;
+    if (n > 0) fullStartBigrams.set(key.slice(0, 2), n);
+    else fullStartBigrams.delete(key.slice(0, 2));
+  };
   const put = (map: Map<string, Set<IndexedCustomer>>, key: string, entry: IndexedCustomer) => {
     const set = map.get(key);
     if (set) set.add(entry);
-    else map.set(key, new Set([entry]));
+    else {
+      map.set(key, new Set([entry]));
+      if (map === byFullStart) count(key, 1);
+    }
   };
   const drop = (map: Map<string, Set<IndexedCustomer>>, key: string, entry: IndexedCustomer) => {
     const set = map.get(key);
     set?.delete(entry);
-    if (set?.size === 0) map.delete(key);
+    if (set?.size === 0) {
+      map.delete(key);
+      if (map === byFullStart) count(key, -1);
+    }
   };
 
   function remove(id: string): void {
     const held = byId.get(id);
     if (!held) return;
-    for (const key of held.prefixes) drop(byPrefix, key, held.entry);
+    for (const key of held.fullStarts) drop(byFullStart, key, held.entry);
+    for (const key of held.coreStarts) drop(byCoreStart, key, held.entry);
     for (const key of held.coreBigrams) drop(byCoreBigram, key, held.entry);
     byId.delete(id);
   }
@@ -73,18 +99,20 @@ export function createKnownCustomerIndex() {
     set(customer: KnownCustomer, recency: number): void {
       remove(customer.id);
       const entry: IndexedCustomer = { customer, labels: [customer.name, ...(customer.aliases ?? [])].map(labelForms), recency };
-      const prefixes = new Set<string>();
+      const fullStarts = new Set<string>();
+      const coreStarts = new Set<string>();
       const coreBigrams = new Set<string>();
-      for (const { full, core } of entry.labels) {
-        if (full.length >= 2) prefixes.add(full.slice(0, 2));
-        if ([...core].length >= 2) {
-          prefixes.add(core.slice(0, 2));
+      for (const { full, core, coreChars } of entry.labels) {
+        if (full.length >= 2) fullStarts.add(full.slice(0, FULL_KEY));
+        if (coreChars >= 2) {
+          coreStarts.add(core.slice(0, 2));
           for (const b of bigrams(core)) coreBigrams.add(b);
         }
       }
-      for (const key of prefixes) put(byPrefix, key, entry);
+      for (const key of fullStarts) put(byFullStart, key, entry);
+      for (const key of coreStarts) put(byCoreStart, key, entry);
       for (const key of coreBigrams) put(byCoreBigram, key, entry);
-      byId.set(customer.id, { entry, prefixes, coreBigrams });
+      byId.set(customer.id, { entry, fullStarts, coreStarts, coreBigrams });
     },
     /** Changes only the tie-break order; no keys move. */
     setRecency(id: string, recency: number): void {
@@ -98,9 +126,16 @@ export function createKnownCustomerIndex() {
       const addAll = (set: Set<IndexedCustomer> | undefined) => {
         if (set) for (const entry of set) out.add(entry);
       };
-      for (const b of bigrams(haystack)) addAll(byPrefix.get(b));
+      for (let i = 0; i + 2 <= haystack.length; i++) {
+        const bigram = haystack.slice(i, i + 2);
+        if (fullStartBigrams.has(bigram)) {
+          addAll(byFullStart.get(bigram));
+          for (let n = 3; n <= FULL_KEY && i + n <= haystack.length; n++) addAll(byFullStart.get(haystack.slice(i, i + n)));
+        }
+        addAll(byCoreStart.get(bigram));
+      }
       if (extractedCore && [...extractedCore].length >= 2) {
-        for (const b of bigrams(extractedCore)) addAll(byPrefix.get(b));
+        for (const b of bigrams(extractedCore)) addAll(byCoreStart.get(b));
         addAll(byCoreBigram.get(extractedCore.slice(0, 2)));
       }
       return out;

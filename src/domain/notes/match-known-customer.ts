@@ -24,9 +24,11 @@ type Match = { id: string; name: string; score: number };
 type NoteForms = { haystack: string; extractedCore: string | null; extractedFull: string | null; extractedIsSpecific: boolean };
 
 function noteForms(text: string, extracted: string | null): NoteForms {
+  const core = extracted ? coreName(extracted) : null;
   return {
     haystack: text.normalize('NFKC').toLowerCase().replace(/\s+/g, ''),
-    extractedCore: extracted ? coreName(extracted) : null,
+    // An extracted core of one character matches nothing (as a core of one character does not).
+    extractedCore: core !== null && [...core].length >= 2 ? core : null,
     // `云帆物流` names another company than the known `云帆科技`, though both contain 云帆.
     extractedFull: extracted ? label(extracted).full : null,
     extractedIsSpecific: extracted !== null && ORG_TAIL.test(extracted.normalize('NFKC')),
@@ -40,17 +42,13 @@ function noteForms(text: string, extracted: string | null): NoteForms {
 function score(labels: LabelForms[], note: NoteForms): number {
   const { haystack, extractedCore, extractedFull, extractedIsSpecific } = note;
   let best = 0;
-  for (const [i, { full, core }] of labels.entries()) {
+  for (let i = 0; i < labels.length; i++) {
+    const { full, core, coreChars } = labels[i] as LabelForms;
     if (full.length >= 2 && haystack.includes(full)) best = Math.max(best, i === 0 ? 1 : 0.97);
-    else if ([...core].length >= 2 && haystack.includes(core)) {
+    else if (coreChars >= 2 && haystack.includes(core)) {
       const other = extractedIsSpecific && extractedFull !== null && !full.includes(extractedFull) && !extractedFull.includes(full);
       best = Math.max(best, other ? 0.6 : 0.88);
-    } else if (
-      extractedCore &&
-      [...core].length >= 2 &&
-      (extractedCore.includes(core) || core.includes(extractedCore)) &&
-      [...extractedCore].length >= 2
-    )
+    } else if (extractedCore && coreChars >= 2 && (extractedCore.includes(core) || core.includes(extractedCore)))
       best = Math.max(best, 0.6);
   }
   return best;

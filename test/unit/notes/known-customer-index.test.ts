@@ -75,4 +75,19 @@ describe('known-customer index', () => {
     expect(matchKnownCustomers('给云帆王总打电话', null, list)).toEqual([]);
     expect(index.size).toBe(2);
   });
+
+  it('still finds a full name after another one with the same first characters is replaced or deleted', () => {
+    const index = createKnownCustomerIndex();
+    index.set({ id: '1', name: '云·海物流' }, 1);
+    index.set({ id: '2', name: '云·帆科技' }, 2);
+    const list = attachIndex([{ id: '2', name: '云·帆科技' }], { index, admits: () => true });
+    // Only the full name is in the note (its core, 云帆, is not): found by its first characters alone.
+    index.set({ id: '1', name: '杭州云海' }, 1);
+    expect(matchKnownCustomers('拜访云·帆科技', null, list)).toEqual([{ id: '2', name: '云·帆科技', score: 1 }]);
+    index.set({ id: '3', name: '云·山' }, 3);
+    index.delete('3');
+    expect(matchKnownCustomers('拜访云·帆科技', null, list)).toEqual([{ id: '2', name: '云·帆科技', score: 1 }]);
+    index.delete('2');
+    expect(matchKnownCustomers('拜访云·帆科技', null, list)).toEqual([]);
+  });
 });
