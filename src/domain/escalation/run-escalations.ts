@@ -24,7 +24,7 @@ type Deps = {
   settings: {
     timeZone: string;
     locale: 'zh-CN' | 'en';
-    reminders: { workDays: readonly number[]; escalateAfterDays: number; spreadMinutes: number };
+    reminders: { workDays: readonly number[]; escalateAfterDays: number; spreadMinutes: number; defaultHour: number };
   };
   messages: EscalationMessages;
 };
@@ -70,7 +70,7 @@ function batchesOf<T extends { list: unknown[] }>(groups: T[]): T[][] {
 }
 
 /**
- * The escalation step of the reminders job. A customer is escalated when it is still due in the
+ * The escalation step of the reminders job, on working days from `reminders.defaultHour`. A customer is escalated when it is still due in the
  * same episode (an owner, the same next time, no follow-up since), the episode's FIRST due
  * reminder went out at least `escalateAfterDays` working days ago, and it has no escalation for
  * this episode yet. Once per episode is kept by the database: one `reminders` row of kind
@@ -179,7 +179,9 @@ export function createEscalations(deps: Deps) {
       const report: EscalationReport = { escalated: 0, cards: 0, skipped: 0, failed: 0 };
       for (const ws of await listWorkspaces(db, settings)) {
         const cal = { timeZone: ws.timeZone, workDays: settings.reminders.workDays };
-        if (!isWorkDay(cal, now)) continue;
+        // The reminders job runs all day: managers hear of overdue customers from the start of the
+        // working day (the hour undated reminders go out), not at midnight.
+        if (!isWorkDay(cal, now) || wallClock(now, ws.timeZone).hour < settings.reminders.defaultHour) continue;
         const byTeam = new Map<number | null, EscalationCandidate[]>();
         for (const c of await candidates(ws, cal, now)) byTeam.set(c.teamId, [...(byTeam.get(c.teamId) ?? []), c]);
         const recipientsOf = new Map<number | null, PoolRecipient[]>();

@@ -85,6 +85,8 @@ describe('escalation step of the reminders job', () => {
     await run('2026-11-21T02:00:00Z'); // Saturday: nothing at all
     await run('2026-11-23T02:00:00Z'); // Monday: two working days
     expect(await escalationsOf(id)).toHaveLength(0);
+    await run('2026-11-24T00:45:00Z'); // Tuesday 08:45: the third working day, before the working day starts
+    expect(await escalationsOf(id)).toHaveLength(0);
 
     const report = await run('2026-11-24T02:00:00Z');
     expect(report.escalation).toMatchObject({ failed: 0 });
