@@ -7,9 +7,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composeGenjin, type Genjin } from '../../src/compose.js';
 import { loadConfig } from '../../src/config.js';
 import { customers, users, workspaces } from '../../src/db/schema/index.js';
+import { addDays, wallClock } from '../../src/domain/notes/civil-time.js';
 import { systemClock } from '../../src/lib/clock.js';
 import { useTestDatabase } from '../helpers/db.js';
 import { captureLogs } from '../helpers/log-capture.js';
+
+/** The Monday after today in Shanghai at `hh:mm`, as a `datetime-local` value: a working day whose week differs from today's. */
+function nextMondayInShanghai(hhmm: string): string {
+  const today = wallClock(new Date(), 'Asia/Shanghai');
+  const monday = addDays(today, 8 - today.weekday);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${monday.y}-${pad(monday.m)}-${pad(monday.d)}T${hhmm}`;
+}
 
 /** Debian's package (`apt-get install chromium`); .ci/run installs it when missing. */
 const CHROMIUM = '/usr/bin/chromium';
@@ -57,7 +66,8 @@ describe.skipIf(!existsSync(CHROMIUM))('local console in a browser', () => {
         '--disable-sync',
       ],
     });
-    page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+    // The page reads the job panel's "now" in the browser's zone: the workspace's.
+    page = await browser.newPage({ viewport: { width: 1280, height: 860 }, timezoneId: 'Asia/Shanghai', locale: 'zh-CN' });
     // Nothing may be fetched from another host (fonts, scripts): fail loudly if the page tries.
     page.on('request', (req) => {
       if (!req.url().startsWith(base)) throw new Error(`the console requested ${req.url()}`);
@@ -172,9 +182,106 @@ describe.skipIf(!existsSync(CHROMIUM))('local console in a browser', () => {
     await expect.poll(ownerOf, { timeout: 10_000 }).toBe(rep2!.id);
   });
 
-  // TODO(#11, #12): remove once the reminder job and the weekly digest exist in src/jobs: run the
-  // reminder job at a chosen "now" and act on the reminder card; run the digest as the manager,
-  // reassign a customer from it in the team chat, see a rep refused on the same control; and
-  // write the reminder and digest screenshots (desktop and phone) to docs/.
-  it.todo('reminder and digest: run the reminder job and act on a reminder; reassign from the digest (needs #11 and #12)');
+  /** Runs a job from the console's job panel as if at `now` (a `datetime-local` value in the page's zone, Shanghai). */
+  async function runJobAt(name: string, now: string) {
+    await page.click('#jobs-toggle');
+    await page.fill('#job-now', now);
+    await page.click(`#job-list button[data-job="${name}"]`);
+    await expect.poll(() => page.textContent('#job-result'), { timeout: 20_000 }).toMatch(new RegExp(`^${name}: done`));
+    await page.click('#jobs-toggle');
+  }
+  /** A screenshot of `card` at phone width, its top in view, without a toast left over from an earlier step. */
+  async function phoneShot(card: ReturnType<Page['locator']>, file: string) {
+    await page.locator('#text').blur();
+    await page.setViewportSize({ width: 375, height: 760 });
+    await card.evaluate((node) => node.scrollIntoView({ block: 'start' }));
+    expect(Number(await page.evaluate('document.documentElement.scrollWidth'))).toBeLessThanOrEqual(375);
+    await page.screenshot({ path: join(DOCS, file) });
+    await page.setViewportSize({ width: 1280, height: 860 });
+  }
+
+  it('runs the reminder job at a chosen "now" and acts on a reminder card (desktop and phone screenshots)', async () => {
+    await actAs('rep1');
+    await runJobAt('reminders', nextMondayInShanghai('09:30'));
+    const reminder = page.locator('#messages article.card', { has: page.getByRole('button', { name: '推迟1天' }) }).first();
+    await expect.poll(() => reminder.count(), { timeout: 15_000 }).toBe(1);
+    const title = (await reminder.locator('header h3').textContent())?.trim() ?? '';
+    await hideToast();
+    await reminder.scrollIntoViewIfNeeded();
+    await reminder.screenshot({ path: join(DOCS, 'console-reminder-card.png') });
+    await phoneShot(reminder, 'console-reminder-card-phone.png');
+
+    await reminder.getByRole('button', { name: '推迟1天' }).click();
+    const acted = page.locator('#messages article.card', { hasText: title }).filter({ hasText: '已推迟到' });
+    await expect.poll(() => acted.count(), { timeout: 10_000 }).toBeGreaterThan(0);
+  });
+
+  it('sends the digest to the team chat; the manager reassigns an at-risk customer from it and a rep is refused', async () => {
+    const ws = await consoleWorkspace();
+    await actAs('manager');
+    await runJobAt('digest', nextMondayInShanghai('09:05'));
+    await page
+      .getByRole('button', { name: /群 \/ Group/ })
+      .first()
+      .click();
+    const digest = page.locator('#messages article.card', { hasText: '周报' }).last();
+    await expect.poll(() => digest.count(), { timeout: 15_000 }).toBe(1);
+    await hideToast();
+    await digest.scrollIntoViewIfNeeded();
+    await digest.screenshot({ path: join(DOCS, 'console-digest-card.png') });
+    await phoneShot(digest, 'console-digest-card-phone.png');
+
+    const messageId = await digest.evaluate((card) => card.closest('li')?.getAttribute('data-id'));
+    const shown = (await (await fetch(`${base}/console/api/state?token=${TOKEN}`)).json()) as {
+      messages: {
+        id: string;
+        message: { card?: { sections?: { rows: { control?: { kind: string; action: { args: Record<string, string> } } }[] }[] } };
+      }[];
+    };
+    const card = shown.messages.find((m) => m.id === messageId)?.message.card;
+    const control = card?.sections?.flatMap((sec) => sec.rows).find((r) => r.control?.kind === 'person')?.control;
+    expect(control).toBeDefined();
+    const customerId = Number(control!.action.args.c);
+    const ownerOf = async () =>
+      (
+        await testDb.db
+          .select()
+          .from(customers)
+          .where(and(eq(customers.workspaceId, ws), eq(customers.id, customerId)))
+      )[0]?.ownerUserId;
+    const before = await ownerOf();
+    const people = await testDb.db.select().from(users).where(eq(users.workspaceId, ws));
+    const other = people.find((u) => u.role === 'rep' && u.id !== before)!;
+
+    // A rep sends the very same control from the group: refused, nothing moves.
+    const res = await fetch(`${base}/console/api/clicks?token=${TOKEN}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ as: 'rep3', messageId, action: control!.action, values: { to: other.platformUserId } }),
+    });
+    expect(((await res.json()) as { toast?: { kind: string } }).toast?.kind).toMatch(/error|warning/);
+    expect(await ownerOf()).toBe(before);
+
+    // The manager uses the picker on the card.
+    const picker = digest.locator('.control-person').first();
+    await picker.locator('select').selectOption({ label: other.name! });
+    await picker.getByRole('button').click();
+    await expect.poll(ownerOf, { timeout: 10_000 }).toBe(other.id);
+  });
+
+  /** Screenshots show the card alone: a toast from the step before would cover it. */
+  async function hideToast() {
+    await page.evaluate(() => {
+      const toast = document.getElementById('toast');
+      if (toast) toast.hidden = true;
+    });
+  }
+
+  async function consoleWorkspace(): Promise<number> {
+    const [ws] = await testDb.db
+      .select()
+      .from(workspaces)
+      .where(and(eq(workspaces.platform, 'console'), eq(workspaces.externalId, 'local')));
+    return ws!.id;
+  }
 });
