@@ -81,6 +81,17 @@ export function escalationCard(view: EscalationView, ctx: Ctx, workDays: number)
   };
 }
 
+/** The summary lists at most this many customers by name; the rest are counted. */
+const MAX_SUMMARY_LINES = 30;
+
+/** What did not fit in one run's cards for a manager: the customers, most overdue first. */
+export function escalationSummaryCard(views: EscalationView[], ctx: Ctx): Card {
+  const e = ESC_TEXT[ctx.locale];
+  const lines = views.slice(0, MAX_SUMMARY_LINES).map((v) => e.summaryLine(v.customer.name, nameOf(v.owner, e.someone), v.overdueDays));
+  if (views.length > MAX_SUMMARY_LINES) lines.push(e.summaryMore(views.length - MAX_SUMMARY_LINES));
+  return { title: e.summaryTitle(views.length), tone: 'orange', text: lines.join('\n'), notes: [e.summaryHint] };
+}
+
 /** The escalation step's card, one per recipient (bound into the reminders job in compose-jobs.ts). */
 export function escalationMessages(workDays: number): EscalationMessages {
   return {
@@ -91,6 +102,14 @@ export function escalationMessages(workDays: number): EscalationMessages {
         target: addressKey(address),
         workspaceId: to.workspaceId,
         payload: { kind: 'send', to: address, message: { kind: 'card', card }, link: { kind: 'reminder', id: view.reminderId } },
+      };
+    },
+    summary(to, views) {
+      const address = userAddress(to.platform, to.platformUserId);
+      return {
+        target: addressKey(address),
+        workspaceId: to.workspaceId,
+        payload: { kind: 'send', to: address, message: { kind: 'card', card: escalationSummaryCard(views, to) } },
       };
     },
   };

@@ -52,6 +52,10 @@ const zh = {
   inPool: '这个客户已经在公海了，这次没有改动',
   pickFirst: '请先选择一位同事',
   someone: '同事',
+  summaryTitle: (count: number) => `还有 ${count} 个客户逾期未跟进`,
+  summaryLine: (customer: string, owner: string, days: number) => `· ${customer} · ${owner} · 已逾期 ${days} 天`,
+  summaryMore: (count: number) => `…还有 ${count} 个`,
+  summaryHint: '发送 /查 客户名 查看客户并转交；负责人跟进后自动消除',
 };
 
 const en: typeof zh = {
@@ -86,6 +90,10 @@ const en: typeof zh = {
   inPool: 'This customer is already in the pool; nothing changed',
   pickFirst: 'Pick a colleague first',
   someone: 'A colleague',
+  summaryTitle: (count: number) => `${count} more customer${count === 1 ? '' : 's'} overdue for a follow-up`,
+  summaryLine: (customer: string, owner: string, days: number) => `· ${customer} · ${owner} · ${days} day${days === 1 ? '' : 's'} overdue`,
+  summaryMore: (count: number) => `…and ${count} more`,
+  summaryHint: 'Send /find name to open a customer and reassign it; it clears once the owner follows up',
 };
 
 export const ESC_TEXT: Record<Locale, typeof zh> = { 'zh-CN': zh, en };

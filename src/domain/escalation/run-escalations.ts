@@ -8,7 +8,7 @@ import { errorCode } from '../../lib/safe-error.js';
 import { addDays, toZonedIso, wallClock } from '../notes/civil-time.js';
 import { listWorkspaces, recipientsById, sendTime, type WorkspaceContext } from '../pool-recycling/job-context.js';
 import type { PoolRecipient } from '../pool-recycling/pool-messages.js';
-import { CHUNK } from '../pool-recycling/pool-scan.js';
+import { CHUNK, chunks } from '../pool-recycling/pool-scan.js';
 import { isWorkDay, localDay, workDaysBetween, type WorkCalendar } from '../schedule/work-days.js';
 import { scanEscalations, type EscalationCandidate } from './escalation-scan.js';
 import { loadEscalationViews, type EscalationView } from './escalation-view.js';
@@ -16,6 +16,8 @@ import { loadEscalationViews, type EscalationView } from './escalation-view.js';
 /** The escalation card for one recipient, built by the bot and bound in at the composition root. */
 export type EscalationMessages = {
   escalation(to: PoolRecipient, view: EscalationView, now: Date): Omit<OutboundEnvelope, 'dedupeKey' | 'notBefore'>;
+  /** What did not fit in a run's cards for one recipient (`reminders.maxCardsPerRun`), most overdue first. */
+  summary(to: PoolRecipient, views: EscalationView[], now: Date): Omit<OutboundEnvelope, 'dedupeKey' | 'notBefore'>;
 };
 
 type Deps = {
@@ -24,7 +26,13 @@ type Deps = {
   settings: {
     timeZone: string;
     locale: 'zh-CN' | 'en';
-    reminders: { workDays: readonly number[]; escalateAfterDays: number; spreadMinutes: number; defaultHour: number };
+    reminders: {
+      workDays: readonly number[];
+      escalateAfterDays: number;
+      spreadMinutes: number;
+      defaultHour: number;
+      maxCardsPerRun: number;
+    };
   };
   messages: EscalationMessages;
 };
@@ -97,6 +105,7 @@ export function createEscalations(deps: Deps) {
     list: EscalationCandidate[],
     recipientsOf: Map<number | null, PoolRecipient[]>,
     notBefore: Map<number | null, Date | undefined>,
+    cardsSent: Map<number, number>,
     now: Date,
   ) {
     return runTransaction(db, async (tx) => {
@@ -161,14 +170,38 @@ export function createEscalations(deps: Deps) {
       const episode = new Map(still.map((c) => [c.id, c.nextFollowUpAt!.getTime()]));
       const ours = written.filter((w) => episode.get(w.customerId) === w.subjectAt?.getTime());
       const views = await loadEscalationViews(tx, { workspaceId: ws.id, reminderIds: ours.map((w) => w.id), now, timeZone: ws.timeZone });
-      const messages = views.flatMap((view) => {
+      // Per recipient, the most overdue first: up to maxCardsPerRun cards in this run, the rest in one summary card.
+      const byRecipient = new Map<number, { to: PoolRecipient; views: EscalationView[]; at: Date | undefined }>();
+      for (const view of views) {
         const at = notBefore.get(expected.get(view.customer.id)?.teamId ?? null);
-        return recipientsFor(view.customer.id).map((to) => ({
-          ...deps.messages.escalation(to, view, now),
-          dedupeKey: `esc:${view.reminderId}:${to.userId}`,
-          ...(at ? { notBefore: at } : {}),
-        }));
-      });
+        for (const to of recipientsFor(view.customer.id)) {
+          const entry = byRecipient.get(to.userId) ?? { to, views: [], at };
+          entry.views.push(view);
+          byRecipient.set(to.userId, entry);
+        }
+      }
+      const messages: OutboundEnvelope[] = [];
+      const summarized: number[] = [];
+      for (const { to, views: theirs, at } of byRecipient.values()) {
+        theirs.sort((a, b) => b.overdueDays - a.overdueDays || a.reminderId - b.reminderId);
+        const room = Math.max(0, settings.reminders.maxCardsPerRun - (cardsSent.get(to.userId) ?? 0));
+        const later = at ? { notBefore: at } : {};
+        for (const view of theirs.slice(0, room)) {
+          messages.push({ ...deps.messages.escalation(to, view, now), dedupeKey: `esc:${view.reminderId}:${to.userId}`, ...later });
+        }
+        cardsSent.set(to.userId, (cardsSent.get(to.userId) ?? 0) + Math.min(room, theirs.length));
+        const rest = theirs.slice(room);
+        if (rest.length === 0) continue;
+        summarized.push(...rest.map((v) => v.reminderId));
+        messages.push({
+          ...deps.messages.summary(to, rest, now),
+          dedupeKey: `esc:summary:${to.userId}:${now.getTime()}:${rest[0]!.reminderId}`,
+          ...later,
+        });
+      }
+      for (const part of chunks([...new Set(summarized)])) {
+        await tx.update(reminders).set({ inSummary: true, updatedAt: now }).where(inArray(reminders.id, part));
+      }
       await enqueueMany(tx, messages, now);
       return { escalated: views.length, cards: messages.length };
     });
@@ -185,6 +218,8 @@ export function createEscalations(deps: Deps) {
         const byTeam = new Map<number | null, EscalationCandidate[]>();
         for (const c of await candidates(ws, cal, now)) byTeam.set(c.teamId, [...(byTeam.get(c.teamId) ?? []), c]);
         const recipientsOf = new Map<number | null, PoolRecipient[]>();
+        // Cards per recipient in this run (an admin may hear of several teams).
+        const cardsSent = new Map<number, number>();
         const notBefore = new Map<number | null, Date | undefined>();
         const ready: { teamId: number | null; list: EscalationCandidate[] }[] = [];
         let index = 0;
@@ -212,6 +247,7 @@ export function createEscalations(deps: Deps) {
             groups.flatMap((g) => g.list),
             recipientsOf,
             notBefore,
+            cardsSent,
             now,
           );
           report.escalated += done.escalated;

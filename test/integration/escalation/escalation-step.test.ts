@@ -184,6 +184,25 @@ describe('escalation step of the reminders job', () => {
     void second;
   });
 
+  it('no flood: at most maxCardsPerRun (5) cards per manager per run, the most overdue; the rest in one summary card', async () => {
+    const s = await seedOwnershipWorkspace(testDb.handle, 'feishu', uniqueId('tenant'));
+    const ids: number[] = [];
+    // Due Friday 13 Nov … Thursday 19 Nov: the first is the most overdue.
+    for (let d = 13; d <= 19; d++) ids.push(await dueCustomer(s, `逾期客户${d}`, s.people.rep, `2026-11-${d}T01:00:00Z`));
+    await run('2026-11-24T02:00:00Z');
+    const cards = (await testDb.db.select().from(outbox).where(eq(outbox.workspaceId, s.workspaceId)))
+      .map((r) => r.payload as unknown as Sent & { message: { card?: { text?: string } } })
+      .filter((p) => p.to.id === s.people.manager.platformUserId)
+      .map((p) => p.message.card!);
+    expect(cards.filter((c) => c.title.startsWith('逾期未跟进')).map((c) => c.title)).toEqual(
+      [13, 14, 15, 16, 17].map((d) => `逾期未跟进 · 逾期客户${d}`),
+    );
+    const summary = cards.find((c) => c.title === '还有 2 个客户逾期未跟进');
+    expect(summary?.text).toBe('· 逾期客户18 · 张三 · 已逾期 6 天\n· 逾期客户19 · 张三 · 已逾期 5 天');
+    const rows = await Promise.all(ids.map(async (id) => (await escalationsOf(id))[0]));
+    expect(rows.map((r) => r?.inSummary)).toEqual([false, false, false, false, false, true, true]);
+  });
+
   it('a dry run prints one line per card and changes nothing', async () => {
     const s = await seedOwnershipWorkspace(testDb.handle, 'feishu', uniqueId('tenant'));
     const id = await dueCustomer(s, '演练客户', s.people.rep, '2026-11-19T01:00:00Z');
