@@ -3,7 +3,7 @@
 // already seeded database instead of seeding it again, which takes about 40 s).
 // Prints the time of three runs (the first ever, the same slot again, the next working day) and the
 // EXPLAIN of every distinct statement the run sends.
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { drizzle } from 'drizzle-orm/mysql2';
 import mysql from 'mysql2/promise';
 import pino from 'pino';
@@ -49,17 +49,26 @@ async function timed(label: string, at: string) {
   const [[before]] = await pool.query<mysql.RowDataPacket[]>('select count(*) as n from outbox');
   recording = true;
   const started = performance.now();
+  const cpu = process.cpuUsage();
   const report = await runReminders({ db, log, settings: config }, new Date(at), opts, reminderOutbound);
   const ms = performance.now() - started;
+  const used = process.cpuUsage(cpu);
+  const cpuMs = (used.user + used.system) / 1000;
   recording = false;
   const tail = last && seen.get(last.shape);
   if (tail && last) tail.ms += performance.now() - last.at;
   last = null;
   const [[after]] = await pool.query<mysql.RowDataPacket[]>('select count(*) as n from outbox');
-  console.log(`${label} (${at}): ${ms.toFixed(0)} ms  ${JSON.stringify(report)}  outbox rows +${Number(after?.n) - Number(before?.n)}`);
+  console.log(
+    `${label} (${at}): ${ms.toFixed(0)} ms (node CPU ${cpuMs.toFixed(0)} ms)  ${JSON.stringify(report)}  outbox rows +${Number(after?.n) - Number(before?.n)}`,
+  );
 }
 
-console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}; node ${process.version}`);
+console.log(
+  `machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}; node ${process.version}; load average ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}`,
+);
 await pool.query('delete from reminders');
 await pool.query('delete from outbox');
 await timed('first run ever (every quiet customer at once)', LARGE_DEFAULTS.now);

@@ -20,6 +20,6 @@ export const reminderOutbound: ReminderOutbound = (to, message, now) => {
   }
   return {
     target: addressKey(address),
-    payload: { kind: 'send', to: address, message: { kind: 'card', card: summaryCard(message.items, ctx) } },
+    payload: { kind: 'send', to: address, message: { kind: 'card', card: summaryCard(message.items, message.total, ctx) } },
   };
 };

@@ -3,12 +3,13 @@ import type { Logger } from 'pino';
 import type { Db, Tx } from '../../db/client.js';
 import { runTransaction } from '../../db/run-transaction.js';
 import { reminders, users, workspaces, type OutboxPayload } from '../../db/schema/index.js';
-import { enqueue, type OutboundEnvelope } from '../../delivery/outbox.js';
+import { enqueueMany, type OutboundEnvelope } from '../../delivery/outbox.js';
 import { errorCode } from '../../lib/safe-error.js';
 import { isWorkDay, localDay } from '../schedule/work-days.js';
-import { groupByOwner, planRep, spreadOffsetMs } from './plan-reminders.js';
+import { insertReminderRows } from './insert-reminder-rows.js';
+import { groupByOwner, planRep, spreadOffsetMs, type RepPlan } from './plan-reminders.js';
 import { loadReminderViews, type ReminderView } from './reminder-view.js';
-import { activeRecipients, scanDue, scanQuiet, type Candidate, type Recipient, type TierDays } from './scan-reminders.js';
+import { activeRecipients, customerNames, scanDue, scanQuiet, type Candidate, type Recipient, type TierDays } from './scan-reminders.js';
 
 export type ReminderSettings = {
   timeZone: string;
@@ -27,12 +28,16 @@ export type ReminderAudience = {
   timeZone: string;
 };
 
-/** A customer listed on the summary card: its name and the times its lateness is read from. */
-export type SummaryItem = Pick<Candidate, 'customerId' | 'name' | 'kind' | 'nextAt' | 'lastAt' | 'createdAt'>;
+/** A customer named on the summary card: its name and the times its lateness is read from. */
+export type SummaryItem = Pick<Candidate, 'customerId' | 'kind' | 'nextAt' | 'lastAt' | 'createdAt'> & { name: string };
+
+/** Customers a summary card names (the most overdue first); it counts the others. */
+export const SUMMARY_NAMED = 5;
 
 /** One message of a run: a reminder card, or the one summary card of what did not get a card. */
 export type ReminderMessage =
-  { kind: 'card'; reminderId: number; reminderKind: 'due' | 'quiet'; view: ReminderView } | { kind: 'summary'; items: SummaryItem[] };
+  | { kind: 'card'; reminderId: number; reminderKind: 'due' | 'quiet'; view: ReminderView }
+  | { kind: 'summary'; items: SummaryItem[]; total: number };
 
 /**
  * Draws a message for the outbox (target and payload). Cards belong to the bot, which the domain
@@ -90,13 +95,20 @@ export async function runReminders(
     const quiet = await scanQuiet(db, ws.id, now, settings.reminders.quietDays);
     const byOwner = groupByOwner([...due, ...quiet]);
     const recipients = await activeRecipients(db, ws.id, [...byOwner.keys()]);
-    // The cards' views for every rep at once (three queries), not three queries per rep.
-    const cardIds = opts.dryRun
-      ? []
-      : [...byOwner].flatMap(([owner, list]) =>
-          recipients.has(owner) ? planRep(list, settings.reminders.maxCardsPerRun).cards.map((c) => c.customerId) : [],
-        );
+    // What the messages show, for every rep at once (a few queries, not a few per rep): the cards'
+    // views, and the names a summary lists (a dry run prints every name).
+    const planned = new Map(
+      [...byOwner].flatMap(([owner, list]) =>
+        recipients.has(owner) ? [[owner, planRep(list, settings.reminders.maxCardsPerRun)] as const] : [],
+      ),
+    );
+    const plans = [...planned.values()];
+    const cardIds = opts.dryRun ? [] : plans.flatMap((p) => p.cards.map((c) => c.customerId));
+    const namedIds = opts.dryRun
+      ? plans.flatMap((p) => [...p.cards, ...p.summary].map((c) => c.customerId))
+      : plans.flatMap((p) => p.summary.slice(0, SUMMARY_NAMED).map((c) => c.customerId));
     const views = new Map((await loadReminderViews(db, ws.id, cardIds)).map((v) => [v.customer.id, v]));
+    const names = await customerNames(db, ws.id, namedIds);
     for (const [ownerId, candidates] of byOwner) {
       const rep = recipients.get(ownerId);
       if (!rep) continue;
@@ -110,7 +122,14 @@ export async function runReminders(
         timeZone,
       };
       try {
-        const made = opts.dryRun ? emitRep(to, candidates, settings, ctx) : await remindRep(deps, to, rep, candidates, { ...ctx, views });
+        const made = opts.dryRun
+          ? emitRep(to, candidates, settings, names, ctx)
+          : await remindRep(deps, to, rep, candidates, {
+              ...ctx,
+              views,
+              names,
+              plan: planned.get(ownerId) ?? planRep(candidates, settings.reminders.maxCardsPerRun),
+            });
         report.due += made.due;
         report.quiet += made.quiet;
         report.cards += made.cards;
@@ -127,15 +146,35 @@ export async function runReminders(
   return report;
 }
 
+/** A rep's part of the run: what was loaded for every rep at once, and the rep's plan as scanned. */
+type RepContext = RunContext & { views: Map<number, ReminderView>; names: Map<number, string>; plan: RepPlan };
+
 type RepCounts = { due: number; quiet: number; cards: number; summaries: number };
 
-function emitRep(to: ReminderAudience, candidates: Candidate[], settings: ReminderSettings, ctx: RunContext): RepCounts {
+function emitRep(
+  to: ReminderAudience,
+  candidates: Candidate[],
+  settings: ReminderSettings,
+  names: Map<number, string>,
+  ctx: RunContext,
+): RepCounts {
   const plan = planRep(candidates, settings.reminders.maxCardsPerRun);
   const recipient = `${to.platform}:${to.platformUserId}`;
   for (const c of plan.cards)
-    ctx.opts.emit({ recipient, kind: c.kind, customer: c.name, customerId: c.customerId, subjectAt: c.subjectAt.toISOString() });
+    ctx.opts.emit({
+      recipient,
+      kind: c.kind,
+      customer: names.get(c.customerId) ?? '',
+      customerId: c.customerId,
+      subjectAt: c.subjectAt.toISOString(),
+    });
   if (plan.summary.length > 0)
-    ctx.opts.emit({ recipient, kind: 'summary', customers: plan.summary.map((c) => c.name), count: plan.summary.length });
+    ctx.opts.emit({
+      recipient,
+      kind: 'summary',
+      customers: plan.summary.map((c) => names.get(c.customerId) ?? ''),
+      count: plan.summary.length,
+    });
   return countOf(candidates, plan.cards.length, plan.summary.length > 0 ? 1 : 0);
 }
 
@@ -159,7 +198,7 @@ async function remindRep(
   to: ReminderAudience,
   rep: Recipient,
   candidates: Candidate[],
-  ctx: RunContext & { views: Map<number, ReminderView> },
+  ctx: RepContext,
 ): Promise<RepCounts> {
   try {
     return await remindRepOnce(deps, to, rep, candidates, ctx, false);
@@ -174,7 +213,7 @@ async function remindRepOnce(
   to: ReminderAudience,
   rep: Recipient,
   candidates: Candidate[],
-  ctx: RunContext & { views: Map<number, ReminderView> },
+  ctx: RepContext,
   leaveOutTaken: boolean,
 ): Promise<RepCounts> {
   const { now } = ctx;
@@ -183,7 +222,7 @@ async function remindRepOnce(
     await tx.select({ id: users.id }).from(users).where(eq(users.id, rep.userId)).for('update');
     const fresh = leaveOutTaken ? await leaveOut(tx, candidates, ctx.day) : candidates;
     if (fresh.length === 0) return countOf([], 0, 0);
-    const plan = planRep(fresh, deps.settings.reminders.maxCardsPerRun);
+    const plan = leaveOutTaken ? planRep(fresh, deps.settings.reminders.maxCardsPerRun) : ctx.plan;
     const made = await insertRows(
       tx,
       to,
@@ -205,13 +244,17 @@ async function remindRepOnce(
     const sentCards = messages.length;
     const [first] = summary;
     if (first) {
-      const message = ctx.outbound(to, { kind: 'summary', items: summary }, now);
+      const named = summary.slice(0, SUMMARY_NAMED);
+      const unnamed = named.map((c) => c.customerId).filter((id) => !ctx.names.has(id));
+      for (const [id, name] of await customerNames(tx, to.workspaceId, unnamed)) ctx.names.set(id, name);
+      const items = named.map((c) => ({ ...c, name: ctx.names.get(c.customerId) ?? '' }));
+      const message = ctx.outbound(to, { kind: 'summary', items, total: summary.length }, now);
       // Its first customer's row for the day is unique, so the key is too.
       const dedupeKey = `reminder-summary:${to.userId}:${ctx.day}:${first.kind}:${first.customerId}`;
       messages.push({ ...message, workspaceId: to.workspaceId, dedupeKey, notBefore });
     }
-    // In this order: the cards most overdue first, then the summary.
-    for (const message of messages) await enqueue(tx, message, now);
+    // One statement, rows in this order: the cards most overdue first, then the summary.
+    await enqueueMany(tx, messages, now);
     return countOf([...cards, ...summary], sentCards, first ? 1 : 0);
   });
 }
@@ -248,28 +291,21 @@ async function insertRows(
 ): Promise<Map<string, number>> {
   const { now, day } = ctx;
   let inserted = 0;
-  for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-    const [result] = await tx
-      .insert(reminders)
-      .ignore()
-      .values(
-        rows.slice(i, i + INSERT_CHUNK).map(({ c, inSummary }) => ({
-          workspaceId: to.workspaceId,
-          customerId: c.customerId,
-          userId: to.userId,
-          kind: c.kind,
-          dueDate: day,
-          dueAt: c.kind === 'due' ? (c.nextAt ?? now) : now,
-          subjectAt: c.subjectAt,
-          status: 'sent' as const,
-          inSummary,
-          sentAt: now,
-          createdAt: now,
-          updatedAt: now,
-        })),
-      );
-    inserted += result.affectedRows;
-  }
+  for (let i = 0; i < rows.length; i += INSERT_CHUNK)
+    inserted += await insertReminderRows(
+      tx,
+      rows.slice(i, i + INSERT_CHUNK).map(({ c, inSummary }) => ({
+        workspaceId: to.workspaceId,
+        customerId: c.customerId,
+        userId: to.userId,
+        kind: c.kind,
+        dueDate: day,
+        dueAt: c.kind === 'due' ? (c.nextAt ?? now) : now,
+        subjectAt: c.subjectAt,
+        inSummary,
+        sentAt: now,
+      })),
+    );
   if (inserted !== rows.length) throw new TakenMeanwhile('a reminder row of this run was already there');
   // Every row went in, so the rows of the day for these customers are ours; only the cards need their ids.
   const carded = rows.filter((r) => !r.inSummary);

@@ -8,23 +8,22 @@ export type TierDays = { A: number; B: number; C: number };
 export type Candidate = {
   customerId: number;
   ownerUserId: number;
-  name: string;
   kind: 'due' | 'quiet';
   nextAt: Date | null;
   lastAt: Date | null;
-  createdAt: Date;
+  /** Read for quiet customers only (their baseline when never followed up); null for due ones. */
+  createdAt: Date | null;
   subjectAt: Date;
 };
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-const fields = {
+const dueFields = {
   customerId: customers.id,
   ownerUserId: customers.ownerUserId,
-  name: customers.name,
   nextAt: customers.nextFollowUpAt,
   lastAt: customers.lastFollowUpAt,
-  createdAt: customers.createdAt,
 };
+const quietFields = { ...dueFields, createdAt: customers.createdAt };
 
 /**
  * Due: owned, `next_follow_up_at <= now`, not handled since (`last` null or before `next`), and not
@@ -49,8 +48,10 @@ export async function selectDue(
   // An anti-join on the unique key (one eq_ref probe per customer): NOT EXISTS was planned as a
   // materialisation of the whole reminders index, which grows every day.
   const rows = await db
-    .select(fields)
-    .from(customers)
+    .select(dueFields)
+    // Across a workspace: the range on next time (about half the rows), index only; left alone the
+    // optimizer reads the whole workspace through the wider last-time index instead.
+    .from(customers, opts.ownerUserId === undefined ? { useIndex: 'customers_workspace_next_idx' } : {})
     .leftJoin(
       reminders,
       day === undefined ? sql`false` : and(eq(reminders.customerId, customers.id), eq(reminders.kind, 'due'), eq(reminders.dueDate, day)),
@@ -64,7 +65,7 @@ export async function selectDue(
         day === undefined ? undefined : isNull(reminders.id),
       ),
     );
-  return rows.map((r) => ({ ...r, ownerUserId: r.ownerUserId ?? 0, kind: 'due' as const, subjectAt: r.nextAt ?? until }));
+  return rows.map((r) => ({ ...r, ownerUserId: r.ownerUserId ?? 0, kind: 'due' as const, createdAt: null, subjectAt: r.nextAt ?? until }));
 }
 
 /**
@@ -89,7 +90,7 @@ export async function scanQuiet(
       sql`${baseline} <= ${cut(days)}`,
     );
   const rows = await db
-    .select(fields)
+    .select(quietFields)
     .from(customers)
     .where(
       and(
@@ -118,6 +119,19 @@ export async function scanQuiet(
     kind: 'quiet' as const,
     subjectAt: r.lastAt ?? r.createdAt,
   }));
+}
+
+/**
+ * Customer names by id. The scans leave names out so that they read only their index
+ * (migration 0010); names are read for the few customers a message names.
+ */
+export async function customerNames(db: DbOrTx, workspaceId: number, ids: readonly number[]): Promise<Map<number, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .select({ id: customers.id, name: customers.name })
+    .from(customers)
+    .where(and(eq(customers.workspaceId, workspaceId), inArray(customers.id, [...ids])));
+  return new Map(rows.map((r) => [r.id, r.name]));
 }
 
 export type Recipient = {

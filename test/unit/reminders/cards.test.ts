@@ -79,7 +79,7 @@ describe('the summary card', () => {
       lastAt: null,
       createdAt: new Date('2026-01-01T00:00:00Z'),
     }));
-    const card = summaryCard(items, zh);
+    const card = summaryCard(items.slice(0, 5), items.length, zh);
     expect(card.title).toBe('还有 7 个客户待跟进');
     expect(card.text?.split('\n')).toEqual([
       '• 客户0 · 已逾期 5 天',

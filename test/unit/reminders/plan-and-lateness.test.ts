@@ -7,7 +7,6 @@ const at = (iso: string) => new Date(iso);
 const due = (id: number, next: string): Candidate => ({
   customerId: id,
   ownerUserId: 1,
-  name: `c${id}`,
   kind: 'due',
   nextAt: at(next),
   lastAt: null,
