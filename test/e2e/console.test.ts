@@ -271,9 +271,8 @@ describe.skipIf(!existsSync(CHROMIUM))('local console in a browser', () => {
 
   /** Screenshots show the card alone: a toast from the step before would cover it. */
   async function hideToast() {
-    await page.evaluate(() => {
-      const toast = document.getElementById('toast');
-      if (toast) toast.hidden = true;
+    await page.locator('#toast').evaluate((toast) => {
+      toast.hidden = true;
     });
   }
 

@@ -1,3 +1,4 @@
+import { readStageName } from '../../domain/customers/stage-names.js';
 export type Locale = 'zh-CN' | 'en';
 
 const STAGE_LABELS = {
@@ -35,7 +36,8 @@ function parseLabel<K extends string>(tables: Record<Locale, Record<K, string>>,
   return null;
 }
 
-export const parseStageLabel = (input: string): Stage | null => parseLabel<Stage>(STAGE_LABELS, input);
+/** Every card label (either language), code and spreadsheet name of a stage (one list, in the domain). */
+export const parseStageLabel = (input: string): Stage | null => readStageName(input);
 export const parseChannelLabel = (input: string): Channel | null => parseLabel<Channel>(CHANNEL_LABELS, input);
 
 /** `¥500,000` / `$60,000`; whole numbers without decimals. */

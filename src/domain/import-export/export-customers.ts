@@ -5,7 +5,7 @@ import { wallClock } from '../notes/civil-time.js';
 import { COLUMNS, type ColumnKey, type HeaderLanguage } from './columns.js';
 import { readOwner } from './read-values.js';
 import { loadOwnerDirectory } from './resolve-owners.js';
-import { stageName } from './stage-names.js';
+import { stageName } from '../customers/stage-names.js';
 
 const PAGE = 1000;
 

@@ -1,7 +1,7 @@
 import { normalizeCustomerName } from '../customers/normalize-name.js';
 import type { ColumnKey, HeaderMap } from './columns.js';
 import { cellText, readAmount, readDate, readOwner, readTags, readTier, type Cell, type CellDate, type Owner } from './read-values.js';
-import { readStageName, type Stage } from './stage-names.js';
+import { readStageName, type Stage } from '../customers/stage-names.js';
 
 /** One spreadsheet row, read and checked; a field left undefined was blank and changes nothing. */
 export type ImportRow = {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mapHeaders } from '../../../src/domain/import-export/columns.js';
 import { readAmount, readDate, readOwner, readTags, readTier, sameDate } from '../../../src/domain/import-export/read-values.js';
-import { readStageName } from '../../../src/domain/import-export/stage-names.js';
+import { readStageName } from '../../../src/domain/customers/stage-names.js';
 
 const TZ = 'Asia/Shanghai';
 

@@ -3,8 +3,8 @@ import type { STAGES } from '../../db/schema/index.js';
 export type Stage = (typeof STAGES)[number];
 
 /**
- * What people write in a spreadsheet's 阶段 column: the names of issue #13 (the first one is what
- * export writes), the bot's card labels (src/bot/cards/i18n.ts, which the domain may not import)
+ * What people write for a stage, in a spreadsheet's 阶段 column or the edit form: the names of
+ * issue #13 (the first one is what export writes), the bot's card labels (src/bot/cards/i18n.ts)
  * and the English codes and labels.
  */
 const NAMES: Record<Stage, readonly string[]> = {
