@@ -18,6 +18,8 @@ const noteCount = arg('--notes', 2000);
 const rounds = arg('--rounds', 3);
 // `--against DIR` (repeatable): other checkouts measured in the same rounds, as peers.
 const against = process.argv.flatMap((a, i) => (a === '--against' && process.argv[i + 1] ? [process.argv[i + 1] as string] : []));
+// `--node-flag FLAG` (repeatable): passed to every measured process, e.g. --max-semi-space-size=4.
+const nodeFlags = process.argv.flatMap((a, i) => (a === '--node-flag' && process.argv[i + 1] ? [process.argv[i + 1] as string] : []));
 const trees = [{ label: 'this checkout', root: '.' }, ...against.map((root) => ({ label: root, root }))];
 
 const files = [
@@ -83,9 +85,13 @@ for (let r = 0; r < rounds; r++) {
   for (const scenario of scenarios) {
     trees.forEach((_, t) => {
       if (scenario === 'node' && t > 0) return;
-      const line = execFileSync(process.execPath, ['--expose-gc', join(out, 'child.js'), String(t), scenario, String(noteCount)], {
-        encoding: 'utf8',
-      });
+      const line = execFileSync(
+        process.execPath,
+        ['--expose-gc', ...nodeFlags, join(out, 'child.js'), String(t), scenario, String(noteCount)],
+        {
+          encoding: 'utf8',
+        },
+      );
       const key = `${t} ${scenario}`;
       results.set(key, [...(results.get(key) ?? []), JSON.parse(line) as Result]);
     });
@@ -95,7 +101,9 @@ for (let r = 0; r < rounds; r++) {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 const cell = (xs: number[]) => `${median(xs).toFixed(1)} (${Math.min(...xs).toFixed(1)}–${Math.max(...xs).toFixed(1)})`;
 const counts = { zh: notes.filter((n) => CJK.test(n)).length, en: notes.filter((n) => !CJK.test(n)).length, all: notes.length };
-console.log(`node ${process.version}, ${noteCount} notes per process, ${rounds} rounds; MB, median (min–max)`);
+console.log(
+  `node ${process.version}${nodeFlags.length ? ` ${nodeFlags.join(' ')}` : ''}, ${noteCount} notes per process, ${rounds} rounds; MB, median (min–max)`,
+);
 console.log(
   `${'scenario'.padEnd(46)} ${'after import'.padEnd(18)} ${'after notes'.padEnd(18)} ${'idle'.padEnd(18)} ${'peak'.padEnd(18)} V8 heap at idle`,
 );
