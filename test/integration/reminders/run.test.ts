@@ -1,4 +1,5 @@
 import { eq } from 'drizzle-orm';
+import mysql from 'mysql2/promise';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { reminderOutbound } from '../../../src/bot/reminders/reminder-outbound.js';
 import { outbox, reminders } from '../../../src/db/schema/index.js';
@@ -86,6 +87,31 @@ describe('reminders: a run', () => {
     expect(await outboxOf(s.workspaceId)).toHaveLength(6);
     expect(await rowsOf(other.workspaceId)).toHaveLength(4);
     expect(await outboxOf(other.workspaceId)).toHaveLength(4);
+  });
+
+  it('a runner whose scan went stale while it waited for the rep (another runner took a row) sends only what is left', async () => {
+    const s = await seedReminderWorkspace(testDb.handle, 'feishu');
+    const zhang = await s.rep('张三');
+    const ids: number[] = [];
+    for (let i = 0; i < 3; i++) ids.push(await s.customer(`客户${i}`, zhang, { next: '2026-11-25T09:00:00+08:00' }));
+    // Another runner holds the rep, and while it does it reminds 客户1.
+    const conn = await mysql.createConnection({ uri: testDb.url, timezone: 'Z' });
+    await conn.query('start transaction');
+    await conn.query('select id from users where id = ? for update', [zhang.id]);
+    const running = job().run(new Date(NOW), RUN_BY_HAND);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const at = '2026-11-25 02:00:00.000';
+    await conn.query(
+      `insert into reminders (workspace_id, customer_id, user_id, kind, due_date, due_at, subject_at, status, in_summary, sent_at, created_at, updated_at)
+       values (?, ?, ?, 'due', '2026-11-25', ?, ?, 'sent', 0, ?, ?, ?)`,
+      [s.workspaceId, ids[1], zhang.id, at, at, at, at, at],
+    );
+    await conn.query('commit');
+    await conn.end();
+    await running;
+    const rows = await rowsOf(s.workspaceId);
+    expect(rows.map((r) => r.customerId).sort()).toEqual([...ids].sort());
+    expect((await outboxOf(s.workspaceId)).map((o) => cardOf(o).title)).toEqual(['客户0', '客户2']);
   });
 
   it('one recipient failing is logged by id and counted; the others get theirs, and a re-run sends only what is missing', async () => {
