@@ -13,7 +13,8 @@ import type { Capabilities, Card, CardButton, CardChart, CardControl, CardOption
  * - person and date pickers without native support become selects (of the given people, of the
  *   sensible dates); a select with more options than allowed is split into several;
  * - a chart without support becomes text rows (a bar of blocks and the numbers), after the text;
- * - free text past `maxText` moves, at line ends, to text-only cards right after the first;
+ * - free text past `maxText` (less the notes, which share the body) moves, at line ends, to
+ *   text-only cards right after the first;
  * - controls and buttons past the card's limits move to continuation cards.
  */
 export function adaptCard(card: Card, caps: Capabilities): Card[] {
@@ -56,7 +57,10 @@ export function adaptCard(card: Card, caps: Capabilities): Card[] {
   }
 
   const fitted = controls.flatMap((c) => fitControl(c, caps));
-  const [firstText, ...moreText] = caps.maxText && text ? splitText(text, caps.maxText) : [text];
+  // The notes share the body with the text where the platform has one body (WeCom), so they count.
+  const notesLength = [...(base.notes ?? []).join('\n')].length;
+  const budget = caps.maxText ? Math.max(100, caps.maxText - (notesLength > 0 ? notesLength + 1 : 0)) : 0;
+  const [firstText, ...moreText] = budget && text ? splitText(text, budget) : [text];
   const [first, ...rest] = pack({ ...base, text: firstText }, fitted, buttons, caps);
   const textCards = moreText.map((part): Card => ({ title: `${card.title}（续）`, tone: card.tone, text: part }));
   return [first!, ...textCards, ...rest];

@@ -16,9 +16,9 @@ export const WECOM_CAPABILITIES: Capabilities = {
   maxLabel: 10,
   sections: false,
   mentions: false,
-  // The template card has no chart; its body text (sub_title_text) is cut at 500 characters by
-  // render.ts, so 400 leaves room for the notes that share it.
+  // The template card has no chart; its body (sub_title_text: the text, then the notes) is cut at
+  // 500 characters by render.ts, so longer text continues on further cards (adaptCard).
   charts: false,
-  maxText: 400,
+  maxText: 500,
   updateById: false,
 };
