@@ -2,7 +2,7 @@ import type { PoolMessages, PoolWarningView, RecycledLine } from '../../domain/p
 import { addressKey, userAddress, type Card } from '../../messaging/types.js';
 import type { Locale } from '../cards/i18n.js';
 import { formatDay } from '../escalation/text.js';
-import { REMINDER_ACTION, reminderActions } from '../reminders/reminder-controls.js';
+import { REMINDER_ACTION, reminderArgs } from '../reminders/reminder-controls.js';
 import { POOL_TEXT } from './text.js';
 
 type Ctx = { locale: Locale; timeZone: string };
@@ -38,21 +38,21 @@ export function poolWarningCard(view: PoolWarningView, ctx: Ctx & { now: Date },
     notes: opts.notes ?? [p.keepHint],
   };
   if (opts.spent) return card;
-  const acting = reminderActions(
-    { customerId: c.id, reminderId: view.reminderId, nextAt: c.nextFollowUpAt, lastAt: c.lastFollowUpAt },
-    ctx,
-  );
-  const transfer = acting.buttons.find((b) => b.action.name === REMINDER_ACTION.transfer);
+  // The reminder card's own actions and argument contract (reminder-controls.ts): 保留 is its note
+  // form (rem.note; rem.ask_note where cards have no inputs), 转交 its rem.transfer.
+  const args = reminderArgs({ customerId: c.id, reminderId: view.reminderId, nextAt: c.nextFollowUpAt, lastAt: c.lastFollowUpAt });
   return {
     ...card,
     form: {
-      ...acting.form,
+      name: 'note',
+      inputs: [{ name: 'note', label: p.noteLabel, placeholder: p.notePlaceholder, multiline: true }],
       submitLabel: p.keep,
-      ...(acting.form.fallbackButton ? { fallbackButton: { ...acting.form.fallbackButton, label: p.keep } } : {}),
+      submit: { name: REMINDER_ACTION.note, args },
+      fallbackButton: { label: p.keep, style: 'primary', action: { name: REMINDER_ACTION.askNote, args } },
     },
     buttons: [
       { label: p.release, style: 'danger', action: { name: POOL_WARNING_ACTION.release, args: { r: String(view.reminderId) } } },
-      ...(transfer ? [{ ...transfer, label: p.transfer }] : []),
+      { label: p.transfer, action: { name: REMINDER_ACTION.transfer, args } },
     ],
   };
 }

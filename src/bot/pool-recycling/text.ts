@@ -10,6 +10,8 @@ const zh = {
   warningText: (customer: string, days: number, day: string) =>
     `客户「${customer}」已 ${days} 天没有跟进，将于 ${day} 回到公海。想保留就写一条跟进记录，重新计时。`,
   keep: '保留',
+  noteLabel: '跟进内容',
+  notePlaceholder: '这次跟进聊了什么、下一步是什么',
   release: '释放',
   transfer: '转交',
   keepHint: '保留：写下这次跟进的内容，记录后重新计时',
@@ -37,6 +39,8 @@ const en: typeof zh = {
   warningText: (customer: string, days: number, day: string) =>
     `"${customer}" has had no follow-up for ${days} days and returns to the pool on ${day}. To keep it, log a follow-up: that restarts the clock.`,
   keep: 'Keep',
+  noteLabel: 'Follow-up note',
+  notePlaceholder: 'What was discussed, what comes next',
   release: 'Release',
   transfer: 'Hand over',
   keepHint: 'Keep: write what this follow-up was about; logging it restarts the clock',

@@ -50,23 +50,15 @@ const lastFollowUpId = sql<
  */
 export async function loadEscalationViews(
   q: DbOrTx,
-  input: { workspaceId: number; reminderIds: number[]; now: Date; timeZone: string },
+  input: { workspaceId: number; reminderIds: number[]; now: Date; timeZone: string; withLastFollowUp?: boolean },
 ): Promise<EscalationView[]> {
   if (input.reminderIds.length === 0) return [];
   const rows = await q
-    .select({ reminder: reminders, customer: customers, lastId: lastFollowUpId.mapWith(Number) })
+    .select({ reminder: reminders, customer: customers })
     .from(reminders)
     .innerJoin(customers, eq(customers.id, reminders.customerId))
     .where(and(eq(reminders.workspaceId, input.workspaceId), inArray(reminders.id, input.reminderIds), eq(reminders.kind, 'escalation')));
   if (rows.length === 0) return [];
-  const lastIds = rows.flatMap((r) => (r.lastId ? [r.lastId] : []));
-  const lasts = lastIds.length
-    ? await q
-        .select({ id: followUps.id, occurredAt: followUps.occurredAt, summary: followUps.summary, authorName: users.name })
-        .from(followUps)
-        .leftJoin(users, eq(users.id, followUps.authorUserId))
-        .where(inArray(followUps.id, lastIds))
-    : [];
   const peopleIds = [
     ...new Set(rows.flatMap((r) => [r.customer.ownerUserId, r.reminder.actedByUserId].filter((id): id is number => id !== null))),
   ];
@@ -80,9 +72,8 @@ export async function loadEscalationViews(
         .orderBy(asc(users.name))
     : [];
   const person = (id: number | null) => (id === null ? null : brief(people.find((u) => u.id === id)));
-  return rows.map(({ reminder, customer, lastId }) => {
+  const views = rows.map(({ reminder, customer }): EscalationView => {
     const episodeAt = reminder.subjectAt ?? reminder.dueAt;
-    const last = lasts.find((f) => f.id === lastId);
     return {
       reminderId: reminder.id,
       workspaceId: reminder.workspaceId,
@@ -96,10 +87,44 @@ export async function loadEscalationViews(
       owner: person(customer.ownerUserId),
       episodeAt,
       overdueDays: Math.max(0, daysBetween(episodeAt, input.now, input.timeZone)),
-      lastFollowUp: last ? { occurredAt: last.occurredAt, summary: last.summary, authorName: last.authorName } : null,
+      lastFollowUp: null,
       team: teamPeople.filter((u) => u.teamId === customer.teamId).map((u) => brief(u)!),
       acted:
         reminder.action && reminder.actedAt ? { action: reminder.action, by: person(reminder.actedByUserId), at: reminder.actedAt } : null,
     };
+  });
+  return input.withLastFollowUp === false ? views : withLastFollowUps(q, input.workspaceId, views);
+}
+
+/**
+ * The views with each customer's latest confirmed follow-up (date, author, summary): one probe of
+ * follow_ups_customer_time_idx per customer, so the job reads it only for the cards it draws.
+ */
+export async function withLastFollowUps(q: DbOrTx, workspaceId: number, views: EscalationView[]): Promise<EscalationView[]> {
+  if (views.length === 0) return views;
+  const ids = await q
+    .select({ customerId: customers.id, lastId: lastFollowUpId.mapWith(Number) })
+    .from(customers)
+    .where(
+      and(
+        eq(customers.workspaceId, workspaceId),
+        inArray(
+          customers.id,
+          views.map((v) => v.customer.id),
+        ),
+      ),
+    );
+  const lastIds = ids.flatMap((r) => (r.lastId ? [r.lastId] : []));
+  const lasts = lastIds.length
+    ? await q
+        .select({ id: followUps.id, occurredAt: followUps.occurredAt, summary: followUps.summary, authorName: users.name })
+        .from(followUps)
+        .leftJoin(users, eq(users.id, followUps.authorUserId))
+        .where(inArray(followUps.id, lastIds))
+    : [];
+  return views.map((v) => {
+    const lastId = ids.find((r) => r.customerId === v.customer.id)?.lastId;
+    const last = lasts.find((f) => f.id === lastId);
+    return { ...v, lastFollowUp: last ? { occurredAt: last.occurredAt, summary: last.summary, authorName: last.authorName } : null };
   });
 }

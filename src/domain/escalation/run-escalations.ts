@@ -11,7 +11,7 @@ import type { PoolRecipient } from '../pool-recycling/pool-messages.js';
 import { CHUNK, chunks } from '../pool-recycling/pool-scan.js';
 import { isWorkDay, localDay, workDaysBetween, type WorkCalendar } from '../schedule/work-days.js';
 import { scanEscalations, type EscalationCandidate } from './escalation-scan.js';
-import { loadEscalationViews, type EscalationView } from './escalation-view.js';
+import { loadEscalationViews, withLastFollowUps, type EscalationView } from './escalation-view.js';
 
 /** The escalation card for one recipient, built by the bot and bound in at the composition root. */
 export type EscalationMessages = {
@@ -169,7 +169,13 @@ export function createEscalations(deps: Deps) {
       // A row the insert skipped is another episode's of the same day: not this one's to send.
       const episode = new Map(still.map((c) => [c.id, c.nextFollowUpAt!.getTime()]));
       const ours = written.filter((w) => episode.get(w.customerId) === w.subjectAt?.getTime());
-      const views = await loadEscalationViews(tx, { workspaceId: ws.id, reminderIds: ours.map((w) => w.id), now, timeZone: ws.timeZone });
+      const views = await loadEscalationViews(tx, {
+        workspaceId: ws.id,
+        reminderIds: ours.map((w) => w.id),
+        now,
+        timeZone: ws.timeZone,
+        withLastFollowUp: false,
+      });
       // Per recipient, the most overdue first: up to maxCardsPerRun cards in this run, the rest in one summary card.
       const byRecipient = new Map<number, { to: PoolRecipient; views: EscalationView[]; at: Date | undefined }>();
       for (const view of views) {
@@ -186,7 +192,7 @@ export function createEscalations(deps: Deps) {
         theirs.sort((a, b) => b.overdueDays - a.overdueDays || a.reminderId - b.reminderId);
         const room = Math.max(0, settings.reminders.maxCardsPerRun - (cardsSent.get(to.userId) ?? 0));
         const later = at ? { notBefore: at } : {};
-        for (const view of theirs.slice(0, room)) {
+        for (const view of await withLastFollowUps(tx, ws.id, theirs.slice(0, room))) {
           messages.push({ ...deps.messages.escalation(to, view, now), dedupeKey: `esc:${view.reminderId}:${to.userId}`, ...later });
         }
         cardsSent.set(to.userId, (cardsSent.get(to.userId) ?? 0) + Math.min(room, theirs.length));
