@@ -73,7 +73,21 @@ export function reminderCard(view: ReminderView, ctx: ReminderCardContext, opts:
     title: view.customer.name,
     tone: l.kind === 'overdue' && l.days > RED_AFTER_DAYS ? 'red' : 'orange',
     fields: reminderFields(view, ctx, l),
-    ...reminderActions(refOf(view, opts.reminderId), ctx),
+    ...fewerDates(reminderActions(refOf(view, opts.reminderId), ctx)),
+  };
+}
+
+/**
+ * Dates 改期 offers where there is no calendar. WeCom's select holds ten options and its cards
+ * one select: with the fourteen of `reminderActions`, adaptCard splits the select in two and the
+ * card's buttons (已跟进 first) land on the continuation card; ten keep everything on one card.
+ */
+export const DATE_CHOICES = 10;
+
+function fewerDates<T extends { controls: Card['controls'] }>(actions: T): T {
+  return {
+    ...actions,
+    controls: actions.controls?.map((c) => (c.kind === 'date' ? { ...c, choices: c.choices.slice(0, DATE_CHOICES) } : c)),
   };
 }
 

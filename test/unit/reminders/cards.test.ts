@@ -59,6 +59,13 @@ describe('the reminder card', () => {
     expect(q.fields?.at(-1)).toEqual({ label: '状态', value: '5 天未跟进' });
   });
 
+  it('fits WeCom on one card: 已跟进 as a button, 改期 as one select of ten dates', () => {
+    const [only, ...more] = adaptCard(reminderCard(view(), zh, { kind: 'due', reminderId: 42 }), WECOM_CAPABILITIES);
+    expect(more).toEqual([]);
+    expect(only?.buttons?.map((b) => b.label)).toEqual(['已跟进', '推迟1天', '推迟1周', '转交']);
+    expect(only?.controls).toMatchObject([{ kind: 'select', options: { length: 10 }, action: { name: REMINDER_ACTION.reschedule } }]);
+  });
+
   it('draws the acted state grey, without controls, with what was done, by whom and when', () => {
     const note = actedNote({ action: 'postponed', to: new Date('2026-11-24T01:00:00Z') }, '王五', new Date('2026-11-23T02:32:00Z'), zh);
     expect(note).toBe('已推迟到 11月24日 09:00 · 王五 · 10:32');
