@@ -3,7 +3,7 @@ import { baselineOf, poolStep, releaseDayOf } from '../../../src/domain/pool-rec
 
 const TZ = 'Asia/Shanghai';
 const at = (iso: string) => new Date(iso);
-const step = (o: Partial<Parameters<typeof poolStep>[0]> & { now: string; warnedAt?: string | null }) =>
+const step = (o: Partial<Omit<Parameters<typeof poolStep>[0], 'now' | 'warnedAt'>> & { now: string; warnedAt?: string | null }) =>
   poolStep({
     baseline: at('2026-09-28T02:00:00Z'),
     tier: null,
