@@ -129,10 +129,6 @@ const zh = {
   pool: '公海',
   lastFollowUps: '最近跟进',
   noFollowUps: '还没有跟进记录',
-  mineTitle: '我今天要跟进的客户',
-  mineNone: '今天没有到期或逾期的跟进 🎉',
-  overdue: '逾期',
-  dueToday: '今天',
 };
 
 const en: typeof zh = {
@@ -191,10 +187,6 @@ const en: typeof zh = {
   pool: 'Public pool',
   lastFollowUps: 'Recent follow-ups',
   noFollowUps: 'No follow-ups yet',
-  mineTitle: 'My follow-ups for today',
-  mineNone: 'Nothing due or overdue today 🎉',
-  overdue: 'Overdue',
-  dueToday: 'Today',
 };
 
 export const TEXT: Record<Locale, typeof zh> = { 'zh-CN': zh, en };
