@@ -61,13 +61,28 @@ export type ReminderRunReport = {
 type Workspace = { id: number; platform: string; locale: 'zh-CN' | 'en' | null; timeZone: string | null };
 type RunContext = { now: Date; day: string; opts: RunOptions; outbound: ReminderOutbound };
 
+/**
+ * Reps handled side by side, each in its own transaction on its own connection: a rep's work is
+ * mostly round trips and a commit, which overlap; few enough to leave the pool to the service.
+ */
+const REP_CONCURRENCY = 4;
+
+/** Runs `work` over `items` with at most `limit` at a time, taking them in order. */
+async function forEachAtMost<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await work(items[next++] as T);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
 /** A multi-row INSERT per this many reminders keeps each statement well under max_allowed_packet. */
 const INSERT_CHUNK = 1000;
 
 /**
  * One reminder run over every workspace: scan the due and quiet customers, then, for each owner
- * on their own (own transaction; a failure is logged by id and counted, and the run goes on),
- * record the reminder rows and their outbox rows together. Rows are unique per customer, kind and
+ * on their own (own transaction, up to REP_CONCURRENCY side by side; a failure is logged by id
+ * and counted, and the run goes on), record the reminder rows and their outbox rows together. Rows are unique per customer, kind and
  * local day, and the owner's user row is locked first, so a re-run, a second runner or a run
  * killed half-way never sends anything twice. A dry run only emits what it would send.
  */
@@ -109,9 +124,9 @@ export async function runReminders(
       : plans.flatMap((p) => p.summary.slice(0, SUMMARY_NAMED).map((c) => c.customerId));
     const views = new Map((await loadReminderViews(db, ws.id, cardIds)).map((v) => [v.customer.id, v]));
     const names = await customerNames(db, ws.id, namedIds);
-    for (const [ownerId, candidates] of byOwner) {
+    await forEachAtMost([...byOwner], REP_CONCURRENCY, async ([ownerId, candidates]) => {
       const rep = recipients.get(ownerId);
-      if (!rep) continue;
+      if (!rep) return;
       const to: ReminderAudience = {
         workspaceId: ws.id,
         platform: ws.platform,
@@ -141,7 +156,7 @@ export async function runReminders(
           'reminders for one recipient failed; the run goes on',
         );
       }
-    }
+    });
   }
   return report;
 }
