@@ -31,7 +31,9 @@ const db = drizzle(pool, {
   logger: {
     logQuery(query, params) {
       if (!recording) return;
-      const shape = query.replace(/\(\?(, \?)*\)/g, '(…)').replace(/values \(.*$/i, 'values …');
+      const shape = (query.startsWith('insert') ? query.slice(0, 400) : query)
+        .replace(/\(\?(, \?)*\)/g, '(…)')
+        .replace(/values \(.*$/i, 'values …');
       const at = performance.now();
       const prev = last && seen.get(last.shape);
       if (prev && last) prev.ms += at - last.at;

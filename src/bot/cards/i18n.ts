@@ -43,8 +43,11 @@ export const parseChannelLabel = (input: string): Channel | null => parseLabel<C
 /** `¥500,000` / `$60,000`; whole numbers without decimals. */
 export function formatAmount(amount: number, currency: string): string {
   const symbol = currency === 'CNY' ? '¥' : currency === 'USD' ? '$' : `${currency} `;
-  return `${symbol}${amount.toLocaleString('en-US', { maximumFractionDigits: 2 })}`;
+  return `${symbol}${AMOUNT_FORMAT.format(amount)}`;
 }
+
+/** Built once: `toLocaleString` builds a formatter per call (a reminder run draws a thousand cards). */
+const AMOUNT_FORMAT = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
 
 /** `12月2日 周三 09:00` / `Wed, Dec 2 09:00`, in the workspace zone. */
 export function formatDateTime(locale: Locale, at: Date, timeZone: string): string {
