@@ -58,19 +58,25 @@ export function createKnownCustomerIndex() {
   const byFullStart = new Map<string, Set<IndexedCustomer>>();
   const byCoreStart = new Map<string, Set<IndexedCustomer>>();
   const byCoreBigram = new Map<string, Set<IndexedCustomer>>();
-  /** How many keys of `byFullStart` begin with each bigram: most of a note's bigrams begin none. */
-  const fullStartBigrams = new Map<string, number>();
+  /**
+   * How many keys of `byFullStart` and `byCoreStart` begin with each bigram, by the bigram's two
+   * UTF-16 codes as one number: most of a note's bigrams begin none, and are passed over without
+   * building a string.
+   */
+  const startBigrams = new Map<number, number>();
+  const codeOf = (s: string, at: number) => s.charCodeAt(at) * 0x10000 + s.charCodeAt(at + 1);
   const count = (key: string, by: number) => {
-    const n = (fullStartBigrams.get(key.slice(0, 2)) ?? 0) + by;
-    if (n > 0) fullStartBigrams.set(key.slice(0, 2), n);
-    else fullStartBigrams.delete(key.slice(0, 2));
+    const code = codeOf(key, 0);
+    const n = (startBigrams.get(code) ?? 0) + by;
+    if (n > 0) startBigrams.set(code, n);
+    else startBigrams.delete(code);
   };
   const put = (map: Map<string, Set<IndexedCustomer>>, key: string, entry: IndexedCustomer) => {
     const set = map.get(key);
     if (set) set.add(entry);
     else {
       map.set(key, new Set([entry]));
-      if (map === byFullStart) count(key, 1);
+      if (map !== byCoreBigram) count(key, 1);
     }
   };
   const drop = (map: Map<string, Set<IndexedCustomer>>, key: string, entry: IndexedCustomer) => {
@@ -78,7 +84,7 @@ export function createKnownCustomerIndex() {
     set?.delete(entry);
     if (set?.size === 0) {
       map.delete(key);
-      if (map === byFullStart) count(key, -1);
+      if (map !== byCoreBigram) count(key, -1);
     }
   };
 
@@ -127,11 +133,10 @@ export function createKnownCustomerIndex() {
         if (set) for (const entry of set) out.add(entry);
       };
       for (let i = 0; i + 2 <= haystack.length; i++) {
+        if (!startBigrams.has(codeOf(haystack, i))) continue;
         const bigram = haystack.slice(i, i + 2);
-        if (fullStartBigrams.has(bigram)) {
-          addAll(byFullStart.get(bigram));
-          for (let n = 3; n <= FULL_KEY && i + n <= haystack.length; n++) addAll(byFullStart.get(haystack.slice(i, i + n)));
-        }
+        addAll(byFullStart.get(bigram));
+        for (let n = 3; n <= FULL_KEY && i + n <= haystack.length; n++) addAll(byFullStart.get(haystack.slice(i, i + n)));
         addAll(byCoreStart.get(bigram));
       }
       if (extractedCore && [...extractedCore].length >= 2) {
