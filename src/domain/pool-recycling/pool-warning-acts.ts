@@ -43,10 +43,7 @@ export function createPoolWarningActs(deps: { db: Db; clock: Clock }) {
         if (!row) return { kind: 'not_found' };
         const customer = await lockCustomer(tx, actor.workspaceId, row.customerId);
         if (!customer) return { kind: 'not_found' };
-        // Checked against the owner the warning went to, so their second click hears what happened.
-        const [warned] = await tx.select().from(users).where(eq(users.id, row.userId)).limit(1);
-        if (row.userId !== actor.id && !mayReassign(actor, { ...customer, ownerUserId: row.userId }, warned ?? null))
-          return { kind: 'forbidden' };
+        // What was done from this card first: whoever clicks a spent card hears it.
         if (row.action && row.actedAt) {
           const [by] = row.actedByUserId === null ? [] : await tx.select().from(users).where(eq(users.id, row.actedByUserId)).limit(1);
           return {
@@ -56,7 +53,9 @@ export function createPoolWarningActs(deps: { db: Db; clock: Clock }) {
             at: row.actedAt,
           };
         }
-        if (customer.ownerUserId === null || customer.ownerUserId !== row.userId) return { kind: 'stale', customer };
+        if (customer.ownerUserId === null) return { kind: 'stale', customer };
+        const [owner] = await tx.select().from(users).where(eq(users.id, customer.ownerUserId)).limit(1);
+        if (customer.ownerUserId !== actor.id && !mayReassign(actor, customer, owner ?? null)) return { kind: 'forbidden' };
         const now = clock.now();
         const moved = await changeOwner(tx, {
           customer,
