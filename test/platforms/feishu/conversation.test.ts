@@ -211,7 +211,8 @@ describe('Feishu conversation: note → card → buttons', () => {
     expect(JSON.stringify(cardOf(help!))).toContain('例 1');
     expect(cardOf(find!).header.title.content).toBe('招商银行');
     expect(JSON.stringify(cardOf(find!))).toContain('最近跟进');
-    expect(cardOf(mine!).header.title.content).toBe('我今天要跟进的客户 (1)');
+    expect(cardOf(mine!).header.title.content).toBe('我的待跟进客户（1）');
+    expect(JSON.stringify(cardOf(mine!))).toContain('今天 15:00 到期');
     expect(none?.body.content).toContain('没有找到名称包含「不存在的客户」的客户');
   });
 
