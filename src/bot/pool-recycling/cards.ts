@@ -65,6 +65,17 @@ export function recycledText(lines: RecycledLine[], locale: Locale): string {
   return [p.recycled(lines.length), ...shown, p.recycledHint].join('\n');
 }
 
+/** The summary lists at most this many customers by name; the rest are counted. */
+const MAX_SUMMARY_LINES = 10;
+
+/** The warnings past the per-run cap, soonest release first: each can still be kept with a follow-up. */
+export function poolWarningSummaryCard(views: PoolWarningView[], ctx: Ctx): Card {
+  const p = POOL_TEXT[ctx.locale];
+  const lines = views.slice(0, MAX_SUMMARY_LINES).map((v) => p.summaryLine(v.customer.name, dayLabel(ctx.locale, v.releaseOn), v.idleDays));
+  if (views.length > MAX_SUMMARY_LINES) lines.push(p.recycledMore(views.length - MAX_SUMMARY_LINES));
+  return { title: p.summaryTitle(views.length), tone: 'orange', text: lines.join('\n'), notes: [p.summaryHint] };
+}
+
 /** The pool job's messages (bound into the job in compose-jobs.ts). */
 export const poolMessages: PoolMessages = {
   warning(to, view, now) {
@@ -74,6 +85,15 @@ export const poolMessages: PoolMessages = {
       target: addressKey(address),
       workspaceId: to.workspaceId,
       payload: { kind: 'send', to: address, message: { kind: 'card', card }, link: { kind: 'reminder', id: view.reminderId } },
+    };
+  },
+  warningSummary(to, views) {
+    const address = userAddress(to.platform, to.platformUserId);
+    const card = poolWarningSummaryCard(views, { locale: to.locale, timeZone: to.timeZone });
+    return {
+      target: addressKey(address),
+      workspaceId: to.workspaceId,
+      payload: { kind: 'send', to: address, message: { kind: 'card', card } },
     };
   },
   recycled(to, lines) {

@@ -27,6 +27,9 @@ const zh = {
   recycledLine: (customer: string, days: number) => `· ${customer}（${days} 天未跟进）`,
   recycledMore: (count: number) => `…还有 ${count} 个`,
   recycledHint: '想继续跟进的，可以发送 /公海 重新领取。',
+  summaryTitle: (count: number) => `还有 ${count} 个客户即将回到公海`,
+  summaryLine: (customer: string, day: string, days: number) => `· ${customer} · ${day}回到公海（${days} 天未跟进）`,
+  summaryHint: '给客户写一条跟进即可保留；发送 /我的 查看并逐个处理',
   someone: '同事',
 };
 
@@ -61,6 +64,10 @@ const en: typeof zh = {
   recycledLine: (customer: string, days: number) => `· ${customer} (no follow-up for ${days} days)`,
   recycledMore: (count: number) => `…and ${count} more`,
   recycledHint: 'To keep working on one, claim it again from /pool.',
+  summaryTitle: (count: number) => `${count} more customer${count === 1 ? '' : 's'} returning to the pool soon`,
+  summaryLine: (customer: string, day: string, days: number) =>
+    `· ${customer} · back to the pool on ${day} (${days} days without a follow-up)`,
+  summaryHint: 'Log a follow-up to keep one; send /mine to see and handle them one by one',
   someone: 'A colleague',
 };
 

@@ -33,4 +33,6 @@ export type RecycledLine = { customerId: number; name: string; idleDays: number 
 export type PoolMessages = {
   warning(to: PoolRecipient, view: PoolWarningView, now: Date): Omit<OutboundEnvelope, 'dedupeKey' | 'notBefore'>;
   recycled(to: PoolRecipient, lines: RecycledLine[], now: Date): Omit<OutboundEnvelope, 'dedupeKey' | 'notBefore'>;
+  /** The warnings past `reminders.maxCardsPerRun` for one owner in one run, soonest release first, in one card. */
+  warningSummary(to: PoolRecipient, views: PoolWarningView[], now: Date): Omit<OutboundEnvelope, 'dedupeKey' | 'notBefore'>;
 };

@@ -22,7 +22,7 @@ type Deps = {
     timeZone: string;
     locale: 'zh-CN' | 'en';
     pool: PoolSettings;
-    reminders: { workDays: readonly number[]; spreadMinutes: number };
+    reminders: { workDays: readonly number[]; spreadMinutes: number; maxCardsPerRun: number };
   };
   messages: PoolMessages;
 };
@@ -141,10 +141,23 @@ export function createPoolRecycling(deps: Deps) {
   /**
    * One `pool_warning` row per customer and episode: `due_date` is the local day of the baseline,
    * so the unique (customer, kind, due_date) key keeps a second one out whatever runs at once.
-   * Returns the cards announcing the rows written.
+   * No flood: per owner, the `maxCardsPerRun` soonest releases get a card each and the rest one
+   * summary card (their rows `in_summary`; they count as warned, so they are recycled on time too).
+   * Returns the messages announcing the rows written.
    */
   async function writeWarnings(tx: Tx, ws: WorkspaceContext, warns: { decided: Decided; work: OwnerWork }[], now: Date) {
     if (warns.length === 0) return [];
+    const releaseOn = (d: Decided) => releaseDayOf({ ...pool, baseline: d.baseline, tier: d.tier, now, timeZone: ws.timeZone });
+    const dayNumber = (d: Decided) => {
+      const day = releaseOn(d);
+      return Date.UTC(day.y, day.m - 1, day.d);
+    };
+    const byOwner = new Map<number, { decided: Decided; work: OwnerWork }[]>();
+    for (const w of warns) byOwner.set(w.work.owner.userId, [...(byOwner.get(w.work.owner.userId) ?? []), w]);
+    const ordered = [...byOwner.values()].map((list) =>
+      list.sort((a, b) => dayNumber(a.decided) - dayNumber(b.decided) || a.decided.baseline.getTime() - b.decided.baseline.getTime()),
+    );
+    const inSummary = new Set(ordered.flatMap((list) => list.slice(settings.reminders.maxCardsPerRun).map((w) => w.decided.id)));
     for (const part of chunks(warns)) {
       await tx
         .insert(reminders)
@@ -159,6 +172,7 @@ export function createPoolRecycling(deps: Deps) {
             dueAt: now,
             subjectAt: d.baseline,
             status: 'sent' as const,
+            inSummary: inSummary.has(d.id),
             sentAt: now,
             createdAt: now,
             updatedAt: now,
@@ -183,21 +197,23 @@ export function createPoolRecycling(deps: Deps) {
         );
       for (const r of rows) if (r.subjectAt) stored.set(`${r.customerId}:${r.subjectAt.getTime()}`, r.id);
     }
-    return warns.flatMap(({ decided: d, work }) => {
-      const reminderId = stored.get(`${d.id}:${d.baseline.getTime()}`);
-      if (reminderId === undefined) return [];
-      const view = {
-        reminderId,
-        customer: { id: d.id, name: d.name, tier: d.tier, lastFollowUpAt: d.lastFollowUpAt, nextFollowUpAt: d.nextFollowUpAt },
-        idleDays: wholeDays(d.baseline, now, ws.timeZone),
-        releaseOn: releaseDayOf({ ...pool, baseline: d.baseline, tier: d.tier, now, timeZone: ws.timeZone }),
-      };
+    return ordered.flatMap((list) => {
+      const views = list.flatMap(({ decided: d }) => {
+        const reminderId = stored.get(`${d.id}:${d.baseline.getTime()}`);
+        if (reminderId === undefined) return [];
+        const customer = { id: d.id, name: d.name, tier: d.tier, lastFollowUpAt: d.lastFollowUpAt, nextFollowUpAt: d.nextFollowUpAt };
+        return [{ reminderId, customer, idleDays: wholeDays(d.baseline, now, ws.timeZone), releaseOn: releaseOn(d) }];
+      });
+      const work = list[0]!.work;
+      const when = work.notBefore ? { notBefore: work.notBefore } : {};
+      const cards = views.filter((v) => !inSummary.has(v.customer.id));
+      const rest = views.filter((v) => inSummary.has(v.customer.id));
       return [
-        {
-          ...deps.messages.warning(work.owner, view, now),
-          dedupeKey: `pool:warn:${reminderId}`,
-          ...(work.notBefore ? { notBefore: work.notBefore } : {}),
-        },
+        ...cards.map((view) => ({ ...deps.messages.warning(work.owner, view, now), dedupeKey: `pool:warn:${view.reminderId}`, ...when })),
+        // Keyed by the first listed warning: a re-run writes no new rows, so it sends no second summary.
+        ...(rest.length > 0
+          ? [{ ...deps.messages.warningSummary(work.owner, rest, now), dedupeKey: `pool:warn-summary:${rest[0]!.reminderId}`, ...when }]
+          : []),
       ];
     });
   }

@@ -221,6 +221,28 @@ describe('pool job: warnings, then recycling', () => {
     expect((await sentTo(s.workspaceId, s.people.rep)).filter((p) => p.message.kind === 'text')).toHaveLength(1);
   });
 
+  it('no flood: at most maxCardsPerRun warning cards per owner and run, the rest in one summary card, and all of them recycled later', async () => {
+    const s = await seed();
+    // Seven customers reaching their warning day together (the default cap is 5); the oldest first.
+    const ids: number[] = [];
+    for (let i = 0; i < 7; i++) ids.push(await s.customer(`批量客户${i}`, s.people.rep, quiet(`2026-09-28T0${i}:00:00Z`)));
+    expect(await run(t, '2026-11-25T02:00:00Z')).toMatchObject({ warned: 7, failed: 0 });
+    const sent = (await sentTo(s.workspaceId, s.people.rep)).map((p) => p.message.card!);
+    expect(sent).toHaveLength(6);
+    expect(sent.filter((c) => c.title.startsWith('即将回到公海 · ')).map((c) => c.title)).toEqual(
+      [0, 1, 2, 3, 4].map((i) => `即将回到公海 · 批量客户${i}`),
+    );
+    const summary = sent.find((c) => c.title === '还有 2 个客户即将回到公海') as { text?: string } | undefined;
+    expect(summary?.text).toContain('批量客户5');
+    expect(summary?.text).toContain('批量客户6');
+    const rows = (await Promise.all(ids.map(warningsOf))).map((r) => r[0]!);
+    expect(rows.map((r) => r.inSummary)).toEqual([false, false, false, false, false, true, true]);
+    // The same run again sends nothing more; the summary's customers were warned too, so they go back on the release day.
+    await run(t, '2026-11-25T02:00:00Z');
+    expect(await sentTo(s.workspaceId, s.people.rep)).toHaveLength(6);
+    expect(await run(t, '2026-11-27T02:00:00Z')).toMatchObject({ recycled: 7 });
+  });
+
   it('a dry run prints one line per warning and recycle and changes nothing', async () => {
     const s = await seed();
     const id = await s.customer('演练客户', s.people.rep, quiet('2026-09-28T02:00:00Z'));
