@@ -153,7 +153,7 @@ describe('adaptCard', () => {
     expect(() => adaptCard({ ...card, form: { ...card.form!, fallbackText: undefined } }, small)).toThrow(/no by-message fallback/);
   });
 
-  it('puts a form\'s stand-in button first where cards have no inputs, and keeps the form where they have', () => {
+  it("puts a form's stand-in button first where cards have no inputs, and keeps the form where they have", () => {
     const ask = { label: '已跟进', style: 'primary' as const, action: { name: 'rem.ask_note', args: { c: '7' } } };
     const card: Card = {
       title: '云帆科技',
