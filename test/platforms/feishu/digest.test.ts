@@ -3,14 +3,15 @@ import nock from 'nock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { assignments, customers, outbox, teamDigests } from '../../../src/db/schema/index.js';
 import { RUN_BY_HAND } from '../../../src/jobs/types.js';
-import { buildFeishuTestApp, FEISHU_BASE, FEISHU_KEY, FEISHU_TOKEN } from '../../helpers/build-test-app.js';
+import { buildFeishuTestApp, FEISHU_KEY, FEISHU_TOKEN } from '../../helpers/build-test-app.js';
 import { useTestDatabase } from '../../helpers/db.js';
 import { feishuCardAction, feishuMessageEvent } from '../../helpers/feishu-events.js';
 import { feishuSignedRequest } from '../../helpers/feishu-sign.js';
+import { deliverToFeishu, type FeishuSent } from '../../helpers/feishu-delivery.js';
 import { RUN_AT, seedKnownWeek } from '../../integration/digest/seed-week.js';
 
 const NOW_S = Math.floor(RUN_AT.getTime() / 1000);
-type Sent = { path: string; query: string; body: { receive_id?: string; msg_type: string; content: string } };
+type Sent = FeishuSent;
 type Element = Record<string, unknown> & { tag: string };
 type Answer = { toast?: { type: string; content: string }; card?: { type: string; data: { body: { elements: Element[] } } } };
 
@@ -61,25 +62,7 @@ describe('Feishu: the weekly digest', () => {
     await t.genjin.worker.drain();
     return res.json() as Answer;
   }
-  async function deliver(): Promise<Sent[]> {
-    const sent: Sent[] = [];
-    nock(FEISHU_BASE)
-      .post('/open-apis/auth/v3/tenant_access_token/internal')
-      .times(10)
-      .optionally()
-      .reply(200, { code: 0, tenant_access_token: 't-test', expire: 7200 });
-    nock(FEISHU_BASE)
-      .post(/\/open-apis\/im\/v1\/messages.*/)
-      .times(30)
-      .optionally()
-      .reply(200, function (path, body) {
-        const [p, q = ''] = path.split('?');
-        sent.push({ path: p!, query: q, body: body as Sent['body'] });
-        return { code: 0, data: { message_id: `om_bot_${sent.length}` } };
-      });
-    for (let i = 0; i < 5; i++) if ((await t.genjin.outbox.runOnce()).sent === 0) break;
-    return sent;
-  }
+  const deliver = () => deliverToFeishu(t.genjin.outbox);
   const runDigest = () => t.genjin.jobs.find((j) => j.name === 'digest')!.run(RUN_AT, RUN_BY_HAND);
   const cardTo = (sent: Sent[], id: string) => {
     const s = sent.find((x) => x.body.receive_id === id);

@@ -2,14 +2,15 @@ import { and, eq } from 'drizzle-orm';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { assignments, auditLog, customers, followUps, outbox, transferRequests } from '../../../src/db/schema/index.js';
-import { buildFeishuTestApp, FEISHU_BASE, FEISHU_KEY, FEISHU_TOKEN } from '../../helpers/build-test-app.js';
+import { buildFeishuTestApp, FEISHU_KEY, FEISHU_TOKEN } from '../../helpers/build-test-app.js';
 import { useTestDatabase } from '../../helpers/db.js';
 import { feishuCardAction, feishuMessageEvent } from '../../helpers/feishu-events.js';
 import { feishuSignedRequest } from '../../helpers/feishu-sign.js';
 import { seedOwnershipWorkspace } from '../../helpers/ownership-seed.js';
+import { deliverToFeishu, type FeishuSent } from '../../helpers/feishu-delivery.js';
 
 const NOW_S = Math.floor(new Date('2026-11-25T02:00:05Z').getTime() / 1000);
-type Sent = { path: string; query: string; body: { receive_id?: string; msg_type: string; content: string } };
+type Sent = FeishuSent;
 type Answer = { toast?: { type: string; content: string }; card?: { type: string; data: Record<string, unknown> } };
 
 /**
@@ -61,27 +62,7 @@ describe('Feishu: roles, /查 scope, 转给TA, 申请转交, /转', () => {
     return res.json() as Answer;
   }
   /** Delivers the outbox through nock: replies and messages to people, as Feishu received them. */
-  async function deliver(): Promise<Sent[]> {
-    const sent: Sent[] = [];
-    nock.cleanAll();
-    nock(FEISHU_BASE)
-      .post('/open-apis/auth/v3/tenant_access_token/internal')
-      // Sends to several people run in parallel: each may fetch the token before the first one is cached.
-      .times(10)
-      .optionally()
-      .reply(200, { code: 0, tenant_access_token: 't-test', expire: 7200 });
-    nock(FEISHU_BASE)
-      .post(/\/open-apis\/im\/v1\/messages.*/)
-      .times(30)
-      .optionally()
-      .reply(200, function (path, body) {
-        const [p, q = ''] = path.split('?');
-        sent.push({ path: p!, query: q, body: body as Sent['body'] });
-        return { code: 0, data: { message_id: `om_bot_${sent.length}` } };
-      });
-    for (let i = 0; i < 5; i++) if ((await t.genjin.outbox.runOnce()).sent === 0) break;
-    return sent;
-  }
+  const deliver = () => deliverToFeishu(t.genjin.outbox);
   const to = (sent: Sent[], openId: string) => sent.filter((s) => s.body.receive_id === openId);
   const replies = (sent: Sent[]) => sent.filter((s) => s.path.endsWith('/reply'));
   const json = (x: unknown) => JSON.stringify(x);

@@ -3,14 +3,14 @@ import nock from 'nock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { assignments, customers, outbox, reminders } from '../../../src/db/schema/index.js';
 import { RUN_BY_HAND } from '../../../src/jobs/types.js';
-import { buildFeishuTestApp, FEISHU_BASE, FEISHU_KEY, FEISHU_TOKEN } from '../../helpers/build-test-app.js';
+import { buildFeishuTestApp, FEISHU_KEY, FEISHU_TOKEN } from '../../helpers/build-test-app.js';
 import { uniqueId, useTestDatabase } from '../../helpers/db.js';
 import { feishuCardAction } from '../../helpers/feishu-events.js';
 import { feishuSignedRequest } from '../../helpers/feishu-sign.js';
 import { seedOwnershipWorkspace } from '../../helpers/ownership-seed.js';
+import { deliverToFeishu } from '../../helpers/feishu-delivery.js';
 
 const WARN_AT = '2026-11-25T02:00:00Z'; // Wednesday: 58 days after Monday 28 Sep
-type Sent = { path: string; body: { receive_id?: string; msg_type: string; content: string } };
 type Answer = { toast?: { type: string; content: string }; card?: { type: string; data: Record<string, unknown> } };
 
 /**
@@ -52,25 +52,7 @@ describe('Feishu: the pool warning card', () => {
     await t.genjin.worker.drain();
     return res.json() as Answer;
   }
-  async function deliver(): Promise<Sent[]> {
-    const sent: Sent[] = [];
-    nock.cleanAll();
-    nock(FEISHU_BASE)
-      .post('/open-apis/auth/v3/tenant_access_token/internal')
-      .times(10)
-      .optionally()
-      .reply(200, { code: 0, tenant_access_token: 't-test', expire: 7200 });
-    nock(FEISHU_BASE)
-      .post(/\/open-apis\/im\/v1\/messages.*/)
-      .times(30)
-      .optionally()
-      .reply(200, (path, body) => {
-        sent.push({ path, body: body as Sent['body'] });
-        return { code: 0, data: { message_id: `om_bot_${sent.length}` } };
-      });
-    for (let i = 0; i < 5; i++) if ((await t.genjin.outbox.runOnce()).sent === 0) break;
-    return sent;
-  }
+  const deliver = () => deliverToFeishu(t.genjin.outbox);
   const runPool = async (at: string) => {
     t.clock.set(at);
     return t.genjin.jobs.find((j) => j.name === 'pool')!.run(new Date(at), RUN_BY_HAND);
