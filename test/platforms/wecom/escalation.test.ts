@@ -7,6 +7,7 @@ import { buildWecomTestApp, WECOM } from '../../helpers/build-test-app.js';
 import { useTestDatabase } from '../../helpers/db.js';
 import { seedOwnershipWorkspace } from '../../helpers/ownership-seed.js';
 import { wecomPost } from '../../helpers/wecom-sign.js';
+import { deliverToWecom } from '../../helpers/wecom-delivery.js';
 
 const RUN_AT = '2026-11-24T02:00:00Z';
 const NOW_S = Math.floor(new Date(RUN_AT).getTime() / 1000);
@@ -58,31 +59,7 @@ describe('WeCom: the escalation card and its buttons', () => {
     expect(res.statusCode).toBe(200);
     await t.genjin.worker.drain();
   }
-  async function deliver() {
-    const sent: Sent[] = [];
-    const updates: { response_code: string; template_card: TemplateCard }[] = [];
-    nock.cleanAll();
-    nock(WECOM.base)
-      .get('/cgi-bin/gettoken')
-      .query(true)
-      .times(10)
-      .optionally()
-      .reply(200, { errcode: 0, access_token: 'AT', expires_in: 7200 });
-    nock(WECOM.base)
-      .post('/cgi-bin/message/send', (b: Sent) => (sent.push(b), true))
-      .query(true)
-      .times(20)
-      .optionally()
-      .reply(200, { errcode: 0, msgid: 'm', response_code: 'rc_send' });
-    nock(WECOM.base)
-      .post('/cgi-bin/message/update_template_card', (b: (typeof updates)[number]) => (updates.push(b), true))
-      .query(true)
-      .times(10)
-      .optionally()
-      .reply(200, { errcode: 0 });
-    for (let i = 0; i < 5; i++) if ((await t.genjin.outbox.runOnce()).sent === 0) break;
-    return { sent, updates };
-  }
+  const deliver = () => deliverToWecom<Sent, { response_code: string; template_card: TemplateCard }>(t.genjin.outbox);
   async function escalated(name: string) {
     const next = new Date('2026-11-19T01:00:00Z');
     const id = await w.customer(name, w.people.rep, { nextFollowUpAt: next, lastFollowUpAt: new Date('2026-11-12T06:00:00Z') });

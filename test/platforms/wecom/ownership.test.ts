@@ -6,6 +6,7 @@ import { buildWecomTestApp, WECOM } from '../../helpers/build-test-app.js';
 import { useTestDatabase } from '../../helpers/db.js';
 import { seedOwnershipWorkspace } from '../../helpers/ownership-seed.js';
 import { wecomPost, wecomTextXml } from '../../helpers/wecom-sign.js';
+import { deliverToWecom } from '../../helpers/wecom-delivery.js';
 
 const NOW = '2026-11-25T02:00:05Z';
 const NOW_S = Math.floor(new Date(NOW).getTime() / 1000);
@@ -59,31 +60,7 @@ describe('WeCom: /查 scope, 转给TA by select, 申请转交 and /转', () => {
   const say = (from: string, content: string) =>
     post(wecomTextXml({ corpId: WECOM.corpId, from, content, msgId: String(++msgSeq), createTime: NOW_S }));
   /** Delivers the outbox through nock; returns what message/send and update_template_card received. */
-  async function deliver() {
-    const sent: Sent[] = [];
-    const updates: { response_code: string; template_card: TemplateCard }[] = [];
-    nock.cleanAll();
-    nock(WECOM.base)
-      .get('/cgi-bin/gettoken')
-      .query(true)
-      .times(10)
-      .optionally()
-      .reply(200, { errcode: 0, access_token: 'AT', expires_in: 7200 });
-    nock(WECOM.base)
-      .post('/cgi-bin/message/send', (b: Sent) => (sent.push(b), true))
-      .query(true)
-      .times(20)
-      .optionally()
-      .reply(200, { errcode: 0, msgid: 'm', response_code: 'rc_send' });
-    nock(WECOM.base)
-      .post('/cgi-bin/message/update_template_card', (b: (typeof updates)[number]) => (updates.push(b), true))
-      .query(true)
-      .times(10)
-      .optionally()
-      .reply(200, { errcode: 0 });
-    for (let i = 0; i < 5; i++) if ((await t.genjin.outbox.runOnce()).sent === 0) break;
-    return { sent, updates };
-  }
+  const deliver = () => deliverToWecom<Sent, { response_code: string; template_card: TemplateCard }>(t.genjin.outbox);
   const ownerOf = async (id: number) => (await testDb.db.select().from(customers).where(eq(customers.id, id)))[0]?.ownerUserId;
 
   it('renders the customer card per role; the manager’s picker is a select sent by 转给TA, and one tap moves the customer', async () => {

@@ -7,6 +7,7 @@ import { buildWecomTestApp, WECOM } from '../../helpers/build-test-app.js';
 import { useTestDatabase } from '../../helpers/db.js';
 import { seedOwnershipWorkspace } from '../../helpers/ownership-seed.js';
 import { wecomClickXml, wecomPost, wecomTextXml } from '../../helpers/wecom-sign.js';
+import { deliverToWecom } from '../../helpers/wecom-delivery.js';
 
 const WARN_AT = '2026-11-25T02:00:00Z';
 type TemplateCard = { main_title: { title: string }; sub_title_text?: string; button_list?: { text: string; key: string }[] };
@@ -48,31 +49,7 @@ describe('WeCom: the pool warning card', () => {
   }
   const clickAs = (from: string, key: string, responseCode: string) =>
     post(wecomClickXml({ corpId: WECOM.corpId, from, key, responseCode, createTime: nowS() }));
-  async function deliver() {
-    const sent: Sent[] = [];
-    const updates: { response_code: string; template_card: TemplateCard }[] = [];
-    nock.cleanAll();
-    nock(WECOM.base)
-      .get('/cgi-bin/gettoken')
-      .query(true)
-      .times(10)
-      .optionally()
-      .reply(200, { errcode: 0, access_token: 'AT', expires_in: 7200 });
-    nock(WECOM.base)
-      .post('/cgi-bin/message/send', (b: Sent) => (sent.push(b), true))
-      .query(true)
-      .times(20)
-      .optionally()
-      .reply(200, { errcode: 0, msgid: 'm', response_code: 'rc_send' });
-    nock(WECOM.base)
-      .post('/cgi-bin/message/update_template_card', (b: (typeof updates)[number]) => (updates.push(b), true))
-      .query(true)
-      .times(10)
-      .optionally()
-      .reply(200, { errcode: 0 });
-    for (let i = 0; i < 5; i++) if ((await t.genjin.outbox.runOnce()).sent === 0) break;
-    return { sent, updates };
-  }
+  const deliver = () => deliverToWecom<Sent, { response_code: string; template_card: TemplateCard }>(t.genjin.outbox);
   const runPool = async (at: string) => {
     t.clock.set(at);
     return t.genjin.jobs.find((j) => j.name === 'pool')!.run(new Date(at), RUN_BY_HAND);

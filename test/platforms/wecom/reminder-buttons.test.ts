@@ -7,6 +7,7 @@ import { buildWecomTestApp, WECOM } from '../../helpers/build-test-app.js';
 import { useTestDatabase } from '../../helpers/db.js';
 import { seedOwnershipWorkspace } from '../../helpers/ownership-seed.js';
 import { wecomPost, wecomTextXml } from '../../helpers/wecom-sign.js';
+import { deliverToWecom } from '../../helpers/wecom-delivery.js';
 import { holdCustomerLock } from '../../integration/reminder-actions/row-lock.js';
 
 const NOW = '2026-11-25T02:00:05Z'; // 10:00 in Shanghai
@@ -76,31 +77,7 @@ describe('WeCom: the reminder card’s buttons', () => {
     return responseCode;
   }
   /** Delivers the outbox through nock; returns what message/send and update_template_card received. */
-  async function deliver() {
-    const sent: Sent[] = [];
-    const updates: Update[] = [];
-    nock.cleanAll();
-    nock(WECOM.base)
-      .get('/cgi-bin/gettoken')
-      .query(true)
-      .times(10)
-      .optionally()
-      .reply(200, { errcode: 0, access_token: 'AT', expires_in: 7200 });
-    nock(WECOM.base)
-      .post('/cgi-bin/message/send', (b: Sent) => (sent.push(b), true))
-      .query(true)
-      .times(30)
-      .optionally()
-      .reply(200, { errcode: 0, msgid: 'm', response_code: 'rc_send' });
-    nock(WECOM.base)
-      .post('/cgi-bin/message/update_template_card', (b: Update) => (updates.push(b), true))
-      .query(true)
-      .times(10)
-      .optionally()
-      .reply(200, { errcode: 0 });
-    for (let i = 0; i < 5; i++) if ((await t.genjin.outbox.runOnce()).sent === 0) break;
-    return { sent, updates };
-  }
+  const deliver = () => deliverToWecom<Sent, Update>(t.genjin.outbox);
   const updateFor = (updates: Update[], rc: string) => JSON.stringify(updates.find((u) => u.response_code === rc)?.template_card ?? null);
   /** Runs the real reminders job; returns the keys of the buttons (by label) on the cards sent to `userId`. */
   async function remind(userId: string) {
