@@ -8,7 +8,7 @@ import { errorCode } from '../../lib/safe-error.js';
 import { addDays, toZonedIso, wallClock } from '../notes/civil-time.js';
 import { listWorkspaces, recipientsById, sendTime, type WorkspaceContext } from '../pool-recycling/job-context.js';
 import type { PoolRecipient } from '../pool-recycling/pool-messages.js';
-import { CHUNK, chunks } from '../pool-recycling/pool-scan.js';
+import { chunks, wholeGroups } from '../../lib/batches.js';
 import { isWorkDay, localDay, workDaysBetween, type WorkCalendar } from '../schedule/work-days.js';
 import { scanEscalations, type EscalationCandidate } from './escalation-scan.js';
 import { loadEscalationViews, withLastFollowUps, type EscalationView } from './escalation-view.js';
@@ -57,24 +57,6 @@ async function recipientIds(q: DbOrTx, workspaceId: number, teamId: number | nul
     .where(and(active, eq(users.role, 'admin')))
     .orderBy(asc(users.id));
   return admins.map((a) => a.id);
-}
-
-/** Whole teams per transaction, up to about CHUNK customers. */
-function batchesOf<T extends { list: unknown[] }>(groups: T[]): T[][] {
-  const out: T[][] = [];
-  let batch: T[] = [];
-  let size = 0;
-  for (const g of groups) {
-    if (batch.length > 0 && size + g.list.length > CHUNK) {
-      out.push(batch);
-      batch = [];
-      size = 0;
-    }
-    batch.push(g);
-    size += g.list.length;
-  }
-  if (batch.length > 0) out.push(batch);
-  return out;
 }
 
 /**
@@ -266,7 +248,8 @@ export function createEscalations(deps: Deps) {
             'escalation: one team failed; the others go on',
           );
         };
-        for (const batch of batchesOf(ready)) {
+        // Whole teams per transaction, up to about CHUNK customers.
+        for (const batch of wholeGroups(ready, (g) => g.list.length)) {
           try {
             await run(batch);
             continue;

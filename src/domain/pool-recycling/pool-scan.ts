@@ -2,6 +2,7 @@ import { and, eq, inArray, isNotNull, isNull, lt, or, sql, type SQL } from 'driz
 import type { DbOrTx } from '../../db/client.js';
 import { customers } from '../../db/schema/index.js';
 import type { Tier } from './pool-rules.js';
+import { chunks } from '../../lib/batches.js';
 
 /** A customer the pool job looks at, with what its baseline and episode are made of. */
 export type PoolCandidate = {
@@ -19,15 +20,6 @@ export type PoolCandidate = {
   /** The latest pool warning (by episode): only it can be the current episode's, as baselines only move forward. */
   lastWarning: { subjectAt: Date; sentAt: Date } | null;
 };
-
-/** Statements take at most this many ids (IN lists, multi-row inserts). */
-export const CHUNK = 500;
-
-export function chunks<T>(list: T[], size = CHUNK): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
-  return out;
-}
 
 // Written out: drizzle leaves the outer table's columns unqualified inside a select's subquery.
 // Each is one lookup on an index that starts with the customer.

@@ -11,7 +11,8 @@ import { isWorkDay, localDay } from '../schedule/work-days.js';
 import { listWorkspaces, recipientsById, sendTime, type WorkspaceContext } from './job-context.js';
 import type { PoolMessages, PoolRecipient, RecycledLine } from './pool-messages.js';
 import { baselineOf, poolStep, releaseDayOf, releaseDaysFor, scanBefore, type ReleaseAfterDays, type Tier } from './pool-rules.js';
-import { CHUNK, chunks, poolCandidatesById, scanPoolCandidates, type PoolCandidate } from './pool-scan.js';
+import { chunks, wholeGroups } from '../../lib/batches.js';
+import { poolCandidatesById, scanPoolCandidates, type PoolCandidate } from './pool-scan.js';
 
 export type PoolSettings = { enabled: boolean; releaseAfterDays: ReleaseAfterDays; warnDaysBefore: number };
 
@@ -42,24 +43,6 @@ const wholeDays = (from: Date, to: Date, timeZone: string) => {
   const b = wallClock(to, timeZone);
   return Math.round((Date.UTC(b.y, b.m - 1, b.d) - Date.UTC(a.y, a.m - 1, a.d)) / 86_400_000);
 };
-
-/** Whole owners per transaction, up to about CHUNK customers (an owner's customers never split: one notice each). */
-function batchesOf(work: OwnerWork[]): OwnerWork[][] {
-  const out: OwnerWork[][] = [];
-  let batch: OwnerWork[] = [];
-  let size = 0;
-  for (const w of work) {
-    if (batch.length > 0 && size + w.ids.length > CHUNK) {
-      out.push(batch);
-      batch = [];
-      size = 0;
-    }
-    batch.push(w);
-    size += w.ids.length;
-  }
-  if (batch.length > 0) out.push(batch);
-  return out;
-}
 
 /**
  * The pool job: warns owners of customers about to return to the public pool, and returns those
@@ -260,7 +243,8 @@ export function createPoolRecycling(deps: Deps) {
         'pool job: one owner failed; the others go on',
       );
     };
-    for (const batch of batchesOf(work)) {
+    // Whole owners per transaction (one notice each), up to about CHUNK customers.
+    for (const batch of wholeGroups(work, (w) => w.ids.length)) {
       try {
         add(await runBatch(ws, batch, now));
         continue;
