@@ -1,5 +1,24 @@
 import nock from 'nock';
-import { WECOM } from './build-test-app.js';
+import { expect } from 'vitest';
+import { WECOM, type buildWecomTestApp } from './build-test-app.js';
+import { wecomPost } from './wecom-sign.js';
+
+/**
+ * Posts a decrypted callback (`xml`) to the service's WeCom webhook, signed and encrypted as WeCom
+ * does at `timestamp`, expects it acknowledged (200) and waits until the stored event has run.
+ */
+export async function postToWecom(t: Awaited<ReturnType<typeof buildWecomTestApp>>, xml: string, timestamp: number): Promise<void> {
+  const req = wecomPost({ token: WECOM.token, encodingAesKey: WECOM.key, corpId: WECOM.corpId, xml, timestamp });
+  const res = await t.app.inject({
+    method: 'POST',
+    url: '/webhooks/wecom',
+    query: req.query,
+    payload: req.body,
+    headers: { 'content-type': 'text/xml' },
+  });
+  expect(res.statusCode).toBe(200);
+  await t.genjin.worker.drain();
+}
 
 /**
  * Runs the outbox against nock's stand-in for WeCom's app API (token, message/send,

@@ -56,7 +56,20 @@ export function wecomTextXml(o: { corpId: string; from: string; content: string;
   return `<xml><ToUserName><![CDATA[${o.corpId}]]></ToUserName><FromUserName><![CDATA[${o.from}]]></FromUserName><CreateTime>${o.createTime}</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[${o.content}]]></Content><MsgId>${o.msgId}</MsgId><AgentID>1000002</AgentID></xml>`;
 }
 
-/** A decrypted template_card_event (a button click) as WeCom's XML. */
-export function wecomClickXml(o: { corpId: string; from: string; key: string; responseCode: string; createTime: number }) {
-  return `<xml><ToUserName><![CDATA[${o.corpId}]]></ToUserName><FromUserName><![CDATA[${o.from}]]></FromUserName><CreateTime>${o.createTime}</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[template_card_event]]></Event><EventKey><![CDATA[${o.key}]]></EventKey><TaskId><![CDATA[gj_task]]></TaskId><CardType><![CDATA[button_interaction]]></CardType><ResponseCode><![CDATA[${o.responseCode}]]></ResponseCode><AgentID>1000002</AgentID></xml>`;
+/**
+ * A decrypted template_card_event (a button click) as WeCom's XML; `selected` is what a
+ * button_selection carried (its question key and the chosen option).
+ */
+export function wecomClickXml(o: {
+  corpId: string;
+  from: string;
+  key: string;
+  responseCode: string;
+  createTime: number;
+  selected?: { question: string; option: string };
+}) {
+  const selected = o.selected
+    ? `<SelectedItems><SelectedItem><QuestionKey><![CDATA[${o.selected.question}]]></QuestionKey><OptionIds><OptionId><![CDATA[${o.selected.option}]]></OptionId></OptionIds></SelectedItem></SelectedItems>`
+    : '';
+  return `<xml><ToUserName><![CDATA[${o.corpId}]]></ToUserName><FromUserName><![CDATA[${o.from}]]></FromUserName><CreateTime>${o.createTime}</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[template_card_event]]></Event><EventKey><![CDATA[${o.key}]]></EventKey><TaskId><![CDATA[gj_task]]></TaskId><CardType><![CDATA[button_interaction]]></CardType><ResponseCode><![CDATA[${o.responseCode}]]></ResponseCode>${selected}<AgentID>1000002</AgentID></xml>`;
 }

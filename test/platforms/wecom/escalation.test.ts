@@ -6,8 +6,8 @@ import { RUN_BY_HAND } from '../../../src/jobs/types.js';
 import { buildWecomTestApp, WECOM } from '../../helpers/build-test-app.js';
 import { useTestDatabase } from '../../helpers/db.js';
 import { seedOwnershipWorkspace } from '../../helpers/ownership-seed.js';
-import { wecomPost } from '../../helpers/wecom-sign.js';
-import { deliverToWecom } from '../../helpers/wecom-delivery.js';
+import { wecomClickXml } from '../../helpers/wecom-sign.js';
+import { deliverToWecom, postToWecom } from '../../helpers/wecom-delivery.js';
 
 const RUN_AT = '2026-11-24T02:00:00Z';
 const NOW_S = Math.floor(new Date(RUN_AT).getTime() / 1000);
@@ -20,12 +20,16 @@ type TemplateCard = {
 };
 type Sent = { touser: string; msgtype: string; template_card?: TemplateCard; text?: { content: string } };
 
-function clickXml(o: { from: string; key: string; responseCode: string; selected?: string }) {
-  const selected = o.selected
-    ? `<SelectedItems><SelectedItem><QuestionKey><![CDATA[to]]></QuestionKey><OptionIds><OptionId><![CDATA[${o.selected}]]></OptionId></OptionIds></SelectedItem></SelectedItems>`
-    : '';
-  return `<xml><ToUserName><![CDATA[${WECOM.corpId}]]></ToUserName><FromUserName><![CDATA[${o.from}]]></FromUserName><CreateTime>${NOW_S}</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[template_card_event]]></Event><EventKey><![CDATA[${o.key}]]></EventKey><TaskId><![CDATA[gj_task]]></TaskId><CardType><![CDATA[button_interaction]]></CardType><ResponseCode><![CDATA[${o.responseCode}]]></ResponseCode>${selected}<AgentID>1000002</AgentID></xml>`;
-}
+/** A click on the escalation card; `selected` is the person a button_selection picked (question `to`). */
+const clickXml = (o: { from: string; key: string; responseCode: string; selected?: string }) =>
+  wecomClickXml({
+    corpId: WECOM.corpId,
+    from: o.from,
+    key: o.key,
+    responseCode: o.responseCode,
+    createTime: NOW_S,
+    ...(o.selected ? { selected: { question: 'to', option: o.selected } } : {}),
+  });
 
 /**
  * The escalation card on WeCom (template cards: buttons, the picker as a button_selection sent by
@@ -47,18 +51,7 @@ describe('WeCom: the escalation card and its buttons', () => {
   afterEach(() => nock.cleanAll());
   afterAll(() => nock.enableNetConnect());
 
-  async function post(xml: string) {
-    const req = wecomPost({ token: WECOM.token, encodingAesKey: WECOM.key, corpId: WECOM.corpId, xml, timestamp: NOW_S });
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/webhooks/wecom',
-      query: req.query,
-      payload: req.body,
-      headers: { 'content-type': 'text/xml' },
-    });
-    expect(res.statusCode).toBe(200);
-    await t.genjin.worker.drain();
-  }
+  const post = (xml: string) => postToWecom(t, xml, NOW_S);
   const deliver = () => deliverToWecom<Sent, { response_code: string; template_card: TemplateCard }>(t.genjin.outbox);
   async function escalated(name: string) {
     const next = new Date('2026-11-19T01:00:00Z');

@@ -5,8 +5,8 @@ import { customers, outbox, transferRequests } from '../../../src/db/schema/inde
 import { buildWecomTestApp, WECOM } from '../../helpers/build-test-app.js';
 import { useTestDatabase } from '../../helpers/db.js';
 import { seedOwnershipWorkspace } from '../../helpers/ownership-seed.js';
-import { wecomPost, wecomTextXml } from '../../helpers/wecom-sign.js';
-import { deliverToWecom } from '../../helpers/wecom-delivery.js';
+import { wecomClickXml, wecomTextXml } from '../../helpers/wecom-sign.js';
+import { deliverToWecom, postToWecom } from '../../helpers/wecom-delivery.js';
 
 const NOW = '2026-11-25T02:00:05Z';
 const NOW_S = Math.floor(new Date(NOW).getTime() / 1000);
@@ -20,12 +20,8 @@ type TemplateCard = {
 type Sent = { touser: string; msgtype: string; template_card?: TemplateCard; text?: { content: string } };
 
 /** A click on a template card's button with what its button_selection chose, as WeCom posts it. */
-function clickXml(o: { from: string; key: string; responseCode: string; selected?: { question: string; option: string } }) {
-  const selected = o.selected
-    ? `<SelectedItems><SelectedItem><QuestionKey><![CDATA[${o.selected.question}]]></QuestionKey><OptionIds><OptionId><![CDATA[${o.selected.option}]]></OptionId></OptionIds></SelectedItem></SelectedItems>`
-    : '';
-  return `<xml><ToUserName><![CDATA[${WECOM.corpId}]]></ToUserName><FromUserName><![CDATA[${o.from}]]></FromUserName><CreateTime>${NOW_S}</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[template_card_event]]></Event><EventKey><![CDATA[${o.key}]]></EventKey><TaskId><![CDATA[gj_task]]></TaskId><CardType><![CDATA[button_interaction]]></CardType><ResponseCode><![CDATA[${o.responseCode}]]></ResponseCode>${selected}<AgentID>1000002</AgentID></xml>`;
-}
+const clickXml = (o: { from: string; key: string; responseCode: string; selected?: { question: string; option: string } }) =>
+  wecomClickXml({ corpId: WECOM.corpId, createTime: NOW_S, ...o });
 
 /** The same rules on WeCom: the picker arrives as a button_selection sent by its button, clicks as XML callbacks. */
 describe('WeCom: /查 scope, 转给TA by select, 申请转交 and /转', () => {
@@ -45,18 +41,7 @@ describe('WeCom: /查 scope, 转给TA by select, 申请转交 and /转', () => {
   afterEach(() => nock.cleanAll());
   afterAll(() => nock.enableNetConnect());
 
-  async function post(xml: string) {
-    const req = wecomPost({ token: WECOM.token, encodingAesKey: WECOM.key, corpId: WECOM.corpId, xml, timestamp: NOW_S });
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/webhooks/wecom',
-      query: req.query,
-      payload: req.body,
-      headers: { 'content-type': 'text/xml' },
-    });
-    expect(res.statusCode).toBe(200);
-    await t.genjin.worker.drain();
-  }
+  const post = (xml: string) => postToWecom(t, xml, NOW_S);
   const say = (from: string, content: string) =>
     post(wecomTextXml({ corpId: WECOM.corpId, from, content, msgId: String(++msgSeq), createTime: NOW_S }));
   /** Delivers the outbox through nock; returns what message/send and update_template_card received. */

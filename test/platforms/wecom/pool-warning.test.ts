@@ -6,8 +6,8 @@ import { RUN_BY_HAND } from '../../../src/jobs/types.js';
 import { buildWecomTestApp, WECOM } from '../../helpers/build-test-app.js';
 import { useTestDatabase } from '../../helpers/db.js';
 import { seedOwnershipWorkspace } from '../../helpers/ownership-seed.js';
-import { wecomClickXml, wecomPost, wecomTextXml } from '../../helpers/wecom-sign.js';
-import { deliverToWecom } from '../../helpers/wecom-delivery.js';
+import { wecomClickXml, wecomTextXml } from '../../helpers/wecom-sign.js';
+import { deliverToWecom, postToWecom } from '../../helpers/wecom-delivery.js';
 
 const WARN_AT = '2026-11-25T02:00:00Z';
 type TemplateCard = { main_title: { title: string }; sub_title_text?: string; button_list?: { text: string; key: string }[] };
@@ -35,18 +35,7 @@ describe('WeCom: the pool warning card', () => {
   afterAll(() => nock.enableNetConnect());
 
   const nowS = () => Math.floor(t.clock.now().getTime() / 1000);
-  async function post(xml: string) {
-    const req = wecomPost({ token: WECOM.token, encodingAesKey: WECOM.key, corpId: WECOM.corpId, xml, timestamp: nowS() });
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/webhooks/wecom',
-      query: req.query,
-      payload: req.body,
-      headers: { 'content-type': 'text/xml' },
-    });
-    expect(res.statusCode).toBe(200);
-    await t.genjin.worker.drain();
-  }
+  const post = (xml: string) => postToWecom(t, xml, nowS());
   const clickAs = (from: string, key: string, responseCode: string) =>
     post(wecomClickXml({ corpId: WECOM.corpId, from, key, responseCode, createTime: nowS() }));
   const deliver = () => deliverToWecom<Sent, { response_code: string; template_card: TemplateCard }>(t.genjin.outbox);

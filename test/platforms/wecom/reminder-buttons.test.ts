@@ -6,8 +6,8 @@ import { RUN_BY_HAND } from '../../../src/jobs/types.js';
 import { buildWecomTestApp, WECOM } from '../../helpers/build-test-app.js';
 import { useTestDatabase } from '../../helpers/db.js';
 import { seedOwnershipWorkspace } from '../../helpers/ownership-seed.js';
-import { wecomPost, wecomTextXml } from '../../helpers/wecom-sign.js';
-import { deliverToWecom } from '../../helpers/wecom-delivery.js';
+import { wecomClickXml, wecomTextXml } from '../../helpers/wecom-sign.js';
+import { deliverToWecom, postToWecom } from '../../helpers/wecom-delivery.js';
 import { holdCustomerLock } from '../../integration/reminder-actions/row-lock.js';
 
 const NOW = '2026-11-25T02:00:05Z'; // 10:00 in Shanghai
@@ -25,12 +25,10 @@ type Sent = { touser: string; msgtype: string; template_card?: TemplateCard; tex
 type Update = { response_code: string; template_card: TemplateCard };
 
 /** A click on a template card's button (with what its button_selection chose), as WeCom posts it. */
-function clickXml(o: { from: string; key: string; responseCode: string; at: number; selected?: { question: string; option: string } }) {
-  const selected = o.selected
-    ? `<SelectedItems><SelectedItem><QuestionKey><![CDATA[${o.selected.question}]]></QuestionKey><OptionIds><OptionId><![CDATA[${o.selected.option}]]></OptionId></OptionIds></SelectedItem></SelectedItems>`
-    : '';
-  return `<xml><ToUserName><![CDATA[${WECOM.corpId}]]></ToUserName><FromUserName><![CDATA[${o.from}]]></FromUserName><CreateTime>${o.at}</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[template_card_event]]></Event><EventKey><![CDATA[${o.key}]]></EventKey><TaskId><![CDATA[gj_task]]></TaskId><CardType><![CDATA[button_interaction]]></CardType><ResponseCode><![CDATA[${o.responseCode}]]></ResponseCode>${selected}<AgentID>1000002</AgentID></xml>`;
-}
+const clickXml = (o: { from: string; key: string; responseCode: string; at: number; selected?: { question: string; option: string } }) => {
+  const { at, ...rest } = o;
+  return wecomClickXml({ corpId: WECOM.corpId, createTime: at, ...rest });
+};
 
 /**
  * The reminder card's buttons on WeCom: the real reminders job sends template cards (no inputs,
@@ -56,18 +54,7 @@ describe('WeCom: the reminder card’s buttons', () => {
   afterAll(() => nock.enableNetConnect());
 
   const nowS = () => Math.floor(t.clock.now().getTime() / 1000);
-  async function post(xml: string, app = t) {
-    const req = wecomPost({ token: WECOM.token, encodingAesKey: WECOM.key, corpId: WECOM.corpId, xml, timestamp: nowS() });
-    const res = await app.app.inject({
-      method: 'POST',
-      url: '/webhooks/wecom',
-      query: req.query,
-      payload: req.body,
-      headers: { 'content-type': 'text/xml' },
-    });
-    expect(res.statusCode).toBe(200);
-    await app.genjin.worker.drain();
-  }
+  const post = (xml: string, app = t) => postToWecom(app, xml, nowS());
   const say = (from: string, content: string) =>
     post(wecomTextXml({ corpId: WECOM.corpId, from, content, msgId: String(++msgSeq), createTime: nowS() }));
   /** Clicks the button `key`; returns the response code its answer updates the card with. */
