@@ -3,6 +3,7 @@ import { and, asc, eq, exists, gt, gte, inArray, lt, lte, ne, notExists, or, sql
 import { alias } from 'drizzle-orm/mysql-core';
 import type { Db, DbOrTx } from '../db/client.js';
 import { outbox, type OutboxPayload } from '../db/schema/index.js';
+import { chunks } from '../lib/batches.js';
 
 export type OutboxRow = typeof outbox.$inferSelect;
 
@@ -24,21 +25,7 @@ export const RETRY_FOR_MS = 24 * 60 * 60 * 1000;
  * reports, so the message exists if and only if the change was committed.
  */
 export async function enqueue(tx: DbOrTx, message: OutboundEnvelope, now: Date): Promise<void> {
-  const due = message.notBefore ?? now;
-  await tx
-    .insert(outbox)
-    .ignore()
-    .values({
-      target: message.target,
-      payload: message.payload,
-      workspaceId: message.workspaceId,
-      dedupeKey: message.dedupeKey,
-      // Counted from the first due time, so a message scheduled for later still gets its full day.
-      giveUpAt: new Date(Math.max(now.getTime(), due.getTime()) + RETRY_FOR_MS),
-      nextAttemptAt: due,
-      createdAt: now,
-      updatedAt: now,
-    });
+  await tx.insert(outbox).ignore().values(outboxRow(message, now));
 }
 
 /**
@@ -46,26 +33,26 @@ export async function enqueue(tx: DbOrTx, message: OutboundEnvelope, now: Date):
  * dedupe rule; same transaction rule as `enqueue`.
  */
 export async function enqueueMany(tx: DbOrTx, messages: OutboundEnvelope[], now: Date): Promise<void> {
-  for (let i = 0; i < messages.length; i += 500) {
+  for (const part of chunks(messages))
     await tx
       .insert(outbox)
       .ignore()
-      .values(
-        messages.slice(i, i + 500).map((message) => {
-          const due = message.notBefore ?? now;
-          return {
-            target: message.target,
-            payload: message.payload,
-            workspaceId: message.workspaceId,
-            dedupeKey: message.dedupeKey,
-            giveUpAt: new Date(Math.max(now.getTime(), due.getTime()) + RETRY_FOR_MS),
-            nextAttemptAt: due,
-            createdAt: now,
-            updatedAt: now,
-          };
-        }),
-      );
-  }
+      .values(part.map((message) => outboxRow(message, now)));
+}
+
+function outboxRow(message: OutboundEnvelope, now: Date) {
+  const due = message.notBefore ?? now;
+  return {
+    target: message.target,
+    payload: message.payload,
+    workspaceId: message.workspaceId,
+    dedupeKey: message.dedupeKey,
+    // Counted from the first due time, so a message scheduled for later still gets its full day.
+    giveUpAt: new Date(Math.max(now.getTime(), due.getTime()) + RETRY_FOR_MS),
+    nextAttemptAt: due,
+    createdAt: now,
+    updatedAt: now,
+  };
 }
 
 /**
