@@ -6,8 +6,7 @@ import { customers, reminders, users } from '../../db/schema/index.js';
 import { enqueueMany, type OutboundEnvelope } from '../../delivery/outbox.js';
 import { errorCode } from '../../lib/safe-error.js';
 import { addDays, toZonedIso, wallClock } from '../notes/civil-time.js';
-import { listWorkspaces, recipientsById, sendTime, type WorkspaceContext } from '../pool-recycling/job-context.js';
-import type { PoolRecipient } from '../pool-recycling/pool-messages.js';
+import { listWorkspaces, recipientsById, sendTime, type MessageRecipient, type WorkspaceContext } from '../schedule/job-context.js';
 import { chunks, wholeGroups } from '../../lib/batches.js';
 import { isWorkDay, localDay, workDaysBetween, type WorkCalendar } from '../schedule/work-days.js';
 import { scanEscalations, type EscalationCandidate } from './escalation-scan.js';
@@ -15,9 +14,9 @@ import { loadEscalationViews, withLastFollowUps, type EscalationView } from './e
 
 /** The escalation card for one recipient, built by the bot and bound in at the composition root. */
 export type EscalationMessages = {
-  escalation(to: PoolRecipient, view: EscalationView, now: Date): Omit<OutboundEnvelope, 'dedupeKey' | 'notBefore'>;
+  escalation(to: MessageRecipient, view: EscalationView, now: Date): Omit<OutboundEnvelope, 'dedupeKey' | 'notBefore'>;
   /** What did not fit in a run's cards for one recipient (`reminders.maxCardsPerRun`), most overdue first. */
-  summary(to: PoolRecipient, views: EscalationView[], now: Date): Omit<OutboundEnvelope, 'dedupeKey' | 'notBefore'>;
+  summary(to: MessageRecipient, views: EscalationView[], now: Date): Omit<OutboundEnvelope, 'dedupeKey' | 'notBefore'>;
 };
 
 type Deps = {
@@ -85,7 +84,7 @@ export function createEscalations(deps: Deps) {
   async function escalateBatch(
     ws: WorkspaceContext,
     list: EscalationCandidate[],
-    recipientsOf: Map<number | null, PoolRecipient[]>,
+    recipientsOf: Map<number | null, MessageRecipient[]>,
     notBefore: Map<number | null, Date | undefined>,
     cardsSent: Map<number, number>,
     now: Date,
@@ -159,7 +158,7 @@ export function createEscalations(deps: Deps) {
         withLastFollowUp: false,
       });
       // Per recipient, the most overdue first: up to maxCardsPerRun cards in this run, the rest in one summary card.
-      const byRecipient = new Map<number, { to: PoolRecipient; views: EscalationView[]; at: Date | undefined }>();
+      const byRecipient = new Map<number, { to: MessageRecipient; views: EscalationView[]; at: Date | undefined }>();
       for (const view of views) {
         const at = notBefore.get(expected.get(view.customer.id)?.teamId ?? null);
         for (const to of recipientsFor(view.customer.id)) {
@@ -205,7 +204,7 @@ export function createEscalations(deps: Deps) {
         if (!isWorkDay(cal, now) || wallClock(now, ws.timeZone).hour < settings.reminders.defaultHour) continue;
         const byTeam = new Map<number | null, EscalationCandidate[]>();
         for (const c of await candidates(ws, cal, now)) byTeam.set(c.teamId, [...(byTeam.get(c.teamId) ?? []), c]);
-        const recipientsOf = new Map<number | null, PoolRecipient[]>();
+        const recipientsOf = new Map<number | null, MessageRecipient[]>();
         // Cards per recipient in this run (an admin may hear of several teams).
         const cardsSent = new Map<number, number>();
         const notBefore = new Map<number | null, Date | undefined>();

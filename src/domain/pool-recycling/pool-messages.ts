@@ -1,17 +1,7 @@
+import type { MessageRecipient } from '../schedule/job-context.js';
 import type { OutboundEnvelope } from '../../delivery/outbox.js';
 import type { CivilDate } from '../notes/civil-time.js';
 import type { Tier } from './pool-rules.js';
-
-/** Whom a pool message goes to, and how they read it. */
-export type PoolRecipient = {
-  workspaceId: number;
-  platform: string;
-  userId: number;
-  platformUserId: string;
-  name: string | null;
-  locale: 'zh-CN' | 'en';
-  timeZone: string;
-};
 
 /** What the owner's warning card shows; `reminderId` is the stored warning its buttons act on. */
 export type PoolWarningView = {
@@ -31,8 +21,8 @@ export type RecycledLine = { customerId: number; name: string; idleDays: number 
  * builds no user text). The job adds the dedupe key and the send time.
  */
 export type PoolMessages = {
-  warning(to: PoolRecipient, view: PoolWarningView, now: Date): Omit<OutboundEnvelope, 'dedupeKey' | 'notBefore'>;
-  recycled(to: PoolRecipient, lines: RecycledLine[], now: Date): Omit<OutboundEnvelope, 'dedupeKey' | 'notBefore'>;
+  warning(to: MessageRecipient, view: PoolWarningView, now: Date): Omit<OutboundEnvelope, 'dedupeKey' | 'notBefore'>;
+  recycled(to: MessageRecipient, lines: RecycledLine[], now: Date): Omit<OutboundEnvelope, 'dedupeKey' | 'notBefore'>;
   /** The warnings past `reminders.maxCardsPerRun` for one owner in one run, soonest release first, in one card. */
-  warningSummary(to: PoolRecipient, views: PoolWarningView[], now: Date): Omit<OutboundEnvelope, 'dedupeKey' | 'notBefore'>;
+  warningSummary(to: MessageRecipient, views: PoolWarningView[], now: Date): Omit<OutboundEnvelope, 'dedupeKey' | 'notBefore'>;
 };

@@ -8,8 +8,8 @@ import { errorCode } from '../../lib/safe-error.js';
 import { wallClock } from '../notes/civil-time.js';
 import { moveToPool } from '../ownership/change-owner.js';
 import { isWorkDay, localDay } from '../schedule/work-days.js';
-import { listWorkspaces, recipientsById, sendTime, type WorkspaceContext } from './job-context.js';
-import type { PoolMessages, PoolRecipient, RecycledLine } from './pool-messages.js';
+import { listWorkspaces, recipientsById, sendTime, type MessageRecipient, type WorkspaceContext } from '../schedule/job-context.js';
+import type { PoolMessages, RecycledLine } from './pool-messages.js';
 import { baselineOf, poolStep, releaseDayOf, releaseDaysFor, scanBefore, type ReleaseAfterDays, type Tier } from './pool-rules.js';
 import { chunks, wholeGroups } from '../../lib/batches.js';
 import { poolCandidatesById, scanPoolCandidates, type PoolCandidate } from './pool-scan.js';
@@ -33,7 +33,7 @@ export type PoolReport = { warned: number; recycled: number; owners: number; fai
 
 type Decided = PoolCandidate & { baseline: Date; step: 'warn' | 'recycle' };
 /** One owner's share of a run: who, which customers the scan picked, when their messages go. */
-type OwnerWork = { owner: PoolRecipient; ids: number[]; notBefore: Date | undefined };
+type OwnerWork = { owner: MessageRecipient; ids: number[]; notBefore: Date | undefined };
 
 const TIERS: Tier[] = ['A', 'B', 'C'];
 export const POOL_ACTOR = 'system:pool';
@@ -201,7 +201,7 @@ export function createPoolRecycling(deps: Deps) {
     });
   }
 
-  function emitPlan(opts: RunOptions, owner: PoolRecipient | undefined, list: Decided[], report: PoolReport) {
+  function emitPlan(opts: RunOptions, owner: MessageRecipient | undefined, list: Decided[], report: PoolReport) {
     for (const d of list) {
       opts.emit({
         recipient: owner ? `${owner.platform}:${owner.platformUserId}` : null,

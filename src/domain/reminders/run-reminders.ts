@@ -5,6 +5,7 @@ import { runTransaction } from '../../db/run-transaction.js';
 import { reminders, users, workspaces, type OutboxPayload } from '../../db/schema/index.js';
 import { enqueueMany, type OutboundEnvelope } from '../../delivery/outbox.js';
 import { errorCode } from '../../lib/safe-error.js';
+import type { MessageRecipient } from '../schedule/job-context.js';
 import { isWorkDay, localDay } from '../schedule/work-days.js';
 import { insertReminderRows } from './insert-reminder-rows.js';
 import { groupByOwner, planRep, spreadOffsetMs, type RepPlan } from './plan-reminders.js';
@@ -15,17 +16,6 @@ export type ReminderSettings = {
   timeZone: string;
   locale: 'zh-CN' | 'en';
   reminders: { workDays: readonly number[]; maxCardsPerRun: number; spreadMinutes: number; quietDays: TierDays };
-};
-
-/** Whom a message goes to, in which language and zone. */
-export type ReminderAudience = {
-  workspaceId: number;
-  platform: string;
-  userId: number;
-  platformUserId: string;
-  name: string | null;
-  locale: 'zh-CN' | 'en';
-  timeZone: string;
 };
 
 /** A customer named on the summary card: its name and the times its lateness is read from. */
@@ -43,7 +33,7 @@ export type ReminderMessage =
  * Draws a message for the outbox (target and payload). Cards belong to the bot, which the domain
  * cannot import: the composition root binds this in. The run adds the dedupe key and send time.
  */
-export type ReminderOutbound = (to: ReminderAudience, message: ReminderMessage, now: Date) => { target: string; payload: OutboxPayload };
+export type ReminderOutbound = (to: MessageRecipient, message: ReminderMessage, now: Date) => { target: string; payload: OutboxPayload };
 
 export type RunOptions = { dryRun: boolean; spread: boolean; emit: (line: Record<string, unknown>) => void };
 
@@ -127,7 +117,7 @@ export async function runReminders(
     await forEachAtMost([...byOwner], REP_CONCURRENCY, async ([ownerId, candidates]) => {
       const rep = recipients.get(ownerId);
       if (!rep) return;
-      const to: ReminderAudience = {
+      const to: MessageRecipient = {
         workspaceId: ws.id,
         platform: ws.platform,
         userId: rep.userId,
@@ -167,7 +157,7 @@ type RepContext = RunContext & { views: Map<number, ReminderView>; names: Map<nu
 type RepCounts = { due: number; quiet: number; cards: number; summaries: number };
 
 function emitRep(
-  to: ReminderAudience,
+  to: MessageRecipient,
   candidates: Candidate[],
   settings: ReminderSettings,
   names: Map<number, string>,
@@ -210,7 +200,7 @@ class TakenMeanwhile extends Error {
  */
 async function remindRep(
   deps: { db: Db; settings: ReminderSettings },
-  to: ReminderAudience,
+  to: MessageRecipient,
   rep: Recipient,
   candidates: Candidate[],
   ctx: RepContext,
@@ -225,7 +215,7 @@ async function remindRep(
 
 async function remindRepOnce(
   deps: { db: Db; settings: ReminderSettings },
-  to: ReminderAudience,
+  to: MessageRecipient,
   rep: Recipient,
   candidates: Candidate[],
   ctx: RepContext,
@@ -300,7 +290,7 @@ async function leaveOut(tx: Tx, candidates: Candidate[], day: string): Promise<C
  */
 async function insertRows(
   tx: Tx,
-  to: ReminderAudience,
+  to: MessageRecipient,
   rows: { c: Candidate; inSummary: boolean }[],
   ctx: RunContext,
 ): Promise<Map<string, number>> {

@@ -1,7 +1,17 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import { users, workspaces } from '../../db/schema/index.js';
-import type { PoolRecipient } from './pool-messages.js';
+
+/** Whom a job's message goes to (a reminder, an escalation, a pool warning), in which language and zone. */
+export type MessageRecipient = {
+  workspaceId: number;
+  platform: string;
+  userId: number;
+  platformUserId: string;
+  name: string | null;
+  locale: 'zh-CN' | 'en';
+  timeZone: string;
+};
 
 export type WorkspaceContext = { id: number; platform: string; timeZone: string; locale: 'zh-CN' | 'en' };
 
@@ -17,7 +27,7 @@ export async function listWorkspaces(db: DbOrTx, defaults: { timeZone: string; l
 }
 
 /** The people of a workspace by id, addressed and in their language. */
-export async function recipientsById(db: DbOrTx, ws: WorkspaceContext, ids: number[]): Promise<Map<number, PoolRecipient>> {
+export async function recipientsById(db: DbOrTx, ws: WorkspaceContext, ids: number[]): Promise<Map<number, MessageRecipient>> {
   if (ids.length === 0) return new Map();
   const rows = await db
     .select()
