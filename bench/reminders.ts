@@ -73,6 +73,7 @@ console.log(
 );
 await pool.query('delete from reminders');
 await pool.query('delete from outbox');
+await pool.query("delete from job_runs where job = 'reminders.round'");
 await timed('first run ever (every quiet customer at once)', LARGE_DEFAULTS.now);
 await timed('same slot again (nothing new)', LARGE_DEFAULTS.now);
 await timed('next working day, first run (steady state)', '2026-11-26T01:00:00.000Z');

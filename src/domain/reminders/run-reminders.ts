@@ -10,6 +10,7 @@ import { isWorkDay, localDay } from '../schedule/work-days.js';
 import { insertReminderRows } from './insert-reminder-rows.js';
 import { groupByOwner, planRep, spreadOffsetMs, type RepPlan } from './plan-reminders.js';
 import { loadReminderViews, type ReminderView } from './reminder-view.js';
+import { claimRound, roundsTaken } from './rep-rounds.js';
 import { activeRecipients, customerNames, scanDue, scanQuiet, type Candidate, type Recipient, type TierDays } from './scan-reminders.js';
 
 export type ReminderSettings = {
@@ -96,7 +97,10 @@ export async function runReminders(
       continue;
     }
     const ctx: RunContext = { now, day: localDay(now, timeZone), opts, outbound };
-    const due = await scanDue(db, ws.id, now, ctx.day);
+    // A rep whose round of the day is done hears only of what fell due since (the scan leaves the
+    // rest out; the rep's transaction checks again under the rep's lock).
+    const roundDone = await roundsTaken(db, ws.id, ctx.day);
+    const due = await scanDue(db, ws.id, now, ctx.day, roundDone);
     const quiet = await scanQuiet(db, ws.id, now, settings.reminders.quietDays);
     const byOwner = groupByOwner([...due, ...quiet]);
     const recipients = await activeRecipients(db, ws.id, [...byOwner.keys()]);
@@ -183,6 +187,9 @@ function emitRep(
   return countOf(candidates, plan.cards.length, plan.summary.length > 0 ? 1 : 0);
 }
 
+/** What a run after the rep's round of the day reminds of: not the repeats the round listed. */
+const laterInTheDay = (candidates: readonly Candidate[]) => candidates.filter((c) => !c.repeat);
+
 function countOf(rows: readonly Candidate[], cards: number, summaries: number): RepCounts {
   const due = rows.filter((c) => c.kind === 'due').length;
   return { due, quiet: rows.length - due, cards, summaries };
@@ -225,13 +232,18 @@ async function remindRepOnce(
   return runTransaction(deps.db, async (tx) => {
     // One runner per rep at a time: a second runner waits here, then finds the rows made.
     await tx.select({ id: users.id }).from(users).where(eq(users.id, rep.userId)).for('update');
-    const fresh = leaveOutTaken ? await leaveOut(tx, candidates, ctx.day) : candidates;
+    // Planned as the round but another runner's run took it meanwhile: leave the repeats out.
+    const lateRound = !(await claimRound(tx, to, ctx.day, now)) && candidates.some((c) => c.repeat);
+    const open = lateRound ? laterInTheDay(candidates) : candidates;
+    const fresh = leaveOutTaken ? await leaveOut(tx, open, ctx.day) : open;
     if (fresh.length === 0) return countOf([], 0, 0);
-    const plan = leaveOutTaken ? planRep(fresh, deps.settings.reminders.maxCardsPerRun) : ctx.plan;
+    const plan = leaveOutTaken || lateRound ? planRep(fresh, deps.settings.reminders.maxCardsPerRun) : ctx.plan;
+    // Every card has its row; a summary line has one unless it repeats a reminder of the episode
+    // (the episode's first reminder, which escalation counts from, is a row either way).
     const made = await insertRows(
       tx,
       to,
-      [...plan.cards.map((c) => ({ c, inSummary: false })), ...plan.summary.map((c) => ({ c, inSummary: true }))],
+      [...plan.cards.map((c) => ({ c, inSummary: false })), ...plan.summary.filter((c) => !c.repeat).map((c) => ({ c, inSummary: true }))],
       ctx,
     );
     const { cards, summary } = plan;
@@ -254,7 +266,8 @@ async function remindRepOnce(
       for (const [id, name] of await customerNames(tx, to.workspaceId, unnamed)) ctx.names.set(id, name);
       const items = named.map((c) => ({ ...c, name: ctx.names.get(c.customerId) ?? '' }));
       const message = ctx.outbound(to, { kind: 'summary', items, total: summary.length }, now);
-      // Its first customer's row for the day is unique, so the key is too.
+      // Its first customer is listed once a day at most (a row of the day keeps a customer out of
+      // later runs, and a repeat is listed by the round only), so the key is unique too.
       const dedupeKey = `reminder-summary:${to.userId}:${ctx.day}:${first.kind}:${first.customerId}`;
       messages.push({ ...message, workspaceId: to.workspaceId, dedupeKey, notBefore });
     }

@@ -14,6 +14,11 @@ export type Candidate = {
   /** Read for quiet customers only (their baseline when never followed up); null for due ones. */
   createdAt: Date | null;
   subjectAt: Date;
+  /**
+   * Due and already reminded in this episode on an earlier day: reminded again only by the rep's
+   * daily round (see rep-rounds.ts), and without a row of its own when it only goes in the summary.
+   */
+  repeat: boolean;
 };
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -27,11 +32,12 @@ const quietFields = { ...dueFields, createdAt: customers.createdAt };
 
 /**
  * Due: owned, `next_follow_up_at <= now`, not handled since (`last` null or before `next`), and not
- * yet reminded on `day`. A range on `customers_workspace_next_idx` (workspace, next, last), whose
+ * yet reminded on `day`; of the reps in `roundDone` (their round of the day is done), only
+ * customers not reminded in this episode before (see rep-rounds.ts). A range on `customers_workspace_next_idx` (workspace, next, last), whose
  * `last` part filters handled rows inside the index.
  */
-export async function scanDue(db: DbOrTx, workspaceId: number, now: Date, day: string): Promise<Candidate[]> {
-  return selectDue(db, workspaceId, now, { notRemindedOn: day });
+export async function scanDue(db: DbOrTx, workspaceId: number, now: Date, day: string, roundDone: readonly number[]): Promise<Candidate[]> {
+  return selectDue(db, workspaceId, now, { notRemindedOn: day, roundDone });
 }
 
 /**
@@ -42,13 +48,19 @@ export async function selectDue(
   db: DbOrTx,
   workspaceId: number,
   until: Date,
-  opts: { ownerUserId?: number; notRemindedOn?: string },
+  opts: { ownerUserId?: number; notRemindedOn?: string; roundDone?: readonly number[] },
 ): Promise<Candidate[]> {
   const day = opts.notRemindedOn;
+  // Any row of the episode left after the anti-join is an earlier day's (one probe of
+  // reminders_customer_kind_subject_idx, index only).
+  const seen =
+    day === undefined
+      ? sql<number>`0`
+      : sql<number>`exists (select 1 from reminders seen where seen.customer_id = ${customers.id} and seen.kind = 'due' and seen.subject_at = ${customers.nextFollowUpAt})`;
   // An anti-join on the unique key (one eq_ref probe per customer): NOT EXISTS was planned as a
   // materialisation of the whole reminders index, which grows every day.
   const rows = await db
-    .select(dueFields)
+    .select({ ...dueFields, seen })
     // Across a workspace: the range on next time (about half the rows), index only; left alone the
     // optimizer reads the whole workspace through the wider last-time index instead.
     .from(customers, opts.ownerUserId === undefined ? { useIndex: 'customers_workspace_next_idx' } : {})
@@ -63,9 +75,17 @@ export async function selectDue(
         lte(customers.nextFollowUpAt, until),
         or(isNull(customers.lastFollowUpAt), lt(customers.lastFollowUpAt, customers.nextFollowUpAt)),
         day === undefined ? undefined : isNull(reminders.id),
+        opts.roundDone?.length ? sql`not (${inArray(customers.ownerUserId, [...opts.roundDone])} and ${seen})` : undefined,
       ),
     );
-  return rows.map((r) => ({ ...r, ownerUserId: r.ownerUserId ?? 0, kind: 'due' as const, createdAt: null, subjectAt: r.nextAt ?? until }));
+  return rows.map(({ seen: repeat, ...r }) => ({
+    ...r,
+    ownerUserId: r.ownerUserId ?? 0,
+    kind: 'due' as const,
+    createdAt: null,
+    subjectAt: r.nextAt ?? until,
+    repeat: Number(repeat) === 1,
+  }));
 }
 
 /**
@@ -118,6 +138,8 @@ export async function scanQuiet(
     ownerUserId: r.ownerUserId ?? 0,
     kind: 'quiet' as const,
     subjectAt: r.lastAt ?? r.createdAt,
+    // Once per episode: the scan leaves out what was reminded in it.
+    repeat: false,
   }));
 }
 

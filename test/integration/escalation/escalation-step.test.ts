@@ -131,6 +131,33 @@ describe('escalation step of the reminders job', () => {
     ]);
   });
 
+  it('counts from the episode’s first reminder also when it was a summary line, which later days list again without a row', async () => {
+    const s = await seedOwnershipWorkspace(testDb.handle, 'feishu', uniqueId('tenant'));
+    const ids: number[] = [];
+    // Six customers due Thursday 19 Nov from 09:00, a minute apart: five cards a day, the sixth (the least overdue) in the summary.
+    for (let i = 0; i < 6; i++)
+      ids.push(
+        await s.customer(`摘要客户${i}`, s.people.rep, {
+          nextFollowUpAt: new Date(Date.parse('2026-11-19T01:00:00Z') + i * 60_000),
+          lastFollowUpAt: new Date('2026-11-10T02:00:00Z'),
+        }),
+      );
+    const listed = ids[5]!;
+    await run('2026-11-19T02:00:00Z'); // Thursday: the episode's first reminders, the sixth a summary line
+    await run('2026-11-20T02:00:00Z'); // Friday
+    await run('2026-11-23T02:00:00Z'); // Monday: two working days
+    const dueRows = await testDb.db
+      .select()
+      .from(reminders)
+      .where(and(eq(reminders.customerId, listed), eq(reminders.kind, 'due')));
+    expect(dueRows.map((r) => [r.dueDate, r.inSummary])).toEqual([['2026-11-19', true]]);
+    expect(await escalationsOf(listed)).toHaveLength(0);
+    await run('2026-11-24T02:00:00Z'); // Tuesday: three working days after Thursday's summary
+    for (const id of ids) expect(await escalationsOf(id)).toHaveLength(1);
+    await run('2026-11-25T02:00:00Z');
+    for (const id of ids) expect(await escalationsOf(id)).toHaveLength(1);
+  });
+
   it("goes to every manager of the customer's team; a team without one goes to the admins; nobody: skipped", async () => {
     const s = await seedOwnershipWorkspace(testDb.handle, 'feishu', uniqueId('tenant'));
     const now = new Date('2026-11-01T00:00:00Z');

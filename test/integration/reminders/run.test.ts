@@ -58,6 +58,44 @@ describe('reminders: a run', () => {
     expect(await outboxOf(s.workspaceId)).toHaveLength(6);
   });
 
+  it('the next working day: the most overdue get cards again, the rest one summary; a repeat in the summary gets no row, and the runs later that day send only what fell due since', async () => {
+    const { s, zhang } = await eightDue();
+    await job().run(new Date(NOW), RUN_BY_HAND);
+    expect(await rowsOf(s.workspaceId)).toHaveLength(8);
+    await job().run(new Date('2026-11-26T09:00:00+08:00'), RUN_BY_HAND);
+    const thursday = (await rowsOf(s.workspaceId)).filter((r) => r.dueDate === '2026-11-26');
+    // 客户8…客户4 carded again; 客户3…客户1 were reminded on Wednesday in this episode: listed, no row.
+    expect(thursday.map((r) => r.inSummary)).toEqual([false, false, false, false, false]);
+    const sent = (await outboxOf(s.workspaceId)).map(cardOf);
+    expect(sent.slice(6).map((c) => c.title)).toEqual(['客户8', '客户7', '客户6', '客户5', '客户4', '还有 3 个客户待跟进']);
+    expect(sent[11]?.text).toBe('• 客户3 · 已逾期 4 天\n• 客户2 · 已逾期 3 天\n• 客户1 · 已逾期 2 天');
+    // Later the same day: nothing of what the morning listed; a customer that fell due since gets its card.
+    await s.customer('客户9', zhang, { next: '2026-11-26T09:10:00+08:00' });
+    await job().run(new Date('2026-11-26T09:15:00+08:00'), RUN_BY_HAND);
+    await job().run(new Date('2026-11-26T09:30:00+08:00'), RUN_BY_HAND);
+    expect(
+      (await outboxOf(s.workspaceId))
+        .map(cardOf)
+        .slice(12)
+        .map((c) => c.title),
+    ).toEqual(['客户9']);
+    expect(await rowsOf(s.workspaceId)).toHaveLength(14);
+  });
+
+  it('two runners on the next working day send the day’s cards and summary once', async () => {
+    const { s } = await eightDue();
+    await job().run(new Date(NOW), RUN_BY_HAND);
+    const thursday = new Date('2026-11-26T09:00:00+08:00');
+    await Promise.all([job().run(thursday, RUN_BY_HAND), job().run(thursday, RUN_BY_HAND), job().run(thursday, RUN_BY_HAND)]);
+    expect(
+      (await outboxOf(s.workspaceId))
+        .map(cardOf)
+        .slice(6)
+        .map((c) => c.title),
+    ).toEqual(['客户8', '客户7', '客户6', '客户5', '客户4', '还有 3 个客户待跟进']);
+    expect(await rowsOf(s.workspaceId)).toHaveLength(13);
+  });
+
   it('re-running the slot sends nothing twice; each card is keyed by its reminder and linked to it', async () => {
     const { s } = await eightDue();
     await job().run(new Date(NOW), RUN_BY_HAND);

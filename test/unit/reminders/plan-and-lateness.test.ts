@@ -12,6 +12,7 @@ const due = (id: number, next: string): Candidate => ({
   lastAt: null,
   createdAt: at('2026-01-01T00:00:00Z'),
   subjectAt: at(next),
+  repeat: false,
 });
 const quiet = (id: number, since: string): Candidate => ({
   ...due(id, since),
@@ -19,6 +20,7 @@ const quiet = (id: number, since: string): Candidate => ({
   nextAt: null,
   lastAt: at(since),
   subjectAt: at(since),
+  repeat: false,
 });
 
 describe('planning one rep’s reminders', () => {
