@@ -21,7 +21,8 @@ import type { AcceptDeps } from './messaging/accept-inbound.js';
 import type { PlatformAdapter } from './messaging/adapter.js';
 import { createClickWaiters } from './messaging/click-waiters.js';
 import { createMessengerDeliver } from './messaging/deliver.js';
-import { createInboxWorker, type InboxWorker } from './messaging/inbox-worker.js';
+import { createInboxWorker, type InboxWake, type InboxWorker } from './messaging/inbox-worker.js';
+import type { OfferClick } from './messaging/click-waiters.js';
 import { createInboundRunner } from './messaging/run-inbound.js';
 import { createAdapters } from './platforms/index.js';
 import type { SmartBotSocket } from './platforms/wecom/smart-bot.js';
@@ -39,13 +40,32 @@ export type Genjin = {
   metrics: ReturnType<typeof createMetrics>;
   /** What a platform receiver needs to hand events to the bot (the webhooks and long connections use it). */
   eventDeps: AcceptDeps;
-  /** Starts what runs beside HTTP: the outbox worker and the long connections. */
+  /** The role this composition plays (see ComposeDeps.role). */
+  role: GenjinRole;
+  /**
+   * Starts what runs beside HTTP for the role: the long connections (all, web), the inbox worker's
+   * poll and the outbox worker (all, worker).
+   */
   start(): void;
   /** Stops background work and waits for what is in flight (the caller closes the app and pool). */
   stop(): Promise<void>;
 };
 
+/**
+ * `all`: one process stores, acknowledges and runs everything (tests; `GENJIN_WORKER=inline`).
+ * `web`: stores and acknowledges only; `wake` tells a worker that rows wait.
+ * `worker`: runs the stored rows, the outbox and (through main/cli) the jobs; serves no webhook.
+ */
+export type GenjinRole = 'all' | 'web' | 'worker';
+
 export type ComposeDeps = {
+  role?: GenjinRole;
+  /** web: how the worker process hears of a stored row; without it, it polls (clicks are then answered later). */
+  wake?: InboxWake;
+  /** worker: hands a click's answer to the web process still waiting for it; without it, answers go through the outbox. */
+  offerClick?: OfferClick;
+  /** How often the inbox worker polls the database besides the hints. */
+  pollMs?: number;
   log: Logger;
   clock: Clock;
   database: DbHandle;
@@ -91,18 +111,24 @@ export async function composeGenjin(config: Config, deps: ComposeDeps): Promise<
     profile: async (platform, userId) => (await adapters.get(platform)?.profile?.(userId)) ?? null,
   });
 
+  const role = deps.role ?? 'all';
   const inbox = createInbox({ db, clock, recordTimeoutMs: deps.inbox?.recordTimeoutMs });
   const waiters = createClickWaiters();
+  const offerClick: OfferClick =
+    role === 'all' ? async (eventId, result) => waiters.offer(eventId, result) : (deps.offerClick ?? (async () => false));
   const worker = createInboxWorker({
     inbox,
     clock,
     log: log.child({ component: 'inbox' }),
-    run: createInboundRunner({ handlers: bot, waiters, enqueue: services.outbox.enqueue }),
+    run: createInboundRunner({ handlers: bot, offer: offerClick, enqueue: services.outbox.enqueue }),
     giveUp: (event) => bot.onGiveUp(event),
     leaseMs: deps.inbox?.leaseMs,
     maxQueued: deps.inbox?.maxQueued,
+    // A reply was just committed: the outbox (built below, with the adapters) claims it now, not at its next poll.
+    onFinished: () => outbox.nudge(),
   });
-  const eventDeps: AcceptDeps = { inbox, worker, waiters, metrics, log };
+  const wake: InboxWake = role === 'all' ? worker : role === 'web' ? (deps.wake ?? { submit: () => false }) : { submit: () => false };
+  const eventDeps: AcceptDeps = { inbox, worker: wake, waiters, metrics, log };
   // The console lists and runs the jobs, which are built with the returned service below.
   let jobs: Job[] = [];
   const consoleHooks = createConsoleHooks({
@@ -116,12 +142,17 @@ export async function composeGenjin(config: Config, deps: ComposeDeps): Promise<
   });
   adapters = createAdapters(config, { log, clock, accept: eventDeps, wecomBotSocket: deps.wecomBotSocket, consoleHooks });
 
+  const sendLimits = [...adapters.values()].flatMap((a) => (a.sendLimit ? [a.sendLimit.windowMs] : []));
   const outbox = createOutboxWorker({
     db,
     clock,
     log: log.child({ component: 'outbox' }),
     deliver: createMessengerDeliver(adapters, createLinkRecorder(db)),
-    limiter: createRateLimiter({ db, limitFor: (target) => adapters.get(target.split(':', 1)[0] ?? '')?.sendLimit ?? null }),
+    limiter: createRateLimiter({
+      db,
+      limitFor: (target) => adapters.get(target.split(':', 1)[0] ?? '')?.sendLimit ?? null,
+      countWindowMs: sendLimits.length > 0 ? Math.max(...sendLimits) : undefined,
+    }),
     onOutcome: (row, outcome) => metrics.outboxDeliveries.inc({ platform: row.target.split(':', 1)[0] ?? 'unknown', outcome }),
   });
   const app = await buildApp({
@@ -143,7 +174,6 @@ export async function composeGenjin(config: Config, deps: ComposeDeps): Promise<
         db,
         clock,
         inbox,
-        worker,
         runDueHandovers: () => services.handover.runDue({ outbound: handoverOutbound({ locale: config.locale }) }),
       }),
       ...createWorkJobs({ config, db, clock, log, services }),
@@ -152,9 +182,14 @@ export async function composeGenjin(config: Config, deps: ComposeDeps): Promise<
     worker,
     metrics,
     eventDeps,
+    role,
     start() {
-      outbox.start();
-      for (const b of background) b.start();
+      if (role !== 'web') {
+        outbox.start();
+        worker.start(deps.pollMs);
+      }
+      // Long connections receive events: they belong where events are stored and acknowledged.
+      if (role !== 'worker') for (const b of background) b.start();
     },
     async stop() {
       for (const b of background) await b.stop();

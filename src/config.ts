@@ -19,6 +19,12 @@ export type Config = FileSettings & {
   databaseUrl: string;
   databasePoolSize: number;
   migrateOnStart: boolean;
+  /**
+   * `GENJIN_WORKER`: `fork` runs the work (stored events, outbox, jobs) in a worker process forked at
+   * `nice` (`GENJIN_WORKER_NICE`); `inline` in the web process itself; `off` not at all (run
+   * `genjin worker` beside it).
+   */
+  worker: { mode: 'fork' | 'inline' | 'off'; nice: number };
   logLevel: Env['LOG_LEVEL'];
   /** `GENJIN_ADMINS`: `<platform>:<id>` of everyone with the admin role. */
   admins: string[];
@@ -79,6 +85,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     databaseUrl: e.DATABASE_URL,
     databasePoolSize: e.DATABASE_POOL_SIZE,
     migrateOnStart: e.GENJIN_MIGRATE_ON_START,
+    worker: { mode: e.GENJIN_WORKER, nice: e.GENJIN_WORKER_NICE },
     logLevel: e.LOG_LEVEL,
     admins: e.GENJIN_ADMINS ? e.GENJIN_ADMINS.split(',').map((a) => a.trim()) : [],
     configSource: source,

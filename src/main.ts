@@ -9,11 +9,11 @@ import { watchSettings } from './config/watch-settings.js';
 import { createDb } from './db/client.js';
 import { migrateDatabase } from './db/migrate.js';
 import type { UsersService } from './domain/users/users-service.js';
-import { runClaimedJob } from './jobs/run-claimed-job.js';
-import { createScheduler } from './jobs/scheduler.js';
 import { systemClock } from './lib/clock.js';
 import { isAppError } from './lib/errors.js';
 import { createLogger } from './logger.js';
+import { forkWorker } from './worker/link.js';
+import { scheduleJobs } from './worker/run-worker.js';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
@@ -36,7 +36,13 @@ async function main(): Promise<void> {
   if (config.migrateOnStart) await migrateDatabase(config.databaseUrl, log);
   const database = createDb(config.databaseUrl, config.databasePoolSize);
   const clock = systemClock;
-  const genjin = await composeGenjin(config, { log, clock, database, defaultMetrics: true });
+  // The work behind the webhooks runs in a forked worker process by default, so the event loop
+  // that acknowledges is never busy with it (GENJIN_WORKER; see config/README.md).
+  const forked =
+    config.worker.mode === 'fork' ? forkWorker({ log, nice: config.worker.nice, env: process.env, execArgv: process.execArgv }) : null;
+  const role = config.worker.mode === 'inline' ? 'all' : 'web';
+  const genjin = await composeGenjin(config, { log, clock, database, defaultMetrics: true, role, wake: forked?.wake });
+  forked?.answerOffers((eventId, result) => genjin.eventDeps.waiters.offer(eventId, result));
   const { users } = genjin.services;
   await keySmartBotByCorp(config, users, log);
   log.info({ report: await users.applySettings(config.teams) }, 'teams from the settings file applied');
@@ -50,16 +56,7 @@ async function main(): Promise<void> {
         wecomBot: config.wecomBot !== null,
       })
     : null;
-  const owner = `${hostname()}:${process.pid}`;
-  const scheduler = createScheduler({
-    timeZone: config.timeZone,
-    run: (job, slot) =>
-      runClaimedJob(
-        { db: database.db, clock, log, owner, onOutcome: (name, outcome) => genjin.metrics.jobRuns.inc({ job: name, outcome }) },
-        job,
-        slot,
-      ),
-  });
+  let stopJobs: (() => Promise<void>) | null = null;
 
   // Stop accepting, let in-flight requests finish, stop jobs and workers, then close the pool.
   closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
@@ -67,19 +64,20 @@ async function main(): Promise<void> {
     else log.info({ signal }, 'shutting down');
     settings?.close();
     await genjin.app.close();
-    await scheduler.stop();
+    await stopJobs?.();
+    await forked?.stop(8000);
     await genjin.stop();
     await database.close();
   });
 
   await genjin.app.listen({ host: config.host, port: config.port });
   genjin.start();
+  if (role === 'all') stopJobs = scheduleJobs(genjin, { config, database, clock, log, owner: `${hostname()}:${process.pid}` });
   if (config.console) {
     // One plain line, like Jupyter's: the URL to open (with the token when one is required).
     const token = config.console.token ? `?token=${encodeURIComponent(config.console.token)}` : '';
     process.stdout.write(`genjin console: http://localhost:${config.port}/console${token}\n`);
   }
-  scheduler.start(genjin.jobs);
 }
 
 /**

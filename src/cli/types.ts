@@ -6,6 +6,8 @@ export type CliIo = {
   stdout: Writable;
   stderr: Writable;
   env: NodeJS.ProcessEnv;
+  /** The process itself, for a command that runs until a signal (`worker`); absent in tests of other commands. */
+  process?: NodeJS.Process;
 };
 
 export type CliCommand = {

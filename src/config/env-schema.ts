@@ -29,6 +29,9 @@ export const envSchema = z.object({
     }),
   DATABASE_POOL_SIZE: z.coerce.number({ message: 'must be a whole number' }).int().min(1).max(200).default(10),
   GENJIN_MIGRATE_ON_START: boolFromEnv.default(true),
+  /** Where `npm start` runs the work behind the webhooks (see config/README.md). */
+  GENJIN_WORKER: z.enum(['fork', 'inline', 'off'], { message: 'must be fork, inline or off' }).default('fork'),
+  GENJIN_WORKER_NICE: z.coerce.number({ message: 'must be a whole number from 0 to 19' }).int().min(0).max(19).default(10),
   GENJIN_CONFIG: optionalText,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Who administers the whole workspace: comma-separated `<platform>:<id>`. */

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { and, asc, eq, inArray, isNull, lt, lte, notInArray, or, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, lt, lte, notExists, notInArray, or, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/mysql-core';
 import type { Db } from '../db/client.js';
 import { inboundEvents } from '../db/schema/index.js';
 import { AppError } from '../lib/errors.js';
@@ -188,6 +189,85 @@ export function createInbox(deps: { db: Db; clock: Clock; recordTimeoutMs?: numb
       return result.affectedRows === 1;
     },
 
+    /**
+     * Takes up to `limit` runnable rows for `leaseMs` under one fresh token, oldest first, at most
+     * one per conversation: a row is a candidate only when no older row of its conversation is
+     * unfinished, the rule `claim` applies. Two statements when every candidate is taken (the
+     * common case), three when another runner took some in between:
+     * 1. select the candidates (their payloads too, so nothing is read twice);
+     * 2. claim them with an UPDATE that re-checks status and lease (so one runner wins each row);
+     * 3. only when fewer rows changed than were selected: read back which ones carry the token.
+     * The order check need not be repeated in step 2: an unfinished older row cannot appear once a
+     * row was seen without one (statuses only move forward, and new rows get higher ids).
+     * Returned rows carry `attempts` as before this claim, like the rows `listRunnable` returns.
+     */
+    async claimBatch(limit: number, leaseMs: number): Promise<{ token: string; rows: InboxRow[] }> {
+      const token = randomUUID();
+      if (limit <= 0) return { token, rows: [] };
+      const now = clock.now();
+      const older = alias(inboundEvents, 'older');
+      const candidates = await db
+        .select(ROW_COLUMNS)
+        .from(inboundEvents)
+        .where(
+          and(
+            runnable(now),
+            notExists(
+              db
+                .select({ one: sql`1` })
+                .from(older)
+                .where(
+                  and(
+                    eq(older.conversation, inboundEvents.conversation),
+                    lt(older.id, inboundEvents.id),
+                    inArray(older.status, [...UNFINISHED]),
+                  ),
+                ),
+            ),
+          ),
+        )
+        .orderBy(asc(inboundEvents.id))
+        .limit(limit);
+      if (candidates.length === 0) return { token, rows: [] };
+      const ids = candidates.map((c) => c.id);
+      const [result] = await db
+        .update(inboundEvents)
+        .set({ leaseOwner: token, leaseUntil: new Date(now.getTime() + leaseMs), attempts: sql`${inboundEvents.attempts} + 1` })
+        .where(and(inArray(inboundEvents.id, ids), runnable(now)));
+      if (result.affectedRows === candidates.length) return { token, rows: candidates };
+      if (result.affectedRows === 0) return { token, rows: [] };
+      const taken = new Set(
+        (await db.select({ id: inboundEvents.id }).from(inboundEvents).where(eq(inboundEvents.leaseOwner, token))).map((r) => r.id),
+      );
+      return { token, rows: candidates.filter((c) => taken.has(c.id)) };
+    },
+
+    /**
+     * `finish(…, 'done')` for many rows at once, each under the token it was claimed with: one
+     * UPDATE for a batch of finished notes. A row whose lease was lost is left alone (its
+     * (id, token) pair no longer matches); returns how many were finished.
+     */
+    async finishMany(rows: { id: number; token: string }[]): Promise<number> {
+      if (rows.length === 0) return 0;
+      const [res] = await db
+        .update(inboundEvents)
+        .set({ status: 'done', processedAt: clock.now(), leaseOwner: null, leaseUntil: null, lastError: null })
+        .where(
+          and(
+            inArray(
+              inboundEvents.id,
+              rows.map((r) => r.id),
+            ),
+            // The pairs make it exact; the id list above lets the primary key find the rows.
+            sql`(${inboundEvents.id}, ${inboundEvents.leaseOwner}) IN (${sql.join(
+              rows.map((r) => sql`(${r.id}, ${r.token})`),
+              sql`, `,
+            )})`,
+          ),
+        );
+      return res.affectedRows;
+    },
+
     /** Extends a lease still held; false when it was lost (expired and taken by another runner). */
     async renew(id: number, token: string, leaseMs: number): Promise<boolean> {
       const [result] = await db
@@ -264,6 +344,18 @@ export function createInbox(deps: { db: Db; clock: Clock; recordTimeoutMs?: numb
       }
     },
   };
+}
+
+/**
+ * Runnable now: `received` and held by nobody (or its holder's lease ran out), or `failed` with its
+ * backoff over and nobody holding it.
+ */
+function runnable(now: Date) {
+  const leaseFree = or(isNull(inboundEvents.leaseUntil), lt(inboundEvents.leaseUntil, now));
+  return or(
+    and(eq(inboundEvents.status, 'received'), leaseFree),
+    and(eq(inboundEvents.status, 'failed'), lte(inboundEvents.nextAttemptAt, now), leaseFree),
+  );
 }
 
 const ROW_COLUMNS = {

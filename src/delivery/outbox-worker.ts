@@ -3,13 +3,15 @@ import type { Db } from '../db/client.js';
 import type { Clock } from '../lib/clock.js';
 import { isAppError } from '../lib/errors.js';
 import { backoffMs } from './backoff.js';
-import { claimDue, failAbandoned, settle, type OutboxRow } from './outbox.js';
+import { claimDue, failAbandoned, settle, type ClaimedRow, type OutboxRow } from './outbox.js';
 import type { RateLimiter } from './rate-limiter.js';
 
 export type { OutboxRow } from './outbox.js';
 /** Sends one row to its platform; throws AppError (retryable or not) on failure. */
 export type Deliver = (row: OutboxRow) => Promise<{ ref?: string }>;
 export type Outcome = 'sent' | 'retry' | 'failed' | 'deferred';
+/** How often a claim also fails rows abandoned past their give_up_at. */
+const ABANDONED_CHECK_MS = 1000;
 export type RunReport = { claimed: number; sent: number; retried: number; failed: number; deferred: number };
 
 type WorkerDeps = {
@@ -51,12 +53,17 @@ export function createOutboxWorker(deps: WorkerDeps) {
   let stopped = true;
   let nudged = false;
   let wake: (() => void) | undefined;
+  let abandonedCheckedAt = -Infinity;
 
-  async function claim(room: number): Promise<OutboxRow[]> {
+  async function claim(room: number): Promise<ClaimedRow[]> {
     const now = clock.now();
-    const abandoned = await failAbandoned(db, now);
-    if (abandoned > 0) log.error({ rows: abandoned }, 'outbox rows failed: their lease ran out after give_up_at');
-    return claimDue(db, { now, leaseMs, limit: Math.min(room, batchSize) });
+    // Once a second at most: a nudged worker claims many times a second, and a lease runs out in minutes.
+    if (now.getTime() - abandonedCheckedAt >= ABANDONED_CHECK_MS || now.getTime() < abandonedCheckedAt) {
+      abandonedCheckedAt = now.getTime();
+      const abandoned = await failAbandoned(db, now);
+      if (abandoned > 0) log.error({ rows: abandoned }, 'outbox rows failed: their lease ran out after give_up_at');
+    }
+    return claimDue(db, { now, leaseMs, limit: Math.min(room, batchSize), countSentWithinMs: limiter.countWindowMs });
   }
 
   async function finish(row: OutboxRow, report: RunReport, outcome: Outcome, values: Parameters<typeof settle>[2]): Promise<void> {
@@ -66,9 +73,9 @@ export function createOutboxWorker(deps: WorkerDeps) {
     deps.onOutcome?.(row, outcome);
   }
 
-  async function handle(row: OutboxRow, report: RunReport): Promise<void> {
+  async function handle(row: ClaimedRow, report: RunReport): Promise<void> {
     const rowLog = log.child({ outboxId: row.id, target: row.target, attempt: row.attempts });
-    const waitMs = await limiter.waitMs(row.target, clock.now());
+    const waitMs = await limiter.waitMs(row.target, clock.now(), row.recentSends);
     if (waitMs > 0) {
       // Not an attempt: give the claim back and try when the recipient's window has room.
       await finish(row, report, 'deferred', {
@@ -100,7 +107,7 @@ export function createOutboxWorker(deps: WorkerDeps) {
   }
 
   /** Runs `handle` in the background, holding a slot until it settles; wakes the loop when it does. */
-  function launch(row: OutboxRow, report: RunReport): void {
+  function launch(row: ClaimedRow, report: RunReport): void {
     const task = handle(row, report)
       .catch((err: unknown) =>
         log.error({ outboxId: row.id, lastError: describeFailure(err) }, 'outbox row could not be settled; its lease will run out'),
@@ -163,6 +170,14 @@ export function createOutboxWorker(deps: WorkerDeps) {
       if (loop) return;
       stopped = false;
       loop = run(intervalMs);
+    },
+    /**
+     * Claims now instead of at the next poll: called when a reply was just committed in this
+     * process. Nudges while a claim runs are folded into one more claim after it.
+     */
+    nudge(): void {
+      nudged = true;
+      wake?.();
     },
     /** Stops claiming and waits for the sends in flight. */
     async stop() {

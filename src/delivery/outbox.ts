@@ -95,7 +95,10 @@ const claimable = (now: Date) =>
  * 3. read back the rows carrying the token, and give back any that another replica's claim made
  *    out of order in between (both replicas may give back; the next round sorts it out).
  */
-export async function claimDue(db: Db, opts: { now: Date; leaseMs: number; limit: number }): Promise<OutboxRow[]> {
+export async function claimDue(
+  db: Db,
+  opts: { now: Date; leaseMs: number; limit: number; countSentWithinMs?: number },
+): Promise<ClaimedRow[]> {
   const { now } = opts;
   if (opts.limit <= 0) return [];
   const candidates = await db
@@ -125,12 +128,31 @@ export async function claimDue(db: Db, opts: { now: Date; leaseMs: number; limit
       ),
     );
   const claimed = await db
-    .select({ row: outbox, blocked: sql<number>`${exists(holdingBack(db, now))}`.mapWith(Number) })
+    .select({
+      row: outbox,
+      blocked: sql<number>`${exists(holdingBack(db, now))}`.mapWith(Number),
+      recentSends:
+        opts.countSentWithinMs === undefined
+          ? sql<null>`NULL`
+          : sql<number>`(${sentSince(db, new Date(now.getTime() - opts.countSentWithinMs))})`.mapWith(Number),
+    })
     .from(outbox)
     .where(eq(outbox.leaseOwner, token));
   const late = claimed.filter((c) => c.blocked);
   for (const { row } of late) await settle(db, row, { status: 'pending', attempts: row.attempts - 1 }, now);
-  return claimed.filter((c) => !c.blocked).map((c) => c.row);
+  return claimed.filter((c) => !c.blocked).map((c) => ({ ...c.row, recentSends: c.recentSends }));
+}
+
+/** A claimed row, with its target's rows sent since the window asked for (null when none was asked). */
+export type ClaimedRow = OutboxRow & { recentSends: number | null };
+
+/** How many rows of the outer row's target were sent after `since` (on `outbox_target_sent_idx`). */
+function sentSince(db: Db, since: Date) {
+  const sent = alias(outbox, 'sent');
+  return db
+    .select({ n: sql`count(*)` })
+    .from(sent)
+    .where(and(eq(sent.target, outbox.target), gt(sent.sentAt, since)));
 }
 
 /**

@@ -6,8 +6,14 @@ import { outbox } from '../db/schema/index.js';
 export type RateLimit = { limit: number; windowMs: number };
 
 export type RateLimiter = {
-  /** 0 when `target` may be sent to now, else how many ms until its window has room. */
-  waitMs(target: string, now: Date): Promise<number>;
+  /**
+   * 0 when `target` may be sent to now, else how many ms until its window has room. `recentSends`:
+   * the recipient's sends within `countWindowMs`, counted by the claim (see below); when it is
+   * already under the limit, no query is needed.
+   */
+  waitMs(target: string, now: Date, recentSends?: number | null): Promise<number>;
+  /** Ask the outbox claim to count each claimed recipient's sends within this window (the longest rule's). */
+  readonly countWindowMs?: number;
 };
 
 /**
@@ -15,12 +21,27 @@ export type RateLimiter = {
  * falls inside the window. The worker keeps at most one row per target in flight across every
  * replica, so nobody else can send to this target between this count and the send: the limit holds
  * however many replicas run. Uses `outbox_target_sent_idx (target, sent_at)`.
+ *
+ * The count usually comes free with the claim: `claimDue` reads back each claimed row with the
+ * number of its target's rows sent within `countWindowMs` (at least the rule's window, so the
+ * count can only be too high), after the row is leased. By the same one-in-flight rule no replica
+ * sends to that target between that read and this send, and sends only leave the window as time
+ * passes, so a count under the limit means room now, whichever replica sent the others. Only a
+ * recipient at or near its limit costs the query below.
  */
-export function createRateLimiter(deps: { db: DbOrTx; limitFor: (target: string) => RateLimit | null }): RateLimiter {
+export function createRateLimiter(deps: {
+  db: DbOrTx;
+  limitFor: (target: string) => RateLimit | null;
+  /** The longest window of any rule; without it the claim counts nothing and every send queries. */
+  countWindowMs?: number;
+}): RateLimiter {
   return {
-    async waitMs(target, now) {
+    countWindowMs: deps.countWindowMs,
+    async waitMs(target, now, recentSends) {
       const rule = deps.limitFor(target);
       if (!rule) return 0;
+      if (recentSends != null && deps.countWindowMs !== undefined && deps.countWindowMs >= rule.windowMs && recentSends < rule.limit)
+        return 0;
       const recent = await deps.db
         .select({ sentAt: outbox.sentAt })
         .from(outbox)

@@ -1,25 +1,24 @@
 import type { Db } from '../db/client.js';
 import type { Inbox } from '../delivery/inbox.js';
 import type { Clock } from '../lib/clock.js';
-import type { InboxWorker } from '../messaging/inbox-worker.js';
 import { handoverResumeJob } from './handover-resume.js';
-import { inboxSweepJob } from './inbox-sweep.js';
 import { pruneInboundEventsJob } from './prune-inbound-events.js';
 import { pruneOutboxJob } from './prune-outbox.js';
 import { pruneJobRunsJob } from './prune-job-runs.js';
 import type { Job } from './types.js';
 
-/** The scheduled jobs of one replica; each claims its slot in `job_runs`, so it runs once across replicas. */
+/**
+ * The scheduled jobs of one replica; each claims its slot in `job_runs`, so it runs once across
+ * replicas. Stored inbox rows need no job: every inbox worker polls for them (messaging/inbox-worker.ts).
+ */
 export function createJobs(deps: {
   db: Db;
   clock: Clock;
   inbox: Inbox;
-  worker: InboxWorker;
   /** Starts confirmed handovers and resumes dead ones (the final card built by the bot is bound in). */
   runDueHandovers: Parameters<typeof handoverResumeJob>[0];
 }): Job[] {
   return [
-    inboxSweepJob(deps.worker),
     handoverResumeJob(deps.runDueHandovers),
     pruneInboundEventsJob(deps.inbox),
     pruneOutboxJob({ db: deps.db, clock: deps.clock }),

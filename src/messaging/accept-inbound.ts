@@ -4,17 +4,23 @@ import type { Metrics } from '../http/metrics.js';
 import { isAppError } from '../lib/errors.js';
 import { errorCode } from '../lib/safe-error.js';
 import type { ClickWaiters } from './click-waiters.js';
-import type { InboxWorker } from './inbox-worker.js';
+import type { InboxWake } from './inbox-worker.js';
 import { toStoredEvent } from './stored-event.js';
 import type { CardActionEvent, CardActionResult, InboundEvent } from './types.js';
 
-export type AcceptDeps = { inbox: Inbox; worker: InboxWorker; waiters: ClickWaiters; metrics: Metrics; log: Logger };
+/**
+ * `worker` hears that a row was stored: the inbox worker itself when everything runs in one
+ * process, a message to the worker process otherwise (see src/worker). It is only a hint: the
+ * worker takes the row from the database.
+ */
+export type AcceptDeps = { inbox: Inbox; worker: InboxWake; waiters: ClickWaiters; metrics: Metrics; log: Logger };
 
 export type Accepted = 'accepted' | 'duplicate' | 'unavailable' | 'rejected';
 
 /**
  * The webhook rule every platform shares: store the normalized event in the inbox, acknowledge,
- * and run the work from the stored row after the acknowledgement. A redelivery does nothing; a
+ * and let the worker run the work from the stored row after the acknowledgement (nothing of the
+ * work runs here, so the acknowledgement never waits behind it). A redelivery does nothing; a
  * database outage is reported (`unavailable`) so the receiver withholds the acknowledgement; an
  * event the inbox cannot hold (an impossible id) is `rejected` (400).
  */
@@ -50,6 +56,7 @@ export async function acceptClick(
   if (typeof recorded === 'string') return { kind: recorded === 'rejected' ? 'rejected' : 'unavailable' };
   if (recorded.outcome === 'duplicate') return { kind: 'duplicate', done: recorded.row?.status === 'done' };
   // Only the delivery that stored the click waits for it; the run starts after this tick at the earliest.
+  // With no worker that can hand the answer back (a web-only process), the card is updated later.
   const waiter = deps.waiters.wait(input.event.eventId, input.budgetMs);
   if (!deps.worker.submit(recorded.row, input.event)) {
     waiter.cancel();

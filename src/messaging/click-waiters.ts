@@ -3,10 +3,19 @@ import type { CardActionResult } from './types.js';
 export type ClickWaiters = ReturnType<typeof createClickWaiters>;
 
 /**
+ * How the runner of a click hands its answer over: true when the caller still waited and took it
+ * (it answers the platform), false when nobody waits any more (the runner answers through the
+ * outbox). In a worker process this asks the web process (src/worker/link.ts); with no web process
+ * to ask it is always false.
+ */
+export type OfferClick = (eventId: string, result: CardActionResult) => Promise<boolean>;
+
+/**
  * Platforms that answer a click synchronously (Feishu's callback, the smart bot's 5 s window) wait
  * here for the stored click to be run. Whoever runs it offers the result: taken while the caller
  * still waits, otherwise the runner answers later through the outbox (the card is updated when it
- * finishes). Single-threaded, so an offer and a timeout can never both win.
+ * finishes). Single-threaded, so an offer and a timeout can never both win; an offer from a worker
+ * process is answered by this same thread, so the same holds across processes.
  */
 export function createClickWaiters() {
   const waiting = new Map<string, (result: CardActionResult | null) => void>();

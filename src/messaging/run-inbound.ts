@@ -1,6 +1,6 @@
 import type { OutboundEnvelope } from '../delivery/outbox.js';
 import { answerClickLater } from './answer-click-later.js';
-import type { ClickWaiters } from './click-waiters.js';
+import type { OfferClick } from './click-waiters.js';
 import type { InboundRunner } from './inbox-worker.js';
 import type { CardActionEvent, CardActionResult, MessageEvent } from './types.js';
 
@@ -16,7 +16,8 @@ type Handlers = {
  */
 export function createInboundRunner(deps: {
   handlers: Handlers;
-  waiters: ClickWaiters;
+  /** Hands a click's answer to the caller still waiting for it (here or in the web process). */
+  offer: OfferClick;
   enqueue: (message: OutboundEnvelope) => Promise<void>;
 }): InboundRunner {
   return async (event) => {
@@ -25,7 +26,7 @@ export function createInboundRunner(deps: {
       return undefined;
     }
     const result = await deps.handlers.onCardAction(event);
-    if (!deps.waiters.offer(event.eventId, result)) {
+    if (!(await deps.offer(event.eventId, result))) {
       for (const message of answerClickLater(event, result)) await deps.enqueue(message);
     }
     return { toast: result.toast ?? null, card: result.card ? { title: result.card.title } : null };

@@ -8,6 +8,7 @@ import { migrateCommand } from './migrate.js';
 import { outboxRetryCommand } from './outbox-retry.js';
 import { parseCommand } from './parse.js';
 import { seedDemoCommand } from './seed-demo.js';
+import { workerCommand } from './worker.js';
 
 /** Every CLI command, in the order `genjin help` lists them (help itself is added by run-cli). */
 export const commands: CliCommand[] = [
@@ -20,4 +21,5 @@ export const commands: CliCommand[] = [
   importCommand,
   exportCommand,
   seedDemoCommand,
+  workerCommand,
 ];
