@@ -1,0 +1,119 @@
+import { inArray } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { inboundEvents } from '../../../src/db/schema/index.js';
+import { createInbox } from '../../../src/delivery/inbox.js';
+import { createInboxWorker } from '../../../src/messaging/inbox-worker.js';
+import { toStoredEvent } from '../../../src/messaging/stored-event.js';
+import type { InboundEvent } from '../../../src/messaging/types.js';
+import { fixedClock } from '../../helpers/clock.js';
+import { useTestDatabase, uniqueId } from '../../helpers/db.js';
+import { captureLogs } from '../../helpers/log-capture.js';
+
+/**
+ * The inbox worker finds its work in the database (batched claims), not in memory: two workers that
+ * only poll keep each chat in order, and a worker that dies holding a batch loses none of it.
+ */
+describe('inbox workers claiming from the database', () => {
+  const testDb = useTestDatabase();
+
+  function messageEvent(id: string, conversation: string, at: Date): InboundEvent {
+    return {
+      type: 'message',
+      platform: 'feishu',
+      eventId: id,
+      tenant: 't',
+      messageId: id,
+      conversation: { platform: 'feishu', kind: 'chat', id: conversation },
+      chatType: 'direct',
+      senderId: 'ou',
+      text: 'x',
+      mentionsBot: true,
+      sentAt: at,
+    };
+  }
+
+  async function store(inbox: ReturnType<typeof createInbox>, conversation: string, count: number, at: Date): Promise<string[]> {
+    const ids = Array.from({ length: count }, (_, i) => `${uniqueId('om')}_${i}`);
+    for (const id of ids)
+      await inbox.record({ platform: 'feishu', eventId: id, conversation, payload: toStoredEvent(messageEvent(id, conversation, at)) });
+    return ids;
+  }
+
+  it('two polling workers never run two rows of one chat at once and run each chat oldest first', async () => {
+    const clock = fixedClock('2026-11-25T02:00:00Z');
+    const inbox = createInbox({ db: testDb.db, clock });
+    const chats = [0, 1, 2].map(() => `feishu:${uniqueId('oc')}`);
+    const running = new Map<string, number>();
+    const started: Record<string, string[]> = {};
+    let overlapped = false;
+    const run = async (event: InboundEvent) => {
+      const chat = event.type === 'message' ? event.conversation.id : '';
+      running.set(chat, (running.get(chat) ?? 0) + 1);
+      if (running.get(chat)! > 1) overlapped = true;
+      (started[chat] ??= []).push(event.eventId);
+      await new Promise((r) => setTimeout(r, 5 + Math.random() * 10));
+      running.set(chat, running.get(chat)! - 1);
+      return undefined;
+    };
+    const ids: Record<string, string[]> = {};
+    for (const chat of chats) ids[chat] = await store(inbox, chat, 6, clock.now());
+    const workers = [0, 1].map(() =>
+      createInboxWorker({ inbox, clock, log: captureLogs().log, run, giveUp: async () => undefined, concurrency: 2 }),
+    );
+    for (const w of workers) w.start(10);
+    const deadline = Date.now() + 30_000;
+    while (Object.values(started).flat().length < 18 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await Promise.all(workers.map((w) => w.stop()));
+    expect(overlapped).toBe(false);
+    for (const chat of chats) expect(started[chat]).toEqual(ids[chat]);
+  });
+
+  it('a worker that dies holding a batch loses nothing: another runs every row once its lease has run out', async () => {
+    const clock = fixedClock('2026-11-25T03:00:00Z');
+    const inbox = createInbox({ db: testDb.db, clock });
+    const chats = [0, 1, 2, 3].map(() => `feishu:${uniqueId('oc')}`);
+    const ids: string[] = [];
+    for (const chat of chats) ids.push(...(await store(inbox, chat, 2, clock.now())));
+
+    // The first worker claims a batch and hangs on it, as a process would that is killed mid-work.
+    const hung: string[] = [];
+    // A long lease, so its renewal (every third of it, in real time) never fires while the test runs.
+    const dying = createInboxWorker({
+      inbox,
+      clock,
+      log: captureLogs().log,
+      leaseMs: 60_000,
+      run: (event) => {
+        hung.push(event.eventId);
+        return new Promise(() => undefined);
+      },
+      giveUp: async () => undefined,
+    });
+    expect(await dying.sweep()).toBe(4); // the oldest row of each chat; the second rows wait behind them
+    expect(hung).toHaveLength(4);
+
+    const ran: string[] = [];
+    const survivor = createInboxWorker({
+      inbox,
+      clock,
+      log: captureLogs().log,
+      leaseMs: 15_000,
+      run: async (event) => {
+        ran.push(event.eventId);
+        return undefined;
+      },
+      giveUp: async () => undefined,
+    });
+    expect(await survivor.sweep()).toBe(0); // leased, and their chats' later rows wait behind them
+    clock.advance(61_000);
+    for (let i = 0; i < 4 && ran.length < ids.length; i++) {
+      await survivor.sweep();
+      await survivor.drain();
+    }
+    expect([...ran].sort()).toEqual([...ids].sort());
+    const rows = await testDb.db.select().from(inboundEvents).where(inArray(inboundEvents.eventId, ids));
+    expect(rows.every((r) => r.status === 'done')).toBe(true);
+    // The rows the dead worker held were attempted twice: once by it, once by the survivor.
+    expect(rows.filter((r) => hung.includes(r.eventId)).map((r) => r.attempts)).toEqual([2, 2, 2, 2]);
+  });
+});
