@@ -1,66 +1,103 @@
 // `npm run bench:e2e`: the real service (`node dist/main.js`, its own fresh MariaDB database on this
 // machine) against a Feishu/WeCom API stand-in on 127.0.0.1, fed signed, encrypted notes, beside the
 // Feishu SDK's EventDispatcher and bare Fastify routes, alternating, in rounds. See BENCHMARKS.md.
-//   --rounds N (3)  --quick (1 round, short phases)  --profile (one saturation run under --cpu-prof)
-//   --service-dir DIR (the repository to build and run; default this one)  --no-build  --keep-db
+//   --rounds N (3; 1 is the standard short run, about 10 minutes)  --quick (1 round, short phases)
+//   --only PHASE,…  (feishu-ack, feishu-saturation, latency, wecom-ack, wecom-saturation, sql, long;
+//                    feishu-ack-saturation is off unless named: genjin's acknowledgements per second)
+//   --webhook       `npm run bench:webhook`: --only feishu-ack,feishu-ack-saturation
+//   --long N (6000; 1000 with --quick)  --long-max-seconds S (1200)  --long-rate R (saturation if unset)
+//   --split         web and worker as two processes (see SPLIT below)  --no-general-log
+//   --profile (one saturation run under --cpu-prof)  --service-dir DIR  --no-build  --keep-db
 // Loopback only; every loop is bounded in count and time; children are killed on exit.
 import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import mysql from 'mysql2/promise';
-import { createRandom } from './e2e/notes.js';
+import { createRandom } from '../test/helpers/note-texts.js';
 import { FEISHU, WECOM } from './e2e/payloads.js';
 import {
   ackAtRate,
+  ackAtSaturation,
+  longRun,
   makeDeliveries,
-  peerAtSaturation,
   processedAtSaturation,
   replyLatency,
   rssSampler,
   type Ctx,
   type Target,
 } from './e2e/phases.js';
-import { buildService, freePort, startPeer, startService } from './e2e/processes.js';
+import { buildService, freePort, startPeer, startService, type ServiceShape } from './e2e/processes.js';
 import { summariseProfile } from './e2e/profile-summary.js';
 import { report, type Results } from './e2e/report.js';
-import { findPid, processMemoryMb } from './e2e/proc-stats.js';
+import { findPid, treeMemoryMb } from './e2e/proc-stats.js';
 import { createBenchDatabase, seedWorkspace } from './e2e/seed.js';
 import { enableUserStats } from './e2e/sql-counters.js';
 import { idleStatements, statementsPerNote } from './e2e/statements.js';
 import { startStandIn } from './e2e/stand-in.js';
 
+const PHASES = ['feishu-ack', 'feishu-saturation', 'latency', 'wecom-ack', 'wecom-saturation', 'sql', 'long'] as const;
+const EXTRA_PHASES = ['feishu-ack-saturation'] as const;
+type Phase = (typeof PHASES)[number] | (typeof EXTRA_PHASES)[number];
+
 const { values: args } = parseArgs({
   options: {
-    rounds: { type: 'string', default: '3' },
+    rounds: { type: 'string' },
     quick: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    webhook: { type: 'boolean', default: false },
+    long: { type: 'string' },
+    'long-max-seconds': { type: 'string', default: '1200' },
+    'long-rate': { type: 'string' },
+    split: { type: 'boolean', default: false },
+    'no-general-log': { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
     'service-dir': { type: 'string', default: fileURLToPath(new URL('..', import.meta.url)) },
     'no-build': { type: 'boolean', default: false },
     'keep-db': { type: 'boolean', default: false },
-    'long-notes': { type: 'string', default: '6000' },
   },
 });
 const Q = args.quick;
+const phases = new Set<Phase>(
+  args.webhook ? ['feishu-ack', 'feishu-ack-saturation'] : args.only ? (args.only.split(',').map((p) => p.trim()) as Phase[]) : PHASES,
+);
+for (const p of phases)
+  if (![...PHASES, ...EXTRA_PHASES].includes(p)) throw new Error(`unknown phase ${p}; phases: ${[...PHASES, ...EXTRA_PHASES].join(', ')}`);
 const P = {
-  rounds: Q ? 1 : Number(args.rounds),
+  rounds: Number(args.rounds ?? (Q ? 1 : 3)),
   rate: 500,
   rateSeconds: Q ? 4 : 8,
   saturationNotes: Q ? 600 : 1500,
+  /** genjin's acknowledgement saturation: at most this many notes, since each one is processed behind. */
+  ackSaturationNotes: Q ? 2000 : 4000,
   peerSeconds: Q ? 3 : 8,
   peerCap: Q ? 20_000 : 60_000,
   latencyRate: 100,
   latencySeconds: Q ? 4 : 10,
   sqlNotes: Q ? 10 : 40,
-  longNotes: Q ? 1000 : Number(args['long-notes']),
+  idleSqlSeconds: 10,
+  longNotes: Number(args.long ?? (Q ? 1000 : 6000)),
+  longMaxSeconds: Number(args['long-max-seconds']),
+  longRate: args['long-rate'] ? Number(args['long-rate']) : undefined,
+  longIdleSeconds: Q ? 10 : 20,
   concurrency: 64,
   drainMaxMs: 240_000,
   seed: 20261125,
 };
+/**
+ * Web and worker as two processes. TODO(issue #16): fill in from the worker command once it is on
+ * main (src/cli/commands/worker.ts, config/README.md): the variable that switches processing off in
+ * `node dist/main.js`, and the worker's command line.
+ */
+const SPLIT: ServiceShape = { kind: 'split', webEnv: {}, workerArgs: ['dist/cli.js', 'worker'] };
+const shape: ServiceShape = args.split ? SPLIT : { kind: 'one' };
+if (shape.kind === 'split' && Object.keys(shape.webEnv).length === 0)
+  throw new Error('--split: the web process has no setting to switch its processing off yet (see SPLIT in bench/e2e.ts)');
 const serviceDir = args['service-dir'];
 const rootUrl = process.env.BENCH_ROOT_URL ?? 'mysql://root@127.0.0.1:3306';
 const log = (...a: unknown[]) => console.error(`[${new Date().toISOString().slice(11, 19)}]`, ...a);
+const has = (p: Phase) => phases.has(p);
 
 const random = createRandom(P.seed);
 const root = await mysql.createConnection({ uri: rootUrl });
@@ -95,9 +132,17 @@ const env: Record<string, string> = {
   WECOM_ENCODING_AES_KEY: WECOM.key,
   WECOM_BASE_URL: standIn.url,
 };
-log(`starting the service (${database})`);
-const svc = await startService({ dir: serviceDir, env, port, nodeArgs: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [] });
+log(`starting the service (${shape.kind === 'split' ? 'web and worker processes' : 'one process'}, ${database})`);
+const svc = await startService({
+  dir: serviceDir,
+  env,
+  port,
+  shape,
+  nodeArgs: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+});
 log('seeding workspaces');
+const needsLarge = profileDir === null && (has('feishu-saturation') || has('latency'));
+const needsWecom = profileDir === null && (has('wecom-ack') || has('wecom-saturation'));
 const small = await seedWorkspace(root, {
   platform: 'feishu',
   externalId: 'e2e_small',
@@ -106,14 +151,9 @@ const small = await seedWorkspace(root, {
   userPrefix: 'ou_s',
   random,
 });
-const large = await seedWorkspace(root, {
-  platform: 'feishu',
-  externalId: 'e2e_large',
-  reps: 1000,
-  customers: 20_000,
-  userPrefix: 'ou_l',
-  random,
-});
+const large = needsLarge
+  ? await seedWorkspace(root, { platform: 'feishu', externalId: 'e2e_large', reps: 1000, customers: 20_000, userPrefix: 'ou_l', random })
+  : null;
 const ackWs = await seedWorkspace(root, {
   platform: 'feishu',
   externalId: 'e2e_ack',
@@ -122,37 +162,36 @@ const ackWs = await seedWorkspace(root, {
   userPrefix: 'ou_a',
   random,
 });
-const wecom = await seedWorkspace(root, {
-  platform: 'wecom',
-  externalId: WECOM.corpId,
-  reps: 2000,
-  customers: 300,
-  userPrefix: 'wu',
-  random,
-});
+const wecom = needsWecom
+  ? await seedWorkspace(root, { platform: 'wecom', externalId: WECOM.corpId, reps: 2000, customers: 300, userPrefix: 'wu', random })
+  : null;
 const mysqldPid = findPid(['mariadbd', 'mysqld']);
-const service: Target = { name: 'genjin', port, pid: svc.pid };
-const ctx: Ctx = { root, standIn, random, service, watchPids: mysqldPid ? [mysqldPid] : [], mysqldPid };
-const rss = rssSampler(svc.pid);
+const service: Target = { name: 'genjin', port, pids: svc.pids };
+const ctx: Ctx = { root, standIn, random, service, mysqldPid };
+const rss = rssSampler(svc.pids);
 await new Promise((r) => setTimeout(r, 10_000));
-const idleRss = processMemoryMb(svc.pid);
+const idle = treeMemoryMb(svc.pids);
 
 const results: Record<string, unknown> = {
   date: new Date().toISOString(),
   node: process.version,
   cpus: `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}`,
+  loadAtStart: loadavg(),
   mariadb: ((await root.query<mysql.RowDataPacket[]>('SELECT VERSION() AS v'))[0][0] as { v: string }).v,
   serviceDir,
+  shape: shape.kind,
+  phases: [...phases],
   database,
   params: P,
-  idleRssMb: idleRss?.rss,
+  idleRssMb: idle.rss,
+  idleProcesses: idle.processes,
   rounds: [] as unknown[],
 };
 const out = join(tmpdir(), `genjin-e2e-${Date.now()}.json`);
 const save = () =>
   writeFileSync(
     out,
-    JSON.stringify(results, (_k, v: unknown) => (v instanceof Map ? Object.fromEntries(v) : v), 2),
+    JSON.stringify(results, (_k, v: unknown) => (v instanceof Map ? Object.fromEntries(v) : v instanceof Set ? [...v] : v), 2),
   );
 
 try {
@@ -162,91 +201,124 @@ try {
     const sat = await processedAtSaturation(ctx, makeDeliveries(ctx, small, P.saturationNotes), P.concurrency, 240_000);
     results.profileRun = sat;
     await svc.stop();
-    const file = readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));
-    results.profile = file ? { path: join(profileDir, file), ...summariseProfile(join(profileDir, file), 25) } : null;
+    const files = readdirSync(profileDir).filter((f) => f.endsWith('.cpuprofile'));
+    results.profile = files.map((file) => ({ path: join(profileDir, file), ...summariseProfile(join(profileDir, file), 25) }));
   } else {
-    const sdk = await startPeer('sdk');
-    const bareJson = await startPeer('fastify-json');
-    const bareXml = await startPeer('fastify-xml');
-    const peer = (p: { mode: string; port: number; pid: number }): Target => ({ name: p.mode, port: p.port, pid: p.pid });
+    const rounds = [...phases].some((p) => p !== 'sql' && p !== 'long') ? P.rounds : 0;
+    const needsPeers = has('feishu-ack') || has('feishu-saturation') || has('feishu-ack-saturation');
+    const sdk = needsPeers ? await startPeer('sdk') : null;
+    const bareJson = needsPeers ? await startPeer('fastify-json') : null;
+    const bareXml = has('wecom-ack') || has('wecom-saturation') ? await startPeer('fastify-xml') : null;
+    const peer = (p: { mode: string; port: number; pids: number[] } | null): Target[] =>
+      p ? [{ name: p.mode, port: p.port, pids: p.pids }] : [];
+    const feishuTargets = [service, ...peer(sdk), ...peer(bareJson)];
+    const wecomTargets = [service, ...peer(bareXml)];
     const rotate = <T>(items: T[], r: number) => items.map((_, i) => items[(i + r) % items.length] as T);
-    for (let r = 0; r < P.rounds; r++) {
-      const round: Record<string, unknown[]> = { feishuAck: [], feishuSaturation: [], latency: [], wecomAck: [], wecomSaturation: [] };
+    for (let r = 0; r < rounds; r++) {
+      const round: Record<string, unknown[]> = {
+        feishuAck: [],
+        feishuAckSaturation: [],
+        feishuSaturation: [],
+        latency: [],
+        wecomAck: [],
+        wecomSaturation: [],
+      };
       (results.rounds as unknown[]).push(round);
-      for (const t of rotate([service, peer(sdk), peer(bareJson)], r)) {
-        log(`round ${r + 1}: Feishu ack at ${P.rate}/s → ${t.name}`);
-        const deliveries = makeDeliveries(ctx, ackWs, P.rate * P.rateSeconds, 10);
-        round.feishuAck?.push(await ackAtRate(ctx, t, deliveries, P.rate, P.rateSeconds, P.drainMaxMs));
-        save();
-      }
-      for (const t of rotate(['small', 'large', 'sdk', 'fastify-json'], r)) {
-        log(`round ${r + 1}: Feishu saturation → ${t}`);
-        if (t === 'small' || t === 'large') {
-          rss.reset();
-          const ws = t === 'small' ? small : large;
-          const sat = await processedAtSaturation(ctx, makeDeliveries(ctx, ws, P.saturationNotes), P.concurrency, P.drainMaxMs);
-          round.feishuSaturation?.push({ target: `genjin ${t}`, ...sat, rssPeakMb: rss.peak() });
-        } else {
-          const p = t === 'sdk' ? peer(sdk) : peer(bareJson);
-          const deliveries = makeDeliveries(ctx, ackWs, P.peerCap);
-          round.feishuSaturation?.push(await peerAtSaturation(ctx, p, deliveries, P.concurrency, P.peerSeconds));
+      if (has('feishu-ack'))
+        for (const t of rotate(feishuTargets, r)) {
+          log(`round ${r + 1}: Feishu ack at ${P.rate}/s → ${t.name}`);
+          const deliveries = makeDeliveries(ctx, ackWs, P.rate * P.rateSeconds, 10);
+          round.feishuAck?.push(await ackAtRate(ctx, t, deliveries, P.rate, P.rateSeconds, P.drainMaxMs));
+          save();
         }
-        save();
-      }
-      for (const ws of [small, large]) {
-        log(`round ${r + 1}: webhook → reply at ${P.latencyRate}/s, ${ws.externalId}`);
-        const deliveries = makeDeliveries(ctx, ws, P.latencyRate * P.latencySeconds);
-        round.latency?.push({ target: ws.externalId, ...(await replyLatency(ctx, deliveries, P.latencyRate, P.latencySeconds)) });
-        save();
-      }
-      for (const t of rotate([service, peer(bareXml)], r)) {
-        log(`round ${r + 1}: WeCom ack at ${P.rate}/s → ${t.name}`);
-        const deliveries = makeDeliveries(ctx, wecom, P.rate * P.rateSeconds);
-        round.wecomAck?.push(await ackAtRate(ctx, t, deliveries, P.rate, P.rateSeconds, P.drainMaxMs));
-        save();
-      }
-      for (const t of rotate([service, peer(bareXml)], r)) {
-        log(`round ${r + 1}: WeCom saturation → ${t.name}`);
-        round.wecomSaturation?.push(
-          t === service
-            ? {
-                target: 'genjin',
-                ...(await processedAtSaturation(ctx, makeDeliveries(ctx, wecom, P.saturationNotes), P.concurrency, P.drainMaxMs)),
-              }
-            : await peerAtSaturation(ctx, t, makeDeliveries(ctx, wecom, P.peerCap / 2), P.concurrency, P.peerSeconds),
-        );
-        save();
-      }
+      if (has('feishu-ack-saturation'))
+        for (const t of rotate(feishuTargets, r)) {
+          log(`round ${r + 1}: Feishu acknowledgements at saturation → ${t.name}`);
+          const g = t.name === service.name;
+          const deliveries = makeDeliveries(ctx, ackWs, g ? P.ackSaturationNotes : P.peerCap, g ? 10 : undefined);
+          round.feishuAckSaturation?.push(await ackAtSaturation(ctx, t, deliveries, P.concurrency, P.peerSeconds, P.drainMaxMs));
+          save();
+        }
+      if (has('feishu-saturation'))
+        for (const t of rotate(['small', 'large', ...peer(sdk), ...peer(bareJson)], r)) {
+          if (typeof t === 'string') {
+            log(`round ${r + 1}: Feishu saturation → genjin ${t}`);
+            rss.reset();
+            const ws = t === 'small' ? small : (large as NonNullable<typeof large>);
+            const sat = await processedAtSaturation(ctx, makeDeliveries(ctx, ws, P.saturationNotes), P.concurrency, P.drainMaxMs);
+            round.feishuSaturation?.push({ target: `genjin ${t}`, ...sat, rssPeakMb: rss.peak() });
+          } else {
+            log(`round ${r + 1}: Feishu saturation → ${t.name}`);
+            round.feishuSaturation?.push(
+              await ackAtSaturation(ctx, t, makeDeliveries(ctx, ackWs, P.peerCap), P.concurrency, P.peerSeconds),
+            );
+          }
+          save();
+        }
+      if (has('latency'))
+        for (const ws of [small, large]) {
+          if (!ws) continue;
+          log(`round ${r + 1}: webhook → reply at ${P.latencyRate}/s, ${ws.externalId}`);
+          const deliveries = makeDeliveries(ctx, ws, P.latencyRate * P.latencySeconds);
+          round.latency?.push({ target: ws.externalId, ...(await replyLatency(ctx, deliveries, P.latencyRate, P.latencySeconds)) });
+          save();
+        }
+      if (wecom && has('wecom-ack'))
+        for (const t of rotate(wecomTargets, r)) {
+          log(`round ${r + 1}: WeCom ack at ${P.rate}/s → ${t.name}`);
+          const deliveries = makeDeliveries(ctx, wecom, P.rate * P.rateSeconds);
+          round.wecomAck?.push(await ackAtRate(ctx, t, deliveries, P.rate, P.rateSeconds, P.drainMaxMs));
+          save();
+        }
+      if (wecom && has('wecom-saturation'))
+        for (const t of rotate(wecomTargets, r)) {
+          log(`round ${r + 1}: WeCom saturation → ${t.name}`);
+          round.wecomSaturation?.push(
+            t === service
+              ? {
+                  target: 'genjin',
+                  ...(await processedAtSaturation(ctx, makeDeliveries(ctx, wecom, P.saturationNotes), P.concurrency, P.drainMaxMs)),
+                }
+              : await ackAtSaturation(ctx, t, makeDeliveries(ctx, wecom, P.peerCap / 2), P.concurrency, P.peerSeconds),
+          );
+          save();
+        }
     }
-    await Promise.all([sdk.stop(), bareJson.stop(), bareXml.stop()]);
+    await Promise.all([sdk?.stop(), bareJson?.stop(), bareXml?.stop()]);
 
-    log('statements per note (idle service, one note at a time)');
-    await new Promise((r) => setTimeout(r, 3000));
-    const idle = await idleStatements(ctx, 10);
-    results.sql = {
-      idle,
-      known: await statementsPerNote(ctx, small, 'known', P.sqlNotes, idle.perSecond),
-      new: await statementsPerNote(ctx, small, 'new', P.sqlNotes, idle.perSecond),
-    };
-    save();
+    if (has('sql')) {
+      log('statements per note (idle service, one note at a time)');
+      await new Promise((r) => setTimeout(r, 3000));
+      const generalLog = !args['no-general-log'];
+      const idleSql = await idleStatements(ctx, P.idleSqlSeconds, generalLog);
+      results.sql = {
+        idle: idleSql,
+        known: await statementsPerNote(ctx, small, 'known', P.sqlNotes, idleSql, generalLog),
+        new: await statementsPerNote(ctx, small, 'new', P.sqlNotes, idleSql, generalLog),
+      };
+      save();
+    }
 
-    log(`long run: ${P.longNotes} notes at saturation`);
-    rss.reset();
-    const before = processMemoryMb(svc.pid);
-    const long = await processedAtSaturation(ctx, makeDeliveries(ctx, ackWs, P.longNotes, 10), P.concurrency, 600_000);
-    const peak = rss.peak();
-    await new Promise((r) => setTimeout(r, 15_000));
-    results.long = {
-      ...long,
-      rssBeforeMb: before?.rss,
-      rssPeakMb: peak,
-      rssAfter15sMb: processMemoryMb(svc.pid)?.rss,
-      hwmMb: processMemoryMb(svc.pid)?.hwm,
-    };
+    if (has('long')) {
+      log(
+        `long run: ${P.longNotes.toLocaleString('en-US')} notes ${P.longRate ? `at ${P.longRate}/s` : 'at saturation'}, at most ${P.longMaxSeconds} s, ${P.longIdleSeconds} s idle before and after`,
+      );
+      results.long = await longRun(ctx, ackWs, {
+        count: P.longNotes,
+        maxSeconds: P.longMaxSeconds,
+        concurrency: P.concurrency,
+        ...(P.longRate ? { rate: P.longRate } : {}),
+        newEvery: 10,
+        idleSeconds: P.longIdleSeconds,
+      });
+      save();
+    }
     results.standIn = standIn.counts;
-    save();
+    results.rssPeakOverallMb = rss.overall();
+    results.hwmMb = treeMemoryMb(svc.pids).processes.map((p) => ({ pid: p.pid, name: p.name, hwm: p.hwm }));
   }
 } finally {
+  results.loadAtEnd = loadavg();
   rss.stop();
   await svc.stop().catch(() => undefined);
   await standIn.close();

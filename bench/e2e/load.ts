@@ -18,33 +18,49 @@ function send(agent: http.Agent, port: number, d: Delivery, start: number): Prom
   });
 }
 
-/** Sends `deliveries` at `rate` per second (at most `maxSeconds`); latency counts from each due time. */
-export async function openLoop(port: number, deliveries: Delivery[], rate: number, maxSeconds: number): Promise<Ack[]> {
+/** Where a load loop takes its next delivery: a prepared list, or built on demand (`undefined`: no more). */
+export type Source = Delivery[] | (() => Delivery | undefined);
+const taker = (source: Source): (() => Delivery | undefined) => {
+  if (typeof source === 'function') return source;
+  let next = 0;
+  return () => source[next++];
+};
+
+/**
+ * Sends the source's deliveries at `rate` per second (at most `maxSeconds`); latency counts from each
+ * due time. A source built on demand (long runs) signs each delivery when it is due, inside
+ * Feishu's 5-minute timestamp window.
+ */
+export async function openLoop(port: number, source: Source, rate: number, maxSeconds: number): Promise<Ack[]> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+  const take = taker(source);
   const acks: Promise<Ack>[] = [];
   const t0 = performance.now();
-  for (let i = 0; i < deliveries.length; i++) {
+  for (let i = 0; ; i++) {
     const due = t0 + (i * 1000) / rate;
     if (due - t0 > maxSeconds * 1000) break;
     const wait = due - performance.now();
     if (wait > 1) await new Promise((r) => setTimeout(r, wait));
-    acks.push(send(agent, port, deliveries[i] as Delivery, due));
+    const d = take();
+    if (!d) break;
+    acks.push(send(agent, port, d, due));
   }
   const done = await Promise.all(acks);
   agent.destroy();
   return done;
 }
 
-/** Sends `deliveries` over `concurrency` connections as fast as the server answers (at most `maxSeconds`). */
-export async function closedLoop(port: number, deliveries: Delivery[], concurrency: number, maxSeconds: number): Promise<Ack[]> {
+/** Sends the source's deliveries over `concurrency` connections as fast as the server answers (at most `maxSeconds`). */
+export async function closedLoop(port: number, source: Source, concurrency: number, maxSeconds: number): Promise<Ack[]> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+  const take = taker(source);
   const acks: Ack[] = [];
   const until = performance.now() + maxSeconds * 1000;
-  let next = 0;
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
-      while (next < deliveries.length && performance.now() < until) {
-        const d = deliveries[next++] as Delivery;
+      while (performance.now() < until) {
+        const d = take();
+        if (!d) break;
         acks.push(await send(agent, port, d, performance.now()));
       }
     }),

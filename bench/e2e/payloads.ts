@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { feishuEncrypt, feishuHeaders } from '../../test/helpers/feishu-sign.js';
 import { wecomPost, wecomTextXml } from '../../test/helpers/wecom-sign.js';
-import { noteText, type Random } from './notes.js';
+import { noteText, type Random } from '../../test/helpers/note-texts.js';
 import type { SeededWorkspace } from './seed.js';
 
 export const FEISHU = { appId: 'cli_e2e_bench', secret: 'e2e secret', token: 'e2e_verification_token', key: 'e2e encrypt key' };

@@ -1,27 +1,49 @@
 // The measurements of `npm run bench:e2e`, each bounded in count and time.
 import type mysql from 'mysql2/promise';
-import { ackSummary, closedLoop, openLoop, percentile, statusCounts, type Ack } from './load.js';
+import { ackSummary, closedLoop, openLoop, percentile, statusCounts, type Ack, type Source } from './load.js';
 import { feishuDelivery, pickNote, wecomDelivery, type Delivery, type NoteSpec } from './payloads.js';
-import type { Random } from './notes.js';
-import { cpuBetween, cpuSnapshot, processMemoryMb } from './proc-stats.js';
+import type { Random } from '../../test/helpers/note-texts.js';
+import { cpuBetween, cpuSnapshot, treeMemoryMb } from './proc-stats.js';
 import { storedFollowUps, type SeededWorkspace } from './seed.js';
 import type { StandIn } from './stand-in.js';
 
-export type Target = { name: string; port: number; pid: number };
+/**
+ * A server under load: the port it listens on and the processes whose trees are its CPU and memory
+ * (genjin: its one process, or web and worker; threads and child processes are counted in).
+ */
+export type Target = { name: string; port: number; pids: number[] };
 export type Ctx = {
   root: mysql.Connection;
   standIn: StandIn;
   random: Random;
   service: Target;
-  watchPids: number[];
   mysqldPid: number | null;
 };
+
+const isService = (ctx: Ctx, t: Target) => t.name === ctx.service.name;
+/** The CPU groups of a phase: the target's process trees, and MariaDB's server. */
+const cpuGroups = (ctx: Ctx, t: Target): Record<string, number[]> => ({
+  [isService(ctx, t) ? 'service' : 'peer']: t.pids,
+  ...(ctx.mysqldPid ? { mysqld: [ctx.mysqldPid] } : {}),
+});
 
 export const deliveryFor = (ws: SeededWorkspace, note: NoteSpec): Delivery =>
   ws.platform === 'feishu' ? feishuDelivery(ws.externalId, note) : wecomDelivery(note);
 
 export function makeDeliveries(ctx: Ctx, ws: SeededWorkspace, count: number, newEvery?: number): Delivery[] {
   return Array.from({ length: count }, () => deliveryFor(ws, pickNote(ws, ctx.random, newEvery ? { newEvery } : {})));
+}
+
+/** `count` deliveries built (and signed) one at a time when the load loop takes them; their ids in `ids`. */
+export function lazyDeliveries(ctx: Ctx, ws: SeededWorkspace, count: number, newEvery?: number): { source: Source; ids: string[] } {
+  const ids: string[] = [];
+  const source = () => {
+    if (ids.length >= count) return undefined;
+    const d = deliveryFor(ws, pickNote(ws, ctx.random, newEvery ? { newEvery } : {}));
+    ids.push(d.id);
+    return d;
+  };
+  return { source, ids };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -70,12 +92,12 @@ async function outcome(ctx: Ctx, acked: string[]) {
 
 /** Acknowledgement latency at a fixed rate; for genjin, then how long the backlog takes to be answered. */
 export async function ackAtRate(ctx: Ctx, target: Target, deliveries: Delivery[], rate: number, seconds: number, drainMaxMs: number) {
-  const before = cpuSnapshot([target.pid, ...ctx.watchPids]);
+  const before = cpuSnapshot(cpuGroups(ctx, target));
   const acks = await openLoop(target.port, deliveries, rate, seconds + 5);
   const loadEnd = performance.now();
-  const cpu = cpuBetween(before, cpuSnapshot([target.pid, ...ctx.watchPids]));
+  const cpu = cpuBetween(before, cpuSnapshot(cpuGroups(ctx, target)));
   const result = { target: target.name, ...ackSummary(acks), cpu, drainSeconds: NaN, processed: NaN, statuses: {}, repeatedReplies: 0 };
-  if (target.pid === ctx.service.pid) {
+  if (isService(ctx, target)) {
     const ok = acks.filter((a) => a.status === 200).map((a) => a.id);
     const { lastAt } = await waitForReplies(ctx, ok, drainMaxMs);
     const o = await outcome(ctx, ok);
@@ -95,21 +117,23 @@ export async function ackAtRate(ctx: Ctx, target: Target, deliveries: Delivery[]
  * then every note followed until answered. Processed notes per second = notes stored and answered,
  * over the time from the first send to the last of their replies.
  */
-export async function processedAtSaturation(ctx: Ctx, deliveries: Delivery[], concurrency: number, maxMs: number) {
-  const pids = [ctx.service.pid, ...ctx.watchPids];
-  const before = cpuSnapshot(pids);
+export async function processedAtSaturation(ctx: Ctx, source: Source, concurrency: number, maxMs: number) {
+  const groups = cpuGroups(ctx, ctx.service);
+  const before = cpuSnapshot(groups);
   const t0 = performance.now();
-  const acks = await closedLoop(ctx.service.port, deliveries, concurrency, maxMs / 1000);
+  const acks = await closedLoop(ctx.service.port, source, concurrency, maxMs / 1000);
   const ackedAt = performance.now();
   const ok = acks.filter((a) => a.status === 200).map((a) => a.id);
-  const { lastAt } = await waitForReplies(ctx, ok, maxMs);
-  const after = cpuSnapshot(pids);
+  const { lastAt, answered } = await waitForReplies(ctx, ok, Math.max(0, maxMs - (ackedAt - t0)));
+  const after = cpuSnapshot(groups);
   const o = await outcome(ctx, ok);
   const seconds = (lastAt - t0) / 1000;
   const cpu = cpuBetween(before, after);
-  const serviceCpu = cpu.byPid.get(ctx.service.pid) ?? NaN;
-  const mysqldCpu = ctx.mysqldPid ? (cpu.byPid.get(ctx.mysqldPid) ?? NaN) : NaN;
+  const serviceCpu = cpu.byGroup.service ?? NaN;
+  const mysqldCpu = cpu.byGroup.mysqld ?? NaN;
   return {
+    /** Acknowledged notes still unanswered when the wait ended (time bound or a 30 s stall). */
+    unanswered: ok.length - answered,
     sent: acks.length,
     acked: ok.length,
     ackErrors: acks.length - ok.length,
@@ -128,12 +152,28 @@ export async function processedAtSaturation(ctx: Ctx, deliveries: Delivery[], co
   };
 }
 
-/** A peer at saturation: acknowledged requests per second (it processes nothing). */
-export async function peerAtSaturation(ctx: Ctx, peer: Target, deliveries: Delivery[], concurrency: number, seconds: number) {
-  const before = cpuSnapshot([peer.pid, ...ctx.watchPids]);
-  const acks = await closedLoop(peer.port, deliveries, concurrency, seconds);
-  const cpu = cpuBetween(before, cpuSnapshot([peer.pid, ...ctx.watchPids]));
-  return { target: peer.name, ...ackSummary(acks), cpu, cappedByCount: acks.length === deliveries.length };
+/**
+ * Acknowledged requests per second over `concurrency` connections (a peer processes nothing). For
+ * genjin the notes are processed behind the acknowledgements; the backlog is then followed until
+ * answered (at most `drainMaxMs`) so that the next phase starts on an idle service.
+ */
+export async function ackAtSaturation(
+  ctx: Ctx,
+  target: Target,
+  deliveries: Delivery[],
+  concurrency: number,
+  seconds: number,
+  drainMaxMs = 0,
+) {
+  const before = cpuSnapshot(cpuGroups(ctx, target));
+  const acks = await closedLoop(target.port, deliveries, concurrency, seconds);
+  const loadEnd = performance.now();
+  const cpu = cpuBetween(before, cpuSnapshot(cpuGroups(ctx, target)));
+  const result = { target: target.name, ...ackSummary(acks), cpu, cappedByCount: acks.length === deliveries.length };
+  if (!isService(ctx, target)) return result;
+  const ok = acks.filter((a) => a.status === 200).map((a) => a.id);
+  const { lastAt, answered } = await waitForReplies(ctx, ok, drainMaxMs);
+  return { ...result, drainSeconds: (lastAt - loadEnd) / 1000, unanswered: ok.length - answered };
 }
 
 /** Webhook → reply: from each note's due time to its reply's arrival at the stand-in. */
@@ -164,22 +204,101 @@ export async function replyLatency(ctx: Ctx, deliveries: Delivery[], rate: numbe
   };
 }
 
-/** Samples the service's resident memory every 250 ms; `peak()` since the last `reset()`. */
-export function rssSampler(pid: number) {
+/**
+ * Samples the resident memory of the service's process trees (summed over its processes) every
+ * 250 ms; `peak()` since the last `reset()`, with each process's own peak in that time.
+ */
+export function rssSampler(roots: number[]) {
   let peak = 0;
   let overall = 0;
-  const timer = setInterval(() => {
-    const m = processMemoryMb(pid);
-    if (m) {
-      peak = Math.max(peak, m.rss);
-      overall = Math.max(overall, m.rss);
+  let byProcess = new Map<string, number>();
+  const sample = () => {
+    const m = treeMemoryMb(roots);
+    peak = Math.max(peak, m.rss);
+    overall = Math.max(overall, m.rss);
+    for (const p of m.processes) {
+      const key = `${p.pid} ${p.name}`;
+      byProcess.set(key, Math.max(byProcess.get(key) ?? 0, p.rss));
     }
-  }, 250);
+  };
+  const timer = setInterval(sample, 250);
   timer.unref();
   return {
-    reset: () => void (peak = processMemoryMb(pid)?.rss ?? 0),
+    reset: () => {
+      peak = 0;
+      byProcess = new Map();
+      sample();
+    },
     peak: () => peak,
+    peakByProcess: () => Object.fromEntries(byProcess),
     overall: () => overall,
     stop: () => clearInterval(timer),
   };
+}
+
+/** Resident memory of the service now (MB, summed over its processes). */
+export const serviceRssMb = (ctx: Ctx) => treeMemoryMb(ctx.service.pids).rss;
+
+/**
+ * The long run: `count` notes built on demand, at saturation (or at `rate` per second), every one
+ * followed until stored and answered, all within `maxSeconds`. Resident memory: idle before (after
+ * `idleSeconds` without load), the peak during the run, and after `idleSeconds` once it is over.
+ */
+export async function longRun(
+  ctx: Ctx,
+  ws: SeededWorkspace,
+  o: { count: number; maxSeconds: number; concurrency: number; rate?: number; newEvery?: number; idleSeconds: number },
+) {
+  const rss = rssSampler(ctx.service.pids);
+  try {
+    await sleep(o.idleSeconds * 1000);
+    const idleBefore = treeMemoryMb(ctx.service.pids);
+    rss.reset();
+    const { source, ids } = lazyDeliveries(ctx, ws, o.count, o.newEvery);
+    const groups = cpuGroups(ctx, ctx.service);
+    const before = cpuSnapshot(groups);
+    const t0 = performance.now();
+    const acks = o.rate
+      ? await openLoop(ctx.service.port, source, o.rate, o.maxSeconds)
+      : await closedLoop(ctx.service.port, source, o.concurrency, o.maxSeconds);
+    const ackedAt = performance.now();
+    const ok = acks.filter((a) => a.status === 200).map((a) => a.id);
+    const { lastAt, answered } = await waitForReplies(ctx, ok, Math.max(0, o.maxSeconds * 1000 - (ackedAt - t0)), 60_000);
+    const cpu = cpuBetween(before, cpuSnapshot(groups));
+    const peak = rss.peak();
+    const peakByProcess = rss.peakByProcess();
+    const o2 = await outcome(ctx, ok);
+    const seconds = (lastAt - t0) / 1000;
+    await sleep(o.idleSeconds * 1000);
+    const after = treeMemoryMb(ctx.service.pids);
+    return {
+      asked: o.count,
+      sent: ids.length,
+      acked: ok.length,
+      ackErrors: acks.length - ok.length,
+      ackErrorStatuses: statusCounts(acks.filter((a) => a.status !== 200)),
+      ackSeconds: (ackedAt - t0) / 1000,
+      ack: ackSummary(acks),
+      processed: o2.processed.length,
+      unanswered: ok.length - answered,
+      /** The time bound ended the run before every note was sent or answered. */
+      cutShort: ids.length < o.count || answered < ok.length,
+      statuses: o2.statuses,
+      repeatedReplies: o2.repeatedReplies,
+      shownTwice: o2.shownTwice,
+      seconds,
+      perSecond: o2.processed.length / seconds,
+      cpuMsPerNote: ((cpu.byGroup.service ?? NaN) * 1000) / o2.processed.length,
+      mysqldCpuMsPerNote: ((cpu.byGroup.mysqld ?? NaN) * 1000) / o2.processed.length,
+      cpu,
+      rssIdleBeforeMb: idleBefore.rss,
+      rssPeakMb: peak,
+      rssPeakByProcessMb: peakByProcess,
+      rssAfterMb: after.rss,
+      afterIdleSeconds: o.idleSeconds,
+      processesAfter: after.processes,
+    };
+  } finally {
+    rss.stop();
+  }
 }

@@ -3,14 +3,77 @@ import { readdirSync, readFileSync } from 'node:fs';
 
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux x86-64
 
-/** User + system CPU seconds of a process, all its threads included; null once it is gone. */
-export function processCpuSeconds(pid: number): number | null {
+/** Fields of /proc/<pid>/stat after the command name (field 3, `state`, is index 0); null once it is gone. */
+function statFields(pid: number): string[] | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   } catch {
     return null;
+  }
+}
+
+/** User + system CPU seconds of a process, all its threads included; null once it is gone. */
+export function processCpuSeconds(pid: number): number | null {
+  const f = statFields(pid);
+  return f ? (Number(f[11]) + Number(f[12])) / TICKS_PER_SECOND : null;
+}
+
+/**
+ * A process and all its descendants (child processes a service forks, theirs, …), read from every
+ * thread's /proc/<pid>/task/<tid>/children (a child forked by a worker thread is listed under that
+ * thread). Threads themselves are not processes: their CPU is already in their process's stat.
+ */
+export function processTree(roots: number[]): number[] {
+  const seen = new Set<number>();
+  const queue = [...roots];
+  while (queue.length > 0) {
+    const pid = queue.shift() as number;
+    if (seen.has(pid)) continue;
+    seen.add(pid);
+    for (const tid of readdirSafe(`/proc/${pid}/task`)) {
+      try {
+        for (const child of readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').trim().split(/\s+/))
+          if (child) queue.push(Number(child));
+      } catch {
+        // thread or process gone meanwhile
+      }
+    }
+  }
+  return [...seen].filter((pid) => statFields(pid) !== null);
+}
+
+/**
+ * CPU seconds of the process trees under `roots`: for each live process, its own user + system time
+ * plus what its children that already exited and were reaped spent (cutime + cstime), so a child
+ * process that comes and goes between two readings is still counted.
+ */
+export function treeCpuSeconds(roots: number[]): number {
+  let ticks = 0;
+  for (const pid of processTree(roots)) {
+    const f = statFields(pid);
+    if (f) ticks += Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
+  }
+  return ticks / TICKS_PER_SECOND;
+}
+
+/**
+ * Resident memory of the process trees under `roots`, summed (a forked child's pages shared with its
+ * parent count twice, so the sum is an upper bound), with each process's VmRSS and VmHWM.
+ */
+export function treeMemoryMb(roots: number[]): { rss: number; processes: { pid: number; name: string; rss: number; hwm: number }[] } {
+  const processes = processTree(roots).flatMap((pid) => {
+    const m = processMemoryMb(pid);
+    return m ? [{ pid, name: processName(pid), ...m }] : [];
+  });
+  return { rss: processes.reduce((a, p) => a + p.rss, 0), processes };
+}
+
+function processName(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean).slice(1, 3).join(' ');
+  } catch {
+    return '';
   }
 }
 
@@ -55,25 +118,28 @@ function readdirSafe(dir: string): string[] {
   }
 }
 
-export type CpuSnapshot = { at: number; machine: { busy: number; total: number }; byPid: Map<number, number>; self: number };
+export type CpuSnapshot = { at: number; machine: { busy: number; total: number }; byGroup: Record<string, number>; self: number };
 
-/** CPU of the machine, of the given processes and of this one, now. */
-export function cpuSnapshot(pids: number[]): CpuSnapshot {
+/**
+ * CPU of the machine, of each named group of process trees (e.g. `service`: the service's processes
+ * and their children; `mysqld`) and of this process, now. Groups must not share processes.
+ */
+export function cpuSnapshot(groups: Record<string, number[]>): CpuSnapshot {
   const u = process.cpuUsage();
   return {
     at: performance.now(),
     machine: machineCpuSeconds(),
-    byPid: new Map(pids.map((p) => [p, processCpuSeconds(p) ?? 0])),
+    byGroup: Object.fromEntries(Object.entries(groups).map(([name, roots]) => [name, treeCpuSeconds(roots)])),
     self: (u.user + u.system) / 1e6,
   };
 }
 
-/** CPU seconds spent between two snapshots: machine busy, per pid, this process, and the rest of the machine. */
+/** CPU seconds spent between two snapshots: machine busy, per group, this process, and the rest of the machine. */
 export function cpuBetween(a: CpuSnapshot, b: CpuSnapshot) {
   const wall = (b.at - a.at) / 1000;
-  const byPid = new Map([...b.byPid].map(([pid, s]) => [pid, s - (a.byPid.get(pid) ?? 0)]));
+  const byGroup = Object.fromEntries(Object.entries(b.byGroup).map(([name, s]) => [name, s - (a.byGroup[name] ?? 0)]));
   const busy = b.machine.busy - a.machine.busy;
   const self = b.self - a.self;
-  const ours = [...byPid.values()].reduce((x, y) => x + y, 0) + self;
-  return { wall, busy, cores: (b.machine.total - a.machine.total) / Math.max(wall, 1e-9), byPid, self, other: Math.max(0, busy - ours) };
+  const ours = Object.values(byGroup).reduce((x, y) => x + y, 0) + self;
+  return { wall, busy, cores: (b.machine.total - a.machine.total) / Math.max(wall, 1e-9), byGroup, self, other: Math.max(0, busy - ours) };
 }

@@ -25,39 +25,75 @@ export function buildService(dir: string): void {
 
 export type Service = Awaited<ReturnType<typeof startService>>;
 
-/** `node dist/main.js` in `dir` with `env`, ready when GET /readyz answers 200 (at most 60 s). */
-export async function startService(o: { dir: string; env: Record<string, string>; port: number; nodeArgs?: string[] }) {
-  const child = spawn(process.execPath, [...(o.nodeArgs ?? []), 'dist/main.js'], {
-    cwd: o.dir,
-    env: o.env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+/** How the service runs: one process (`npm start`'s shape), or web and worker as two processes. */
+export type ServiceShape =
+  | { kind: 'one' }
+  | {
+      kind: 'split';
+      /** Added to the web process's environment to switch its processing off. */
+      webEnv: Record<string, string>;
+      /** The worker's command line after `node`, e.g. ['dist/cli.js', 'worker']. */
+      workerArgs: string[];
+    };
+
+function spawnNode(label: string, dir: string, args: string[], env: Record<string, string>) {
+  const child = spawn(process.execPath, args, { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(child);
   let tail = '';
   const keep = (chunk: Buffer) => {
-    tail = (tail + chunk.toString('utf8')).slice(-8000);
+    tail = (tail + chunk.toString('utf8').replace(/^/gm, `[${label}] `)).slice(-8000);
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return { child, exited, tail: () => tail, alive: () => child.exitCode === null && child.signalCode === null };
+}
+
+/**
+ * The service in `dir` with `env`: `node dist/main.js` (one process), or for `split` the web process
+ * (`dist/main.js` with `webEnv`) and the worker process. Ready when GET /readyz answers 200 (at most
+ * 60 s) and, for `split`, the worker is still running 3 s later. `pids` are the processes started
+ * here; the CPU and memory of their children and threads are counted through /proc (proc-stats.ts).
+ */
+export async function startService(o: {
+  dir: string;
+  env: Record<string, string>;
+  port: number;
+  nodeArgs?: string[];
+  shape?: ServiceShape;
+}) {
+  const shape = o.shape ?? { kind: 'one' };
+  const nodeArgs = o.nodeArgs ?? [];
+  const procs = [spawnNode('web', o.dir, [...nodeArgs, 'dist/main.js'], { ...o.env, ...(shape.kind === 'split' ? shape.webEnv : {}) })];
+  if (shape.kind === 'split') procs.push(spawnNode('worker', o.dir, [...nodeArgs, ...shape.workerArgs], o.env));
+  const tail = () => procs.map((p) => p.tail()).join('\n');
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`the service exited during boot:\n${tail}`);
+    if (procs.some((p) => !p.alive())) throw new Error(`the service exited during boot:\n${tail()}`);
     const res = await fetch(`http://127.0.0.1:${o.port}/readyz`).catch(() => null);
     if (res?.status === 200) break;
-    if (Date.now() > deadline) throw new Error(`the service was not ready within 60 s:\n${tail}`);
+    if (Date.now() > deadline) throw new Error(`the service was not ready within 60 s:\n${tail()}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+  if (shape.kind === 'split') {
+    await new Promise((r) => setTimeout(r, 3000));
+    if (procs.some((p) => !p.alive())) throw new Error(`a service process exited during boot:\n${tail()}`);
+  }
   return {
-    pid: child.pid as number,
+    pids: procs.map((p) => p.child.pid as number),
     port: o.port,
-    tail: () => tail,
-    /** SIGTERM (graceful: a --cpu-prof profile is written), SIGKILL after 20 s. */
+    tail,
+    /** SIGTERM to every process (graceful: a --cpu-prof profile is written), SIGKILL after 20 s. */
     async stop(): Promise<void> {
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-      await exited;
-      clearTimeout(timer);
+      await Promise.all(
+        procs.map(async (p) => {
+          if (!p.alive()) return;
+          p.child.kill('SIGTERM');
+          const timer = setTimeout(() => p.child.kill('SIGKILL'), 20_000);
+          await p.exited;
+          clearTimeout(timer);
+        }),
+      );
     },
   };
 }
@@ -77,7 +113,7 @@ export async function startPeer(mode: 'sdk' | 'fastify-json' | 'fastify-xml') {
   return {
     mode,
     port,
-    pid: child.pid as number,
+    pids: [child.pid as number],
     stop: () => new Promise<void>((resolve) => (child.once('exit', () => resolve()), child.kill('SIGTERM'))),
   };
 }

@@ -23,9 +23,24 @@ const otherCores = (x: Row) => (x.cpu ? num(x.cpu.other / x.cpu.wall, 1) : '–'
 export function report(r: Results): string {
   const out: string[] = [];
   const line = (s = '') => out.push(s);
+  const load = (v: unknown) => (Array.isArray(v) ? v.map((x) => num(x, 2)).join(', ') : '–');
   line(
-    `Run ${String(r.date)}, Node ${String(r.node)}, ${String(r.cpus)}, ${String(r.mariadb)}; ${r.rounds.length} round(s), r1 / r2 / r3.`,
+    `Run ${String(r.date)}, Node ${String(r.node)}, ${String(r.cpus)}, ${String(r.mariadb)}; service as ${r.shape === 'split' ? 'web + worker processes' : 'one process'}; ${r.rounds.length} round(s), r1 / r2 / r3; load average ${load(r.loadAtStart)} at the start, ${load(r.loadAtEnd)} at the end.`,
   );
+  const has = (phase: string) => r.rounds.some((round) => (round[phase] ?? []).length > 0);
+  if (has('feishuAck')) feishuAck(r, line);
+  if (has('feishuAckSaturation')) feishuAckSaturation(r, line);
+  if (has('feishuSaturation')) feishuSaturation(r, line);
+  if (has('latency')) latency(r, line);
+  if (has('wecomAck') || has('wecomSaturation')) wecomTable(r, line);
+  sqlTables(r, line);
+  longRun(r, line);
+  return out.join('\n');
+}
+
+type Line = (s?: string) => void;
+
+function feishuAck(r: Results, line: Line) {
   line();
   line('Feishu, acknowledgement at a fixed 500 notes/s (open loop; latency from each due time):');
   line();
@@ -38,6 +53,26 @@ export function report(r: Results): string {
       `| ${t} | ${each(rows, (x) => ms(x.p50))} | ${each(rows, (x) => ms(x.p99))} | ${each(rows, (x) => ms(x.max))} | ${each(rows, (x) => num(x.errors))} | ${drain} | ${each(rows, otherCores)} |`,
     );
   }
+}
+
+function feishuAckSaturation(r: Results, line: Line) {
+  line();
+  line(
+    'Feishu, acknowledgements at saturation (acknowledged requests per second over 64 connections; genjin processes every note behind, each a fresh event id):',
+  );
+  line();
+  line('| server | per second | p50 | p99 | errors | genjin: backlog answered after | other processes (cores) |');
+  line('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const t of ['genjin', 'sdk', 'fastify-json']) {
+    const rows = across(r, 'feishuAckSaturation', t);
+    const drain = t === 'genjin' ? each(rows, (x) => `${num(x.drainSeconds)} s`) : '';
+    line(
+      `| ${t} | ${each(rows, (x) => num(x.perSecond))} | ${each(rows, (x) => ms(x.p50))} | ${each(rows, (x) => ms(x.p99))} | ${each(rows, (x) => num(x.errors))} | ${drain} | ${each(rows, otherCores)} |`,
+    );
+  }
+}
+
+function feishuSaturation(r: Results, line: Line) {
   line();
   line('Feishu, saturation (genjin: notes stored and answered per second; peers: acknowledged requests per second):');
   line();
@@ -50,6 +85,9 @@ export function report(r: Results): string {
       `| ${t} | ${each(rows, (x) => num(x.perSecond))} | ${g ? each(rows, (x) => `${num(x.cpuMsPerNote, 1)} ms`) : ''} | ${g ? each(rows, (x) => `${num(x.mysqldCpuMsPerNote, 1)} ms`) : ''} | ${each(rows, (x) => num(g ? x.ackErrors : x.errors))} | ${each(rows, otherCores)} |`,
     );
   }
+}
+
+function latency(r: Results, line: Line) {
   line();
   line('Webhook → reply card at 100 notes/s (from each due time to the reply at the stand-in):');
   line();
@@ -61,6 +99,9 @@ export function report(r: Results): string {
       `| ${t} | ${each(rows, (x) => ms(x.p50))} | ${each(rows, (x) => ms(x.p99))} | ${each(rows, (x) => ms(x.max))} | ${each(rows, (x) => `${num(x.processed)}/${num(x.sent)}`)} |`,
     );
   }
+}
+
+function wecomTable(r: Results, line: Line) {
   line();
   line('WeCom (XML), acknowledgement at 500/s and saturation:');
   line();
@@ -74,28 +115,80 @@ export function report(r: Results): string {
       `| ${t} | ${each(a, (x) => ms(x.p50))} | ${each(a, (x) => ms(x.p99))} | ${each(a, (x) => num(x.errors))} | ${g ? each(a, (x) => `${num(x.drainSeconds)} s`) : ''} | ${each(s, (x) => num(x.perSecond))} | ${g ? each(s, (x) => `${num(x.cpuMsPerNote, 1)} ms`) : ''} |`,
     );
   }
-  const sql = r.sql as Record<string, Record<string, unknown>> | undefined;
-  if (sql) {
-    line();
-    line(`Statements per note (the service's account; its idle rate, ${num(sql.idle?.perSecond, 1)}/s, subtracted):`);
-    line();
-    line('| note | statements | raw | rows read | server-wide Questions |');
-    line('| --- | ---: | ---: | ---: | ---: |');
-    for (const k of ['known', 'new']) {
-      const s = sql[k] as Record<string, unknown> & { user?: Record<string, number>; notes: number };
-      line(
-        `| ${k} | ${num(s.perNote, 1)} | ${num(s.perNoteRaw, 1)} | ${num((s.user?.rowsRead ?? NaN) / s.notes)} | ${num(s.questionsPerNote)} |`,
-      );
-    }
+}
+
+type SqlRow = Record<string, unknown> & {
+  notes: number;
+  account?: Record<string, number> | null;
+  byKind?: Record<string, number> | null;
+  topShapes?: { shape: string; perNote: number }[];
+};
+
+function sqlTables(r: Results, line: Line) {
+  const sql = r.sql as (Record<string, SqlRow> & { idle?: { perSecond?: number } }) | undefined;
+  if (!sql) return;
+  line();
+  line(`Statements per note (the service's account; its idle rate, ${num(sql.idle?.perSecond, 1)}/s, subtracted):`);
+  line();
+  line('| note | statements | raw | account: SELECT / writes / other | rows read | server-wide Questions |');
+  line('| --- | ---: | ---: | ---: | ---: | ---: |');
+  for (const k of ['known', 'new']) {
+    const s = sql[k];
+    if (!s) continue;
+    const a = s.account ?? {};
+    line(
+      `| ${k} | ${num(s.perNote, 1)} | ${num(s.perNoteRaw, 1)} | ${num(a.selects, 1)} / ${num(a.updates, 1)} / ${num(a.other, 1)} | ${num(a.rowsRead)} | ${num(s.questionsPerNote)} |`,
+    );
   }
-  const long = r.long as Record<string, number> | undefined;
+  const kinds = ['select', 'insert', 'update', 'delete', 'begin', 'commit', 'rollback', 'set', 'other'];
+  if (!sql.known?.byKind && !sql.new?.byKind) {
+    line();
+    line(
+      `By kind: no general log (${JSON.stringify((sql.known?.generalLog as { skipped?: string } | undefined)?.skipped ?? 'not read')}).`,
+    );
+    return;
+  }
+  line();
+  line('By kind, per note (general log of the service account, idle rate subtracted):');
+  line();
+  line(`| note | ${kinds.join(' | ')} | all |`);
+  line(`| --- | ${kinds.map(() => '---:').join(' | ')} | ---: |`);
+  for (const k of ['known', 'new']) {
+    const b = sql[k]?.byKind;
+    if (!b) continue;
+    line(
+      `| ${k} | ${kinds.map((x) => num(b[x], 1)).join(' | ')} | ${num(
+        Object.values(b).reduce((x, y) => x + y, 0),
+        1,
+      )} |`,
+    );
+  }
+  for (const k of ['known', 'new']) {
+    const shapes = sql[k]?.topShapes ?? [];
+    if (shapes.length === 0) continue;
+    line();
+    line(`Statements of a ${k === 'known' ? 'known user about their own customer' : 'new user about a new customer'}, per note, by shape:`);
+    line();
+    line('| per note | statement |');
+    line('| ---: | --- |');
+    for (const s of shapes.slice(0, 40)) line(`| ${num(s.perNote, 2)} | \`${s.shape.replace(/\|/g, '\\|').replace(/`/g, "'")}\` |`);
+  }
+}
+
+function longRun(r: Results, line: Line) {
+  const long = r.long as (Record<string, unknown> & Record<string, number>) | undefined;
   if (long) {
     line();
     line(
-      `Memory: idle ${num(r.idleRssMb)} MB after boot; long run of ${num(long.sent)} notes (${num(long.processed)} processed in ${num(long.seconds)} s): ${num(long.rssBeforeMb)} MB before, peak ${num(long.rssPeakMb)} MB, ${num(long.rssAfter15sMb)} MB 15 s after; VmHWM over the whole run ${num(long.hwmMb)} MB.`,
+      `Long run: ${num(long.asked)} notes asked, ${num(long.sent)} sent, ${num(long.processed)} stored and answered in ${num(long.seconds)} s (${num(long.perSecond)}/s, service CPU ${num(long.cpuMsPerNote, 1)} ms and MariaDB ${num(long.mysqldCpuMsPerNote, 1)} ms per note)${long.cutShort ? ', **cut short by the time bound**' : ''}; ack errors ${num(long.ackErrors)}.`,
     );
+    line(
+      `Resident memory (service processes summed): idle ${num(r.idleRssMb)} MB after boot; ${num(long.rssIdleBeforeMb)} MB idle before the long run, **peak ${num(long.rssPeakMb)} MB** during it, ${num(long.rssAfterMb)} MB ${num(long.afterIdleSeconds)} s after it; per process peak ${JSON.stringify(long.rssPeakByProcessMb)}.`,
+    );
+  } else if (typeof r.idleRssMb === 'number') {
+    line();
+    line(`Resident memory (service processes summed): idle ${num(r.idleRssMb)} MB after boot.`);
   }
-  return out.join('\n');
 }
 
 if (process.argv[1]?.endsWith('report.ts')) console.log(report(JSON.parse(readFileSync(process.argv[2] ?? '', 'utf8')) as Results));

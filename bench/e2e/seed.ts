@@ -2,7 +2,7 @@
 // hold only its statements) and workspaces seeded directly with SQL before the run.
 import type mysql from 'mysql2/promise';
 import { normalizeCustomerName } from '../../src/domain/customers/normalize-name.js';
-import { createNamePool, type Random } from './notes.js';
+import { createNamePool, type Random } from '../../test/helpers/note-texts.js';
 
 export const SERVICE_USER = 'genjin_e2e';
 const SERVICE_PASSWORD = 'e2e-bench';

@@ -15,7 +15,7 @@ export async function readSqlCounters(root: mysql.Connection): Promise<SqlCounte
   );
   const value = (name: string) => Number(status.find((r) => r.Variable_name === name)?.Value ?? NaN);
   const [users] = await root.query<mysql.RowDataPacket[]>(
-    'SELECT SELECT_COMMANDS AS selects, UPDATE_COMMANDS AS updates, OTHER_COMMANDS AS other, COMMIT_TRANSACTIONS AS commits, ROWS_READ AS rowsRead, CPU_TIME AS cpuTime, BUSY_TIME AS busyTime FROM information_schema.USER_STATISTICS WHERE USER = ?',
+    'SELECT SELECT_COMMANDS AS selects, UPDATE_COMMANDS AS updates, OTHER_COMMANDS AS other, COMMIT_TRANSACTIONS AS commits, ROLLBACK_TRANSACTIONS AS rollbacks, ROWS_READ AS rowsRead, ROWS_SENT AS rowsSent, ROWS_INSERTED AS rowsInserted, ROWS_UPDATED AS rowsUpdated, ROWS_DELETED AS rowsDeleted, CPU_TIME AS cpuTime, BUSY_TIME AS busyTime FROM information_schema.USER_STATISTICS WHERE USER = ?',
     [SERVICE_USER],
   );
   const u = users[0];
@@ -33,7 +33,7 @@ export function sqlDelta(a: SqlCounters, b: SqlCounters) {
     questions: b.questions - a.questions - 2,
     com: Object.fromEntries(Object.keys(b.com).map((k) => [k, (b.com[k] ?? 0) - (a.com[k] ?? 0)])),
     user,
-    /** The service's statements by its account: SELECT + INSERT/UPDATE/DELETE + the rest (BEGIN, COMMIT, SET, …). */
+    /** The service's statements by its account: SELECT + writes (INSERT/UPDATE/DELETE, MariaDB's UPDATE_COMMANDS) + the rest (BEGIN, COMMIT, SET, …). */
     userStatements: user ? (user.selects ?? 0) + (user.updates ?? 0) + (user.other ?? 0) : null,
   };
 }

@@ -1,10 +1,14 @@
 // SQL statements per note, one note at a time on an otherwise idle service: counters before and
 // after, minus what the idle service itself sends in the same time (outbox polling, inbox sweeper).
+// Totals come from the service account's USER_STATISTICS row (whatever the service's process shape:
+// every process connects with that account); the split by kind and shape from the general log
+// (general-log.ts) over the same windows, unless it is switched off or already in use.
+import http from 'node:http';
+import { KINDS, startGeneralLog, type Kind } from './general-log.js';
 import { pickNote, type Delivery } from './payloads.js';
 import { deliveryFor, waitForReplies, type Ctx } from './phases.js';
 import type { SeededWorkspace } from './seed.js';
 import { readSqlCounters, sqlDelta } from './sql-counters.js';
-import http from 'node:http';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -19,21 +23,54 @@ async function post(port: number, d: Delivery): Promise<number> {
   });
 }
 
-/** The service's statements per second while it has nothing to do. */
-export async function idleStatements(ctx: Ctx, seconds: number) {
+type Logged = Awaited<ReturnType<Extract<Awaited<ReturnType<typeof startGeneralLog>>, { stop: unknown }>['stop']>>;
+
+/** Runs `work` between two counter readings, with the general log on around it if `generalLog`. */
+async function window(ctx: Ctx, generalLog: boolean, work: () => Promise<void>) {
   const a = await readSqlCounters(ctx.root);
+  const log = generalLog ? await startGeneralLog(ctx.root) : { skipped: 'switched off (--no-general-log)' };
   const t = performance.now();
-  await sleep(seconds * 1000);
-  const d = sqlDelta(a, await readSqlCounters(ctx.root));
+  let logged: Logged | { skipped: string } = 'skipped' in log ? log : { skipped: 'not read' };
+  try {
+    await work();
+  } finally {
+    if ('stop' in log) logged = await log.stop();
+  }
   const wall = (performance.now() - t) / 1000;
-  return { perSecond: (d.userStatements ?? NaN) / wall, questionsPerSecond: d.questions / wall };
+  const d = sqlDelta(a, await readSqlCounters(ctx.root));
+  return { d, wall, logged };
+}
+
+export type IdleStatements = Awaited<ReturnType<typeof idleStatements>>;
+
+/** The service's statements per second while it has nothing to do, in all and (general log) by kind and shape. */
+export async function idleStatements(ctx: Ctx, seconds: number, generalLog: boolean) {
+  const { d, wall, logged } = await window(ctx, generalLog, async () => void (await sleep(seconds * 1000)));
+  const perSecond = <K extends string>(counts: Record<K, number>) =>
+    Object.fromEntries(Object.entries(counts).map(([k, v]) => [k, (v as number) / wall])) as Record<K, number>;
+  return {
+    seconds: wall,
+    perSecond: (d.userStatements ?? NaN) / wall,
+    questionsPerSecond: d.questions / wall,
+    log:
+      'skipped' in logged
+        ? logged
+        : { perSecond: logged.statements / wall, byKindPerSecond: perSecond(logged.byKind), byShapePerSecond: perSecond(logged.byShape) },
+  };
 }
 
 /**
  * `count` notes, each sent after the previous one was answered. `known`: reps that already wrote
  * (a warm-up note each first) about their own customers; `new`: a new user about a new customer.
  */
-export async function statementsPerNote(ctx: Ctx, ws: SeededWorkspace, kind: 'known' | 'new', count: number, idlePerSecond: number) {
+export async function statementsPerNote(
+  ctx: Ctx,
+  ws: SeededWorkspace,
+  kind: 'known' | 'new',
+  count: number,
+  idle: IdleStatements,
+  generalLog: boolean,
+) {
   const reps = ws.reps
     .map((id, i) => ({ id, own: ws.ownCustomers[i] ?? [] }))
     .filter((r) => r.own.length > 0)
@@ -54,29 +91,46 @@ export async function statementsPerNote(ctx: Ctx, ws: SeededWorkspace, kind: 'kn
     await sleep(2000);
   }
   const deliveries = Array.from({ length: count }, (_, i) => deliveryFor(ws, note(i)));
-  const a = await readSqlCounters(ctx.root);
-  const t = performance.now();
   let answered = 0;
-  for (const d of deliveries) {
-    if ((await post(ctx.service.port, d)) !== 200) continue;
-    answered += (await waitForReplies(ctx, [d.id], 10_000)).answered;
+  const { d, wall, logged } = await window(ctx, generalLog, async () => {
+    for (const delivery of deliveries) {
+      if ((await post(ctx.service.port, delivery)) !== 200) continue;
+      answered += (await waitForReplies(ctx, [delivery.id], 10_000)).answered;
+    }
+    // Let the outbox mark the last send and the inbox its last row.
+    await sleep(1500);
+  });
+  const idleCount = idle.perSecond * wall;
+  const perNote = (total: number, idleRate: number) => (total - idleRate * wall) / count;
+  let byKind: Record<Kind, number> | null = null;
+  let topShapes: { shape: string; perNote: number }[] = [];
+  if (!('skipped' in logged) && !('skipped' in idle.log)) {
+    const idleLog = idle.log;
+    byKind = Object.fromEntries(KINDS.map((k) => [k, perNote(logged.byKind[k], idleLog.byKindPerSecond[k] ?? 0)])) as Record<Kind, number>;
+    topShapes = Object.entries(logged.byShape)
+      .map(([shape, n]) => ({ shape, perNote: perNote(n, idleLog.byShapePerSecond[shape] ?? 0) }))
+      .filter((s) => s.perNote >= 0.05)
+      .sort((x, y) => y.perNote - x.perNote);
   }
-  // Let the outbox mark the last send and the inbox its last row.
-  await sleep(1500);
-  const d = sqlDelta(a, await readSqlCounters(ctx.root));
-  const wall = (performance.now() - t) / 1000;
-  const idle = idlePerSecond * wall;
   return {
     kind,
     notes: count,
     answered,
     seconds: wall,
     serviceStatements: d.userStatements,
-    perNote: ((d.userStatements ?? NaN) - idle) / count,
+    perNote: ((d.userStatements ?? NaN) - idleCount) / count,
     perNoteRaw: (d.userStatements ?? NaN) / count,
-    idleSubtracted: idle,
+    idleSubtracted: idleCount,
+    /** USER_STATISTICS, per note, idle not subtracted: selects, writes ("updates"), other, rows read/sent/written. */
+    account: d.user ? Object.fromEntries(Object.entries(d.user).map(([k, v]) => [k, v / count])) : null,
+    /** From the general log, per note, the idle service's rate subtracted (null when the log was not used). */
+    generalLog:
+      'skipped' in logged
+        ? logged
+        : { statementsPerNote: perNote(logged.statements, 'skipped' in idle.log ? 0 : idle.log.perSecond), prepares: logged.prepares },
+    byKind,
+    topShapes,
     questionsPerNote: d.questions / count,
     com: Object.fromEntries(Object.entries(d.com).map(([k, v]) => [k, v / count])),
-    user: d.user,
   };
 }

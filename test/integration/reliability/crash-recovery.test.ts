@@ -34,6 +34,7 @@ import { z } from 'zod';
 import { useTestDatabase } from '../../helpers/db.js';
 import { feishuMessageEvent } from '../../helpers/feishu-events.js';
 import { feishuSignedRequest } from '../../helpers/feishu-sign.js';
+import { COMPANY_CORES } from '../../helpers/note-texts.js';
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 const TOKEN = 'vtoken_test';
@@ -41,68 +42,6 @@ const KEY = 'test key';
 const CHATS = 10;
 const PER_CHAT = 6;
 const HELD_CHATS = 3;
-const COMPANIES = [
-  '云帆',
-  '华信',
-  '星河',
-  '蓝海',
-  '博远',
-  '鼎盛',
-  '恒通',
-  '金桥',
-  '瑞丰',
-  '长风',
-  '银杉',
-  '青松',
-  '明德',
-  '九章',
-  '北辰',
-  '远航',
-  '新元',
-  '嘉禾',
-  '飞鸿',
-  '万象',
-  '宏图',
-  '晨曦',
-  '锦程',
-  '海纳',
-  '凌云',
-  '泰和',
-  '弘毅',
-  '启明',
-  '安信',
-  '德邦',
-  '顺达',
-  '天宇',
-  '正阳',
-  '普惠',
-  '融创',
-  '同舟',
-  '睿智',
-  '卓越',
-  '精工',
-  '众诚',
-  '恒达',
-  '汇丰',
-  '立信',
-  '聚源',
-  '盛世',
-  '东方',
-  '西岭',
-  '南山',
-  '北斗',
-  '中天',
-  '光华',
-  '永信',
-  '开元',
-  '乐天',
-  '和美',
-  '友邦',
-  '信达',
-  '华夏',
-  '思源',
-  '碧水',
-];
 
 type Reply = { messageId: string; uuid: string | undefined; msgType: unknown };
 const replyBody = z.object({ uuid: z.string().optional(), msg_type: z.unknown() });
@@ -257,7 +196,7 @@ describe('crash recovery (black box: a real process, SIGKILL, restart)', () => {
     timings.boot1Ms = Date.now() - t;
 
     // 4. 60 notes, 10 direct chats with one rep each; the first HELD_CHATS reps' profiles hang.
-    const events = COMPANIES.slice(0, CHATS * PER_CHAT).map((company, i) => {
+    const events = COMPANY_CORES.slice(0, CHATS * PER_CHAT).map((company, i) => {
       const chat = i % CHATS;
       const event = feishuMessageEvent({
         text: `今天给${company}科技王总打电话,预算50万,下周三上门演示`,

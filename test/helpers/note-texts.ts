@@ -1,5 +1,6 @@
-// Realistic follow-up notes and customer names for `npm run bench:e2e`, from a seeded PRNG so that
-// two runs send the same texts in the same order.
+// Realistic follow-up notes and customer names, from a seeded PRNG so that two runs send the same
+// texts in the same order: the notes of `npm run bench:e2e` and the company names of the
+// crash-recovery test (one generator for both).
 
 /** mulberry32: small, fast, good enough to vary texts reproducibly. */
 export function createRandom(seed: number) {
@@ -61,7 +62,8 @@ const CITIES = [
   '南通',
   '台州',
 ];
-const CORES = [
+/** Two-character company name cores (云帆, 华信 …), all distinct. */
+export const COMPANY_CORES = [
   '云帆',
   '华信',
   '星河',
@@ -154,7 +156,7 @@ const DAYS = ['一', '二', '三', '四', '五'];
  */
 export function createNamePool(seeded: number, random: Random) {
   const all: string[] = [];
-  for (const city of CITIES) for (const core of CORES) for (const trade of TRADES) all.push(`${city}${core}${trade}`);
+  for (const city of CITIES) for (const core of COMPANY_CORES) for (const trade of TRADES) all.push(`${city}${core}${trade}`);
   if (seeded >= all.length) throw new RangeError(`at most ${all.length - 1} seeded customer names`);
   for (let i = all.length - 1; i > 0; i--) {
     const j = random.int(i + 1);
