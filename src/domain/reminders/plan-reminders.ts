@@ -1,5 +1,8 @@
 import type { Candidate } from './scan-reminders.js';
 
+/** Customers a summary card names (the most overdue first); it counts the others. */
+export const SUMMARY_NAMED = 5;
+
 /** One rep's reminders of a run: the cards (most overdue first) and the rest, listed in one summary. */
 export type RepPlan = { cards: Candidate[]; summary: Candidate[] };
 

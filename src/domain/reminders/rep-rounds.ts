@@ -1,4 +1,4 @@
-import { and, eq, like } from 'drizzle-orm';
+import { and, eq, inArray, like } from 'drizzle-orm';
 import type { DbOrTx, Tx } from '../../db/client.js';
 import { jobRuns } from '../../db/schema/index.js';
 
@@ -15,19 +15,46 @@ export const ROUND_JOB = 'reminders.round';
 
 const dayPrefix = (workspaceId: number, day: string) => `${workspaceId}:${day}:`;
 
-/** Claims the rep's round of `day` (under the rep's lock); true when this run is the round. */
-export async function claimRound(tx: Tx, rep: { workspaceId: number; userId: number }, day: string, now: Date): Promise<boolean> {
-  const slot = `${dayPrefix(rep.workspaceId, day)}${rep.userId}`;
-  const [res] = await tx
+/** Claims the rounds of `day` of these reps (under their locks, after `roundsTakenOf` found them free). */
+export async function claimRounds(tx: Tx, workspaceId: number, day: string, userIds: readonly number[], now: Date): Promise<void> {
+  if (userIds.length === 0) return;
+  await tx
     .insert(jobRuns)
     .ignore()
-    .values({ job: ROUND_JOB, slot, status: 'done', owner: 'reminders', startedAt: now, finishedAt: now });
-  return res.affectedRows === 1;
+    .values(
+      userIds.map((id) => ({
+        job: ROUND_JOB,
+        slot: `${dayPrefix(workspaceId, day)}${id}`,
+        status: 'done' as const,
+        owner: 'reminders',
+        startedAt: now,
+        finishedAt: now,
+      })),
+    );
+}
+
+/** Which of these reps' rounds of `day` are claimed (read under the reps' locks, it decides). */
+export async function roundsTakenOf(tx: Tx, workspaceId: number, day: string, userIds: readonly number[]): Promise<Set<number>> {
+  if (userIds.length === 0) return new Set();
+  const prefix = dayPrefix(workspaceId, day);
+  const rows = await tx
+    .select({ slot: jobRuns.slot })
+    .from(jobRuns)
+    .where(
+      and(
+        eq(jobRuns.job, ROUND_JOB),
+        inArray(
+          jobRuns.slot,
+          userIds.map((id) => `${prefix}${id}`),
+        ),
+      ),
+    );
+  return new Set(rows.map((r) => Number(r.slot.slice(prefix.length))));
 }
 
 /**
  * The reps of the workspace whose round of `day` is claimed: one range of the (job, slot) key.
- * Read without a lock, to plan; `claimRound` decides under the rep's lock.
+ * Read without a lock, to plan; `roundsTakenOf` decides under the reps' locks.
  */
 export async function roundsTaken(db: DbOrTx, workspaceId: number, day: string): Promise<number[]> {
   const prefix = dayPrefix(workspaceId, day);
