@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, asc, eq, inArray, isNull, lt, lte, notExists, notInArray, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, isNull, lt, lte, notExists, notInArray, or, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/mysql-core';
 import type { Db } from '../db/client.js';
 import { inboundEvents } from '../db/schema/index.js';
@@ -205,25 +205,15 @@ export function createInbox(deps: { db: Db; clock: Clock; recordTimeoutMs?: numb
       const token = randomUUID();
       if (limit <= 0) return { token, rows: [] };
       const now = clock.now();
-      const older = alias(inboundEvents, 'older');
       const candidates = await db
         .select(ROW_COLUMNS)
         .from(inboundEvents)
         .where(
           and(
+            gte(inboundEvents.id, FIRST_UNFINISHED),
             runnable(now),
-            notExists(
-              db
-                .select({ one: sql`1` })
-                .from(older)
-                .where(
-                  and(
-                    eq(older.conversation, inboundEvents.conversation),
-                    lt(older.id, inboundEvents.id),
-                    inArray(older.status, [...UNFINISHED]),
-                  ),
-                ),
-            ),
+            notExists(olderRow(db, 'received')),
+            notExists(olderRow(db, 'failed')),
           ),
         )
         .orderBy(asc(inboundEvents.id))
@@ -344,6 +334,30 @@ export function createInbox(deps: { db: Db; clock: Clock; recordTimeoutMs?: numb
       }
     },
   };
+}
+
+/**
+ * The oldest unfinished row's id, from index lookups: the claim then scans the primary key from
+ * there, not from the first row the table still keeps (a day of finished rows). A `received` row
+ * has no `next_attempt_at` (only a failure sets it), so the first lookup reads one index entry;
+ * the second covers a row that would break that rule, so none is ever skipped.
+ */
+const NO_ROW = sql.raw('18446744073709551615');
+const FIRST_UNFINISHED = sql`LEAST(
+  COALESCE((SELECT MIN(id) FROM inbound_events WHERE status = 'received' AND next_attempt_at IS NULL), ${NO_ROW}),
+  COALESCE((SELECT MIN(id) FROM inbound_events WHERE status = 'received' AND next_attempt_at IS NOT NULL), ${NO_ROW}),
+  COALESCE((SELECT MIN(id) FROM inbound_events WHERE status = 'failed'), ${NO_ROW}))`;
+
+/**
+ * An older row of the outer row's conversation in `status`: one subquery per status, so each is a
+ * lookup on (conversation, status, id) instead of a read of every row the conversation ever had.
+ */
+function olderRow(db: Db, status: 'received' | 'failed') {
+  const older = alias(inboundEvents, 'older');
+  return db
+    .select({ one: sql`1` })
+    .from(older)
+    .where(and(eq(older.conversation, inboundEvents.conversation), eq(older.status, status), lt(older.id, inboundEvents.id)));
 }
 
 /**
