@@ -6,7 +6,8 @@
 //                    feishu-ack-saturation is off unless named: genjin's acknowledgements per second)
 //   --webhook       `npm run bench:webhook`: --only feishu-ack,feishu-ack-saturation
 //   --long N (6000; 1000 with --quick)  --long-max-seconds S (1200)  --long-rate R (saturation if unset)
-//   --split         web and worker as two processes (see SPLIT below)  --no-general-log
+//   --shape default|inline|fork|split  how the service runs (see SHAPES below; --split = --shape split)
+//   --no-general-log  (no statements by kind and shape)
 //   --profile (one saturation run under --cpu-prof)  --service-dir DIR  --no-build  --keep-db
 // Loopback only; every loop is bounded in count and time; children are killed on exit.
 import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
@@ -50,6 +51,7 @@ const { values: args } = parseArgs({
     long: { type: 'string' },
     'long-max-seconds': { type: 'string', default: '1200' },
     'long-rate': { type: 'string' },
+    shape: { type: 'string', default: 'default' },
     split: { type: 'boolean', default: false },
     'no-general-log': { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
@@ -86,14 +88,22 @@ const P = {
   seed: 20261125,
 };
 /**
- * Web and worker as two processes. TODO(issue #16): fill in from the worker command once it is on
- * main (src/cli/commands/worker.ts, config/README.md): the variable that switches processing off in
- * `node dist/main.js`, and the worker's command line.
+ * The service's process shapes (issue #16; config/README.md "Where the work runs"): `default` is
+ * `npm start` as shipped (GENJIN_WORKER unset: it forks a `genjin worker` process at nice 10 in
+ * builds that have one, and runs everything in one process in older builds); `inline` everything in
+ * one process; `fork` the forked worker; `split` the web process with its processing off beside a
+ * `genjin worker` process started here (at the default priority). CPU and memory are summed over
+ * every process of the service in each case.
  */
-const SPLIT: ServiceShape = { kind: 'split', webEnv: {}, workerArgs: ['dist/cli.js', 'worker'] };
-const shape: ServiceShape = args.split ? SPLIT : { kind: 'one' };
-if (shape.kind === 'split' && Object.keys(shape.webEnv).length === 0)
-  throw new Error('--split: the web process has no setting to switch its processing off yet (see SPLIT in bench/e2e.ts)');
+const SHAPES: Record<string, ServiceShape> = {
+  default: { kind: 'one', env: {} },
+  inline: { kind: 'one', env: { GENJIN_WORKER: 'inline' } },
+  fork: { kind: 'one', env: { GENJIN_WORKER: 'fork' } },
+  split: { kind: 'split', webEnv: { GENJIN_WORKER: 'off' }, workerArgs: ['dist/cli.js', 'worker'] },
+};
+const shapeName = args.split ? 'split' : args.shape;
+const shape = SHAPES[shapeName];
+if (!shape) throw new Error(`unknown --shape ${shapeName}; shapes: ${Object.keys(SHAPES).join(', ')}`);
 const serviceDir = args['service-dir'];
 const rootUrl = process.env.BENCH_ROOT_URL ?? 'mysql://root@127.0.0.1:3306';
 const log = (...a: unknown[]) => console.error(`[${new Date().toISOString().slice(11, 19)}]`, ...a);
@@ -132,7 +142,7 @@ const env: Record<string, string> = {
   WECOM_ENCODING_AES_KEY: WECOM.key,
   WECOM_BASE_URL: standIn.url,
 };
-log(`starting the service (${shape.kind === 'split' ? 'web and worker processes' : 'one process'}, ${database})`);
+log(`starting the service (shape ${shapeName}, ${database})`);
 const svc = await startService({
   dir: serviceDir,
   env,
@@ -179,7 +189,7 @@ const results: Record<string, unknown> = {
   loadAtStart: loadavg(),
   mariadb: ((await root.query<mysql.RowDataPacket[]>('SELECT VERSION() AS v'))[0][0] as { v: string }).v,
   serviceDir,
-  shape: shape.kind,
+  shape: shapeName,
   phases: [...phases],
   database,
   params: P,

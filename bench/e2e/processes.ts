@@ -25,9 +25,13 @@ export function buildService(dir: string): void {
 
 export type Service = Awaited<ReturnType<typeof startService>>;
 
-/** How the service runs: one process (`npm start`'s shape), or web and worker as two processes. */
+/**
+ * How the service runs: `node dist/main.js` with `env` added (npm start's shape: GENJIN_WORKER picks
+ * whether it forks its worker process or runs the work inline), or web and worker as two processes
+ * started here.
+ */
 export type ServiceShape =
-  | { kind: 'one' }
+  | { kind: 'one'; env: Record<string, string> }
   | {
       kind: 'split';
       /** Added to the web process's environment to switch its processing off. */
@@ -62,9 +66,11 @@ export async function startService(o: {
   nodeArgs?: string[];
   shape?: ServiceShape;
 }) {
-  const shape = o.shape ?? { kind: 'one' };
+  const shape = o.shape ?? { kind: 'one', env: {} };
   const nodeArgs = o.nodeArgs ?? [];
-  const procs = [spawnNode('web', o.dir, [...nodeArgs, 'dist/main.js'], { ...o.env, ...(shape.kind === 'split' ? shape.webEnv : {}) })];
+  const procs = [
+    spawnNode('web', o.dir, [...nodeArgs, 'dist/main.js'], { ...o.env, ...(shape.kind === 'split' ? shape.webEnv : shape.env) }),
+  ];
   if (shape.kind === 'split') procs.push(spawnNode('worker', o.dir, [...nodeArgs, ...shape.workerArgs], o.env));
   const tail = () => procs.map((p) => p.tail()).join('\n');
   const deadline = Date.now() + 60_000;
