@@ -50,7 +50,14 @@ export function refusal(
 export async function reassignCustomer(
   deps: BotDeps,
   actor: ActorContext,
-  input: { customerId: number; to: { platformUserId: string } | { id: number }; expectedOwnerId?: number | null; source: string },
+  input: {
+    customerId: number;
+    to: { platformUserId: string } | { id: number };
+    expectedOwnerId?: number | null;
+    source: string;
+    /** Writes that commit with the move or not at all (the ownership service's `within`). */
+    within?: Parameters<BotDeps['ownership']['reassign']>[0]['within'];
+  },
 ): Promise<{ result: MoveResult; answer: CardActionResult }> {
   // Read before the move (a move changes no follow-up): the new owner's card shows the last five.
   const view = await loadCustomerView(deps, actor.workspaceId, input.customerId);
@@ -60,6 +67,7 @@ export async function reassignCustomer(
     to: input.to,
     ...(input.expectedOwnerId !== undefined ? { expectedOwnerId: input.expectedOwnerId } : {}),
     source: input.source,
+    ...(input.within ? { within: input.within } : {}),
     outbound: (moved) => moveNotices(actor, moved, view),
   });
   if (result.kind !== 'moved') return { result, answer: refusal(actor, result) };
@@ -77,7 +85,12 @@ export async function reassignCustomer(
 export async function requestCustomer(
   deps: BotDeps,
   actor: ActorContext,
-  input: { customerId: number; to: { platformUserId: string } | { id: number } },
+  input: {
+    customerId: number;
+    to: { platformUserId: string } | { id: number };
+    /** Writes that commit with the request or not at all (the ownership service's `within`). */
+    within?: Parameters<BotDeps['ownership']['requestTransfer']>[0]['within'];
+  },
 ): Promise<{ result: RequestResult; answer: CardActionResult }> {
   const t = TEXT[actor.locale];
   const o = OWN_TEXT[actor.locale];
@@ -87,6 +100,7 @@ export async function requestCustomer(
     actor: actor.user,
     customerId: input.customerId,
     to: input.to,
+    ...(input.within ? { within: input.within } : {}),
     outbound: (r) =>
       requestNotices(actor, { requestId: r.requestId, customerName: r.customer.name, from, to: r.to, approvers: r.approvers }),
   });

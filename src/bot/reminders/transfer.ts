@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { UserBrief } from '../../domain/ownership/ownership-service.js';
+import { CardSpentMeanwhile } from '../../domain/reminder-actions/reminder-actions-service.js';
 import type { Card, CardActionResult } from '../../messaging/types.js';
 import { defineAction } from '../actions/action-table.js';
 import { TEXT } from '../cards/i18n.js';
@@ -39,24 +40,32 @@ export const transferAction = defineAction({
       return picker(deps, actor, ref, access);
     }
     const picked = { platformUserId: a.to };
-    if (access.mayReassign) {
-      const expectedOwnerId = a.f === undefined ? undefined : a.f === '' ? null : a.f;
-      const { result, answer } = await reassignCustomer(deps, actor, {
+    // The card is spent in the move's (the request's) own transaction: both commit, or neither.
+    const within = (action: 'transfer' | 'transfer_request') => deps.reminderActions.spendOnTransfer({ actor: actor.user, ref, action });
+    try {
+      if (access.mayReassign) {
+        const expectedOwnerId = a.f === undefined ? undefined : a.f === '' ? null : a.f;
+        const { result, answer } = await reassignCustomer(deps, actor, {
+          customerId: ref.customerId,
+          to: picked,
+          expectedOwnerId,
+          source: 'card',
+          within: within('transfer'),
+        });
+        return result.kind === 'moved' && result.to ? spent(deps, actor, ref, 'transfer', result.to, answer) : answer;
+      }
+      const { result, answer } = await requestCustomer(deps, actor, {
         customerId: ref.customerId,
         to: picked,
-        expectedOwnerId,
-        source: 'card',
+        within: within('transfer_request'),
       });
-      // Stale but already with the picked colleague: this click's move committed and its marking did not (a re-run).
-      const to =
-        result.kind === 'moved' ? result.to : result.kind === 'stale' && result.owner?.platformUserId === a.to ? result.owner : null;
-      if (!to) return answer;
-      const said = result.kind === 'moved' ? answer : toast('success', OWN_TEXT[actor.locale].movedToast(nameOf(to, to.platformUserId)));
-      return spend(deps, actor, ref, 'transfer', to, said);
+      const to = result.kind === 'requested' || result.kind === 'already_requested' ? result.to : null;
+      return to ? spent(deps, actor, ref, 'transfer_request', to, answer) : answer;
+    } catch (err) {
+      // Another click spent the card after the check: nothing moved; say who spent it.
+      if (!(err instanceof CardSpentMeanwhile)) throw err;
+      return refused(deps, actor, ref, { kind: 'spent', acted: await deps.reminderActions.actedOn(actor.workspaceId, ref) });
     }
-    const { result, answer } = await requestCustomer(deps, actor, { customerId: ref.customerId, to: picked });
-    const to = result.kind === 'requested' || result.kind === 'already_requested' ? result.to : null;
-    return to ? spend(deps, actor, ref, 'transfer_request', to, answer) : answer;
   },
 });
 
@@ -101,8 +110,8 @@ async function picker(
   return { card };
 }
 
-/** The move (or request) went through: the card is spent and redrawn saying to whom. */
-async function spend(
+/** The move (or request) went through and spent the card with it: the card redrawn saying to whom. */
+async function spent(
   deps: BotDeps,
   actor: ActorContext,
   ref: ReminderRef,
@@ -110,9 +119,6 @@ async function spend(
   to: UserBrief,
   answer: CardActionResult,
 ): Promise<CardActionResult> {
-  const marked = await deps.reminderActions.markTransferred({ actor: actor.user, ref, action });
-  // Spent by another click in between: the move stands, and the ownership answer says what it did.
-  if (marked.kind !== 'marked') return answer;
   const what = {
     action: action === 'transfer' ? ('transferred' as const) : ('requested' as const),
     to: nameOf(to, TEXT[actor.locale].someone),

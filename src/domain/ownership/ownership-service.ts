@@ -44,6 +44,12 @@ export type DecideResult =
  */
 type Outbound<R> = { outbound?: (result: R) => OutboundEnvelope[] };
 
+/**
+ * The caller's own writes that must commit with the change or not at all (a reminder card spent
+ * by its 转交): run in the change's transaction once the change is made; throwing rolls both back.
+ */
+type Within<R> = { within?: (tx: Tx, result: R) => Promise<void> };
+
 type Deps = { db: Db; clock: Clock; pool: { maxClaimsPerDay: number; reclaimCooldownDays: number }; timeZone: string };
 
 const brief = (u: typeof users.$inferSelect | null | undefined): UserBrief | null =>
@@ -94,7 +100,8 @@ export function createOwnershipService(deps: Deps) {
       expectedOwnerId?: number | null;
       source: string;
       reason?: 'reassign' | 'handover';
-    } & Outbound<Extract<MoveResult, { kind: 'moved' }>>,
+    } & Outbound<Extract<MoveResult, { kind: 'moved' }>> &
+      Within<Extract<MoveResult, { kind: 'moved' }>>,
   ): Promise<MoveResult> {
     return runTransaction(db, async (tx): Promise<MoveResult> => {
       const { actor } = input;
@@ -119,6 +126,7 @@ export function createOwnershipService(deps: Deps) {
         now,
       });
       const result = { kind: 'moved' as const, customer: moved, from: brief(owner), to: brief(target.row)!, at: now };
+      await input.within?.(tx, result);
       for (const message of input.outbound?.(result) ?? []) await enqueue(tx, message, now);
       return result;
     });
@@ -134,7 +142,8 @@ export function createOwnershipService(deps: Deps) {
       actor: UserRecord;
       customerId: number;
       to: { id: number } | { platformUserId: string };
-    } & Outbound<Extract<RequestResult, { kind: 'requested' }>>,
+    } & Outbound<Extract<RequestResult, { kind: 'requested' }>> &
+      Within<Extract<RequestResult, { kind: 'requested' | 'already_requested' }>>,
   ): Promise<RequestResult> {
     return runTransaction(db, async (tx): Promise<RequestResult> => {
       const { actor } = input;
@@ -175,7 +184,11 @@ export function createOwnershipService(deps: Deps) {
           ),
         )
         .limit(1);
-      if (waiting) return { kind: 'already_requested', requestId: waiting.id, customer, to, approvers };
+      if (waiting) {
+        const result = { kind: 'already_requested' as const, requestId: waiting.id, customer, to, approvers };
+        await input.within?.(tx, result);
+        return result;
+      }
       const now = clock.now();
       const [inserted] = await tx.insert(transferRequests).values({
         workspaceId: actor.workspaceId,
@@ -186,6 +199,7 @@ export function createOwnershipService(deps: Deps) {
         createdAt: now,
       });
       const result = { kind: 'requested' as const, requestId: inserted.insertId, customer, to, approvers };
+      await input.within?.(tx, result);
       for (const message of input.outbound?.(result) ?? []) await enqueue(tx, message, now);
       return result;
     });

@@ -29,6 +29,11 @@ export type NoteInput = {
   outbound?: (result: RecordNoteResult) => OutboundEnvelope[];
 };
 
+/** 转交 on a card that another click spent after the check: the move is rolled back with it. */
+export class CardSpentMeanwhile extends Error {
+  override name = 'CardSpentMeanwhile';
+}
+
 type Deps = { db: Db; clock: Clock; followUps: Pick<FollowUpsService, 'recordNote'>; defaultHour: number };
 
 const POSTPONE_ACTION = (to: PostponeTo): ReminderAction => ('date' in to ? 'reschedule' : to.days === 1 ? 'postpone_1d' : 'postpone_7d');
@@ -186,27 +191,17 @@ export function createReminderActionsService(deps: Deps) {
   }
 
   /**
-   * After the ownership service moved the customer (or recorded the request): the card is spent
-   * with action `transfer` (`transfer_request`). Its own transaction, after the move's: a crash in
-   * between leaves the reminder open with the new owner, and the click's re-run marks it here.
+   * 转交's marking, run by the ownership service inside the move's (or the request's) transaction
+   * (its `within`), so the move and the spent card commit together or not at all. The mover may
+   * update the customer (it manages the new owner) and so may a requester (it still owns it).
+   * A card spent meanwhile throws `CardSpentMeanwhile`, which rolls the move back.
    */
-  async function markTransferred(input: {
-    actor: UserRecord;
-    ref: CardRef;
-    action: 'transfer' | 'transfer_request';
-  }): Promise<{ kind: 'marked' } | Refusal> {
-    const { actor, ref } = input;
-    const outcome = await runTransaction(db, async (tx) => {
-      const customer = await lockCustomer(tx, actor.workspaceId, ref.customerId);
-      if (!customer) return { kind: 'not_found' as const };
-      // The mover manages the new owner, and a requester still owns the customer: both may update it.
-      if (!(await mayUpdate(tx, actor, customer))) return { kind: 'forbidden' as const };
+  function spendOnTransfer(input: { actor: UserRecord; ref: CardRef; action: 'transfer' | 'transfer_request' }) {
+    return async (tx: Tx, result: { customer: CustomerRecord }): Promise<void> => {
       const mark = { action: input.action, status: 'done' as const };
-      return (await claimCard(tx, { ref, customer, actor, mark, now: clock.now() }))
-        ? { kind: 'marked' as const }
-        : { kind: 'spent' as const };
-    });
-    return outcome.kind === 'spent' ? spent(actor.workspaceId, ref) : outcome;
+      if (!(await claimCard(tx, { ref: input.ref, customer: result.customer, actor: input.actor, mark, now: clock.now() })))
+        throw new CardSpentMeanwhile();
+    };
   }
 
   return {
@@ -215,7 +210,7 @@ export function createReminderActionsService(deps: Deps) {
     askNote,
     logPromptedNote,
     checkTransfer,
-    markTransferred,
+    spendOnTransfer,
     /** The user's open note prompt: one indexed read, made for every message that is not a command. */
     promptFor: (actor: Pick<UserRecord, 'workspaceId' | 'id'>) => openPrompt(db, actor.workspaceId, actor.id, clock.now()),
     /** Who spent the card and how. */

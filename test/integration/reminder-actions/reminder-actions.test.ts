@@ -2,9 +2,10 @@ import { and, eq, like } from 'drizzle-orm';
 import type { RowDataPacket } from 'mysql2';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createDb, type DbHandle } from '../../../src/db/client.js';
-import { auditLog, customers, followUps, notePrompts, reminders } from '../../../src/db/schema/index.js';
+import { assignments, auditLog, customers, followUps, notePrompts, reminders, transferRequests } from '../../../src/db/schema/index.js';
 import { createFollowUpsService } from '../../../src/domain/follow-ups/follow-ups-service.js';
-import { createReminderActionsService } from '../../../src/domain/reminder-actions/reminder-actions-service.js';
+import { createOwnershipService } from '../../../src/domain/ownership/ownership-service.js';
+import { CardSpentMeanwhile, createReminderActionsService } from '../../../src/domain/reminder-actions/reminder-actions-service.js';
 import type { UserRecord } from '../../../src/domain/users/users-service.js';
 import { fixedClock } from '../../helpers/clock.js';
 import { uniqueId, useTestDatabase } from '../../helpers/db.js';
@@ -28,12 +29,14 @@ describe('reminder actions', () => {
   const clock = fixedClock(NOW);
   let service: ReturnType<typeof createReminderActionsService>;
   let followUpsService: ReturnType<typeof createFollowUpsService>;
+  let ownership: ReturnType<typeof createOwnershipService>;
   let w: Awaited<ReturnType<typeof seedReminderWorkspace>>;
 
   beforeAll(() => {
     handle = createDb(testDb.url, 20);
     followUpsService = createFollowUpsService({ db: handle.db, clock });
     service = createReminderActionsService({ db: handle.db, clock, followUps: followUpsService, defaultHour: 9 });
+    ownership = createOwnershipService({ db: handle.db, clock, pool: { maxClaimsPerDay: 2, reclaimCooldownDays: 7 }, timeZone: TZ });
   });
   afterAll(() => handle.close());
   beforeEach(async () => {
@@ -281,15 +284,58 @@ describe('reminder actions', () => {
     expect(await reminderRow(r)).toMatchObject({ status: 'done', action: 'note', actedByUserId: w.people.rep.id });
   });
 
-  it('a transfer spends the card once, as transfer or transfer_request', async () => {
-    const { r, ref } = await dueCustomer();
+  it('转交 moves the customer and spends the card in one transaction: once, as transfer or transfer_request', async () => {
+    const { c, r, ref } = await dueCustomer();
     expect((await service.checkTransfer({ actor: w.people.manager, ref })).kind).toBe('ok');
-    expect(await service.markTransferred({ actor: w.people.manager, ref, action: 'transfer' })).toEqual({ kind: 'marked' });
-    expect(await reminderRow(r)).toMatchObject({ status: 'done', action: 'transfer', actedByUserId: w.people.manager.id });
-    expect(await service.checkTransfer({ actor: w.people.rep, ref })).toMatchObject({
-      kind: 'spent',
-      acted: { action: 'transfer', by: '王经理', toName: '张三' },
+    const moved = await ownership.reassign({
+      actor: w.people.manager,
+      customerId: c,
+      to: { id: w.people.rep2.id },
+      source: 'card',
+      within: service.spendOnTransfer({ actor: w.people.manager, ref, action: 'transfer' }),
     });
-    expect((await service.markTransferred({ actor: w.people.rep, ref, action: 'transfer_request' })).kind).toBe('spent');
+    expect(moved.kind).toBe('moved');
+    expect(await reminderRow(r)).toMatchObject({ status: 'done', action: 'transfer', actedByUserId: w.people.manager.id });
+    expect((await customerRow(c)).ownerUserId).toBe(w.people.rep2.id);
+    expect(await service.checkTransfer({ actor: w.people.rep2, ref })).toMatchObject({
+      kind: 'spent',
+      acted: { action: 'transfer', by: '王经理', toName: '李四' },
+    });
+    // A click on the spent card that got past the check: its request is rolled back with it.
+    const request = ownership.requestTransfer({
+      actor: w.people.rep2,
+      customerId: c,
+      to: { id: w.people.rep.id },
+      within: service.spendOnTransfer({ actor: w.people.rep2, ref, action: 'transfer_request' }),
+    });
+    await expect(request).rejects.toBeInstanceOf(CardSpentMeanwhile);
+    expect(await handle.db.select().from(transferRequests).where(eq(transferRequests.customerId, c))).toHaveLength(0);
+  });
+
+  it('转交: a failure after the move and the marking, before the commit, leaves neither (owner, reminder, assignments, audit)', async () => {
+    const { c, r, ref } = await dueCustomer();
+    const spend = service.spendOnTransfer({ actor: w.people.manager, ref, action: 'transfer' });
+    const move = ownership.reassign({
+      actor: w.people.manager,
+      customerId: c,
+      to: { id: w.people.rep2.id },
+      source: 'card',
+      within: async (tx, result) => {
+        await spend(tx, result);
+        throw new Error('the connection dropped');
+      },
+    });
+    await expect(move).rejects.toThrow('the connection dropped');
+    expect((await customerRow(c)).ownerUserId).toBe(w.people.rep.id);
+    expect(await reminderRow(r)).toMatchObject({ status: 'sent', action: null, userId: w.people.rep.id });
+    expect(await handle.db.select().from(assignments).where(eq(assignments.customerId, c))).toHaveLength(0);
+    expect(
+      await handle.db
+        .select()
+        .from(auditLog)
+        .where(eq(auditLog.subjectId, String(c))),
+    ).toHaveLength(0);
+    // The card is still current: the click can be made again, and then both apply.
+    expect((await service.checkTransfer({ actor: w.people.manager, ref })).kind).toBe('ok');
   });
 });
