@@ -153,16 +153,25 @@ const svc = await startService({
 log('seeding workspaces');
 const needsLarge = profileDir === null && (has('feishu-saturation') || has('latency'));
 const needsWecom = profileDir === null && (has('wecom-ack') || has('wecom-saturation'));
+// Each workspace from its own generator, so that seeding fewer workspaces (--only) changes no note.
+const seedRandom = (n: number) => createRandom(P.seed + n);
 const small = await seedWorkspace(root, {
   platform: 'feishu',
   externalId: 'e2e_small',
   reps: 500,
   customers: 300,
   userPrefix: 'ou_s',
-  random,
+  random: seedRandom(1),
 });
 const large = needsLarge
-  ? await seedWorkspace(root, { platform: 'feishu', externalId: 'e2e_large', reps: 1000, customers: 20_000, userPrefix: 'ou_l', random })
+  ? await seedWorkspace(root, {
+      platform: 'feishu',
+      externalId: 'e2e_large',
+      reps: 1000,
+      customers: 20_000,
+      userPrefix: 'ou_l',
+      random: seedRandom(2),
+    })
   : null;
 const ackWs = await seedWorkspace(root, {
   platform: 'feishu',
@@ -170,10 +179,17 @@ const ackWs = await seedWorkspace(root, {
   reps: 500,
   customers: 300,
   userPrefix: 'ou_a',
-  random,
+  random: seedRandom(3),
 });
 const wecom = needsWecom
-  ? await seedWorkspace(root, { platform: 'wecom', externalId: WECOM.corpId, reps: 2000, customers: 300, userPrefix: 'wu', random })
+  ? await seedWorkspace(root, {
+      platform: 'wecom',
+      externalId: WECOM.corpId,
+      reps: 2000,
+      customers: 300,
+      userPrefix: 'wu',
+      random: seedRandom(4),
+    })
   : null;
 const mysqldPid = findPid(['mariadbd', 'mysqld']);
 const service: Target = { name: 'genjin', port, pids: svc.pids };

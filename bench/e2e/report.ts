@@ -189,6 +189,8 @@ function longRun(r: Results, line: Line) {
     line();
     line(`Resident memory (service processes summed): idle ${num(r.idleRssMb)} MB after boot.`);
   }
+  if (typeof r.rssPeakOverallMb === 'number')
+    line(`Peak resident memory over the whole run (sampled, summed): ${num(r.rssPeakOverallMb)} MB.`);
 }
 
 if (process.argv[1]?.endsWith('report.ts')) console.log(report(JSON.parse(readFileSync(process.argv[2] ?? '', 'utf8')) as Results));
