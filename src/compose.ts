@@ -12,7 +12,7 @@ import { createInbox } from './delivery/inbox.js';
 import { outboxDepth } from './delivery/outbox.js';
 import { createOutboxWorker } from './delivery/outbox-worker.js';
 import { createRateLimiter } from './delivery/rate-limiter.js';
-import { createMetrics } from './http/metrics.js';
+import { createMetrics, type Metrics } from './http/metrics.js';
 import { createWorkJobs } from './compose-jobs.js';
 import { createJobs } from './jobs/index.js';
 import type { Job } from './jobs/types.js';
@@ -64,6 +64,8 @@ export type ComposeDeps = {
   wake?: InboxWake;
   /** worker: hands a click's answer to the web process still waiting for it; without it, answers go through the outbox. */
   offerClick?: OfferClick;
+  /** Metrics built by the caller (a forked worker forwards its counts to the web process's); default: a fresh registry. */
+  metrics?: Metrics;
   /** How often the inbox worker polls the database besides the hints. */
   pollMs?: number;
   log: Logger;
@@ -83,7 +85,7 @@ export type ComposeDeps = {
 export async function composeGenjin(config: Config, deps: ComposeDeps): Promise<Genjin> {
   const { log, clock, database } = deps;
   const db = database.db;
-  const metrics = createMetrics({ outboxDepth: () => outboxDepth(db), defaultMetrics: deps.defaultMetrics });
+  const metrics = deps.metrics ?? createMetrics({ outboxDepth: () => outboxDepth(db), defaultMetrics: deps.defaultMetrics });
   const services = createServices({ config, db, clock, log });
 
   // The bot asks platforms for profiles through the adapters, which exist only after the bot: look them up late.

@@ -43,6 +43,7 @@ async function main(): Promise<void> {
   const role = config.worker.mode === 'inline' ? 'all' : 'web';
   const genjin = await composeGenjin(config, { log, clock, database, defaultMetrics: true, role, wake: forked?.wake });
   forked?.answerOffers((eventId, result) => genjin.eventDeps.waiters.offer(eventId, result));
+  forked?.countInto(genjin.metrics);
   const { users } = genjin.services;
   await keySmartBotByCorp(config, users, log);
   log.info({ report: await users.applySettings(config.teams) }, 'teams from the settings file applied');

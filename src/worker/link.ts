@@ -2,7 +2,9 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { setPriority } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
+import type { Counter } from 'prom-client';
 import type { InboxRow } from '../delivery/inbox.js';
+import type { Metrics } from '../http/metrics.js';
 import type { OfferClick } from '../messaging/click-waiters.js';
 import type { InboxWake } from '../messaging/inbox-worker.js';
 import type { CardActionResult } from '../messaging/types.js';
@@ -13,7 +15,20 @@ import type { CardActionResult } from '../messaging/types.js';
  * from the database, so a lost message delays a row until the next poll and loses nothing.
  */
 export type ToWorker = { t: 'wake'; rows: [id: number, conversation: string | null][] } | { t: 'offered'; n: number; taken: boolean };
-export type ToWeb = { t: 'offer'; n: number; eventId: string; result: CardActionResult };
+export type ToWeb =
+  | { t: 'offer'; n: number; eventId: string; result: CardActionResult }
+  | { t: 'counts'; counts: [metric: CountedMetric, labels: Labels, value: number][] };
+
+/** The counters the worker moves and the web process serves on /metrics. */
+const COUNTED = ['jobRuns', 'outboxDeliveries'] as const;
+type CountedMetric = (typeof COUNTED)[number];
+type Labels = Record<string, string>;
+/** One of the counted counters, typed by its labels as plain strings (the two differ only in label names). */
+function counterOf(metrics: Metrics | null, metric: CountedMetric): Counter<string> | undefined {
+  return metrics?.[metric];
+}
+/** Counts reach the web process's /metrics at most this late. */
+const COUNTS_EVERY_MS = 1000;
 
 /** How long the worker waits for the web process to take a click's answer before answering through the outbox. */
 const OFFER_TIMEOUT_MS = 1000;
@@ -25,6 +40,8 @@ export type ForkedWorker = {
   wake: InboxWake;
   /** Who answers the worker's click offers (the web process's click waiters). */
   answerOffers(take: (eventId: string, result: CardActionResult) => boolean): void;
+  /** Where the worker's counters are added up (the web process's metrics, which /metrics serves). */
+  countInto(metrics: Metrics): void;
   /** Asks the worker to finish what it holds and exit; resolves when it has. */
   stop(timeoutMs: number): Promise<void>;
 };
@@ -43,6 +60,7 @@ export function forkWorker(opts: { log: Logger; nice: number; env: NodeJS.Proces
   let take: (eventId: string, result: CardActionResult) => boolean = () => false;
   let hints: [number, string | null][] = [];
   let congested = false;
+  let counted: Metrics | null = null;
 
   function start(): void {
     const proc = fork(entry, ['worker'], { execArgv: opts.execArgv, env: opts.env, serialization: 'advanced' });
@@ -53,6 +71,10 @@ export function forkWorker(opts: { log: Logger; nice: number; env: NodeJS.Proces
       log.warn({ err, nice: opts.nice }, 'cannot lower the worker process priority; it competes with the webhooks for the CPU');
     }
     proc.on('message', (message: ToWeb) => {
+      if (message.t === 'counts') {
+        for (const [metric, labels, value] of message.counts) if (COUNTED.includes(metric)) counterOf(counted, metric)?.inc(labels, value);
+        return;
+      }
       if (message.t !== 'offer') return;
       const taken = take(message.eventId, message.result);
       if (proc.connected) proc.send({ t: 'offered', n: message.n, taken } satisfies ToWorker);
@@ -87,6 +109,9 @@ export function forkWorker(opts: { log: Logger; nice: number; env: NodeJS.Proces
     answerOffers(fn) {
       take = fn;
     },
+    countInto(metrics) {
+      counted = metrics;
+    },
     async stop(timeoutMs) {
       stopping = true;
       const proc = child;
@@ -104,9 +129,12 @@ export function forkWorker(opts: { log: Logger; nice: number; env: NodeJS.Proces
  * The worker's end of the link, when it was forked by the web process (`process.send` exists):
  * hints in, click answers out. Null when the worker runs on its own (`genjin worker`).
  */
-export function connectToWeb(
-  proc: NodeJS.Process,
-): { offerClick: OfferClick; onWake(fn: (rows: ToWorker & { t: 'wake' }) => void): void } | null {
+export function connectToWeb(proc: NodeJS.Process): {
+  offerClick: OfferClick;
+  onWake(fn: (rows: ToWorker & { t: 'wake' }) => void): void;
+  /** Sends what `metrics`' job and delivery counters count to the web process too, once a second. */
+  forwardCounts(metrics: Metrics): void;
+} | null {
   const send = proc.send?.bind(proc);
   if (!send) return null;
   let next = 0;
@@ -135,6 +163,28 @@ export function connectToWeb(
     },
     onWake(fn) {
       wake = fn;
+    },
+    forwardCounts(metrics) {
+      const counts = new Map<string, [CountedMetric, Labels, number]>();
+      let timer: NodeJS.Timeout | undefined;
+      const flush = () => {
+        timer = undefined;
+        if (proc.connected && counts.size > 0) send({ t: 'counts', counts: [...counts.values()] } satisfies ToWeb);
+        counts.clear();
+      };
+      for (const metric of COUNTED) {
+        const counter = counterOf(metrics, metric)!;
+        const inc = counter.inc.bind(counter);
+        // Every caller passes labels (see compose.ts and run-worker.ts); the count still lands here too.
+        counter.inc = ((labels: Labels, value: number = 1) => {
+          inc(labels, value);
+          const key = `${metric}\u0000${JSON.stringify(labels)}`;
+          const entry = counts.get(key);
+          if (entry) entry[2] += value;
+          else counts.set(key, [metric, labels, value]);
+          timer ??= setTimeout(flush, COUNTS_EVERY_MS).unref();
+        }) as typeof counter.inc;
+      }
     },
   };
 }

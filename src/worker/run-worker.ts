@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { composeGenjin, type Genjin } from '../compose.js';
 import type { Config } from '../config.js';
 import type { DbHandle } from '../db/client.js';
+import { createMetrics } from '../http/metrics.js';
 import { runClaimedJob } from '../jobs/run-claimed-job.js';
 import { createScheduler } from '../jobs/scheduler.js';
 import type { Clock } from '../lib/clock.js';
@@ -51,7 +52,11 @@ export async function startWorker(
   },
 ): Promise<{ genjin: Genjin; stop(): Promise<void> }> {
   const link = deps.linkedTo ? connectToWeb(deps.linkedTo) : null;
+  // Counted here, served by the web process's /metrics when it forked this one (this one serves none).
+  const metrics = createMetrics();
+  link?.forwardCounts(metrics);
   const genjin = await composeGenjin(config, {
+    metrics,
     log: deps.log,
     clock: deps.clock,
     database: deps.database,
