@@ -75,7 +75,7 @@ export function createInbox(deps: { db: Db; clock: Clock; recordTimeoutMs?: numb
     const unique = [...first.values()].map((p) => p.entry);
     const now = clock.now();
     const write = async () => {
-      await db
+      const [inserted] = await db
         .insert(inboundEvents)
         .ignore()
         .values(
@@ -90,6 +90,21 @@ export function createInbox(deps: { db: Db; clock: Clock; recordTimeoutMs?: numb
             receivedAt: now,
           })),
         );
+      // Every row new (the usual case): nothing to read back. One statement gets consecutive ids
+      // from `insertId` (InnoDB allocates a simple insert's ids at once, in every lock mode);
+      // were they ever not, the ids would only mislead a hint: the worker claims rows from the table.
+      if (inserted.affectedRows === unique.length)
+        return unique.map((e, i) => ({
+          id: inserted.insertId + i,
+          platform: e.platform,
+          eventId: e.eventId,
+          conversation: e.conversation.slice(0, 191),
+          payload: e.payload,
+          attempts: 0,
+          status: 'received' as const,
+          result: null,
+          claimId,
+        }));
       return db
         .select({ ...ROW_COLUMNS, claimId: inboundEvents.claimId })
         .from(inboundEvents)

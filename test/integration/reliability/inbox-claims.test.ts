@@ -39,6 +39,38 @@ describe('inbox workers claiming from the database', () => {
     return ids;
   }
 
+  it('records a burst in one insert and returns each event with its own row id, new or redelivered', async () => {
+    const clock = fixedClock('2026-11-25T01:00:00Z');
+    const inbox = createInbox({ db: testDb.db, clock });
+    const conversation = `feishu:${uniqueId('oc')}`;
+    const entry = (id: string) => ({
+      platform: 'feishu',
+      eventId: id,
+      conversation,
+      payload: toStoredEvent(messageEvent(id, conversation, clock.now())),
+    });
+    const earlier = await store(inbox, conversation, 2, clock.now());
+    const fresh = Array.from({ length: 40 }, (_, i) => `${uniqueId('om')}_b${i}`);
+    // Recorded in the same tick: one batch, two statements at a time in flight at most.
+    const [all, mixed] = await Promise.all([
+      Promise.all(fresh.slice(0, 20).map((id) => inbox.record(entry(id)))),
+      Promise.all([...fresh.slice(20), ...earlier].map((id) => inbox.record(entry(id)))),
+    ]);
+    const recorded = [...all, ...mixed];
+    const stored = await testDb.db
+      .select({ id: inboundEvents.id, eventId: inboundEvents.eventId })
+      .from(inboundEvents)
+      .where(inArray(inboundEvents.eventId, [...fresh, ...earlier]));
+    const idOf = new Map(stored.map((r) => [r.eventId, r.id]));
+    expect(recorded.map((r) => r.outcome)).toEqual([...fresh.map(() => 'new'), 'duplicate', 'duplicate']);
+    expect(recorded.map((r) => r.row?.id)).toEqual([...fresh, ...earlier].map((id) => idOf.get(id)));
+    // The workers below claim whatever is runnable: leave nothing of this test for them.
+    await testDb.db
+      .update(inboundEvents)
+      .set({ status: 'done' })
+      .where(inArray(inboundEvents.eventId, [...fresh, ...earlier]));
+  });
+
   it('two polling workers never run two rows of one chat at once and run each chat oldest first', async () => {
     const clock = fixedClock('2026-11-25T02:00:00Z');
     const inbox = createInbox({ db: testDb.db, clock });
