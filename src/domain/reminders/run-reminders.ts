@@ -104,8 +104,11 @@ export async function runReminders(
     // A rep whose round of the day is done hears only of what fell due since (the scan leaves the
     // rest out; the reps' transaction checks again under their locks).
     const roundDone = await roundsTaken(db, ws.id, ctx.day);
-    const due = await scanDue(db, ws.id, now, ctx.day, roundDone);
-    const quiet = await scanQuiet(db, ws.id, now, settings.reminders.quietDays);
+    // The two scans on two connections at once: each is mostly the database's work.
+    const [due, quiet] = await Promise.all([
+      scanDue(db, ws.id, now, ctx.day, roundDone),
+      scanQuiet(db, ws.id, now, settings.reminders.quietDays),
+    ]);
     const byOwner = groupByOwner([...due, ...quiet]);
     const recipients = await activeRecipients(db, ws.id, [...byOwner.keys()]);
     const work: RepWork[] = [...byOwner].flatMap(([owner, candidates]) => {
@@ -128,8 +131,8 @@ export async function runReminders(
     const namedIds = opts.dryRun
       ? work.flatMap((w) => w.candidates.map((c) => c.customerId))
       : work.flatMap((w) => w.plan.summary.slice(0, SUMMARY_NAMED).map((c) => c.customerId));
-    const views = new Map((await loadReminderViews(db, ws.id, cardIds)).map((v) => [v.customer.id, v]));
-    const names = await customerNames(db, ws.id, namedIds);
+    const [viewList, names] = await Promise.all([loadReminderViews(db, ws.id, cardIds), customerNames(db, ws.id, namedIds)]);
+    const views = new Map(viewList.map((v) => [v.customer.id, v]));
     if (opts.dryRun) {
       for (const w of work) add(emitRep(w.to, w.candidates, settings, names, ctx));
       continue;
