@@ -33,68 +33,98 @@ export function labelForms(text: string): LabelForms {
 /** A known customer with its labels (name first, then aliases); `recency` orders equal scores. */
 export type IndexedCustomer = { customer: KnownCustomer; labels: LabelForms[]; recency: number };
 
-function* bigrams(s: string): Generator<string> {
-  for (let i = 0; i + 2 <= s.length; i++) yield s.slice(i, i + 2);
+/** Every substring of `s` of `n` UTF-16 units. */
+function* grams(s: string, n: number): Generator<string> {
+  for (let i = 0; i + n <= s.length; i++) yield s.slice(i, i + n);
 }
 
-/** A full form is keyed by its first characters up to this many (UTF-16 units). */
-const FULL_KEY = 4;
+/** A label is keyed by its first characters up to this many (UTF-16 units). */
+const KEY = 4;
+
+/** FNV-1a over UTF-16 codes, then a multiplicative mix (its top bits pick a filter bucket). */
+const HASH_SEED = 0x811c9dc5 | 0;
+const hashStep = (h: number, code: number) => Math.imul(h ^ code, 0x01000193);
+const hashEnd = (h: number) => Math.imul(h ^ (h >>> 15), 0x9e3779b1);
+
+type Held = { entry: IndexedCustomer; starts: Set<string>; inner: Set<string> };
 
 /**
  * Known customers by short keys of their labels, so a note costs lookups per character of the
  * note rather than a scan of every name. Keys are UTF-16 substrings:
- * - `byFullStart`: the first 2 to 4 characters of each label's full form (its whole form when
- *   shorter). A full form found in the note starts with one of the note's 2-, 3- or 4-grams.
- *   Four characters rather than two: `南京`, `上海` start hundreds of full names, but few notes
- *   name a customer beginning with `南京阳瑞`.
- * - `byCoreStart`: the first bigram of each core. A core found in the note, or inside the
- *   extracted name's core, starts with one of their bigrams.
- * - `byCoreBigram`: every bigram of each core. An extracted core inside a customer's core is
- *   found by the extracted core's first bigram.
+ * - `byStart`: the first 2 to 4 characters of each label's full form and of its core (the whole
+ *   form when shorter). A full form or core found in the note (or a core inside the extracted
+ *   name's core) starts with one of their 2-, 3- or 4-grams. Four characters rather than two:
+ *   `南京`, `上海` start hundreds of full names, `co`, `in`, `th` hundreds of Latin cores and
+ *   every English note, but few notes name a customer beginning with `南京阳瑞` or `nort`.
+ * - `byInner`: every bigram and every 4-gram of each core. An extracted core inside a
+ *   customer's core is found by the extracted core's first 4 characters (first 2 when shorter).
  * `candidates` is a superset of the customers that can score; the matcher scores each one.
  */
 export function createKnownCustomerIndex() {
-  const byId = new Map<string, { entry: IndexedCustomer; fullStarts: Set<string>; coreStarts: Set<string>; coreBigrams: Set<string> }>();
-  const byFullStart = new Map<string, Set<IndexedCustomer>>();
-  const byCoreStart = new Map<string, Set<IndexedCustomer>>();
-  const byCoreBigram = new Map<string, Set<IndexedCustomer>>();
+  const byId = new Map<string, Held>();
+  const byStart = new Map<string, Set<IndexedCustomer>>();
+  const byInner = new Map<string, Set<IndexedCustomer>>();
   /**
-   * How many keys of `byFullStart` and `byCoreStart` begin with each bigram, by the bigram's two
-   * UTF-16 codes as one number: most of a note's bigrams begin none, and are passed over without
-   * building a string.
+   * A filter in front of `byStart`, so that most of a note's 2-, 3- and 4-grams are passed over
+   * without building a string: each key's UTF-16 codes are hashed with Int32 arithmetic
+   * (`hashStep`, `hashEnd`), and each bucket holds two numbers side by side (one cache line):
+   * how many keys fall in it and the XOR of their hashes, so that a bucket of one key also rules
+   * out every other gram that falls in it. At least 2 buckets per key (grown and refilled when
+   * keys pass half of them). A typed array, because a Map keyed by codes boxes every number
+   * above 2^30 (every pair of Chinese characters) on each lookup.
    */
-  const startBigrams = new Map<number, number>();
-  const codeOf = (s: string, at: number) => s.charCodeAt(at) * 0x10000 + s.charCodeAt(at + 1);
-  const count = (key: string, by: number) => {
-    const code = codeOf(key, 0);
-    const n = (startBigrams.get(code) ?? 0) + by;
-    if (n > 0) startBigrams.set(code, n);
-    else startBigrams.delete(code);
+  let bucketBits = 9;
+  let buckets = new Int32Array(2 << bucketBits);
+  const bump = (key: string, by: number) => {
+    let h = HASH_SEED;
+    for (let k = 0; k < key.length; k++) h = hashStep(h, key.charCodeAt(k));
+    const hash = hashEnd(h);
+    const at = (hash >>> (32 - bucketBits)) << 1;
+    buckets[at] = (buckets[at] ?? 0) + by;
+    buckets[at + 1] = (buckets[at + 1] ?? 0) ^ hash;
   };
   const put = (map: Map<string, Set<IndexedCustomer>>, key: string, entry: IndexedCustomer) => {
     const set = map.get(key);
-    if (set) set.add(entry);
-    else {
-      map.set(key, new Set([entry]));
-      if (map !== byCoreBigram) count(key, 1);
+    if (set) return void set.add(entry);
+    map.set(key, new Set([entry]));
+    if (map !== byStart) return;
+    bump(key, 1);
+    if (byStart.size > 1 << (bucketBits - 1)) {
+      bucketBits += 1;
+      buckets = new Int32Array(2 << bucketBits);
+      for (const k of byStart.keys()) bump(k, 1);
     }
   };
   const drop = (map: Map<string, Set<IndexedCustomer>>, key: string, entry: IndexedCustomer) => {
     const set = map.get(key);
     set?.delete(entry);
-    if (set?.size === 0) {
-      map.delete(key);
-      if (map !== byCoreBigram) count(key, -1);
-    }
+    if (set?.size !== 0) return;
+    map.delete(key);
+    if (map === byStart) bump(key, -1);
   };
 
   function remove(id: string): void {
     const held = byId.get(id);
     if (!held) return;
-    for (const key of held.fullStarts) drop(byFullStart, key, held.entry);
-    for (const key of held.coreStarts) drop(byCoreStart, key, held.entry);
-    for (const key of held.coreBigrams) drop(byCoreBigram, key, held.entry);
+    for (const key of held.starts) drop(byStart, key, held.entry);
+    for (const key of held.inner) drop(byInner, key, held.entry);
     byId.delete(id);
+  }
+
+  /** Adds to `out` the customers with a `byStart` key at some position of `s`. */
+  function addStartsIn(s: string, out: Set<IndexedCustomer>): void {
+    for (let i = 0; i + 2 <= s.length; i++) {
+      let h = hashStep(HASH_SEED, s.charCodeAt(i));
+      for (let n = 2; n <= KEY && i + n <= s.length; n++) {
+        h = hashStep(h, s.charCodeAt(i + n - 1));
+        const hash = hashEnd(h);
+        const at = (hash >>> (32 - bucketBits)) << 1;
+        const inBucket = buckets[at];
+        if (inBucket === 0 || (inBucket === 1 && buckets[at + 1] !== hash)) continue;
+        const set = byStart.get(s.slice(i, i + n));
+        if (set) for (const entry of set) out.add(entry);
+      }
+    }
   }
 
   return {
@@ -105,20 +135,19 @@ export function createKnownCustomerIndex() {
     set(customer: KnownCustomer, recency: number): void {
       remove(customer.id);
       const entry: IndexedCustomer = { customer, labels: [customer.name, ...(customer.aliases ?? [])].map(labelForms), recency };
-      const fullStarts = new Set<string>();
-      const coreStarts = new Set<string>();
-      const coreBigrams = new Set<string>();
+      const starts = new Set<string>();
+      const inner = new Set<string>();
       for (const { full, core, coreChars } of entry.labels) {
-        if (full.length >= 2) fullStarts.add(full.slice(0, FULL_KEY));
+        if (full.length >= 2) starts.add(full.slice(0, KEY));
         if (coreChars >= 2) {
-          coreStarts.add(core.slice(0, 2));
-          for (const b of bigrams(core)) coreBigrams.add(b);
+          starts.add(core.slice(0, KEY));
+          for (const g of grams(core, 2)) inner.add(g);
+          for (const g of grams(core, KEY)) inner.add(g);
         }
       }
-      for (const key of fullStarts) put(byFullStart, key, entry);
-      for (const key of coreStarts) put(byCoreStart, key, entry);
-      for (const key of coreBigrams) put(byCoreBigram, key, entry);
-      byId.set(customer.id, { entry, fullStarts, coreStarts, coreBigrams });
+      for (const key of starts) put(byStart, key, entry);
+      for (const key of inner) put(byInner, key, entry);
+      byId.set(customer.id, { entry, starts, inner });
     },
     /** Changes only the tie-break order; no keys move. */
     setRecency(id: string, recency: number): void {
@@ -129,19 +158,11 @@ export function createKnownCustomerIndex() {
     /** Customers that may score for a note (`haystack` and `extractedCore` as the matcher forms them). */
     candidates(haystack: string, extractedCore: string | null): Set<IndexedCustomer> {
       const out = new Set<IndexedCustomer>();
-      const addAll = (set: Set<IndexedCustomer> | undefined) => {
-        if (set) for (const entry of set) out.add(entry);
-      };
-      for (let i = 0; i + 2 <= haystack.length; i++) {
-        if (!startBigrams.has(codeOf(haystack, i))) continue;
-        const bigram = haystack.slice(i, i + 2);
-        addAll(byFullStart.get(bigram));
-        for (let n = 3; n <= FULL_KEY && i + n <= haystack.length; n++) addAll(byFullStart.get(haystack.slice(i, i + n)));
-        addAll(byCoreStart.get(bigram));
-      }
+      addStartsIn(haystack, out);
       if (extractedCore && [...extractedCore].length >= 2) {
-        for (const b of bigrams(extractedCore)) addAll(byCoreStart.get(b));
-        addAll(byCoreBigram.get(extractedCore.slice(0, 2)));
+        addStartsIn(extractedCore, out);
+        const inner = byInner.get(extractedCore.slice(0, extractedCore.length >= KEY ? KEY : 2));
+        if (inner) for (const entry of inner) out.add(entry);
       }
       return out;
     },

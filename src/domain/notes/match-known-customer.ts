@@ -1,5 +1,5 @@
 import { ORG_TAIL } from './customer.js';
-import { attachedIndex, coreName, labelForms, type IndexedCustomer, type LabelForms } from './known-customer-index.js';
+import { attachedIndex, labelForms, type IndexedCustomer, type LabelForms } from './known-customer-index.js';
 import type { KnownCustomer } from './schema.js';
 
 export { coreName } from './known-customer-index.js';
@@ -23,15 +23,32 @@ type Match = { id: string; name: string; score: number };
 /** What every customer is scored against, computed once per note. */
 type NoteForms = { haystack: string; extractedCore: string | null; extractedFull: string | null; extractedIsSpecific: boolean };
 
+/** What a note's extracted name contributes, by name: the same names come back note after note. */
+const extractedCache = new Map<string, Omit<NoteForms, 'haystack'>>();
+
+function extractedForms(extracted: string): Omit<NoteForms, 'haystack'> {
+  let cached = extractedCache.get(extracted);
+  if (!cached) {
+    const { core, coreChars, full } = label(extracted);
+    cached = {
+      // An extracted core of one character matches nothing (as a core of one character does not).
+      extractedCore: coreChars >= 2 ? core : null,
+      // `云帆物流` names another company than the known `云帆科技`, though both contain 云帆.
+      extractedFull: full,
+      extractedIsSpecific: ORG_TAIL.test(extracted.normalize('NFKC')),
+    };
+    if (extractedCache.size >= LABEL_CACHE_MAX) extractedCache.clear();
+    extractedCache.set(extracted, cached);
+  }
+  return cached;
+}
+
+const NO_EXTRACTED = { extractedCore: null, extractedFull: null, extractedIsSpecific: false } as const;
+
 function noteForms(text: string, extracted: string | null): NoteForms {
-  const core = extracted ? coreName(extracted) : null;
   return {
     haystack: text.normalize('NFKC').toLowerCase().replace(/\s+/g, ''),
-    // An extracted core of one character matches nothing (as a core of one character does not).
-    extractedCore: core !== null && [...core].length >= 2 ? core : null,
-    // `云帆物流` names another company than the known `云帆科技`, though both contain 云帆.
-    extractedFull: extracted ? label(extracted).full : null,
-    extractedIsSpecific: extracted !== null && ORG_TAIL.test(extracted.normalize('NFKC')),
+    ...(extracted ? extractedForms(extracted) : NO_EXTRACTED),
   };
 }
 
@@ -63,10 +80,11 @@ export function matchKnownCustomers(text: string, extracted: string | null, know
   const note = noteForms(text, extracted);
   const attached = attachedIndex(known);
   const pool: Iterable<IndexedCustomer> = attached
-    ? [...attached.index.candidates(note.haystack, note.extractedCore)].filter((c) => attached.admits(c.customer))
+    ? attached.index.candidates(note.haystack, note.extractedCore)
     : known.map((customer, i) => ({ customer, labels: [customer.name, ...(customer.aliases ?? [])].map(label), recency: -i }));
   const out: (Match & { recency: number })[] = [];
   for (const { customer, labels, recency } of pool) {
+    if (attached && !attached.admits(customer)) continue;
     const s = score(labels, note);
     if (s > 0) out.push({ id: customer.id, name: customer.name, score: s, recency });
   }

@@ -61,6 +61,42 @@ describe('known-customer index', () => {
     );
   });
 
+  it('matches what the scan matches after many adds, replacements and deletions (the filter grows and shares buckets)', () => {
+    // Hundreds of short names from a small alphabet: the start-key filter grows several times,
+    // and many of its buckets hold several keys before some of them are deleted again.
+    const name = fc
+      .array(fc.constantFrom('云', '帆', '星', '河', '科技', '杭州', 'a', 'b', 'c', '物流', '𠀋'), { minLength: 1, maxLength: 6 })
+      .map((p) => p.join(''));
+    const op = fc.record({ id: fc.integer({ min: 1, max: 400 }), name, remove: fc.boolean() });
+    const note = fc.array(fc.constantFrom('云', '帆', '星', '河', '科技', '杭州', 'a', 'b', 'c', '物流', '的', '王总', '𠀋'), {
+      maxLength: 16,
+    });
+    fc.assert(
+      fc.property(fc.array(op, { minLength: 200, maxLength: 900 }), fc.array(note, { minLength: 1, maxLength: 20 }), (ops, notes) => {
+        const index = createKnownCustomerIndex();
+        const live = new Map<string, { customer: KnownCustomer; recency: number }>();
+        ops.forEach(({ id, name, remove }, t) => {
+          if (remove) {
+            index.delete(String(id));
+            live.delete(String(id));
+          } else {
+            index.set({ id: String(id), name }, t);
+            live.set(String(id), { customer: { id: String(id), name }, recency: t });
+          }
+        });
+        expect(index.size).toBe(live.size);
+        // The scan ranks equal scores by list order: most recent first.
+        const plain = [...live.values()].sort((a, b) => b.recency - a.recency).map((c) => c.customer);
+        const indexed = attachIndex([...plain], { index, admits: () => true });
+        for (const pieces of notes) {
+          const text = pieces.join('');
+          expect(matchKnownCustomers(text, null, indexed)).toEqual(matchKnownCustomers(text, null, plain));
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('follows changes and leaves out what the list does not admit', () => {
     const index = createKnownCustomerIndex();
     index.set({ id: '1', name: '杭州云帆科技有限公司' }, 1);
