@@ -1,0 +1,67 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { MAX_NOTE_CHARS, normalizeText } from '../../../src/domain/notes/normalize-text.js';
+
+/** Every replacement applied in turn, as normalizeText did before it skipped the ones with nothing to change. */
+function reference(input: string): string {
+  return input
+    .slice(0, MAX_NOTE_CHARS)
+    .normalize('NFKC')
+    .replace(/[\u3001]/g, ',')
+    .replace(/[\u3002]/g, '.')
+    .replace(/[「」『』【】]/g, ' ')
+    .replace(/[\u200b-\u200d\ufeff]/g, '')
+    .replace(/\r\n?/g, '\n')
+    .replace(/[ \t\u3000]+/g, ' ')
+    .trim();
+}
+
+// What the replacements act on, what NFKC turns into it (full-width space and comma, ｡), and plain text.
+const piece = fc.constantFrom(
+  '、',
+  '。',
+  '｡',
+  '「',
+  '」',
+  '『',
+  '』',
+  '【',
+  '】',
+  '\u200b',
+  '\u200c',
+  '\u200d',
+  '\ufeff',
+  '\r',
+  '\n',
+  '\r\n',
+  '\t',
+  '\u3000',
+  ' ',
+  '  ',
+  '\u00a0',
+  '\u2002',
+  '，',
+  'Ａ',
+  '王总',
+  'a',
+  '1',
+  'e\u0301',
+  '',
+);
+
+describe('normalizeText', () => {
+  it('gives what every replacement in turn gives, whichever of them have something to change', () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(piece, fc.string({ unit: 'grapheme', maxLength: 3 })), { maxLength: 30 }), (parts) => {
+        const text = parts.join('');
+        expect(normalizeText(text)).toBe(reference(text));
+      }),
+      { numRuns: 20000 },
+    );
+  });
+
+  it('leaves a note with nothing to replace as NFKC made it, trimmed', () => {
+    expect(normalizeText(' 拜访云帆科技王总,报价已发 ')).toBe('拜访云帆科技王总,报价已发');
+    expect(normalizeText('ＡＢＣ公司　王总、下周一。')).toBe('ABC公司 王总,下周一.');
+  });
+});
