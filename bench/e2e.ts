@@ -26,6 +26,7 @@ import {
   processedAtSaturation,
   replyLatency,
   rssSampler,
+  waitIdle,
   type Ctx,
   type Target,
 } from './e2e/phases.js';
@@ -33,6 +34,7 @@ import { buildService, freePort, startPeer, startService, type ServiceShape } fr
 import { summariseProfile } from './e2e/profile-summary.js';
 import { report, type Results } from './e2e/report.js';
 import { findPid, treeMemoryMb } from './e2e/proc-stats.js';
+import { closeOpenGeneralLog } from './e2e/general-log.js';
 import { createBenchDatabase, seedWorkspace } from './e2e/seed.js';
 import { enableUserStats } from './e2e/sql-counters.js';
 import { idleStatements, statementsPerNote } from './e2e/statements.js';
@@ -220,6 +222,27 @@ const save = () =>
     JSON.stringify(results, (_k, v: unknown) => (v instanceof Map ? Object.fromEntries(v) : v instanceof Set ? [...v] : v), 2),
   );
 
+/** Once, on the way out or on SIGINT/SIGTERM: MariaDB's settings restored, the service stopped, the database dropped. */
+let cleaned: Promise<void> | null = null;
+const cleanup = () =>
+  (cleaned ??= (async () => {
+    results.loadAtEnd = loadavg();
+    rss.stop();
+    await closeOpenGeneralLog();
+    await svc.stop().catch(() => undefined);
+    await standIn.close();
+    if (!args['keep-db']) await root.query(`DROP DATABASE \`${database}\``);
+    await restoreUserStats();
+    await root.end();
+    save();
+    log(`results: ${out}`);
+  })());
+for (const signal of ['SIGINT', 'SIGTERM'] as const)
+  process.once(signal, () => {
+    log(`${signal}: cleaning up`);
+    void cleanup().finally(() => process.exit(130));
+  });
+
 try {
   if (profileDir) {
     log('profile: warm-up, then one saturation run in the 300-customer workspace');
@@ -313,11 +336,16 @@ try {
     await Promise.all([sdk?.stop(), bareJson?.stop(), bareXml?.stop()]);
 
     if (has('sql')) {
+      log('statements per note: waiting for the service to be idle (at most 300 s)');
+      const backlogBefore = await waitIdle(ctx, 300_000);
+      const isIdle = backlogBefore.inbox === 0 && backlogBefore.outbox === 0;
+      if (!isIdle) log(`still busy (${JSON.stringify(backlogBefore)}): counting anyway, without the general log`);
       log('statements per note (idle service, one note at a time)');
       await new Promise((r) => setTimeout(r, 3000));
-      const generalLog = !args['no-general-log'];
+      const generalLog = !args['no-general-log'] && isIdle;
       const idleSql = await idleStatements(ctx, P.idleSqlSeconds, generalLog);
       results.sql = {
+        backlogBefore,
         idle: idleSql,
         known: await statementsPerNote(ctx, small, 'known', P.sqlNotes, idleSql, generalLog),
         new: await statementsPerNote(ctx, small, 'new', P.sqlNotes, idleSql, generalLog),
@@ -344,15 +372,7 @@ try {
     results.hwmMb = treeMemoryMb(svc.pids).processes.map((p) => ({ pid: p.pid, name: p.name, hwm: p.hwm }));
   }
 } finally {
-  results.loadAtEnd = loadavg();
-  rss.stop();
-  await svc.stop().catch(() => undefined);
-  await standIn.close();
-  if (!args['keep-db']) await root.query(`DROP DATABASE \`${database}\``);
-  await restoreUserStats();
-  await root.end();
-  save();
-  log(`results: ${out}`);
+  await cleanup();
 }
 if (!profileDir) console.log(report(results as Results));
 else console.log(JSON.stringify(results.profile, null, 2));

@@ -44,6 +44,12 @@ export function statementShape(sql: string, max = 200): string {
   return shape.length > max ? `${shape.slice(0, max - 1)}…` : shape;
 }
 
+/** Restores the settings of the window in progress, if any (for a run interrupted by a signal). */
+let restoreOpenWindow: (() => Promise<void>) | null = null;
+export const closeOpenGeneralLog = async (): Promise<void> => {
+  await restoreOpenWindow?.();
+};
+
 export type GeneralLogWindow = {
   /** Ends the window: reads the service's statements, empties the table, restores the settings. */
   stop(): Promise<{ statements: number; byKind: Record<Kind, number>; byShape: Record<string, number>; prepares: number }>;
@@ -67,6 +73,13 @@ export async function startGeneralLog(root: mysql.Connection): Promise<GeneralLo
     return { skipped: `could not switch the general log on: ${(err as Error).message}` };
   }
   let stopped = false;
+  const restore = async () => {
+    restoreOpenWindow = null;
+    await root.query('SET GLOBAL general_log = OFF').catch(() => undefined);
+    await root.query('TRUNCATE TABLE mysql.general_log').catch(() => undefined);
+    await root.query(`SET GLOBAL log_output = '${wasOutput}'`).catch(() => undefined);
+  };
+  restoreOpenWindow = restore;
   return {
     async stop() {
       if (stopped) throw new Error('general log window already stopped');
@@ -95,8 +108,7 @@ export async function startGeneralLog(root: mysql.Connection): Promise<GeneralLo
         }
         return { statements, byKind, byShape, prepares };
       } finally {
-        await root.query('TRUNCATE TABLE mysql.general_log').catch(() => undefined);
-        await root.query(`SET GLOBAL log_output = '${wasOutput}'`).catch(() => undefined);
+        await restore();
       }
     },
   };

@@ -4,7 +4,7 @@ import { ackSummary, closedLoop, openLoop, percentile, statusCounts, type Ack, t
 import { feishuDelivery, pickNote, wecomDelivery, type Delivery, type NoteSpec } from './payloads.js';
 import type { Random } from '../../test/helpers/note-texts.js';
 import { cpuBetween, cpuSnapshot, treeMemoryMb } from './proc-stats.js';
-import { storedFollowUps, type SeededWorkspace } from './seed.js';
+import { backlog, storedFollowUps, type SeededWorkspace } from './seed.js';
 import type { StandIn } from './stand-in.js';
 
 /**
@@ -70,6 +70,21 @@ export async function waitForReplies(
   }
   const lastAt = ids.reduce((m, id) => Math.max(m, ctx.standIn.replies.get(id)?.at ?? -Infinity), -Infinity);
   return { answered, lastAt };
+}
+
+/**
+ * Waits (at most `maxMs`) until the service has no inbox row to run and no outbox row to send, so a
+ * phase that needs an idle service (statements per note, the long run's idle memory) does not
+ * measure the previous phase's backlog. Returns the backlog left and the time waited.
+ */
+export async function waitIdle(ctx: Ctx, maxMs: number): Promise<{ inbox: number; outbox: number; waitedSeconds: number }> {
+  const started = performance.now();
+  for (;;) {
+    const b = await backlog(ctx.root);
+    const waitedSeconds = (performance.now() - started) / 1000;
+    if ((b.inbox === 0 && b.outbox === 0) || waitedSeconds * 1000 > maxMs) return { ...b, waitedSeconds };
+    await sleep(2000);
+  }
 }
 
 /** What became of the acknowledged notes: stored and answered, by follow-up status, duplicates. */
@@ -251,6 +266,7 @@ export async function longRun(
 ) {
   const rss = rssSampler(ctx.service.pids);
   try {
+    const backlogBefore = await waitIdle(ctx, 300_000);
     await sleep(o.idleSeconds * 1000);
     const idleBefore = treeMemoryMb(ctx.service.pids);
     rss.reset();
@@ -272,6 +288,8 @@ export async function longRun(
     await sleep(o.idleSeconds * 1000);
     const after = treeMemoryMb(ctx.service.pids);
     return {
+      /** The previous phases' backlog when the long run started (0 and 0: the service was idle). */
+      backlogBefore,
       asked: o.count,
       sent: ids.length,
       acked: ok.length,

@@ -115,9 +115,11 @@ export async function storedFollowUps(conn: mysql.Connection, ids: string[]): Pr
   return found;
 }
 
-/** Inbox rows not finished yet, and outbox rows not sent yet (the backlog). */
+/** Inbox rows not finished yet (received, or failed and waiting for a retry), and outbox rows not sent yet (the backlog). */
 export async function backlog(conn: mysql.Connection): Promise<{ inbox: number; outbox: number }> {
-  const [[inbox]] = await conn.query<mysql.RowDataPacket[]>("SELECT COUNT(*) AS n FROM inbound_events WHERE status = 'received'");
+  const [[inbox]] = await conn.query<mysql.RowDataPacket[]>(
+    "SELECT COUNT(*) AS n FROM inbound_events WHERE status IN ('received', 'failed')",
+  );
   const [[outbox]] = await conn.query<mysql.RowDataPacket[]>("SELECT COUNT(*) AS n FROM outbox WHERE status IN ('pending', 'sending')");
   return { inbox: Number(inbox?.n ?? 0), outbox: Number(outbox?.n ?? 0) };
 }

@@ -70,6 +70,7 @@ export async function statementsPerNote(
   count: number,
   idle: IdleStatements,
   generalLog: boolean,
+  maxSeconds = 120,
 ) {
   const reps = ws.reps
     .map((id, i) => ({ id, own: ws.ownCustomers[i] ?? [] }))
@@ -92,8 +93,13 @@ export async function statementsPerNote(
   }
   const deliveries = Array.from({ length: count }, (_, i) => deliveryFor(ws, note(i)));
   let answered = 0;
+  let sent = 0;
   const { d, wall, logged } = await window(ctx, generalLog, async () => {
+    // Bounded: a slow service gets fewer notes (counted in `notes`), not a longer general-log window.
+    const until = performance.now() + maxSeconds * 1000;
     for (const delivery of deliveries) {
+      if (performance.now() > until) break;
+      sent++;
       if ((await post(ctx.service.port, delivery)) !== 200) continue;
       answered += (await waitForReplies(ctx, [delivery.id], 10_000)).answered;
     }
@@ -101,7 +107,7 @@ export async function statementsPerNote(
     await sleep(1500);
   });
   const idleCount = idle.perSecond * wall;
-  const perNote = (total: number, idleRate: number) => (total - idleRate * wall) / count;
+  const perNote = (total: number, idleRate: number) => (total - idleRate * wall) / sent;
   let byKind: Record<Kind, number> | null = null;
   let topShapes: { shape: string; perNote: number }[] = [];
   if (!('skipped' in logged) && !('skipped' in idle.log)) {
@@ -114,15 +120,15 @@ export async function statementsPerNote(
   }
   return {
     kind,
-    notes: count,
+    notes: sent,
     answered,
     seconds: wall,
     serviceStatements: d.userStatements,
-    perNote: ((d.userStatements ?? NaN) - idleCount) / count,
-    perNoteRaw: (d.userStatements ?? NaN) / count,
+    perNote: ((d.userStatements ?? NaN) - idleCount) / sent,
+    perNoteRaw: (d.userStatements ?? NaN) / sent,
     idleSubtracted: idleCount,
     /** USER_STATISTICS, per note, idle not subtracted: selects, writes ("updates"), other, rows read/sent/written. */
-    account: d.user ? Object.fromEntries(Object.entries(d.user).map(([k, v]) => [k, v / count])) : null,
+    account: d.user ? Object.fromEntries(Object.entries(d.user).map(([k, v]) => [k, v / sent])) : null,
     /** From the general log, per note, the idle service's rate subtracted (null when the log was not used). */
     generalLog:
       'skipped' in logged
@@ -130,7 +136,7 @@ export async function statementsPerNote(
         : { statementsPerNote: perNote(logged.statements, 'skipped' in idle.log ? 0 : idle.log.perSecond), prepares: logged.prepares },
     byKind,
     topShapes,
-    questionsPerNote: d.questions / count,
-    com: Object.fromEntries(Object.entries(d.com).map(([k, v]) => [k, v / count])),
+    questionsPerNote: d.questions / sent,
+    com: Object.fromEntries(Object.entries(d.com).map(([k, v]) => [k, v / sent])),
   };
 }
