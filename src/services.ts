@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import type { Db } from './db/client.js';
 import { enqueue, type OutboundEnvelope } from './delivery/outbox.js';
-import { createCustomerNameCache } from './domain/customers/customer-name-cache.js';
+import { createCustomerNameCache, NAMES_FRESH_FOR_MS } from './domain/customers/customer-name-cache.js';
 import { createDigestService } from './domain/digest/digest-service.js';
 import { searchCustomers } from './domain/customers/customers-repo.js';
 import { createEscalationActs } from './domain/escalation/escalation-acts.js';
@@ -27,11 +27,13 @@ export type Services = ReturnType<typeof createServices>;
 export function createServices(deps: { config: Config; db: Db; clock: Clock; log: Logger }) {
   const { config, db, clock, log } = deps;
   const model = config.llm ? createChatModel(config.llm) : null;
-  // One per process: each note costs one indexed delta query instead of loading every customer.
-  const customerNames = createCustomerNameCache({ db, clock });
+  // One per process: a delta query at most every NAMES_FRESH_FOR_MS per workspace (and after this
+  // process created a customer) instead of loading every customer for each note.
+  const customerNames = createCustomerNameCache({ db, clock, freshForMs: NAMES_FRESH_FOR_MS });
   return {
+    // Workspaces and users are kept USERS_CACHE_TTL_MS; a settings reload through it clears them.
     users: createUsersService({ db, clock, teams: config.teams, admins: config.admins }),
-    followUps: createFollowUpsService({ db, clock }),
+    followUps: createFollowUpsService({ db, clock, names: customerNames }),
     ownership: createOwnershipService({ db, clock, pool: config.pool, timeZone: config.timeZone }),
     handover: createHandoverService({ db, clock }),
     escalations: createEscalationActs({ db, clock }),
@@ -42,7 +44,7 @@ export function createServices(deps: { config: Config; db: Db; clock: Clock; log
     reminderActions: createReminderActionsService({
       db,
       clock,
-      followUps: createFollowUpsService({ db, clock }),
+      followUps: createFollowUpsService({ db, clock, names: customerNames }),
       defaultHour: config.reminders.defaultHour,
     }),
     customers: {

@@ -1,4 +1,5 @@
 import type { OutboundEnvelope } from '../delivery/outbox.js';
+import type { RecordNoteResult } from '../domain/follow-ups/follow-ups-service.js';
 import { addressKey, type CardLink, type MessageEvent, type MessengerPayload, type OutboundMessage } from '../messaging/types.js';
 import { ownedByOtherCard, pickCustomerCard, savedCard } from './cards/follow-up-cards.js';
 import { TEXT } from './cards/i18n.js';
@@ -24,7 +25,7 @@ export async function handleMessage(deps: BotDeps, event: MessageEvent): Promise
     log.info({ kind: 'command' }, 'answered a command');
     return;
   }
-  if (await answerNotePrompt(deps, actor, event, (message, link) => replyTo(event, actor, message, link))) return;
+  const reply = (message: OutboundMessage, link?: CardLink) => replyTo(event, actor, message, link);
 
   const knownCustomers = await deps.customers.known(actor.workspaceId, actor.user.id);
   const draft = await deps.extractor.extract(event.text, {
@@ -34,53 +35,58 @@ export async function handleMessage(deps: BotDeps, event: MessageEvent): Promise
     defaultHour: deps.config.reminders.defaultHour,
   });
   if (!deps.isActionable(draft)) {
+    if (await answerNotePrompt(deps, actor, event, reply)) return;
     await deps.outbox.enqueue(replyTo(event, actor, { kind: 'text', text: TEXT[actor.locale].notUnderstood }));
     log.info({ kind: 'not_understood', textLength: event.text.length }, 'note not understood; sent help');
     return;
   }
 
-  const result = await deps.followUps.recordNote({
+  const note = {
     workspaceId: actor.workspaceId,
     author: actor.user,
     text: event.text,
     sourceMessageId: event.messageId,
     occurredAt: event.sentAt,
     draft,
-    outbound: (r) => {
-      if (r.kind === 'saved') {
-        const view = toFollowUpView(r.followUp, r.customer.name);
-        return [
-          replyTo(
-            event,
-            actor,
-            { kind: 'card', card: savedCard(view, actor, { createdCustomer: r.createdCustomer }) },
-            { kind: 'follow_up', id: r.followUp.id },
-          ),
-        ];
-      }
-      if (r.kind === 'owned_by_other') {
-        const view = toFollowUpView(r.followUp, r.customer.name);
-        const card = ownedByOtherCard(view, r.owner.name ?? TEXT[actor.locale].someone, actor);
-        return [replyTo(event, actor, { kind: 'card', card }, { kind: 'follow_up', id: r.followUp.id })];
-      }
-      if (r.kind === 'needs_customer') {
-        const view = toFollowUpView(r.followUp, r.proposedName);
-        return [
-          replyTo(
-            event,
-            actor,
-            { kind: 'card', card: pickCustomerCard(view, r.candidates, r.proposedName, actor) },
-            { kind: 'follow_up', id: r.followUp.id },
-          ),
-        ];
-      }
-      return [];
-    },
-  });
+    outbound: (r: RecordNoteResult) => noteReplies(r, event, actor),
+  };
+  // A direct message may answer an open note prompt (已跟进 on WeCom or /我的). The note's own
+  // transaction looks for one, with the customer's lock when it can, instead of a read before
+  // every message; only when there is one does the prompt path run (and say whether it applied).
+  let result = await deps.followUps.recordNote({ ...note, unlessPrompted: event.chatType === 'direct' });
+  if (result.kind === 'prompted') {
+    if (await answerNotePrompt(deps, actor, event, reply)) return;
+    result = await deps.followUps.recordNote(note);
+  }
   if (result.kind === 'not_understood') {
+    // Decided before any transaction (no customer name at all), so the prompt was not looked for yet.
+    if (await answerNotePrompt(deps, actor, event, reply)) return;
     await deps.outbox.enqueue(replyTo(event, actor, { kind: 'text', text: TEXT[actor.locale].notUnderstood }));
   }
   log.info({ kind: result.kind }, 'note handled');
+}
+
+/** The reply that reports a recorded note, enqueued in the note's transaction. */
+function noteReplies(r: RecordNoteResult, event: MessageEvent, actor: ActorContext): OutboundEnvelope[] {
+  const link = (id: number): CardLink => ({ kind: 'follow_up', id });
+  if (r.kind === 'saved') {
+    const view = toFollowUpView(r.followUp, r.customer.name);
+    return [
+      replyTo(event, actor, { kind: 'card', card: savedCard(view, actor, { createdCustomer: r.createdCustomer }) }, link(r.followUp.id)),
+    ];
+  }
+  if (r.kind === 'owned_by_other') {
+    const view = toFollowUpView(r.followUp, r.customer.name);
+    const card = ownedByOtherCard(view, r.owner.name ?? TEXT[actor.locale].someone, actor);
+    return [replyTo(event, actor, { kind: 'card', card }, link(r.followUp.id))];
+  }
+  if (r.kind === 'needs_customer') {
+    const view = toFollowUpView(r.followUp, r.proposedName);
+    return [
+      replyTo(event, actor, { kind: 'card', card: pickCustomerCard(view, r.candidates, r.proposedName, actor) }, link(r.followUp.id)),
+    ];
+  }
+  return [];
 }
 
 /** A reply in the chat the message came from; one per source message, whatever happens. A card shows `link`'s row. */

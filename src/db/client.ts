@@ -1,4 +1,5 @@
 import { drizzle, type MySql2Database } from 'drizzle-orm/mysql2';
+import type { PoolConnection as CorePoolConnection } from 'mysql2';
 import mysql from 'mysql2/promise';
 import * as schema from './schema/index.js';
 
@@ -14,6 +15,9 @@ export type DbHandle = {
   close(): Promise<void>;
 };
 
+/** The session's isolation level for every pooled connection, before its first statement. */
+export const READ_COMMITTED = 'SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED';
+
 /** Fail fast when the server is down instead of queueing requests behind a dead pool. */
 const CONNECT_TIMEOUT_MS = 3000;
 
@@ -26,6 +30,15 @@ export function createDb(databaseUrl: string, poolSize = 10): DbHandle {
     // Dates are written and read as UTC (drizzle maps DATETIME as UTC strings); keep the session consistent.
     timezone: 'Z',
     charset: 'utf8mb4_unicode_ci',
+  });
+  // Every transaction runs READ COMMITTED (see runTransaction): set once per connection rather
+  // than by a SET TRANSACTION statement before each one. A connection that cannot be set is dropped.
+  // mysql2's promise pool passes on its core pool's event, with the core (callback) connection.
+  pool.on('connection', (connection) => {
+    const core = connection as unknown as CorePoolConnection;
+    core.query(READ_COMMITTED, (err) => {
+      if (err) core.destroy();
+    });
   });
   const db = drizzle(pool, { schema, mode: 'default' });
   return {

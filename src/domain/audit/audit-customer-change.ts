@@ -1,6 +1,6 @@
 import type { Tx } from '../../db/client.js';
 import type { CustomerRecord } from '../customers/customers-repo.js';
-import { writeAuditEntry } from './write-audit.js';
+import { writeAuditEntry, type AuditEntry } from './write-audit.js';
 
 type Audited = Pick<CustomerRecord, 'stage' | 'amount' | 'currency'>;
 
@@ -35,20 +35,31 @@ export async function auditCustomerChange(
   tx: Tx,
   change: { before: CustomerRecord; after: CustomerRecord | null; actor: string; source: string; now: Date },
 ): Promise<void> {
+  const entry = customerChangeEntry(change);
+  if (entry) await writeAuditEntry(tx, entry);
+}
+
+/** The audit row `auditCustomerChange` writes, or null when it writes none; pure, to batch with other rows. */
+export function customerChangeEntry(change: {
+  before: CustomerRecord;
+  after: CustomerRecord | null;
+  actor: string;
+  source: string;
+  now: Date;
+}): AuditEntry | null {
   const { before, after } = change;
   const base = { workspaceId: before.workspaceId, actor: change.actor, subjectType: 'customer' as const, subjectId: before.id };
   if (!after) {
-    await writeAuditEntry(tx, {
+    return {
       ...base,
       action: 'customer.delete',
       before: { name: before.name, stage: before.stage, amount: before.amount, currency: before.currency },
       after: null,
       source: change.source,
       now: change.now,
-    });
-    return;
+    };
   }
   const changed = customerFieldChanges(before, after);
-  if (!changed) return;
-  await writeAuditEntry(tx, { ...base, action: 'customer.update', ...changed, source: change.source, now: change.now });
+  if (!changed) return null;
+  return { ...base, action: 'customer.update', ...changed, source: change.source, now: change.now };
 }

@@ -17,15 +17,23 @@ export type AuditEntry = {
 
 /** Appends one row to `audit_log`; call it in the transaction of the change it records. */
 export async function writeAuditEntry(db: DbOrTx, entry: AuditEntry): Promise<void> {
-  await db.insert(auditLog).values({
-    workspaceId: entry.workspaceId,
-    actor: entry.actor.slice(0, 160),
-    action: entry.action,
-    subjectType: entry.subjectType,
-    subjectId: String(entry.subjectId),
-    before: entry.before ?? null,
-    after: entry.after ?? null,
-    source: entry.source.slice(0, 160),
-    createdAt: entry.now,
-  });
+  await writeAuditEntries(db, [entry]);
+}
+
+/** Appends rows to `audit_log` in one statement (none for an empty list); same transaction rule. */
+export async function writeAuditEntries(db: DbOrTx, entries: AuditEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  await db.insert(auditLog).values(
+    entries.map((entry) => ({
+      workspaceId: entry.workspaceId,
+      actor: entry.actor.slice(0, 160),
+      action: entry.action,
+      subjectType: entry.subjectType,
+      subjectId: String(entry.subjectId),
+      before: entry.before ?? null,
+      after: entry.after ?? null,
+      source: entry.source.slice(0, 160),
+      createdAt: entry.now,
+    })),
+  );
 }

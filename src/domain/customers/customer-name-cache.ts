@@ -3,6 +3,7 @@ import type { DbOrTx } from '../../db/client.js';
 import { customerAliases, customers } from '../../db/schema/index.js';
 import type { Clock } from '../../lib/clock.js';
 import { attachIndex, createKnownCustomerIndex, type KnownCustomerIndex } from '../notes/known-customer-index.js';
+import { normalizeCustomerName } from './normalize-name.js';
 
 /** What the note parser matches: a customer's id, name and aliases. */
 export type KnownCustomerName = { id: string; name: string; aliases: string[] };
@@ -21,20 +22,42 @@ const RELOAD_EVERY_MS = 5 * 60 * 1000;
  * the next full reload. Every change in the window is read again on each use, so it stays short.
  */
 const OVERLAP_MS = 15_000;
+/**
+ * What the service passes as `freshForMs`: for this long after asking the database, the names of a
+ * workspace are used without asking again (at 100 notes/s in one workspace, one delta query every
+ * 2 s instead of 100 a second). What another replica wrote is therefore matched here up to this
+ * long later (plus its commit time); this process's own writes call `changed` and are seen by the
+ * next note. Matching is a hint: which customer a note is saved to is decided again in its
+ * transaction, on locked rows (see `recordNote`).
+ */
+export const NAMES_FRESH_FOR_MS = 2_000;
 
-type Cached = { known: KnownCustomerName; ownerUserId: number | null; updatedAt: number };
+type Cached = { known: KnownCustomerName; ownerUserId: number | null; updatedAt: number; normalized: string[] };
 
 type WorkspaceNames = {
   customers: Map<string, Cached>;
   index: KnownCustomerIndex;
+  /** Normalized names and aliases → customer id, for an exact match without a query. */
+  byNormalized: Map<string, string>;
   /** The newest `updated_at` seen. */
   watermark: number;
   loadedAt: number;
+  /** When the database was last asked (full load or delta); -Infinity after `changed`. */
+  checkedAt: number;
   /** Per-owner lists handed out since the set of names last changed. */
   views: Map<string, KnownCustomerName[]>;
 };
 
-type Row = { id: number; name: string; ownerUserId: number | null; lastFollowUpAt: Date | null; updatedAt: Date; alias: string | null };
+type Row = {
+  id: number;
+  name: string;
+  normalizedName: string;
+  ownerUserId: number | null;
+  lastFollowUpAt: Date | null;
+  updatedAt: Date;
+  alias: string | null;
+  normalizedAlias: string | null;
+};
 
 const recencyOf = (row: Row) => row.lastFollowUpAt?.getTime() ?? 0;
 const sameNames = (a: KnownCustomerName, b: KnownCustomerName) =>
@@ -42,25 +65,31 @@ const sameNames = (a: KnownCustomerName, b: KnownCustomerName) =>
 
 /**
  * The customer names of each workspace, kept in memory with a bigram index for the note parser.
- * Every use costs one indexed statement: the rows changed since the newest `updated_at` seen
+ * A use costs one indexed statement, the rows changed since the newest `updated_at` seen
  * (`customers_workspace_updated_idx`, with their aliases joined on `customer_aliases_customer_idx`),
- * or every RELOAD_EVERY_MS the whole workspace. Each replica keeps its own; the delta keeps it
+ * or every RELOAD_EVERY_MS the whole workspace; none when the workspace was asked less than
+ * `freshForMs` ago (default 0: every use asks) and `changed` was not called since. Each replica keeps its own; the delta keeps it
  * current with what other replicas write, provided every change to a name, alias or owner also
  * sets the customer's `updated_at` (as `addCustomerAlias` does).
  */
-export function createCustomerNameCache(deps: { db: DbOrTx; clock: Clock; reloadEveryMs?: number }) {
+export function createCustomerNameCache(deps: { db: DbOrTx; clock: Clock; reloadEveryMs?: number; freshForMs?: number }) {
   const reloadEveryMs = deps.reloadEveryMs ?? RELOAD_EVERY_MS;
+  const freshForMs = deps.freshForMs ?? 0;
   const workspaces = new Map<number, WorkspaceNames>();
+  /** Per workspace, how many times `changed` was called. */
+  const versions = new Map<number, number>();
 
   function read(workspaceId: number, since: number | null): Promise<Row[]> {
     return deps.db
       .select({
         id: customers.id,
         name: customers.name,
+        normalizedName: customers.normalizedName,
         ownerUserId: customers.ownerUserId,
         lastFollowUpAt: customers.lastFollowUpAt,
         updatedAt: customers.updatedAt,
         alias: customerAliases.alias,
+        normalizedAlias: customerAliases.normalizedAlias,
       })
       .from(customers)
       .leftJoin(customerAliases, and(eq(customerAliases.customerId, customers.id), eq(customerAliases.workspaceId, customers.workspaceId)))
@@ -69,14 +98,15 @@ export function createCustomerNameCache(deps: { db: DbOrTx; clock: Clock; reload
 
   /** Applies rows (one per alias) to `names`; returns whether any name, alias or owner changed. */
   function apply(names: WorkspaceNames, rows: Row[]): boolean {
-    const byId = new Map<number, { row: Row; aliases: string[] }>();
+    const byId = new Map<number, { row: Row; aliases: string[]; normalized: string[] }>();
     for (const row of rows) {
-      const seen = byId.get(row.id) ?? { row, aliases: [] };
+      const seen = byId.get(row.id) ?? { row, aliases: [], normalized: [row.normalizedName] };
       if (row.alias !== null) seen.aliases.push(row.alias);
+      if (row.normalizedAlias !== null) seen.normalized.push(row.normalizedAlias);
       byId.set(row.id, seen);
     }
     let changed = false;
-    for (const { row, aliases } of byId.values()) {
+    for (const { row, aliases, normalized } of byId.values()) {
       const id = String(row.id);
       const known: KnownCustomerName = { id, name: row.name, aliases: aliases.sort() };
       const updatedAt = row.updatedAt.getTime();
@@ -88,31 +118,46 @@ export function createCustomerNameCache(deps: { db: DbOrTx; clock: Clock; reload
         names.index.setRecency(id, recencyOf(row));
         continue;
       }
-      names.customers.set(id, { known, ownerUserId: row.ownerUserId, updatedAt });
+      if (cached) unlinkNames(names, id, cached);
+      names.customers.set(id, { known, ownerUserId: row.ownerUserId, updatedAt, normalized });
+      for (const key of normalized) names.byNormalized.set(key, id);
       names.index.set(known, recencyOf(row));
       changed = true;
     }
     return changed;
   }
 
+  function unlinkNames(names: WorkspaceNames, id: string, cached: Cached): void {
+    for (const key of cached.normalized) if (names.byNormalized.get(key) === id) names.byNormalized.delete(key);
+  }
+
+  /** `now`, unless `changed` was called since `version` was taken: that change may be one the read missed. */
+  const checkedAt = (workspaceId: number, version: number, now: number) => ((versions.get(workspaceId) ?? 0) === version ? now : -Infinity);
+
   async function refresh(workspaceId: number): Promise<WorkspaceNames> {
     const now = deps.clock.now().getTime();
     const current = workspaces.get(workspaceId);
+    const version = versions.get(workspaceId) ?? 0;
+    if (current && now - current.checkedAt < freshForMs && now - current.loadedAt < reloadEveryMs) return current;
     if (!current || now - current.loadedAt >= reloadEveryMs) {
       const fresh: WorkspaceNames = {
         customers: new Map(),
         index: createKnownCustomerIndex(),
+        byNormalized: new Map(),
         watermark: 0,
         loadedAt: now,
+        checkedAt: now,
         views: new Map(),
       };
       apply(fresh, await read(workspaceId, null));
+      fresh.checkedAt = checkedAt(workspaceId, version, now);
       workspaces.set(workspaceId, fresh);
       return fresh;
     }
     const rows = await read(workspaceId, current.watermark - OVERLAP_MS);
     // A full reload that finished meanwhile is newer than this delta: keep it as it is.
     if (workspaces.get(workspaceId) !== current) return workspaces.get(workspaceId) ?? current;
+    current.checkedAt = checkedAt(workspaceId, version, now);
     if (apply(current, rows)) current.views.clear();
     return current;
   }
@@ -134,7 +179,7 @@ export function createCustomerNameCache(deps: { db: DbOrTx; clock: Clock; reload
   return {
     /**
      * What a note may name: the rep's own customers and the pool (all customers when no owner is
-     * given). One statement per call. Hand the list to the parser as it is: the matcher finds
+     * given). At most one statement per call. Hand the list to the parser as it is: the matcher finds
      * the index through it (a copy is scanned instead). Do not change it.
      */
     async knownCustomers(workspaceId: number, opts: { ownerUserId?: number } = {}): Promise<KnownCustomerName[]> {
@@ -146,9 +191,33 @@ export function createCustomerNameCache(deps: { db: DbOrTx; clock: Clock; reload
      */
     forget(workspaceId: number, customerId: number): void {
       const names = workspaces.get(workspaceId);
-      if (!names?.customers.delete(String(customerId))) return;
+      const cached = names?.customers.get(String(customerId));
+      if (!names || !cached) return;
+      names.customers.delete(String(customerId));
+      unlinkNames(names, String(customerId), cached);
       names.index.delete(String(customerId));
       names.views.clear();
+    },
+    /**
+     * This process wrote a customer's name, alias or owner (a note created one): the next call
+     * reads the delta whatever `freshForMs` says, so the writer's next note sees its own change.
+     */
+    changed(workspaceId: number): void {
+      versions.set(workspaceId, (versions.get(workspaceId) ?? 0) + 1);
+      const names = workspaces.get(workspaceId);
+      if (names) names.checkedAt = -Infinity;
+    },
+    /**
+     * The customer whose normalized name or alias is exactly this name's, as far as this cache
+     * knows (it may be up to `freshForMs` behind other replicas); undefined when the workspace is
+     * not loaded. Costs no statement.
+     */
+    exactId(workspaceId: number, name: string): number | null | undefined {
+      const names = workspaces.get(workspaceId);
+      if (!names) return undefined;
+      const normalized = normalizeCustomerName(name);
+      const id = normalized ? names.byNormalized.get(normalized) : undefined;
+      return id === undefined ? null : Number(id);
     },
   };
 }

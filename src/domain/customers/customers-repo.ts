@@ -1,9 +1,74 @@
-import { and, desc, eq, like, or } from 'drizzle-orm';
+import { and, asc, desc, eq, exists, getTableColumns, gt, like, or, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
-import { customerAliases, customers } from '../../db/schema/index.js';
+import { contacts, customerAliases, customers, notePrompts, reminders } from '../../db/schema/index.js';
+import { openAnsweredBy } from '../reminder-actions/card-state.js';
 import { normalizeCustomerName } from './normalize-name.js';
 
 export type CustomerRecord = typeof customers.$inferSelect;
+
+/** A contact of the customer by name, as `ensureContact` needs it: null when there is none. */
+export type ContactRow = { id: number; phone: string | null; email: string | null };
+
+/** The locked customer with what a note about it needs to know, read in the same statement. */
+export type LockedForNote = {
+  customer: CustomerRecord;
+  /** The note's contact (`contactName`), locked with the customer; null when the customer has none by that name. */
+  contact: ContactRow | null;
+  /** Whether the customer has open due or quiet reminders, which the note answers (`closeAnswered`). */
+  openReminders: boolean;
+  /** Whether `promptOf`'s user has an open note prompt (`openPrompt`); false when not asked. */
+  openPrompt: boolean;
+};
+
+/**
+ * `lockCustomer` for a note: the customer row locked, and in the same statement the note's contact
+ * (locked too), whether open reminders wait for a follow-up and, with `promptOf`, whether that user
+ * has an open note prompt (`openPrompt`'s condition). The two checks are plain reads (a locking
+ * clause does not reach a subquery): a reminder the scan inserts after it is not answered by this
+ * note, as it would not be by the UPDATE the check replaces, run a moment later.
+ */
+export async function lockCustomerForNote(
+  db: DbOrTx,
+  workspaceId: number,
+  id: number,
+  opts: { contactName: string | null; promptOf?: { userId: number; now: Date } },
+): Promise<LockedForNote | null> {
+  const flag = (query: Parameters<typeof exists>[0]) => sql<number>`${exists(query)}`.mapWith(Number);
+  const openReminders = flag(
+    db
+      .select({ one: sql`1` })
+      .from(reminders)
+      .where(openAnsweredBy(customers.id)),
+  );
+  const { promptOf, contactName } = opts;
+  const openPrompt = promptOf
+    ? flag(
+        db
+          .select({ one: sql`1` })
+          .from(notePrompts)
+          .where(
+            and(eq(notePrompts.workspaceId, workspaceId), eq(notePrompts.userId, promptOf.userId), gt(notePrompts.expiresAt, promptOf.now)),
+          ),
+      )
+    : sql<number>`0`.mapWith(Number);
+  const where = and(eq(customers.workspaceId, workspaceId), eq(customers.id, id));
+  const flags = (row: { openReminders: number; openPrompt: number }) => ({
+    openReminders: row.openReminders === 1,
+    openPrompt: row.openPrompt === 1,
+  });
+  if (contactName === null) {
+    const [row] = await db.select({ customer: customers, openReminders, openPrompt }).from(customers).where(where).limit(1).for('update');
+    return row ? { customer: row.customer, contact: null, ...flags(row) } : null;
+  }
+  const [row] = await db
+    .select({ customer: customers, contact: { id: contacts.id, phone: contacts.phone, email: contacts.email }, openReminders, openPrompt })
+    .from(customers)
+    .leftJoin(contacts, and(eq(contacts.customerId, customers.id), eq(contacts.name, contactName)))
+    .where(where)
+    .limit(1)
+    .for('update');
+  return row ? { customer: row.customer, contact: row.contact, ...flags(row) } : null;
+}
 
 export async function getCustomer(db: DbOrTx, workspaceId: number, id: number): Promise<CustomerRecord | null> {
   const [row] = await db
@@ -43,23 +108,30 @@ export async function lockCustomerByNormalizedName(
   return row ?? null;
 }
 
-/** By normalized name, then by alias (`customer_aliases`); each an indexed lookup. */
+/**
+ * By normalized name, else by alias (`customer_aliases`): one statement, the two indexed lookups
+ * joined by UNION ALL, the name's row first.
+ */
 export async function findCustomerByName(db: DbOrTx, workspaceId: number, name: string): Promise<CustomerRecord | null> {
   const normalized = normalizeCustomerName(name);
   if (!normalized) return null;
-  const [exact] = await db
-    .select()
+  const columns = getTableColumns(customers);
+  const byName = db
+    .select({ ...columns, rank: sql<number>`0`.as('rank') })
     .from(customers)
-    .where(and(eq(customers.workspaceId, workspaceId), eq(customers.normalizedName, normalized)))
-    .limit(1);
-  if (exact) return exact;
-  const [alias] = await db
-    .select({ customer: customers })
+    .where(and(eq(customers.workspaceId, workspaceId), eq(customers.normalizedName, normalized)));
+  const byAlias = db
+    .select({ ...columns, rank: sql<number>`1`.as('rank') })
     .from(customerAliases)
     .innerJoin(customers, eq(customers.id, customerAliases.customerId))
-    .where(and(eq(customerAliases.workspaceId, workspaceId), eq(customerAliases.normalizedAlias, normalized)))
+    .where(and(eq(customerAliases.workspaceId, workspaceId), eq(customerAliases.normalizedAlias, normalized)));
+  const [found] = await byName
+    .unionAll(byAlias)
+    .orderBy(asc(sql`rank`))
     .limit(1);
-  return alias?.customer ?? null;
+  if (!found) return null;
+  const { rank: _rank, ...customer } = found;
+  return customer;
 }
 
 /** `/查 云帆`: exact normalized name first, then names containing the query. */

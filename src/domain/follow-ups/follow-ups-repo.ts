@@ -1,6 +1,7 @@
 import { and, desc, eq, inArray, ne } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import { auditLog, contacts, customers, followUps } from '../../db/schema/index.js';
+import type { ContactRow } from '../customers/customers-repo.js';
 
 export type FollowUpRecord = typeof followUps.$inferSelect;
 
@@ -73,15 +74,29 @@ export async function otherConfirmed(db: DbOrTx, workspaceId: number, customerId
  */
 export async function ensureContact(
   db: DbOrTx,
-  input: { workspaceId: number; customerId: number; name: string; phone: string | null; email: string | null; now: Date },
+  input: {
+    workspaceId: number;
+    customerId: number;
+    name: string;
+    phone: string | null;
+    email: string | null;
+    now: Date;
+    /** The contact of that name as the caller already read it under the customer's lock (null: none); read here when absent. */
+    existing?: ContactRow | null;
+  },
 ): Promise<{ id: number; created: boolean }> {
   const name = input.name.slice(0, 100);
-  const [row] = await db
-    .select({ id: contacts.id, phone: contacts.phone, email: contacts.email })
-    .from(contacts)
-    .where(and(eq(contacts.customerId, input.customerId), eq(contacts.name, name)))
-    .limit(1)
-    .for('update');
+  const [row] =
+    input.existing !== undefined
+      ? input.existing
+        ? [input.existing]
+        : []
+      : await db
+          .select({ id: contacts.id, phone: contacts.phone, email: contacts.email })
+          .from(contacts)
+          .where(and(eq(contacts.customerId, input.customerId), eq(contacts.name, name)))
+          .limit(1)
+          .for('update');
   if (!row) {
     const [inserted] = await db.insert(contacts).values({
       workspaceId: input.workspaceId,

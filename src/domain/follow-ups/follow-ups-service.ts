@@ -3,20 +3,27 @@ import type { Db, Tx } from '../../db/client.js';
 import { customers, followUps, users } from '../../db/schema/index.js';
 import { enqueue, type OutboundEnvelope } from '../../delivery/outbox.js';
 import type { Clock } from '../../lib/clock.js';
-import { auditCustomerChange } from '../audit/audit-customer-change.js';
-import { findCustomerByName, getCustomer, lockCustomer, type CustomerRecord } from '../customers/customers-repo.js';
+import { customerChangeEntry } from '../audit/audit-customer-change.js';
+import { writeAuditEntries, type AuditEntry } from '../audit/write-audit.js';
+import type { CustomerNameCache } from '../customers/customer-name-cache.js';
+import {
+  findCustomerByName,
+  lockCustomer,
+  lockCustomerForNote,
+  type CustomerRecord,
+  type LockedForNote,
+} from '../customers/customers-repo.js';
 import { ensureCustomer } from '../customers/ensure-customer.js';
 import { usableCustomerName } from '../customers/normalize-name.js';
 import type { ParsedNote } from '../notes/schema.js';
 import type { UserRecord } from '../users/users-service.js';
 import { mayUpdateCustomer } from '../ownership/scope.js';
 import { customerUpdate, type CustomerEffect } from './apply-to-customer.js';
-import { decideCustomer } from './decide-customer.js';
+import { decideCustomer, type CustomerDecision } from './decide-customer.js';
 import { createFollowUpQueries } from './follow-up-queries.js';
 import {
   ensureContact,
   findBySourceMessage,
-  getFollowUp,
   getFollowUpWithCustomer,
   lockFollowUp,
   writeAudit,
@@ -26,6 +33,7 @@ import { createFollowUpChanges, mayChange } from './follow-up-changes.js';
 import { runTransaction } from '../../db/run-transaction.js';
 import { readNoteEffect, snapshotOf } from './undo-snapshot.js';
 import { closeAnswered } from '../reminder-actions/card-state.js';
+import { openPrompt } from '../reminder-actions/note-prompts.js';
 
 export type FollowUpDraft = ParsedNote;
 
@@ -38,6 +46,8 @@ export type RecordNoteResult =
   | { kind: 'owned_by_other'; followUp: FollowUpRecord; customer: CustomerRecord; owner: OtherOwner }
   | { kind: 'needs_customer'; followUp: FollowUpRecord; candidates: { id: number; name: string }[]; proposedName: string | null }
   | { kind: 'duplicate'; followUp: FollowUpRecord }
+  /** Asked with `unlessPrompted`: the author has an open note prompt, which this message may answer; nothing was written. */
+  | { kind: 'prompted' }
   | { kind: 'not_understood' }
   /** Forced customer only: gone, not the author's to update, or its caller's claim said no. */
   | { kind: 'not_found' }
@@ -59,7 +69,21 @@ export type ForcedCustomer = {
   claim?: (tx: Tx, customer: CustomerRecord, now: Date) => Promise<boolean>;
 };
 
-type Deps = { db: Db; clock: Clock };
+type Deps = {
+  db: Db;
+  clock: Clock;
+  /**
+   * The process's customer names (the matcher's cache): an exact name found there spares a query,
+   * and a customer created here is announced to it so the author's next note matches it.
+   */
+  names?: Pick<CustomerNameCache, 'exactId' | 'changed'>;
+};
+
+/** What the locking read of a known customer also found; unknown (undefined) on the other paths. */
+type Known = Pick<LockedForNote, 'contact' | 'openReminders'>;
+
+/** The follow-up columns a note sets when it is stored. */
+type FollowUpValues = Omit<FollowUpRecord, 'id' | 'customerId' | 'contactId' | 'collaboration' | 'customerBefore' | 'cardMessageId'>;
 
 /** MySQL/MariaDB "duplicate entry" for a unique key. */
 const isDuplicateKey = (err: unknown) =>
@@ -74,17 +98,19 @@ export function createFollowUpsService(deps: Deps) {
   const { db, clock } = deps;
 
   /**
-   * Applies a confirmed follow-up to its customer and records the snapshot undo needs. Both rows
-   * must be locked by the caller, so the merge (tags above all) starts from the latest customer.
+   * What confirming `followUp` on `customer` does to the customer: the customer UPDATE (when the
+   * note changes anything) and its contact, written here; the follow-up's confirmed columns with
+   * the snapshot undo needs, the customer after, and the audit rows, for the caller to write. Both
+   * rows must be locked by the caller, so the merge (tags above all) starts from the latest customer.
    */
-  async function confirm(
+  async function applyNote(
     tx: Tx,
     followUp: FollowUpRecord,
-    customer: CustomerRecord,
-    created: boolean,
+    target: { customer: CustomerRecord; created: boolean; known?: Known },
     author: UserRecord,
-  ): Promise<{ followUp: FollowUpRecord; customer: CustomerRecord }> {
-    const now = clock.now();
+    now: Date,
+  ) {
+    const { customer, created, known } = target;
     const note = readNoteEffect(followUp.parsed);
     const effect: CustomerEffect = {
       stage: followUp.stage ?? undefined,
@@ -97,11 +123,14 @@ export function createFollowUpsService(deps: Deps) {
       email: note.email ?? undefined,
     };
     const update = customerUpdate(customer, effect, followUp.occurredAt);
-    if (Object.keys(update).length > 0)
+    const changed = Object.keys(update).length > 0;
+    if (changed)
       await tx
         .update(customers)
         .set({ ...update, updatedAt: now })
         .where(eq(customers.id, customer.id));
+    // A customer created in this transaction has no contact yet.
+    const existingContact = created ? null : known?.contact;
     const contact = note.contact
       ? await ensureContact(tx, {
           workspaceId: followUp.workspaceId,
@@ -110,27 +139,41 @@ export function createFollowUpsService(deps: Deps) {
           phone: note.phone,
           email: note.email,
           now,
+          ...(existingContact !== undefined ? { existing: existingContact } : {}),
         })
       : null;
-    const customerBefore = snapshotOf(customer, created, contact?.created ? [contact.id] : []);
-    await tx
-      .update(followUps)
-      .set({ status: 'confirmed', customerId: customer.id, contactId: contact?.id ?? null, customerBefore, updatedAt: now })
-      .where(eq(followUps.id, followUp.id));
-    await writeAudit(tx, {
-      workspaceId: followUp.workspaceId,
-      actor: author.ref,
-      action: 'follow_up.create',
-      subjectId: followUp.id,
-      after: { customerId: customer.id, status: 'confirmed' },
-      now,
-    });
-    const saved = await getFollowUp(tx, followUp.workspaceId, followUp.id);
-    const updated = await getCustomer(tx, followUp.workspaceId, customer.id);
-    if (!saved || !updated) throw new Error('follow-up or customer vanished inside its transaction');
-    await auditCustomerChange(tx, { before: customer, after: updated, actor: author.ref, source: 'note', now });
-    // A follow-up answers the customer's open due/quiet reminders, however it was logged: their cards are spent.
-    await closeAnswered(tx, customer.id, {
+    const after: CustomerRecord = changed ? { ...customer, ...update, updatedAt: now } : customer;
+    return {
+      set: {
+        status: 'confirmed' as const,
+        customerId: customer.id,
+        contactId: contact?.id ?? null,
+        customerBefore: snapshotOf(customer, created, contact?.created ? [contact.id] : []),
+        updatedAt: now,
+      },
+      customer: after,
+      audit: (followUpId: number): AuditEntry[] => {
+        const customerEntry = customerChangeEntry({ before: customer, after, actor: author.ref, source: 'note', now });
+        const created: AuditEntry = {
+          workspaceId: followUp.workspaceId,
+          actor: author.ref,
+          action: 'follow_up.create',
+          subjectType: 'follow_up',
+          subjectId: followUpId,
+          after: { customerId: customer.id, status: 'confirmed' },
+          source: 'chat',
+          now,
+        };
+        return customerEntry ? [created, customerEntry] : [created];
+      },
+      // A new customer has no reminders; a known one's were looked up with its lock.
+      answersReminders: created ? false : (known?.openReminders ?? true),
+    };
+  }
+
+  /** A follow-up answers the customer's open due/quiet reminders, however it was logged: their cards are spent. */
+  async function answerReminders(tx: Tx, customerId: number, author: UserRecord, now: Date): Promise<void> {
+    await closeAnswered(tx, customerId, {
       status: 'done',
       action: 'note',
       actedByUserId: author.id,
@@ -138,9 +181,65 @@ export function createFollowUpsService(deps: Deps) {
       snoozedUntil: null,
       updatedAt: now,
     });
-    return { followUp: saved, customer: updated };
   }
 
+  /** Confirms a stored draft (a pick from the card): the same changes as a note saved at once. */
+  async function confirm(
+    tx: Tx,
+    followUp: FollowUpRecord,
+    target: { customer: CustomerRecord; created: boolean },
+    author: UserRecord,
+  ): Promise<{ followUp: FollowUpRecord; customer: CustomerRecord }> {
+    const now = clock.now();
+    const applied = await applyNote(tx, followUp, target, author, now);
+    await tx.update(followUps).set(applied.set).where(eq(followUps.id, followUp.id));
+    await writeAuditEntries(tx, applied.audit(followUp.id));
+    if (applied.answersReminders) await answerReminders(tx, target.customer.id, author, now);
+    return { followUp: { ...followUp, ...applied.set }, customer: applied.customer };
+  }
+
+  /**
+   * Stores a new note confirmed on its locked customer: one follow-up INSERT (no draft first), the
+   * rows returned as written rather than read back.
+   */
+  async function insertConfirmed(
+    tx: Tx,
+    values: FollowUpValues,
+    target: { customer: CustomerRecord; created: boolean; known?: Known },
+    author: UserRecord,
+    now: Date,
+  ): Promise<{ followUp: FollowUpRecord; customer: CustomerRecord }> {
+    const applied = await applyNote(tx, recordOf(values, 0), target, author, now);
+    const [inserted] = await tx.insert(followUps).values({ ...values, ...applied.set });
+    const followUp = { ...recordOf(values, inserted.insertId), ...applied.set };
+    await writeAuditEntries(tx, applied.audit(followUp.id));
+    if (applied.answersReminders) await answerReminders(tx, target.customer.id, author, now);
+    return { followUp, customer: applied.customer };
+  }
+
+  /**
+   * Which customer the note is about. An exact name or alias in the names cache spares the query;
+   * the cache can be behind another replica (NAMES_FRESH_FOR_MS), which changes nothing when the
+   * decision is to create (the transaction finds a customer of that name and takes it) and would
+   * turn an exact match into a question: only then is the database asked.
+   */
+  async function decide(workspaceId: number, draft: FollowUpDraft, name: string | null): Promise<CustomerDecision> {
+    if (!name) return decideCustomer(draft, null);
+    const cached = deps.names?.exactId(workspaceId, name);
+    if (cached !== undefined) {
+      const decision = decideCustomer(draft, cached);
+      if (decision.kind !== 'ask') return decision;
+    }
+    const exact = await findCustomerByName(db, workspaceId, name);
+    return decideCustomer(draft, exact?.id ?? null);
+  }
+
+  /**
+   * Records a note. The customer is decided from the parser's draft and the names cache, then
+   * again in the transaction on the locked row (a known customer) or by name (`ensureCustomer`),
+   * so a customer another replica created meanwhile is found, not duplicated. A message stored
+   * before is recognised by the follow-up's unique key (`duplicate`), not by a read first.
+   */
   async function recordNote(input: {
     workspaceId: number;
     author: UserRecord;
@@ -150,58 +249,69 @@ export function createFollowUpsService(deps: Deps) {
     draft: FollowUpDraft;
     /** Log against this customer instead of the one the text names. */
     forCustomer?: ForcedCustomer;
+    /**
+     * Write nothing (`prompted`) when the author has an open note prompt (`openPrompt`): checked in
+     * the transaction, with the customer's lock when the note names a known customer, so the check
+     * costs no statement of its own there.
+     */
+    unlessPrompted?: boolean;
     outbound?: (result: RecordNoteResult) => OutboundEnvelope[];
   }): Promise<RecordNoteResult> {
-    const earlier = await findBySourceMessage(db, input.workspaceId, input.sourceMessageId);
-    if (earlier) return { kind: 'duplicate', followUp: earlier };
     if (input.forCustomer) return recordForced(input, input.forCustomer);
     const { draft } = input;
     const name = usableCustomerName(draft.customer);
-    const exact = name ? await findCustomerByName(db, input.workspaceId, name) : null;
-    const decision = decideCustomer(draft, exact?.id ?? null);
+    const decision = await decide(input.workspaceId, draft, name);
     if (decision.kind === 'none') return { kind: 'not_understood' };
+    const contactName = readNoteEffect(draft).contact?.slice(0, CONTACT_NAME_MAX) ?? null;
     try {
-      return await runTransaction(db, async (tx) => {
+      const result = await runTransaction(db, async (tx) => {
         const now = clock.now();
-        const draftRow = await insertDraft(tx, input, now);
-        const ask = (candidates: { id: number; name: string }[]): RecordNoteResult => ({
+        const values = followUpValues(input, now);
+        const draftRow = async (customerId: number | null) => {
+          const [inserted] = await tx.insert(followUps).values({ ...values, customerId });
+          return { ...recordOf(values, inserted.insertId), customerId };
+        };
+        const ask = async (candidates: { id: number; name: string }[]): Promise<RecordNoteResult> => ({
           kind: 'needs_customer',
-          followUp: draftRow,
+          followUp: await draftRow(null),
           candidates,
           proposedName: name,
         });
+        const promptOf = input.unlessPrompted ? { userId: input.author.id, now } : undefined;
+        const locked =
+          decision.kind === 'existing'
+            ? await lockCustomerForNote(tx, input.workspaceId, decision.customerId, { contactName, promptOf })
+            : null;
+        if (promptOf && (locked ? locked.openPrompt : await openPrompt(tx, input.workspaceId, promptOf.userId, now))) return PROMPTED;
         let result: RecordNoteResult;
         if (decision.kind === 'ask') {
-          result = ask(decision.candidates);
+          result = await ask(decision.candidates);
         } else {
           // The known customer may have been deleted (its creating note undone) since we looked: then create it again by name.
-          const known = decision.kind === 'existing' ? await lockCustomer(tx, input.workspaceId, decision.customerId) : null;
-          const target = known
-            ? { customer: known, created: false }
+          const target = locked
+            ? { customer: locked.customer, created: false, known: locked }
             : name
               ? await ensureCustomer(tx, { workspaceId: input.workspaceId, author: input.author, name, now })
               : null;
           const other = target && !target.created ? await otherOwner(tx, input.author, target.customer) : null;
           if (target && other) {
+            // A note about someone else's customer stays a draft pointing at it, until the author decides.
+            result = { kind: 'owned_by_other', followUp: await draftRow(target.customer.id), customer: target.customer, owner: other };
+          } else if (target) {
             result = {
-              kind: 'owned_by_other',
-              followUp: await holdForOwner(tx, draftRow, target.customer, now),
-              customer: target.customer,
-              owner: other,
+              kind: 'saved',
+              ...(await insertConfirmed(tx, values, target, input.author, now)),
+              createdCustomer: target.created,
             };
           } else {
-            result = target
-              ? {
-                  kind: 'saved',
-                  ...(await confirm(tx, draftRow, target.customer, target.created, input.author)),
-                  createdCustomer: target.created,
-                }
-              : ask([]);
+            result = await ask([]);
           }
         }
         for (const message of input.outbound?.(result) ?? []) await enqueue(tx, message, now);
         return result;
       });
+      if (result.kind === 'saved' && result.createdCustomer) deps.names?.changed(input.workspaceId);
+      return result;
     } catch (err) {
       return duplicateOrThrow(err, input);
     }
@@ -229,10 +339,9 @@ export function createFollowUpsService(deps: Deps) {
         if (!customer) return { kind: 'not_found' };
         if (await otherOwner(tx, input.author, customer)) return { kind: 'forbidden' };
         if (forced.claim && !(await forced.claim(tx, customer, now))) return { kind: 'refused' };
-        const draftRow = await insertDraft(tx, input, now);
         const result: RecordNoteResult = {
           kind: 'saved',
-          ...(await confirm(tx, draftRow, customer, false, input.author)),
+          ...(await insertConfirmed(tx, followUpValues(input, now), { customer, created: false }, input.author, now)),
           createdCustomer: false,
         };
         for (const message of input.outbound?.(result) ?? []) await enqueue(tx, message, now);
@@ -305,37 +414,6 @@ export function createFollowUpsService(deps: Deps) {
     });
   }
 
-  /** The note as a draft follow-up row; inserting it also locks it for the transaction. */
-  async function insertDraft(
-    tx: Tx,
-    input: { workspaceId: number; author: UserRecord; text: string; sourceMessageId: string; occurredAt: Date; draft: FollowUpDraft },
-    now: Date,
-  ): Promise<FollowUpRecord> {
-    const { draft } = input;
-    const [inserted] = await tx.insert(followUps).values({
-      workspaceId: input.workspaceId,
-      authorUserId: input.author.id,
-      rawText: input.text,
-      parsed: draft,
-      channel: draft.channel,
-      stage: draft.stage,
-      amount: draft.amount,
-      currency: draft.currency,
-      nextFollowUpAt: draft.nextFollowUpAt ? new Date(draft.nextFollowUpAt) : null,
-      nextStep: draft.nextStep?.slice(0, 500) ?? null,
-      needs: draft.needs?.slice(0, 500) ?? null,
-      summary: draft.summary.slice(0, 500) || input.text.slice(0, 500),
-      sourceMessageId: input.sourceMessageId,
-      status: 'draft',
-      occurredAt: input.occurredAt,
-      createdAt: now,
-      updatedAt: now,
-    });
-    const row = await getFollowUp(tx, input.workspaceId, inserted.insertId);
-    if (!row) throw new Error('follow-up vanished after insert');
-    return row;
-  }
-
   /**
    * The rep's answer to "which customer?". Two clicks at once apply once: the second waits for
    * the first's lock on the follow-up and answers `already_done` with the saved follow-up.
@@ -346,7 +424,7 @@ export function createFollowUpsService(deps: Deps) {
     followUpId: number;
     choice: { customerId: number } | { newCustomerName: string };
   }) {
-    return runTransaction(db, async (tx) => {
+    const result = await runTransaction(db, async (tx) => {
       const followUp = await lockFollowUp(tx, input.workspaceId, input.followUpId);
       if (!followUp) return { kind: 'not_found' as const };
       if (!mayChange(followUp, input.actor)) return { kind: 'forbidden' as const };
@@ -374,9 +452,11 @@ export function createFollowUpsService(deps: Deps) {
         });
         if (!target) return { kind: 'invalid_name' as const };
       }
-      const done = await confirm(tx, followUp, target.customer, target.created, input.actor);
+      const done = await confirm(tx, followUp, target, input.actor);
       return { kind: 'saved' as const, ...done, createdCustomer: target.created };
     });
+    if (result.kind === 'saved' && result.createdCustomer) deps.names?.changed(input.workspaceId);
+    return result;
   }
 
   return {
@@ -391,3 +471,50 @@ export function createFollowUpsService(deps: Deps) {
 }
 
 export type FollowUpsService = ReturnType<typeof createFollowUpsService>;
+
+const PROMPTED: RecordNoteResult = { kind: 'prompted' };
+
+/** `contacts.name` is VARCHAR(100): `ensureContact` stores the name cut to this. */
+const CONTACT_NAME_MAX = 100;
+
+/** The row a note is stored as, a draft until `applyNote`'s columns confirm it. */
+function followUpValues(
+  input: { workspaceId: number; author: UserRecord; text: string; sourceMessageId: string; occurredAt: Date; draft: FollowUpDraft },
+  now: Date,
+): FollowUpValues {
+  const { draft } = input;
+  return {
+    workspaceId: input.workspaceId,
+    authorUserId: input.author.id,
+    rawText: input.text,
+    parsed: draft,
+    channel: draft.channel,
+    stage: draft.stage,
+    amount: draft.amount,
+    currency: draft.currency,
+    nextFollowUpAt: draft.nextFollowUpAt ? new Date(draft.nextFollowUpAt) : null,
+    nextStep: draft.nextStep?.slice(0, 500) ?? null,
+    needs: draft.needs?.slice(0, 500) ?? null,
+    summary: draft.summary.slice(0, 500) || input.text.slice(0, 500),
+    sourceMessageId: input.sourceMessageId,
+    status: 'draft',
+    occurredAt: input.occurredAt,
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
+/** The stored row as the database holds it after the INSERT (its defaults, the amount in cents), without reading it back. */
+function recordOf(values: FollowUpValues, id: number): FollowUpRecord {
+  return {
+    ...values,
+    id,
+    customerId: null,
+    contactId: null,
+    collaboration: false,
+    customerBefore: null,
+    cardMessageId: null,
+    // DECIMAL(16,2) keeps cents.
+    amount: values.amount === null ? null : Math.round(values.amount * 100) / 100,
+  };
+}

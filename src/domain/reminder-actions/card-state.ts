@@ -1,4 +1,4 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, type SQLWrapper } from 'drizzle-orm';
 import type { DbOrTx, Tx } from '../../db/client.js';
 import { reminders } from '../../db/schema/index.js';
 import { writeAuditEntry } from '../audit/write-audit.js';
@@ -88,13 +88,12 @@ export async function closeAnswered(
   customerId: number,
   set: { status: 'done' | 'snoozed'; action: string; actedByUserId: number; actedAt: Date; snoozedUntil: Date | null; updatedAt: Date },
 ): Promise<void> {
-  await tx
-    .update(reminders)
-    .set(set)
-    .where(
-      and(eq(reminders.customerId, customerId), inArray(reminders.kind, [...ANSWERED_BY_FOLLOW_UP]), inArray(reminders.status, [...OPEN])),
-    );
+  await tx.update(reminders).set(set).where(openAnsweredBy(customerId));
 }
+
+/** The condition for the customer's open due and quiet reminders, those `closeAnswered` marks; the id may be a column (in a subquery). */
+export const openAnsweredBy = (customerId: number | SQLWrapper) =>
+  and(eq(reminders.customerId, customerId), inArray(reminders.kind, [...ANSWERED_BY_FOLLOW_UP]), inArray(reminders.status, [...OPEN]));
 
 /**
  * Whether the card is still current, without spending it (已跟进 on WeCom asks first, and 转交

@@ -27,6 +27,16 @@ export type ProfileLoader = () => Promise<{ name?: string; managerPlatformUserId
 
 type Placement = { role: 'rep' | 'manager'; teamKey: string } | null;
 
+/**
+ * How long this process keeps a workspace or user it read before reading it again. Changes made
+ * through this service (a settings reload, a name learned from a profile, a new user, a renamed
+ * workspace) take effect here at once; changes another replica makes (its own settings reload, a
+ * handover deactivating someone) are seen here at most this long after they commit.
+ */
+export const USERS_CACHE_TTL_MS = 30_000;
+/** Past this many entries the cache starts over, so a flood of one-off senders cannot grow it without bound. */
+const CACHE_MAX_ENTRIES = 20_000;
+
 /** What applySettings changed, for the boot and reload logs. */
 export type SettingsReport = { workspaces: number; teams: number; placed: number; reset: number };
 
@@ -46,12 +56,15 @@ function concerns(team: TeamSettings, platform: Platform): boolean {
  * Registers workspaces and users; roles and teams come from the `teams` settings, applied to
  * everyone already registered by `applySettings` (boot, file change) and to newcomers at first contact.
  */
-export function createUsersService(deps: { db: Db; clock: Clock; teams: TeamSettings[]; admins?: string[] }) {
+export function createUsersService(deps: { db: Db; clock: Clock; teams: TeamSettings[]; admins?: string[]; cacheTtlMs?: number }) {
   /** `GENJIN_ADMINS`: fixed for the life of the process (it is an environment variable). */
   const admins = new Set(deps.admins ?? []);
   const { db, clock } = deps;
   // The live settings: first contact after a reload must place people by the new file.
   let teamSettings = deps.teams;
+  const cache = createRecordCache(clock, deps.cacheTtlMs ?? USERS_CACHE_TTL_MS);
+  const workspaceKey = (platform: Platform, externalId: string) => `${platform}\n${externalId}`;
+  const userKey = (workspaceId: number, platformUserId: string) => `${workspaceId}\n${platformUserId}`;
 
   async function teamIdFor(workspaceId: number, platform: Platform, key: string, q: DbOrTx = db): Promise<number> {
     const settings = teamSettings.find((t) => t.id === key);
@@ -169,47 +182,60 @@ export function createUsersService(deps: { db: Db; clock: Clock; teams: TeamSett
     const placement = placementOf(teamSettings, `${platform}:${platformUserId}`);
     const teamId = placement ? await teamIdFor(workspaceId, platform, placement.teamKey) : null;
     const now = clock.now();
-    // Two first messages at once: the unique key keeps one row and both callers read it back.
-    await db
-      .insert(users)
-      .ignore()
-      .values({
-        workspaceId,
-        platformUserId,
-        name,
-        role: admins.has(`${platform}:${platformUserId}`) ? 'admin' : (placement?.role ?? 'rep'),
-        teamId,
-        managerUserId,
-        createdAt: now,
-        updatedAt: now,
-      });
+    const values = {
+      workspaceId,
+      platformUserId,
+      name,
+      role: admins.has(`${platform}:${platformUserId}`) ? ('admin' as const) : (placement?.role ?? ('rep' as const)),
+      teamId,
+      managerUserId,
+      createdAt: now,
+      updatedAt: now,
+    };
+    // Two first messages at once: the unique key keeps one row; the caller whose insert was ignored reads it.
+    const [result] = await db.insert(users).ignore().values(values);
+    if (result.affectedRows === 1) return toRecord({ ...values, id: result.insertId, locale: null, active: true }, platform);
     const user = await findUser(workspaceId, platform, platformUserId);
     if (!user) throw new Error(`user ${platformUserId} vanished after insert`);
     return user;
   }
 
   return {
+    /** The tenant's workspace, created at first contact; served from memory for USERS_CACHE_TTL_MS. */
     async ensureWorkspace(platform: Platform, externalId: string): Promise<WorkspaceRecord> {
+      const key = workspaceKey(platform, externalId);
+      const cached = cache.workspaces.get(key);
+      if (cached) return cached;
+      const generation = cache.generation;
       const existing = await findWorkspace(platform, externalId);
-      if (existing) return existing;
+      if (existing) return cache.workspaces.set(key, existing, generation);
       const now = clock.now();
       await db.insert(workspaces).ignore().values({ platform, externalId, createdAt: now, updatedAt: now });
       const created = await findWorkspace(platform, externalId);
       if (!created) throw new Error(`workspace ${platform}:${externalId} vanished after insert`);
-      return created;
+      return cache.workspaces.set(key, created, generation);
     },
 
+    /**
+     * The sender as a user, registered (placed by the settings, or under their platform manager)
+     * at first contact; served from memory for USERS_CACHE_TTL_MS. While their name is unknown the
+     * profile is asked again on each call.
+     */
     async ensureUser(workspaceId: number, platform: Platform, platformUserId: string, loadProfile?: ProfileLoader): Promise<UserRecord> {
-      const existing = await findUser(workspaceId, platform, platformUserId);
-      if (existing?.name) return existing;
+      const key = userKey(workspaceId, platformUserId);
+      const generation = cache.generation;
+      const cached = cache.users.get(key);
+      if (cached?.name || (cached && !loadProfile)) return cached;
+      const existing = cached ?? (await findUser(workspaceId, platform, platformUserId));
+      if (existing?.name) return cache.users.set(key, existing, generation);
       // A profile lookup is a nicety: a missing permission or an outage must not stop the message.
       const profile = loadProfile ? await loadProfile().catch(() => null) : null;
       if (existing) {
         if (profile?.name) {
           await db.update(users).set({ name: profile.name, updatedAt: clock.now() }).where(eq(users.id, existing.id));
-          return { ...existing, name: profile.name };
+          return cache.users.set(key, { ...existing, name: profile.name }, generation);
         }
-        return existing;
+        return cache.users.set(key, existing, generation);
       }
       let managerUserId: number | null = null;
       const placed = placementOf(teamSettings, `${platform}:${platformUserId}`) !== null;
@@ -219,7 +245,16 @@ export function createUsersService(deps: { db: Db; clock: Clock; teams: TeamSett
           (await insertUser(workspaceId, platform, profile.managerPlatformUserId, null, null));
         managerUserId = manager.id;
       }
-      return insertUser(workspaceId, platform, platformUserId, profile?.name ?? null, managerUserId);
+      return cache.users.set(
+        key,
+        await insertUser(workspaceId, platform, platformUserId, profile?.name ?? null, managerUserId),
+        generation,
+      );
+    },
+
+    /** Forgets every cached workspace and user: call after changing users other than through this service. */
+    forgetUsers(): void {
+      cache.clear();
     },
 
     findUser,
@@ -243,15 +278,21 @@ export function createUsersService(deps: { db: Db; clock: Clock; teams: TeamSett
      */
     async applySettings(next: TeamSettings[]): Promise<SettingsReport> {
       teamSettings = next;
-      const all = await db.select({ id: workspaces.id, platform: workspaces.platform }).from(workspaces);
-      const report: SettingsReport = { workspaces: all.length, teams: 0, placed: 0, reset: 0 };
-      for (const ws of all) {
-        const r = await applyToWorkspace(ws.id, ws.platform);
-        report.teams += r.teams;
-        report.placed += r.placed;
-        report.reset += r.reset;
+      // Before and after: a user read while the roles were being rewritten is not kept.
+      cache.clear();
+      try {
+        const all = await db.select({ id: workspaces.id, platform: workspaces.platform }).from(workspaces);
+        const report: SettingsReport = { workspaces: all.length, teams: 0, placed: 0, reset: 0 };
+        for (const ws of all) {
+          const r = await applyToWorkspace(ws.id, ws.platform);
+          report.teams += r.teams;
+          report.placed += r.placed;
+          report.reset += r.reset;
+        }
+        return report;
+      } finally {
+        cache.clear();
       }
-      return report;
     },
 
     /**
@@ -265,6 +306,7 @@ export function createUsersService(deps: { db: Db; clock: Clock; teams: TeamSett
         UPDATE workspaces w LEFT JOIN workspaces taken ON taken.platform = w.platform AND taken.external_id = ${to}
         SET w.external_id = ${to}, w.updated_at = ${clock.now()}
         WHERE w.platform = ${platform} AND w.external_id = ${from} AND taken.id IS NULL`);
+      if (result.affectedRows === 1) cache.clear();
       return result.affectedRows === 1;
     },
 
@@ -273,6 +315,51 @@ export function createUsersService(deps: { db: Db; clock: Clock; teams: TeamSett
 }
 
 export type UsersService = ReturnType<typeof createUsersService>;
+
+type Entry<T> = { value: T; at: number };
+
+/**
+ * Workspaces and users by key, each kept `ttlMs` from when it was read. `generation` changes on
+ * every `clear`: a value read before a clear is not stored after it (see `set`), so a read that
+ * raced a settings reload cannot put the old role back.
+ */
+function createRecordCache(clock: Clock, ttlMs: number) {
+  const state = { generation: 0 };
+  function table<T>() {
+    const entries = new Map<string, Entry<T>>();
+    return {
+      entries,
+      get(key: string): T | undefined {
+        const entry = entries.get(key);
+        if (!entry) return undefined;
+        if (clock.now().getTime() - entry.at < ttlMs) return entry.value;
+        entries.delete(key);
+        return undefined;
+      },
+      /** Stores `value` unless the cache was cleared since `generation` was taken; returns `value`. */
+      set(key: string, value: T, generation: number): T {
+        if (generation !== state.generation) return value;
+        if (entries.size >= CACHE_MAX_ENTRIES) entries.clear();
+        entries.set(key, { value, at: clock.now().getTime() });
+        return value;
+      },
+    };
+  }
+  const workspaceTable = table<WorkspaceRecord>();
+  const userTable = table<UserRecord>();
+  return {
+    get generation() {
+      return state.generation;
+    },
+    workspaces: workspaceTable,
+    users: userTable,
+    clear() {
+      state.generation += 1;
+      workspaceTable.entries.clear();
+      userTable.entries.clear();
+    },
+  };
+}
 
 function toRecord(row: typeof users.$inferSelect, platform: Platform): UserRecord {
   return {

@@ -1,7 +1,7 @@
 import { drizzle } from 'drizzle-orm/mysql2';
 import mysql from 'mysql2/promise';
 import { vi } from 'vitest';
-import type { Db } from '../../../src/db/client.js';
+import { READ_COMMITTED, type Db } from '../../../src/db/client.js';
 import * as schema from '../../../src/db/schema/index.js';
 
 /**
@@ -12,6 +12,8 @@ import * as schema from '../../../src/db/schema/index.js';
  */
 export function createObservedDb(url: string) {
   const pool = mysql.createPool({ uri: url, connectionLimit: 3, timezone: 'Z', charset: 'utf8mb4_unicode_ci' });
+  // As `createDb` does: its transactions rely on it.
+  pool.on('connection', (connection) => connection.query(READ_COMMITTED));
   const db: Db = drizzle(pool, { schema, mode: 'default' });
   const query = vi.spyOn(pool, 'query');
   const execute = vi.spyOn(pool, 'execute');

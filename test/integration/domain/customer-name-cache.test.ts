@@ -140,6 +140,38 @@ describe('customer name cache', () => {
     expect(await names()).toEqual(['留下的客户']);
   });
 
+  it('within freshForMs asks nothing, unless this process said it changed a name; exactId answers from memory', async () => {
+    const { workspaceId, rep, insert } = await workspace();
+    const clock = fixedClock(NOW);
+    const cache = createCustomerNameCache({ db: observed.db, clock, freshForMs: 2000 });
+    const names = async () => (await cache.knownCustomers(workspaceId, { ownerUserId: rep.id })).map((k) => k.name).sort();
+    const first = await insert('甲公司', { updatedAt: NOW });
+    expect(await names()).toEqual(['甲公司']);
+    expect(cache.exactId(workspaceId, '甲公司有限公司')).toBe(first);
+    expect(cache.exactId(workspaceId, '乙公司')).toBeNull();
+    expect(cache.exactId(workspaceId + 1_000_000, '甲公司')).toBeUndefined();
+
+    // Another replica adds a customer: not seen until the window has passed.
+    const second = await insert('乙公司', { updatedAt: NOW });
+    observed.reset();
+    clock.advance(1999);
+    expect(await names()).toEqual(['甲公司']);
+    expect(observed.statements()).toEqual([]);
+    clock.advance(1);
+    expect(await names()).toEqual(['乙公司', '甲公司']);
+    expect(cache.exactId(workspaceId, '乙公司')).toBe(second);
+    expect(observed.statements()).toHaveLength(1);
+
+    // This process creates one: the next call reads the delta at once.
+    await insert('丙公司', { updatedAt: clock.now() });
+    cache.changed(workspaceId);
+    observed.reset();
+    expect(await names()).toEqual(['丙公司', '乙公司', '甲公司']);
+    expect(observed.statements()).toHaveLength(1);
+    expect(await names()).toEqual(['丙公司', '乙公司', '甲公司']);
+    expect(observed.statements()).toHaveLength(1);
+  });
+
   it('aliases: added through addCustomerAlias, seen by the next lookup and matched by the parser', async () => {
     const { workspaceId, rep, insert } = await workspace();
     const icbc = await insert('中国工商银行');
@@ -162,6 +194,7 @@ describe('customer name cache', () => {
     const list = await known();
     expect(observed.statements()).toHaveLength(1);
     expect(list.find((k) => k.id === String(icbc))?.aliases).toEqual(['ICBC', '工行']);
+    expect(names.exactId(workspaceId, '工行')).toBe(icbc);
     const note = parseNote('下午去工行见了刘处长,谈贷款', { now: NOW, timeZone: 'Asia/Shanghai', knownCustomers: list });
     expect(note).toMatchObject({ customer: '中国工商银行', customerCandidates: [{ id: String(icbc), score: 0.97 }] });
   });

@@ -43,6 +43,32 @@ describe('runTransaction', () => {
     expect(attempts).toBe(3);
   });
 
+  it('runs READ COMMITTED on every pooled connection: a read sees what another transaction committed meanwhile', async () => {
+    const workspaceId = await createTestWorkspace(testDb.handle);
+    const name = `rc_${workspaceId}`;
+    const count = async (q: Pick<DbHandle['db'], 'execute'>) => {
+      const [rows] = (await q.execute(sql`SELECT COUNT(*) AS n FROM customers WHERE workspace_id = ${workspaceId}`)) as unknown as [
+        { n: number }[],
+      ];
+      return Number(rows[0]?.n);
+    };
+    // Several at once, so that more than one pooled connection is used.
+    const seen = await Promise.all(
+      Array.from({ length: 4 }, (_, i) =>
+        runTransaction(handle.db, async (tx) => {
+          const before = await count(tx);
+          // Committed by another connection after this transaction's first read.
+          await testDb.db
+            .insert(customers)
+            .values({ workspaceId, name: `${name}_${i}`, normalizedName: `${name}_${i}`, tags: [], createdAt: NOW, updatedAt: NOW });
+          return (await count(tx)) - before;
+        }),
+      ),
+    );
+    // REPEATABLE READ would keep the first read's snapshot and see 0 new rows.
+    for (const added of seen) expect(added).toBeGreaterThanOrEqual(1);
+  });
+
   it('recognises deadlocks and lock wait timeouts, also wrapped by drizzle', () => {
     expect(isRetryableLockError({ errno: 1213 })).toBe(true);
     expect(isRetryableLockError(new Error('Failed query', { cause: { errno: 1205 } }))).toBe(true);

@@ -1,12 +1,18 @@
 import { eq } from 'drizzle-orm';
-import { describe, expect, it } from 'vitest';
-import { teams, workspaces } from '../../../src/db/schema/index.js';
-import { createUsersService } from '../../../src/domain/users/users-service.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { teams, users as userRows, workspaces } from '../../../src/db/schema/index.js';
+import { createUsersService, USERS_CACHE_TTL_MS } from '../../../src/domain/users/users-service.js';
 import { fixedClock } from '../../helpers/clock.js';
 import { uniqueId, useTestDatabase } from '../../helpers/db.js';
+import { createObservedDb, type ObservedDb } from './count-statements.js';
 
 describe('users service', () => {
   const testDb = useTestDatabase();
+  let observed: ObservedDb;
+  beforeAll(() => {
+    observed = createObservedDb(testDb.url);
+  });
+  afterAll(() => observed.close());
   const clock = fixedClock('2026-11-25T02:00:00Z');
   const settings = [
     {
@@ -69,6 +75,31 @@ describe('users service', () => {
     expect(await users.renameWorkspace('wecom', `bot:${otherBot}`, corpId)).toBe(false);
     expect(await users.findWorkspace('wecom', `bot:${otherBot}`)).toMatchObject({ id: stray.id });
     expect(await users.findWorkspace('wecom', corpId)).toMatchObject({ id: old.id });
+  });
+
+  it('serves workspaces and users from memory: a settings reload through it applies at once, a change by another replica within the TTL', async () => {
+    const clock = fixedClock('2026-11-25T02:00:00Z');
+    const users = createUsersService({ db: observed.db, clock, teams: [] });
+    const ws = await users.ensureWorkspace('feishu', uniqueId('tenant'));
+    const rep = await users.ensureUser(ws.id, 'feishu', 'ou_cached', async () => ({ name: '赵六' }));
+    expect(rep).toMatchObject({ role: 'rep', teamId: null });
+    observed.reset();
+    const [row] = await testDb.db.select().from(workspaces).where(eq(workspaces.id, ws.id));
+    observed.reset();
+    expect(await users.ensureWorkspace('feishu', row?.externalId ?? '')).toEqual(ws);
+    expect(await users.ensureUser(ws.id, 'feishu', 'ou_cached')).toEqual(rep);
+    expect(observed.statements()).toEqual([]);
+
+    // The settings file changes (this process reloads it): the new role holds for the next message.
+    await users.applySettings([{ id: 'west', name: '西部', managers: ['feishu:ou_cached'], members: [] }]);
+    expect(await users.ensureUser(ws.id, 'feishu', 'ou_cached')).toMatchObject({ role: 'manager' });
+
+    // Another replica's change (here written directly) is seen once USERS_CACHE_TTL_MS has passed.
+    await testDb.db.update(userRows).set({ active: false }).where(eq(userRows.id, rep.id));
+    clock.advance(USERS_CACHE_TTL_MS - 1);
+    expect(await users.ensureUser(ws.id, 'feishu', 'ou_cached')).toMatchObject({ active: true });
+    clock.advance(1);
+    expect(await users.ensureUser(ws.id, 'feishu', 'ou_cached')).toMatchObject({ active: false });
   });
 
   describe('applySettings (the teams of the settings file, at boot and on every change)', () => {

@@ -88,6 +88,8 @@ describe('Feishu: handover (离职交接)', () => {
     const [ws] = await testDb.db.select().from(workspaces).where(eq(workspaces.externalId, tenant));
     const team = await f.team(ws!.id, 'east');
     await testDb.db.update(users).set({ role: 'manager', teamId: team, name: '王经理' }).where(eq(users.platformUserId, 'ou_mgr'));
+    // Written behind the service's back: a running service keeps users USERS_CACHE_TTL_MS, so say so as a settings reload does.
+    t.genjin.services.users.forgetUsers();
     const a = await f.user(ws!.id, 'rep', team, { platformUserId: 'ou_a', name: '张三' });
     await f.user(ws!.id, 'rep', team, { platformUserId: 'ou_b', name: '李四' });
     const ids = await f.book(a, 12);

@@ -78,6 +78,8 @@ describe('WeCom: handover (离职交接)', () => {
     const [ws] = await testDb.db.select().from(workspaces).where(eq(workspaces.externalId, WECOM.corpId));
     const team = await f.team(ws!.id, 'east');
     await testDb.db.update(users).set({ role: 'manager', teamId: team, name: '王经理' }).where(eq(users.platformUserId, 'wmgr'));
+    // Written behind the service's back: a running service keeps users USERS_CACHE_TTL_MS, so say so as a settings reload does.
+    t.genjin.services.users.forgetUsers();
     const a = await f.user(ws!.id, 'rep', team, { platformUserId: 'zhangsan', name: '张三' });
     const b = await f.user(ws!.id, 'rep', team, { platformUserId: 'lisi', name: '李四' });
     await f.user(ws!.id, 'rep', null, { platformUserId: 'outsider', name: '外人' });
