@@ -52,27 +52,47 @@ const AMOUNT_FORMAT = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 
 /** `12月2日 周三 09:00` / `Wed, Dec 2 09:00`, in the workspace zone. */
 export function formatDateTime(locale: Locale, at: Date, timeZone: string): string {
   if (locale === 'zh-CN') {
-    const parts = new Intl.DateTimeFormat('zh-CN', {
-      timeZone,
-      month: 'numeric',
-      day: 'numeric',
-      weekday: 'short',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-    }).formatToParts(at);
+    const parts = dateTimeFormat(locale, timeZone).formatToParts(at);
     const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
     return `${get('month')}月${get('day')}日 ${get('weekday')} ${get('hour')}:${get('minute')}`;
   }
-  return new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    weekday: 'short',
-    month: 'short',
-    day: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).format(at);
+  return dateTimeFormat(locale, timeZone).format(at);
+}
+
+/**
+ * Building an `Intl.DateTimeFormat` costs far more than formatting with one (it was the largest
+ * CPU item of a reply card): one per language and zone, kept for the life of the process. Zones
+ * come from the settings and workspaces, so the map stays small.
+ */
+const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
+
+function dateTimeFormat(locale: Locale, timeZone: string): Intl.DateTimeFormat {
+  const key = `${locale} ${timeZone}`;
+  let format = dateTimeFormats.get(key);
+  if (!format) {
+    format =
+      locale === 'zh-CN'
+        ? new Intl.DateTimeFormat('zh-CN', {
+            timeZone,
+            month: 'numeric',
+            day: 'numeric',
+            weekday: 'short',
+            hour: '2-digit',
+            minute: '2-digit',
+            hourCycle: 'h23',
+          })
+        : new Intl.DateTimeFormat('en-US', {
+            timeZone,
+            weekday: 'short',
+            month: 'short',
+            day: 'numeric',
+            hour: '2-digit',
+            minute: '2-digit',
+            hourCycle: 'h23',
+          });
+    dateTimeFormats.set(key, format);
+  }
+  return format;
 }
 
 /** Every fixed string of the bot's cards and replies; `en` must have the same keys (checked by the type). */
