@@ -4,6 +4,7 @@ import { alias } from 'drizzle-orm/mysql-core';
 import type { Db, DbOrTx } from '../db/client.js';
 import { outbox, type OutboxPayload } from '../db/schema/index.js';
 import { chunks } from '../lib/batches.js';
+import { insertOutboxRows } from './insert-outbox-rows.js';
 
 export type OutboxRow = typeof outbox.$inferSelect;
 
@@ -30,14 +31,14 @@ export async function enqueue(tx: DbOrTx, message: OutboundEnvelope, now: Date):
 
 /**
  * `enqueue` for many messages in one statement (a job's cards), with the same rows and the same
- * dedupe rule; same transaction rule as `enqueue`.
+ * dedupe rule, written out by `insertOutboxRows`; same transaction rule as `enqueue`.
  */
 export async function enqueueMany(tx: DbOrTx, messages: OutboundEnvelope[], now: Date): Promise<void> {
   for (const part of chunks(messages))
-    await tx
-      .insert(outbox)
-      .ignore()
-      .values(part.map((message) => outboxRow(message, now)));
+    await insertOutboxRows(
+      tx,
+      part.map((message) => outboxRow(message, now)),
+    );
 }
 
 function outboxRow(message: OutboundEnvelope, now: Date) {
