@@ -31,7 +31,7 @@ type Options = {
    * this long after it died); renewed every third of it while the work runs.
    */
   leaseMs?: number;
-  /** Rows held in memory at most (claimed and running); the rest wait in the database. */
+  /** Rows held in memory at most (claimed and not yet marked); the rest wait in the database. */
   maxQueued?: number;
   /** Conversations worked on at once. */
   concurrency?: number;
@@ -46,6 +46,8 @@ export const DEFAULT_INBOX_LEASE_MS = 15_000;
 const DEFAULT_MAX_QUEUED = 1000;
 const DEFAULT_CONCURRENCY = 8;
 const DEFAULT_MAX_ATTEMPTS = 5;
+/** A finished row is marked done this soon at the latest (its lease is no longer renewed meanwhile). */
+const FINISH_WITHIN_MS = 20;
 /** Hinted conversations remembered at most; past it the worker claims again after every finish. */
 const MAX_HINTS = 10_000;
 /** 2 s, 4 s, 8 s, 16 s …: a passing outage gets a few chances; the user hears back within a minute. */
@@ -69,8 +71,10 @@ export function createInboxWorker(opts: Options) {
   const maxAttempts = opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
   const backoffMs = opts.backoffMs ?? defaultBackoff;
 
-  /** Rows claimed here and not yet marked: id → conversation. */
-  const held = new Map<number, string | null>();
+  /** Rows claimed here and running: id → conversation. */
+  const running = new Map<number, string | null>();
+  /** Rows run to the end and not yet marked done; marked together at the start of the next round. */
+  const finished: { id: number; token: string; conversation: string | null }[] = [];
   /** Per conversation, the newest row id a hint announced that this worker has not claimed yet. */
   const hinted = new Map<string, number>();
   /** Hints overflowed: claim again after every finish until the worker is next idle. */
@@ -81,33 +85,55 @@ export function createInboxWorker(opts: Options) {
   let round: Promise<number> | null = null;
   let stopped = false;
   let poll: NodeJS.Timeout | undefined;
+  let finishTimer: NodeJS.Timeout | undefined;
+  let finishDue = false;
   let idle: (() => void)[] = [];
-  const finishing: { id: number; token: string; done: () => void }[] = [];
-  let flushing = false;
+  /**
+   * A round waits until half the slots are free (or none is busy), so a burst is claimed and marked
+   * several rows per statement instead of one: the rows wait in the database meanwhile, not here.
+   */
+  const roundAt = Math.max(1, Math.floor(capacity / 2));
 
-  const isIdle = () => held.size === 0 && !round && !scheduled;
+  const held = () => running.size + finished.length;
+  const isIdle = () => held() === 0 && !round && !scheduled;
   function settleIdle(): void {
     if (!isIdle()) return;
     if (overflowed && !dirty) overflowed = false;
     for (const resolve of idle.splice(0)) resolve();
   }
 
-  /** Starts a round on the next turn of the event loop, so the hints of one tick share it. */
+  /** Starts a round on the next turn of the event loop (so the hints of one tick share it) when one is due. */
   function schedule(): void {
-    if (scheduled || round || stopped || !dirty || held.size >= capacity) return settleIdle();
+    if (scheduled || round) return;
+    const free = capacity - running.size;
+    const finish = finished.length > 0 && (stopped || finishDue || free >= roundAt);
+    const claim = dirty && !stopped && (free >= roundAt || running.size === 0);
+    if (!finish && !claim) {
+      // A finished row is marked within FINISH_WITHIN_MS even while the other slots stay busy.
+      if (finished.length > 0 && !finishTimer)
+        finishTimer = setTimeout(() => {
+          finishTimer = undefined;
+          finishDue = true;
+          schedule();
+        }, FINISH_WITHIN_MS);
+      return settleIdle();
+    }
     scheduled = true;
     setImmediate(() => {
       scheduled = false;
-      void claimRound();
+      void runRound();
     });
   }
 
-  function claimRound(): Promise<number> {
+  /** One round: marks what finished (one UPDATE), then claims runnable rows for the free slots (two). */
+  function runRound(): Promise<number> {
     if (round) return round;
-    dirty = false;
-    const room = capacity - held.size;
     round = (async () => {
-      if (room <= 0 || stopped) return 0;
+      await markFinished();
+      // Rows that finished while the marks were written are still held: they count.
+      const room = capacity - held();
+      if (!dirty || stopped || room <= 0) return 0;
+      dirty = false;
       let rows: InboxRow[];
       let token: string;
       try {
@@ -117,7 +143,7 @@ export function createInboxWorker(opts: Options) {
         return 0;
       }
       if (rows.length === room) dirty = true; // full: more are probably waiting
-      if (rows.length === 0 && held.size === 0) hinted.clear(); // what is left is held elsewhere; the poll finds it
+      if (rows.length === 0 && held() === 0) hinted.clear(); // what is left is held elsewhere; the poll finds it
       for (const row of rows) begin(row, token);
       return rows.length;
     })().finally(() => {
@@ -128,26 +154,45 @@ export function createInboxWorker(opts: Options) {
     return round;
   }
 
+  async function markFinished(): Promise<void> {
+    clearTimeout(finishTimer);
+    finishTimer = undefined;
+    finishDue = false;
+    const batch = finished.splice(0);
+    if (batch.length === 0) return;
+    try {
+      const marked = await inbox.finishMany(batch);
+      if (marked < batch.length) log.warn({ rows: batch.length - marked }, 'inbox rows finished after their lease was lost');
+    } catch (err) {
+      // Their leases run out and they run again; the replies' dedupe keys keep that to one answer.
+      log.error({ err: errorCode(err), rows: batch.length }, 'cannot mark finished inbox rows');
+    }
+    // A newer row of one of these conversations was announced: it can run now that this one is marked.
+    for (const { conversation } of batch) if (overflowed || (conversation !== null && hinted.has(conversation))) dirty = true;
+  }
+
   function begin(row: InboxRow, token: string): void {
-    held.set(row.id, row.conversation);
+    running.set(row.id, row.conversation);
     const conversation = row.conversation;
     if (conversation !== null && (hinted.get(conversation) ?? 0) <= row.id) hinted.delete(conversation);
-    void runRow(row, token).finally(() => {
-      held.delete(row.id);
-      // A newer row of this conversation was announced: it can run now that this one is marked.
-      if (overflowed || (conversation !== null && hinted.has(conversation))) dirty = true;
+    void runRow(row, token).then((done) => {
+      running.delete(row.id);
+      if (done) finished.push({ id: row.id, token, conversation });
+      // Marked (failed, or done with a result) already: its successor may run now.
+      else if (overflowed || (conversation !== null && hinted.has(conversation))) dirty = true;
       schedule();
       settleIdle();
     });
   }
 
-  async function runRow(row: InboxRow, token: string): Promise<void> {
+  /** Runs the row; true when it ended well and is left for the next round to mark done. */
+  async function runRow(row: InboxRow, token: string): Promise<boolean> {
     const rowLog = log.child({ inboxId: row.id, platform: row.platform, eventId: row.eventId });
     const event = fromStoredEvent(row.payload);
     if (!event) {
       rowLog.error('inbox row holds no event this version can run; kept as dead for inspection');
       await inbox.fail(row.id, token, 'unreadable_payload', null).catch(() => undefined);
-      return;
+      return false;
     }
     const renewal = setInterval(
       () => {
@@ -162,41 +207,17 @@ export function createInboxWorker(opts: Options) {
     try {
       const result = await opts.run(event);
       clearInterval(renewal);
-      if (result) {
-        if (!(await inbox.finish(row.id, token, 'done', result))) rowLog.warn('inbox row finished after its lease was lost');
-      } else await finishDone(row.id, token);
+      // The reply is committed (with the change it reports): the outbox may send it now.
       opts.onFinished?.();
+      if (!result) return true;
+      if (!(await inbox.finish(row.id, token, 'done', result).catch(() => false)))
+        rowLog.warn('inbox row finished after its lease was lost');
+      return false;
     } catch (err) {
       clearInterval(renewal);
       await failed(row, token, event, err, rowLog);
+      return false;
     }
-  }
-
-  /**
-   * Marks a finished row done together with the others finished meanwhile: one UPDATE per batch.
-   * A batch waits only for the previous one's statement, so a lone row is marked at once.
-   */
-  function finishDone(id: number, token: string): Promise<void> {
-    return new Promise((done) => {
-      finishing.push({ id, token, done });
-      if (!flushing) void flushFinishes();
-    });
-  }
-
-  async function flushFinishes(): Promise<void> {
-    flushing = true;
-    while (finishing.length > 0) {
-      const batch = finishing.splice(0, 500);
-      try {
-        const marked = await inbox.finishMany(batch);
-        if (marked < batch.length) log.warn({ rows: batch.length - marked }, 'inbox rows finished after their lease was lost');
-      } catch (err) {
-        // Their leases run out and they run again; the replies' dedupe keys keep that to one answer.
-        log.error({ err: errorCode(err), rows: batch.length }, 'cannot mark finished inbox rows');
-      }
-      for (const item of batch) item.done();
-    }
-    flushing = false;
   }
 
   async function failed(row: InboxRow, token: string, event: InboundEvent, err: unknown, rowLog: Logger): Promise<void> {
@@ -232,7 +253,7 @@ export function createInboxWorker(opts: Options) {
         }
         hinted.set(conversation, Math.max(row.id, hinted.get(conversation) ?? 0));
         // Its conversation runs here now: the row can only run after that one, which claims again.
-        if ([...held.values()].includes(conversation)) return true;
+        if ([...running.values()].includes(conversation)) return true;
       }
       dirty = true;
       schedule();
@@ -246,7 +267,7 @@ export function createInboxWorker(opts: Options) {
      */
     sweep(_graceMs?: number): Promise<number> {
       dirty = true;
-      return round ?? claimRound();
+      return round ?? runRound();
     },
 
     /** Polls the database every `pollMs` besides the hints (the only signal when no hint comes). */
@@ -261,8 +282,8 @@ export function createInboxWorker(opts: Options) {
       schedule();
     },
 
-    /** Rows claimed and not yet marked in this process. */
-    size: () => held.size,
+    /** Rows claimed and not yet marked in this process (running, or finished and about to be marked). */
+    size: () => held(),
 
     /** Resolves when nothing is claimed, running or about to be claimed (tests, graceful shutdown). */
     drain(): Promise<void> {
@@ -275,6 +296,7 @@ export function createInboxWorker(opts: Options) {
       stopped = true;
       clearInterval(poll);
       poll = undefined;
+      schedule(); // marks what finished without waiting for the timer
       if (!isIdle()) await new Promise<void>((resolve) => idle.push(resolve));
       idle = [];
     },
