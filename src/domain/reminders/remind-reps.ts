@@ -137,9 +137,9 @@ function messagesOf(to: MessageRecipient, plan: RepPlan, made: Map<string, numbe
   if (first) {
     const items = plan.summary.slice(0, SUMMARY_NAMED).map((c) => ({ ...c, name: ctx.names.get(c.customerId) ?? '' }));
     const message = ctx.outbound(to, { kind: 'summary', items, total: plan.summary.length }, now);
-    // Its first customer is listed once a day at most (a row of the day keeps a customer out of
-    // later runs, and a repeat is listed by the round only), so the key is unique too.
-    const dedupeKey = `reminder-summary:${to.userId}:${ctx.day}:${first.kind}:${first.customerId}`;
+    // Its first customer is listed once a day per episode at most (a row of the day keeps a
+    // customer out of later runs, and a repeat is listed by the round only), so the key is unique too.
+    const dedupeKey = `reminder-summary:${to.userId}:${ctx.day}:${first.kind}:${first.customerId}:${first.subjectAt.getTime()}`;
     messages.push({ ...message, workspaceId: to.workspaceId, dedupeKey, notBefore });
   }
   return { messages, cards, summaries: first ? 1 : 0 };

@@ -1,8 +1,8 @@
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import mysql from 'mysql2/promise';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { reminderOutbound } from '../../../src/bot/reminders/reminder-outbound.js';
-import { outbox, reminders } from '../../../src/db/schema/index.js';
+import { customers, outbox, reminders } from '../../../src/db/schema/index.js';
 import type { ReminderOutbound } from '../../../src/domain/reminders/run-reminders.js';
 import { RUN_BY_HAND, SCHEDULED_RUN } from '../../../src/jobs/types.js';
 import { buildFeishuTestApp } from '../../helpers/build-test-app.js';
@@ -80,6 +80,26 @@ describe('reminders: a run', () => {
         .map((c) => c.title),
     ).toEqual(['客户9']);
     expect(await rowsOf(s.workspaceId)).toHaveLength(14);
+  });
+
+  it('a customer the round listed, postponed to later that day, leads a later summary: that summary is sent too', async () => {
+    const { s, zhang } = await eightDue();
+    await job().run(new Date(NOW), RUN_BY_HAND);
+    await job().run(new Date('2026-11-26T09:00:00+08:00'), RUN_BY_HAND);
+    // 客户3 led Thursday's summary; postponed to 14:00 it is a new episode, due again today.
+    const [third] = await testDb.db
+      .select()
+      .from(customers)
+      .where(and(eq(customers.workspaceId, s.workspaceId), eq(customers.name, '客户3')));
+    await testDb.db
+      .update(customers)
+      .set({ nextFollowUpAt: new Date('2026-11-26T14:00:00+08:00') })
+      .where(eq(customers.id, third!.id));
+    for (let i = 0; i < 5; i++) await s.customer(`新客户${i}`, zhang, { next: `2026-11-26T10:0${i}:00+08:00` });
+    await job().run(new Date('2026-11-26T14:05:00+08:00'), RUN_BY_HAND);
+    const later = (await outboxOf(s.workspaceId)).map(cardOf).slice(12);
+    expect(later.map((c) => c.title)).toEqual(['新客户0', '新客户1', '新客户2', '新客户3', '新客户4', '还有 1 个客户待跟进']);
+    expect(later[5]?.text).toContain('客户3');
   });
 
   it('two runners on the next working day send the day’s cards and summary once', async () => {
