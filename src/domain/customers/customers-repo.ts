@@ -116,21 +116,21 @@ export async function findCustomerByName(db: DbOrTx, workspaceId: number, name: 
   const normalized = normalizeCustomerName(name);
   if (!normalized) return null;
   const columns = getTableColumns(customers);
-  const byName = db
-    .select({ ...columns, rank: sql<number>`0`.as('rank') })
+  const nameMatch = db
+    .select({ ...columns, byAlias: sql<number>`0`.as('by_alias') })
     .from(customers)
     .where(and(eq(customers.workspaceId, workspaceId), eq(customers.normalizedName, normalized)));
-  const byAlias = db
-    .select({ ...columns, rank: sql<number>`1`.as('rank') })
+  const aliasMatch = db
+    .select({ ...columns, byAlias: sql<number>`1`.as('by_alias') })
     .from(customerAliases)
     .innerJoin(customers, eq(customers.id, customerAliases.customerId))
     .where(and(eq(customerAliases.workspaceId, workspaceId), eq(customerAliases.normalizedAlias, normalized)));
-  const [found] = await byName
-    .unionAll(byAlias)
-    .orderBy(asc(sql`rank`))
+  const [found] = await nameMatch
+    .unionAll(aliasMatch)
+    .orderBy(asc(sql`by_alias`))
     .limit(1);
   if (!found) return null;
-  const { rank: _rank, ...customer } = found;
+  const { byAlias: _byAlias, ...customer } = found;
   return customer;
 }
 

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { customers } from '../../../src/db/schema/index.js';
 import { addCustomerAlias } from '../../../src/domain/customers/customer-aliases.js';
 import { createCustomerNameCache } from '../../../src/domain/customers/customer-name-cache.js';
+import { findCustomerByName } from '../../../src/domain/customers/customers-repo.js';
 import { normalizeCustomerName } from '../../../src/domain/customers/normalize-name.js';
 import { parseNote } from '../../../src/domain/notes/index.js';
 import { createUsersService, type UserRecord } from '../../../src/domain/users/users-service.js';
@@ -195,6 +196,12 @@ describe('customer name cache', () => {
     expect(observed.statements()).toHaveLength(1);
     expect(list.find((k) => k.id === String(icbc))?.aliases).toEqual(['ICBC', '工行']);
     expect(names.exactId(workspaceId, '工行')).toBe(icbc);
+    // The database's answer to the same question, in one statement (name first, then alias), as its rows read.
+    const [row] = await testDb.db.select().from(customers).where(eq(customers.id, icbc));
+    observed.reset();
+    expect(await findCustomerByName(observed.db, workspaceId, '工行')).toEqual(row);
+    expect(await findCustomerByName(observed.db, workspaceId, '中国工商银行有限公司')).toEqual(row);
+    expect(observed.statements()).toHaveLength(2);
     const note = parseNote('下午去工行见了刘处长,谈贷款', { now: NOW, timeZone: 'Asia/Shanghai', knownCustomers: list });
     expect(note).toMatchObject({ customer: '中国工商银行', customerCandidates: [{ id: String(icbc), score: 0.97 }] });
   });
