@@ -51,12 +51,16 @@ export async function selectDue(
   opts: { ownerUserId?: number; notRemindedOn?: string; roundDone?: readonly number[] },
 ): Promise<Candidate[]> {
   const day = opts.notRemindedOn;
-  // Any row of the episode left after the anti-join is an earlier day's (one probe of
-  // reminders_customer_kind_subject_idx, index only).
+  // Any row of the episode left after the anti-join is an earlier day's: one probe of
+  // reminders_customer_kind_subject_idx per customer, index only. A scalar subquery with LIMIT
+  // (1 or NULL), not EXISTS: in the WHERE, MariaDB planned EXISTS as a materialisation of the
+  // whole index, which grows every day.
   const seen =
     day === undefined
-      ? sql<number>`0`
-      : sql<number>`exists (select 1 from reminders seen where seen.customer_id = ${customers.id} and seen.kind = 'due' and seen.subject_at = ${customers.nextFollowUpAt})`;
+      ? sql<number | null>`null`
+      : sql<
+          number | null
+        >`(select 1 from reminders seen where seen.customer_id = ${customers.id} and seen.kind = 'due' and seen.subject_at = ${customers.nextFollowUpAt} limit 1)`;
   // An anti-join on the unique key (one eq_ref probe per customer): NOT EXISTS was planned as a
   // materialisation of the whole reminders index, which grows every day.
   const rows = await db
@@ -75,7 +79,7 @@ export async function selectDue(
         lte(customers.nextFollowUpAt, until),
         or(isNull(customers.lastFollowUpAt), lt(customers.lastFollowUpAt, customers.nextFollowUpAt)),
         day === undefined ? undefined : isNull(reminders.id),
-        opts.roundDone?.length ? sql`not (${inArray(customers.ownerUserId, [...opts.roundDone])} and ${seen})` : undefined,
+        opts.roundDone?.length ? sql`not (${inArray(customers.ownerUserId, [...opts.roundDone])} and ${seen} is not null)` : undefined,
       ),
     );
   return rows.map(({ seen: repeat, ...r }) => ({
@@ -84,7 +88,7 @@ export async function selectDue(
     kind: 'due' as const,
     createdAt: null,
     subjectAt: r.nextAt ?? until,
-    repeat: Number(repeat) === 1,
+    repeat: repeat !== null && Number(repeat) === 1,
   }));
 }
 
