@@ -307,6 +307,34 @@ export function createInbox(deps: { db: Db; clock: Clock; recordTimeoutMs?: numb
       return res.affectedRows === 1;
     },
 
+    /**
+     * Rows a sweeper should run, oldest first: `received` rows nobody holds (recorded at least
+     * `graceMs` ago, so the process that acknowledged them has had its turn) or whose lease ran out,
+     * and `failed` rows whose backoff has passed.
+     */
+    async listRunnable(opts: { limit: number; graceMs: number; exceptIds?: number[] }): Promise<InboxRow[]> {
+      const now = clock.now();
+      const leaseFree = or(isNull(inboundEvents.leaseUntil), lt(inboundEvents.leaseUntil, now));
+      return db
+        .select(ROW_COLUMNS)
+        .from(inboundEvents)
+        .where(
+          and(
+            or(
+              and(
+                eq(inboundEvents.status, 'received'),
+                leaseFree,
+                or(lt(inboundEvents.receivedAt, new Date(now.getTime() - opts.graceMs)), lt(inboundEvents.leaseUntil, now)),
+              ),
+              and(eq(inboundEvents.status, 'failed'), lte(inboundEvents.nextAttemptAt, now), leaseFree),
+            ),
+            opts.exceptIds?.length ? notInArray(inboundEvents.id, opts.exceptIds) : undefined,
+          ),
+        )
+        .orderBy(asc(inboundEvents.id))
+        .limit(opts.limit);
+    },
+
     /** Deletes finished rows past the retention window, a batch at a time; returns how many. */
     async prune(retentionMs = INBOX_RETENTION_MS): Promise<number> {
       const before = new Date(clock.now().getTime() - retentionMs);
