@@ -51,6 +51,8 @@ export async function idleStatements(ctx: Ctx, seconds: number, generalLog: bool
   return {
     seconds: wall,
     perSecond: (d.userStatements ?? NaN) / wall,
+    /** USER_STATISTICS per second (rows read by the idle pollers, among others). */
+    accountPerSecond: d.user ? Object.fromEntries(Object.entries(d.user).map(([k, v]) => [k, v / wall])) : null,
     questionsPerSecond: d.questions / wall,
     log:
       'skipped' in logged
@@ -129,6 +131,10 @@ export async function statementsPerNote(
     idleSubtracted: idleCount,
     /** USER_STATISTICS, per note, idle not subtracted: selects, writes ("updates"), other, rows read/sent/written. */
     account: d.user ? Object.fromEntries(Object.entries(d.user).map(([k, v]) => [k, v / sent])) : null,
+    /** The same, the idle service's rate over the window subtracted. */
+    accountLessIdle: d.user
+      ? Object.fromEntries(Object.entries(d.user).map(([k, v]) => [k, (v - (idle.accountPerSecond?.[k] ?? 0) * wall) / sent]))
+      : null,
     /** From the general log, per note, the idle service's rate subtracted (null when the log was not used). */
     generalLog:
       'skipped' in logged
