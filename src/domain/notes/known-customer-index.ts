@@ -46,6 +46,14 @@ const HASH_SEED = 0x811c9dc5 | 0;
 const hashStep = (h: number, code: number) => Math.imul(h ^ code, 0x01000193);
 const hashEnd = (h: number) => Math.imul(h ^ (h >>> 15), 0x9e3779b1);
 
+/** `[...s].length >= 2` without building the array: a lone surrogate counts as a code point. */
+function twoCodePointsOrMore(s: string): boolean {
+  if (s.length !== 2) return s.length > 2;
+  const first = s.charCodeAt(0);
+  const second = s.charCodeAt(1);
+  return !(first >= 0xd800 && first <= 0xdbff && second >= 0xdc00 && second <= 0xdfff);
+}
+
 type Held = { entry: IndexedCustomer; starts: Set<string>; inner: Set<string> };
 
 /**
@@ -159,7 +167,7 @@ export function createKnownCustomerIndex() {
     candidates(haystack: string, extractedCore: string | null): Set<IndexedCustomer> {
       const out = new Set<IndexedCustomer>();
       addStartsIn(haystack, out);
-      if (extractedCore && [...extractedCore].length >= 2) {
+      if (extractedCore && twoCodePointsOrMore(extractedCore)) {
         addStartsIn(extractedCore, out);
         const inner = byInner.get(extractedCore.slice(0, extractedCore.length >= KEY ? KEY : 2));
         if (inner) for (const entry of inner) out.add(entry);
