@@ -37,10 +37,12 @@ async function main(): Promise<void> {
   const database = createDb(config.databaseUrl, config.databasePoolSize);
   const clock = systemClock;
   // The work behind the webhooks runs in a forked worker process by default, so the event loop
-  // that acknowledges is never busy with it (GENJIN_WORKER; see config/README.md).
-  const forked =
-    config.worker.mode === 'fork' ? forkWorker({ log, nice: config.worker.nice, env: process.env, execArgv: process.execArgv }) : null;
-  const role = config.worker.mode === 'inline' ? 'all' : 'web';
+  // that acknowledges is never busy with it (GENJIN_WORKER; see config/README.md). The console keeps
+  // its conversations in this process's memory, so with the console on everything runs here.
+  const mode = config.console && config.worker.mode === 'fork' ? 'inline' : config.worker.mode;
+  if (mode !== config.worker.mode) log.info('the console is on: the work runs in this process (GENJIN_WORKER=inline)');
+  const forked = mode === 'fork' ? forkWorker({ log, nice: config.worker.nice, env: process.env, execArgv: process.execArgv }) : null;
+  const role = mode === 'inline' ? 'all' : 'web';
   const genjin = await composeGenjin(config, { log, clock, database, defaultMetrics: true, role, wake: forked?.wake });
   forked?.answerOffers((eventId, result) => genjin.eventDeps.waiters.offer(eventId, result));
   forked?.countInto(genjin.metrics);
