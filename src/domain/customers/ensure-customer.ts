@@ -6,9 +6,10 @@ import { normalizeCustomerName } from './normalize-name.js';
 
 /**
  * Finds or creates the customer a note names and returns it locked (`FOR UPDATE`) for the rest
- * of the transaction; null when the name normalizes to nothing. The row is created bare (no tier,
- * no tags): the follow-up's own changes are applied by `confirm`, so its undo snapshot holds them.
- * A customer created here is returned as inserted, not read back.
+ * of the transaction; null when the name normalizes to nothing. A new customer is returned bare
+ * (no tier, no tags), as the undo snapshot of the note that created it holds it; the note's own
+ * changes are applied by the caller, or written with the INSERT (`changes`, returned as
+ * `applied`). A customer created here is not read back.
  *
  * Must run in a READ COMMITTED transaction (see `runTransaction`): under REPEATABLE READ a plain
  * read after the INSERT IGNORE could not see the row a concurrent transaction committed. When
@@ -18,8 +19,19 @@ import { normalizeCustomerName } from './normalize-name.js';
  */
 export async function ensureCustomer(
   tx: Tx,
-  input: { workspaceId: number; author: UserRecord; name: string; now: Date },
-): Promise<{ customer: CustomerRecord; created: boolean } | null> {
+  input: {
+    workspaceId: number;
+    author: UserRecord;
+    name: string;
+    now: Date;
+    /**
+     * What the note changes on the customer, given the bare row: written with the INSERT of a new
+     * customer (then returned as `applied`) instead of an UPDATE after it. Not used for a customer
+     * that exists already.
+     */
+    changes?: (bare: CustomerRecord) => Partial<CustomerRecord>;
+  },
+): Promise<{ customer: CustomerRecord; created: boolean; applied?: CustomerRecord } | null> {
   const { workspaceId, author, now } = input;
   const normalizedName = normalizeCustomerName(input.name);
   if (!normalizedName) return null;
@@ -36,7 +48,25 @@ export async function ensureCustomer(
     createdAt: now,
     updatedAt: now,
   };
-  const [result] = await tx.insert(customers).ignore().values(values);
+  // The row as inserted bare (the schema's defaults for the rest); the id comes with the INSERT.
+  const bare: CustomerRecord = {
+    ...values,
+    id: 0,
+    tier: null,
+    stage: 'lead',
+    amount: null,
+    currency: 'CNY',
+    lastFollowUpAt: null,
+    nextFollowUpAt: null,
+    pooledAt: null,
+    phone: null,
+    email: null,
+  };
+  const changes = input.changes?.(bare) ?? {};
+  const [result] = await tx
+    .insert(customers)
+    .ignore()
+    .values({ ...values, ...changes });
   if (result.affectedRows !== 1) {
     // Created by another transaction since the lookup above: take theirs, locked.
     const customer = await lockCustomerByNormalizedName(tx, workspaceId, normalizedName);
@@ -52,19 +82,7 @@ export async function ensureCustomer(
     actorUserId: author.id,
     createdAt: now,
   });
-  // The row as inserted (the schema's defaults for the rest), not read back: the insert locked it.
-  const customer: CustomerRecord = {
-    ...values,
-    id: result.insertId,
-    tier: null,
-    stage: 'lead',
-    amount: null,
-    currency: 'CNY',
-    lastFollowUpAt: null,
-    nextFollowUpAt: null,
-    pooledAt: null,
-    phone: null,
-    email: null,
-  };
-  return { customer, created: true };
+  // Not read back: the insert locked the row, and it holds what was written.
+  const customer = { ...bare, id: result.insertId };
+  return input.changes ? { customer, created: true, applied: { ...customer, ...changes } } : { customer, created: true };
 }

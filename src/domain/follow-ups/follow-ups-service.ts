@@ -106,23 +106,13 @@ export function createFollowUpsService(deps: Deps) {
   async function applyNote(
     tx: Tx,
     followUp: FollowUpRecord,
-    target: { customer: CustomerRecord; created: boolean; known?: Known },
+    target: { customer: CustomerRecord; created: boolean; known?: Known; applied?: CustomerRecord },
     author: UserRecord,
     now: Date,
   ) {
     const { customer, created, known } = target;
     const note = readNoteEffect(followUp.parsed);
-    const effect: CustomerEffect = {
-      stage: followUp.stage ?? undefined,
-      amount: followUp.amount ?? undefined,
-      currency: followUp.currency,
-      nextFollowUpAt: followUp.nextFollowUpAt ?? undefined,
-      tier: note.tier ?? undefined,
-      tags: note.tags,
-      phone: note.phone ?? undefined,
-      email: note.email ?? undefined,
-    };
-    const update = customerUpdate(customer, effect, followUp.occurredAt);
+    const update = target.applied ? {} : noteChanges(followUp, customer);
     const changed = Object.keys(update).length > 0;
     if (changed)
       await tx
@@ -142,7 +132,7 @@ export function createFollowUpsService(deps: Deps) {
           ...(existingContact !== undefined ? { existing: existingContact } : {}),
         })
       : null;
-    const after: CustomerRecord = changed ? { ...customer, ...update, updatedAt: now } : customer;
+    const after: CustomerRecord = target.applied ?? (changed ? { ...customer, ...update, updatedAt: now } : customer);
     return {
       set: {
         status: 'confirmed' as const,
@@ -205,7 +195,7 @@ export function createFollowUpsService(deps: Deps) {
   async function insertConfirmed(
     tx: Tx,
     values: FollowUpValues,
-    target: { customer: CustomerRecord; created: boolean; known?: Known },
+    target: { customer: CustomerRecord; created: boolean; known?: Known; applied?: CustomerRecord },
     author: UserRecord,
     now: Date,
   ): Promise<{ followUp: FollowUpRecord; customer: CustomerRecord }> {
@@ -291,7 +281,14 @@ export function createFollowUpsService(deps: Deps) {
           const target = locked
             ? { customer: locked.customer, created: false, known: locked }
             : name
-              ? await ensureCustomer(tx, { workspaceId: input.workspaceId, author: input.author, name, now })
+              ? await ensureCustomer(tx, {
+                  workspaceId: input.workspaceId,
+                  author: input.author,
+                  name,
+                  now,
+                  // A new customer is inserted with what the note says (no UPDATE after it).
+                  changes: (bare) => noteChanges(recordOf(values, 0), bare),
+                })
               : null;
           const other = target && !target.created ? await otherOwner(tx, input.author, target.customer) : null;
           if (target && other) {
@@ -473,6 +470,22 @@ export function createFollowUpsService(deps: Deps) {
 export type FollowUpsService = ReturnType<typeof createFollowUpsService>;
 
 const PROMPTED: RecordNoteResult = { kind: 'prompted' };
+
+/** What confirming the follow-up changes on the customer (`customerUpdate` of what the note says). */
+function noteChanges(followUp: FollowUpRecord, customer: CustomerRecord): Partial<CustomerRecord> {
+  const note = readNoteEffect(followUp.parsed);
+  const effect: CustomerEffect = {
+    stage: followUp.stage ?? undefined,
+    amount: followUp.amount ?? undefined,
+    currency: followUp.currency,
+    nextFollowUpAt: followUp.nextFollowUpAt ?? undefined,
+    tier: note.tier ?? undefined,
+    tags: note.tags,
+    phone: note.phone ?? undefined,
+    email: note.email ?? undefined,
+  };
+  return customerUpdate(customer, effect, followUp.occurredAt);
+}
 
 /** `contacts.name` is VARCHAR(100): `ensureContact` stores the name cut to this. */
 const CONTACT_NAME_MAX = 100;

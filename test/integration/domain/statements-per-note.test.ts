@@ -99,9 +99,9 @@ describe('SQL statements per note (bot and domain)', () => {
       // No customer to lock, so the note prompt is looked for on its own.
       'select note_prompts',
       'select customers union select customer_aliases',
+      // Created with what the note says, so no UPDATE follows.
       'insert customers',
       'insert assignments',
-      'update customers',
       'insert contacts',
       'insert follow_ups',
       'insert audit_log',
