@@ -1,8 +1,9 @@
 // One reminder run before sending (scan + reminder rows + outbox rows) over the large seed:
 // `npm run bench:reminders [-- --reuse]` (MariaDB/MySQL at BENCH_DATABASE_URL; --reuse keeps an
 // already seeded database instead of seeding it again, which takes about 40 s).
-// Prints the time of three runs (the first ever, the same slot again, the next working day) and the
-// EXPLAIN of every distinct statement the run sends.
+// Prints the time of four runs (the first ever, the same slot again, the next working day's first
+// run, 15 minutes later) and the EXPLAIN of every distinct statement the runs send. Each start
+// empties `reminders`, `outbox` and the reps' daily rounds (`job_runs`, job `reminders.round`).
 import { cpus, loadavg } from 'node:os';
 import { drizzle } from 'drizzle-orm/mysql2';
 import mysql from 'mysql2/promise';
@@ -73,6 +74,8 @@ console.log(
 );
 await pool.query('delete from reminders');
 await pool.query('delete from outbox');
+// The rounds say which reps were reminded today; left from an earlier start they would make the
+// first run here a later run of the day.
 await pool.query("delete from job_runs where job = 'reminders.round'");
 await timed('first run ever (every quiet customer at once)', LARGE_DEFAULTS.now);
 await timed('same slot again (nothing new)', LARGE_DEFAULTS.now);
