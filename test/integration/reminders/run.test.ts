@@ -69,6 +69,9 @@ describe('reminders: a run', () => {
     const sent = (await outboxOf(s.workspaceId)).map(cardOf);
     expect(sent.slice(6).map((c) => c.title)).toEqual(['客户8', '客户7', '客户6', '客户5', '客户4', '还有 3 个客户待跟进']);
     expect(sent[11]?.text).toBe('• 客户3 · 已逾期 4 天\n• 客户2 · 已逾期 3 天\n• 客户1 · 已逾期 2 天');
+    // The same slot again (by hand, or after a crash): nothing.
+    await job().run(new Date('2026-11-26T09:00:00+08:00'), RUN_BY_HAND);
+    expect(await outboxOf(s.workspaceId)).toHaveLength(12);
     // Later the same day: nothing of what the morning listed; a customer that fell due since gets its card.
     await s.customer('客户9', zhang, { next: '2026-11-26T09:10:00+08:00' });
     await job().run(new Date('2026-11-26T09:15:00+08:00'), RUN_BY_HAND);
