@@ -70,14 +70,49 @@ const QUESTION_AFTER = /^[了没]*(?:吗|么|\?)/;
  */
 const CJK_SPACE_CJK = /[\u4e00-\u9fa5]\s+[\u4e00-\u9fa5]/;
 
-function joinCjk(text: string): string {
+export function joinCjk(text: string): string {
   if (!text.includes(' ') || !CJK_SPACE_CJK.test(text)) return text;
-  // The lookbehind starts a match only where a run starts, as it must (it takes the whole run):
-  // otherwise every position of a run with no space after it rescans the rest of the run.
-  return text.replace(/(?<![\u4e00-\u9fa5])([\u4e00-\u9fa5]+)\s+(?=([\u4e00-\u9fa5]+))/g, (_all, before: string, after: string) =>
-    before.length >= 3 && after.length >= 3 ? `${before},` : before,
-  );
+  // Run by run rather than a replace with a callback per space (a tenth of the rule path's time
+  // on spaced notes); the same as replacing /(?<![一-龥])([一-龥]+)\s+(?=([一-龥]+))/g.
+  let out = '';
+  let copied = 0;
+  let i = 0;
+  while (i < text.length) {
+    if (!isCjk(text.charCodeAt(i))) {
+      i++;
+      continue;
+    }
+    let runEnd = i;
+    while (runEnd < text.length && isCjk(text.charCodeAt(runEnd))) runEnd++;
+    let next = runEnd;
+    while (next < text.length && isSpace(text.charCodeAt(next))) next++;
+    if (next === runEnd || next === text.length || !isCjk(text.charCodeAt(next))) {
+      i = runEnd;
+      continue;
+    }
+    let nextEnd = next;
+    while (nextEnd < text.length && isCjk(text.charCodeAt(nextEnd))) nextEnd++;
+    out += text.slice(copied, runEnd) + (runEnd - i >= 3 && nextEnd - next >= 3 ? ',' : '');
+    copied = next;
+    i = next;
+  }
+  return out + text.slice(copied);
 }
+
+const isCjk = (code: number) => code >= 0x4e00 && code <= 0x9fa5;
+/** What `\s` matches in a regular expression. */
+const isSpace = (c: number) =>
+  c === 0x20 ||
+  (c >= 0x09 && c <= 0x0d) ||
+  c === 0xa0 ||
+  c === 0x1680 ||
+  (c >= 0x2000 && c <= 0x200a) ||
+  c === 0x2028 ||
+  c === 0x2029 ||
+  c === 0x202f ||
+  c === 0x205f ||
+  c === 0x3000 ||
+  c === 0xfeff;
 
 /** The first rule that matches a clause which is not a plan; rules are tried in priority order. */
 /** Channel and stage read the same clauses of a note. */
