@@ -2,9 +2,9 @@ import cron, { type ScheduledTask } from 'node-cron';
 import type { Job } from './types.js';
 
 /**
- * The only importer of node-cron. Each tick hands the job its scheduled time (to the second:
- * the inbox sweeper runs every few seconds) as the slot, so every replica computes the same slot
- * and only one claims it.
+ * The only importer of node-cron. Each tick hands the job its scheduled time (to the second, for
+ * a job scheduled in seconds) as the slot, so every replica computes the same slot and only one
+ * claims it.
  */
 export function createScheduler(opts: { timeZone: string; run: (job: Job, slot: Date) => Promise<unknown> }) {
   const tasks: ScheduledTask[] = [];
