@@ -273,16 +273,25 @@ try {
         wecomSaturation: [],
       };
       (results.rounds as unknown[]).push(round);
+      /** Each phase starts once genjin has no backlog left (at most 120 s), peers' phases too: a backlog would take their CPU. */
+      const settle: unknown[] = [];
+      round.settle = settle;
+      const begin = async (label: string) => {
+        log(label);
+        const b = await waitIdle(ctx, 120_000);
+        settle.push({ phase: label, ...b });
+        if (b.inbox > 0 || b.outbox > 0) log(`  starting with genjin still busy: ${b.inbox} inbox and ${b.outbox} outbox rows left`);
+      };
       if (has('feishu-ack'))
         for (const t of rotate(feishuTargets, r)) {
-          log(`round ${r + 1}: Feishu ack at ${P.rate}/s → ${t.name}`);
+          await begin(`round ${r + 1}: Feishu ack at ${P.rate}/s → ${t.name}`);
           const deliveries = makeDeliveries(ctx, ackWs, P.rate * P.rateSeconds, 10);
           round.feishuAck?.push(await ackAtRate(ctx, t, deliveries, P.rate, P.rateSeconds, P.drainMaxMs));
           save();
         }
       if (has('feishu-ack-saturation'))
         for (const t of rotate(feishuTargets, r)) {
-          log(`round ${r + 1}: Feishu acknowledgements at saturation → ${t.name}`);
+          await begin(`round ${r + 1}: Feishu acknowledgements at saturation → ${t.name}`);
           const g = t.name === service.name;
           const deliveries = makeDeliveries(ctx, ackWs, g ? P.ackSaturationNotes : P.peerCap, g ? 10 : undefined);
           round.feishuAckSaturation?.push(await ackAtSaturation(ctx, t, deliveries, P.concurrency, P.peerSeconds, P.drainMaxMs));
@@ -291,13 +300,13 @@ try {
       if (has('feishu-saturation'))
         for (const t of rotate(['small', 'large', ...peer(sdk), ...peer(bareJson)], r)) {
           if (typeof t === 'string') {
-            log(`round ${r + 1}: Feishu saturation → genjin ${t}`);
+            await begin(`round ${r + 1}: Feishu saturation → genjin ${t}`);
             rss.reset();
             const ws = t === 'small' ? small : (large as NonNullable<typeof large>);
             const sat = await processedAtSaturation(ctx, makeDeliveries(ctx, ws, P.saturationNotes), P.concurrency, P.drainMaxMs);
             round.feishuSaturation?.push({ target: `genjin ${t}`, ...sat, rssPeakMb: rss.peak() });
           } else {
-            log(`round ${r + 1}: Feishu saturation → ${t.name}`);
+            await begin(`round ${r + 1}: Feishu saturation → ${t.name}`);
             round.feishuSaturation?.push(
               await ackAtSaturation(ctx, t, makeDeliveries(ctx, ackWs, P.peerCap), P.concurrency, P.peerSeconds),
             );
@@ -307,21 +316,21 @@ try {
       if (has('latency'))
         for (const ws of [small, large]) {
           if (!ws) continue;
-          log(`round ${r + 1}: webhook → reply at ${P.latencyRate}/s, ${ws.externalId}`);
+          await begin(`round ${r + 1}: webhook → reply at ${P.latencyRate}/s, ${ws.externalId}`);
           const deliveries = makeDeliveries(ctx, ws, P.latencyRate * P.latencySeconds);
           round.latency?.push({ target: ws.externalId, ...(await replyLatency(ctx, deliveries, P.latencyRate, P.latencySeconds)) });
           save();
         }
       if (wecom && has('wecom-ack'))
         for (const t of rotate(wecomTargets, r)) {
-          log(`round ${r + 1}: WeCom ack at ${P.rate}/s → ${t.name}`);
+          await begin(`round ${r + 1}: WeCom ack at ${P.rate}/s → ${t.name}`);
           const deliveries = makeDeliveries(ctx, wecom, P.rate * P.rateSeconds);
           round.wecomAck?.push(await ackAtRate(ctx, t, deliveries, P.rate, P.rateSeconds, P.drainMaxMs));
           save();
         }
       if (wecom && has('wecom-saturation'))
         for (const t of rotate(wecomTargets, r)) {
-          log(`round ${r + 1}: WeCom saturation → ${t.name}`);
+          await begin(`round ${r + 1}: WeCom saturation → ${t.name}`);
           round.wecomSaturation?.push(
             t === service
               ? {

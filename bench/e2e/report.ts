@@ -30,6 +30,11 @@ export function report(r: Results): string {
     `Run ${String(r.date)}, Node ${String(r.node)}, ${String(r.cpus)}, ${String(r.mariadb)}; service shape ${String(r.shape)} (${r.shape === 'split' ? 'web process + a genjin worker process' : r.shape === 'inline' ? 'GENJIN_WORKER=inline' : r.shape === 'fork' ? 'GENJIN_WORKER=fork' : 'npm start as shipped'}); ${r.rounds.length} round(s), r1 / r2 / r3; load average ${load(r.loadAtStart)} at the start, ${load(r.loadAtEnd)} at the end.`,
   );
   const has = (phase: string) => r.rounds.some((round) => (round[phase] ?? []).length > 0);
+  const busy = r.rounds.flatMap((round) => (round.settle ?? []).filter((x) => Number(x.inbox) > 0 || Number(x.outbox) > 0));
+  if (busy.length > 0)
+    line(
+      `**${busy.length} phase(s) started while genjin still had a backlog after 120 s** (its work competed with them): ${busy.map((x) => `${String(x.phase)} (${num(x.inbox)} inbox, ${num(x.outbox)} outbox)`).join('; ')}.`,
+    );
   if (has('feishuAck')) feishuAck(r, line);
   if (has('feishuAckSaturation')) feishuAckSaturation(r, line);
   if (has('feishuSaturation')) feishuSaturation(r, line);
