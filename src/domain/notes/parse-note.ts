@@ -65,7 +65,7 @@ export function parseNote(input: string, opts: ParseOptions): ParsedNote {
     needs: template?.needs || NEEDS.exec(body)?.[1]?.trim() || null,
     summary: summarize(written),
     phone: PHONE.exec(text)?.[0] ?? null,
-    email: EMAIL.exec(text)?.[0] ?? null,
+    email: text.includes('@') ? (EMAIL.exec(text)?.[0] ?? null) : null,
     tags,
     tier: tier ? ((tier[1] ?? tier[2] ?? '').toUpperCase() as 'A' | 'B' | 'C') : null,
     confidence: Math.round(confidence * 100) / 100,
@@ -101,7 +101,7 @@ function nextFollowUp(text: string, opts: ParseOptions): { iso: string; clause: 
 }
 
 function summarize(text: string): string {
-  const oneLine = text.replace(/\s*\n\s*/g, ' / ').trim();
+  const oneLine = (text.includes('\n') ? text.replace(/\s*\n\s*/g, ' / ') : text).trim();
   // A string of at most 140 UTF-16 units has at most 140 code points: no need to count them.
   if (oneLine.length <= 140) return oneLine;
   return [...oneLine].length > 140 ? `${[...oneLine].slice(0, 139).join('')}…` : oneLine;
