@@ -30,12 +30,30 @@ export function createServices(deps: { config: Config; db: Db; clock: Clock; log
   // One per process: a delta query at most every NAMES_FRESH_FOR_MS per workspace (and after this
   // process created a customer) instead of loading every customer for each note.
   const customerNames = createCustomerNameCache({ db, clock, freshForMs: NAMES_FRESH_FOR_MS });
+  // Workspaces and users are kept USERS_CACHE_TTL_MS; a settings reload through it clears them.
+  const users = createUsersService({ db, clock, teams: config.teams, admins: config.admins });
+  const handover = createHandoverService({ db, clock });
+  // A handover's last batch deactivates the leaver: this process forgets its users when one ran
+  // (other replicas see it within USERS_CACHE_TTL_MS).
+  const forgettingUsers =
+    <A extends unknown[], R>(run: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      try {
+        return await run(...args);
+      } finally {
+        users.forgetUsers();
+      }
+    };
   return {
-    // Workspaces and users are kept USERS_CACHE_TTL_MS; a settings reload through it clears them.
-    users: createUsersService({ db, clock, teams: config.teams, admins: config.admins }),
+    users,
     followUps: createFollowUpsService({ db, clock, names: customerNames }),
     ownership: createOwnershipService({ db, clock, pool: config.pool, timeZone: config.timeZone }),
-    handover: createHandoverService({ db, clock }),
+    handover: {
+      ...handover,
+      runBatch: forgettingUsers(handover.runBatch),
+      run: forgettingUsers(handover.run),
+      runDue: forgettingUsers(handover.runDue),
+    },
     escalations: createEscalationActs({ db, clock }),
     poolWarnings: createPoolWarningActs({ db, clock }),
     reminders: createRemindersService({ db, log, settings: config }),
