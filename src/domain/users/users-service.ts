@@ -231,11 +231,13 @@ export function createUsersService(deps: { db: Db; clock: Clock; teams: TeamSett
       // A profile lookup is a nicety: a missing permission or an outage must not stop the message.
       const profile = loadProfile ? await loadProfile().catch(() => null) : null;
       if (existing) {
+        // A cached user keeps the time it was read: asking the profile again must not stretch the TTL.
+        const keep = (user: UserRecord) => (cached ? cache.users.replace(key, user) : cache.users.set(key, user, generation));
         if (profile?.name) {
           await db.update(users).set({ name: profile.name, updatedAt: clock.now() }).where(eq(users.id, existing.id));
-          return cache.users.set(key, { ...existing, name: profile.name }, generation);
+          return keep({ ...existing, name: profile.name });
         }
-        return cache.users.set(key, existing, generation);
+        return keep(existing);
       }
       let managerUserId: number | null = null;
       const placed = placementOf(teamSettings, `${platform}:${platformUserId}`) !== null;
@@ -335,6 +337,12 @@ function createRecordCache(clock: Clock, ttlMs: number) {
         if (clock.now().getTime() - entry.at < ttlMs) return entry.value;
         entries.delete(key);
         return undefined;
+      },
+      /** Changes a stored value, keeping when it was read (nothing when it is gone); returns `value`. */
+      replace(key: string, value: T): T {
+        const entry = entries.get(key);
+        if (entry) entry.value = value;
+        return value;
       },
       /** Stores `value` unless the cache was cleared since `generation` was taken; returns `value`. */
       set(key: string, value: T, generation: number): T {

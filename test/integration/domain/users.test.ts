@@ -102,6 +102,22 @@ describe('users service', () => {
     expect(await users.ensureUser(ws.id, 'feishu', 'ou_cached')).toMatchObject({ active: false });
   });
 
+  it('a user whose name is still unknown: the profile is asked on every message, the row read again once USERS_CACHE_TTL_MS has passed', async () => {
+    const clock = fixedClock('2026-11-25T02:00:00Z');
+    const users = createUsersService({ db: testDb.db, clock, teams: [] });
+    const ws = await users.ensureWorkspace('feishu', uniqueId('tenant'));
+    const noProfile = async () => null;
+    const nameless = await users.ensureUser(ws.id, 'feishu', 'ou_nameless', noProfile);
+    await testDb.db.update(userRows).set({ role: 'admin' }).where(eq(userRows.id, nameless.id));
+    clock.advance(USERS_CACHE_TTL_MS / 2);
+    expect(await users.ensureUser(ws.id, 'feishu', 'ou_nameless', noProfile)).toMatchObject({ role: 'rep' });
+    clock.advance(USERS_CACHE_TTL_MS / 2 - 1);
+    expect(await users.ensureUser(ws.id, 'feishu', 'ou_nameless', noProfile)).toMatchObject({ role: 'rep' });
+    // Read USERS_CACHE_TTL_MS ago, however often the profile was asked meanwhile: read again.
+    clock.advance(1);
+    expect(await users.ensureUser(ws.id, 'feishu', 'ou_nameless', noProfile)).toMatchObject({ role: 'admin' });
+  });
+
   describe('applySettings (the teams of the settings file, at boot and on every change)', () => {
     const teamOf = async (workspaceId: number, key: string) =>
       (await testDb.db.select().from(teams).where(eq(teams.workspaceId, workspaceId))).find((t) => t.key === key);
