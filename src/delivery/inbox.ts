@@ -28,6 +28,11 @@ export const MAX_EVENT_ID_LENGTH = 191;
 const MAX_BATCH = 200;
 const MAX_BATCHES_IN_FLIGHT = 4;
 /**
+ * Deliveries waiting for a batch at most: past it (the database is not keeping up) a delivery is
+ * answered 503 at once, so a burst against a slow database cannot grow the web process's memory.
+ */
+const MAX_WAITING = 20 * MAX_BATCH;
+/**
  * A database that accepts connections but does not answer must not hold the webhook past the
  * platform's deadline (Feishu 3 s): the caller gets `db_unavailable` (503) after this long. The
  * insert may still land later; the platform's retry is then a duplicate and the stored row is run
@@ -50,7 +55,7 @@ export type InboundEntry = {
 
 export type Recorded = { outcome: 'new'; row: InboxRow } | { outcome: 'duplicate'; row: InboxRow | null };
 
-type Pending = { entry: InboundEntry; resolve: (r: Recorded) => void; reject: (err: unknown) => void };
+type Pending = { entry: InboundEntry; queuedAt: number; resolve: (r: Recorded) => void; reject: (err: unknown) => void };
 
 const UNFINISHED = ['received', 'failed'] as const;
 
@@ -123,7 +128,9 @@ export function createInbox(deps: { db: Db; clock: Clock; recordTimeoutMs?: numb
         );
     };
     try {
-      const rows = await withTimeout(write(), recordTimeoutMs);
+      // Each delivery is answered within the record timeout of its arrival, time waiting for a batch included.
+      const waited = Date.now() - Math.min(...batch.map((p) => p.queuedAt));
+      const rows = await withTimeout(write(), Math.max(1, recordTimeoutMs - waited));
       const byKey = new Map(rows.map((r) => [key(r.platform, r.eventId), r]));
       for (const item of batch) {
         const k = key(item.entry.platform, item.entry.eventId);
@@ -132,13 +139,16 @@ export function createInbox(deps: { db: Db; clock: Clock; recordTimeoutMs?: numb
         else item.resolve({ outcome: 'duplicate', row: row && stripClaim(row) });
       }
     } catch (err) {
-      const failure = new AppError('db_unavailable', 'could not record the inbound event', { retryable: true, cause: err });
+      const failure = unavailable(err);
       for (const item of batch) item.reject(failure);
     }
   }
 
   function flush(): void {
     scheduled = false;
+    // Deliveries that waited out the record timeout for a batch are answered 503, never written late.
+    const late = Date.now() - recordTimeoutMs;
+    while (pending.length > 0 && (pending[0]?.queuedAt ?? Infinity) <= late) pending.shift()?.reject(unavailable(null));
     while (pending.length > 0 && inFlight < MAX_BATCHES_IN_FLIGHT) {
       inFlight++;
       void writeBatch(pending.splice(0, MAX_BATCH)).finally(() => {
@@ -164,8 +174,9 @@ export function createInbox(deps: { db: Db; clock: Clock; recordTimeoutMs?: numb
       if (entry.eventId.length === 0 || entry.eventId.length > MAX_EVENT_ID_LENGTH) {
         return Promise.reject(new AppError('malformed', `event id must be 1-${MAX_EVENT_ID_LENGTH} characters`));
       }
+      if (pending.length >= MAX_WAITING) return Promise.reject(unavailable(null));
       return new Promise((resolve, reject) => {
-        pending.push({ entry, resolve, reject });
+        pending.push({ entry, queuedAt: Date.now(), resolve, reject });
         if (!scheduled) {
           scheduled = true;
           setImmediate(flush);
@@ -401,6 +412,10 @@ const ROW_COLUMNS = {
 function stripClaim<T extends { claimId: string | null }>(row: T): Omit<T, 'claimId'> {
   const { claimId: _claimId, ...rest } = row;
   return rest;
+}
+
+function unavailable(cause: unknown): AppError {
+  return new AppError('db_unavailable', 'could not record the inbound event', { retryable: true, ...(cause ? { cause } : {}) });
 }
 
 function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {

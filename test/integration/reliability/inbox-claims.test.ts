@@ -1,7 +1,9 @@
-import { inArray } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
+import mysql from 'mysql2/promise';
 import { describe, expect, it } from 'vitest';
 import { inboundEvents } from '../../../src/db/schema/index.js';
 import { createInbox } from '../../../src/delivery/inbox.js';
+import { isAppError } from '../../../src/lib/errors.js';
 import { createInboxWorker } from '../../../src/messaging/inbox-worker.js';
 import { toStoredEvent } from '../../../src/messaging/stored-event.js';
 import type { InboundEvent } from '../../../src/messaging/types.js';
@@ -69,6 +71,53 @@ describe('inbox workers claiming from the database', () => {
       .update(inboundEvents)
       .set({ status: 'done' })
       .where(inArray(inboundEvents.eventId, [...fresh, ...earlier]));
+  });
+
+  it('answers every delivery within the record timeout of its arrival while the database is frozen, and holds a bounded queue', async () => {
+    const clock = fixedClock('2026-11-25T00:30:00Z');
+    const inbox = createInbox({ db: testDb.db, clock, recordTimeoutMs: 500 });
+    const conversation = `feishu:${uniqueId('oc')}`;
+    const entry = (id: string) => ({
+      platform: 'feishu',
+      eventId: id,
+      conversation,
+      payload: toStoredEvent(messageEvent(id, conversation, clock.now())),
+    });
+    const locker = await mysql.createConnection({ uri: testDb.url });
+    await locker.query('LOCK TABLES inbound_events WRITE');
+    try {
+      // Eight deliveries in eight ticks: eight batches, twice what may be in flight at once.
+      const answered: number[] = [];
+      const settled: Promise<unknown>[] = [];
+      for (let i = 0; i < 8; i++) {
+        const started = Date.now();
+        settled.push(
+          inbox.record(entry(`${uniqueId('om')}_f${i}`)).then(
+            () => answered.push(-1),
+            (err: unknown) => answered.push(isAppError(err, 'db_unavailable') ? Date.now() - started : -2),
+          ),
+        );
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      // A burst past the queue's bound is refused at once instead of waiting in memory.
+      const burst = Array.from({ length: 5000 }, (_, i) =>
+        inbox.record(entry(`${uniqueId('om')}_q${i}`)).then(
+          () => 'stored',
+          () => 'refused',
+        ),
+      );
+      const refusedAtOnce = await Promise.race([Promise.any(burst.slice(-100)), new Promise((r) => setTimeout(() => r('waiting'), 100))]);
+      expect(refusedAtOnce).toBe('refused');
+      await Promise.all(settled);
+      expect(answered.every((ms) => ms >= 0 && ms < 900)).toBe(true);
+      await Promise.all(burst);
+    } finally {
+      await locker.query('UNLOCK TABLES');
+      await locker.end();
+    }
+    // Inserts that timed out may still land: leave nothing of this test for the workers below.
+    await new Promise((r) => setTimeout(r, 500));
+    await testDb.db.update(inboundEvents).set({ status: 'done' }).where(eq(inboundEvents.conversation, conversation));
   });
 
   it('two polling workers never run two rows of one chat at once and run each chat oldest first', async () => {
