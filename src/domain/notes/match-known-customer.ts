@@ -23,24 +23,16 @@ type Match = { id: string; name: string; score: number };
 /** What every customer is scored against, computed once per note. */
 type NoteForms = { haystack: string; extractedCore: string | null; extractedFull: string | null; extractedIsSpecific: boolean };
 
-/** What a note's extracted name contributes, by name: the same names come back note after note. */
-const extractedCache = new Map<string, Omit<NoteForms, 'haystack'>>();
-
+/** What a note's extracted name contributes; its forms come from the label cache. */
 function extractedForms(extracted: string): Omit<NoteForms, 'haystack'> {
-  let cached = extractedCache.get(extracted);
-  if (!cached) {
-    const { core, coreChars, full } = label(extracted);
-    cached = {
-      // An extracted core of one character matches nothing (as a core of one character does not).
-      extractedCore: coreChars >= 2 ? core : null,
-      // `云帆物流` names another company than the known `云帆科技`, though both contain 云帆.
-      extractedFull: full,
-      extractedIsSpecific: ORG_TAIL.test(extracted.normalize('NFKC')),
-    };
-    if (extractedCache.size >= LABEL_CACHE_MAX) extractedCache.clear();
-    extractedCache.set(extracted, cached);
-  }
-  return cached;
+  const { core, coreChars, full } = label(extracted);
+  return {
+    // An extracted core of one character matches nothing (as a core of one character does not).
+    extractedCore: coreChars >= 2 ? core : null,
+    // `云帆物流` names another company than the known `云帆科技`, though both contain 云帆.
+    extractedFull: full,
+    extractedIsSpecific: ORG_TAIL.test(extracted.normalize('NFKC')),
+  };
 }
 
 const NO_EXTRACTED = { extractedCore: null, extractedFull: null, extractedIsSpecific: false } as const;
