@@ -153,6 +153,11 @@ function sqlTables(r: Results, line: Line) {
       `| ${k} | ${num(s.perNote, 1)} | ${num(s.perNoteRaw, 1)} | ${num(lessIdle.selects, 1)} / ${num(lessIdle.updates, 1)} / ${num(lessIdle.other, 1)} | ${num(lessIdle.rowsRead)} (${num(a.rowsRead)}) | ${num(s.questionsPerNote)} |`,
     );
   }
+  for (const k of ['known', 'new']) {
+    const rows = Object.entries((sql[k]?.rowsReadPerNote ?? {}) as Record<string, number>).slice(0, 12);
+    if (rows.length > 0)
+      line(`Rows read per note, ${k} (table, then table.index; idle subtracted): ${rows.map(([t, n]) => `${t} ${num(n)}`).join(', ')}.`);
+  }
   const kinds = ['select', 'insert', 'update', 'delete', 'begin', 'commit', 'rollback', 'set', 'other'];
   if (!sql.known?.byKind && !sql.new?.byKind) {
     line();

@@ -7,7 +7,17 @@ import { SERVICE_USER } from './seed.js';
 
 const COM = ['Com_select', 'Com_insert', 'Com_update', 'Com_delete', 'Com_begin', 'Com_commit', 'Com_rollback', 'Com_set_option'];
 
-export type SqlCounters = { questions: number; com: Record<string, number>; user: Record<string, number> | null };
+export type SqlCounters = {
+  questions: number;
+  com: Record<string, number>;
+  user: Record<string, number> | null;
+  /**
+   * Rows read in the current database (the root connection's, i.e. the service's own), by table
+   * (`inbound_events`) and by index (`inbound_events.PRIMARY`), from TABLE_STATISTICS and
+   * INDEX_STATISTICS (userstat): a table's rows read beyond its indexes' were read by scans.
+   */
+  rowsRead: Record<string, number>;
+};
 
 export async function readSqlCounters(root: mysql.Connection): Promise<SqlCounters> {
   const [status] = await root.query<mysql.RowDataPacket[]>(
@@ -19,18 +29,26 @@ export async function readSqlCounters(root: mysql.Connection): Promise<SqlCounte
     [SERVICE_USER],
   );
   const u = users[0];
+  const [tables] = await root.query<mysql.RowDataPacket[]>(
+    'SELECT TABLE_NAME AS name, ROWS_READ AS n FROM information_schema.TABLE_STATISTICS WHERE TABLE_SCHEMA = DATABASE()',
+  );
+  const [indexes] = await root.query<mysql.RowDataPacket[]>(
+    "SELECT CONCAT(TABLE_NAME, '.', INDEX_NAME) AS name, ROWS_READ AS n FROM information_schema.INDEX_STATISTICS WHERE TABLE_SCHEMA = DATABASE()",
+  );
   return {
     questions: value('Questions'),
     com: Object.fromEntries(COM.map((c) => [c, value(c)])),
     user: u ? Object.fromEntries(Object.entries(u).map(([k, v]) => [k, Number(v)])) : null,
+    rowsRead: Object.fromEntries([...tables, ...indexes].map((r) => [String(r.name), Number(r.n)])),
   };
 }
 
-/** b − a; each SHOW or SELECT of ours between them is one Question (two per reading). */
+/** b − a; each SHOW or SELECT of ours between them is one Question (four per reading). */
 export function sqlDelta(a: SqlCounters, b: SqlCounters) {
   const user = a.user && b.user ? Object.fromEntries(Object.keys(b.user).map((k) => [k, (b.user?.[k] ?? 0) - (a.user?.[k] ?? 0)])) : null;
   return {
-    questions: b.questions - a.questions - 2,
+    questions: b.questions - a.questions - 4,
+    rowsRead: Object.fromEntries(Object.keys(b.rowsRead).map((k) => [k, (b.rowsRead[k] ?? 0) - (a.rowsRead[k] ?? 0)])),
     com: Object.fromEntries(Object.keys(b.com).map((k) => [k, (b.com[k] ?? 0) - (a.com[k] ?? 0)])),
     user,
     /** The service's statements by its account: SELECT + writes (INSERT/UPDATE/DELETE, MariaDB's UPDATE_COMMANDS) + the rest (BEGIN, COMMIT, SET, …). */

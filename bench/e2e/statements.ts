@@ -51,6 +51,8 @@ export async function idleStatements(ctx: Ctx, seconds: number, generalLog: bool
   return {
     seconds: wall,
     perSecond: (d.userStatements ?? NaN) / wall,
+    /** Rows read per second by table and by index (the idle pollers'). */
+    rowsReadPerSecond: Object.fromEntries(Object.entries(d.rowsRead).map(([k, v]) => [k, v / wall])),
     /** USER_STATISTICS per second (rows read by the idle pollers, among others). */
     accountPerSecond: d.user ? Object.fromEntries(Object.entries(d.user).map(([k, v]) => [k, v / wall])) : null,
     questionsPerSecond: d.questions / wall,
@@ -131,6 +133,13 @@ export async function statementsPerNote(
     idleSubtracted: idleCount,
     /** USER_STATISTICS, per note, idle not subtracted: selects, writes ("updates"), other, rows read/sent/written. */
     account: d.user ? Object.fromEntries(Object.entries(d.user).map(([k, v]) => [k, v / sent])) : null,
+    /** Rows read per note by table and by index, the idle rate subtracted, largest first. */
+    rowsReadPerNote: Object.fromEntries(
+      Object.entries(d.rowsRead)
+        .map(([k, v]) => [k, (v - (idle.rowsReadPerSecond[k] ?? 0) * wall) / sent] as const)
+        .filter(([, v]) => Math.abs(v) >= 0.5)
+        .sort((x, y) => y[1] - x[1]),
+    ),
     /** The same, the idle service's rate over the window subtracted. */
     accountLessIdle: d.user
       ? Object.fromEntries(Object.entries(d.user).map(([k, v]) => [k, (v - (idle.accountPerSecond?.[k] ?? 0) * wall) / sent]))
