@@ -253,7 +253,13 @@ export function createInbox(deps: { db: Db; clock: Clock; recordTimeoutMs?: numb
       if (result.affectedRows === candidates.length) return { token, rows: candidates };
       if (result.affectedRows === 0) return { token, rows: [] };
       const taken = new Set(
-        (await db.select({ id: inboundEvents.id }).from(inboundEvents).where(eq(inboundEvents.leaseOwner, token))).map((r) => r.id),
+        (
+          await db
+            .select({ id: inboundEvents.id })
+            .from(inboundEvents)
+            // By primary key: lease_owner has no index.
+            .where(and(inArray(inboundEvents.id, ids), eq(inboundEvents.leaseOwner, token)))
+        ).map((r) => r.id),
       );
       return { token, rows: candidates.filter((c) => taken.has(c.id)) };
     },

@@ -138,7 +138,16 @@ export async function claimDue(
           : sql<number>`(${sentSince(db, new Date(now.getTime() - opts.countSentWithinMs))})`.mapWith(Number),
     })
     .from(outbox)
-    .where(eq(outbox.leaseOwner, token));
+    // The candidates' ids let the primary key find them (lease_owner has no index: alone, it scans the table).
+    .where(
+      and(
+        inArray(
+          outbox.id,
+          candidates.map((c) => c.id),
+        ),
+        eq(outbox.leaseOwner, token),
+      ),
+    );
   const late = claimed.filter((c) => c.blocked);
   for (const { row } of late) await settle(db, row, { status: 'pending', attempts: row.attempts - 1 }, now);
   return claimed.filter((c) => !c.blocked).map((c) => ({ ...c.row, recentSends: c.recentSends }));
