@@ -192,7 +192,8 @@ export function createKnownCustomerIndex() {
       const out = new Set<IndexedCustomer>();
       addStartsIn(haystack, out);
       if (extractedCore && twoCodePointsOrMore(extractedCore)) {
-        addStartsIn(extractedCore, out);
+        // A core the note holds as written has its keys found in the note already.
+        if (!haystack.includes(extractedCore)) addStartsIn(extractedCore, out);
         const inner = byInner.get(extractedCore.slice(0, extractedCore.length >= KEY ? KEY : 2));
         if (inner) for (const entry of inner) out.add(entry);
       }
