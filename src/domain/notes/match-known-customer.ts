@@ -1,5 +1,5 @@
 import { ORG_TAIL } from './customer.js';
-import { attachedIndex, labelForms, type IndexedCustomer, type LabelForms } from './known-customer-index.js';
+import { attachedIndex, labelForms, type LabelForms } from './known-customer-index.js';
 import type { KnownCustomer } from './schema.js';
 
 export { coreName } from './known-customer-index.js';
@@ -71,14 +71,18 @@ function score(labels: LabelForms[], note: NoteForms): number {
 export function matchKnownCustomers(text: string, extracted: string | null, known: readonly KnownCustomer[]): Match[] {
   const note = noteForms(text, extracted);
   const attached = attachedIndex(known);
-  const pool: Iterable<IndexedCustomer> = attached
-    ? attached.index.candidates(note.haystack, note.extractedCore)
-    : known.map((customer, i) => ({ customer, labels: [customer.name, ...(customer.aliases ?? [])].map(label), recency: -i }));
   const out: (Match & { recency: number })[] = [];
-  for (const { customer, labels, recency } of pool) {
-    if (attached && !attached.admits(customer)) continue;
+  const consider = (customer: KnownCustomer, labels: LabelForms[], recency: number) => {
     const s = score(labels, note);
     if (s > 0) out.push({ id: customer.id, name: customer.name, score: s, recency });
+  };
+  // Two loops rather than one over an array or a set: a loop that saw both runs slower on either.
+  if (attached) {
+    for (const { customer, labels, recency } of attached.index.candidates(note.haystack, note.extractedCore)) {
+      if (attached.admits(customer)) consider(customer, labels, recency);
+    }
+  } else {
+    known.forEach((customer, i) => consider(customer, [customer.name, ...(customer.aliases ?? [])].map(label), -i));
   }
   out.sort((a, b) => b.score - a.score || b.recency - a.recency || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   return out.slice(0, 8).map(({ id, name, score }) => ({ id, name, score }));
