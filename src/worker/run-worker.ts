@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { composeGenjin, type Genjin } from '../compose.js';
 import type { Config } from '../config.js';
+import { watchSettings, type SettingsWatcher } from '../config/watch-settings.js';
 import type { DbHandle } from '../db/client.js';
 import { createMetrics } from '../http/metrics.js';
 import { runClaimedJob } from '../jobs/run-claimed-job.js';
@@ -49,8 +50,10 @@ export async function startWorker(
     /** The process, when the web process forked it with an IPC channel. */
     linkedTo?: NodeJS.Process;
     pollMs?: number;
+    /** How long the settings file must rest before it is read again (tests shorten it). */
+    settingsDebounceMs?: number;
   },
-): Promise<{ genjin: Genjin; stop(): Promise<void> }> {
+): Promise<{ genjin: Genjin; settings: SettingsWatcher | null; stop(): Promise<void> }> {
   const link = deps.linkedTo ? connectToWeb(deps.linkedTo) : null;
   // Counted here, served by the web process's /metrics when it forked this one (this one serves none).
   const metrics = createMetrics();
@@ -67,12 +70,27 @@ export async function startWorker(
   link?.onWake(({ rows }) => {
     for (const [id, conversation] of rows) genjin.worker.submit({ id, conversation });
   });
+  // This process registers the users who first write to the bot, placing them by the teams in
+  // force, and caches users: it must follow the settings file itself, not only the web process.
+  // Applying the teams here too is what every replica does at boot; it is idempotent.
+  const settings = config.settingsPath
+    ? watchSettings({
+        path: config.settingsPath,
+        initial: config,
+        log: deps.log,
+        applyTeams: (teams) => genjin.services.users.applySettings(teams),
+        wecomBot: config.wecomBot !== null,
+        debounceMs: deps.settingsDebounceMs,
+      })
+    : null;
   genjin.start();
   const stopJobs = scheduleJobs(genjin, { ...deps, config });
   deps.log.info({ linked: link !== null }, 'genjin worker started');
   return {
     genjin,
+    settings,
     async stop() {
+      settings?.close();
       await stopJobs();
       await genjin.stop();
       await genjin.app.close();
