@@ -136,7 +136,15 @@ describe('stage, channel and amount wording', () => {
     expect(note.currency).toBe(currency);
   });
 
-  it.each([['电联 明光电子 符总 3天候再跟', '2026-11-28T09:00:00+08:00']])('%s → %s', (text, at) => {
+  it.each([
+    ['电联 明光电子 符总 3天候再跟', '2026-11-28T09:00:00+08:00'],
+    // a clock time after 下午 is in the afternoon
+    ['市财政局 预算科 郭科长 12月8日下午3:15再开会', '2026-12-08T15:15:00+08:00'],
+    // a go-live date is not the follow-up when the note names another day…
+    ['区教育局 电话 明年2月上线 下周二送方案', '2026-12-01T09:00:00+08:00'],
+    // …but it is the one date to go on when it is alone
+    ['致电万科物业 签了 下月初上线', '2026-12-01T09:00:00+08:00'],
+  ])('%s → %s', (text, at) => {
     expect(parse(text).nextFollowUpAt).toBe(at);
   });
 });
