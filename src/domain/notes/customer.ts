@@ -123,6 +123,9 @@ const LATIN_GLUED = /(?<![A-Za-z\u00c0-\u024f])([A-Z][A-Za-z\u00c0-\u024f&'.-]*[
 const NAMED_AS = new RegExp(`(?:名叫|名字叫|叫做|叫)([\\u4e00-\\u9fa5]{1,12}?(?:${ORG_SUFFIXES})+)`, 'g');
 /** Tags and a short exclamation before the opening name (`#回款 签约了!`), blanked out before it is read. */
 const OPENING_LEAD = /^(?:#\S+\s*)*(?:[\u4e00-\u9fa5]{1,4}[!:：]\s*)?/;
+/** The first word of a space-separated jotting (at least two more words follow). */
+const SPACED_OPENING = /^([\u4e00-\u9fa5A-Za-z0-9]{3,16}) +([^\s]+) +[^\s]/;
+const JOTTED_CHANNEL = /^(?:电话|电联|微信|拜访|上门|面谈|见面|邮件|来电)$/;
 const OPENING_NAME = /^\s*([\u4e00-\u9fa5]{2,10}?)(?=选了|选择了|签了|已签|已经|丢了|说|来电|那边|这边|的(?:单子|项目|合同))/;
 
 /** 红枫科技财务部: an organisation with its department, not a department alone. */
@@ -275,7 +278,7 @@ export function findCustomerCandidates(text: string, contacts: ContactMention[],
     // organisation named elsewhere in the note (去了趟朝阳区卫健委): the unit is part of it.
     const kept = raw ? cleanOrSelf(raw, text) : '';
     const unitOnly = [...kept].length <= 4 && (UNIT_END.test(kept) || ([...kept].length <= 2 && !raw?.includes('的')));
-    const unit = raw && UNIT_END.test(raw) && unitOnly && !hasOrgTail(kept) ? 0.15 : 0;
+    const unit = raw && UNIT_END.test(raw) && unitOnly && !hasOrgTail(kept) ? 0.2 : 0;
     if (raw) add(raw, contact.index - m[1].length + m[1].lastIndexOf(raw), (viaDe ? 0.85 : 0.75) - (nth > 0 ? 0.2 : 0) - unit);
   }
 
@@ -301,6 +304,11 @@ export function findCustomerCandidates(text: string, contacts: ContactMention[],
   const lead = OPENING_LEAD.exec(text)?.[0] ?? '';
   const opening = OPENING_NAME.exec(lead ? ' '.repeat(lead.length) + text.slice(lead.length) : text);
   if (opening?.[1]) add(opening[1], opening.index, 0.5);
+  // `中储粮镇江直属库 信息化改造 电话没人接`: a jotting opens with the organisation when a unit,
+  // project or channel word follows it (the weakest signal: any other candidate wins).
+  const jotted = SPACED_OPENING.exec(text);
+  if (jotted?.[1] && jotted[2] && (isUnitWord(jotted[2]) || JOTTED_CHANNEL.test(jotted[2])) && !contacts.some((c) => c.index === 0))
+    add(jotted[1], 0, 0.4);
 
   for (const [re, score, needs] of VERB_PATTERNS) {
     // A pattern whose fixed words are all absent from the note cannot match: skip its scan.

@@ -14,6 +14,10 @@ describe('space-separated notes: organisation, then unit or role, then person', 
     ['云图SaaS 产品VP 石总 方案已发', '云图SaaS'],
     ['市交通局 运输科 陶科长 面谈 新线索', '市交通局'],
     ['区消防救援大队 防火科 任大队长 电话', '区消防救援大队'],
+    // no person: the opening word, when a project or channel word follows it
+    ['华电邹县发电厂 智慧巡检改造 电话没接通 周五再打', '华电邹县发电厂'],
+    // a unit named before the person belongs to the organisation visited
+    ['今天去省林科院见了森保所的汪研究员,需求确认了', '省林科院'],
   ])('%s → %s', (text, customer) => {
     expect(parse(text).customer).toBe(customer);
   });
