@@ -33,13 +33,13 @@ const CUT_AFTER =
 const LEAD_TIME = /^(?:\d{1,2}(?::\d{2}|点半?|点\d{1,2}分?)|[一二三四五六七八九十两]{1,3}点半?)\s*/;
 /** A role, not an organisation: 采购经理, 技术负责人. */
 const ROLE_TAIL =
-  /(?:经理|总监|主任|助理|负责人|采购|老板|秘书|团队|部门|同事|领导|对接人|联系人|客户|顾客|前台|客服|(?:^|[^A-Za-z])(?:CEO|CFO|CTO|COO|CIO|CMO|VP|GM|HR|PM|manager|head|director))$/;
+  /(?:经理|总监|主任|助理|负责人|采购|老板|秘书|团队|部门|同事|领导|对接人|联系人|客户|顾客|前台|客服|店长|(?:^|[^A-Za-z])(?:CEO|CFO|CTO|COO|CIO|CMO|VP|GM|HR|PM|manager|head|director))$/;
 /**
  * Who a B2C note is about, not an organisation: 散客, 门店, walk-in, 学员, 朋友介绍的 (the contract:
  * no organisation, no customer). A name that opens with one of these is a kind of visitor.
  */
 const VISITOR =
-  /^(?:散客|个人|个体|门店|店里|店面|到店|来店|进店|展厅|展会|walk-?in|学员|家长|会员|游客|顾客|路人|朋友|熟人|同事|邻居|亲戚|老乡|网友|粉丝)/i;
+  /^(?:散客|个人|个体|门店|店里|店面|到店|来店|进店|展厅|展会|walk-?in|学员|家长|会员|游客|顾客|路人|朋友|熟人|同事|邻居|亲戚|老乡|网友|粉丝|宝妈|宝爸|网上|线上咨询|电话咨询|在线咨询)|(?:同学|学员|妈妈|爸爸|夫妇|夫妻|一家)$/i;
 /** 在公司, 回公司: where the rep was, not an organisation; 体验课: a session, not who runs it. */
 const NOT_AN_ORG = /(?:^|[在回到去离出进])(?:公司|单位)$|[课里]$/;
 /** `京东方的子公司京东方健康`, `中粮集团下属的中粮可口可乐`: the subsidiary is the customer. */
@@ -132,16 +132,16 @@ const OPENING_NAME = /^\s*([\u4e00-\u9fa5]{2,10}?)(?=选了|选择了|签了|已
 const ORG_BEFORE_UNIT = new RegExp(`[\\u4e00-\\u9fa5A-Za-z]{2,}(?:${ORG_SUFFIXES}).{1,6}$`);
 /** A role between the company and the person: 采购总监柏总, 生产副总武总, 电商部负责人司马经理. */
 const ROLE_BEFORE_PERSON =
-  /(?:的[\u4e00-\u9fa5A-Za-z ]{0,6}?|(?:生产|采购|技术|设计|销售|市场|研发|财务|运营|品牌|公关|产品|项目|招商|客服|IT|HR|人事|行政|创意)?)(?:总经理|副总经理|副总裁|副总|总监|主管|负责人|经理|专员|助理|采购|店长|老板|创始人|前台|客服|运营|\s*\b(?:CEO|CFO|CTO|COO|CIO|CMO|VP|GM|manager|head|director))$/;
+  /(?:的[\u4e00-\u9fa5A-Za-z ]{0,6}?|(?:生产|采购|技术|设计|销售|市场|研发|财务|运营|品牌|公关|产品|项目|招商|客服|IT|HR|人事|行政|创意)?)(?:总经理|副总经理|副总裁|副总|总监|主管|负责人|经理|专员|助理|采购|店长|老板|创始人|前台|客服|运营|[\u4e00-\u9fa5]{1,3}师|顾问|合伙人|代表|\s*\b(?:CEO|CFO|CTO|COO|CIO|CMO|VP|GM|manager|head|director))$/;
 /** The last characters of those roles: most names end otherwise and skip the regex. */
-const ROLE_LAST_CHARS = new Set('总监管人理员购长板台服营OPMrdD');
+const ROLE_LAST_CHARS = new Set('总监管人理员购长板台服营师问表OPMrdD');
 /** `德国客户Becker`, `日本客户星野精机`, `老客户钱阿姨`: a label before the name. */
 const CUSTOMER_LABEL = /^[\u4e00-\u9fa5]{0,3}客户(?=[\u4e00-\u9fa5A-Za-z])/;
 /** Endings of a unit inside an organisation: 信息科, 蔬菜所, 执法大队, 畜牧站, 调度中心. */
 const UNIT_END = /[部科处室组所站队]$|中心$/;
 /** A role between the organisation and the person in a spaced note: 区域采购, 产品VP, 客服主管. */
 const ROLE_WORD =
-  /(?:采购|经理|总监|主管|负责人|前台|客服|助理|专员|(?:^|[^A-Za-z])(?:CEO|CFO|CTO|COO|CIO|CMO|VP|GM|HR|PM|manager|head|director|lead))$/;
+  /(?:采购|经理|总监|主管|负责人|前台|客服|助理|专员|店长|(?:^|[^A-Za-z])(?:CEO|CFO|CTO|COO|CIO|CMO|VP|GM|HR|PM|manager|head|director|lead))$/;
 /** CRM words inside a run say it is a phrase, not a name (`报价下周三发`, `方案已发`). */
 const CRM_IN_NAME = /报价|方案|合同|预算|需求|已发|已签|签约|回款|价格|下周|明天|后天|月底|打电话|联系人|线索/;
 
@@ -384,6 +384,7 @@ const EN_BEFORE_CJK =
 /** `Acme's CFO`, `Kestrel Foods' CFO`: the possessive names the organisation the person works for. */
 const EN_POSSESSIVE =
   /((?:[A-Z][\w&.-]*)(?:\s+(?:[A-Z][\w&.-]*|&))*)(?:['’]s|(?<=s)['’])\s+(?:CEO|CFO|CTO|COO|CIO|CMO|VP|GM|head|director|manager|owner|founder|buyer|procurement|team|IT|finance|legal)\b/g;
+const OWNER_OF_PERSON = /((?:[A-Z][\w&.-]*)(?:\s+(?:[A-Z][\w&.-]*|&))*)(?:['’]s|(?<=s)['’])\s+$/;
 /** `Initech - Bill Lumbergh - …`: a name heading the note before a dash. */
 const EN_DASH_HEADING = /^((?:[A-Z][\w&'.-]*)(?:\s+(?:[A-Z][\w&'.-]*|&)){0,4})\s+[-–—]\s+/;
 
@@ -397,6 +398,11 @@ function englishCandidates(text: string, people: ContactMention[]): CustomerCand
   for (let m = EN_POSSESSIVE.exec(text); m; m = EN_POSSESSIVE.exec(text)) {
     const name = (m[1] ?? '').replace(/^(?:Called|Met|Emailed|Visited|With)\s+/i, '');
     if (name) out.push({ name, index: m.index, score: 0.8 });
+  }
+  // `Initech's Peter Gibbons`: the organisation a person belongs to.
+  for (const p of people) {
+    const m = OWNER_OF_PERSON.exec(text.slice(Math.max(0, p.index - 60), p.index));
+    if (m?.[1]) out.push({ name: m[1].replace(/^(?:Called|Met|Emailed|Visited|With)\s+/i, ''), index: p.index - m[0].length, score: 0.8 });
   }
   const heading = EN_DASH_HEADING.exec(text);
   if (heading?.[1] && !/^(?:Update|Note|Re|Call|Meeting|Follow)/.test(heading[1])) out.push({ name: heading[1], index: 0, score: 0.7 });

@@ -33,6 +33,9 @@ describe('B2C notes: a kind of visitor is not an organisation', () => {
     ['同事介绍的蒋女士,想订婚宴,十桌'],
     ['客户:个人 彭先生\n电话:13912340000\n需求:智能门锁\n预算:5千'],
     ['今天一直在公司写方案,没有出去拜访'],
+    ['网上咨询的客户 葛先生 想装地暖 周六上门量房'],
+    ['社区团购群里的 宝妈 邱女士 要订30份'],
+    ['体验课学员 林同学 家长 方女士 想报全年班'],
   ])('%s → no customer', (text) => {
     expect(parse(text).customer).toBeNull();
   });
@@ -43,6 +46,8 @@ describe('names glued to fillers, verbs, labels and parent companies', () => {
     ['嗯那个锦程物流的邓总说价格可以再谈', '锦程物流'],
     ['刚从华腾机电出来,他们设备部的侯经理确认了需求', '华腾机电'],
     ['经销商宏达商贸带我们见了终端客户北方重工的梅部长', '北方重工'],
+    ['跟金山云的架构师老范聊了两小时', '金山云'],
+    ['乐购成都店 店长 Lisa 电话 新线索', '乐购成都店'],
     ['华为的子公司海思半导体 邵总 电话 确认需求', '海思半导体'],
     ['华润集团下属的华润怡宝,对接人是采购部的戴经理,电话聊了', '华润怡宝'],
   ])('%s → %s', (text, customer) => {
@@ -84,6 +89,7 @@ describe('Latin names next to Chinese, and English sentence shapes', () => {
     ['Dropped by Maple Elementary, met the principal, Joan Miles.', 'Maple Elementary'],
     ['New lead from the trade show: Bluewater Organics, contact Ann Lee.', 'Bluewater Organics'],
     ['Left a voicemail at Lakeside Medical Center for Dr. Gomez.', 'Lakeside Medical Center'],
+    ["Hooli's Gavin Belson called back, wants a quote for 40 seats.", 'Hooli'],
   ])('%s → %s', (text, customer) => {
     expect(parse(text).customer).toBe(customer);
   });
@@ -93,6 +99,7 @@ describe('Latin names next to Chinese, and English sentence shapes', () => {
     ['Hooli: Gavin Belson says they picked another vendor.', 'Gavin Belson'],
     ['Pied Piper reviewing our quote, Art says they decide on Friday.', 'Art'],
     ['跟进Uber中国的Raj,他说还在比价', 'Raj'],
+    ['Umbrella Corp: Albert says legal is reviewing the contract.', 'Albert'],
   ])('%s → contact %s', (text, contact) => {
     expect(parse(text).contact).toBe(contact);
   });
