@@ -33,7 +33,7 @@ const CUT_AFTER =
 const LEAD_TIME = /^(?:\d{1,2}(?::\d{2}|点半?|点\d{1,2}分?)|[一二三四五六七八九十两]{1,3}点半?)\s*/;
 /** A role, not an organisation: 采购经理, 技术负责人. */
 const ROLE_TAIL =
-  /(?:经理|总监|主任|助理|负责人|采购|老板|秘书|团队|部门|同事|领导|对接人|联系人|客户|顾客|前台|客服|店长|(?:^|[^A-Za-z])(?:CEO|CFO|CTO|COO|CIO|CMO|VP|GM|HR|PM|manager|head|director))$/;
+  /(?:经理|总监|主任|助理|负责人|采购|老板|秘书|团队|部门|同事|领导|对接人|联系人|客户|顾客|前台|客服|店长|[部处科局院校厂所站队]长|(?:^|[^A-Za-z])(?:CEO|CFO|CTO|COO|CIO|CMO|VP|GM|HR|PM|manager|head|director))$/;
 /**
  * Who a B2C note is about, not an organisation: 散客, 门店, walk-in, 学员, 朋友介绍的 (the contract:
  * no organisation, no customer). A name that opens with one of these is a kind of visitor.
@@ -48,7 +48,7 @@ const SUBSIDIARY = /(?:子公司|旗下的?|下属的?)([\u4e00-\u9fa5A-Za-z]{2,
 /** `物资部` in 中石化物资部: a department, not part of the customer's name. */
 const DEPARTMENT_TAIL = /[\u4e00-\u9fa5]{2}(?:部|处|科|室|组)$/;
 const TAIL_WORDS =
-  /(?:的|是|说|那边|这边|方面|这家|那家|公司的|说|一起|打电话|打了电话|通电话|视频会议|开会|沟通|交流|聊了|见面|吃饭|出来|回来|过来|那里|那儿|这里|他们|她们)$/;
+  /(?:的|是|说|那边|这边|方面|这家|那家|公司的|说|一起|打电话|打了电话|通电话|视频会议|开会|沟通|交流|聊了|见面|吃饭|出来|回来|过来|那里|那儿|这里|他们|她们|见了|见到了?|拜访了|找了)$/;
 /** Candidates that are words, not names. */
 const BRANCH = /^[\u4e00-\u9fa5]{2,4}(?:分公司|分行|支行|分院|办事处|公司)$/;
 /** 总部, 物流板块, 华东事业部: a unit of the company named before it, not the customer. */

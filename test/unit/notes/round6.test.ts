@@ -44,6 +44,8 @@ describe('B2C notes: a kind of visitor is not an organisation', () => {
 describe('names glued to fillers, verbs, labels and parent companies', () => {
   it.each([
     ['嗯那个锦程物流的邓总说价格可以再谈', '锦程物流'],
+    ['那个什么来着对就是华星物流的车总今天打电话来说合同没问题', '华星物流'],
+    ['然后呢我下午去了趟中联重科见了他们的设备部长钱部长聊得挺好', '中联重科'],
     ['刚从华腾机电出来,他们设备部的侯经理确认了需求', '华腾机电'],
     ['经销商宏达商贸带我们见了终端客户北方重工的梅部长', '北方重工'],
     ['跟金山云的架构师老范聊了两小时', '金山云'],
