@@ -284,6 +284,15 @@ export function findCustomerCandidates(text: string, contacts: ContactMention[],
 
   ORG_RE.lastIndex = 0;
   for (let m = ORG_RE.exec(text); m; m = ORG_RE.exec(text)) {
+    // 绿城建设: the shortest prefix stopped at 城建; a longer ending one or two characters on wins.
+    for (const k of [2, 1]) {
+      const longer = text.slice(m.index, m.index + m[0].length + k);
+      if (longer.length === m[0].length + k && /^[\u4e00-\u9fa5]+$/.test(longer.slice(-k)) && ORG_TAIL.test(longer)) {
+        m[0] = longer;
+        ORG_RE.lastIndex = m.index + longer.length;
+        break;
+      }
+    }
     // `Unilever合肥厂`, `Bosch苏州工厂`: a Latin name glued to the Chinese one is part of it.
     const brand = m.index > 0 ? LATIN_GLUED.exec(text.slice(Math.max(0, m.index - 30), m.index))?.[1] : undefined;
     const name = brand ? cleanOnce(m[0], text) : null;
