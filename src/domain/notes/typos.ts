@@ -23,8 +23,8 @@ const SLIPS: [RegExp, string][] = [
   [/接处/g, '接触'],
   [/谈盘/g, '谈判'],
   // 3天候 for 3天后; 三是万 for 三十万 (是 between a numeral and its unit).
-  [/(?<=[\d一二三四五六七八九十两]天)候/g, '后'],
-  [/(?<=[一二三四五六七八九两])是(?=[万千])/g, '十'],
+  [/([\d一二三四五六七八九十两]天)候/g, '$1后'],
+  [/([一二三四五六七八九两])是([万千])/g, '$1十$2'],
 ];
 
 /** All slips at once: most notes have none and cost one scan. */
