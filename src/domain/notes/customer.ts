@@ -41,7 +41,7 @@ const ROLE_TAIL =
 const VISITOR =
   /^(?:散客|个人|个体|门店|店里|店面|到店|来店|进店|展厅|展会|walk-?in|学员|家长|会员|游客|顾客|路人|朋友|熟人|同事|邻居|亲戚|老乡|网友|粉丝|宝妈|宝爸|网上|线上咨询|电话咨询|在线咨询)|(?:同学|学员|妈妈|爸爸|夫妇|夫妻|一家)$/i;
 /** 在公司, 回公司: where the rep was, not an organisation; 体验课: a session, not who runs it. */
-const NOT_AN_ORG = /(?:^|[在回到去离出进])(?:公司|单位)$|[课里]$/;
+const NOT_AN_ORG = /(?:^|[在回到去离出进]|代表|我们|我司)(?:公司|单位)$|[课里]$/;
 /** `京东方的子公司京东方健康`, `中粮集团下属的中粮可口可乐`: the subsidiary is the customer. */
 const PARENT_BEFORE = /^.*?(?:的子公司|子公司|旗下的|下属的|旗下|下属|控股的)(?=[\u4e00-\u9fa5A-Za-z]{2})/;
 const SUBSIDIARY = /(?:子公司|旗下的?|下属的?)([\u4e00-\u9fa5A-Za-z]{2,16}?)(?=[,.;!?\s]|的|$)/g;
@@ -142,6 +142,8 @@ const UNIT_END = /[部科处室组所站队]$|中心$/;
 /** A role between the organisation and the person in a spaced note: 区域采购, 产品VP, 客服主管. */
 const ROLE_WORD =
   /(?:采购|经理|总监|主管|负责人|前台|客服|助理|专员|店长|(?:^|[^A-Za-z])(?:CEO|CFO|CTO|COO|CIO|CMO|VP|GM|HR|PM|manager|head|director|lead))$/;
+/** A word that is only a role (区域采购, 产品VP), not an organisation with its role (福耀玻璃的IT总监). */
+const isRoleWord = (w: string) => ROLE_WORD.test(w) && !w.includes('的') && [...w].length <= 6;
 /** CRM words inside a run say it is a phrase, not a name (`报价下周三发`, `方案已发`). */
 const CRM_IN_NAME = /报价|方案|合同|预算|需求|已发|已签|签约|回款|价格|下周|明天|后天|月底|打电话|联系人|线索/;
 
@@ -265,7 +267,7 @@ export function findCustomerCandidates(text: string, contacts: ContactMention[],
       .split(/(?<![A-Za-z\u00c0-\u024f&.])\s+|\s+(?![A-Za-z\u00c0-\u024f&])/)
       .filter((w) => w && !/^[-·&]+$/.test(w) && !text.includes(`#${w}`) && cleanOnce(w, text) !== null);
     const named = words.filter(
-      (w) => !ORG_UNIT.test(w) && (words.length === 1 || ((!isUnitWord(w) || ORG_BEFORE_UNIT.test(w)) && !ROLE_WORD.test(w))),
+      (w) => !ORG_UNIT.test(w) && (words.length === 1 || ((!isUnitWord(w) || ORG_BEFORE_UNIT.test(w)) && !isRoleWord(w))),
     );
     // Of several words, the one with an organisation ending (青禾食品 冷链仓储 尤总), else the last.
     // A note names the organisation before its units (宝钢股份 冷轧厂 喻工): of two with an ending, the first.

@@ -12,6 +12,8 @@ describe('space-separated notes: organisation, then unit or role, then person', 
     ['永辉 生鲜数字化 新线索 联系人 柯经理', '永辉'],
     ['鞍钢股份 热轧厂 蒋工 来电 设备报修', '鞍钢股份'],
     ['云图SaaS 产品VP 石总 方案已发', '云图SaaS'],
+    // a word with the organisation and the role after 的 is not a bare role
+    ['原来用的是SAP 现在想换 今天见了福耀玻璃的IT总监叶总', '福耀玻璃'],
     ['市交通局 运输科 陶科长 面谈 新线索', '市交通局'],
     ['区消防救援大队 防火科 任大队长 电话', '区消防救援大队'],
     // no person: the opening word, when a project or channel word follows it
@@ -33,6 +35,7 @@ describe('B2C notes: a kind of visitor is not an organisation', () => {
     ['同事介绍的蒋女士,想订婚宴,十桌'],
     ['客户:个人 彭先生\n电话:13912340000\n需求:智能门锁\n预算:5千'],
     ['今天一直在公司写方案,没有出去拜访'],
+    ['今天代表公司去参加了行业展会'],
     ['网上咨询的客户 葛先生 想装地暖 周六上门量房'],
     ['社区团购群里的 宝妈 邱女士 要订30份'],
     ['体验课学员 林同学 家长 方女士 想报全年班'],
