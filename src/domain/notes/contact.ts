@@ -77,6 +77,8 @@ export function findContacts(text: string): ContactMention[] {
   EN_CONTACT.lastIndex = 0;
   for (let m = EN_CONTACT.exec(text); m; m = EN_CONTACT.exec(text)) {
     const name = m[1] ?? '';
+    // `Follow-up with Massive Dynamic: …`: a name heading what follows is the organisation.
+    if (text[m.index + m[0].length] === ':') continue;
     if (ORG_WORD_EN.test(name) || ORG_WORDS_EN.test(name)) continue;
     const index = m.index + m[0].length - name.length;
     if (latin.some((p) => p.index < index + name.length && index < p.end)) continue;

@@ -87,7 +87,13 @@ export function findLatinPeople(text: string): PersonMention[] {
         // and `called` lead to companies as often, so they count only with a workplace after the name.
         const personCue = PERSON_CUE.test(before);
         const weakCue = WEAK_CUE.test(before);
-        const cue = personCue || weakCue || worksAt || /^\s*(?:said|says|confirmed|wants|asked|replied|agreed|is|will|from)\b/.test(after);
+        const cue =
+          personCue ||
+          weakCue ||
+          worksAt ||
+          /^\s*(?:said|says|confirmed|wants|wanted|asked|replied|agreed|is|will|from|sent|signed|told|mentioned|needs|approved|promised)\b/.test(
+            after,
+          );
         person = (given && cue) || (second !== undefined && personCue && !ORG_WORDS_EN.test(run)) || (worksAt && (personCue || weakCue));
       }
     }

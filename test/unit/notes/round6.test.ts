@@ -95,6 +95,7 @@ describe('Latin names next to Chinese, and English sentence shapes', () => {
     ['New lead from the trade show: Bluewater Organics, contact Ann Lee.', 'Bluewater Organics'],
     ['Left a voicemail at Lakeside Medical Center for Dr. Gomez.', 'Lakeside Medical Center'],
     ["Hooli's Gavin Belson called back, wants a quote for 40 seats.", 'Hooli'],
+    ['Follow-up with Massive Dynamic: Nina sent over the signed contract.', 'Massive Dynamic'],
   ])('%s → %s', (text, customer) => {
     expect(parse(text).customer).toBe(customer);
   });
@@ -105,6 +106,7 @@ describe('Latin names next to Chinese, and English sentence shapes', () => {
     ['Pied Piper reviewing our quote, Art says they decide on Friday.', 'Art'],
     ['跟进Uber中国的Raj,他说还在比价', 'Raj'],
     ['Umbrella Corp: Albert says legal is reviewing the contract.', 'Albert'],
+    ['Follow-up with Massive Dynamic: Nina sent over the signed contract.', 'Nina'],
   ])('%s → contact %s', (text, contact) => {
     expect(parse(text).contact).toBe(contact);
   });
