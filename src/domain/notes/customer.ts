@@ -38,12 +38,18 @@ const ROLE_TAIL =
  * Who a B2C note is about, not an organisation: 散客, 门店, walk-in, 学员, 朋友介绍的 (the contract:
  * no organisation, no customer). A name that opens with one of these is a kind of visitor.
  */
-const VISITOR =
-  /^(?:散客|个人|个体|门店|店里|店面|到店|来店|进店|展厅|展会|walk-?in|学员|家长|会员|游客|顾客|路人|朋友|熟人|同事|邻居|亲戚|老乡|网友|粉丝|宝妈|宝爸|网上|线上咨询|电话咨询|在线咨询)|(?:同学|学员|妈妈|爸爸|夫妇|夫妻|一家)$/i;
+const VISITOR_START =
+  /^(?:散客|个人|个体|门店|店里|店面|到店|来店|进店|展厅|展会|walk-?in|学员|家长|会员|游客|顾客|路人|朋友|熟人|同事|邻居|亲戚|老乡|网友|粉丝|宝妈|宝爸|网上|线上咨询|电话咨询|在线咨询)/i;
+/** 高同学, 郑先生夫妇: a person described, not an organisation (the last two characters, no scan). */
+const VISITOR_END = new Set('同学|学员|妈妈|爸爸|夫妇|夫妻|一家'.split('|'));
+const isVisitor = (name: string) => VISITOR_END.has(name.slice(-2)) || VISITOR_START.test(name);
 /** 在公司, 回公司: where the rep was, not an organisation; 体验课: a session, not who runs it. */
-const NOT_AN_ORG = /(?:^|[在回到去离出进]|代表|我们|我司)(?:公司|单位)$|[课里]$/;
+const NOT_AN_ORG_BEFORE = /(?:^|[在回到去离出进]|代表|我们|我司)$/;
+const notAnOrg = (name: string) =>
+  /[课里]$/.test(name) || ((name.endsWith('公司') || name.endsWith('单位')) && NOT_AN_ORG_BEFORE.test(name.slice(0, -2)));
 /** `京东方的子公司京东方健康`, `中粮集团下属的中粮可口可乐`: the subsidiary is the customer. */
 const PARENT_BEFORE = /^.*?(?:的子公司|子公司|旗下的|下属的|旗下|下属|控股的)(?=[\u4e00-\u9fa5A-Za-z]{2})/;
+const PARENT_WORD = /子公司|旗下|下属|控股的/;
 const SUBSIDIARY = /(?:子公司|旗下的?|下属的?)([\u4e00-\u9fa5A-Za-z]{2,16}?)(?=[,.;!?\s]|的|$)/g;
 /** `物资部` in 中石化物资部: a department, not part of the customer's name. */
 const DEPARTMENT_TAIL = /[\u4e00-\u9fa5]{2}(?:部|处|科|室|组)$/;
@@ -171,7 +177,7 @@ function clean(raw: string, note: string): string | null {
     .replace(/^[\s\-:：,，#(（]+|[\s\-:：,，)）]+$/g, '')
     .replace(/^[嗯呃哦诶]+/, '')
     .replace(CUSTOMER_LABEL, '');
-  if (VISITOR.test(name)) return null;
+  if (isVisitor(name)) return null;
   // 朗科精密的生产副总 (武总): the role belongs to the person; what comes before is the company.
   for (let i = 0; i < 2 && ROLE_LAST_CHARS.has(name[name.length - 1] ?? '') && ROLE_BEFORE_PERSON.test(name); i++) {
     const rest = name.replace(ROLE_BEFORE_PERSON, '').replace(/(?:他们|她们)?的$/, '');
@@ -183,7 +189,8 @@ function clean(raw: string, note: string): string | null {
     if (next === name) break;
     name = next;
   }
-  name = cutAfterLastVerb(name, note).replace(CUSTOMER_LABEL, '').replace(PARENT_BEFORE, '');
+  name = cutAfterLastVerb(name, note).replace(CUSTOMER_LABEL, '');
+  if (PARENT_WORD.test(name)) name = name.replace(PARENT_BEFORE, '');
   name = trimNameEdges(name, note);
   // 苏州工业园区的恒瑞医疗器械: the organisation is what follows the last 的.
   // (美的集团 keeps its 的: only a place or a long phrase before it is cut off.)
@@ -202,7 +209,7 @@ function clean(raw: string, note: string): string | null {
   }
   if (DEPARTMENT_TAIL.test(name) && !ORG_BEFORE_UNIT.test(name)) return null;
   if ((CRM_CHARS.test(name) && CRM_IN_NAME.test(name)) || /^[a-z]+$/.test(name)) return null;
-  if (ROLE_TAIL.test(name) || name.includes('了') || NOT_AN_ORG.test(name) || VISITOR.test(name)) return null;
+  if (ROLE_TAIL.test(name) || name.includes('了') || notAnOrg(name) || isVisitor(name)) return null;
   // 两家, 三个: a count, not a name.
   if (/^[一二两三四五六七八九十几\d]+[家个位名]|^[个次通趟遍]/.test(name)) return null;
   // 在公司 / 本公司: a function word plus an organisation ending is not a name.
@@ -228,7 +235,7 @@ const VERB_PATTERNS: [RegExp, number, string[]][] = [
   [/[(（]([\u4e00-\u9fa5A-Za-z0-9 ]{2,20})[)）]/g, 0.65, ['(', '（']],
   [/(?:去了趟|去了|到了)([\u4e00-\u9fa5]{2,12})(?=[,，.。\s])/g, 0.55, ['去了', '到了']],
   // 去省农科院见了…, 到城投找了…: the place visited before meeting someone there.
-  [/(?:去|到)(?:了趟|了)?([\u4e00-\u9fa5]{2,12}?)(?:见了|见到了?|拜访了?|找了)/g, 0.65, ['去', '到']],
+  [/(?:去|到)(?:了趟|了)?([\u4e00-\u9fa5]{2,12}?)(?:见了|见到了?|拜访了?|找了)/g, 0.65, ['见了', '见到', '拜访', '找了']],
   // 刚从星辰汽配出来: the place the rep has just left.
   [/从([\u4e00-\u9fa5]{2,12}?)出来/g, 0.6, ['出来']],
   // 那家汉唐装饰: a name introduced as an organisation.
@@ -248,7 +255,7 @@ export function findCustomerCandidates(text: string, contacts: ContactMention[],
   };
   if (templateCustomer) {
     // `客户:个人 范先生`: the form itself says there is no organisation.
-    if (VISITOR.test(templateCustomer.trim())) return out;
+    if (isVisitor(templateCustomer.trim())) return out;
     add(templateCustomer, 0, 0.95);
   }
 
@@ -289,14 +296,16 @@ export function findCustomerCandidates(text: string, contacts: ContactMention[],
     // 绿城建设: the shortest prefix stopped at 城建; a longer ending one or two characters on wins.
     for (const k of [2, 1]) {
       const longer = text.slice(m.index, m.index + m[0].length + k);
-      if (longer.length === m[0].length + k && /^[\u4e00-\u9fa5]+$/.test(longer.slice(-k)) && ORG_TAIL.test(longer)) {
+      if (longer.length === m[0].length + k && /^[\u4e00-\u9fa5]+$/.test(longer.slice(-k)) && hasOrgTail(longer)) {
         m[0] = longer;
         ORG_RE.lastIndex = m.index + longer.length;
         break;
       }
     }
     // `Unilever合肥厂`, `Bosch苏州工厂`: a Latin name glued to the Chinese one is part of it.
-    const brand = m.index > 0 ? LATIN_GLUED.exec(text.slice(Math.max(0, m.index - 30), m.index))?.[1] : undefined;
+    const brand = /[A-Za-z\u00c0-\u024f]/.test(text[m.index - 1] ?? '')
+      ? LATIN_GLUED.exec(text.slice(Math.max(0, m.index - 30), m.index))?.[1]
+      : undefined;
     const name = brand ? cleanOnce(m[0], text) : null;
     if (brand && name && !ROLE_WORD.test(brand)) out.push({ name: `${brand}${name}`, index: m.index - brand.length, score: 0.75 });
     else add(m[0], m.index, 0.7);
