@@ -19,11 +19,11 @@ const UNIT: Record<string, number> = {
 
 /** Words that make a nearby number money (预算50万, 报价 130 万, budget about 60k). */
 const MONEY_WORDS =
-  /(?:(?:预算|报价|总价|金额|合同额|合同金额|成交价|成交额|价格|费用|单子|订单|采购额|投资|最低|最高|一共|总共|共计|套餐价|售价|年费|首付|定金|交了|付了|收了|一期|每期|学费|落地价|全包)\s*(?:大约|大概|约|约为|为|是|在|有|给到|:)?|\b(?:budget|deal|quote|quoted|price|contract|worth|value|total)\b(?:\s+[a-z]+){0,2}\s*(?:of|about|around|approx\.?|is|was|at|:|~)?)\s*$/i;
+  /(?:(?:预算|报价|总价|金额|合同额|合同金额|成交价|成交额|价格|费用|单子|订单|采购额|投资|最低|最高|一共|总共|共计|套餐价|售价|年费|首付|定金|交了|付了|收了|一期|每期|一学期|每学期|学费|落地价|全包)\s*(?:大约|大概|约|约为|为|是|在|有|给到|:)?|\b(?:budget|deal|quote|quoted|price|contract|worth|value|total)\b(?:\s+[a-z]+){0,2}\s*(?:of|about|around|approx\.?|is|was|at|:|~)?)\s*$/i;
 
 /** Numbers followed by these are counts, durations or ratios, not money. */
 const NOT_MONEY_AFTER =
-  /^\s*(人|个|位|名|台|套|家|次|天|日|号|周|月|年|小时|分钟|点|%|折|层|楼|间|张|份|条|款|期|票|吨|件|单|辆|箱|户|平|㎡|公斤|斤|米|公里|瓶|盒|株|头|只|users?|seats?|people|days?|weeks?|months?|years?|%)/i;
+  /^\s*(人|个|位|名|台|套|家|次|天|日|号|周(?![末一二三四五六日天])|月(?![底初末])|年|小时|分钟|点|%|折|层|楼|间|张|份|条|款|期|票|吨|件|单|辆|箱|户|平|㎡|公斤|斤|米|公里|瓶|盒|株|头|只|users?|seats?|people|days?|weeks?|months?|years?|%)/i;
 /** Quantities, not money: 日均30万票, 年产20万吨, 月活50万. */
 const VOLUME_AFTER_UNIT =
   /^\s*(人|个|位|名|台|套|家|次|天|%|票|吨|件|单|辆|箱|户|平|㎡|公斤|斤|米|公里|瓶|盒|株|头|只|users?|seats?|people|parcels?|orders?|units?|items?|packages?|shipments?|visitors?|visits?|pcs|tons?|requests?|transactions?|messages?|SKUs?|[a-z]+\s*\/\s*(?:day|week|month|year|hour|hr)\b)/i;
@@ -33,7 +33,7 @@ const VOLUME_BEFORE =
   /(?:日均|月均|年均|年产|日产|月产|产能|产量|销量|出货量?|用户数?|日活|月活|会员数?|注册|员工|面积|库存|单量|票量)\s*(?:约|大约|大概|有|达|超过)?\s*$/;
 /** A unit price (每个账号200元/年, 单价) is not the deal's amount. */
 const UNIT_PRICE_BEFORE = /(每|单价|均价|一个|per|each|unit price)\s*[\u4e00-\u9fa5a-z]{0,4}\s*$/i;
-const PER_AFTER = /^\s*(元|块)?\s*\/\s*[\u4e00-\u9fa5a-z]/i;
+const PER_AFTER = /^\s*(元|块)?\s*\/\s*(?!(?:year|yr|annum)\b|年)[\u4e00-\u9fa5a-z]/i;
 
 const NUMBER = `(\\d{1,3}(?:,\\d{3})+(?:\\.\\d+)?|\\d+(?:\\.\\d+)?|[${CN_NUMERAL_CHARS}]{1,8})`;
 // Optional parts own their leading spaces, so a match never ends in whitespace (`90万 12月1日`).
@@ -76,7 +76,7 @@ export function findAmounts(text: string): AmountMention[] {
     const after = num === rawNum ? text.slice(m.index + whole.length) : '';
     const isCn = !/\d/.test(num);
     // Part of a longer digit run, a date (12月5日, 2026-12-03) or a time (3:30)?
-    if (/[\d\-/]$|\d[.:]$/.test(before) || /^[\d\-/:]/.test(after)) continue;
+    if (/[\d\-/]$|\d[.:]$/.test(before) || /^(?:[\d\-:]|\/\d)/.test(after)) continue;
 
     // 一千万 carries its unit inside the numeral, so 一千万 月底前 is money, not a month count.
     const bigCnUnit = isCn && /[万亿]/.test(num);

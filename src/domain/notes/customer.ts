@@ -33,7 +33,7 @@ const CUT_AFTER =
 const LEAD_TIME = /^(?:\d{1,2}(?::\d{2}|点半?|点\d{1,2}分?)|[一二三四五六七八九十两]{1,3}点半?)\s*/;
 /** A role, not an organisation: 采购经理, 技术负责人. */
 const ROLE_TAIL =
-  /(?:经理|总监|主任|助理|负责人|采购|老板|秘书|团队|部门|同事|领导|对接人|联系人|客户|顾客|前台|客服|店长|[部处科局院校厂所站队]长|(?:^|[^A-Za-z])(?:CEO|CFO|CTO|COO|CIO|CMO|VP|GM|HR|PM|manager|head|director))$/;
+  /(?:经理|总监|主任|助理|负责人|采购|老板|秘书|团队|部门|同事|领导|对接人|联系人|客户|顾客|前台|客服|店长|老板娘|[部处科局院校厂所站队]长|(?:^|[^A-Za-z])(?:CEO|CFO|CTO|COO|CIO|CMO|VP|GM|HR|PM|manager|head|director))$/;
 /**
  * Who a B2C note is about, not an organisation: 散客, 门店, walk-in, 学员, 朋友介绍的 (the contract:
  * no organisation, no customer). A name that opens with one of these is a kind of visitor.
@@ -138,11 +138,11 @@ const OPENING_NAME = /^\s*([\u4e00-\u9fa5]{2,10}?)(?=选了|选择了|签了|已
 const ORG_BEFORE_UNIT = new RegExp(`[\\u4e00-\\u9fa5A-Za-z]{2,}(?:${ORG_SUFFIXES}).{1,6}$`);
 /** A role between the company and the person: 采购总监柏总, 生产副总武总, 电商部负责人司马经理. */
 const ROLE_BEFORE_PERSON =
-  /(?:的[\u4e00-\u9fa5A-Za-z ]{0,6}?|(?:生产|采购|技术|设计|销售|市场|研发|财务|运营|品牌|公关|产品|项目|招商|客服|IT|HR|人事|行政|创意)?)(?:总经理|副总经理|副总裁|副总|总监|主管|负责人|经理|专员|助理|采购|店长|老板|创始人|前台|客服|运营|[\u4e00-\u9fa5]{1,3}师|顾问|合伙人|代表|\s*\b(?:CEO|CFO|CTO|COO|CIO|CMO|VP|GM|manager|head|director))$/;
+  /(?:的[\u4e00-\u9fa5A-Za-z ]{0,6}?|(?:生产|采购|技术|设计|销售|市场|研发|财务|运营|品牌|公关|产品|项目|招商|客服|IT|HR|人事|行政|创意)?)(?:总经理|副总经理|副总裁|副总|总监|主管|负责人|经理|专员|助理|采购|店长|老板娘|老板|创始人|前台|客服|运营|[\u4e00-\u9fa5]{1,3}师|顾问|合伙人|代表|\s*\b(?:CEO|CFO|CTO|COO|CIO|CMO|VP|GM|manager|head|director))$/;
 /** The last characters of those roles: most names end otherwise and skip the regex. */
 const ROLE_LAST_CHARS = new Set('总监管人理员购长板台服营师问表OPMrdD');
 /** `德国客户Becker`, `日本客户星野精机`, `老客户钱阿姨`: a label before the name. */
-const CUSTOMER_LABEL = /^[\u4e00-\u9fa5]{0,3}客户(?=[\u4e00-\u9fa5A-Za-z])/;
+const CUSTOMER_LABEL = /^[\u4e00-\u9fa5]{0,3}(?:客户|用户)(?=[\u4e00-\u9fa5A-Za-z])/;
 /** Endings of a unit inside an organisation: 信息科, 蔬菜所, 执法大队, 畜牧站, 调度中心. */
 const UNIT_END = /[部科处室组所站队]$|中心$/;
 /** A role between the organisation and the person in a spaced note: 区域采购, 产品VP, 客服主管. */
@@ -199,7 +199,7 @@ function clean(raw: string, note: string): string | null {
   const afterDe = name.slice(deAt + 1);
   if (deAt > 0 && [...afterDe].length >= 2 && ([...beforeDe].length >= 4 || /[区市省县镇园]$/.test(beforeDe))) {
     // 润泽水务的调度中心: what follows 的 is a unit of the organisation before it.
-    name = isUnitWord(afterDe) && hasOrgTail(beforeDe) ? beforeDe : afterDe;
+    name = isUnitWord(afterDe) ? beforeDe : afterDe;
   }
   // 蓝鸟咖啡门店拓展部: a unit inside a unit.
   for (let i = 0; i < 2; i++) {
@@ -340,6 +340,8 @@ export function findCustomerCandidates(text: string, contacts: ContactMention[],
   const latinPeople = contacts.filter((c) => c.person === true);
   for (const c of englishCandidates(text, latinPeople)) {
     const name = c.name.replace(/['’]s?$/, '').trim();
+    // `Walk-in: Mr. Hughes`: a kind of visitor heading the note.
+    if (isVisitor(name)) continue;
     if (!name || latinPeople.some((p) => name.includes(p.name) || p.name.includes(name))) continue;
     if (/(?:vendor|supplier|competitor) (?:is|was)\s*$/i.test(text.slice(Math.max(0, c.index - 25), c.index))) continue;
     out.push({ ...c, name });

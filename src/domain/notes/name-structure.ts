@@ -167,7 +167,8 @@ export function isUnitWord(word: string): boolean {
     )
   )
     return true;
-  return /^(?:华东|华南|华北|华中|西南|西北|东北|海外|国内|线上|线下)$/.test(word);
+  // 华东供应链, 华南区采购: a region's part of the organisation.
+  return /^(?:华东|华南|华北|华中|西南|西北|东北|海外|国内|线上|线下)[\u4e00-\u9fa5]{0,4}$/.test(word);
 }
 
 /** Whether a word of the note starts or ends at this offset. */

@@ -12,6 +12,9 @@ describe('space-separated notes: organisation, then unit or role, then person', 
     ['永辉 生鲜数字化 新线索 联系人 柯经理', '永辉'],
     ['鞍钢股份 热轧厂 蒋工 来电 设备报修', '鞍钢股份'],
     ['云图SaaS 产品VP 石总 方案已发', '云图SaaS'],
+    ['鲁花 华北供应链 孙总 见面 需求确认', '鲁花'],
+    ['合作伙伴浪潮带我们见了最终用户青岛地铁的信息中心林主任', '青岛地铁'],
+    ['那个什么金诚装饰的老板娘周姐刚微信说定金打过来了', '金诚装饰'],
     // a word with the organisation and the role after 的 is not a bare role
     ['原来用的是SAP 现在想换 今天见了福耀玻璃的IT总监叶总', '福耀玻璃'],
     ['市交通局 运输科 陶科长 面谈 新线索', '市交通局'],
@@ -29,6 +32,7 @@ describe('B2C notes: a kind of visitor is not an organisation', () => {
   it.each([
     ['散客 周女士 来店看沙发 预算两万'],
     ['Walk-in 王大爷 想换助听器 下周再来'],
+    ['Walk-in: Mrs. Patel, looking at sofas, will come back Saturday.'],
     ['门店 高先生 看了两款空调 没定'],
     ['学员 刘同学的妈妈 想报暑假班 3天后回访'],
     ['展厅接待了钱先生一家,看中一台MPV'],
@@ -67,6 +71,7 @@ describe('contacts: a role before a name, 老/小 forms, more titles', () => {
     ['去了雀巢天津厂 见了QA manager 刘洋, 确认需求', '刘洋'],
     ['给新桥物业的前台小袁打电话,让她转告经理', '小袁'],
     ['永和家纺 仓库 老谢 电话 要WMS', '老谢'],
+    ['海尔智家 品质部 老包 微信 反馈样机有问题', '老包'],
     ['跟果园合作社的老蔡谈了一下午', '老蔡'],
     ['给星光影城的运营小杜哥发了微信', '小杜哥'],
     ['市人民医院 护理部 严护士长 微信 排班系统', '严护士长'],
@@ -122,6 +127,9 @@ describe('stage, channel and amount wording', () => {
     ['客户:华安基金\n联系人:邓总\n状态:已签约\n合同额:80万', 'won'],
     ['客户:美家家具\n联系人:吴总\n进展:选了竞品,丢单', 'lost'],
     ['宏远电子 易总 丢但了 对方选了竟品', 'lost'],
+    ['瑞祥纺织的汤总来电话说价格还是太高了要再便宜一点', 'negotiation'],
+    ['跟贝壳的产品经理小葛开了个腾讯会议她说方案他们内部看过了', 'proposal'],
+    ['金诚装饰的周姐微信说定金已经打过来了', 'won'],
     ['电话联系了金桥水务的方科长,初次接处', 'lead'],
   ])('%s → stage %s', (text, stage) => {
     expect(parse(text).stage).toBe(stage);
@@ -136,6 +144,7 @@ describe('stage, channel and amount wording', () => {
     ['Quick call over Teams with their IT lead.', 'meeting'],
     ['Stopped by Elm Street Dental to drop off brochures.', 'visit'],
     ['No answer, left a voicemail for Dr. Wu.', 'call'],
+    ['Coffee with Marco at Bellwether Logistics.', 'visit'],
   ])('%s → channel %s', (text, channel) => {
     expect(parse(text).channel).toBe(channel);
   });
@@ -148,6 +157,9 @@ describe('stage, channel and amount wording', () => {
     ['博文中学 钟主任 预算大概四是万', 400000, 'CNY'],
     ['Hooli - PO received, CAD 75,000.', 75000, 'CAD'],
     ['They ship ~80k orders/day, want routing.', null, 'CNY'],
+    ['散客 何大姐 来店看床垫 预算五千 周末再来', 5000, 'CNY'],
+    ['到店咨询 吕先生 想报钢琴课 一学期4800', 4800, 'CNY'],
+    ['Lakeside Dental: Dr. Ortiz signed the contract today, $9k/year.', 9000, 'USD'],
   ])('%s → %s %s', (text, amount, currency) => {
     const note = parse(text);
     expect(note.amount).toBe(amount);
