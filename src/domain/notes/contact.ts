@@ -33,7 +33,6 @@ const NAME_AFTER_ROLE = new RegExp(
   `(?:\\b(?:CEO|CFO|CTO|COO|CIO|CMO|VP|GM|HR|manager|head|director|lead|owner|founder|buyer)|总监|经理|主管|负责人|对接人|联系人|老板|店长|前台|助理|专员)\\s*(?:是|[:：])?\\s*(?=(?:${COMPOUND_SURNAMES}|[${SURNAMES}])[\\u4e00-\\u9fa5])`,
   'gi',
 );
-const ROLE_ANYWHERE = /[监理管人板长台助专]|[A-Z]{2}|[Mm]anager|[Hh]ead|[Dd]irector|[Ll]ead|[Oo]wner|[Ff]ounder|[Bb]uyer/;
 /** A dictionary word of three characters after a role is a name (王海波); these endings make it a place or a time. */
 const NOT_NAME_END = /[区市省县镇村年月日天期周点]$/;
 
@@ -115,7 +114,7 @@ function findMoreChinese(text: string, out: ContactMention[], referrals: (readon
       if (apart || (word && ROLE_BEFORE.test(text.slice(Math.max(0, at - 12), at)))) add(m[0], at);
     }
   }
-  NAME_AFTER_ROLE.lastIndex = ROLE_ANYWHERE.test(text) ? 0 : text.length;
+  NAME_AFTER_ROLE.lastIndex = 0;
   for (let m = NAME_AFTER_ROLE.exec(text); m; m = NAME_AFTER_ROLE.exec(text)) {
     const at = m.index + m[0].length;
     // 经理王总: CN_CONTACT has it already; no segmenting.

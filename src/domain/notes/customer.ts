@@ -39,7 +39,7 @@ const ROLE_TAIL =
  * no organisation, no customer). A name that opens with one of these is a kind of visitor.
  */
 const VISITOR_START =
-  /^(?:散客|个人|个体|门店|店里|店面|到店|来店|进店|展厅|展会|walk-?in|学员|家长|会员|游客|顾客|路人|朋友|熟人|同事|邻居|亲戚|老乡|网友|粉丝|宝妈|宝爸|网上|线上咨询|电话咨询|在线咨询)/i;
+  /^(?:散客|个人|个体|门店|店里|店面|到店|来店|进店|展厅|展会|[Ww]alk-?in|学员|家长|会员|游客|顾客|路人|朋友|熟人|同事|邻居|亲戚|老乡|网友|粉丝|宝妈|宝爸|网上|线上咨询|电话咨询|在线咨询)/;
 /** 高同学, 郑先生夫妇: a person described, not an organisation (the last two characters, no scan). */
 const VISITOR_END = new Set('同学|学员|妈妈|爸爸|夫妇|夫妻|一家'.split('|'));
 const isVisitor = (name: string) => VISITOR_END.has(name.slice(-2)) || VISITOR_START.test(name);
