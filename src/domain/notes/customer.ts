@@ -408,6 +408,7 @@ const EN_BEFORE_CJK =
 const EN_POSSESSIVE =
   /((?:[A-Z][\w&.-]*)(?:\s+(?:[A-Z][\w&.-]*|&))*)(?:['’]s|(?<=s)['’])\s+(?:CEO|CFO|CTO|COO|CIO|CMO|VP|GM|head|director|manager|owner|founder|buyer|procurement|team|IT|finance|legal)\b/g;
 const OWNER_OF_PERSON = /((?:[A-Z][\w&.-]*)(?:\s+(?:[A-Z][\w&.-]*|&))*)(?:['’]s|(?<=s)['’])\s+$/;
+const EN_TEAM_OF = /\b[Tt]he ((?:[A-Z][\w&'.-]*)(?:\s+[A-Z][\w&'.-]*){0,3}) team\b/g;
 /** `Initech - Bill Lumbergh - …`: a name heading the note before a dash. */
 const EN_DASH_HEADING = /^((?:[A-Z][\w&'.-]*)(?:\s+(?:[A-Z][\w&'.-]*|&)){0,4})\s+[-–—]\s+/;
 
@@ -437,6 +438,11 @@ function englishCandidates(text: string, people: ContactMention[]): CustomerCand
   for (let m = EN_LABELLED.exec(text); m; m = EN_LABELLED.exec(text)) {
     if (m[1] && /^[A-Z]/.test(m[1]))
       out.push({ name: m[1].replace(/[.,;:]+$/, '').replace(/(?<=\b(?:Inc|Ltd|Co|Corp))$/, '.'), index: m.index, score: 0.8 });
+  }
+  // `Zoom w/ the Nimbus Cloud team`: the organisation whose team it is.
+  if (text.includes(' team')) {
+    EN_TEAM_OF.lastIndex = 0;
+    for (let m = EN_TEAM_OF.exec(text); m; m = EN_TEAM_OF.exec(text)) if (m[1]) out.push({ name: m[1], index: m.index, score: 0.6 });
   }
   EN_BEFORE_CJK.lastIndex = 0;
   for (let m = EN_BEFORE_CJK.exec(text); m; m = EN_BEFORE_CJK.exec(text)) {

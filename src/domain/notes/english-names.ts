@@ -33,7 +33,7 @@ export const ORG_WORDS_EN =
   /\b(?:Traders|Trading|Ltd|Inc|Corp|Co|LLC|GmbH|AG|SA|PLC|Group|Bank|Enterprises|Technologies|Technology|Tech|Industries|Holdings|Systems|Solutions|Labs|Partners|Capital|Robotics|Logistics|Software|Motors|Foods|Fresh|Pharma|Media|Studios?|Company|Corporation|Limited|Hotels?|Resorts?|Farms?|Marine|Insurance|Schools?|Academy|Institute|University|College|Hospital|Clinic|Dental|Medical|Health|Healthcare|Coffee|Realty|Properties|Analytics|Components|Outdoor|Games|Energy|Power|Electric|Textiles|Automation|Cosmetics|Bio|Biotech|Cargo|Air|Airlines|Optics|Maschinenbau|Consulting|Services|Networks?|Construction|Engineering|Retail|Stores|Brands|Apparel|Design|Digital|Entertainment|Finance|Financial|Securities|Shipping|Freight|Transport|Steel|Chemicals?|Materials|Manufacturing|Works|Education|Ventures|Fund|Insights|Dynamics|Instruments|Devices|Electronics|Semiconductor|Mobility|Aerospace|Agency|Foundation|Center|Centre|Elementary|Organics|Kindergarten|Pharmacy)\b/;
 
 const PERSON_CUE =
-  /(?:[-–—]|的|(?:联系人|对接人)是?|采购|总监|经理|主管|负责人|前台|运营|店长|[部科处组]|\b(?:CEO|CFO|CTO|COO|CIO|CMO|VP|GM|MD|director|manager|owner|founder|head|producer|buyer|procurement|purchasing|engineer|contact|spoke (?:to|with)|talked (?:to|with)))\s*$/i;
+  /(?:[-–—]|的|(?:联系人|对接人)是?|采购|总监|经理|主管|负责人|前台|运营|店长|[部科处组]|\b(?:CEO|CFO|CTO|COO|CIO|CMO|VP|GM|MD|director|manager|owner|founder|head|producer|buyer|procurement|purchasing|engineer|lead|contact|spoke (?:to|with)|talked (?:to|with)))\s*$/i;
 const WEAK_CUE = /(?:,|\b(?:emailed|called(?: back)?|with|w\/|to|met(?: with)?|sent))\s*$/i;
 
 export type PersonMention = { name: string; index: number; end: number };

@@ -101,6 +101,7 @@ describe('Latin names next to Chinese, and English sentence shapes', () => {
     ['Left a voicemail at Lakeside Medical Center for Dr. Gomez.', 'Lakeside Medical Center'],
     ["Hooli's Gavin Belson called back, wants a quote for 40 seats.", 'Hooli'],
     ['Follow-up with Massive Dynamic: Nina sent over the signed contract.', 'Massive Dynamic'],
+    ['Zoom w/ the Nimbus Cloud team, Priya led. Proposal sent.', 'Nimbus Cloud'],
   ])('%s → %s', (text, customer) => {
     expect(parse(text).customer).toBe(customer);
   });
@@ -112,6 +113,7 @@ describe('Latin names next to Chinese, and English sentence shapes', () => {
     ['跟进Uber中国的Raj,他说还在比价', 'Raj'],
     ['Umbrella Corp: Albert says legal is reviewing the contract.', 'Albert'],
     ['Follow-up with Massive Dynamic: Nina sent over the signed contract.', 'Nina'],
+    ['今天和Siemens Healthineers的procurement lead Anna开会', 'Anna'],
   ])('%s → contact %s', (text, contact) => {
     expect(parse(text).contact).toBe(contact);
   });
