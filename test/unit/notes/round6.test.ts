@@ -72,6 +72,7 @@ describe('contacts: a role before a name, 老/小 forms, more titles', () => {
     ['给新桥物业的前台小袁打电话,让她转告经理', '小袁'],
     ['永和家纺 仓库 老谢 电话 要WMS', '老谢'],
     ['海尔智家 品质部 老包 微信 反馈样机有问题', '老包'],
+    ['客户 老王 开了家火锅店 想做会员系统', '老王'],
     ['跟果园合作社的老蔡谈了一下午', '老蔡'],
     ['给星光影城的运营小杜哥发了微信', '小杜哥'],
     ['市人民医院 护理部 严护士长 微信 排班系统', '严护士长'],
@@ -147,6 +148,7 @@ describe('stage, channel and amount wording', () => {
     ['Stopped by Elm Street Dental to drop off brochures.', 'visit'],
     ['No answer, left a voicemail for Dr. Wu.', 'call'],
     ['Coffee with Marco at Bellwether Logistics.', 'visit'],
+    ['今天去了湘雅医院 见到了设备科的尹科长', 'visit'],
   ])('%s → channel %s', (text, channel) => {
     expect(parse(text).channel).toBe(channel);
   });
