@@ -112,6 +112,8 @@ function firstOutsidePlans<T>(text: string, rules: Rule<T>[], byPosition: boolea
       const after = part.text.slice(m.index + m[0].length);
       if (NEGATED_BEFORE.test(before) || QUESTION_AFTER.test(after)) continue;
       if (rules === (STAGE_RULES as Rule<unknown>[]) && !m[0].endsWith('了') && PLAN_AFTER.test(after)) continue;
+      // 周五前把报价单整理好: a 把 instruction with nothing done (已经把报价单发过去了 is done).
+      if (rules === (STAGE_RULES as Rule<unknown>[]) && /把\s*$/.test(before) && !/了/.test(m[0] + after.slice(0, 8))) continue;
       // 需求还没确认, 价格还没谈: a negation inside the cue (lost cues say 不要了 themselves).
       if (rule.value !== 'lost' && /[没未不]/.test(m[0])) continue;
       // `Call her tomorrow`: an instruction, not a call that happened.

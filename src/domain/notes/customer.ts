@@ -99,6 +99,15 @@ const NOT_NAMES = new Set([
   '技术',
   '产品',
   '样品',
+  // a form of address alone (老师说…) is a person, not an organisation
+  '老师',
+  '医生',
+  '律师',
+  '经理',
+  '主任',
+  '院长',
+  '校长',
+  '园长',
 ]);
 
 /** `领导拜访了中铁建工集团` → `中铁建工集团`, unless what follows would not be a name (中和集团 stays). */

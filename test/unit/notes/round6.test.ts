@@ -87,6 +87,7 @@ describe('contacts: a role before a name, 老/小 forms, more titles', () => {
   it('reads 小时, 老师, 小程序 and 小区 as words, not people', () => {
     expect(parse('在博雅中学讲了一个小时的小程序方案').contact).toBeNull();
     expect(parse('小区物业 电话 下周去看').contact).toBeNull();
+    expect(parse('老师说下周考试').customer).toBeNull();
   });
 });
 
@@ -140,6 +141,9 @@ describe('stage, channel and amount wording', () => {
 
   it('does not read a quote still to be sent (报价单明天发) as sent', () => {
     expect(parse('给影城的运营发了微信,要20台,报价单明天发').stage).toBeNull();
+    expect(parse('提醒自己 周五前把报价单整理好').stage).toBeNull();
+    expect(parse('已经把报价单发过去了').stage).toBe('quote');
+    expect(parse('把合同签了,下周开工').stage).toBe('won');
   });
 
   it.each([
