@@ -19,24 +19,26 @@ const UNIT: Record<string, number> = {
 
 /** Words that make a nearby number money (预算50万, 报价 130 万, budget about 60k). */
 const MONEY_WORDS =
-  /(?:(?:预算|报价|总价|金额|合同额|合同金额|成交价|成交额|价格|费用|单子|订单|采购额|投资|最低|最高|一共|总共|共计|套餐价|售价|年费|首付|定金|交了|付了|收了)\s*(?:大约|大概|约|约为|为|是|在|有|给到|:)?|\b(?:budget|deal|quote|quoted|price|contract|worth|value|total)\b(?:\s+[a-z]+){0,2}\s*(?:of|about|around|approx\.?|is|was|at|:|~)?)\s*$/i;
+  /(?:(?:预算|报价|总价|金额|合同额|合同金额|成交价|成交额|价格|费用|单子|订单|采购额|投资|最低|最高|一共|总共|共计|套餐价|售价|年费|首付|定金|交了|付了|收了|一期|每期|一学期|每学期|学费|落地价|全包)\s*(?:大约|大概|约|约为|为|是|在|有|给到|:)?|\b(?:budget|deal|quote|quoted|price|contract|worth|value|total)\b(?:\s+[a-z]+){0,2}\s*(?:of|about|around|approx\.?|is|was|at|:|~)?)\s*$/i;
 
 /** Numbers followed by these are counts, durations or ratios, not money. */
 const NOT_MONEY_AFTER =
-  /^\s*(人|个|位|名|台|套|家|次|天|日|号|周|月|年|小时|分钟|点|%|折|层|楼|间|张|份|条|款|期|票|吨|件|单|辆|箱|户|平|㎡|公斤|斤|米|公里|瓶|盒|株|头|只|users?|seats?|people|days?|weeks?|months?|years?|%)/i;
+  /^\s*(人|个|位|名|台|套|家|次|天|日|号|周(?![末一二三四五六日天])|月(?![底初末])|年|小时|分钟|点|%|折|层|楼|间|张|份|条|款|期|票|吨|件|单|辆|箱|户|平|㎡|公斤|斤|米|公里|瓶|盒|株|头|只|users?|seats?|people|days?|weeks?|months?|years?|%)/i;
 /** Quantities, not money: 日均30万票, 年产20万吨, 月活50万. */
 const VOLUME_AFTER_UNIT =
-  /^\s*(人|个|位|名|台|套|家|次|天|%|票|吨|件|单|辆|箱|户|平|㎡|公斤|斤|米|公里|瓶|盒|株|头|只|users?|seats?|people)/i;
+  /^\s*(人|个|位|名|台|套|家|次|天|%|票|吨|件|单|辆|箱|户|平|㎡|公斤|斤|米|公里|瓶|盒|株|头|只|users?|seats?|people|parcels?|orders?|units?|items?|packages?|shipments?|visitors?|visits?|pcs|tons?|requests?|transactions?|messages?|SKUs?|[a-z]+\s*\/\s*(?:day|week|month|year|hour|hr)\b)/i;
+/** `套餐选了8999那档`: the tier a buyer chose is a price. */
+const PRICE_TIER_AFTER = /^\s*(?:元)?(?:那档|档|的那档|的套餐)/;
 const VOLUME_BEFORE =
   /(?:日均|月均|年均|年产|日产|月产|产能|产量|销量|出货量?|用户数?|日活|月活|会员数?|注册|员工|面积|库存|单量|票量)\s*(?:约|大约|大概|有|达|超过)?\s*$/;
 /** A unit price (每个账号200元/年, 单价) is not the deal's amount. */
 const UNIT_PRICE_BEFORE = /(每|单价|均价|一个|per|each|unit price)\s*[\u4e00-\u9fa5a-z]{0,4}\s*$/i;
-const PER_AFTER = /^\s*(元|块)?\s*\/\s*[\u4e00-\u9fa5a-z]/i;
+const PER_AFTER = /^\s*(元|块)?\s*\/\s*(?!(?:year|yr|annum)\b|年)[\u4e00-\u9fa5a-z]/i;
 
 const NUMBER = `(\\d{1,3}(?:,\\d{3})+(?:\\.\\d+)?|\\d+(?:\\.\\d+)?|[${CN_NUMERAL_CHARS}]{1,8})`;
 // Optional parts own their leading spaces, so a match never ends in whitespace (`90万 12月1日`).
 const AMOUNT_RE = new RegExp(
-  `(HK\\$|US\\$|¥|￥|\\$|€|£|(?:USD|RMB|CNY|EUR|HKD|GBP|JPY)\\s?|(?:港币|港元|欧元|美金|美元|日元|英镑)\\s?)?\\s*${NUMBER}(?:\\s*(千万|十万|百万|万|w|W|千|k|K|亿|m|M)(?![A-Za-z])(?:(\\d)(?![\\d.,:/\\-月日号点天周个人年时分]))?)?(?:\\s*(元|块|美元|美金|人民币|欧元|港币|港元|日元|英镑|rmb|RMB|usd|USD|eur|EUR|euros?|hkd|HKD|gbp|GBP|jpy|JPY|dollars?))?`,
+  `(HK\\$|US\\$|C\\$|A\\$|S\\$|¥|￥|\\$|€|£|(?:USD|RMB|CNY|EUR|HKD|GBP|JPY|CAD|AUD|SGD|CHF)\\s?|(?:港币|港元|欧元|美金|美元|日元|英镑|加元|澳元)\\s?)?\\s*${NUMBER}(?:\\s*(千万|十万|百万|万|w|W|千|k|K|亿|m|M)(?![A-Za-z])(?:(\\d)(?![\\d.,:/\\-月日号点天周个人年时分]))?)?(?:\\s*(元|块|美元|美金|人民币|欧元|港币|港元|日元|英镑|rmb|RMB|usd|USD|eur|EUR|euros?|hkd|HKD|gbp|GBP|jpy|JPY|dollars?))?`,
   'g',
 );
 
@@ -47,6 +49,10 @@ function currencyOf(sign: string, word: string): string | null {
   if (/€|EUR|欧元|euro/i.test(s)) return 'EUR';
   if (/£|GBP|英镑/i.test(s)) return 'GBP';
   if (/JPY|日元/i.test(s)) return 'JPY';
+  if (/C\$|CAD|加元|加币/i.test(s)) return 'CAD';
+  if (/A\$|AUD|澳元/i.test(s)) return 'AUD';
+  if (/S\$|SGD|新加坡元/i.test(s)) return 'SGD';
+  if (/CHF|瑞郎/i.test(s)) return 'CHF';
   if (/\$|USD|美元|美金|dollar/i.test(s)) return 'USD';
   return null;
 }
@@ -70,7 +76,7 @@ export function findAmounts(text: string): AmountMention[] {
     const after = num === rawNum ? text.slice(m.index + whole.length) : '';
     const isCn = !/\d/.test(num);
     // Part of a longer digit run, a date (12月5日, 2026-12-03) or a time (3:30)?
-    if (/[\d\-/]$|\d[.:]$/.test(before) || /^[\d\-/:]/.test(after)) continue;
+    if (/[\d\-/]$|\d[.:]$/.test(before) || /^(?:[\d\-:]|\/\d)/.test(after)) continue;
 
     // 一千万 carries its unit inside the numeral, so 一千万 月底前 is money, not a month count.
     const bigCnUnit = isCn && /[万亿]/.test(num);
@@ -81,11 +87,13 @@ export function findAmounts(text: string): AmountMention[] {
     if ((unit || bigCnUnit) && VOLUME_AFTER_UNIT.test(after)) continue;
     if (!sign && !currencyWord && VOLUME_BEFORE.test(before)) continue;
     if (UNIT_PRICE_BEFORE.test(before) || PER_AFTER.test(after)) continue;
-    const keyword = MONEY_WORDS.test(before);
+    const keyword = MONEY_WORDS.test(before) || PRICE_TIER_AFTER.test(after);
+    // 七千二, 三千五: a numeral with 千 standing alone is a price (两千多个, 三千套 are counts).
+    const priceCn = isCn && /千/.test(num) && /^(?:\s|[,.;!?]|$)/.test(after);
     // 一百五十万 / 两亿 carry their unit inside the numeral.
     const bigCn = isCn && /[万亿]/.test(num);
     // Single Chinese numerals are everywhere (一下, 三方); demand a unit or a money word.
-    if (!sign && !unit && !currencyWord && !keyword && !bigCn) continue;
+    if (!sign && !unit && !currencyWord && !keyword && !bigCn && !priceCn) continue;
     if (isCn && num.length === 1 && !unit && !currencyWord) continue;
     // Mainland mobile numbers and long ids are not money even after a money word.
     if (/^1\d{10}$/.test(num)) continue;

@@ -10,19 +10,19 @@ type Rule<T> = { value: T; re: RegExp };
 const CHANNEL_RULES: Rule<Channel>[] = [
   {
     value: 'meeting',
-    re: /视频会议|腾讯会议|飞书会议|钉钉会议|线上会议|视频会|视频了|视频沟通|视频聊|开了?个?视频|zoom|teams会议|video call|online meeting|\bmeeting\b/i,
+    re: /视频会议|腾讯会议|飞书会议|钉钉会议|线上会议|视频会|视频了|视频沟通|视频聊|开了?个?视频|zoom|teams会议|\b(?:call )?(?:over|on|via) (?:teams|zoom)\b|\bteams (?:call|meeting)\b|\bwebex\b|\bgoogle meet\b|video call|online meeting|\bmeeting\b/i,
   },
   // 电话 followed by a number, or 留了电话, is a phone number, not a call.
   {
     value: 'call',
-    re: /打电话|打了电话|(?<!留了?|留个|的)电话(?!\s*[:：]?\s*\d{7})|致电|电联|通话|来电|回电|\bcall(?:ed)?\b|\bphoned?\b|\brang\b/i,
+    re: /打电话|打了电话|(?<!留了?|留个|的)电话(?!\s*[:：]?\s*\d{7})|致电|电联|通话|来电|回电|语音留言|\bcall(?:ed)?\b|\bphoned?\b|\brang\b|\bvoicemail\b/i,
   },
   // 资料在微信里, 邮件里: the medium something sits in, not how the contact happened.
   { value: 'wechat', re: /微信(?!里|群里)|企微|\bwechat\b|\bwecom\b/i },
   { value: 'email', re: /邮件(?!里)|邮箱(?!里)|\be-?mail(?:ed)?\b/i },
   {
     value: 'visit',
-    re: /拜访|上门|面谈|见面|见了|吃饭|吃了?[顿个]?饭|饭局|喝酒|喝茶|喝咖啡|到访|来访|走访|登门|参观|去了一?趟|当面|去[^,.;!?\s]{2,16}?(?:演示|汇报|讲方案|做[\u4e00-\u9fa5]{0,4}演示)|(?:^|刚才|刚刚|今天|上午|下午)在(?!微信|电话|群|线上|网上|邮件|家)[\u4e00-\u9fa5A-Za-z]{2,12}?(?:跟|和|与|见)|(?:来|到|在)了?(?:我们)?(?:店里|门店|店|展厅|校区|售楼处|琴行|现场)|\bvisit(?:ed)?\b|\bmet\b|\bmet with\b|\bin person\b|\bon[- ]site\b|\blunch\b|\bdinner\b/i,
+    re: /拜访|上门|面谈|见面|见了|见到|吃饭|吃了?[顿个]?饭|饭局|喝酒|喝茶|喝咖啡|到访|来访|走访|登门|参观|去了一?趟|当面|去[^,.;!?\s]{2,16}?(?:演示|汇报|讲方案|做[\u4e00-\u9fa5]{0,4}演示)|(?:^|刚才|刚刚|今天|上午|下午)在(?!微信|电话|群|线上|网上|邮件|家)[\u4e00-\u9fa5A-Za-z]{2,12}?(?:跟|和|与|见)|(?:来|到|在)了?(?:我们)?(?:店里|门店|店|展厅|校区|售楼处|琴行|现场)|从[\u4e00-\u9fa5A-Za-z]{2,12}?出来|\b(?:dropped|stopped|swung) by\b|\bvisit(?:ed)?\b|\bmet\b|\bmet with\b|\bin person\b|\bon[- ]site\b|\blunch\b|\bdinner\b|\bcoffee\b|\bbreakfast\b/i,
   },
 ];
 
@@ -34,19 +34,19 @@ const STAGE_RULES: Rule<Stage>[] = [
   },
   {
     value: 'won',
-    re: /签约了|已经?签约|已经签了|已经?签(?:了|好|单|下|完)?|签完合同|签了合同|合同(?:已经?)?签(?:了|好|完|下来了)|签单|签了(?![\u4e00-\u9fa5]{0,2}(?:保密|NDA|意向|框架|协议|字))|成交|已盖章|合同已盖章|回款|打款了|已付款|付了全款|付了款|交了(?:全款|定金)?\s*\d|下单了|下单|订了[一两二三四五六七八九十\d]+[套台件个份]|\bclosed[- ]won\b|\bsigned\b|\bwon the deal\b|\bdeal (?:won|closed)\b|\bclosed at\b/i,
+    re: /签约了|已经?签约|已经签了|已经?签(?:了|好|单|下|完)?|签完合同|签了合同|合同(?:已经?)?签(?:了|好|完|下来了)|签单|签了(?![\u4e00-\u9fa5]{0,2}(?:保密|NDA|意向|框架|协议|字))|成交|已盖章|合同已盖章|回款|打款了|已付款|定金[\u4e00-\u9fa5]{0,4}(?:打|付|交)(?:过来)?了|(?:收到|付了|交了)定金|付了全款|付了款|交了(?:全款|定金)?\s*\d|下单了|下单|订了[一两二三四五六七八九十\d]+[套台件个份]|\bclosed[- ]won\b|\bsigned\b|\bwon the deal\b|\bdeal (?:won|closed)\b|\bclosed at\b/i,
   },
   {
     value: 'negotiation',
-    re: /(?:谈|聊)了?(?:一下|下)?价格|价格[\u4e00-\u9fa5]{0,4}谈|议价|砍价|谈判|合同条款|条款要改|合同还在谈|合同在谈|报价[\u4e00-\u9fa5]{0,2}在谈|合同在走流程|法务(?:还在)?审|条款在谈|付款(?:条件|方式)|压价|再降|降价|便宜(?:一)?点|优惠(?:一)?点|太贵|贵了|打折|讨价还价|谈了price|price[\u4e00-\u9fa5]{0,4}谈|contract[\u4e00-\u9fa5]{0,4}(?:走流程|在谈)|\bnegotiat/i,
+    re: /(?:谈|聊)了?(?:一下|下|一轮|一次|几轮|[两三]轮)?价格|\bdiscussed (?:the )?pric(?:e|ing)\b|\b\d+\s?% off\b|价格[\u4e00-\u9fa5]{0,4}谈|议价|砍价|谈判|合同条款|条款要改|合同还在谈|合同在谈|报价[\u4e00-\u9fa5]{0,2}在谈|合同在走流程|法务(?:还在)?审|条款在谈|付款(?:条件|方式)|压价|再降|降价|再便宜|价格[\u4e00-\u9fa5]{0,3}太高|便宜(?:一)?点|优惠(?:一)?点|太贵|贵了|打折|讨价还价|谈了price|price[\u4e00-\u9fa5]{0,4}谈|contract[\u4e00-\u9fa5]{0,4}(?:走流程|在谈)|\bnegotiat/i,
   },
   {
     value: 'quote',
-    re: /报价(?:已经?|单)?(?:已经?)?(?:发|send|收到|给了)|已报价|已经报价|发了报价|报价单|报过价|报了价|给了报价|报价给了|把报价发|报价发给|在看我们的quote|\bquotes? (?:sent|submitted)\b|\b(?:sent|emailed)\b[^.]{0,60}\bquote\b|\bquoted\b|reviewing (?:our|the) (?:quote|pricing)/i,
+    re: /报价(?:已经?|单)?(?:已经?)?(?:发|send|收到|给了)|附(?:上|了)?(?:报价|quote|quotation)|quotation\s*(?:已经?发|sent)|已报价|已经报价|发了报价|报价单|报过价|报了价|给了报价|报价给了|把报价发|报价发给|在看我们的quote|\bquotes? (?:sent|submitted)\b|\b(?:sent|emailed)\b[^.]{0,60}\bquote\b|\bquoted\b|reviewing (?:our|the) (?:quote|pricing)/i,
   },
   {
     value: 'proposal',
-    re: /方案[\u4e00-\u9fa5]{0,3}已发|发了[\u4e00-\u9fa5]{0,4}方案|已发[\u4e00-\u9fa5]{0,4}方案|方案已认可|方案发过|看方案|方案在看|方案[\u4e00-\u9fa5]{0,2}(?:再|在)看|方案看过了?|评估方案|在看[\u4e00-\u9fa5]{0,8}的方案|讲了(?:一下)?[\u4e00-\u9fa5]{0,6}方案|reviewing the proposal|review(?:ing)? (?:our|the) proposal|review[\u4e00-\u9fa5]{0,4}proposal|附上proposal|proposal (?:sent|submitted)|\b(?:sent|emailed)\b[^.]{0,60}\bproposal\b/i,
+    re: /方案[\u4e00-\u9fa5]{0,3}已经?发|发了[\u4e00-\u9fa5]{0,4}方案|已发[\u4e00-\u9fa5]{0,4}方案|方案已认可|方案发过|看方案|方案在看|方案[\u4e00-\u9fa5]{0,2}(?:再|在)看|方案看过了?|方案[\u4e00-\u9fa5]{0,6}(?:看过了|认可)|评估方案|在看[\u4e00-\u9fa5]{0,8}的方案|讲了(?:一下)?[\u4e00-\u9fa5]{0,6}方案|reviewing the proposal|review(?:ing)? (?:our|the) proposal|review[\u4e00-\u9fa5]{0,4}proposal|附上proposal|proposal (?:sent|submitted)|\b(?:sent|emailed)\b[^.]{0,60}\bproposal\b/i,
   },
   {
     value: 'qualified',
@@ -59,7 +59,10 @@ const STAGE_RULES: Rule<Stage>[] = [
 ];
 
 /** 没签, 未报价, 不考虑: a negated cue states nothing. */
-const NEGATED_BEFORE = /(?:没|没有|未|不|别|还没)$/;
+const NEGATED_BEFORE = /(?:没|没有|未|不|别|还没)(?:外出|出去|去)?$/;
+/** 报价单明天发, 方案下周给: the cue is followed by when it will happen, so it has not yet. */
+const PLAN_AFTER =
+  /^(?:明天|后天|下周[一二三四五六日天]?|下个?月|周[一二三四五六日天]|月底|稍后|晚点|回头)[\u4e00-\u9fa5]{0,2}?(?:发|给|出|报|签|做|提交|送)/;
 /** 签单了吗: a question states nothing either. */
 const QUESTION_AFTER = /^[了没]*(?:吗|么|\?)/;
 
@@ -143,6 +146,9 @@ function firstOutsidePlans<T>(text: string, rules: Rule<T>[], byPosition: boolea
       if (PLAN_MARKERS.test(before)) continue;
       const after = part.text.slice(m.index + m[0].length);
       if (NEGATED_BEFORE.test(before) || QUESTION_AFTER.test(after)) continue;
+      if (rules === (STAGE_RULES as Rule<unknown>[]) && !m[0].endsWith('了') && PLAN_AFTER.test(after)) continue;
+      // 周五前把报价单整理好: a 把 instruction with nothing done (已经把报价单发过去了 is done).
+      if (rules === (STAGE_RULES as Rule<unknown>[]) && /把\s*$/.test(before) && !/了/.test(m[0] + after.slice(0, 8))) continue;
       // 需求还没确认, 价格还没谈: a negation inside the cue (lost cues say 不要了 themselves).
       if (rule.value !== 'lost' && /[没未不]/.test(m[0])) continue;
       // `Call her tomorrow`: an instruction, not a call that happened.

@@ -17,7 +17,7 @@ export const ORG_TAIL = new RegExp(`(?:${ORG_SUFFIXES})+${LEGAL_TAIL}$`);
 
 /** Words that open a note or a clause but are not part of a name. Stripped repeatedly from the front. */
 const LEAD_WORD_LIST =
-  '今天|今日|昨天|昨日|刚才|刚刚|上午|下午|晚上|早上|中午|好消息|坏消息|又|再次|再|和|跟|与|同|给|对|去|到|在|向|帮|约了|约|陪同|拜访了|拜访|走访了|走访|见了|见|联系了|联系|跟进了|跟进|电话回访|回访了|回访|微信跟进|微信联系|微信|电话联系|电话|电联|致电|打电话给|打给|发邮件给|发邮件|邮件给|邮件|视频会议|线上会议|老客户|新客户|大客户|客户|新线索|线索|上门|一起|和客户|的|联系人|对接人|顾客|一下|明天|后天|大后天|陪同领导|领导|腾讯会议|飞书会议|钉钉会议|会议|去了趟|去了'.split(
+  '今天|今日|昨天|昨日|刚才|刚刚|上午|下午|晚上|早上|中午|好消息|坏消息|又|再次|再|和|跟|与|同|给|对|去|到|在|向|帮|约了|约|陪同|拜访了|拜访|走访了|走访|见了|见|联系了|联系|跟进了|跟进|电话回访|回访了|回访|微信跟进|微信联系|微信|电话联系|电话|电联|致电|打电话给|打给|发邮件给|发邮件|邮件给|邮件|视频会议|线上会议|老客户|新客户|大客户|客户|新线索|线索|上门|一起|和客户|的|联系人|对接人|顾客|一下|明天|后天|大后天|陪同领导|领导|腾讯会议|飞书会议|钉钉会议|会议|去了趟|去了|嗯那个|那个|这个|就是|然后'.split(
     '|',
   );
 /** Longest first, so 跟进 is stripped whole rather than as 跟 + 进. */
@@ -32,10 +32,29 @@ const CUT_AFTER =
 /** Times that open a run: 明天上午10点跟… */
 const LEAD_TIME = /^(?:\d{1,2}(?::\d{2}|点半?|点\d{1,2}分?)|[一二三四五六七八九十两]{1,3}点半?)\s*/;
 /** A role, not an organisation: 采购经理, 技术负责人. */
-const ROLE_TAIL = /(?:经理|总监|主任|助理|负责人|采购|老板|秘书|团队|部门|同事|领导|对接人|联系人|客户|顾客)$/;
+const ROLE_TAIL =
+  /(?:经理|总监|主任|助理|负责人|采购|老板|秘书|团队|部门|同事|领导|对接人|联系人|客户|顾客|前台|客服|店长|老板娘|[部处科局院校厂所站队]长|(?:^|[^A-Za-z])(?:CEO|CFO|CTO|COO|CIO|CMO|VP|GM|HR|PM|manager|head|director))$/;
+/**
+ * Who a B2C note is about, not an organisation: 散客, 门店, walk-in, 学员, 朋友介绍的 (the contract:
+ * no organisation, no customer). A name that opens with one of these is a kind of visitor.
+ */
+const VISITOR_START =
+  /^(?:散客|个人|个体|门店|店里|店面|到店|来店|进店|展厅|展会|[Ww]alk-?in|学员|家长|会员|游客|顾客|路人|朋友|熟人|同事|邻居|亲戚|老乡|网友|粉丝|宝妈|宝爸|网上|线上咨询|电话咨询|在线咨询)/;
+/** 高同学, 郑先生夫妇: a person described, not an organisation (the last two characters, no scan). */
+const VISITOR_END = new Set('同学|学员|妈妈|爸爸|夫妇|夫妻|一家'.split('|'));
+const isVisitor = (name: string) => VISITOR_END.has(name.slice(-2)) || VISITOR_START.test(name);
+/** 在公司, 回公司: where the rep was, not an organisation; 体验课: a session, not who runs it. */
+const NOT_AN_ORG_BEFORE = /(?:^|[在回到去离出进]|代表|我们|我司)$/;
+const notAnOrg = (name: string) =>
+  /[课里]$/.test(name) || ((name.endsWith('公司') || name.endsWith('单位')) && NOT_AN_ORG_BEFORE.test(name.slice(0, -2)));
+/** `京东方的子公司京东方健康`, `中粮集团下属的中粮可口可乐`: the subsidiary is the customer. */
+const PARENT_BEFORE = /^.*?(?:的子公司|子公司|旗下的|下属的|旗下|下属|控股的)(?=[\u4e00-\u9fa5A-Za-z]{2})/;
+const PARENT_WORD = /子公司|旗下|下属|控股的/;
+const SUBSIDIARY = /(?:子公司|旗下的?|下属的?)([\u4e00-\u9fa5A-Za-z]{2,16}?)(?=[,.;!?\s]|的|$)/g;
 /** `物资部` in 中石化物资部: a department, not part of the customer's name. */
 const DEPARTMENT_TAIL = /[\u4e00-\u9fa5]{2}(?:部|处|科|室|组)$/;
-const TAIL_WORDS = /(?:的|是|说|那边|这边|方面|这家|那家|公司的|说|一起|打电话|打了电话|通电话|视频会议|开会|沟通|交流|聊了|见面|吃饭)$/;
+const TAIL_WORDS =
+  /(?:的|是|说|那边|这边|方面|这家|那家|公司的|说|一起|打电话|打了电话|通电话|视频会议|开会|沟通|交流|聊了|见面|吃饭|出来|回来|过来|那里|那儿|这里|他们|她们|见了|见到了?|拜访了|找了)$/;
 /** Candidates that are words, not names. */
 const BRANCH = /^[\u4e00-\u9fa5]{2,4}(?:分公司|分行|支行|分院|办事处|公司)$/;
 /** 总部, 物流板块, 华东事业部: a unit of the company named before it, not the customer. */
@@ -80,6 +99,15 @@ const NOT_NAMES = new Set([
   '技术',
   '产品',
   '样品',
+  // a form of address alone (老师说…) is a person, not an organisation
+  '老师',
+  '医生',
+  '律师',
+  '经理',
+  '主任',
+  '院长',
+  '校长',
+  '园长',
 ]);
 
 /** `领导拜访了中铁建工集团` → `中铁建工集团`, unless what follows would not be a name (中和集团 stays). */
@@ -105,20 +133,32 @@ function cutAfterLastVerb(name: string, note: string): string {
 
 export type CustomerCandidate = { name: string; index: number; score: number };
 
+/** A capitalised Latin word right before a Chinese name, with no space (`Tesla上海超级工厂`). */
+const LATIN_GLUED = /(?<![A-Za-z\u00c0-\u024f])([A-Z][A-Za-z\u00c0-\u024f&'.-]*[A-Za-z\u00c0-\u024f])$/;
 const NAMED_AS = new RegExp(`(?:名叫|名字叫|叫做|叫)([\\u4e00-\\u9fa5]{1,12}?(?:${ORG_SUFFIXES})+)`, 'g');
 /** Tags and a short exclamation before the opening name (`#回款 签约了!`), blanked out before it is read. */
 const OPENING_LEAD = /^(?:#\S+\s*)*(?:[\u4e00-\u9fa5]{1,4}[!:：]\s*)?/;
+/** The first word of a space-separated jotting (at least two more words follow). */
+const SPACED_OPENING = /^([\u4e00-\u9fa5A-Za-z0-9]{3,16}) +([^\s]+) +[^\s]/;
+const JOTTED_CHANNEL = /^(?:电话|电联|微信|拜访|上门|面谈|见面|邮件|来电)$/;
 const OPENING_NAME = /^\s*([\u4e00-\u9fa5]{2,10}?)(?=选了|选择了|签了|已签|已经|丢了|说|来电|那边|这边|的(?:单子|项目|合同))/;
 
 /** 红枫科技财务部: an organisation with its department, not a department alone. */
 const ORG_BEFORE_UNIT = new RegExp(`[\\u4e00-\\u9fa5A-Za-z]{2,}(?:${ORG_SUFFIXES}).{1,6}$`);
 /** A role between the company and the person: 采购总监柏总, 生产副总武总, 电商部负责人司马经理. */
 const ROLE_BEFORE_PERSON =
-  /(?:的)?(?:生产|采购|技术|设计|销售|市场|研发|财务|运营|品牌|公关|产品|项目|IT|HR|人事|行政|创意)?(?:总经理|副总经理|副总裁|副总|总监|主管|负责人|经理|专员|助理|采购|店长|老板|创始人)$/;
+  /(?:的[\u4e00-\u9fa5A-Za-z ]{0,6}?|(?:生产|采购|技术|设计|销售|市场|研发|财务|运营|品牌|公关|产品|项目|招商|客服|IT|HR|人事|行政|创意)?)(?:总经理|副总经理|副总裁|副总|总监|主管|负责人|经理|专员|助理|采购|店长|老板娘|老板|创始人|前台|客服|运营|[\u4e00-\u9fa5]{1,3}师|顾问|合伙人|代表|\s*\b(?:CEO|CFO|CTO|COO|CIO|CMO|VP|GM|manager|head|director))$/;
 /** The last characters of those roles: most names end otherwise and skip the regex. */
-const ROLE_LAST_CHARS = new Set('总监管人理员购长板');
+const ROLE_LAST_CHARS = new Set('总监管人理员购长板台服营师问表OPMrdD');
 /** `德国客户Becker`, `日本客户星野精机`, `老客户钱阿姨`: a label before the name. */
-const CUSTOMER_LABEL = /^[\u4e00-\u9fa5]{0,3}客户(?=[\u4e00-\u9fa5A-Za-z])/;
+const CUSTOMER_LABEL = /^[\u4e00-\u9fa5]{0,3}(?:客户|用户)(?=[\u4e00-\u9fa5A-Za-z])/;
+/** Endings of a unit inside an organisation: 信息科, 蔬菜所, 执法大队, 畜牧站, 调度中心. */
+const UNIT_END = /[部科处室组所站队]$|中心$/;
+/** A role between the organisation and the person in a spaced note: 区域采购, 产品VP, 客服主管. */
+const ROLE_WORD =
+  /(?:采购|经理|总监|主管|负责人|前台|客服|助理|专员|店长|(?:^|[^A-Za-z])(?:CEO|CFO|CTO|COO|CIO|CMO|VP|GM|HR|PM|manager|head|director|lead))$/;
+/** A word that is only a role (区域采购, 产品VP), not an organisation with its role (福耀玻璃的IT总监). */
+const isRoleWord = (w: string) => ROLE_WORD.test(w) && !w.includes('的') && [...w].length <= 6;
 /** CRM words inside a run say it is a phrase, not a name (`报价下周三发`, `方案已发`). */
 const CRM_IN_NAME = /报价|方案|合同|预算|需求|已发|已签|签约|回款|价格|下周|明天|后天|月底|打电话|联系人|线索/;
 
@@ -142,7 +182,11 @@ function cleanOrSelf(raw: string, note: string): string {
 }
 
 function clean(raw: string, note: string): string | null {
-  let name = raw.replace(/^[\s\-:：,，#(（]+|[\s\-:：,，)）]+$/g, '').replace(CUSTOMER_LABEL, '');
+  let name = raw
+    .replace(/^[\s\-:：,，#(（]+|[\s\-:：,，)）]+$/g, '')
+    .replace(/^[嗯呃哦诶]+/, '')
+    .replace(CUSTOMER_LABEL, '');
+  if (isVisitor(name)) return null;
   // 朗科精密的生产副总 (武总): the role belongs to the person; what comes before is the company.
   for (let i = 0; i < 2 && ROLE_LAST_CHARS.has(name[name.length - 1] ?? '') && ROLE_BEFORE_PERSON.test(name); i++) {
     const rest = name.replace(ROLE_BEFORE_PERSON, '').replace(/(?:他们|她们)?的$/, '');
@@ -154,14 +198,18 @@ function clean(raw: string, note: string): string | null {
     if (next === name) break;
     name = next;
   }
-  name = cutAfterLastVerb(name, note);
+  name = cutAfterLastVerb(name, note).replace(CUSTOMER_LABEL, '');
+  if (PARENT_WORD.test(name)) name = name.replace(PARENT_BEFORE, '');
   name = trimNameEdges(name, note);
   // 苏州工业园区的恒瑞医疗器械: the organisation is what follows the last 的.
   // (美的集团 keeps its 的: only a place or a long phrase before it is cut off.)
   const deAt = name.lastIndexOf('的');
   const beforeDe = name.slice(0, Math.max(0, deAt));
   const afterDe = name.slice(deAt + 1);
-  if (deAt > 0 && [...afterDe].length >= 2 && ([...beforeDe].length >= 4 || /[区市省县镇园]$/.test(beforeDe))) name = afterDe;
+  if (deAt > 0 && [...afterDe].length >= 2 && ([...beforeDe].length >= 4 || /[区市省县镇园]$/.test(beforeDe))) {
+    // 润泽水务的调度中心: what follows 的 is a unit of the organisation before it.
+    name = isUnitWord(afterDe) ? beforeDe : afterDe;
+  }
   // 蓝鸟咖啡门店拓展部: a unit inside a unit.
   for (let i = 0; i < 2; i++) {
     const withoutDepartment = cutDepartment(name, note, hasOrgTail);
@@ -170,7 +218,7 @@ function clean(raw: string, note: string): string | null {
   }
   if (DEPARTMENT_TAIL.test(name) && !ORG_BEFORE_UNIT.test(name)) return null;
   if ((CRM_CHARS.test(name) && CRM_IN_NAME.test(name)) || /^[a-z]+$/.test(name)) return null;
-  if (ROLE_TAIL.test(name) || name.includes('了')) return null;
+  if (ROLE_TAIL.test(name) || name.includes('了') || notAnOrg(name) || isVisitor(name)) return null;
   // 两家, 三个: a count, not a name.
   if (/^[一二两三四五六七八九十几\d]+[家个位名]|^[个次通趟遍]/.test(name)) return null;
   // 在公司 / 本公司: a function word plus an organisation ending is not a name.
@@ -189,12 +237,18 @@ const VERB_PATTERNS: [RegExp, number, string[]][] = [
   ],
   [/(?:客户|新线索|线索)\s*[:：]\s*([\u4e00-\u9fa5A-Za-z0-9]{2,20})/g, 0.8, ['客户', '线索']],
   [
-    /([\u4e00-\u9fa5A-Za-z0-9]+(?: [\u4e00-\u9fa5A-Za-z0-9]+){0,3})\s*的\s*(?:HR|IT|采购|老板|负责人|团队|技术|财务|领导|同事|人|[\u4e00-\u9fa5]{0,3}(?:部|团队)|[A-Z][a-z]+\b)/g,
+    /([\u4e00-\u9fa5A-Za-z\u00c0-\u024f0-9]+(?: [\u4e00-\u9fa5A-Za-z\u00c0-\u024f0-9]+){0,3})\s*的\s*(?:HR|IT|采购|老板|负责人|团队|技术|财务|领导|同事|人|[\u4e00-\u9fa5]{0,3}(?:部|团队)|[A-Z][a-z]+\b)/g,
     0.65,
     ['的'],
   ],
   [/[(（]([\u4e00-\u9fa5A-Za-z0-9 ]{2,20})[)）]/g, 0.65, ['(', '（']],
   [/(?:去了趟|去了|到了)([\u4e00-\u9fa5]{2,12})(?=[,，.。\s])/g, 0.55, ['去了', '到了']],
+  // 去省农科院见了…, 到城投找了…: the place visited before meeting someone there.
+  [/(?:去|到)(?:了趟|了)?([\u4e00-\u9fa5]{2,12}?)(?:见了|见到了?|拜访了?|找了)/g, 0.65, ['见了', '见到', '拜访', '找了']],
+  // 刚从星辰汽配出来: the place the rep has just left.
+  [/从([\u4e00-\u9fa5]{2,12}?)出来/g, 0.6, ['出来']],
+  // 那家汉唐装饰: a name introduced as an organisation.
+  [/(?:那家|这家)([\u4e00-\u9fa5]{2,10}?)(?=[,.;!?\s]|$)/g, 0.6, ['那家', '这家']],
 ];
 
 /**
@@ -208,34 +262,68 @@ export function findCustomerCandidates(text: string, contacts: ContactMention[],
     const name = raw === undefined ? null : cleanOnce(raw, text);
     if (name && !contacts.some((c) => name.includes(c.name))) out.push({ name, index, score });
   };
-  if (templateCustomer) add(templateCustomer, 0, 0.95);
+  if (templateCustomer) {
+    // `客户:个人 范先生`: the form itself says there is no organisation.
+    if (isVisitor(templateCustomer.trim())) return out;
+    add(templateCustomer, 0, 0.95);
+  }
 
   for (const [nth, contact] of contacts.entries()) {
     // Only Chinese notes put the company right before the person (中信证券林总, 德国博世 Mr. Braun).
     const before = text.slice(0, contact.index);
     if (!/[\u4e00-\u9fa5]/.test(contact.name) && !(contact.person && /[\u4e00-\u9fa5][\s的]*$/.test(before))) continue;
     // The run of name characters right before the contact, in the same clause (`#回款` tags aside).
-    const m = /([\u4e00-\u9fa5A-Za-z0-9&()·\- ]{2,40})$/.exec(before);
+    const m = /([\u4e00-\u9fa5A-Za-z\u00c0-\u024f0-9&()·\- ]{2,40})$/.exec(before);
     if (!m?.[1]) continue;
     const viaDe = /的\s*$/.test(m[1]);
     // Space-separated notes (拜访 招商银行 陆行长): the last word that is a name.
     // A space between two Latin words is inside a name (Vertex Pharma), not between words.
     const words = m[1]
       .replace(/的\s*$/, '')
-      .split(/(?<![A-Za-z&.])\s+|\s+(?![A-Za-z&])/)
+      .split(/(?<![A-Za-z\u00c0-\u024f&.])\s+|\s+(?![A-Za-z\u00c0-\u024f&])/)
       .filter((w) => w && !/^[-·&]+$/.test(w) && !text.includes(`#${w}`) && cleanOnce(w, text) !== null);
-    const named = words.filter((w) => !ORG_UNIT.test(w) && (words.length === 1 || !isUnitWord(w) || ORG_BEFORE_UNIT.test(w)));
+    const named = words.filter(
+      (w) => !ORG_UNIT.test(w) && (words.length === 1 || ((!isUnitWord(w) || ORG_BEFORE_UNIT.test(w)) && !isRoleWord(w))),
+    );
     // Of several words, the one with an organisation ending (青禾食品 冷链仓储 尤总), else the last.
+    // A note names the organisation before its units (宝钢股份 冷轧厂 喻工): of two with an ending, the first.
     const withSuffix = named.length > 1 ? named.filter((w) => hasOrgTail(cleanOrSelf(w, text))) : [];
-    let raw = withSuffix[withSuffix.length - 1] ?? named[named.length - 1];
+    let raw = withSuffix[0] ?? named[named.length - 1];
     // 中国电信 四川分公司: a branch belongs to the company named before it.
     if (raw && named.length > 1 && BRANCH.test(raw)) raw = `${named[named.length - 2] ?? ''}${raw}`;
     // The first person named is the one the note is about; later ones (新对接人是祁经理) weigh less.
-    if (raw) add(raw, contact.index - m[1].length + m[1].lastIndexOf(raw), (viaDe ? 0.85 : 0.75) - (nth > 0 ? 0.2 : 0));
+    // A unit named before the person (见到了规划信息科杜科长, 蔬菜所的魏研究员) weighs less than an
+    // organisation named elsewhere in the note (去了趟朝阳区卫健委): the unit is part of it.
+    const kept = raw ? cleanOrSelf(raw, text) : '';
+    const unitOnly = [...kept].length <= 4 && (UNIT_END.test(kept) || ([...kept].length <= 2 && !raw?.includes('的')));
+    const unit = raw && UNIT_END.test(raw) && unitOnly && !hasOrgTail(kept) ? 0.2 : 0;
+    if (raw) add(raw, contact.index - m[1].length + m[1].lastIndexOf(raw), (viaDe ? 0.85 : 0.75) - (nth > 0 ? 0.2 : 0) - unit);
   }
 
   ORG_RE.lastIndex = 0;
-  for (let m = ORG_RE.exec(text); m; m = ORG_RE.exec(text)) add(m[0], m.index, 0.7);
+  for (let m = ORG_RE.exec(text); m; m = ORG_RE.exec(text)) {
+    // 绿城建设: the shortest prefix stopped at 城建; a longer ending one or two characters on wins.
+    for (const k of [2, 1]) {
+      const longer = text.slice(m.index, m.index + m[0].length + k);
+      if (longer.length === m[0].length + k && /^[\u4e00-\u9fa5]+$/.test(longer.slice(-k)) && hasOrgTail(longer)) {
+        m[0] = longer;
+        ORG_RE.lastIndex = m.index + longer.length;
+        break;
+      }
+    }
+    // `Unilever合肥厂`, `Bosch苏州工厂`: a Latin name glued to the Chinese one is part of it.
+    const brand = /[A-Za-z\u00c0-\u024f]/.test(text[m.index - 1] ?? '')
+      ? LATIN_GLUED.exec(text.slice(Math.max(0, m.index - 30), m.index))?.[1]
+      : undefined;
+    const name = brand ? cleanOnce(m[0], text) : null;
+    if (brand && name && !ROLE_WORD.test(brand)) out.push({ name: `${brand}${name}`, index: m.index - brand.length, score: 0.75 });
+    else add(m[0], m.index, 0.7);
+  }
+
+  if (text.includes('下属') || text.includes('子公司') || text.includes('旗下')) {
+    SUBSIDIARY.lastIndex = 0;
+    for (let m = SUBSIDIARY.exec(text); m; m = SUBSIDIARY.exec(text)) add(m[1], m.index, 0.8);
+  }
 
   // `做连锁药房的叫康泰大药房`: a name introduced as such.
   NAMED_AS.lastIndex = 0;
@@ -245,6 +333,11 @@ export function findCustomerCandidates(text: string, contacts: ContactMention[],
   const lead = OPENING_LEAD.exec(text)?.[0] ?? '';
   const opening = OPENING_NAME.exec(lead ? ' '.repeat(lead.length) + text.slice(lead.length) : text);
   if (opening?.[1]) add(opening[1], opening.index, 0.5);
+  // `中储粮镇江直属库 信息化改造 电话没人接`: a jotting opens with the organisation when a unit,
+  // project or channel word follows it (the weakest signal: any other candidate wins).
+  const jotted = SPACED_OPENING.exec(text);
+  if (jotted?.[1] && jotted[2] && (isUnitWord(jotted[2]) || JOTTED_CHANNEL.test(jotted[2])) && !contacts.some((c) => c.index === 0))
+    add(jotted[1], 0, 0.4);
 
   for (const [re, score, needs] of VERB_PATTERNS) {
     // A pattern whose fixed words are all absent from the note cannot match: skip its scan.
@@ -256,6 +349,8 @@ export function findCustomerCandidates(text: string, contacts: ContactMention[],
   const latinPeople = contacts.filter((c) => c.person === true);
   for (const c of englishCandidates(text, latinPeople)) {
     const name = c.name.replace(/['’]s?$/, '').trim();
+    // `Walk-in: Mr. Hughes`: a kind of visitor heading the note.
+    if (isVisitor(name)) continue;
     if (!name || latinPeople.some((p) => name.includes(p.name) || p.name.includes(name))) continue;
     if (/(?:vendor|supplier|competitor) (?:is|was)\s*$/i.test(text.slice(Math.max(0, c.index - 25), c.index))) continue;
     out.push({ ...c, name });
@@ -287,6 +382,10 @@ const EN_VERBS = [
   'sent a proposal to',
   'sent the proposal to',
   'quote to',
+  'dropped by',
+  'stopped by',
+  'swung by',
+  'popped into',
 ];
 const caseless = (word: string) => word.replace(/[a-z]/g, (c) => `[${c}${c.toUpperCase()}]`);
 const EN_VERB = new RegExp(`\\b(?:${EN_VERBS.map(caseless).join('|')})\\s+((?:[A-Z][\\w&'.-]*)(?:\\s+(?:[A-Z][\\w&'.-]*|of|and|&))*)`, 'g');
@@ -297,7 +396,8 @@ const EN_ORG = new RegExp(
 const EN_TRAILING = /\s+(?:today|yesterday|this|last|next|and|about|re|regarding)$/i;
 
 /** `Northwind: spoke with …`, `Email from Aperture Science: …`: a name heading the note. */
-const EN_HEADING = /(?:^|\b(?:[Ee]-?mail|[Cc]all|[Mm]essage|[Nn]ote|[Uu]pdate) from\s+)((?:[A-Z][\w&'.-]*)(?:\s+[A-Z][\w&'.-]*){0,4})\s*:/g;
+const EN_HEADING =
+  /(?:^|\b(?:[Ee]-?mail|[Cc]all|[Mm]essage|[Nn]ote|[Uu]pdate) from\s+|\b(?:[Ff]ollow[- ]up|[Mm]eeting|[Cc]all|[Cc]heck-in|[Ss]ync) with\s+)((?:[A-Z][\w&'.-]*)(?:\s+[A-Z][\w&'.-]*){0,4})\s*:/g;
 
 /** `Prestige Worldwide signed …`: a capitalised name opening a sentence, followed by what it did. */
 const EN_SUBJECT =
@@ -305,16 +405,19 @@ const EN_SUBJECT =
 
 /** `Leo from Summit Outdoor`, `Victor Lam at Seabright Insurance`, `(procurement, Sakura Components)`. */
 const WORKS_AT =
-  /^\s*(?:,\s*(?:head|owner|founder|CEO|CFO|CTO|director|manager)\s+of\s+|\s+(?:at|from|of)\s+|\s*\((?:[a-z ]+,\s*)?)((?:[A-Z][\w&'.-]*)(?:\s+(?:[A-Z][\w&'.-]*|&))*)/;
+  /^\s*(?:,\s*(?:head|owner|founder|CEO|CFO|CTO|director|manager)\s+of\s+|\s*\([^()]{1,30}\)\s*,?\s*(?:at|from|of)\s+|\s+(?:at|from|of)\s+|\s*\((?:[a-z ]+,\s*)?(?!(?:CEO|CFO|CTO|COO|CIO|CMO|VP|GM|MD|HR|IT)\b))((?:[A-Z][\w&'.-]*)(?:\s+(?:[A-Z][\w&'.-]*|&))*)/;
 /** `New lead: Greenhill Farms`, `客户Orion Robotics Inc.`: a labelled Latin name. */
 const EN_LABELLED =
-  /(?:\b(?:new lead|lead|customer|client|account)\s*:\s*|客户\s*[:：]?\s*)((?:[A-Z][\w&'.-]*)(?:\s+(?:[A-Z][\w&'.-]*|&))*)/gi;
+  /(?:\b(?:new lead|lead|customer|client|account)(?:\s+(?:from|via|at)\s+[^:.\n]{1,30})?\s*:\s*|客户\s*[:：]?\s*)((?:[A-Z][\w&'.-]*)(?:\s+(?:[A-Z][\w&'.-]*|&))*)/gi;
 /** `Apex Marine那边`, `Orbit Games 的 producer`: a Latin name the Chinese around it marks as the organisation. */
-const EN_BEFORE_CJK = /((?:[A-Z][\w&'.-]*)(?:\s+(?:[A-Z][\w&'.-]*|&))*)\s*(?:那边|这边|方面|的(?!\s*[A-Z]))/g;
+const EN_BEFORE_CJK =
+  /((?:[A-Z][\w&'.\u00c0-\u024f-]*)(?:\s+(?:[A-Z][\w&'.\u00c0-\u024f-]*|&))*(?:中国区?|大中华区|亚太区?|[华东南北中西]{2}区)?)\s*(?:那边|这边|方面|的(?!\s*[A-Z]))/g;
 
 /** `Acme's CFO`, `Kestrel Foods' CFO`: the possessive names the organisation the person works for. */
 const EN_POSSESSIVE =
   /((?:[A-Z][\w&.-]*)(?:\s+(?:[A-Z][\w&.-]*|&))*)(?:['’]s|(?<=s)['’])\s+(?:CEO|CFO|CTO|COO|CIO|CMO|VP|GM|head|director|manager|owner|founder|buyer|procurement|team|IT|finance|legal)\b/g;
+const OWNER_OF_PERSON = /((?:[A-Z][\w&.-]*)(?:\s+(?:[A-Z][\w&.-]*|&))*)(?:['’]s|(?<=s)['’])\s+$/;
+const EN_TEAM_OF = /\b[Tt]he ((?:[A-Z][\w&'.-]*)(?:\s+[A-Z][\w&'.-]*){0,3}) team\b/g;
 /** `Initech - Bill Lumbergh - …`: a name heading the note before a dash. */
 const EN_DASH_HEADING = /^((?:[A-Z][\w&'.-]*)(?:\s+(?:[A-Z][\w&'.-]*|&)){0,4})\s+[-–—]\s+/;
 
@@ -329,6 +432,11 @@ function englishCandidates(text: string, people: ContactMention[]): CustomerCand
     const name = (m[1] ?? '').replace(/^(?:Called|Met|Emailed|Visited|With)\s+/i, '');
     if (name) out.push({ name, index: m.index, score: 0.8 });
   }
+  // `Initech's Peter Gibbons`: the organisation a person belongs to.
+  for (const p of people) {
+    const m = OWNER_OF_PERSON.exec(text.slice(Math.max(0, p.index - 60), p.index));
+    if (m?.[1]) out.push({ name: m[1].replace(/^(?:Called|Met|Emailed|Visited|With)\s+/i, ''), index: p.index - m[0].length, score: 0.8 });
+  }
   const heading = EN_DASH_HEADING.exec(text);
   if (heading?.[1] && !/^(?:Update|Note|Re|Call|Meeting|Follow)/.test(heading[1])) out.push({ name: heading[1], index: 0, score: 0.7 });
   for (const p of people) {
@@ -339,6 +447,11 @@ function englishCandidates(text: string, people: ContactMention[]): CustomerCand
   for (let m = EN_LABELLED.exec(text); m; m = EN_LABELLED.exec(text)) {
     if (m[1] && /^[A-Z]/.test(m[1]))
       out.push({ name: m[1].replace(/[.,;:]+$/, '').replace(/(?<=\b(?:Inc|Ltd|Co|Corp))$/, '.'), index: m.index, score: 0.8 });
+  }
+  // `Zoom w/ the Nimbus Cloud team`: the organisation whose team it is.
+  if (text.includes(' team')) {
+    EN_TEAM_OF.lastIndex = 0;
+    for (let m = EN_TEAM_OF.exec(text); m; m = EN_TEAM_OF.exec(text)) if (m[1]) out.push({ name: m[1], index: m.index, score: 0.6 });
   }
   EN_BEFORE_CJK.lastIndex = 0;
   for (let m = EN_BEFORE_CJK.exec(text); m; m = EN_BEFORE_CJK.exec(text)) {

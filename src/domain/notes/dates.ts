@@ -218,6 +218,8 @@ export function findTimeOfDay(text: string): { hour: number; minute: number; ind
     } else if (m[5] !== undefined) {
       hour = Number(m[5]);
       minute = Number(m[6]);
+      // 下午2:30: the half of the day written before a clock time.
+      if (hour < 12 && /(?:下午|傍晚|晚上|今晚|明晚)\s*$/.test(text.slice(Math.max(0, m.index - 3), m.index))) hour += 12;
     } else {
       hour = Number(m[7]);
       minute = m[8] ? Number(m[8]) : 0;

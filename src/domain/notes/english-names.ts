@@ -11,8 +11,14 @@ let givenNames: Set<string> | null = null;
 let surnames: Set<string> | null = null;
 
 /** `Tom`, `Jenny`, `Klaus`: a given name in the lexicon. */
+/**
+ * Given names the lexicon files under another word class (bill, art, frank, rose) or lacks
+ * (Leo, Raj, Priya). A person still needs a cue around the name (a role before it, `says` after).
+ */
+const MORE_GIVEN_NAMES = 'bill|art|leo|raj|ray|max|frank|rose|joy|ivy|jay|priya|ravi|anil|vikram|arjun|yuki|kenji|hiro|dawn|sandy';
+
 export function isGivenName(word: string): boolean {
-  givenNames ??= new Set(GIVEN_NAMES.split('|'));
+  givenNames ??= new Set([...GIVEN_NAMES.split('|'), ...MORE_GIVEN_NAMES.split('|')]);
   return givenNames.has(word.toLowerCase());
 }
 
@@ -24,10 +30,10 @@ export function isSurname(word: string): boolean {
 
 /** Words that make a capitalised run a company, not a person (besides the lexicon's own). */
 export const ORG_WORDS_EN =
-  /\b(?:Traders|Trading|Ltd|Inc|Corp|Co|LLC|GmbH|AG|SA|PLC|Group|Bank|Enterprises|Technologies|Technology|Tech|Industries|Holdings|Systems|Solutions|Labs|Partners|Capital|Robotics|Logistics|Software|Motors|Foods|Fresh|Pharma|Media|Studios?|Company|Corporation|Limited|Hotels?|Resorts?|Farms?|Marine|Insurance|Schools?|Academy|Institute|University|College|Hospital|Clinic|Dental|Medical|Health|Healthcare|Coffee|Realty|Properties|Analytics|Components|Outdoor|Games|Energy|Power|Electric|Textiles|Automation|Cosmetics|Bio|Biotech|Cargo|Air|Airlines|Optics|Maschinenbau|Consulting|Services|Networks?|Construction|Engineering|Retail|Stores|Brands|Apparel|Design|Digital|Entertainment|Finance|Financial|Securities|Shipping|Freight|Transport|Steel|Chemicals?|Materials|Manufacturing|Works|Education|Ventures|Fund|Insights|Dynamics|Instruments|Devices|Electronics|Semiconductor|Mobility|Aerospace|Agency|Foundation)\b/;
+  /\b(?:Traders|Trading|Ltd|Inc|Corp|Co|LLC|GmbH|AG|SA|PLC|Group|Bank|Enterprises|Technologies|Technology|Tech|Industries|Holdings|Systems|Solutions|Labs|Partners|Capital|Robotics|Logistics|Software|Motors|Foods|Fresh|Pharma|Media|Studios?|Company|Corporation|Limited|Hotels?|Resorts?|Farms?|Marine|Insurance|Schools?|Academy|Institute|University|College|Hospital|Clinic|Dental|Medical|Health|Healthcare|Coffee|Realty|Properties|Analytics|Components|Outdoor|Games|Energy|Power|Electric|Textiles|Automation|Cosmetics|Bio|Biotech|Cargo|Air|Airlines|Optics|Maschinenbau|Consulting|Services|Networks?|Construction|Engineering|Retail|Stores|Brands|Apparel|Design|Digital|Entertainment|Finance|Financial|Securities|Shipping|Freight|Transport|Steel|Chemicals?|Materials|Manufacturing|Works|Education|Ventures|Fund|Insights|Dynamics|Instruments|Devices|Electronics|Semiconductor|Mobility|Aerospace|Agency|Foundation|Center|Centre|Elementary|Organics|Kindergarten|Pharmacy)\b/;
 
 const PERSON_CUE =
-  /(?:[-–—]|的|联系人|对接人|采购|\b(?:CEO|CFO|CTO|COO|CIO|CMO|VP|GM|MD|director|manager|owner|founder|head|producer|buyer|procurement|purchasing|engineer|contact|spoke (?:to|with)|talked (?:to|with)))\s*$/i;
+  /(?:[-–—]|的|(?:联系人|对接人)是?|采购|总监|经理|主管|负责人|前台|运营|店长|[部科处组]|\b(?:CEO|CFO|CTO|COO|CIO|CMO|VP|GM|MD|director|manager|owner|founder|head|producer|buyer|procurement|purchasing|engineer|lead|contact|spoke (?:to|with)|talked (?:to|with)))\s*$/i;
 const WEAK_CUE = /(?:,|\b(?:emailed|called(?: back)?|with|w\/|to|met(?: with)?|sent))\s*$/i;
 
 export type PersonMention = { name: string; index: number; end: number };
@@ -36,7 +42,7 @@ export type PersonMention = { name: string; index: number; end: number };
 const CAP_RUN =
   /(?<![A-Za-z])((?:Mr|Ms|Mrs|Dr)\.?\s+)?([A-Z][a-z]+(?:[-'][A-Za-z]+)?)(?:\s+([A-Z][a-z]+(?:[-'][A-Za-z]+)?))?(?![A-Za-z'])/g;
 /** `Miller先生`, `Johnson女士`: a Latin name with a Chinese form of address. */
-const LATIN_WITH_TITLE = /(?<![A-Za-z])([A-Z][a-z]+(?:\s[A-Z][a-z]+)?)\s?(先生|女士|小姐|老师)/g;
+const LATIN_WITH_TITLE = /(?<![A-Za-z])([A-Z][a-z]+(?:\s[A-Z][a-z]+)?)\s?(先生|女士|小姐|老师|姐|哥)/g;
 
 /**
  * People named in Latin letters: `Jane Roe`, `Tom`, `Dr. Chen`, `Miller先生`. A run is a person
@@ -49,15 +55,20 @@ export function findLatinPeople(text: string): PersonMention[] {
   if (!/[A-Z][a-z]/.test(text)) return [];
   const out: PersonMention[] = [];
   LATIN_WITH_TITLE.lastIndex = 0;
-  if (!/[先女小老]/.test(text)) LATIN_WITH_TITLE.lastIndex = text.length;
+  if (!/[先女小老姐哥]/.test(text)) LATIN_WITH_TITLE.lastIndex = text.length;
   for (let m = LATIN_WITH_TITLE.exec(text); m; m = LATIN_WITH_TITLE.exec(text)) {
     if (ORG_WORDS_EN.test(m[1] ?? '')) continue;
-    out.push({ name: m[0].replace(/\s+(?=[先女小老])/, ''), index: m.index, end: m.index + m[0].length });
+    out.push({ name: m[0].replace(/\s+(?=[先女小老姐哥])/, ''), index: m.index, end: m.index + m[0].length });
   }
   CAP_RUN.lastIndex = 0;
   for (let m = CAP_RUN.exec(text); m; m = CAP_RUN.exec(text)) {
     const [whole, honorific, first = '', second] = m;
     if (out.some((p) => m && p.index <= m.index && m.index < p.end)) continue;
+    // `Emailed Tom`, `Thanks Sarah Lee`: a word that is no name before a given name is not part of it.
+    if (second && !honorific && !isGivenName(first) && isGivenName(second) && !ORG_WORDS_EN.test(second)) {
+      CAP_RUN.lastIndex = m.index + whole.indexOf(second, first.length);
+      continue;
+    }
     const run = second ? `${first} ${second}` : first;
     const after = text.slice(m.index + whole.length);
     // The next capitalised word belongs to the same name (a company of three words is no person).
@@ -76,10 +87,20 @@ export function findLatinPeople(text: string): PersonMention[] {
         // and `called` lead to companies as often, so they count only with a workplace after the name.
         const personCue = PERSON_CUE.test(before);
         const weakCue = WEAK_CUE.test(before);
-        const cue = personCue || weakCue || worksAt || /^\s*(?:said|says|confirmed|wants|asked|replied|agreed|is|will|from)\b/.test(after);
+        const cue =
+          personCue ||
+          weakCue ||
+          worksAt ||
+          /^\s*(?:said|says|confirmed|wants|wanted|asked|replied|agreed|is|will|from|sent|signed|told|mentioned|needs|approved|promised)\b/.test(
+            after,
+          );
         person = (given && cue) || (second !== undefined && personCue && !ORG_WORDS_EN.test(run)) || (worksAt && (personCue || weakCue));
       }
     }
+    // `Wayne Enterprises: Lucius says …`: under a heading that names the organisation, the one
+    // who speaks is a person, known name or not.
+    if (!person && !second && /^\s*(?:said|says|told|confirmed|replied|mentioned)\b/.test(after) && /[A-Za-z]\s*:\s*$/.test(before))
+      person = !ORG_WORDS_EN.test(first);
     if (!person) continue;
     out.push({ name: whole.trim(), index: m.index, end: m.index + whole.trimEnd().length });
   }

@@ -13,7 +13,7 @@ type Token = { word: string };
  * 同方威视 as function words too, but only cuts them off when they stand alone).
  */
 const LEFT_FUNCTION = new Set(
-  '下|了|的|地|得|着|过|她|他|它|他们|她们|我们|咱们|对方|这家|那家|这个|那个|和|跟|与|同|及|向|对|给|在|从|把|被|也|又|再|还|就|都|刚|刚刚|才|已|已经|一下|一起|今天|昨天|前天|上周|本周|这周|上午|下午|晚上|刚才|等|叫|经|来|来看'.split(
+  '下|了|的|地|得|着|过|她|他|它|他们|她们|我们|咱们|对方|这家|那家|这个|那个|和|跟|与|同|及|向|对|给|在|从|把|被|也|又|再|还|就|都|刚|刚刚|才|已|已经|一下|一起|今天|昨天|前天|上周|本周|这周|上午|下午|晚上|刚才|等|叫|经|来|来看|什么|来着|就是|然后|嗯|呃|啊|我|我们|那个什么'.split(
     '|',
   ),
 );
@@ -162,12 +162,13 @@ export function cutDepartment(name: string, note: string, looksLikeOrg: (head: s
 export function isUnitWord(word: string): boolean {
   if (/\d/.test(word)) return true;
   if (
-    /^[\u4e00-\u9fa5]{0,6}(?:项目|工程|区|大区|片区|区域|板块|总部|事业部|事业群|分部|本部|部门|项目组|部|科|处|室|组|门店|基地|中心)$/.test(
+    /^[\u4e00-\u9fa5]{0,6}(?:项目|工程|区|大区|片区|区域|板块|总部|事业部|事业群|分部|本部|部门|项目组|部|科|处|室|组|门店|基地|中心|大队|支队|中队|站|改造|升级|数字化|信息化|智能化|[二三四]期)$/.test(
       word,
     )
   )
     return true;
-  return /^(?:华东|华南|华北|华中|西南|西北|东北|海外|国内|线上|线下)$/.test(word);
+  // 华东供应链, 华南区采购: a region's part of the organisation.
+  return /^(?:华东|华南|华北|华中|西南|西北|东北|海外|国内|线上|线下)[\u4e00-\u9fa5]{0,4}$/.test(word);
 }
 
 /** Whether a word of the note starts or ends at this offset. */

@@ -15,6 +15,8 @@ const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/;
 const TAG = /#([^\s#,.;:!?]+)/g;
 const TIER = /(?:^|[^A-Za-z])([ABC])\s*(?:级|类)(?:客户)?|\btier\s*([ABC])\b/i;
 const NEEDS = /(?:客户需求|需求|想了解|想要|需要|希望|关注|interested in|looking for|needs?)\s*[:：]?\s*([^,.;!?\n]{2,60})/i;
+/** What a date followed by these names is a milestone of the customer's project, not a follow-up. */
+const MILESTONE_AFTER = /^\s*(?:上线|投产|开业|竣工|开工|到期|go[- ]live|goes live|launch)/i;
 /** A known customer must beat the runner-up by this much to be taken without asking. */
 const CLEAR_MARGIN = 0.1;
 
@@ -80,7 +82,11 @@ export function parseNote(input: string, opts: ParseOptions): ParsedNote {
 function nextFollowUp(text: string, opts: ParseOptions): { iso: string; clause: string | null } | null {
   const now = wallClock(opts.now, opts.timeZone);
   const time = findTimeOfDay(text);
-  const mentions = findDates(text, opts.now, opts.timeZone);
+  // 明年3月上线 … 下周三送方案: when the customer's project goes live is not the follow-up when
+  // the note names another day (alone, the go-live is the one date the rep has to go on).
+  const dated = findDates(text, opts.now, opts.timeZone);
+  const plain = dated.length > 1 ? dated.filter((m) => !MILESTONE_AFTER.test(text.slice(m.end, m.end + 12))) : dated;
+  const mentions = plain.length > 0 ? plain : dated;
   const withTime = (m: DateMention) => (time && Math.abs(time.index - m.end) <= 8 ? { ...m, hour: time.hour, minute: time.minute } : m);
   const ahead = (m: DateMention) => {
     const order = compareDates(m.date, now);

@@ -7,7 +7,7 @@ const LABELS: Record<string, string[]> = {
   needs: ['客户需求', '需求', 'needs', 'requirements', 'need'],
   nextStep: ['下一步计划', '下一步', '后续计划', '计划', 'next step', 'next steps', 'next'],
   budget: ['预算', '金额', '报价', '预计金额', '合同金额', '合同额', 'budget', 'amount'],
-  stage: ['阶段', '商机阶段', 'stage'],
+  stage: ['阶段', '商机阶段', '状态', '进展', '进度', 'stage', 'status'],
   date: ['下次跟进', '下次联系', '跟进时间', 'follow up', 'follow-up'],
 };
 

@@ -18,6 +18,13 @@ const SLIPS: [RegExp, string][] = [
   // 以 for 已 only before the verbs of a stage (以经, 以签, 以发, 以确认), never in 可以 / 所以.
   [/(?<![可所难得予用加足])以(?=经|签|发|确认|付|收到|回款|报价|谈)/g, '已'],
   [/还再谈/g, '还在谈'],
+  [/丢但/g, '丢单'],
+  [/竟品/g, '竞品'],
+  [/接处/g, '接触'],
+  [/谈盘/g, '谈判'],
+  // 3天候 for 3天后; 三是万 for 三十万 (是 between a numeral and its unit).
+  [/([\d一二三四五六七八九十两]天)候/g, '$1后'],
+  [/([一二三四五六七八九两])是([万千])/g, '$1十$2'],
 ];
 
 /** All slips at once: most notes have none and cost one scan. */
