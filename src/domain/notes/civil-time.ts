@@ -104,13 +104,14 @@ export function weekdayOf(date: CivilDate): number {
 }
 
 /** `2026-12-01T09:00:00+08:00`: the wall-clock time in the zone, with the zone's offset then. */
+const pad = (n: number) => String(n).padStart(2, '0');
+
 export function toZonedIso(date: CivilDate, hour: number, minute: number, timeZone: string): string {
   const guess = Date.UTC(date.y, date.m - 1, date.d, hour, minute);
   let offset = offsetMinutes(new Date(guess), timeZone);
   offset = offsetMinutes(new Date(guess - offset * 60_000), timeZone);
   const sign = offset >= 0 ? '+' : '-';
   const abs = Math.abs(offset);
-  const pad = (n: number) => String(n).padStart(2, '0');
   return `${date.y}-${pad(date.m)}-${pad(date.d)}T${pad(hour)}:${pad(minute)}:00${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
 }
 

@@ -87,22 +87,34 @@ export function findContacts(text: string): ContactMention[] {
   return out.sort((a, b) => a.index - b.index);
 }
 
-const overlaps = (out: ContactMention[], at: number, end: number) => out.some((c) => c.index < end && at < c.end);
+function overlaps(out: ContactMention[], at: number, end: number): boolean {
+  for (const c of out) if (c.index < end && at < c.end) return true;
+  return false;
+}
+
+/** A name findMoreChinese found, unless a contact or a referral already covers it (no closure per note). */
+function addMore(name: string, at: number, out: ContactMention[], found: ContactMention[], referrals: (readonly [number, number])[]): void {
+  // 小杜哥 holds 杜哥, which CN_CONTACT found: the longer form is the one written.
+  let inner = -1;
+  for (let i = 0; i < out.length; i++) {
+    const c = out[i] as ContactMention;
+    if (c.index === at + 1 && c.end === at + name.length) {
+      inner = i;
+      break;
+    }
+  }
+  if (inner >= 0 && /^[老小]/.test(name)) out.splice(inner, 1);
+  for (const [a, b] of referrals) if (a <= at && at < b) return;
+  if (overlaps(out, at, at + name.length) || overlaps(found, at, at + name.length)) return;
+  found.push({ name, index: at, end: at + name.length });
+}
 
 /** The forms of address CN_CONTACT does not cover: 葛处, 陈生, 老郑, 小吴, 小马哥, `CFO李文博`. */
 function findMoreChinese(text: string, out: ContactMention[], referrals: (readonly [number, number])[]): void {
   const found: ContactMention[] = [];
-  const add = (name: string, at: number) => {
-    // 小杜哥 holds 杜哥, which CN_CONTACT found: the longer form is the one written.
-    const inner = out.findIndex((c) => c.index === at + 1 && c.end === at + name.length);
-    if (inner >= 0 && /^[老小]/.test(name)) out.splice(inner, 1);
-    if (referrals.some(([a, b]) => a <= at && at < b) || overlaps(out, at, at + name.length) || overlaps(found, at, at + name.length))
-      return;
-    found.push({ name, index: at, end: at + name.length });
-  };
   // Most notes hold none of these characters: one scan each, not the surname alternations.
   CN_SHORT_TITLE.lastIndex = /[处局生]/.test(text) ? 0 : text.length;
-  for (let m = CN_SHORT_TITLE.exec(text); m; m = CN_SHORT_TITLE.exec(text)) add(m[0], m.index);
+  for (let m = CN_SHORT_TITLE.exec(text); m; m = CN_SHORT_TITLE.exec(text)) addMore(m[0], m.index, out, found, referrals);
   if (/[老小]/.test(text)) {
     CN_FAMILIAR.lastIndex = 0;
     for (let m = CN_FAMILIAR.exec(text); m; m = CN_FAMILIAR.exec(text)) {
@@ -111,7 +123,7 @@ function findMoreChinese(text: string, out: ContactMention[], referrals: (readon
       const [first, second] = segmentDictionary(text.slice(at, at + 4));
       const apart = first === text[at] && second === text[at + 1];
       const word = first === m[0] || (first === m[0].slice(0, 2) && second === m[0].slice(2));
-      if (apart || (word && ROLE_BEFORE.test(text.slice(Math.max(0, at - 12), at)))) add(m[0], at);
+      if (apart || (word && ROLE_BEFORE.test(text.slice(Math.max(0, at - 12), at)))) addMore(m[0], at, out, found, referrals);
     }
   }
   NAME_AFTER_ROLE.lastIndex = 0;
@@ -124,7 +136,7 @@ function findMoreChinese(text: string, out: ContactMention[], referrals: (readon
     if (first.length === 2) continue;
     const word = first.length === 3 ? first : (segment(text.slice(at, at + 4))[0] ?? '');
     if (word.length < 2 || word.length > 3 || !/^[\u4e00-\u9fa5]+$/.test(word) || NOT_NAME_END.test(word)) continue;
-    add(word, at);
+    addMore(word, at, out, found, referrals);
   }
   out.push(...found);
 }

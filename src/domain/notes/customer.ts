@@ -251,6 +251,26 @@ const VERB_PATTERNS: [RegExp, number, string[]][] = [
   [/(?:那家|这家)([\u4e00-\u9fa5]{2,10}?)(?=[,.;!?\s]|$)/g, 0.6, ['那家', '这家']],
 ];
 
+/** A cleaned name as a candidate, unless it holds a contact's name (a loop: no closure per call). */
+function addCandidate(
+  out: CustomerCandidate[],
+  contacts: ContactMention[],
+  text: string,
+  raw: string | undefined,
+  index: number,
+  score: number,
+): void {
+  const name = raw === undefined ? null : cleanOnce(raw, text);
+  if (!name) return;
+  for (const c of contacts) if (name.includes(c.name)) return;
+  out.push({ name, index, score });
+}
+
+function includesAny(text: string, words: string[]): boolean {
+  for (const w of words) if (text.includes(w)) return true;
+  return false;
+}
+
 /**
  * Candidate customer names with a confidence each; the best is the note's customer. Signals,
  * strongest first: the template's 客户 line, `X的王总`, the words just before a contact
@@ -258,10 +278,7 @@ const VERB_PATTERNS: [RegExp, number, string[]][] = [
  */
 export function findCustomerCandidates(text: string, contacts: ContactMention[], templateCustomer: string | null): CustomerCandidate[] {
   const out: CustomerCandidate[] = [];
-  const add = (raw: string | undefined, index: number, score: number) => {
-    const name = raw === undefined ? null : cleanOnce(raw, text);
-    if (name && !contacts.some((c) => name.includes(c.name))) out.push({ name, index, score });
-  };
+  const add = (raw: string | undefined, index: number, score: number) => addCandidate(out, contacts, text, raw, index, score);
   if (templateCustomer) {
     // `客户:个人 范先生`: the form itself says there is no organisation.
     if (isVisitor(templateCustomer.trim())) return out;
@@ -341,7 +358,7 @@ export function findCustomerCandidates(text: string, contacts: ContactMention[],
 
   for (const [re, score, needs] of VERB_PATTERNS) {
     // A pattern whose fixed words are all absent from the note cannot match: skip its scan.
-    if (!needs.some((w) => text.includes(w))) continue;
+    if (!includesAny(text, needs)) continue;
     re.lastIndex = 0;
     for (let m = re.exec(text); m; m = re.exec(text)) add(m[1], m.index, score);
   }

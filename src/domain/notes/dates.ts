@@ -252,8 +252,16 @@ function chrono(): ChronoEn.Chrono {
   return monthNameDates;
 }
 
+const byIndex = (a: DateMention, b: DateMention) => a.index - b.index;
+
 function containsAny(text: string, words: string[]): boolean {
   for (const w of words) if (text.includes(w)) return true;
+  return false;
+}
+
+/** Whether [s, e) overlaps a phrase already read (a loop, not a closure made per note). */
+function overlapsAny(taken: [number, number][], s: number, e: number): boolean {
+  for (const [a, b] of taken) if (s < b && e > a) return true;
   return false;
 }
 
@@ -263,7 +271,6 @@ export function findDates(text: string, now: Date, timeZone: string): DateMentio
   const today: Today = { y: w.y, m: w.m, d: w.d, weekday: w.weekday, hour: w.hour, minute: w.minute };
   const found: DateMention[] = [];
   const taken: [number, number][] = [];
-  const overlaps = (s: number, e: number) => taken.some(([a, b]) => s < b && e > a);
   const lower = text.toLowerCase();
   for (const rule of RULES) {
     if (rule.needs && !containsAny(lower, rule.needs)) continue;
@@ -271,15 +278,15 @@ export function findDates(text: string, now: Date, timeZone: string): DateMentio
     for (let m = rule.re.exec(text); m; m = rule.re.exec(text)) {
       const start = m.index;
       const end = start + m[0].length;
-      if (overlaps(start, end)) continue;
+      if (overlapsAny(taken, start, end)) continue;
       const date = rule.resolve(m, today);
       if (!date) continue;
       taken.push([start, end]);
       found.push({ date, hour: null, minute: 0, index: start, end });
     }
   }
-  if (CHRONO_HINT.test(text)) found.push(...chronoDates(text, now, today, overlaps));
-  return found.sort((a, b) => a.index - b.index);
+  if (CHRONO_HINT.test(text)) found.push(...chronoDates(text, now, today, (s, e) => overlapsAny(taken, s, e)));
+  return found.length > 1 ? found.sort(byIndex) : found;
 }
 
 /** English month-name dates (`Dec 10`, `10 December`) through chrono, forward-dated. */

@@ -75,6 +75,8 @@ export function parseNote(input: string, opts: ParseOptions): ParsedNote {
   };
 }
 
+const byIndex = (a: { index: number }, b: { index: number }) => a.index - b.index;
+
 /**
  * The next follow-up: the first date in the note that lies ahead. Today counts only with a time
  * still to come (今天给王总打电话 is when the call happened, not the next one).
@@ -85,21 +87,38 @@ function nextFollowUp(text: string, opts: ParseOptions): { iso: string; clause: 
   // 明年3月上线 … 下周三送方案: when the customer's project goes live is not the follow-up when
   // the note names another day (alone, the go-live is the one date the rep has to go on).
   const dated = findDates(text, opts.now, opts.timeZone);
-  const plain = dated.length > 1 ? dated.filter((m) => !MILESTONE_AFTER.test(text.slice(m.end, m.end + 12))) : dated;
+  let plain = dated;
+  if (dated.length > 1) {
+    plain = [];
+    for (const m of dated) if (!MILESTONE_AFTER.test(text.slice(m.end, m.end + 12))) plain.push(m);
+  }
   const mentions = plain.length > 0 ? plain : dated;
-  const withTime = (m: DateMention) => (time && Math.abs(time.index - m.end) <= 8 ? { ...m, hour: time.hour, minute: time.minute } : m);
-  const ahead = (m: DateMention) => {
-    const order = compareDates(m.date, now);
-    return order > 0 || (order === 0 && m.hour !== null && m.hour * 60 + m.minute > now.hour * 60 + now.minute);
-  };
+  // Loops rather than closures made per note (withTime, ahead): the same order and choice.
+  const all: DateMention[] = [];
+  let nearTime = false;
+  for (const m of mentions) {
+    const near = time !== null && Math.abs(time.index - m.end) <= 8;
+    if (near) nearTime = true;
+    all.push(near ? { ...m, hour: time.hour, minute: time.minute } : m);
+  }
   // A time with no day (下午3点再打) means today, if that time is still to come.
-  const timeOnly: DateMention[] =
-    time && !mentions.some((m) => Math.abs(time.index - m.end) <= 8)
-      ? [{ date: now, hour: time.hour, minute: time.minute, index: time.index, end: time.index }]
-      : [];
-  const chosen = [...mentions.map(withTime), ...timeOnly].sort((a, b) => a.index - b.index).find(ahead);
+  if (time && !nearTime) all.push({ date: now, hour: time.hour, minute: time.minute, index: time.index, end: time.index });
+  all.sort(byIndex);
+  let chosen: DateMention | undefined;
+  for (const m of all) {
+    const order = compareDates(m.date, now);
+    if (order > 0 || (order === 0 && m.hour !== null && m.hour * 60 + m.minute > now.hour * 60 + now.minute)) {
+      chosen = m;
+      break;
+    }
+  }
   if (!chosen) return null;
-  const clause = clauses(text).find((c) => c.start <= chosen.index && chosen.index < c.start + c.text.length)?.text ?? null;
+  let clause: string | null = null;
+  for (const c of clauses(text))
+    if (c.start <= chosen.index && chosen.index < c.start + c.text.length) {
+      clause = c.text;
+      break;
+    }
   return {
     iso: toZonedIso(chosen.date, chosen.hour ?? opts.defaultHour ?? 9, chosen.hour === null ? 0 : chosen.minute, opts.timeZone),
     clause: clause?.slice(0, 120) ?? null,
