@@ -278,11 +278,10 @@ function includesAny(text: string, words: string[]): boolean {
  */
 export function findCustomerCandidates(text: string, contacts: ContactMention[], templateCustomer: string | null): CustomerCandidate[] {
   const out: CustomerCandidate[] = [];
-  const add = (raw: string | undefined, index: number, score: number) => addCandidate(out, contacts, text, raw, index, score);
   if (templateCustomer) {
     // `客户:个人 范先生`: the form itself says there is no organisation.
     if (isVisitor(templateCustomer.trim())) return out;
-    add(templateCustomer, 0, 0.95);
+    addCandidate(out, contacts, text, templateCustomer, 0, 0.95);
   }
 
   for (const [nth, contact] of contacts.entries()) {
@@ -295,17 +294,23 @@ export function findCustomerCandidates(text: string, contacts: ContactMention[],
     const viaDe = /的\s*$/.test(m[1]);
     // Space-separated notes (拜访 招商银行 陆行长): the last word that is a name.
     // A space between two Latin words is inside a name (Vertex Pharma), not between words.
-    const words = m[1]
-      .replace(/的\s*$/, '')
-      .split(/(?<![A-Za-z\u00c0-\u024f&.])\s+|\s+(?![A-Za-z\u00c0-\u024f&])/)
-      .filter((w) => w && !/^[-·&]+$/.test(w) && !text.includes(`#${w}`) && cleanOnce(w, text) !== null);
-    const named = words.filter(
-      (w) => !ORG_UNIT.test(w) && (words.length === 1 || ((!isUnitWord(w) || ORG_BEFORE_UNIT.test(w)) && !isRoleWord(w))),
-    );
+    // Loops, not filter callbacks: closures made per contact cost more than the checks.
+    const words: string[] = [];
+    for (const w of m[1].replace(/的\s*$/, '').split(/(?<![A-Za-z\u00c0-\u024f&.])\s+|\s+(?![A-Za-z\u00c0-\u024f&])/))
+      if (w && !/^[-·&]+$/.test(w) && !text.includes(`#${w}`) && cleanOnce(w, text) !== null) words.push(w);
+    const named: string[] = [];
+    for (const w of words)
+      if (!ORG_UNIT.test(w) && (words.length === 1 || ((!isUnitWord(w) || ORG_BEFORE_UNIT.test(w)) && !isRoleWord(w)))) named.push(w);
     // Of several words, the one with an organisation ending (青禾食品 冷链仓储 尤总), else the last.
     // A note names the organisation before its units (宝钢股份 冷轧厂 喻工): of two with an ending, the first.
-    const withSuffix = named.length > 1 ? named.filter((w) => hasOrgTail(cleanOrSelf(w, text))) : [];
-    let raw = withSuffix[0] ?? named[named.length - 1];
+    let withSuffix: string | undefined;
+    if (named.length > 1)
+      for (const w of named)
+        if (hasOrgTail(cleanOrSelf(w, text))) {
+          withSuffix = w;
+          break;
+        }
+    let raw = withSuffix ?? named[named.length - 1];
     // 中国电信 四川分公司: a branch belongs to the company named before it.
     if (raw && named.length > 1 && BRANCH.test(raw)) raw = `${named[named.length - 2] ?? ''}${raw}`;
     // The first person named is the one the note is about; later ones (新对接人是祁经理) weigh less.
@@ -314,7 +319,15 @@ export function findCustomerCandidates(text: string, contacts: ContactMention[],
     const kept = raw ? cleanOrSelf(raw, text) : '';
     const unitOnly = [...kept].length <= 4 && (UNIT_END.test(kept) || ([...kept].length <= 2 && !raw?.includes('的')));
     const unit = raw && UNIT_END.test(raw) && unitOnly && !hasOrgTail(kept) ? 0.2 : 0;
-    if (raw) add(raw, contact.index - m[1].length + m[1].lastIndexOf(raw), (viaDe ? 0.85 : 0.75) - (nth > 0 ? 0.2 : 0) - unit);
+    if (raw)
+      addCandidate(
+        out,
+        contacts,
+        text,
+        raw,
+        contact.index - m[1].length + m[1].lastIndexOf(raw),
+        (viaDe ? 0.85 : 0.75) - (nth > 0 ? 0.2 : 0) - unit,
+      );
   }
 
   ORG_RE.lastIndex = 0;
@@ -334,33 +347,33 @@ export function findCustomerCandidates(text: string, contacts: ContactMention[],
       : undefined;
     const name = brand ? cleanOnce(m[0], text) : null;
     if (brand && name && !ROLE_WORD.test(brand)) out.push({ name: `${brand}${name}`, index: m.index - brand.length, score: 0.75 });
-    else add(m[0], m.index, 0.7);
+    else addCandidate(out, contacts, text, m[0], m.index, 0.7);
   }
 
   if (text.includes('下属') || text.includes('子公司') || text.includes('旗下')) {
     SUBSIDIARY.lastIndex = 0;
-    for (let m = SUBSIDIARY.exec(text); m; m = SUBSIDIARY.exec(text)) add(m[1], m.index, 0.8);
+    for (let m = SUBSIDIARY.exec(text); m; m = SUBSIDIARY.exec(text)) addCandidate(out, contacts, text, m[1], m.index, 0.8);
   }
 
   // `做连锁药房的叫康泰大药房`: a name introduced as such.
   NAMED_AS.lastIndex = 0;
-  for (let m = NAMED_AS.exec(text); m; m = NAMED_AS.exec(text)) add(m[1], m.index, 0.7);
+  for (let m = NAMED_AS.exec(text); m; m = NAMED_AS.exec(text)) addCandidate(out, contacts, text, m[1], m.index, 0.7);
 
   // `佰草堂选了别家`, `签约了!宁海市政 …`: a name opening the note, followed by what it did.
   const lead = OPENING_LEAD.exec(text)?.[0] ?? '';
   const opening = OPENING_NAME.exec(lead ? ' '.repeat(lead.length) + text.slice(lead.length) : text);
-  if (opening?.[1]) add(opening[1], opening.index, 0.5);
+  if (opening?.[1]) addCandidate(out, contacts, text, opening[1], opening.index, 0.5);
   // `中储粮镇江直属库 信息化改造 电话没人接`: a jotting opens with the organisation when a unit,
   // project or channel word follows it (the weakest signal: any other candidate wins).
   const jotted = SPACED_OPENING.exec(text);
   if (jotted?.[1] && jotted[2] && (isUnitWord(jotted[2]) || JOTTED_CHANNEL.test(jotted[2])) && !contacts.some((c) => c.index === 0))
-    add(jotted[1], 0, 0.4);
+    addCandidate(out, contacts, text, jotted[1], 0, 0.4);
 
   for (const [re, score, needs] of VERB_PATTERNS) {
     // A pattern whose fixed words are all absent from the note cannot match: skip its scan.
     if (!includesAny(text, needs)) continue;
     re.lastIndex = 0;
-    for (let m = re.exec(text); m; m = re.exec(text)) add(m[1], m.index, score);
+    for (let m = re.exec(text); m; m = re.exec(text)) addCandidate(out, contacts, text, m[1], m.index, score);
   }
   // A person (Tom Hargreaves, Jane) is the contact, never the customer.
   const latinPeople = contacts.filter((c) => c.person === true);

@@ -72,17 +72,20 @@ export function matchKnownCustomers(text: string, extracted: string | null, know
   const note = noteForms(text, extracted);
   const attached = attachedIndex(known);
   const out: (Match & { recency: number })[] = [];
-  const consider = (customer: KnownCustomer, labels: LabelForms[], recency: number) => {
-    const s = score(labels, note);
-    if (s > 0) out.push({ id: customer.id, name: customer.name, score: s, recency });
-  };
   // Two loops rather than one over an array or a set: a loop that saw both runs slower on either.
+  // Each scores in place: no closure made per note (under tsx each also paid esbuild's __name).
   if (attached) {
     for (const { customer, labels, recency } of attached.index.candidates(note.haystack, note.extractedCore)) {
-      if (attached.admits(customer)) consider(customer, labels, recency);
+      if (!attached.admits(customer)) continue;
+      const s = score(labels, note);
+      if (s > 0) out.push({ id: customer.id, name: customer.name, score: s, recency });
     }
   } else {
-    known.forEach((customer, i) => consider(customer, [customer.name, ...(customer.aliases ?? [])].map(label), -i));
+    for (let i = 0; i < known.length; i++) {
+      const customer = known[i] as KnownCustomer;
+      const s = score([customer.name, ...(customer.aliases ?? [])].map(label), note);
+      if (s > 0) out.push({ id: customer.id, name: customer.name, score: s, recency: -i });
+    }
   }
   out.sort((a, b) => b.score - a.score || b.recency - a.recency || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   return out.slice(0, 8).map(({ id, name, score }) => ({ id, name, score }));
