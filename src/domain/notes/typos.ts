@@ -27,8 +27,14 @@ const SLIPS: [RegExp, string][] = [
   [/([一二三四五六七八九两])是([万千])/g, '$1十$2'],
 ];
 
-/** All slips at once: most notes have none and cost one scan. */
-const ANY_SLIP = new RegExp(SLIPS.map(([re]) => re.source).join('|'));
+/**
+ * All slips at once: most notes have none and cost one scan. The slips' own patterns without
+ * their lookbehinds and leading classes (点话 for 打了点话, 天候 for 3天候, 是万 for 三是万): it
+ * matches wherever one of them does (and a little more, which the replacements then leave
+ * alone), and as plain words it scans in half the time or less. A new slip goes in both lists.
+ */
+const ANY_SLIP =
+  /威信|维信|薇信|徽信|微心|拜方|拜仿|白访|摆访|败访|回防|回仿|电化|点话|电活|连系|联习|须求|需球|方安|方按|保价|合铜|以(?:经|签|发|确认|付|收到|回款|报价|谈)|还再谈|丢但|竟品|接处|谈盘|天候|是[万千]/;
 
 export function fixTypos(text: string): string {
   if (!ANY_SLIP.test(text)) return text;
