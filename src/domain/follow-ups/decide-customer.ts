@@ -19,7 +19,7 @@ export type CustomerDecision =
  * A name of punctuation only (`客户：。。。`) is no name: it never becomes a customer.
  */
 export function decideCustomer(
-  draft: Pick<ParsedNote, 'customer' | 'confidence' | 'customerCandidates'>,
+  draft: Pick<ParsedNote, 'customer' | 'confidence' | 'customerCandidates' | 'contact'>,
   exactMatchId: number | null,
 ): CustomerDecision {
   if (exactMatchId !== null) return { kind: 'existing', customerId: exactMatchId };
@@ -36,6 +36,7 @@ export function decideCustomer(
   // A confident, specific new name beats loose resemblances (云帆物流 when 云帆科技 is known).
   if (usableName && draft.confidence >= MIN_CONFIDENCE_TO_CREATE) return { kind: 'create', name: usableName };
   if (candidates.length > 0) return ask();
-  if (!usableName) return { kind: 'none' };
+  // No organisation, but a person (a B2C walk-in): ask, so the rep picks or creates the customer.
+  if (!usableName) return draft.contact ? { kind: 'ask', candidates: [] } : { kind: 'none' };
   return { kind: 'ask', candidates: [] };
 }

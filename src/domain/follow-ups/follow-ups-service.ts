@@ -265,7 +265,8 @@ export function createFollowUpsService(deps: Deps) {
           kind: 'needs_customer',
           followUp: await draftRow(null),
           candidates,
-          proposedName: name,
+          // With no organisation named, the person is offered as the new customer (a walk-in).
+          proposedName: name ?? usableCustomerName(contactName),
         });
         const promptOf = input.unlessPrompted ? { userId: input.author.id, now } : undefined;
         const locked =

@@ -134,5 +134,7 @@ function summarize(text: string): string {
 
 /** Whether the draft holds something worth recording: a customer, or at least a contact with content. */
 export function isActionable(note: ParsedNote): boolean {
-  return note.customer !== null || note.customerCandidates.length > 0;
+  // A person with no organisation (a walk-in: 散客 陈先生 来店看钢琴) is worth recording too: the bot
+  // asks which customer, offering the person as a new one.
+  return note.customer !== null || note.customerCandidates.length > 0 || note.contact !== null;
 }

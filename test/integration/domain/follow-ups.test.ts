@@ -168,6 +168,19 @@ describe('follow-ups service', () => {
     expect(picked).toMatchObject({ kind: 'saved', createdCustomer: true, customer: { name: 'Chen Trading Co', ownerUserId: rep.id } });
   });
 
+  it('asks about a walk-in with no organisation, offering the person as the new customer', async () => {
+    const result = await record('散客 陈先生 来店看钢琴 雅马哈那台 3万5 犹豫中 说月底前定');
+    expect(result).toMatchObject({ kind: 'needs_customer', candidates: [], proposedName: '陈先生' });
+    if (result.kind !== 'needs_customer') return;
+    const picked = await service.chooseCustomer({
+      workspaceId,
+      actor: rep,
+      followUpId: result.followUp.id,
+      choice: { newCustomerName: '陈先生' },
+    });
+    expect(picked).toMatchObject({ kind: 'saved', createdCustomer: true, customer: { name: '陈先生', ownerUserId: rep.id } });
+  });
+
   it('undo restores the customer, keeps what a later follow-up set, and is spent after once', async () => {
     const first = await record('电联 保利地产 高总,报价已发,预算100万,下周一再聊');
     clock.advance(60_000);

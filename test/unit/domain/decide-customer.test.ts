@@ -20,10 +20,16 @@ describe('normalizeCustomerName', () => {
 });
 
 describe('decideCustomer', () => {
-  const draft = (customer: string | null, confidence: number, candidates: { id: string; name: string; score: number }[] = []) => ({
+  const draft = (
+    customer: string | null,
+    confidence: number,
+    candidates: { id: string; name: string; score: number }[] = [],
+    contact: string | null = null,
+  ) => ({
     customer,
     confidence,
     customerCandidates: candidates,
+    contact,
   });
 
   it('takes an exact name match', () => {
@@ -52,8 +58,11 @@ describe('decideCustomer', () => {
     expect(decideCustomer(draft('鑫源化工', 0.7), null)).toEqual({ kind: 'create', name: '鑫源化工' });
     expect(decideCustomer(draft('Mark Chen', 0.5), null)).toEqual({ kind: 'ask', candidates: [] });
   });
-  it('records nothing without a customer', () => {
+  it('records nothing without a customer or a person', () => {
     expect(decideCustomer(draft(null, 0), null)).toEqual({ kind: 'none' });
+  });
+  it('asks when the note names a person and no organisation (a walk-in)', () => {
+    expect(decideCustomer(draft(null, 0, [], '陈先生'), null)).toEqual({ kind: 'ask', candidates: [] });
   });
   it('treats a name of punctuation only as no name', () => {
     expect(decideCustomer(draft('。。。', 0.95), null)).toEqual({ kind: 'none' });

@@ -115,6 +115,8 @@ describe('parseNote', () => {
     expect(note).toMatchObject({ customer: null, contact: null, amount: null, nextFollowUpAt: null, stage: null });
     expect(isActionable(note)).toBe(false);
     expect(isActionable(parse('光明乳业选了竞品,丢单了'))).toBe(true);
+    // A walk-in with no organisation is worth recording: the bot asks which customer.
+    expect(isActionable(parse('散客 陈先生 来店看钢琴 3万5 说月底前定'))).toBe(true);
   });
 
   it('always returns the contract shape', () => {
