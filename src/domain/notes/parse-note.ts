@@ -5,7 +5,7 @@ import { findContacts } from './contact.js';
 import { findCustomerCandidates, pickCustomer } from './customer.js';
 import { findDates, findTimeOfDay, type DateMention } from './dates.js';
 import { matchKnownCustomers } from './match-known-customer.js';
-import { clauses, normalizeText } from './normalize-text.js';
+import { normalizeText } from './normalize-text.js';
 import type { ParseOptions, ParsedNote } from './schema.js';
 import { readTemplate } from './template.js';
 import { fixTypos } from './typos.js';
@@ -76,6 +76,24 @@ export function parseNote(input: string, opts: ParseOptions): ParsedNote {
 }
 
 const byIndex = (a: { index: number }, b: { index: number }) => a.index - b.index;
+const CLAUSE_END = /[,.;!?\n]/;
+
+/**
+ * The clause of `clauses(text)` that holds `index`, or null: the run between the punctuation
+ * around it, trimmed, found without splitting the whole note.
+ */
+function clauseAt(text: string, index: number): string | null {
+  if (index < 0 || index >= text.length || CLAUSE_END.test(text[index] as string)) return null;
+  let start = index;
+  while (start > 0 && !CLAUSE_END.test(text[start - 1] as string)) start--;
+  let end = index + 1;
+  while (end < text.length && !CLAUSE_END.test(text[end] as string)) end++;
+  const run = text.slice(start, end);
+  const trimmed = run.trim();
+  if (!trimmed) return null;
+  const at = start + run.indexOf(trimmed);
+  return at <= index && index < at + trimmed.length ? trimmed : null;
+}
 
 /**
  * The next follow-up: the first date in the note that lies ahead. Today counts only with a time
@@ -113,12 +131,7 @@ function nextFollowUp(text: string, opts: ParseOptions): { iso: string; clause: 
     }
   }
   if (!chosen) return null;
-  let clause: string | null = null;
-  for (const c of clauses(text))
-    if (c.start <= chosen.index && chosen.index < c.start + c.text.length) {
-      clause = c.text;
-      break;
-    }
+  const clause = clauseAt(text, chosen.index);
   return {
     iso: toZonedIso(chosen.date, chosen.hour ?? opts.defaultHour ?? 9, chosen.hour === null ? 0 : chosen.minute, opts.timeZone),
     clause: clause?.slice(0, 120) ?? null,
