@@ -1,6 +1,7 @@
 import type { Person, RepFigures, TeamFigures } from '../../domain/digest/figures.js';
 import { formatLocalIso } from '../../domain/notes/civil-time.js';
 import type { Card, CardRow, CardSection } from '../../messaging/types.js';
+import { cappedLines } from '../cards/capped-lines.js';
 import { formatAmount, stageLabel, type Locale } from '../cards/i18n.js';
 import { DIGEST_TEXT, signed } from './text.js';
 
@@ -76,11 +77,15 @@ export function digestCard(f: TeamFigures, o: DigestCardOptions): Card {
 
 function repRow(rep: RepFigures, locale: Locale): CardRow {
   const t = DIGEST_TEXT[locale];
-  const moves = rep.stageMoves.map((m) => {
-    const arrow = t.moveArrow(stageLabel(locale, m.from), stageLabel(locale, m.to));
-    return `${m.customer} ${arrow}${m.to === 'won' && m.amount !== null ? ` ${money(m.amount)}` : ''}`;
-  });
-  const shown = moves.length > MAX_MOVES ? [...moves.slice(0, MAX_MOVES), `…+${moves.length - MAX_MOVES}`] : moves;
+  const shown = cappedLines(
+    rep.stageMoves,
+    MAX_MOVES,
+    (m) => {
+      const arrow = t.moveArrow(stageLabel(locale, m.from), stageLabel(locale, m.to));
+      return `${m.customer} ${arrow}${m.to === 'won' && m.amount !== null ? ` ${money(m.amount)}` : ''}`;
+    },
+    (rest) => `…+${rest}`,
+  );
   return {
     text: rep.followUps === 0 ? t.idle(nameOf(rep)) : nameOf(rep),
     fields: [

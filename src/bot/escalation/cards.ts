@@ -1,6 +1,7 @@
 import type { EscalationView } from '../../domain/escalation/escalation-view.js';
 import type { EscalationMessages } from '../../domain/escalation/run-escalations.js';
 import { addressKey, userAddress, type Card, type CardButton, type CardControl } from '../../messaging/types.js';
+import { cappedLines } from '../cards/capped-lines.js';
 import { formatDateTime, type Locale } from '../cards/i18n.js';
 import { formatMoment } from '../ownership/text.js';
 import { ESC_TEXT, formatDay } from './text.js';
@@ -87,8 +88,12 @@ const MAX_SUMMARY_LINES = 30;
 /** What did not fit in one run's cards for a manager: the customers, most overdue first. */
 export function escalationSummaryCard(views: EscalationView[], ctx: Ctx): Card {
   const e = ESC_TEXT[ctx.locale];
-  const lines = views.slice(0, MAX_SUMMARY_LINES).map((v) => e.summaryLine(v.customer.name, nameOf(v.owner, e.someone), v.overdueDays));
-  if (views.length > MAX_SUMMARY_LINES) lines.push(e.summaryMore(views.length - MAX_SUMMARY_LINES));
+  const lines = cappedLines(
+    views,
+    MAX_SUMMARY_LINES,
+    (v) => e.summaryLine(v.customer.name, nameOf(v.owner, e.someone), v.overdueDays),
+    e.summaryMore,
+  );
   return { title: e.summaryTitle(views.length), tone: 'orange', text: lines.join('\n'), notes: [e.summaryHint] };
 }
 

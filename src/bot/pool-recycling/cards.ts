@@ -1,5 +1,6 @@
 import type { PoolMessages, PoolWarningView, RecycledLine } from '../../domain/pool-recycling/pool-messages.js';
 import { addressKey, userAddress, type Card } from '../../messaging/types.js';
+import { cappedLines } from '../cards/capped-lines.js';
 import type { Locale } from '../cards/i18n.js';
 import { formatDay } from '../escalation/text.js';
 import { REMINDER_ACTION, reminderArgs } from '../reminders/reminder-controls.js';
@@ -60,8 +61,7 @@ export function poolWarningCard(view: PoolWarningView, ctx: Ctx & { now: Date },
 /** The old owner's one message after a run: which customers went back and why. */
 export function recycledText(lines: RecycledLine[], locale: Locale): string {
   const p = POOL_TEXT[locale];
-  const shown = lines.slice(0, MAX_LINES).map((l) => p.recycledLine(l.name, l.idleDays));
-  if (lines.length > MAX_LINES) shown.push(p.recycledMore(lines.length - MAX_LINES));
+  const shown = cappedLines(lines, MAX_LINES, (l) => p.recycledLine(l.name, l.idleDays), p.recycledMore);
   return [p.recycled(lines.length), ...shown, p.recycledHint].join('\n');
 }
 
@@ -71,8 +71,12 @@ const MAX_SUMMARY_LINES = 10;
 /** The warnings past the per-run cap, soonest release first: each can still be kept with a follow-up. */
 export function poolWarningSummaryCard(views: PoolWarningView[], ctx: Ctx): Card {
   const p = POOL_TEXT[ctx.locale];
-  const lines = views.slice(0, MAX_SUMMARY_LINES).map((v) => p.summaryLine(v.customer.name, dayLabel(ctx.locale, v.releaseOn), v.idleDays));
-  if (views.length > MAX_SUMMARY_LINES) lines.push(p.recycledMore(views.length - MAX_SUMMARY_LINES));
+  const lines = cappedLines(
+    views,
+    MAX_SUMMARY_LINES,
+    (v) => p.summaryLine(v.customer.name, dayLabel(ctx.locale, v.releaseOn), v.idleDays),
+    p.recycledMore,
+  );
   return { title: p.summaryTitle(views.length), tone: 'orange', text: lines.join('\n'), notes: [p.summaryHint] };
 }
 
