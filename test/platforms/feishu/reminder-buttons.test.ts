@@ -3,8 +3,9 @@ import nock from 'nock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { auditLog, customers, followUps, outbox, reminders, transferRequests } from '../../../src/db/schema/index.js';
 import { RUN_BY_HAND } from '../../../src/jobs/types.js';
-import { buildFeishuTestApp, FEISHU_BASE, FEISHU_KEY, FEISHU_TOKEN } from '../../helpers/build-test-app.js';
+import { buildFeishuTestApp, FEISHU_KEY, FEISHU_TOKEN } from '../../helpers/build-test-app.js';
 import { useTestDatabase } from '../../helpers/db.js';
+import { deliverToFeishu } from '../../helpers/feishu-delivery.js';
 import { feishuCardAction, feishuMessageEvent } from '../../helpers/feishu-events.js';
 import { feishuSignedRequest } from '../../helpers/feishu-sign.js';
 import { seedOwnershipWorkspace } from '../../helpers/ownership-seed.js';
@@ -82,25 +83,8 @@ describe('Feishu: the reminder card’s buttons', () => {
     const job = t.genjin.jobs.find((j) => j.name === 'reminders');
     if (!job) throw new Error('no reminders job');
     await job.run(t.clock.now(), RUN_BY_HAND);
-    const cards = new Map<string, Map<string, Value>>();
-    nock.cleanAll();
-    nock(FEISHU_BASE)
-      .post('/open-apis/auth/v3/tenant_access_token/internal')
-      .times(10)
-      .optionally()
-      .reply(200, { code: 0, tenant_access_token: 't-test', expire: 7200 });
-    nock(FEISHU_BASE)
-      .post(/\/open-apis\/im\/v1\/messages.*/)
-      .times(30)
-      .optionally()
-      .reply(200, (_path, body) => {
-        const b = body as { receive_id: string; content: string };
-        const card = JSON.parse(b.content) as unknown;
-        cards.set(`${b.receive_id}:${cards.size}`, callbacks(card));
-        return { code: 0, data: { message_id: `om_bot_${cards.size}` } };
-      });
-    for (let i = 0; i < 5; i++) if ((await t.genjin.outbox.runOnce()).sent === 0) break;
-    return cards;
+    const sent = await deliverToFeishu(t.genjin.outbox);
+    return new Map(sent.map((m, i) => [`${m.body.receive_id}:${i}`, callbacks(JSON.parse(m.body.content) as unknown)]));
   }
   /** The buttons of the one reminder card sent to `openId`. */
   const cardOf = (cards: Map<string, Map<string, Value>>, openId: string) => {

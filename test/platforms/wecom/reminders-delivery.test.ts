@@ -5,7 +5,8 @@ import { outbox, reminders } from '../../../src/db/schema/index.js';
 import { RUN_BY_HAND } from '../../../src/jobs/types.js';
 import { buildWecomTestApp, WECOM } from '../../helpers/build-test-app.js';
 import { useTestDatabase } from '../../helpers/db.js';
-import { wecomPost, wecomTextXml } from '../../helpers/wecom-sign.js';
+import { postToWecom } from '../../helpers/wecom-delivery.js';
+import { wecomTextXml } from '../../helpers/wecom-sign.js';
 import { seedReminderWorkspace } from '../../integration/reminders/seed.js';
 
 const NOW = '2026-11-25T02:00:05Z'; // 10:00:05 in Asia/Shanghai, a Wednesday
@@ -91,22 +92,11 @@ describe('WeCom: reminder cards and /我的', () => {
     const li = await s.rep('李四', { platformUserId: 'lisi' });
     for (let i = 1; i <= 8; i++)
       await s.customer(`逾期${i}`, li, { next: new Date(Date.parse('2026-11-24T09:00:00+08:00') - i * 86_400_000).toISOString() });
-    const req = wecomPost({
-      token: WECOM.token,
-      encodingAesKey: WECOM.key,
-      corpId: WECOM.corpId,
-      xml: wecomTextXml({ corpId: WECOM.corpId, from: 'lisi', content: '/我的', msgId: '8200000000000000001', createTime: NOW_S }),
-      timestamp: NOW_S,
-    });
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/webhooks/wecom',
-      query: req.query,
-      payload: req.body,
-      headers: { 'content-type': 'text/xml' },
-    });
-    expect(res.statusCode).toBe(200);
-    await t.genjin.worker.drain();
+    await postToWecom(
+      t,
+      wecomTextXml({ corpId: WECOM.corpId, from: 'lisi', content: '/我的', msgId: '8200000000000000001', createTime: NOW_S }),
+      NOW_S,
+    );
     const sent: Sent[] = [];
     nock.cleanAll();
     token();
