@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, exists, getTableColumns, gt, like, or, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
+import { reusableQuery, slot } from '../../db/reusable-query.js';
 import { contacts, customerAliases, customers, notePrompts, reminders } from '../../db/schema/index.js';
 import { openAnsweredBy } from '../reminder-actions/card-state.js';
 import { normalizeCustomerName } from './normalize-name.js';
@@ -33,42 +34,67 @@ export async function lockCustomerForNote(
   id: number,
   opts: { contactName: string | null; promptOf?: { userId: number; now: Date } },
 ): Promise<LockedForNote | null> {
-  const flag = (query: Parameters<typeof exists>[0]) => sql<number>`${exists(query)}`.mapWith(Number);
-  const openReminders = flag(
-    db
-      .select({ one: sql`1` })
-      .from(reminders)
-      .where(openAnsweredBy(customers.id)),
-  );
   const { promptOf, contactName } = opts;
-  const openPrompt = promptOf
-    ? flag(
-        db
-          .select({ one: sql`1` })
-          .from(notePrompts)
-          .where(
-            and(eq(notePrompts.workspaceId, workspaceId), eq(notePrompts.userId, promptOf.userId), gt(notePrompts.expiresAt, promptOf.now)),
-          ),
-      )
-    : sql<number>`0`.mapWith(Number);
-  const where = and(eq(customers.workspaceId, workspaceId), eq(customers.id, id));
-  const flags = (row: { openReminders: number; openPrompt: number }) => ({
-    openReminders: row.openReminders === 1,
-    openPrompt: row.openPrompt === 1,
-  });
-  if (contactName === null) {
-    const [row] = await db.select({ customer: customers, openReminders, openPrompt }).from(customers).where(where).limit(1).for('update');
-    return row ? { customer: row.customer, contact: null, ...flags(row) } : null;
-  }
-  const [row] = await db
-    .select({ customer: customers, contact: { id: contacts.id, phone: contacts.phone, email: contacts.email }, openReminders, openPrompt })
-    .from(customers)
-    .leftJoin(contacts, and(eq(contacts.customerId, customers.id), eq(contacts.name, contactName)))
-    .where(where)
-    .limit(1)
-    .for('update');
-  return row ? { customer: row.customer, contact: row.contact, ...flags(row) } : null;
+  const values = { workspaceId, id, contactName, promptUserId: promptOf?.userId ?? 0, now: promptOf?.now ?? new Date(0) };
+  const statement = lockForNoteStatements[`${contactName === null ? 'plain' : 'contact'}${promptOf ? 'AndPrompt' : ''}`];
+  const [row] = await statement(db, values);
+  return row
+    ? { customer: row.customer, contact: row.contact ?? null, openReminders: row.openReminders === 1, openPrompt: row.openPrompt === 1 }
+    : null;
 }
+
+type LockForNoteValues = { workspaceId: number; id: number; contactName: string | null; promptUserId: number; now: Date };
+
+/** `lockCustomerForNote`'s four statements (with or without the contact, with or without the prompt check), each built once. */
+function lockForNoteStatement(withContact: boolean, withPrompt: boolean) {
+  return reusableQuery<
+    { customer: CustomerRecord; contact?: ContactRow | null; openReminders: number; openPrompt: number }[],
+    LockForNoteValues
+  >((db) => {
+    const flag = (query: Parameters<typeof exists>[0]) => sql<number>`${exists(query)}`.mapWith(Number);
+    const openReminders = flag(
+      db
+        .select({ one: sql`1` })
+        .from(reminders)
+        .where(openAnsweredBy(customers.id)),
+    );
+    const openPrompt = withPrompt
+      ? flag(
+          db
+            .select({ one: sql`1` })
+            .from(notePrompts)
+            .where(
+              and(
+                eq(notePrompts.workspaceId, slot('workspaceId')),
+                eq(notePrompts.userId, slot('promptUserId')),
+                gt(notePrompts.expiresAt, slot('now')),
+              ),
+            ),
+        )
+      : sql<number>`0`.mapWith(Number);
+    const where = and(eq(customers.workspaceId, slot('workspaceId')), eq(customers.id, slot('id')));
+    if (!withContact)
+      return db.select({ customer: customers, openReminders, openPrompt }).from(customers).where(where).limit(1).for('update');
+    return db
+      .select({
+        customer: customers,
+        contact: { id: contacts.id, phone: contacts.phone, email: contacts.email },
+        openReminders,
+        openPrompt,
+      })
+      .from(customers)
+      .leftJoin(contacts, and(eq(contacts.customerId, customers.id), eq(contacts.name, slot('contactName'))))
+      .where(where)
+      .limit(1)
+      .for('update');
+  });
+}
+const lockForNoteStatements = {
+  plain: lockForNoteStatement(false, false),
+  plainAndPrompt: lockForNoteStatement(false, true),
+  contact: lockForNoteStatement(true, false),
+  contactAndPrompt: lockForNoteStatement(true, true),
+};
 
 export async function getCustomer(db: DbOrTx, workspaceId: number, id: number): Promise<CustomerRecord | null> {
   const [row] = await db
