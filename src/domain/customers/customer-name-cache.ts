@@ -48,6 +48,16 @@ type WorkspaceNames = {
   views: Map<string, KnownCustomerName[]>;
 };
 
+/** What `created` needs of a customer this process created. */
+export type NewCustomer = {
+  id: number;
+  name: string;
+  normalizedName: string;
+  ownerUserId: number | null;
+  lastFollowUpAt: Date | null;
+  updatedAt: Date;
+};
+
 type Row = {
   id: number;
   name: string;
@@ -96,8 +106,12 @@ export function createCustomerNameCache(deps: { db: DbOrTx; clock: Clock; reload
       .where(and(eq(customers.workspaceId, workspaceId), since === null ? undefined : gte(customers.updatedAt, new Date(since))));
   }
 
-  /** Applies rows (one per alias) to `names`; returns whether any name, alias or owner changed. */
-  function apply(names: WorkspaceNames, rows: Row[]): boolean {
+  /**
+   * Applies rows (one per alias) to `names`, and drops the per-owner lists a changed name, alias or
+   * owner belongs to (every list when the customer is or was in the pool). `watermark: false` for
+   * rows this process wrote itself: the delta must still read what other replicas committed before them.
+   */
+  function apply(names: WorkspaceNames, rows: Row[], opts: { watermark: boolean } = { watermark: true }): void {
     const byId = new Map<number, { row: Row; aliases: string[]; normalized: string[] }>();
     for (const row of rows) {
       const seen = byId.get(row.id) ?? { row, aliases: [], normalized: [row.normalizedName] };
@@ -105,12 +119,11 @@ export function createCustomerNameCache(deps: { db: DbOrTx; clock: Clock; reload
       if (row.normalizedAlias !== null) seen.normalized.push(row.normalizedAlias);
       byId.set(row.id, seen);
     }
-    let changed = false;
     for (const { row, aliases, normalized } of byId.values()) {
       const id = String(row.id);
       const known: KnownCustomerName = { id, name: row.name, aliases: aliases.sort() };
       const updatedAt = row.updatedAt.getTime();
-      names.watermark = Math.max(names.watermark, updatedAt);
+      if (opts.watermark) names.watermark = Math.max(names.watermark, updatedAt);
       const cached = names.customers.get(id);
       if (cached && cached.updatedAt > updatedAt) continue;
       if (cached && sameNames(cached.known, known) && cached.ownerUserId === row.ownerUserId) {
@@ -122,16 +135,22 @@ export function createCustomerNameCache(deps: { db: DbOrTx; clock: Clock; reload
       names.customers.set(id, { known, ownerUserId: row.ownerUserId, updatedAt, normalized });
       for (const key of normalized) names.byNormalized.set(key, id);
       names.index.set(known, recencyOf(row));
-      changed = true;
+      dropViews(names, cached ? [cached.ownerUserId, row.ownerUserId] : [row.ownerUserId]);
     }
-    return changed;
+  }
+
+  /** The lists that hold a customer of these owners: theirs and the whole workspace's, or all of them for the pool (null). */
+  function dropViews(names: WorkspaceNames, owners: (number | null)[]): void {
+    if (owners.includes(null)) return names.views.clear();
+    names.views.delete('*');
+    for (const owner of owners) names.views.delete(String(owner));
   }
 
   function unlinkNames(names: WorkspaceNames, id: string, cached: Cached): void {
     for (const key of cached.normalized) if (names.byNormalized.get(key) === id) names.byNormalized.delete(key);
   }
 
-  /** `now`, unless `changed` was called since `version` was taken: that change may be one the read missed. */
+  /** `now`, unless `created` was called since `version` was taken: that customer may be one the read missed. */
   const checkedAt = (workspaceId: number, version: number, now: number) => ((versions.get(workspaceId) ?? 0) === version ? now : -Infinity);
 
   async function refresh(workspaceId: number): Promise<WorkspaceNames> {
@@ -158,7 +177,7 @@ export function createCustomerNameCache(deps: { db: DbOrTx; clock: Clock; reload
     // A full reload that finished meanwhile is newer than this delta: keep it as it is.
     if (workspaces.get(workspaceId) !== current) return workspaces.get(workspaceId) ?? current;
     current.checkedAt = checkedAt(workspaceId, version, now);
-    if (apply(current, rows)) current.views.clear();
+    apply(current, rows);
     return current;
   }
 
@@ -199,13 +218,17 @@ export function createCustomerNameCache(deps: { db: DbOrTx; clock: Clock; reload
       names.views.clear();
     },
     /**
-     * This process wrote a customer's name, alias or owner (a note created one): the next call
-     * reads the delta whatever `freshForMs` says, so the writer's next note sees its own change.
+     * This process created `customer` (committed): its author's next note here matches it without
+     * asking the database. Other replicas learn of it through their delta. Asking the delta at once
+     * instead re-read every customer touched in the last 15 s: about 1,500 rows per new customer in
+     * a workspace taking 100 notes a second.
      */
-    changed(workspaceId: number): void {
+    created(workspaceId: number, customer: NewCustomer): void {
+      // A read already under way may have missed it: the use after that read asks the delta.
       versions.set(workspaceId, (versions.get(workspaceId) ?? 0) + 1);
       const names = workspaces.get(workspaceId);
-      if (names) names.checkedAt = -Infinity;
+      if (!names) return; // not loaded: the first use reads it with the rest
+      apply(names, [{ ...customer, alias: null, normalizedAlias: null }], { watermark: false });
     },
     /**
      * The customer whose normalized name or alias is exactly this name's, as far as this cache

@@ -76,7 +76,7 @@ type Deps = {
    * The process's customer names (the matcher's cache): an exact name found there spares a query,
    * and a customer created here is announced to it so the author's next note matches it.
    */
-  names?: Pick<CustomerNameCache, 'exactId' | 'changed'>;
+  names?: Pick<CustomerNameCache, 'exactId' | 'created'>;
 };
 
 /** What the locking read of a known customer also found; unknown (undefined) on the other paths. */
@@ -308,7 +308,7 @@ export function createFollowUpsService(deps: Deps) {
         for (const message of input.outbound?.(result) ?? []) await enqueue(tx, message, now);
         return result;
       });
-      if (result.kind === 'saved' && result.createdCustomer) deps.names?.changed(input.workspaceId);
+      if (result.kind === 'saved' && result.createdCustomer) deps.names?.created(input.workspaceId, result.customer);
       return result;
     } catch (err) {
       return duplicateOrThrow(err, input);
@@ -453,7 +453,7 @@ export function createFollowUpsService(deps: Deps) {
       const done = await confirm(tx, followUp, target, input.actor);
       return { kind: 'saved' as const, ...done, createdCustomer: target.created };
     });
-    if (result.kind === 'saved' && result.createdCustomer) deps.names?.changed(input.workspaceId);
+    if (result.kind === 'saved' && result.createdCustomer) deps.names?.created(input.workspaceId, result.customer);
     return result;
   }
 

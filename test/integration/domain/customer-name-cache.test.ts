@@ -107,6 +107,23 @@ describe('customer name cache', () => {
     ).not.toContain('别人的客户');
   });
 
+  it("a new customer of one rep rebuilds that rep's list only; a pool customer rebuilds every list", async () => {
+    const { workspaceId, rep, otherRep, insert } = await workspace();
+    await insert('自己的客户');
+    const cache = createCustomerNameCache({ db: testDb.db, clock: fixedClock(NOW) });
+    const listOf = (ownerUserId: number) => cache.knownCustomers(workspaceId, { ownerUserId });
+    const mine = await listOf(rep.id);
+    const theirs = await listOf(otherRep.id);
+    await insert('新客户', { updatedAt: NOW });
+    expect(await listOf(otherRep.id)).toBe(theirs);
+    const mineNow = await listOf(rep.id);
+    expect(mineNow).not.toBe(mine);
+    expect(mineNow.map((k) => k.name).sort()).toEqual(['新客户', '自己的客户']);
+    await insert('公海新客户', { ownerUserId: null, updatedAt: NOW });
+    expect((await listOf(otherRep.id)).map((k) => k.name)).toEqual(['公海新客户']);
+    expect((await listOf(rep.id)).map((k) => k.name).sort()).toEqual(['公海新客户', '新客户', '自己的客户']);
+  });
+
   it('sees what another replica wrote: new rows with the same timestamp, late commits, renames, new owners', async () => {
     const { workspaceId, rep, otherRep, insert } = await workspace();
     const clock = fixedClock(NOW);
@@ -141,7 +158,7 @@ describe('customer name cache', () => {
     expect(await names()).toEqual(['留下的客户']);
   });
 
-  it('within freshForMs asks nothing, unless this process said it changed a name; exactId answers from memory', async () => {
+  it('within freshForMs asks nothing; a customer this process created is known at once; exactId answers from memory', async () => {
     const { workspaceId, rep, insert } = await workspace();
     const clock = fixedClock(NOW);
     const cache = createCustomerNameCache({ db: observed.db, clock, freshForMs: 2000 });
@@ -163,13 +180,24 @@ describe('customer name cache', () => {
     expect(cache.exactId(workspaceId, '乙公司')).toBe(second);
     expect(observed.statements()).toHaveLength(1);
 
-    // This process creates one: the next call reads the delta at once.
-    await insert('丙公司', { updatedAt: clock.now() });
-    cache.changed(workspaceId);
+    // This process creates one: its next note matches it without asking the database.
+    const third = await insert('丙公司', { updatedAt: clock.now() });
+    cache.created(workspaceId, {
+      id: third,
+      name: '丙公司',
+      normalizedName: normalizeCustomerName('丙公司'),
+      ownerUserId: rep.id,
+      lastFollowUpAt: null,
+      updatedAt: clock.now(),
+    });
     observed.reset();
     expect(await names()).toEqual(['丙公司', '乙公司', '甲公司']);
-    expect(observed.statements()).toHaveLength(1);
-    expect(await names()).toEqual(['丙公司', '乙公司', '甲公司']);
+    expect(cache.exactId(workspaceId, '丙公司')).toBe(third);
+    expect(observed.statements()).toEqual([]);
+    // The next delta still reads what another replica committed before it, stamped earlier.
+    await insert('丁公司', { updatedAt: new Date(clock.now().getTime() - 500) });
+    clock.advance(2000);
+    expect(await names()).toEqual(['丁公司', '丙公司', '乙公司', '甲公司']);
     expect(observed.statements()).toHaveLength(1);
   });
 
