@@ -126,8 +126,9 @@ export async function composeGenjin(config: Config, deps: ComposeDeps): Promise<
     giveUp: (event) => bot.onGiveUp(event),
     leaseMs: deps.inbox?.leaseMs,
     maxQueued: deps.inbox?.maxQueued,
-    // A reply was just committed: the outbox (built below, with the adapters) claims it now, not at its next poll.
-    onFinished: () => outbox.nudge(),
+    // Replies to a message run here are inserted claimed and sent by the outbox (built below, with the adapters) after their commit.
+    openReplies: () => outbox.openReplies(),
+    onFinished: (claims) => outbox.nudge(claims),
   });
   const wake: InboxWake = role === 'all' ? worker : role === 'web' ? (deps.wake ?? { submit: () => false }) : { submit: () => false };
   const eventDeps: AcceptDeps = { inbox, worker: wake, waiters, metrics, log };

@@ -1,10 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Db } from '../db/client.js';
 import type { Clock } from '../lib/clock.js';
 import { isAppError } from '../lib/errors.js';
 import { backoffMs } from './backoff.js';
-import { claimDue, failAbandoned, settle, type ClaimedRow, type OutboxRow } from './outbox.js';
+import { claimDue, failAbandoned, giveBack, readClaimed, settle, type ClaimedRow, type OutboxRow } from './outbox.js';
 import type { RateLimiter } from './rate-limiter.js';
+import type { ReplyClaims } from './reply-claims.js';
 
 export type { OutboxRow } from './outbox.js';
 /** Sends one row to its platform; throws AppError (retryable or not) on failure. */
@@ -54,6 +56,14 @@ export function createOutboxWorker(deps: WorkerDeps) {
   let nudged = false;
   let wake: (() => void) | undefined;
   let abandonedCheckedAt = -Infinity;
+  /** Send slots promised to rows inserted claimed (`openReplies`) and not yet sending. */
+  let reserved = 0;
+  /** The last claim filled every free slot: a send that ends should wake the loop. */
+  let slotsFull = false;
+  /** Hand-overs of claimed replies under way (`stop` waits for them). */
+  const handing = new Set<Promise<void>>();
+  /** Counts of the continuous loop's and the hand-overs' sends (nothing reads them yet). */
+  const liveReport: RunReport = { claimed: 0, sent: 0, retried: 0, failed: 0, deferred: 0 };
 
   async function claim(room: number): Promise<ClaimedRow[]> {
     const now = clock.now();
@@ -64,6 +74,47 @@ export function createOutboxWorker(deps: WorkerDeps) {
       if (abandoned > 0) log.error({ rows: abandoned }, 'outbox rows failed: their lease ran out after give_up_at');
     }
     return claimDue(db, { now, leaseMs, limit: Math.min(room, batchSize), countSentWithinMs: limiter.countWindowMs });
+  }
+
+  /**
+   * Sends the replies a run inserted claimed (`ReplyClaims`): one read-back by id and token finds
+   * those committed, whether another row of the recipient came first (given back, then claimed in
+   * order by the next round) and the recipient's recent sends; the rest starts at once, like a
+   * claimed row. Stopped meanwhile: the rows are given back for any replica to claim.
+   */
+  async function sendClaimed(claims: ReplyClaims): Promise<void> {
+    let rows: ClaimedRow[] = [];
+    try {
+      const now = clock.now();
+      if (stopped) {
+        await giveBack(db, claims.ids, claims.token, now);
+        return;
+      }
+      const { ready, late } = await readClaimed(db, {
+        ids: claims.ids,
+        token: claims.token,
+        now,
+        countSentWithinMs: limiter.countWindowMs,
+      });
+      for (const row of late) await settle(db, row, { status: 'pending', attempts: row.attempts - 1 }, now);
+      if (late.length > 0) nudge();
+      rows = ready;
+    } catch (err) {
+      log.warn(
+        { rows: claims.ids.length, lastError: describeFailure(err) },
+        'claimed replies could not be read back; their lease runs out and a claim takes them',
+      );
+    } finally {
+      reserved -= claims.ids.length;
+    }
+    liveReport.claimed += rows.length;
+    // A row of the same run that had to wait (pending) may be next: claim after this send, as after any.
+    for (const row of rows) launch(row, liveReport, { wakeAfter: claims.pending });
+  }
+
+  function nudge(): void {
+    nudged = true;
+    wake?.();
   }
 
   async function finish(row: OutboxRow, report: RunReport, outcome: Outcome, values: Parameters<typeof settle>[2]): Promise<void> {
@@ -106,16 +157,19 @@ export function createOutboxWorker(deps: WorkerDeps) {
     }
   }
 
-  /** Runs `handle` in the background, holding a slot until it settles; wakes the loop when it does. */
-  function launch(row: ClaimedRow, report: RunReport): void {
+  /**
+   * Runs `handle` in the background, holding a slot until it settles; wakes the loop when it does
+   * (a claimed row's successor may be due), or, for a reply sent without a claim, only when the loop
+   * may be waiting for the slot.
+   */
+  function launch(row: ClaimedRow, report: RunReport, opts: { wakeAfter: boolean } = { wakeAfter: true }): void {
     const task = handle(row, report)
       .catch((err: unknown) =>
         log.error({ outboxId: row.id, lastError: describeFailure(err) }, 'outbox row could not be settled; its lease will run out'),
       )
       .finally(() => {
         inFlight.delete(task);
-        nudged = true;
-        wake?.();
+        if (opts.wakeAfter || slotsFull) nudge();
       });
     inFlight.add(task);
   }
@@ -134,17 +188,19 @@ export function createOutboxWorker(deps: WorkerDeps) {
   }
 
   async function run(intervalMs: number): Promise<void> {
-    const report: RunReport = { claimed: 0, sent: 0, retried: 0, failed: 0, deferred: 0 };
+    const report = liveReport;
     while (!stopped) {
       nudged = false;
       let delay = intervalMs;
       try {
-        const room = maxInFlight - inFlight.size;
+        const room = maxInFlight - inFlight.size - reserved;
+        slotsFull = room <= 0;
         if (room > 0) {
           const rows = await claim(room);
           for (const row of rows) launch(row, report);
+          slotsFull = rows.length === room;
           // A full claim with room to spare: more rows are probably due.
-          if (rows.length === Math.min(room, batchSize) && inFlight.size < maxInFlight) delay = 0;
+          if (rows.length === Math.min(room, batchSize) && inFlight.size + reserved < maxInFlight) delay = 0;
         }
       } catch (err) {
         log.warn({ lastError: describeFailure(err) }, 'outbox poll failed; retrying');
@@ -172,12 +228,38 @@ export function createOutboxWorker(deps: WorkerDeps) {
       loop = run(intervalMs);
     },
     /**
-     * Claims now instead of at the next poll: called when a reply was just committed in this
-     * process. Nudges while a claim runs are folded into one more claim after it.
+     * Claims for the replies a run is about to enqueue: they are inserted already claimed while send
+     * slots are free (see `ReplyClaims`), and handed back through `nudge` when the run ends. Null
+     * when stopped (replies are then enqueued pending).
      */
-    nudge(): void {
-      nudged = true;
-      wake?.();
+    openReplies(): ReplyClaims | null {
+      if (stopped) return null;
+      return {
+        token: randomUUID(),
+        leaseMs,
+        ids: [],
+        pending: false,
+        reserve() {
+          if (stopped || inFlight.size + reserved >= maxInFlight) return false;
+          reserved++;
+          return true;
+        },
+        release() {
+          reserved--;
+        },
+      };
+    },
+    /**
+     * A reply was just committed in this process. Without `claims`, or when a reply was enqueued
+     * pending: claims now instead of at the next poll (nudges while a claim runs are folded into one
+     * more claim after it). With claims: sends the rows inserted claimed, without a claim round.
+     */
+    nudge(claims?: ReplyClaims | null): void {
+      if (claims && claims.ids.length > 0) {
+        const task = sendClaimed(claims).finally(() => handing.delete(task));
+        handing.add(task);
+      }
+      if (!claims || claims.pending) nudge();
     },
     /** Stops claiming and waits for the sends in flight. */
     async stop() {
@@ -185,6 +267,7 @@ export function createOutboxWorker(deps: WorkerDeps) {
       wake?.();
       await loop;
       loop = undefined;
+      await Promise.all(handing);
       await Promise.all(inFlight);
     },
   };

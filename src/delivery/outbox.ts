@@ -5,6 +5,7 @@ import type { Db, DbOrTx } from '../db/client.js';
 import { outbox, type OutboxPayload } from '../db/schema/index.js';
 import { chunks } from '../lib/batches.js';
 import { insertOutboxRows } from './insert-outbox-rows.js';
+import { replyClaimsFor, type ReplyClaims } from './reply-claims.js';
 
 export type OutboxRow = typeof outbox.$inferSelect;
 
@@ -26,8 +27,39 @@ export const RETRY_FOR_MS = 24 * 60 * 60 * 1000;
  * reports, so the message exists if and only if the change was committed.
  */
 export async function enqueue(tx: DbOrTx, message: OutboundEnvelope, now: Date): Promise<void> {
+  const claims = replyClaimsFor(message.target, message.payload);
+  if (claims && (message.notBefore ?? now) <= now && claims.reserve()) {
+    const id = await insertClaimed(tx, outboxRow(message, now), claims, now);
+    if (id !== null) {
+      claims.ids.push(id);
+      return;
+    }
+    claims.release();
+  }
   await tx.insert(outbox).ignore().values(outboxRow(message, now));
+  if (claims) claims.pending = true;
 }
+
+/**
+ * Inserts the row already claimed (`sending`, one attempt, leased under the claims' token) when no
+ * row of its recipient is pending or sending: for a new row, whose id is the highest, that is what
+ * `holdingBack` would find, so the row is one `claimDue` could have taken now. One statement, the
+ * check and the insert together. Returns the new id, or null when nothing was inserted (an unsent
+ * row of the recipient exists, or the dedupe key is taken); the caller then inserts it pending.
+ * The check reads committed rows only: a concurrent writer's row of the recipient that commits
+ * before this transaction does is caught by the read-back before the send (`readClaimed`).
+ */
+async function insertClaimed(tx: DbOrTx, row: ReturnType<typeof outboxRow>, claims: ReplyClaims, now: Date): Promise<number | null> {
+  const [result] = await tx.execute(
+    sql`insert ignore into ${outbox} (workspace_id, target, payload, dedupe_key, status, attempts, lease_owner, lease_until, give_up_at, next_attempt_at, created_at, updated_at)
+      select ${row.workspaceId ?? null}, ${row.target}, ${JSON.stringify(row.payload)}, ${row.dedupeKey ?? null}, 'sending', 1, ${claims.token}, ${dbTime(new Date(now.getTime() + claims.leaseMs))}, ${dbTime(row.giveUpAt)}, ${dbTime(row.nextAttemptAt)}, ${dbTime(now)}, ${dbTime(now)}
+      from dual where not exists (select 1 from ${outbox} where ${outbox.target} = ${row.target} and ${outbox.status} in ('pending', 'sending'))`,
+  );
+  return result.affectedRows === 1 ? result.insertId : null;
+}
+
+/** A DATETIME(3) literal in UTC, as the columns store them. */
+const dbTime = (d: Date) => d.toISOString().slice(0, 23).replace('T', ' ');
 
 /**
  * `enqueue` for many messages in one statement (a job's cards), with the same rows and the same
@@ -128,29 +160,57 @@ export async function claimDue(
         claimable(now),
       ),
     );
+  const { ready, late } = await readClaimed(db, {
+    ids: candidates.map((c) => c.id),
+    token,
+    now,
+    countSentWithinMs: opts.countSentWithinMs,
+  });
+  for (const row of late) await settle(db, row, { status: 'pending', attempts: row.attempts - 1 }, now);
+  return ready;
+}
+
+/**
+ * Reads back the rows among `ids` that carry `token` (claimed by `claimDue`, or inserted claimed by
+ * `enqueue`: a row of a transaction that rolled back is simply not found), each with whether another
+ * row of its recipient holds it back (`late`: claimed out of order by a race between replicas, to
+ * be given back) and, when asked, its recipient's recent sends for the rate limiter.
+ */
+export async function readClaimed(
+  db: Db,
+  opts: { ids: number[]; token: string; now: Date; countSentWithinMs?: number },
+): Promise<{ ready: ClaimedRow[]; late: OutboxRow[] }> {
+  if (opts.ids.length === 0) return { ready: [], late: [] };
   const claimed = await db
     .select({
       row: outbox,
-      blocked: sql<number>`${exists(holdingBack(db, now))}`.mapWith(Number),
+      blocked: sql<number>`${exists(holdingBack(db, opts.now))}`.mapWith(Number),
       recentSends:
         opts.countSentWithinMs === undefined
           ? sql<null>`NULL`
-          : sql<number>`(${sentSince(db, new Date(now.getTime() - opts.countSentWithinMs))})`.mapWith(Number),
+          : sql<number>`(${sentSince(db, new Date(opts.now.getTime() - opts.countSentWithinMs))})`.mapWith(Number),
     })
     .from(outbox)
-    // The candidates' ids let the primary key find them (lease_owner has no index: alone, it scans the table).
-    .where(
-      and(
-        inArray(
-          outbox.id,
-          candidates.map((c) => c.id),
-        ),
-        eq(outbox.leaseOwner, token),
-      ),
-    );
-  const late = claimed.filter((c) => c.blocked);
-  for (const { row } of late) await settle(db, row, { status: 'pending', attempts: row.attempts - 1 }, now);
-  return claimed.filter((c) => !c.blocked).map((c) => ({ ...c.row, recentSends: c.recentSends }));
+    // The ids let the primary key find the rows (lease_owner has no index: alone, it scans the table).
+    .where(and(inArray(outbox.id, opts.ids), eq(outbox.leaseOwner, opts.token)));
+  return {
+    ready: claimed.filter((c) => !c.blocked).map((c) => ({ ...c.row, recentSends: c.recentSends })),
+    late: claimed.filter((c) => c.blocked).map((c) => c.row),
+  };
+}
+
+/**
+ * Gives claimed rows back (pending, the claim's attempt uncounted) without reading them: rows inserted
+ * claimed that this process will not send after all (its outbox stopped). Rows not found (rolled
+ * back, or no longer under `token`) are left alone. Returns how many were given back.
+ */
+export async function giveBack(db: Db, ids: number[], token: string, now: Date): Promise<number> {
+  if (ids.length === 0) return 0;
+  const [result] = await db
+    .update(outbox)
+    .set({ status: 'pending', attempts: sql`${outbox.attempts} - 1`, leaseOwner: null, leaseUntil: null, updatedAt: now })
+    .where(and(inArray(outbox.id, ids), eq(outbox.leaseOwner, token)));
+  return result.affectedRows;
 }
 
 /** A claimed row, with its target's rows sent since the window asked for (null when none was asked). */

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Inbox, InboxRow } from '../delivery/inbox.js';
+import { holdReplyClaims, type ReplyClaims } from '../delivery/reply-claims.js';
 import type { Clock } from '../lib/clock.js';
 import { errorCode } from '../lib/safe-error.js';
 import { fromStoredEvent } from './stored-event.js';
@@ -38,8 +39,17 @@ type Options = {
   /** Attempts before giving up; with the backoff below, about a minute of retries. */
   maxAttempts?: number;
   backoffMs?: (attempt: number) => number;
-  /** Called after a row's result is committed (the reply is in the outbox): wakes the outbox worker. */
-  onFinished?: () => void;
+  /**
+   * Claims for the replies to a message while it runs (the outbox worker's `openReplies`): a reply
+   * enqueued meanwhile is inserted already claimed by this process (see delivery/reply-claims.ts).
+   */
+  openReplies?: () => ReplyClaims | null;
+  /**
+   * Called after a row's work is committed (the reply is in the outbox), with the claims it held
+   * (null when none): wakes the outbox worker, which sends the claimed replies without a claim.
+   * Also after a run that failed, so a reply committed before the failure is not left to its lease.
+   */
+  onFinished?: (claims: ReplyClaims | null) => void;
 };
 
 export const DEFAULT_INBOX_LEASE_MS = 15_000;
@@ -204,17 +214,24 @@ export function createInboxWorker(opts: Options) {
       Math.max(50, Math.floor(leaseMs / 3)),
     );
     renewal.unref();
+    const messageId = event.type === 'message' ? event.messageId : undefined;
+    const claims = messageId ? (opts.openReplies?.() ?? null) : null;
+    const unhold = claims && messageId ? holdReplyClaims(event.platform, messageId, claims) : null;
     try {
       const result = await opts.run(event);
       clearInterval(renewal);
+      unhold?.();
       // The reply is committed (with the change it reports): the outbox may send it now.
-      opts.onFinished?.();
+      opts.onFinished?.(claims);
       if (!result) return true;
       if (!(await inbox.finish(row.id, token, 'done', result).catch(() => false)))
         rowLog.warn('inbox row finished after its lease was lost');
       return false;
     } catch (err) {
       clearInterval(renewal);
+      unhold?.();
+      // A reply committed before the failure goes out now (the outbox's read-back finds only committed rows).
+      if (claims && claims.ids.length > 0) opts.onFinished?.(claims);
       await failed(row, token, event, err, rowLog);
       return false;
     }
@@ -233,7 +250,7 @@ export function createInboxWorker(opts: Options) {
       // runs this again and still answers once.
       await opts.giveUp(event);
       await inbox.fail(row.id, token, code, null);
-      opts.onFinished?.();
+      opts.onFinished?.(null);
       rowLog.error({ attempt }, 'gave up on an inbound event; the user was asked to send it again');
     } catch (settleErr) {
       // The database is likely down: the lease runs out and a poll tries again.
