@@ -25,13 +25,37 @@ export function coreName(name: string): string {
  */
 export type LabelForms = { full: string; core: string; coreChars: number };
 
+/**
+ * `text.normalize('NFKC').toLowerCase().replace(/\s+/g, '')`: the form a note or a name is
+ * searched in. Text of ASCII and CJK unified ideographs only (most notes) is NFKC already and
+ * lowercases as ASCII does, so it skips ICU's passes (and is returned as is when it holds no
+ * capital and no space); anything else takes the whole chain.
+ */
+export function searchForm(text: string): string {
+  let upper = false;
+  let space = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) {
+      if (c >= 0x41 && c <= 0x5a) upper = true;
+      // The ASCII characters of \s: tab, line feed, vertical tab, form feed, carriage return, space.
+      else if (c === 0x20 || (c >= 0x09 && c <= 0x0d)) space = true;
+    } else if (c < 0x4e00 || c > 0x9fff) return text.normalize('NFKC').toLowerCase().replace(/\s+/g, '');
+  }
+  const lower = upper ? text.toLowerCase() : text;
+  return space ? lower.replace(/\s+/g, '') : lower;
+}
+
 export function labelForms(text: string): LabelForms {
   const core = coreName(text);
   return { full: text.normalize('NFKC').toLowerCase().replace(/\s+/g, ''), core, coreChars: [...core].length };
 }
 
-/** A known customer with its labels (name first, then aliases); `recency` orders equal scores. */
-export type IndexedCustomer = { customer: KnownCustomer; labels: LabelForms[]; recency: number };
+/**
+ * A known customer with its labels (name first, then aliases); `recency` orders equal scores;
+ * `seen` is the number of the last `candidates` call that listed it (no Set per call).
+ */
+export type IndexedCustomer = { customer: KnownCustomer; labels: LabelForms[]; recency: number; seen: number };
 
 /** Every substring of `s` of `n` UTF-16 units. */
 function* grams(s: string, n: number): Generator<string> {
@@ -140,8 +164,19 @@ export function createKnownCustomerIndex() {
     byId.delete(id);
   }
 
+  /** The number of the current `candidates` call (a double: it does not wrap). */
+  let call = 0;
+  /** Adds each of `set` to `out` unless this call listed it already. */
+  function addAll(set: Set<IndexedCustomer>, out: IndexedCustomer[]): void {
+    for (const entry of set) {
+      if (entry.seen === call) continue;
+      entry.seen = call;
+      out.push(entry);
+    }
+  }
+
   /** Adds to `out` the customers with a `byStart` key at some position of `s`. */
-  function addStartsIn(s: string, out: Set<IndexedCustomer>): void {
+  function addStartsIn(s: string, out: IndexedCustomer[]): void {
     for (let i = 0; i + 2 <= s.length; i++) {
       const first = s.charCodeAt(i);
       const bit = firstBit(first, s.charCodeAt(i + 1));
@@ -154,7 +189,7 @@ export function createKnownCustomerIndex() {
         const inBucket = buckets[at];
         if (inBucket === 0 || (inBucket === 1 && buckets[at + 1] !== hash)) continue;
         const set = byStart.get(s.slice(i, i + n));
-        if (set) for (const entry of set) out.add(entry);
+        if (set) addAll(set, out);
       }
     }
   }
@@ -166,7 +201,7 @@ export function createKnownCustomerIndex() {
     /** Adds the customer, or replaces the one with its id. */
     set(customer: KnownCustomer, recency: number): void {
       remove(customer.id);
-      const entry: IndexedCustomer = { customer, labels: [customer.name, ...(customer.aliases ?? [])].map(labelForms), recency };
+      const entry: IndexedCustomer = { customer, labels: [customer.name, ...(customer.aliases ?? [])].map(labelForms), recency, seen: 0 };
       const starts = new Set<string>();
       const inner = new Set<string>();
       for (const { full, core, coreChars } of entry.labels) {
@@ -187,15 +222,19 @@ export function createKnownCustomerIndex() {
       if (held) held.entry.recency = recency;
     },
     delete: remove,
-    /** Customers that may score for a note (`haystack` and `extractedCore` as the matcher forms them). */
-    candidates(haystack: string, extractedCore: string | null): Set<IndexedCustomer> {
-      const out = new Set<IndexedCustomer>();
+    /**
+     * Customers that may score for a note (`haystack` and `extractedCore` as the matcher forms
+     * them), each once, in no particular order.
+     */
+    candidates(haystack: string, extractedCore: string | null): IndexedCustomer[] {
+      const out: IndexedCustomer[] = [];
+      call += 1;
       addStartsIn(haystack, out);
       if (extractedCore && twoCodePointsOrMore(extractedCore)) {
         // A core the note holds as written has its keys found in the note already.
         if (!haystack.includes(extractedCore)) addStartsIn(extractedCore, out);
         const inner = byInner.get(extractedCore.slice(0, extractedCore.length >= KEY ? KEY : 2));
-        if (inner) for (const entry of inner) out.add(entry);
+        if (inner) addAll(inner, out);
       }
       return out;
     },

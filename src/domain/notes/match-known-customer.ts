@@ -1,5 +1,5 @@
 import { ORG_TAIL } from './customer.js';
-import { attachedIndex, labelForms, type LabelForms } from './known-customer-index.js';
+import { attachedIndex, labelForms, searchForm, type IndexedCustomer, type LabelForms } from './known-customer-index.js';
 import type { KnownCustomer } from './schema.js';
 
 export { coreName } from './known-customer-index.js';
@@ -38,10 +38,8 @@ function extractedForms(extracted: string): Omit<NoteForms, 'haystack'> {
 const NO_EXTRACTED = { extractedCore: null, extractedFull: null, extractedIsSpecific: false } as const;
 
 function noteForms(text: string, extracted: string | null): NoteForms {
-  return {
-    haystack: text.normalize('NFKC').toLowerCase().replace(/\s+/g, ''),
-    ...(extracted ? extractedForms(extracted) : NO_EXTRACTED),
-  };
+  const { extractedCore, extractedFull, extractedIsSpecific } = extracted ? extractedForms(extracted) : NO_EXTRACTED;
+  return { haystack: searchForm(text), extractedCore, extractedFull, extractedIsSpecific };
 }
 
 /**
@@ -75,7 +73,9 @@ export function matchKnownCustomers(text: string, extracted: string | null, know
   // Two loops rather than one over an array or a set: a loop that saw both runs slower on either.
   // Each scores in place: no closure made per note (under tsx each also paid esbuild's __name).
   if (attached) {
-    for (const { customer, labels, recency } of attached.index.candidates(note.haystack, note.extractedCore)) {
+    const found = attached.index.candidates(note.haystack, note.extractedCore);
+    for (let i = 0; i < found.length; i++) {
+      const { customer, labels, recency } = found[i] as IndexedCustomer;
       if (!attached.admits(customer)) continue;
       const s = score(labels, note);
       if (s > 0) out.push({ id: customer.id, name: customer.name, score: s, recency });
@@ -87,6 +87,16 @@ export function matchKnownCustomers(text: string, extracted: string | null, know
       if (s > 0) out.push({ id: customer.id, name: customer.name, score: s, recency: -i });
     }
   }
-  out.sort((a, b) => b.score - a.score || b.recency - a.recency || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  return out.slice(0, 8).map(({ id, name, score }) => ({ id, name, score }));
+  if (out.length > 1) out.sort(bestFirst);
+  const best: Match[] = [];
+  for (let i = 0; i < out.length && i < 8; i++) {
+    const { id, name, score } = out[i] as Match;
+    best.push({ id, name, score });
+  }
+  return best;
+}
+
+/** Higher score first, then more recent, then by id: a total order, so the candidates' order does not matter. */
+function bestFirst(a: Match & { recency: number }, b: Match & { recency: number }): number {
+  return b.score - a.score || b.recency - a.recency || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
