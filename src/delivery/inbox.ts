@@ -191,10 +191,6 @@ export function createInbox(deps: { db: Db; clock: Clock; recordTimeoutMs?: numb
      */
     async claim(row: Pick<InboxRow, 'id' | 'conversation'>, token: string, leaseMs: number): Promise<boolean> {
       const now = clock.now();
-      // The derived table (with LIMIT, so MySQL cannot merge it) lets the UPDATE read its own table.
-      const olderUnfinished = row.conversation
-        ? sql`NOT EXISTS (SELECT 1 FROM (SELECT ${inboundEvents.id} FROM ${inboundEvents} WHERE ${inboundEvents.conversation} = ${row.conversation} AND ${inboundEvents.id} < ${row.id} AND ${inboundEvents.status} IN ('received', 'failed') LIMIT 1) AS older)`
-        : sql`TRUE`;
       const [result] = await db
         .update(inboundEvents)
         .set({ leaseOwner: token, leaseUntil: new Date(now.getTime() + leaseMs), attempts: sql`${inboundEvents.attempts} + 1` })
@@ -209,7 +205,30 @@ export function createInbox(deps: { db: Db; clock: Clock; recordTimeoutMs?: numb
                 or(isNull(inboundEvents.leaseUntil), lt(inboundEvents.leaseUntil, now)),
               ),
             ),
-            olderUnfinished,
+            olderUnfinished(row),
+          ),
+        );
+      return result.affectedRows === 1;
+    },
+
+    /**
+     * Takes a row the caller already holds as it was recorded (the web process's hint carries it),
+     * so nothing needs reading back: one UPDATE by id, under the rule `claimBatch` applies (no older
+     * row of its conversation unfinished), and only while the row was never claimed (`received`,
+     * no attempt yet), so the caller's copy is the row as stored. True when taken.
+     */
+    async claimStored(row: Pick<InboxRow, 'id' | 'conversation'>, token: string, leaseMs: number): Promise<boolean> {
+      const now = clock.now();
+      const [result] = await db
+        .update(inboundEvents)
+        .set({ leaseOwner: token, leaseUntil: new Date(now.getTime() + leaseMs), attempts: sql`${inboundEvents.attempts} + 1` })
+        .where(
+          and(
+            eq(inboundEvents.id, row.id),
+            eq(inboundEvents.status, 'received'),
+            eq(inboundEvents.attempts, 0),
+            isNull(inboundEvents.leaseOwner),
+            olderUnfinished(row),
           ),
         );
       return result.affectedRows === 1;
@@ -379,6 +398,16 @@ const FIRST_UNFINISHED = sql`LEAST(
   COALESCE((SELECT MIN(id) FROM inbound_events WHERE status = 'received' AND next_attempt_at IS NULL), ${NO_ROW}),
   COALESCE((SELECT MIN(id) FROM inbound_events WHERE status = 'received' AND next_attempt_at IS NOT NULL), ${NO_ROW}),
   COALESCE((SELECT MIN(id) FROM inbound_events WHERE status = 'failed'), ${NO_ROW}))`;
+
+/**
+ * For an UPDATE of `row`: no older row of its conversation is unfinished. The derived table (with
+ * LIMIT, so MySQL cannot merge it) lets the UPDATE read its own table.
+ */
+function olderUnfinished(row: Pick<InboxRow, 'id' | 'conversation'>) {
+  return row.conversation
+    ? sql`NOT EXISTS (SELECT 1 FROM (SELECT ${inboundEvents.id} FROM ${inboundEvents} WHERE ${inboundEvents.conversation} = ${row.conversation} AND ${inboundEvents.id} < ${row.id} AND ${inboundEvents.status} IN ('received', 'failed') LIMIT 1) AS older)`
+    : sql`TRUE`;
+}
 
 /**
  * An older row of the outer row's conversation in `status`: one subquery per status, so each is a

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Inbox, InboxRow } from '../delivery/inbox.js';
 import { holdReplyClaims, type ReplyClaims } from '../delivery/reply-claims.js';
@@ -13,10 +14,20 @@ export type InboundRunner = (event: InboundEvent) => Promise<Record<string, unkn
 export type InboxWake = {
   /**
    * A hint that `row` is stored and waits: the worker claims it from the database (the row, not
-   * the hint, is the work). False when no worker will hear of it soon; the row then waits for a poll.
+   * the hint, is the work). The row as recorded (`InboxRow`, payload included) lets a worker with a
+   * free slot claim it by id without reading it back (`inbox.claimStored`). False when no worker
+   * will hear of it soon; the row then waits for a poll.
    */
-  submit(row: Pick<InboxRow, 'id' | 'conversation'>, event?: InboundEvent | null): boolean;
+  submit(row: HintedRow, event?: InboundEvent | null): boolean;
 };
+
+/** A hinted row: its id and conversation, or the whole row as recorded. */
+export type HintedRow = Pick<InboxRow, 'id' | 'conversation'> | InboxRow;
+
+/** The row as recorded and never run: what `claimStored` may take without a read-back. */
+function asRecorded(row: HintedRow): InboxRow | null {
+  return 'payload' in row && row.status === 'received' && row.attempts === 0 && row.result === null ? row : null;
+}
 
 export type InboxWorker = ReturnType<typeof createInboxWorker>;
 
@@ -87,6 +98,11 @@ export function createInboxWorker(opts: Options) {
   const finished: { id: number; token: string; conversation: string | null }[] = [];
   /** Per conversation, the newest row id a hint announced that this worker has not claimed yet. */
   const hinted = new Map<string, number>();
+  /**
+   * Hinted rows as recorded, at most `capacity` (the rest are only hints): when the round finds just
+   * one of them and nothing else to look for, it claims that one by id (one statement, no read-back).
+   */
+  const recorded = new Map<number, InboxRow>();
   /** Hints overflowed: claim again after every finish until the worker is next idle. */
   let overflowed = false;
   /** Runnable rows may be waiting. */
@@ -117,7 +133,7 @@ export function createInboxWorker(opts: Options) {
     if (scheduled || round) return;
     const free = capacity - running.size;
     const finish = finished.length > 0 && (stopped || finishDue || free >= roundAt);
-    const claim = dirty && !stopped && (free >= roundAt || running.size === 0);
+    const claim = (dirty || recorded.size > 0) && !stopped && (free >= roundAt || running.size === 0);
     if (!finish && !claim) {
       // A finished row is marked within FINISH_WITHIN_MS even while the other slots stay busy.
       if (finished.length > 0 && !finishTimer)
@@ -135,14 +151,22 @@ export function createInboxWorker(opts: Options) {
     });
   }
 
-  /** One round: marks what finished (one UPDATE), then claims runnable rows for the free slots (two). */
+  /**
+   * One round: marks what finished (one UPDATE), then claims runnable rows for the free slots (two),
+   * or the one hinted row it holds as recorded, by id (one).
+   */
   function runRound(): Promise<number> {
     if (round) return round;
     round = (async () => {
       await markFinished();
       // Rows that finished while the marks were written are still held: they count.
       const room = capacity - held();
-      if (!dirty || stopped || room <= 0) return 0;
+      if ((!dirty && recorded.size === 0) || stopped || room <= 0) return 0;
+      const [only, ...more] = recorded.values();
+      recorded.clear();
+      // A lone new row and nothing else known to wait: claim it by id. Otherwise one batch claim
+      // finds them all (and the rows no hint announced).
+      if (only && more.length === 0 && !dirty) return (await claimOne(only)) ? 1 : 0;
       dirty = false;
       let rows: InboxRow[];
       let token: string;
@@ -162,6 +186,21 @@ export function createInboxWorker(opts: Options) {
       settleIdle();
     });
     return round;
+  }
+
+  /** Claims `row` by id as recorded; when it cannot be taken so (or the claim fails), a batch claim looks. */
+  async function claimOne(row: InboxRow): Promise<boolean> {
+    const token = randomUUID();
+    try {
+      if (await inbox.claimStored(row, token, leaseMs)) {
+        begin(row, token);
+        return true;
+      }
+    } catch (err) {
+      log.warn({ err: errorCode(err) }, 'cannot claim an inbox row; a batch claim tries again');
+    }
+    dirty = true;
+    return false;
   }
 
   async function markFinished(): Promise<void> {
@@ -259,8 +298,11 @@ export function createInboxWorker(opts: Options) {
   }
 
   return {
-    /** The hint (see InboxWake); the event is not kept: the worker runs what the row holds. */
-    submit(row: Pick<InboxRow, 'id' | 'conversation'>, _event?: InboundEvent | null): boolean {
+    /**
+     * The hint (see InboxWake); the event is not kept: the worker runs what the row holds, taken by
+     * id when it came as recorded and a slot is free, else found by a batch claim.
+     */
+    submit(row: HintedRow, _event?: InboundEvent | null): boolean {
       if (stopped) return false;
       const conversation = row.conversation;
       if (conversation !== null) {
@@ -272,7 +314,9 @@ export function createInboxWorker(opts: Options) {
         // Its conversation runs here now: the row can only run after that one, which claims again.
         if ([...running.values()].includes(conversation)) return true;
       }
-      dirty = true;
+      const stored = asRecorded(row);
+      if (stored && recorded.size < capacity) recorded.set(stored.id, stored);
+      else dirty = true;
       schedule();
       return true;
     },

@@ -6,15 +6,18 @@ import type { Counter } from 'prom-client';
 import type { InboxRow } from '../delivery/inbox.js';
 import type { Metrics } from '../http/metrics.js';
 import type { OfferClick } from '../messaging/click-waiters.js';
-import type { InboxWake } from '../messaging/inbox-worker.js';
+import type { HintedRow, InboxWake } from '../messaging/inbox-worker.js';
 import type { CardActionResult } from '../messaging/types.js';
 
 /**
  * The messages between the web process (`npm start`) and the worker process it forks. They are
  * hints and hand-overs only: the work itself is always the stored row, which the worker claims
- * from the database, so a lost message delays a row until the next poll and loses nothing.
+ * from the database, so a lost message delays a row until the next poll and loses nothing. A hint
+ * carries the row as recorded (after its insert committed), so the worker's claim by id need not
+ * read it back.
  */
-export type ToWorker = { t: 'wake'; rows: [id: number, conversation: string | null][] } | { t: 'offered'; n: number; taken: boolean };
+export type ToWorker =
+  { t: 'wake'; rows: [id: number, conversation: string | null, recorded?: InboxRow][] } | { t: 'offered'; n: number; taken: boolean };
 export type ToWeb =
   | { t: 'offer'; n: number; eventId: string; result: CardActionResult }
   | { t: 'counts'; counts: [metric: CountedMetric, labels: Labels, value: number][] };
@@ -58,7 +61,7 @@ export function forkWorker(opts: { log: Logger; nice: number; env: NodeJS.Proces
   let child: ChildProcess | null = null;
   let stopping = false;
   let take: (eventId: string, result: CardActionResult) => boolean = () => false;
-  let hints: [number, string | null][] = [];
+  let hints: [number, string | null, InboxRow?][] = [];
   let congested = false;
   let counted: Metrics | null = null;
 
@@ -99,10 +102,11 @@ export function forkWorker(opts: { log: Logger; nice: number; env: NodeJS.Proces
   start();
   return {
     wake: {
-      submit(row: Pick<InboxRow, 'id' | 'conversation'>): boolean {
+      submit(row: HintedRow): boolean {
         if (!child?.connected) return false;
         if (hints.length === 0) setImmediate(flush);
-        hints.push([row.id, row.conversation]);
+        // The row as recorded lets the worker claim it by id without reading it back.
+        hints.push('payload' in row ? [row.id, row.conversation, row] : [row.id, row.conversation]);
         return true;
       },
     },

@@ -68,7 +68,7 @@ export async function startWorker(
     pollMs: deps.pollMs,
   });
   link?.onWake(({ rows }) => {
-    for (const [id, conversation] of rows) genjin.worker.submit({ id, conversation });
+    for (const [id, conversation, recorded] of rows) genjin.worker.submit(recorded ?? { id, conversation });
   });
   // This process registers the users who first write to the bot, placing them by the teams in
   // force, and caches users: it must follow the settings file itself, not only the web process.
