@@ -67,7 +67,7 @@ export function createServices(deps: { config: Config; db: Db; clock: Clock; log
     }),
     customers: {
       search: (workspaceId: number, query: string, limit: number) => searchCustomers(db, workspaceId, query, limit),
-      // Handed to the parser as it comes: the list carries its name index.
+      // The names index and the rep's scope, handed to the parser as they come.
       known: (workspaceId: number, ownerUserId: number) => customerNames.knownCustomers(workspaceId, { ownerUserId }),
     },
     pool: { list: (input: Parameters<typeof listPool>[1]) => listPool(db, input) },

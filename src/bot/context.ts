@@ -5,6 +5,7 @@ import type { CustomerRecord } from '../domain/customers/customers-repo.js';
 import type { DigestService } from '../domain/digest/digest-service.js';
 import type { EscalationActs } from '../domain/escalation/escalation-acts.js';
 import type { FollowUpsService } from '../domain/follow-ups/follow-ups-service.js';
+import type { ParseOptions } from '../domain/notes/index.js';
 import type { HandoverService } from '../domain/ownership/handover.js';
 import type { PoolFilter, PoolCursor, PoolPage } from '../domain/ownership/list-pool.js';
 import type { OwnershipService } from '../domain/ownership/ownership-service.js';
@@ -17,11 +18,14 @@ import type { Profile } from '../messaging/adapter.js';
 import type { Capabilities, OutboundMessage, Platform } from '../messaging/types.js';
 import type { Locale } from './cards/i18n.js';
 
+/** The customers a note may name, as the parser takes them. */
+export type KnownCustomers = NonNullable<ParseOptions['knownCustomers']>;
+
 /** The note parser as the bot sees it (the rule parser, optionally helped by a model). */
 export type NoteExtractor = {
   extract(
     text: string,
-    opts: { now: Date; timeZone: string; knownCustomers: { id: string; name: string; aliases: string[] }[]; defaultHour: number },
+    opts: { now: Date; timeZone: string; knownCustomers: KnownCustomers; defaultHour: number },
   ): Promise<Parameters<FollowUpsService['recordNote']>[0]['draft']>;
 };
 
@@ -29,8 +33,8 @@ export type NoteExtractor = {
 export type CustomerReads = {
   /** `/查`: exact name, then names containing the query. */
   search(workspaceId: number, query: string, limit: number): Promise<CustomerRecord[]>;
-  /** What a rep's note may name: their own customers and the pool. */
-  known(workspaceId: number, ownerUserId: number): Promise<{ id: string; name: string; aliases: string[] }[]>;
+  /** What a rep's note may name: their own customers and the pool (the names cache's index, for the parser). */
+  known(workspaceId: number, ownerUserId: number): Promise<KnownCustomers>;
 };
 
 /**

@@ -2,7 +2,7 @@ import { and, eq, gte } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import { customerAliases, customers } from '../../db/schema/index.js';
 import type { Clock } from '../../lib/clock.js';
-import { attachIndex, createKnownCustomerIndex, type KnownCustomerIndex } from '../notes/known-customer-index.js';
+import { createKnownCustomerIndex, type AttachedIndex, type KnownCustomerIndex } from '../notes/known-customer-index.js';
 import { normalizeCustomerName } from './normalize-name.js';
 
 /** What the note parser matches: a customer's id, name and aliases. */
@@ -44,8 +44,6 @@ type WorkspaceNames = {
   loadedAt: number;
   /** When the database was last asked (full load or delta); -Infinity after `changed`. */
   checkedAt: number;
-  /** Per-owner lists handed out since the set of names last changed. */
-  views: Map<string, KnownCustomerName[]>;
 };
 
 /** What `created` needs of a customer this process created. */
@@ -78,7 +76,7 @@ const sameNames = (a: KnownCustomerName, b: KnownCustomerName) =>
  * A use costs one indexed statement, the rows changed since the newest `updated_at` seen
  * (`customers_workspace_updated_idx`, with their aliases joined on `customer_aliases_customer_idx`),
  * or every RELOAD_EVERY_MS the whole workspace; none when the workspace was asked less than
- * `freshForMs` ago (default 0: every use asks) and `changed` was not called since. Each replica keeps its own; the delta keeps it
+ * `freshForMs` ago (default 0: every use asks). Each replica keeps its own; the delta keeps it
  * current with what other replicas write, provided every change to a name, alias or owner also
  * sets the customer's `updated_at` (as `addCustomerAlias` does).
  */
@@ -86,7 +84,7 @@ export function createCustomerNameCache(deps: { db: DbOrTx; clock: Clock; reload
   const reloadEveryMs = deps.reloadEveryMs ?? RELOAD_EVERY_MS;
   const freshForMs = deps.freshForMs ?? 0;
   const workspaces = new Map<number, WorkspaceNames>();
-  /** Per workspace, how many times `changed` was called. */
+  /** Per workspace, how many customers this process created (`created`): a read under way meanwhile may have missed them. */
   const versions = new Map<number, number>();
 
   function read(workspaceId: number, since: number | null): Promise<Row[]> {
@@ -107,9 +105,8 @@ export function createCustomerNameCache(deps: { db: DbOrTx; clock: Clock; reload
   }
 
   /**
-   * Applies rows (one per alias) to `names`, and drops the per-owner lists a changed name, alias or
-   * owner belongs to (every list when the customer is or was in the pool). `watermark: false` for
-   * rows this process wrote itself: the delta must still read what other replicas committed before them.
+   * Applies rows (one per alias) to `names`. `watermark: false` for rows this process wrote itself:
+   * the delta must still read what other replicas committed before them.
    */
   function apply(names: WorkspaceNames, rows: Row[], opts: { watermark: boolean } = { watermark: true }): void {
     const byId = new Map<number, { row: Row; aliases: string[]; normalized: string[] }>();
@@ -135,15 +132,7 @@ export function createCustomerNameCache(deps: { db: DbOrTx; clock: Clock; reload
       names.customers.set(id, { known, ownerUserId: row.ownerUserId, updatedAt, normalized });
       for (const key of normalized) names.byNormalized.set(key, id);
       names.index.set(known, recencyOf(row));
-      dropViews(names, cached ? [cached.ownerUserId, row.ownerUserId] : [row.ownerUserId]);
     }
-  }
-
-  /** The lists that hold a customer of these owners: theirs and the whole workspace's, or all of them for the pool (null). */
-  function dropViews(names: WorkspaceNames, owners: (number | null)[]): void {
-    if (owners.includes(null)) return names.views.clear();
-    names.views.delete('*');
-    for (const owner of owners) names.views.delete(String(owner));
   }
 
   function unlinkNames(names: WorkspaceNames, id: string, cached: Cached): void {
@@ -166,7 +155,6 @@ export function createCustomerNameCache(deps: { db: DbOrTx; clock: Clock; reload
         watermark: 0,
         loadedAt: now,
         checkedAt: now,
-        views: new Map(),
       };
       apply(fresh, await read(workspaceId, null));
       fresh.checkedAt = checkedAt(workspaceId, version, now);
@@ -181,28 +169,28 @@ export function createCustomerNameCache(deps: { db: DbOrTx; clock: Clock; reload
     return current;
   }
 
-  /** The names in scope, with the index attached for the matcher; built again only after a change. */
-  function view(names: WorkspaceNames, ownerUserId: number | undefined): KnownCustomerName[] {
-    const key = ownerUserId === undefined ? '*' : String(ownerUserId);
-    const inScope = (c: Cached | undefined) =>
+  /** Whether a rep (or, with no owner given, anyone) may name this customer in a note: their own and the pool's. */
+  function inScope(ownerUserId: number | undefined) {
+    return (c: Cached | undefined) =>
       c !== undefined && (ownerUserId === undefined || c.ownerUserId === null || c.ownerUserId === ownerUserId);
-    let list = names.views.get(key);
-    if (!list) {
-      list = [...names.customers.values()].filter(inScope).map((c) => c.known);
-      attachIndex(list, { index: names.index, admits: (customer) => inScope(names.customers.get(customer.id)) });
-      names.views.set(key, list);
-    }
-    return list;
   }
 
   return {
     /**
-     * What a note may name: the rep's own customers and the pool (all customers when no owner is
-     * given). At most one statement per call. Hand the list to the parser as it is: the matcher finds
-     * the index through it (a copy is scanned instead). Do not change it.
+     * What a note may name, for the parser (`ParseOptions.knownCustomers`): the workspace's index
+     * and which of its customers are in scope: the rep's own customers and the pool (all customers
+     * when no owner is given). At most one statement per call, and no work that grows with the
+     * number of customers: a scope is a test on the customer the index found, not a list.
      */
-    async knownCustomers(workspaceId: number, opts: { ownerUserId?: number } = {}): Promise<KnownCustomerName[]> {
-      return view(await refresh(workspaceId), opts.ownerUserId);
+    async knownCustomers(workspaceId: number, opts: { ownerUserId?: number } = {}): Promise<AttachedIndex> {
+      const names = await refresh(workspaceId);
+      const admits = inScope(opts.ownerUserId);
+      return { index: names.index, admits: (customer) => admits(names.customers.get(customer.id)) };
+    },
+    /** The names in scope as a list (what `knownCustomers` admits), built on each call: for tests and tools, not per note. */
+    async namesInScope(workspaceId: number, opts: { ownerUserId?: number } = {}): Promise<KnownCustomerName[]> {
+      const names = await refresh(workspaceId);
+      return [...names.customers.values()].filter(inScope(opts.ownerUserId)).map((c) => c.known);
     },
     /**
      * Drops a customer this replica learned is gone (e.g. an id from the list that no longer
@@ -215,7 +203,6 @@ export function createCustomerNameCache(deps: { db: DbOrTx; clock: Clock; reload
       names.customers.delete(String(customerId));
       unlinkNames(names, String(customerId), cached);
       names.index.delete(String(customerId));
-      names.views.clear();
     },
     /**
      * This process created `customer` (committed): its author's next note here matches it without

@@ -1,5 +1,12 @@
 import { ORG_TAIL } from './customer.js';
-import { attachedIndex, labelForms, searchForm, type IndexedCustomer, type LabelForms } from './known-customer-index.js';
+import {
+  attachedIndex,
+  labelForms,
+  searchForm,
+  type AttachedIndex,
+  type IndexedCustomer,
+  type LabelForms,
+} from './known-customer-index.js';
 import type { KnownCustomer } from './schema.js';
 
 export { coreName } from './known-customer-index.js';
@@ -63,12 +70,12 @@ function score(labels: LabelForms[], note: NoteForms): number {
 
 /**
  * Known customers the note mentions, best first (equal scores: most recent first, as listed).
- * A list handed out with an index (`attachIndex`) is searched through it, so the cost follows
- * the note's length, not the number of customers; a plain list is scanned.
+ * An index (a cache's `AttachedIndex`, or a list handed out with one by `attachIndex`) is searched,
+ * so the cost follows the note's length, not the number of customers; a plain list is scanned.
  */
-export function matchKnownCustomers(text: string, extracted: string | null, known: readonly KnownCustomer[]): Match[] {
+export function matchKnownCustomers(text: string, extracted: string | null, known: readonly KnownCustomer[] | AttachedIndex): Match[] {
   const note = noteForms(text, extracted);
-  const attached = attachedIndex(known);
+  const attached = 'index' in known ? known : attachedIndex(known);
   const out: (Match & { recency: number })[] = [];
   // Two loops rather than one over an array or a set: a loop that saw both runs slower on either.
   // Each scores in place: no closure made per note (under tsx each also paid esbuild's __name).
@@ -80,7 +87,7 @@ export function matchKnownCustomers(text: string, extracted: string | null, know
       const s = score(labels, note);
       if (s > 0) out.push({ id: customer.id, name: customer.name, score: s, recency });
     }
-  } else {
+  } else if (!('index' in known)) {
     for (let i = 0; i < known.length; i++) {
       const customer = known[i] as KnownCustomer;
       const s = score([customer.name, ...(customer.aliases ?? [])].map(label), note);

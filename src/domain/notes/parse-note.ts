@@ -40,8 +40,8 @@ export function parseNote(input: string, opts: ParseOptions): ParsedNote {
   // `with Northwind Traders` looks like a person to the contact rules; the customer wins.
   const people = contacts.filter((c) => !picked || !picked.name.includes(c.name));
   const contact = template?.contact?.trim() || people[0]?.name || null;
-  const known =
-    opts.knownCustomers && opts.knownCustomers.length > 0 ? matchKnownCustomers(text, picked?.name ?? null, opts.knownCustomers) : [];
+  const given = opts.knownCustomers ?? [];
+  const known = !Array.isArray(given) || given.length > 0 ? matchKnownCustomers(text, picked?.name ?? null, given) : [];
   const [top, second] = known;
   const knownWins = top && top.score >= 0.85 && (!second || top.score - second.score >= CLEAR_MARGIN);
   const customer = knownWins ? top.name : (picked?.name ?? null);

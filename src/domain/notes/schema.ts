@@ -1,3 +1,4 @@
+import type { AttachedIndex } from './known-customer-index.js';
 import { z } from 'zod';
 
 export const CHANNELS = ['call', 'wechat', 'visit', 'email', 'meeting', 'other'] as const;
@@ -34,7 +35,8 @@ export type KnownCustomer = { id: string; name: string; aliases?: string[] };
 export type ParseOptions = {
   now: Date;
   timeZone: string;
-  knownCustomers?: KnownCustomer[];
+  /** The workspace's customers the note may name: a list (scanned), or a cache's index with the ones in scope (`AttachedIndex`). */
+  knownCustomers?: KnownCustomer[] | AttachedIndex;
   /** Hour given to a date written without a time. */
   defaultHour?: number;
 };

@@ -66,7 +66,7 @@ describe('customer name cache', () => {
     const clock = fixedClock(NOW);
     const cache = createCustomerNameCache({ db: observed.db, clock });
     observed.reset();
-    const first = await cache.knownCustomers(workspaceId, { ownerUserId: rep.id });
+    const first = await cache.namesInScope(workspaceId, { ownerUserId: rep.id });
     expect(first).toHaveLength(1333); // the rep's 667 and the pool's 666
     expect(observed.statements()).toHaveLength(1);
 
@@ -74,7 +74,7 @@ describe('customer name cache', () => {
       if (note === 2) await insert('杭州云帆科技有限公司', { updatedAt: NOW });
       clock.advance(1000);
       observed.reset();
-      const known = await cache.knownCustomers(workspaceId, { ownerUserId: rep.id });
+      const known = await cache.namesInScope(workspaceId, { ownerUserId: rep.id });
       expect(observed.statements()).toHaveLength(1);
       // Only rows stamped within 15 s of the newest seen are read again, never the 2,000.
       expect((await observed.rowCounts())[0]).toBeLessThanOrEqual(2);
@@ -95,40 +95,26 @@ describe('customer name cache', () => {
     await insert('公海客户', { ownerUserId: null });
     await insert('别人的客户', { ownerUserId: otherRep.id });
     const cache = createCustomerNameCache({ db: testDb.db, clock: fixedClock(NOW) });
-    expect((await cache.knownCustomers(workspaceId, { ownerUserId: rep.id })).map((k) => k.name).sort()).toEqual([
-      '公海客户',
-      '自己的客户',
-    ]);
-    expect((await cache.knownCustomers(workspaceId)).map((k) => k.name).sort()).toEqual(['公海客户', '别人的客户', '自己的客户']);
-    // The index holds the whole workspace; the list's scope still applies to what a note matches.
-    const mine = await cache.knownCustomers(workspaceId, { ownerUserId: rep.id });
-    expect(
-      parseNote('今天拜访别人的客户', { now: NOW, timeZone: 'Asia/Shanghai', knownCustomers: mine }).customerCandidates.map((c) => c.name),
-    ).not.toContain('别人的客户');
-  });
-
-  it("a new customer of one rep rebuilds that rep's list only; a pool customer rebuilds every list", async () => {
-    const { workspaceId, rep, otherRep, insert } = await workspace();
-    await insert('自己的客户');
-    const cache = createCustomerNameCache({ db: testDb.db, clock: fixedClock(NOW) });
-    const listOf = (ownerUserId: number) => cache.knownCustomers(workspaceId, { ownerUserId });
-    const mine = await listOf(rep.id);
-    const theirs = await listOf(otherRep.id);
-    await insert('新客户', { updatedAt: NOW });
-    expect(await listOf(otherRep.id)).toBe(theirs);
-    const mineNow = await listOf(rep.id);
-    expect(mineNow).not.toBe(mine);
-    expect(mineNow.map((k) => k.name).sort()).toEqual(['新客户', '自己的客户']);
-    await insert('公海新客户', { ownerUserId: null, updatedAt: NOW });
-    expect((await listOf(otherRep.id)).map((k) => k.name)).toEqual(['公海新客户']);
-    expect((await listOf(rep.id)).map((k) => k.name).sort()).toEqual(['公海新客户', '新客户', '自己的客户']);
+    expect((await cache.namesInScope(workspaceId, { ownerUserId: rep.id })).map((k) => k.name).sort()).toEqual(['公海客户', '自己的客户']);
+    expect((await cache.namesInScope(workspaceId)).map((k) => k.name).sort()).toEqual(['公海客户', '别人的客户', '自己的客户']);
+    // The index holds the whole workspace; the scope decides what a note matches.
+    const matched = async (ownerUserId: number, note: string) =>
+      parseNote(note, {
+        now: NOW,
+        timeZone: 'Asia/Shanghai',
+        knownCustomers: await cache.knownCustomers(workspaceId, { ownerUserId }),
+      }).customerCandidates.map((c) => c.name);
+    expect(await matched(rep.id, '今天拜访别人的客户')).not.toContain('别人的客户');
+    expect(await matched(otherRep.id, '今天拜访别人的客户')).toContain('别人的客户');
+    expect(await matched(otherRep.id, '今天拜访自己的客户')).not.toContain('自己的客户');
+    expect(await matched(otherRep.id, '今天拜访公海客户')).toContain('公海客户');
   });
 
   it('sees what another replica wrote: new rows with the same timestamp, late commits, renames, new owners', async () => {
     const { workspaceId, rep, otherRep, insert } = await workspace();
     const clock = fixedClock(NOW);
     const cache = createCustomerNameCache({ db: testDb.db, clock });
-    const names = async () => (await cache.knownCustomers(workspaceId, { ownerUserId: rep.id })).map((k) => k.name).sort();
+    const names = async () => (await cache.namesInScope(workspaceId, { ownerUserId: rep.id })).map((k) => k.name).sort();
     const a = await insert('甲公司', { updatedAt: NOW });
     expect(await names()).toEqual(['甲公司']);
     await insert('乙公司', { updatedAt: NOW }); // same updated_at as the newest row seen
@@ -144,7 +130,7 @@ describe('customer name cache', () => {
     const { workspaceId, rep, insert } = await workspace();
     const clock = fixedClock(NOW);
     const cache = createCustomerNameCache({ db: testDb.db, clock });
-    const names = async () => (await cache.knownCustomers(workspaceId, { ownerUserId: rep.id })).map((k) => k.name).sort();
+    const names = async () => (await cache.namesInScope(workspaceId, { ownerUserId: rep.id })).map((k) => k.name).sort();
     const gone = await insert('撤销了的客户');
     const forgotten = await insert('已知已删的客户');
     await insert('留下的客户');
@@ -162,7 +148,7 @@ describe('customer name cache', () => {
     const { workspaceId, rep, insert } = await workspace();
     const clock = fixedClock(NOW);
     const cache = createCustomerNameCache({ db: observed.db, clock, freshForMs: 2000 });
-    const names = async () => (await cache.knownCustomers(workspaceId, { ownerUserId: rep.id })).map((k) => k.name).sort();
+    const names = async () => (await cache.namesInScope(workspaceId, { ownerUserId: rep.id })).map((k) => k.name).sort();
     const first = await insert('甲公司', { updatedAt: NOW });
     expect(await names()).toEqual(['甲公司']);
     expect(cache.exactId(workspaceId, '甲公司有限公司')).toBe(first);
@@ -206,7 +192,7 @@ describe('customer name cache', () => {
     const icbc = await insert('中国工商银行');
     const other = await insert('招商银行');
     const names = createCustomerNameCache({ db: observed.db, clock: fixedClock(NOW) });
-    const known = () => names.knownCustomers(workspaceId, { ownerUserId: rep.id });
+    const known = () => names.namesInScope(workspaceId, { ownerUserId: rep.id });
     expect(await known()).toEqual([
       expect.objectContaining({ name: '中国工商银行', aliases: [] }),
       expect.objectContaining({ name: '招商银行' }),
@@ -230,7 +216,11 @@ describe('customer name cache', () => {
     expect(await findCustomerByName(observed.db, workspaceId, '工行')).toEqual(row);
     expect(await findCustomerByName(observed.db, workspaceId, '中国工商银行有限公司')).toEqual(row);
     expect(observed.statements()).toHaveLength(2);
-    const note = parseNote('下午去工行见了刘处长,谈贷款', { now: NOW, timeZone: 'Asia/Shanghai', knownCustomers: list });
+    const note = parseNote('下午去工行见了刘处长,谈贷款', {
+      now: NOW,
+      timeZone: 'Asia/Shanghai',
+      knownCustomers: await names.knownCustomers(workspaceId, { ownerUserId: rep.id }),
+    });
     expect(note).toMatchObject({ customer: '中国工商银行', customerCandidates: [{ id: String(icbc), score: 0.97 }] });
   });
 });
