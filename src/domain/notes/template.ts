@@ -17,6 +17,9 @@ export type TemplateFields = Partial<Record<keyof typeof LABELS, string>>;
 
 /** The labelled fields, when at least two lines carry known labels; otherwise null (a free sentence). */
 export function readTemplate(text: string): TemplateFields | null {
+  // Lines are split at a newline or a `/` between spaces: a note with neither is one line, and one
+  // line cannot carry the two labels (most notes; the split and the line pattern are skipped).
+  if (!text.includes('\n') && !text.includes('/')) return null;
   const fields: TemplateFields = {};
   let hits = 0;
   for (const line of text.split(/\n|\s+\/\s+/)) {
