@@ -24,13 +24,24 @@ export function normalizeText(input: string): string {
     .trim();
 }
 
-/** Splits into clauses at punctuation and newlines, keeping each clause's start offset. */
+/** `,` `.` `;` `!` `?` and the newline: what ends a clause. */
+const isClauseEnd = (c: number) => c === 0x2c || c === 0x2e || c === 0x3b || c === 0x21 || c === 0x3f || c === 0x0a;
+
+/**
+ * Splits into clauses at punctuation and newlines, keeping each clause's start offset: the runs
+ * of /[^,.;!?\n]+/g, trimmed, empty ones left out (a loop over the codes, not a regex per run).
+ */
 export function clauses(text: string): { text: string; start: number }[] {
   const out: { text: string; start: number }[] = [];
-  const re = /[^,.;!?\n]+/g;
-  for (let m = re.exec(text); m; m = re.exec(text)) {
-    const trimmed = m[0].trim();
-    if (trimmed) out.push({ text: trimmed, start: m.index + m[0].indexOf(trimmed) });
+  let start = 0;
+  for (let i = 0; i <= text.length; i++) {
+    if (i < text.length && !isClauseEnd(text.charCodeAt(i))) continue;
+    if (i > start) {
+      const run = text.slice(start, i);
+      const trimmed = run.trim();
+      if (trimmed) out.push({ text: trimmed, start: start + run.indexOf(trimmed) });
+    }
+    start = i + 1;
   }
   return out;
 }

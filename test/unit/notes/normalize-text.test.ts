@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MAX_NOTE_CHARS, normalizeText } from '../../../src/domain/notes/normalize-text.js';
+import { clauses, MAX_NOTE_CHARS, normalizeText } from '../../../src/domain/notes/normalize-text.js';
 
 /** Every replacement applied in turn, as normalizeText did before it skipped the ones with nothing to change. */
 function reference(input: string): string {
@@ -63,5 +63,37 @@ describe('normalizeText', () => {
   it('leaves a note with nothing to replace as NFKC made it, trimmed', () => {
     expect(normalizeText(' 拜访云帆科技王总,报价已发 ')).toBe('拜访云帆科技王总,报价已发');
     expect(normalizeText('ＡＢＣ公司　王总、下周一。')).toBe('ABC公司 王总,下周一.');
+  });
+});
+
+describe('clauses', () => {
+  /** The regex clauses() stands for. */
+  function reference(text: string): { text: string; start: number }[] {
+    const out: { text: string; start: number }[] = [];
+    const re = /[^,.;!?\n]+/g;
+    for (let m = re.exec(text); m; m = re.exec(text)) {
+      const trimmed = m[0].trim();
+      if (trimmed) out.push({ text: trimmed, start: m.index + m[0].indexOf(trimmed) });
+    }
+    return out;
+  }
+
+  it('splits at punctuation and newlines, trimmed, with start offsets', () => {
+    expect(clauses(' 拜访云帆, 报价已发.\n 下周三 ')).toEqual([
+      { text: '拜访云帆', start: 1 },
+      { text: '报价已发', start: 7 },
+      { text: '下周三', start: 14 },
+    ]);
+  });
+
+  it('gives the trimmed runs between , . ; ! ? and newlines, whatever the text', () => {
+    const mark = fc.constantFrom(',', '.', ';', '!', '?', '\n', '\r', ' ', '\t', '\u3000', '\u00a0', ':', '，', '王总', 'a', '');
+    fc.assert(
+      fc.property(fc.array(fc.oneof(mark, fc.string({ maxLength: 3 })), { maxLength: 20 }), (parts) => {
+        const text = parts.join('');
+        expect(clauses(text)).toEqual(reference(text));
+      }),
+      { numRuns: 5000 },
+    );
   });
 });
