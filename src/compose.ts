@@ -7,7 +7,6 @@ import { handoverOutbound } from './bot/handover/notify.js';
 import type { Config } from './config.js';
 import { createConsoleHooks } from './console-hooks.js';
 import type { DbHandle } from './db/client.js';
-import { createLinkRecorder } from './delivery/card-links.js';
 import { createInbox } from './delivery/inbox.js';
 import { outboxDepth } from './delivery/outbox.js';
 import { createOutboxWorker } from './delivery/outbox-worker.js';
@@ -150,7 +149,7 @@ export async function composeGenjin(config: Config, deps: ComposeDeps): Promise<
     db,
     clock,
     log: log.child({ component: 'outbox' }),
-    deliver: createMessengerDeliver(adapters, createLinkRecorder(db)),
+    deliver: createMessengerDeliver(adapters),
     limiter: createRateLimiter({
       db,
       limitFor: (target) => adapters.get(target.split(':', 1)[0] ?? '')?.sendLimit ?? null,

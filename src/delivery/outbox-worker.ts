@@ -3,14 +3,20 @@ import type { Logger } from 'pino';
 import type { Db } from '../db/client.js';
 import type { Clock } from '../lib/clock.js';
 import { isAppError } from '../lib/errors.js';
+import type { CardLink } from '../messaging/types.js';
 import { backoffMs } from './backoff.js';
+import { settleSentWithLink } from './card-links.js';
 import { claimDue, failAbandoned, giveBack, readClaimed, settle, type ClaimedRow, type OutboxRow } from './outbox.js';
 import type { RateLimiter } from './rate-limiter.js';
 import type { ReplyClaims } from './reply-claims.js';
 
 export type { OutboxRow } from './outbox.js';
-/** Sends one row to its platform; throws AppError (retryable or not) on failure. */
-export type Deliver = (row: OutboxRow) => Promise<{ ref?: string }>;
+/**
+ * Sends one row to its platform; throws AppError (retryable or not) on failure. Returns the
+ * platform's ref, and the row a sent card shows (`link`), which gets the ref in the same statement
+ * that marks the outbox row sent.
+ */
+export type Deliver = (row: OutboxRow) => Promise<{ ref?: string; link?: CardLink }>;
 export type Outcome = 'sent' | 'retry' | 'failed' | 'deferred';
 /** How often a claim also fails rows abandoned past their give_up_at. */
 const ABANDONED_CHECK_MS = 1000;
@@ -117,8 +123,16 @@ export function createOutboxWorker(deps: WorkerDeps) {
     wake?.();
   }
 
-  async function finish(row: OutboxRow, report: RunReport, outcome: Outcome, values: Parameters<typeof settle>[2]): Promise<void> {
-    const held = await settle(db, row, values, clock.now());
+  async function finish(
+    row: OutboxRow,
+    report: RunReport,
+    outcome: Outcome,
+    values: Parameters<typeof settle>[2],
+    linked?: { link: CardLink; ref: string; sentAt: Date },
+  ): Promise<void> {
+    const held = linked
+      ? await settleSentWithLink(db, row, { ref: linked.ref, sentAt: linked.sentAt }, linked.link, clock.now())
+      : await settle(db, row, values, clock.now());
     if (!held) log.warn({ outboxId: row.id, outcome }, 'outbox lease lost before the result was saved; the next holder decides');
     report[outcome === 'retry' ? 'retried' : outcome]++;
     deps.onOutcome?.(row, outcome);
@@ -137,8 +151,15 @@ export function createOutboxWorker(deps: WorkerDeps) {
       return;
     }
     try {
-      const { ref } = await deliver(row);
-      await finish(row, report, 'sent', { status: 'sent', sentRef: ref ?? null, sentAt: clock.now(), lastError: null });
+      const { ref, link } = await deliver(row);
+      const sentAt = clock.now();
+      await finish(
+        row,
+        report,
+        'sent',
+        { status: 'sent', sentRef: ref ?? null, sentAt, lastError: null },
+        link && ref ? { link, ref, sentAt } : undefined,
+      );
     } catch (err) {
       const failure = describeFailure(err);
       const retryable = isAppError(err) ? err.retryable : true;

@@ -59,7 +59,7 @@ async function insertClaimed(tx: DbOrTx, row: ReturnType<typeof outboxRow>, clai
 }
 
 /** A DATETIME(3) literal in UTC, as the columns store them. */
-const dbTime = (d: Date) => d.toISOString().slice(0, 23).replace('T', ' ');
+export const dbTime = (d: Date) => d.toISOString().slice(0, 23).replace('T', ' ');
 
 /**
  * `enqueue` for many messages in one statement (a job's cards), with the same rows and the same

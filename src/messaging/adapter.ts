@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import type { Address, Capabilities, CardLink, OutboundMessage, Platform, SentRef } from './types.js';
+import type { Address, Capabilities, OutboundMessage, Platform, SentRef } from './types.js';
 
 /** A user's name and direct manager as the platform knows them, when the app may read them. */
 export type Profile = { name?: string; managerId?: string };
@@ -31,6 +31,3 @@ export interface PlatformAdapter {
   /** Looks up a user's name and manager. */
   profile?(userId: string): Promise<Profile | null>;
 }
-
-/** Records that a sent card shows a row (so later changes can update it); see delivery/card-links.ts. */
-export type LinkRecorder = (link: CardLink, ref: SentRef) => Promise<void>;

@@ -1,19 +1,21 @@
 import type { OutboxRow } from '../delivery/outbox-worker.js';
 import { AppError } from '../lib/errors.js';
 import { adaptCard } from './adapt-card.js';
-import type { LinkRecorder, PlatformAdapter } from './adapter.js';
+import type { PlatformAdapter } from './adapter.js';
 import { messengerPayloadSchema } from './card-schema.js';
-import type { OutboundMessage } from './types.js';
+import type { CardLink, OutboundMessage } from './types.js';
 
 /**
  * The outbox worker's `deliver`: parses the row, routes it to its platform's adapter, and fits a
  * card to the adapter's capabilities first. What one card cannot carry is sent right after it
  * (continuation cards); each part carries the row's key plus its index, so a retry of the row
  * is recognised by the platform part by part. A row no adapter can take (platform switched off,
- * payload from an incompatible version) fails for good with a message saying why.
+ * payload from an incompatible version) fails for good with a message saying why. Returns the
+ * platform's ref of the (first) message sent, and for a card that shows a row (`link`) that row:
+ * the outbox worker stores the ref on it in the statement that marks the outbox row sent.
  */
-export function createMessengerDeliver(adapters: ReadonlyMap<string, PlatformAdapter>, recordLink?: LinkRecorder) {
-  return async (row: OutboxRow): Promise<{ ref?: string }> => {
+export function createMessengerDeliver(adapters: ReadonlyMap<string, PlatformAdapter>) {
+  return async (row: OutboxRow): Promise<{ ref?: string; link?: CardLink }> => {
     const parsed = messengerPayloadSchema.safeParse(row.payload);
     if (!parsed.success)
       throw new AppError('malformed', `outbox payload is not a messenger payload: ${parsed.error.issues[0]?.message ?? 'invalid'}`, {
@@ -36,7 +38,6 @@ export function createMessengerDeliver(adapters: ReadonlyMap<string, PlatformAda
     let ref: string | undefined;
     if (payload.kind === 'send') {
       ref = await adapter.send(payload.to, first, { replyTo: payload.replyTo, idempotencyKey: key });
-      if (payload.link && ref && recordLink) await recordLink(payload.link, ref);
     } else {
       if (rest.length > 0 && !payload.to)
         throw new AppError('malformed', `update of ${payload.messageId} needs more than one card but has no address for the rest`, {
@@ -46,7 +47,9 @@ export function createMessengerDeliver(adapters: ReadonlyMap<string, PlatformAda
     }
     const to = payload.to;
     for (const [i, part] of rest.entries()) if (to) await adapter.send(to, part, { idempotencyKey: `${key}-${i + 1}`.slice(0, 50) });
-    return ref ? { ref } : {};
+    // The card's row is linked to its ref by the outbox worker, in the statement that marks the row sent.
+    if (!ref) return {};
+    return payload.kind === 'send' && payload.link ? { ref, link: payload.link } : { ref };
   };
 }
 
