@@ -27,26 +27,37 @@ function label(name: string): LabelForms {
 
 type Match = { id: string; name: string; score: number };
 
-/** What every customer is scored against, computed once per note. */
-type NoteForms = { haystack: string; extractedCore: string | null; extractedFull: string | null; extractedIsSpecific: boolean };
+/**
+ * What every customer is scored against, computed once per note. Whether the extracted name is
+ * specific (has an organisation ending) is read only when a score needs it (`specific`: -1 until
+ * then), as most notes' candidates are decided without it.
+ */
+type NoteForms = {
+  haystack: string;
+  extracted: string | null;
+  extractedCore: string | null;
+  extractedFull: string | null;
+  specific: number;
+};
 
-/** What a note's extracted name contributes; its forms come from the label cache. */
-function extractedForms(extracted: string): Omit<NoteForms, 'haystack'> {
+function noteForms(text: string, extracted: string | null): NoteForms {
+  if (!extracted) return { haystack: searchForm(text), extracted: null, extractedCore: null, extractedFull: null, specific: 0 };
+  // The extracted name's forms come from the label cache.
   const { core, coreChars, full } = label(extracted);
   return {
+    haystack: searchForm(text),
+    extracted,
     // An extracted core of one character matches nothing (as a core of one character does not).
     extractedCore: coreChars >= 2 ? core : null,
     // `云帆物流` names another company than the known `云帆科技`, though both contain 云帆.
     extractedFull: full,
-    extractedIsSpecific: ORG_TAIL.test(extracted.normalize('NFKC')),
+    specific: -1,
   };
 }
 
-const NO_EXTRACTED = { extractedCore: null, extractedFull: null, extractedIsSpecific: false } as const;
-
-function noteForms(text: string, extracted: string | null): NoteForms {
-  const { extractedCore, extractedFull, extractedIsSpecific } = extracted ? extractedForms(extracted) : NO_EXTRACTED;
-  return { haystack: searchForm(text), extractedCore, extractedFull, extractedIsSpecific };
+function extractedIsSpecific(note: NoteForms): boolean {
+  if (note.specific < 0) note.specific = note.extracted !== null && ORG_TAIL.test(note.extracted.normalize('NFKC')) ? 1 : 0;
+  return note.specific === 1;
 }
 
 /**
@@ -54,13 +65,13 @@ function noteForms(text: string, extracted: string | null): NoteForms {
  * `杭州云帆科技有限公司`) a strong one; overlap with the extracted name a weaker one. 0: no match.
  */
 function score(labels: LabelForms[], note: NoteForms): number {
-  const { haystack, extractedCore, extractedFull, extractedIsSpecific } = note;
+  const { haystack, extractedCore, extractedFull } = note;
   let best = 0;
   for (let i = 0; i < labels.length; i++) {
     const { full, core, coreChars } = labels[i] as LabelForms;
     if (full.length >= 2 && haystack.includes(full)) best = Math.max(best, i === 0 ? 1 : 0.97);
     else if (coreChars >= 2 && haystack.includes(core)) {
-      const other = extractedIsSpecific && extractedFull !== null && !full.includes(extractedFull) && !extractedFull.includes(full);
+      const other = extractedFull !== null && !full.includes(extractedFull) && !extractedFull.includes(full) && extractedIsSpecific(note);
       best = Math.max(best, other ? 0.6 : 0.88);
     } else if (extractedCore && coreChars >= 2 && (extractedCore.includes(core) || core.includes(extractedCore)))
       best = Math.max(best, 0.6);
