@@ -5,7 +5,7 @@ import { findContacts } from './contact.js';
 import { findCustomerCandidates, pickCustomer } from './customer.js';
 import { findDates, findTimeOfDay, type DateMention } from './dates.js';
 import { matchKnownCustomers } from './match-known-customer.js';
-import { normalizeText } from './normalize-text.js';
+import { isClauseEnd, normalizeText } from './normalize-text.js';
 import type { ParseOptions, ParsedNote } from './schema.js';
 import { readTemplate } from './template.js';
 import { fixTypos } from './typos.js';
@@ -76,18 +76,17 @@ export function parseNote(input: string, opts: ParseOptions): ParsedNote {
 }
 
 const byIndex = (a: { index: number }, b: { index: number }) => a.index - b.index;
-const CLAUSE_END = /[,.;!?\n]/;
 
 /**
  * The clause of `clauses(text)` that holds `index`, or null: the run between the punctuation
  * around it, trimmed, found without splitting the whole note.
  */
 function clauseAt(text: string, index: number): string | null {
-  if (index < 0 || index >= text.length || CLAUSE_END.test(text[index] as string)) return null;
+  if (index < 0 || index >= text.length || isClauseEnd(text.charCodeAt(index))) return null;
   let start = index;
-  while (start > 0 && !CLAUSE_END.test(text[start - 1] as string)) start--;
+  while (start > 0 && !isClauseEnd(text.charCodeAt(start - 1))) start--;
   let end = index + 1;
-  while (end < text.length && !CLAUSE_END.test(text[end] as string)) end++;
+  while (end < text.length && !isClauseEnd(text.charCodeAt(end))) end++;
   const run = text.slice(start, end);
   const trimmed = run.trim();
   if (!trimmed) return null;

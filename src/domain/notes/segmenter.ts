@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type * as JiebaModule from '@node-rs/jieba';
+import { isClauseEnd } from './normalize-text.js';
 
 type Jieba = JiebaModule.Jieba;
 
@@ -140,7 +141,6 @@ export type PlacedWord = { word: string; start: number; end: number };
 
 /** The clauses of the last note segmented, by start offset: a note's candidates share them. */
 let lastNote: { text: string; clauses: Map<number, PlacedWord[]> } | null = null;
-const CLAUSE_END = /[,.;!?\n]/;
 
 /**
  * The words of the clause of `text` that holds `offset`, placed at their offsets in `text`
@@ -151,11 +151,11 @@ const CLAUSE_END = /[,.;!?\n]/;
 export function wordsAround(text: string, offset: number): PlacedWord[] {
   if (!lastNote || lastNote.text !== text) lastNote = { text, clauses: new Map() };
   let start = offset;
-  while (start > 0 && !CLAUSE_END.test(text[start - 1] ?? '')) start--;
+  while (start > 0 && !isClauseEnd(text.charCodeAt(start - 1))) start--;
   let words = lastNote.clauses.get(start);
   if (words) return words;
   let end = offset;
-  while (end < text.length && !CLAUSE_END.test(text[end] ?? '')) end++;
+  while (end < text.length && !isClauseEnd(text.charCodeAt(end))) end++;
   words = [];
   let at = start;
   for (const word of segment(text.slice(start, end))) {
