@@ -142,7 +142,14 @@ export async function composeGenjin(config: Config, deps: ComposeDeps): Promise<
     jobs: () => jobs,
     onJobOutcome: (name, outcome) => metrics.jobRuns.inc({ job: name, outcome }),
   });
-  adapters = createAdapters(config, { log, clock, accept: eventDeps, wecomBotSocket: deps.wecomBotSocket, consoleHooks });
+  adapters = await createAdapters(config, {
+    log,
+    clock,
+    accept: eventDeps,
+    sends: role !== 'web',
+    wecomBotSocket: deps.wecomBotSocket,
+    consoleHooks,
+  });
 
   const sendLimits = [...adapters.values()].flatMap((a) => (a.sendLimit ? [a.sendLimit.windowMs] : []));
   const outbox = createOutboxWorker({

@@ -2,7 +2,6 @@
 import { hostname } from 'node:os';
 import closeWithGrace from 'close-with-grace';
 import type { Logger } from 'pino';
-import { composeGenjin } from './compose.js';
 import { loadConfig, type Config } from './config.js';
 import { withDemoTeam } from './config/console-demo.js';
 import { watchSettings } from './config/watch-settings.js';
@@ -13,7 +12,6 @@ import { systemClock } from './lib/clock.js';
 import { isAppError } from './lib/errors.js';
 import { createLogger } from './logger.js';
 import { forkWorker } from './worker/link.js';
-import { scheduleJobs } from './worker/run-worker.js';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
@@ -43,7 +41,13 @@ async function main(): Promise<void> {
   if (mode !== config.worker.mode) log.info('the console is on: the work runs in this process (GENJIN_WORKER=inline)');
   const forked = mode === 'fork' ? forkWorker({ log, nice: config.worker.nice, env: process.env, execArgv: process.execArgv }) : null;
   const role = mode === 'inline' ? 'all' : 'web';
-  const genjin = await composeGenjin(config, { log, clock, database, defaultMetrics: true, role, wake: forked?.wake });
+  // The web role loads only what stores and acknowledges (compose-web.ts); the bot, the note
+  // parser and the platforms' clients are imported where the work runs.
+  const composed = { log, clock, database, defaultMetrics: true, wake: forked?.wake };
+  const genjin =
+    role === 'web' && !config.console
+      ? await (await import('./compose-web.js')).composeWeb(config, composed)
+      : await (await import('./compose.js')).composeGenjin(config, { ...composed, role });
   forked?.answerOffers((eventId, result) => genjin.eventDeps.waiters.offer(eventId, result));
   forked?.countInto(genjin.metrics);
   const { users } = genjin.services;
@@ -75,7 +79,10 @@ async function main(): Promise<void> {
 
   await genjin.app.listen({ host: config.host, port: config.port });
   genjin.start();
-  if (role === 'all') stopJobs = scheduleJobs(genjin, { config, database, clock, log, owner: `${hostname()}:${process.pid}` });
+  if (genjin.role === 'all') {
+    const { scheduleJobs } = await import('./worker/run-worker.js');
+    stopJobs = scheduleJobs(genjin, { config, database, clock, log, owner: `${hostname()}:${process.pid}` });
+  }
   if (config.console) {
     // One plain line, like Jupyter's: the URL to open (with the token when one is required).
     const token = config.console.token ? `?token=${encodeURIComponent(config.console.token)}` : '';

@@ -1,4 +1,3 @@
-import { WSClient } from '@wecom/aibot-node-sdk';
 import type { Logger } from 'pino';
 import type { Config } from '../../config.js';
 import type { Clock } from '../../lib/clock.js';
@@ -20,8 +19,9 @@ type Deps = { log: Logger; clock: Clock; accept: AcceptDeps; botSocket?: SmartBo
  * members) and the smart bot (long connection; reaches group chats and its own single chats).
  * A person is reached through the app when it is configured, otherwise through the bot; a chat
  * always through the bot, as app group chats cannot carry interactive cards.
+ * The smart bot's SDK is imported only when the bot is configured.
  */
-export function createWecomAdapter(config: { app: Config['wecom']; bot: Config['wecomBot'] }, deps: Deps): PlatformAdapter {
+export async function createWecomAdapter(config: { app: Config['wecom']; bot: Config['wecomBot'] }, deps: Deps): Promise<PlatformAdapter> {
   const routes = [];
   const background: Background[] = [];
   let app: WecomClient | null = null;
@@ -34,7 +34,7 @@ export function createWecomAdapter(config: { app: Config['wecom']; bot: Config['
   if (config.bot) {
     const socket =
       deps.botSocket ??
-      new WSClient({
+      new (await import('@wecom/aibot-node-sdk')).WSClient({
         botId: config.bot.botId,
         secret: config.bot.secret,
         logger: sdkLogger(deps.log.child({ component: 'wecom-sdk' }), 'wecom sdk'),
