@@ -1,6 +1,9 @@
 import { parse } from 'csv-parse/sync';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import type { Cell } from './read-values.js';
+
+/** exceljs is loaded on the first spreadsheet: it is large (about 20 MB resident), and the worker process shares the CLI's modules. */
+const loadExcel = async () => (await import('exceljs')).default;
 
 export type SheetFormat = 'csv' | 'xlsx';
 /** `rowNumber` is the row as the spreadsheet shows it: the header is row 1. */
@@ -40,7 +43,7 @@ function readCsv(bytes: Buffer): Sheet {
 }
 
 async function readXlsx(bytes: Buffer): Promise<Sheet> {
-  const workbook = new ExcelJS.Workbook();
+  const workbook = new (await loadExcel()).Workbook();
   // exceljs declares its own Buffer type; the bytes are the same.
   await workbook.xlsx.load(bytes as unknown as ExcelJS.Buffer);
   const sheet = workbook.worksheets[0];

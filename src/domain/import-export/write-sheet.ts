@@ -1,8 +1,10 @@
 import { stringify } from 'csv-stringify/sync';
-import ExcelJS from 'exceljs';
 import { COLUMNS } from './columns.js';
 import type { ExportCell, ExportRow } from './export-customers.js';
 import type { SheetFormat } from './read-sheet.js';
+
+/** exceljs is loaded on the first spreadsheet: it is large (about 20 MB resident), and the worker process shares the CLI's modules. */
+const loadExcel = async () => (await import('exceljs')).default;
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
@@ -25,7 +27,7 @@ export async function writeSheet(format: SheetFormat, headers: string[], rows: E
     const body = stringify([headers, ...rows.map((r) => keys.map((k) => text(r[k])))], { bom: true, record_delimiter: 'windows' });
     return Buffer.from(body, 'utf8');
   }
-  const workbook = new ExcelJS.Workbook();
+  const workbook = new (await loadExcel()).Workbook();
   const sheet = workbook.addWorksheet('customers');
   sheet.addRow(headers);
   for (const r of rows) {
