@@ -42,6 +42,26 @@ export async function actedCard(
   return actedReminderCard(asDrawn(view, ref), ctx, { kind: kindOf(ref), reminderId: ref.reminderId, note: actedNote(what, by, at, ctx) });
 }
 
+/**
+ * The reminder card 已跟进 was pressed on (WeCom), in its acted state for the note the rep sends
+ * next: drawn from the customer as it stands before the note, like the card was; null when the
+ * customer is gone.
+ */
+export async function doneByNoteCard(
+  deps: BotDeps,
+  actor: ActorContext,
+  customerId: number,
+  reminderId: number,
+  at: Date,
+): Promise<Card | null> {
+  const view = await deps.reminderActions.view(actor.workspaceId, customerId);
+  if (!view) return null;
+  const ctx = { locale: actor.locale, timeZone: actor.timeZone, now: at };
+  const times = { nextAt: view.customer.nextFollowUpAt, lastAt: view.customer.lastFollowUpAt };
+  const by = actor.user.name ?? TEXT[actor.locale].someone;
+  return actedReminderCard(view, ctx, { kind: kindOf(times), reminderId, note: actedNote({ action: 'done' }, by, at, ctx) });
+}
+
 /** What the stored action was, in the card's words; null when the reminder was closed without one. */
 function actedAction(acted: Acted): ActedAction | null {
   switch (acted.action) {

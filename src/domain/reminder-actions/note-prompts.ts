@@ -1,8 +1,9 @@
-import { and, eq, gt } from 'drizzle-orm';
+import { and, eq, getTableColumns, gt } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
-import { notePrompts } from '../../db/schema/index.js';
+import { notePrompts, reminders } from '../../db/schema/index.js';
 
-export type NotePrompt = typeof notePrompts.$inferSelect;
+/** A prompt, with the platform's ref of the reminder card 已跟进 was pressed on (null on `/我的`, or when none was stored). */
+export type NotePrompt = typeof notePrompts.$inferSelect & { cardRef: string | null };
 
 /** How long 已跟进 on WeCom waits for the rep's next message. */
 export const NOTE_PROMPT_TTL_MS = 30 * 60_000;
@@ -21,11 +22,15 @@ export async function savePrompt(
   return expiresAt;
 }
 
-/** The user's open prompt: one read on the unique (workspace, user) key; expired prompts count as none. */
+/**
+ * The user's open prompt: one read on the unique (workspace, user) key, with its reminder's card ref
+ * by primary key; expired prompts count as none.
+ */
 export async function openPrompt(db: DbOrTx, workspaceId: number, userId: number, now: Date): Promise<NotePrompt | null> {
   const [row] = await db
-    .select()
+    .select({ ...getTableColumns(notePrompts), cardRef: reminders.messageRef })
     .from(notePrompts)
+    .leftJoin(reminders, eq(reminders.id, notePrompts.reminderId))
     .where(and(eq(notePrompts.workspaceId, workspaceId), eq(notePrompts.userId, userId), gt(notePrompts.expiresAt, now)))
     .limit(1);
   return row ?? null;

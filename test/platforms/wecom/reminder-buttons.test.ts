@@ -95,8 +95,14 @@ describe('WeCom: the reminder card’s buttons', () => {
     expect(await testDb.db.select().from(notePrompts).where(eq(notePrompts.userId, rep.id))).toMatchObject([{ customerId: c }]);
 
     await say(rep.platformUserId, '今天拜访华信银行张行长,报价50万,下周三再联系');
-    const reply = (await deliver()).sent.find((s) => s.touser === rep.platformUserId)!;
+    const afterNote = await deliver();
+    const reply = afterNote.sent.find((s) => s.touser === rep.platformUserId)!;
     expect(reply.template_card?.main_title.title).toBe('已记录跟进 · 北辰物流');
+    // The reminder card itself is redrawn as done, without buttons, through its send's response code.
+    const redrawn = afterNote.updates.find((u) => u.response_code === 'rc_send')?.template_card;
+    expect(redrawn?.main_title.title).toBe('北辰物流');
+    expect(JSON.stringify(redrawn)).toContain('已跟进 · 张三 · 10:00');
+    expect(redrawn?.button_list ?? []).toEqual([]);
     expect(await notesOf(c)).toMatchObject([{ status: 'confirmed', amount: 500000 }]);
     expect(await notesOf(other)).toEqual([]);
     expect(await reminderOf(c)).toMatchObject({ status: 'done', action: 'note', actedByUserId: rep.id });
@@ -109,7 +115,7 @@ describe('WeCom: the reminder card’s buttons', () => {
     );
     expect(await notesOf(other)).toHaveLength(1);
 
-    // The card, still showing its buttons, is spent: a click gets its acted state.
+    // A click on the card as it was drawn before (a stale view) gets its acted state.
     const late = await click(rep.platformUserId, keys.get('推迟1天')!);
     expect(updateFor((await deliver()).updates, late)).toContain('已跟进 · 张三 · 10:00');
     expect((await customerRow(c)).nextFollowUpAt).toEqual(new Date('2026-12-02T01:00:00Z'));
