@@ -56,16 +56,8 @@ export type NewCustomer = {
   updatedAt: Date;
 };
 
-type Row = {
-  id: number;
-  name: string;
-  normalizedName: string;
-  ownerUserId: number | null;
-  lastFollowUpAt: Date | null;
-  updatedAt: Date;
-  alias: string | null;
-  normalizedAlias: string | null;
-};
+/** A customer as the delta reads it: one row per alias (none: null). */
+type Row = NewCustomer & { alias: string | null; normalizedAlias: string | null };
 
 const recencyOf = (row: Row) => row.lastFollowUpAt?.getTime() ?? 0;
 const sameNames = (a: KnownCustomerName, b: KnownCustomerName) =>
