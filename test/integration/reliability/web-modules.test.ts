@@ -32,8 +32,8 @@ const WORKER_ONLY = [
 /**
  * `npm start` as shipped (the web process forks `genjin worker`), with Feishu's webhook and WeCom's
  * app configured: after it has stored and acknowledged a note, the web process has loaded the
- * webhook code and none of the worker's modules; the worker, which has run the note, has not
- * loaded the spreadsheet library of `genjin import`/`export`.
+ * webhook code and none of the worker's modules; the worker, forked with its memory bounds, has
+ * run the note without loading the spreadsheet library of `genjin import`/`export`.
  */
 describe('npm start: what the web process loads', () => {
   const testDb = useTestDatabase();
@@ -43,7 +43,7 @@ describe('npm start: what the web process loads', () => {
     if (service && service.exitCode === null) service.kill('SIGKILL');
   });
 
-  it('stores and acknowledges a note without loading the parser, the bot or the platforms SDKs', { timeout: 90_000 }, async () => {
+  it('stores and acknowledges a note without loading the parser, the bot or the platforms SDKs', { timeout: 150_000 }, async () => {
     onTestFailed(() => console.error(output.slice(-8000)));
     const dir = mkdtempSync(join(tmpdir(), 'genjin-modules-'));
     const port = await freePort();
@@ -100,7 +100,7 @@ describe('npm start: what the web process loads', () => {
     // The worker has run the note (its reply cannot leave: nothing listens at the platforms' URLs).
     const conn = await mysql.createConnection({ uri: testDb.url });
     try {
-      await waitFor(60_000, async () => {
+      await waitFor(90_000, async () => {
         const [rows] = await conn.query<mysql.RowDataPacket[]>('SELECT status FROM inbound_events WHERE event_id = ?', [
           note.event.message.message_id as string,
         ]);
@@ -110,6 +110,9 @@ describe('npm start: what the web process loads', () => {
       await conn.end();
     }
     const [worker] = readFileSync(`/proc/${service.pid}/task/${service.pid}/children`, 'utf8').trim().split(/\s+/).map(Number);
+    // Forked with its memory bounds (main.ts workerMemorySettings), as nothing in this environment sets its own.
+    expect(readFileSync(`/proc/${worker}/cmdline`, 'utf8').split('\0')).toContain('--max-old-space-size=512');
+    expect(readFileSync(`/proc/${worker}/environ`, 'utf8').split('\0')).toContain('GLIBC_TUNABLES=glibc.malloc.mmap_threshold=131072');
     const workerLoaded = await modulesOf(dir, worker!);
     expect(workerLoaded.some((m) => /\/src\/domain\/notes\//.test(m))).toBe(true);
     expect(workerLoaded.filter((m) => /node_modules\/exceljs\//.test(m)).slice(0, 1)).toEqual([]);
