@@ -120,7 +120,7 @@ const STAGE_RULES: Rule<Stage>[] = [
         /报价(?:已经?|单)?(?:已经?)?(?:发|send|收到|给了)|附(?:上|了)?(?:报价|quote|quotation)|附件[^,.;!?\n]{0,3}(?:报价|quote|quotation)|quotation\s*(?:已经?发|sent)|已报价|已经报价|发了报价|报过价|报了价|给了报价|报价给了|把报价发|报价发给|在看我们的quote|\bquotes? (?:sent|submitted)\b|\b(?:sent|emailed)\b[^.]{0,60}\bquote\b|\bquoted\b|reviewing (?:our|the) (?:quote|pricing)/
           .source,
         // 价格表给过去了, 正式报价已提交, 把价格发给李经理了; 给了一版报价, 出了报价; 报了个价.
-        near(QUOTE_THING, HANDED, 6, true),
+        near(QUOTE_THING, `${HANDED}|收到`, 6, true),
         near('发了|给了|出了|回了|提交了|递交了|甩了|收到了?|在看|看了|在比', QUOTE_THING, 4, true),
         /报了个价|报个价[^,.;!?\n]{0,3}了|报完价|报价了|(?:询价单|询价)回了/.source,
         /\bsent (?:over )?(?:the |our )?(?:pricing|quote|quotation|price list)\b|\b(?:quote|quotation|pricing|price list) (?:sent|delivered|submitted|shared)\b|\b(?:submitted|emailed|shared|delivered)\b[^.]{0,30}\b(?:quote|quotation|pricing|price list)\b|\bgave (?:them )?a price\b|\breceived our (?:quote|pricing)\b/
