@@ -99,7 +99,10 @@ describe('a hung platform call with two replicas', () => {
     expect(Math.max(...others.map((r) => r.at)) - hungAt).toBeLessThan(HANG_MS);
     // The retry after the timeout carries the first attempt's uuid, so Feishu shows it once.
     const [hung] = await testDb.db.select().from(outbox).where(eq(outbox.target, 'feishu:oc_hung'));
-    expect(hung).toMatchObject({ status: 'sent', attempts: 2 });
+    // At least the hung attempt and the one that went through; on a loaded machine a retry can also
+    // outlast the 250 ms client deadline, so the exact count is not the point.
+    expect(hung?.status).toBe('sent');
+    expect(hung?.attempts).toBeGreaterThanOrEqual(2);
     const hungRequests = requests.filter((r) => r.chat === 'oc_hung');
     expect(hungRequests.every((r) => r.uuid === `ob-${hung!.id}`)).toBe(true);
   }, 15_000);
