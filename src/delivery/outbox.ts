@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { and, asc, eq, exists, gt, gte, inArray, lt, lte, ne, notExists, or, sql } from 'drizzle-orm';
+import { and, asc, eq, exists, gt, gte, inArray, lt, lte, ne, notExists, or, sql, type Placeholder } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/mysql-core';
 import type { Db, DbOrTx } from '../db/client.js';
+import { reusableQuery, slot } from '../db/reusable-query.js';
 import { outbox, type OutboxPayload } from '../db/schema/index.js';
 import { chunks } from '../lib/batches.js';
 import { insertOutboxRows } from './insert-outbox-rows.js';
@@ -93,7 +94,7 @@ function outboxRow(message: OutboundEnvelope, now: Date) {
  * `row.target` must wait while another row of the same target is older and still pending or
  * sending, or is being sent right now under a live lease (whatever its id).
  */
-function holdingBack(db: Db, now: Date) {
+function holdingBack(db: DbOrTx, now: Date | Placeholder) {
   const other = alias(outbox, 'other');
   return db
     .select({ one: sql`1` })
@@ -181,23 +182,31 @@ export async function readClaimed(
   opts: { ids: number[]; token: string; now: Date; countSentWithinMs?: number },
 ): Promise<{ ready: ClaimedRow[]; late: OutboxRow[] }> {
   if (opts.ids.length === 0) return { ready: [], late: [] };
-  const claimed = await db
-    .select({
-      row: outbox,
-      blocked: sql<number>`${exists(holdingBack(db, opts.now))}`.mapWith(Number),
-      recentSends:
-        opts.countSentWithinMs === undefined
-          ? sql<null>`NULL`
-          : sql<number>`(${sentSince(db, new Date(opts.now.getTime() - opts.countSentWithinMs))})`.mapWith(Number),
-    })
-    .from(outbox)
-    // The ids let the primary key find the rows (lease_owner has no index: alone, it scans the table).
-    .where(and(inArray(outbox.id, opts.ids), eq(outbox.leaseOwner, opts.token)));
+  const values = { ids: opts.ids, token: opts.token, now: opts.now, since: new Date(opts.now.getTime() - (opts.countSentWithinMs ?? 0)) };
+  const claimed = await (opts.countSentWithinMs === undefined ? readClaimedRows.plain : readClaimedRows.withRecentSends)(db, values);
   return {
     ready: claimed.filter((c) => !c.blocked).map((c) => ({ ...c.row, recentSends: c.recentSends })),
     late: claimed.filter((c) => c.blocked).map((c) => c.row),
   };
 }
+
+type ReadClaimedValues = { ids: number[]; token: string; now: Date; since: Date };
+
+/** `readClaimed`'s statement, built once (it runs for every reply), with and without the recent sends' count. */
+function readClaimedStatement(withRecentSends: boolean) {
+  return reusableQuery<{ row: OutboxRow; blocked: number; recentSends: number | null }[], ReadClaimedValues>((db) =>
+    db
+      .select({
+        row: outbox,
+        blocked: sql<number>`${exists(holdingBack(db, slot('now')))}`.mapWith(Number),
+        recentSends: withRecentSends ? sql<number>`(${sentSince(db, slot('since'))})`.mapWith(Number) : sql<null>`NULL`,
+      })
+      .from(outbox)
+      // The ids let the primary key find the rows (lease_owner has no index: alone, it scans the table).
+      .where(and(sql`${outbox.id} in (${slot('ids')})`, eq(outbox.leaseOwner, slot('token')))),
+  );
+}
+const readClaimedRows = { plain: readClaimedStatement(false), withRecentSends: readClaimedStatement(true) };
 
 /**
  * Gives claimed rows back (pending, the claim's attempt uncounted) without reading them: rows inserted
@@ -217,7 +226,7 @@ export async function giveBack(db: Db, ids: number[], token: string, now: Date):
 export type ClaimedRow = OutboxRow & { recentSends: number | null };
 
 /** How many rows of the outer row's target were sent after `since` (on `outbox_target_sent_idx`). */
-function sentSince(db: Db, since: Date) {
+function sentSince(db: DbOrTx, since: Date | Placeholder) {
   const sent = alias(outbox, 'sent');
   return db
     .select({ n: sql`count(*)` })
