@@ -24,10 +24,13 @@ export function normalizeText(input: string): string {
     .trim();
 }
 
-/** Splits into clauses at punctuation and newlines, keeping each clause's start offset. */
+/**
+ * Splits into clauses at punctuation and newlines, keeping each clause's start offset. A comma
+ * or point between digits is part of a number (`USD 68,500 已发`), not the end of a clause.
+ */
 export function clauses(text: string): { text: string; start: number }[] {
   const out: { text: string; start: number }[] = [];
-  const re = /[^,.;!?\n]+/g;
+  const re = /(?:[^,.;!?\n]|(?<=\d)[,.](?=\d))+/g;
   for (let m = re.exec(text); m; m = re.exec(text)) {
     const trimmed = m[0].trim();
     if (trimmed) out.push({ text: trimmed, start: m.index + m[0].indexOf(trimmed) });

@@ -16,7 +16,10 @@ const TAG = /#([^\s#,.;:!?]+)/g;
 const TIER = /(?:^|[^A-Za-z])([ABC])\s*(?:级|类)(?:客户)?|\btier\s*([ABC])\b/i;
 const NEEDS = /(?:客户需求|需求|想了解|想要|需要|希望|关注|interested in|looking for|needs?)\s*[:：]?\s*([^,.;!?\n]{2,60})/i;
 /** What a date followed by these names is a milestone of the customer's project, not a follow-up. */
-const MILESTONE_AFTER = /^\s*(?:上线|投产|开业|竣工|开工|到期|go[- ]live|goes live|launch)/i;
+const MILESTONE_AFTER = /^\s*(?:上线|投产|开业|竣工|开工|到期|交付|验收|完工|go[- ]live|goes live|launch)/i;
+/** `Kick-off is Dec 14`, `上线时间是3月1日`: the milestone named before its date. */
+const MILESTONE_BEFORE =
+  /(?:kick-?off|go-?live|launch|deadline|上线|投产|开业|交付|验收)\s*(?:date|时间|日期)?\s*(?:is|was|on|为|是|在|定在|[:：])\s*(?:on\s+)?$/i;
 /** A known customer must beat the runner-up by this much to be taken without asking. */
 const CLEAR_MARGIN = 0.1;
 
@@ -49,7 +52,8 @@ export function parseNote(input: string, opts: ParseOptions): ParsedNote {
 
   const amount = pickAmount(findAmounts(body));
   const next = nextFollowUp(
-    template?.date ? `${template.date} ${template.nextStep ?? ''}` : template?.nextStep ? `${template.nextStep} ${body}` : text,
+    // A comma between the parts: `Dec 11` then `Dec 11` again is two dates, not one run-on phrase.
+    template?.date ? `${template.date}, ${template.nextStep ?? ''}` : template?.nextStep ? `${template.nextStep}, ${body}` : text,
     opts,
   );
   const tags = text.includes('#') ? [...text.matchAll(TAG)].map((m) => m[1] ?? '').filter(Boolean) : [];
@@ -108,7 +112,9 @@ function nextFollowUp(text: string, opts: ParseOptions): { iso: string; clause: 
   let plain = dated;
   if (dated.length > 1) {
     plain = [];
-    for (const m of dated) if (!MILESTONE_AFTER.test(text.slice(m.end, m.end + 12))) plain.push(m);
+    for (const m of dated)
+      if (!MILESTONE_AFTER.test(text.slice(m.end, m.end + 12)) && !MILESTONE_BEFORE.test(text.slice(Math.max(0, m.index - 16), m.index)))
+        plain.push(m);
   }
   const mentions = plain.length > 0 ? plain : dated;
   // Loops rather than closures made per note (withTime, ahead): the same order and choice.
