@@ -6,6 +6,106 @@ import { parseNote } from '../../../src/domain/notes/index.js';
 const now = new Date('2026-11-25T10:00:00+08:00');
 const parse = (text: string) => parseNote(text, { now, timeZone: 'Asia/Shanghai' });
 
+describe('a space-separated jotting opens with the organisation', () => {
+  it.each([
+    ['澜庭酒店 会员系统 选了竞品 丢了', '澜庭酒店'],
+    ['青松茶舍 签了 合同额 十八万 下周去送发票', '青松茶舍'],
+    ['明德学堂 最后选了别家 不跟了', '明德学堂'],
+    ['远洋码头 邮件回复 方案已收到 下周再跟', '远洋码头'],
+  ])('%s → %s', (text, customer) => {
+    expect(parse(text).customer).toBe(customer);
+  });
+
+  it.each([['电话 没人接 明天再打'], ['今天 拜访 三家 都没结果'], ['散客 周女士 来店看沙发']])('%s → no customer', (text) => {
+    expect(parse(text).customer).toBeNull();
+  });
+});
+
+describe('people described by what they bought or who they are, not by an organisation', () => {
+  it.each([
+    ['电话回访了去年买房的陈先生,说物业不错'],
+    ['微信上一个宝爸周先生问暑假班,明天约试听'],
+    ['装修客户钱女士 电话 两室一厅 预算十五万'],
+    ['游泳馆老会员郑姐 微信 续了一年卡'],
+    ['自由摄影师Lily Chen想做作品集网站,个人接单,报价已发'],
+  ])('%s → no customer', (text) => {
+    expect(parse(text).customer).toBeNull();
+  });
+});
+
+describe('institutions, units and roles', () => {
+  it.each([
+    ['高新区市场监管局 信息化办 孔主任 面谈 需求已确认', '高新区市场监管局'],
+    ['西北农科院 土肥所 葛教授 见面 下月初给方案', '西北农科院'],
+    ['跟宁波市妇幼保健院严副院长开了腾讯会议,方案已发', '宁波市妇幼保健院'],
+    ['中介帮忙约了海川食品的董事长傅总,今天面谈', '海川食品'],
+    ['见了宏昌家具的厂长老婆钱阿姨,账都是她管', '宏昌家具'],
+    ['老客户丽人美容院的丽姐打电话来,加购一台仪器', '丽人美容院'],
+    ['去客户那里演示:江南造船,参会的是设备部主管钟工,反馈不错', '江南造船'],
+    ['上门去了 常熟红豆纺织,见了 蒋厂长', '常熟红豆纺织'],
+  ])('%s → %s', (text, customer) => {
+    expect(parse(text).customer).toBe(customer);
+  });
+
+  it.each([
+    ['跟宁波市妇幼保健院严副院长开了腾讯会议', '严副院长'],
+    ['市一中 郑副校长 电话 新线索', '郑副校长'],
+    ['五金店老板芳姐微信聊的,想上收银系统', '芳姐'],
+    ['老客户丽人美容院的丽姐打电话来', '丽姐'],
+    ['她表姐的公司想做会员系统', null],
+  ])('%s → contact %s', (text, contact) => {
+    expect(parse(text).contact).toBe(contact);
+  });
+});
+
+describe('partners, competitors and introducers are not the customer', () => {
+  it.each([
+    ['今天和合作伙伴华信软件的马工一起去了无锡恒通机械,见了他们的生产副总钱总', '无锡恒通机械', '钱总'],
+    ['渠道商百川科技的周经理带我们见了苏州瑞达电子的采购陈经理', '苏州瑞达电子', '陈经理'],
+    ['#重点 鑫隆港务这单稳了,竞争对手蓝海软件已经出局,合同金额200万', '鑫隆港务', null],
+  ])('%s → %s / %s', (text, customer, contact) => {
+    const note = parse(text);
+    expect(note.customer).toBe(customer);
+    if (contact) expect(note.contact).toBe(contact);
+  });
+
+  it.each([
+    ['跟进恒源药业项目:恒源的采购孟经理让我们周四前再报一次价', '恒源药业'],
+    ['拜访华茂纺织,华茂的厂长说下周定', '华茂纺织'],
+  ])('a short form after the full name gives the full name: %s', (text, customer) => {
+    expect(parse(text).customer).toBe(customer);
+  });
+
+  it.each([
+    ['老顾(金鹏汽配老板)电话说货款下周结', '金鹏汽配'],
+    ['上次的样品客户很满意,瑞峰五金的汪总说要下单', '瑞峰五金'],
+    ['红杉投的一家初创公司 星图智能 ,CEO 林博士 电话', '星图智能'],
+  ])('%s → %s', (text, customer) => {
+    expect(parse(text).customer).toBe(customer);
+  });
+});
+
+describe('English and mixed notes', () => {
+  it.each([
+    ['Signed Whitfield & Crane! 🎉', 'Whitfield & Crane'],
+    ['Met with Ashby & Lowe today - Tom Reyes (Head of IT) and his team.', 'Ashby & Lowe'],
+    ['Call with Nora Quinn, CFO at Larkspur Mutual. Their vendor, Dexter Systems, is too slow.', 'Larkspur Mutual'],
+    ["Hollis & Grant's GC, Mei Tan, confirmed the renewal.", 'Hollis & Grant'],
+    ['下午再call Veltra的Sam', 'Veltra'],
+    ['今天一早去Northstar上海拜访了Linda Wu', 'Northstar上海'],
+    ['报价已发 Coral Bay Fisheries,总价 12万美金', 'Coral Bay Fisheries'],
+  ])('%s → %s', (text, customer) => {
+    expect(parse(text).customer).toBe(customer);
+  });
+
+  it.each([
+    ['Phoned Mr. Whitcombe (Granite Hotels) about the renewal.', 'Mr. Whitcombe'],
+    ['Called Dr. Osei (Harbor Clinic) today.', 'Dr. Osei'],
+  ])('%s → contact %s', (text, contact) => {
+    expect(parse(text).contact).toBe(contact);
+  });
+});
+
 describe('templates: a contact line holds the name, not its phone or e-mail', () => {
   it.each([
     ['客户:鼎泰物业\n联系人:汤主任 13912345678\n沟通方式:电话', '汤主任'],
