@@ -258,7 +258,7 @@ function clean(raw: string, note: string): string | null {
   }
   if (DEPARTMENT_TAIL.test(name) && !ORG_BEFORE_UNIT.test(name)) return null;
   // 集团IT, 公司财务: a unit of an organisation the note does not name here.
-  if (BARE_ORG_UNIT.test(name) || VERB_BEFORE_TAIL.test(name.replace(ORG_TAIL, ''))) return null;
+  if (BARE_ORG_UNIT.test(name) || (hasOrgTail(name) && VERB_BEFORE_TAIL.test(name.replace(ORG_TAIL, '')))) return null;
   if ((CRM_CHARS.test(name) && CRM_IN_NAME.test(name)) || /^[a-z]+$/.test(name)) return null;
   if (ROLE_TAIL.test(name) || name.includes('了') || notAnOrg(name) || isVisitor(name)) return null;
   // 两家, 三个: a count, not a name.
@@ -278,6 +278,14 @@ export function isPartnersPerson(text: string, index: number): boolean {
   return PARTNER_BEFORE_PERSON.test(text.slice(Math.max(0, index - 20), index));
 }
 
+/** `今天见的是工厂的冯经理`: a cleft naming the person met, in the run before them. */
+const MET_BEFORE_PERSON = /(?:见|聊|谈|对接|接待(?:我们)?|面谈)的(?:人)?是[^,.;!?\n]{0,8}$/;
+
+/** Whether the contact at `index` is named as the one the rep met or spoke to (见的是…). */
+export function isMetPerson(text: string, index: number): boolean {
+  return MET_BEFORE_PERSON.test(text.slice(Math.max(0, index - 14), index));
+}
+
 /** Verb patterns with their score and the fixed words one of which each needs to match. */
 const VERB_PATTERNS: [RegExp, number, string[]][] = [
   [/给([\u4e00-\u9fa5A-Za-z0-9]{2,20}?)(?:打了?电话|打个电话|发了?(?:邮件|微信|方案|报价)|回电)/g, 0.7, ['给']],
@@ -295,7 +303,7 @@ const VERB_PATTERNS: [RegExp, number, string[]][] = [
     ['的'],
   ],
   [/[(（]([\u4e00-\u9fa5A-Za-z0-9 ]{2,20})[)）]/g, 0.65, ['(', '（']],
-  [/(?:去了趟|去了|到了)\s*([\u4e00-\u9fa5]{2,12})(?=[,，.。\s])/g, 0.55, ['去了', '到了']],
+  [/(?:去了趟|去了|到了|拜访了|走访了)\s*([\u4e00-\u9fa5]{2,12})(?=[,，.。\s])/g, 0.55, ['去了', '到了', '拜访了', '走访了']],
   // 投的一家初创公司 芯途微电子: the name given after a description of the organisation.
   [
     /(?:一家|这家|那家|的)[\u4e00-\u9fa5]{0,6}?(?:公司|企业|工厂|厂商)\s*[,:：]?\s*([\u4e00-\u9fa5]{2,12}?)(?=\s|[,.;!?]|的|介绍|$)/g,

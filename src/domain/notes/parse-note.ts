@@ -1,8 +1,8 @@
 import { findAmounts, pickAmount } from './amounts.js';
 import { findChannel, findStage } from './channel-and-stage.js';
 import { compareDates, toZonedIso, wallClock } from './civil-time.js';
-import { findContacts } from './contact.js';
-import { findCustomerCandidates, isPartnersPerson, pickCustomer } from './customer.js';
+import { findContacts, type ContactMention } from './contact.js';
+import { findCustomerCandidates, isMetPerson, isPartnersPerson, pickCustomer } from './customer.js';
 import { findDates, findTimeOfDay, type DateMention } from './dates.js';
 import { matchKnownCustomers } from './match-known-customer.js';
 import { normalizeText } from './normalize-text.js';
@@ -43,8 +43,12 @@ export function parseNote(input: string, opts: ParseOptions): ParsedNote {
   // `with Northwind Traders` looks like a person to the contact rules; the customer wins.
   const people = contacts.filter((c) => !picked || !picked.name.includes(c.name));
   // 和合作伙伴博远信息的刘工一起去了…见了谢总: the partner's person came along; the customer's is the contact.
-  const own =
-    people.length > 1 && isPartnersPerson(text, people[0]?.index ?? 0) ? people.find((p) => !isPartnersPerson(text, p.index)) : undefined;
+  // 最后拍板的是梁总,今天见的是冯经理: of several people, the one the note says was met.
+  let own: ContactMention | undefined;
+  if (people.length > 1) {
+    own = people.find((p) => isMetPerson(text, p.index));
+    if (!own && isPartnersPerson(text, people[0]?.index ?? 0)) own = people.find((p) => !isPartnersPerson(text, p.index));
+  }
   const contact = template?.contact?.trim() || (own ?? people[0])?.name || null;
   const known =
     opts.knownCustomers && opts.knownCustomers.length > 0 ? matchKnownCustomers(text, picked?.name ?? null, opts.knownCustomers) : [];

@@ -70,6 +70,13 @@ describe('partners, competitors and introducers are not the customer', () => {
   });
 
   it.each([
+    ['拜访了绍兴华美印染,拍板的是集团的吴总,今天见的是厂里的沈经理', '沈经理'],
+    ['去了嘉兴宏达电机,负责采购的是钱总,今天对接的是设备科的孙科长', '孙科长'],
+  ])('of several people, the one the note says was met: %s → %s', (text, contact) => {
+    expect(parse(text).contact).toBe(contact);
+  });
+
+  it.each([
     ['跟进恒源药业项目:恒源的采购孟经理让我们周四前再报一次价', '恒源药业'],
     ['拜访华茂纺织,华茂的厂长说下周定', '华茂纺织'],
   ])('a short form after the full name gives the full name: %s', (text, customer) => {
