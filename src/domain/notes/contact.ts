@@ -34,7 +34,7 @@ const NAME_AFTER_ROLE = new RegExp(
   'gi',
 );
 const GIVEN_FAMILIAR =
-  /(?:的|老板娘|老板|店长|经理|主管|前台|会计|财务|负责人)[\u4e00-\u9fa5](?<![大小老表堂师空嫂姐哥我你他她])[姐哥](?![\u4e00-\u9fa5]?[夫们])/g;
+  /(?:的|老板娘|老板|店长|经理|主管|前台|会计|财务|负责人)[\u4e00-\u9fa5](?<![大小老表堂师空嫂姐哥我你他她亲干学一二三四五六七八九十])[姐哥](?![\u4e00-\u9fa5]?[夫们])/g;
 watchPairsOf('姐哥');
 /** A dictionary word of three characters after a role is a name (王海波); these endings make it a place or a time. */
 const NOT_NAME_END = /[区市省县镇村年月日天期周点]$/;

@@ -530,7 +530,7 @@ const EN_TEAM_OF = /\b[Tt]he ((?:[A-Z][\w&'.-]*)(?:\s+[A-Z][\w&'.-]*){0,3}) team
 const EN_DASH_HEADING = /^((?:[A-Z][\w&'.-]*)(?:\s+(?:[A-Z][\w&'.-]*|&)){0,4})\s+[-–—]\s+/;
 
 const LATIN_RUN_IN_CJK =
-  /(?<![A-Za-z\u00c0-\u024f])([A-Z][a-z][\w&'.\u00c0-\u024f-]*(?:\s+(?:[A-Z][\w&'.\u00c0-\u024f-]*|&))+)(?![A-Za-z\u00c0-\u024f])/g;
+  /(?<![A-Za-z\u00c0-\u024f]\s*)(?<!(?:用|上|换|买|装|试用|部署|用的是|采购|替换)\s*)([A-Z][a-z][\w&'.\u00c0-\u024f-]*(?:\s+(?:[A-Z][a-z][\w&'.\u00c0-\u024f-]*|&))+)(?![A-Za-z\u00c0-\u024f])/g;
 
 /** A Latin run ends at a sentence's full stop (`School. They're`), not at `Inc.` or `Co.`. */
 const toSentenceEnd = (name: string) => name.replace(/(?<!\b(?:Inc|Ltd|Co|Corp|Bros|St))\.(?:\s.*)?$/, '').trim();
@@ -577,7 +577,9 @@ function englishCandidates(text: string, people: ContactMention[]): CustomerCand
     if (m[1] && /[A-Za-z]{2}/.test(m[1]) && !BARE_ORG_UNIT.test(m[1])) out.push({ name: m[1], index: m.index, score: 0.75 });
   }
   // `报价已发 Pacifica Seafoods,`: in a Chinese note, a run of capitalised Latin words that is no
-  // person is an organisation (the weakest English signal).
+  // person is an organisation (the weakest English signal); not a product (用的是Microsoft Teams,
+  // SAP Business One, Power BI: after a verb of using or buying, after another Latin word, or
+  // with a word in capitals).
   if (/[\u4e00-\u9fa5]/.test(text)) {
     LATIN_RUN_IN_CJK.lastIndex = 0;
     for (let m = LATIN_RUN_IN_CJK.exec(text); m; m = LATIN_RUN_IN_CJK.exec(text)) {

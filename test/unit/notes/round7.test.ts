@@ -53,6 +53,7 @@ describe('institutions, units and roles', () => {
     ['五金店老板芳姐微信聊的,想上收银系统', '芳姐'],
     ['老客户丽人美容院的丽姐打电话来', '丽姐'],
     ['她表姐的公司想做会员系统', null],
+    ['跟他的亲姐聊了下', null],
   ])('%s → contact %s', (text, contact) => {
     expect(parse(text).contact).toBe(contact);
   });
@@ -104,6 +105,13 @@ describe('English and mixed notes', () => {
   ])('%s → %s', (text, customer) => {
     expect(parse(text).customer).toBe(customer);
   });
+
+  it.each([['客户想上Power BI 预算20万'], ['他们现在用SAP Business One,想换'], ['用的是Microsoft Teams,想换']])(
+    'a product in a Chinese note is no organisation: %s',
+    (text) => {
+      expect(parse(text).customer).toBeNull();
+    },
+  );
 
   it.each([
     ['Phoned Mr. Whitcombe (Granite Hotels) about the renewal.', 'Mr. Whitcombe'],
