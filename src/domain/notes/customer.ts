@@ -168,7 +168,8 @@ const isRoleWord = (w: string) => ROLE_WORD.test(w) && !w.includes('的') && [..
 const CRM_IN_NAME = /报价|方案|合同|预算|需求|已发|已签|签约|回款|价格|下周|明天|后天|月底|打电话|联系人|线索/;
 
 /** 装修客户, 健身房老会员, 一个宝妈: a kind of customer or person ends the run before the person. */
-const KIND_OF_PERSON = /(?:客户|顾客|会员|用户|业主|租户|车主|患者|病人|宝妈|宝爸)$|^[上下]?一[个位名]/;
+const KIND_OF_PERSON_END = new Set('客户|顾客|会员|用户|业主|租户|车主|患者|病人|宝妈|宝爸'.split('|'));
+const isKindOfPerson = (name: string) => KIND_OF_PERSON_END.has(name.slice(-2)) || /^[上下]?一[个位名]/.test(name);
 /** Organisations a note names beside the customer: a partner, a channel, a competitor. */
 const NOT_THE_CUSTOMER = /^(?:合作伙伴|合作方|渠道商|代理商|集成商|竞争对手|竞品|友商)/;
 /** A time that opens a description: 上个月买车的, 去年装修的. */
@@ -210,7 +211,7 @@ function clean(raw: string, note: string): string | null {
     .replace(CUSTOMER_LABEL, '');
   // 装修客户赵女士, 健身房老会员孙哥: a kind of customer described, not an organisation.
   // (Head of Ops), (VP Sales): a person's role in brackets.
-  if (isVisitor(name) || KIND_OF_PERSON.test(name) || EN_ROLE.test(name)) return null;
+  if (isVisitor(name) || isKindOfPerson(name) || (/[A-Za-z]/.test(name) && EN_ROLE.test(name))) return null;
   // 参会的是信息部主管 (彭工): what precedes 的是 says who the person is, not where they work.
   const isAt = name.lastIndexOf('的是');
   if (isAt >= 0) name = name.slice(isAt + 2);
@@ -631,13 +632,14 @@ export function pickCustomer(candidates: CustomerCandidate[]): CustomerCandidate
   for (const c of candidates) {
     if (!best || c.score > best.score || (c.score === best.score && c.index < best.index)) best = c;
   }
-  if (!best || hasOrgTail(best.name) || !/[\u4e00-\u9fa5]$/.test(best.name)) return best;
+  if (!best) return best;
   for (const c of candidates) {
     // Written elsewhere in the note, not the same words read longer (市三院 / 市三院信息科).
-    if (Math.abs(c.index - best.index) <= c.name.length) continue;
+    // Cheapest tests first: most notes have no other candidate that starts with the best one.
+    if (c.name.length <= best.name.length || !c.name.startsWith(best.name) || Math.abs(c.index - best.index) <= c.name.length) continue;
     if (
-      c.name.length > best.name.length &&
-      c.name.startsWith(best.name) &&
+      !hasOrgTail(best.name) &&
+      /[\u4e00-\u9fa5]$/.test(best.name) &&
       SUFFIX_ONLY.test(c.name.slice(best.name.length).replace(/(?:股份有限公司|有限责任公司|有限公司|公司)$/, ''))
     )
       return { ...best, name: c.name };
