@@ -15,6 +15,10 @@ const UNIT: Record<string, number> = {
   百万: 1_000_000,
   m: 1_000_000,
   M: 1_000_000,
+  million: 1_000_000,
+  mn: 1_000_000,
+  billion: 1_000_000_000,
+  bn: 1_000_000_000,
 };
 
 /** Words that make a nearby number money (预算50万, 报价 130 万, budget about 60k). */
@@ -38,7 +42,7 @@ const PER_AFTER = /^\s*(元|块)?\s*\/\s*(?!(?:year|yr|annum)\b|年)[\u4e00-\u9f
 const NUMBER = `(\\d{1,3}(?:,\\d{3})+(?:\\.\\d+)?|\\d+(?:\\.\\d+)?|[${CN_NUMERAL_CHARS}]{1,8})`;
 // Optional parts own their leading spaces, so a match never ends in whitespace (`90万 12月1日`).
 const AMOUNT_RE = new RegExp(
-  `(HK\\$|US\\$|C\\$|A\\$|S\\$|¥|￥|\\$|€|£|(?:USD|RMB|CNY|EUR|HKD|GBP|JPY|CAD|AUD|SGD|CHF)\\s?|(?:港币|港元|欧元|美金|美元|日元|英镑|加元|澳元)\\s?)?\\s*${NUMBER}(?:\\s*(千万|十万|百万|万|w|W|千|k|K|亿|m|M)(?![A-Za-z])(?:(\\d)(?![\\d.,:/\\-月日号点天周个人年时分]))?)?(?:\\s*(元|块|美元|美金|人民币|欧元|港币|港元|日元|英镑|rmb|RMB|usd|USD|eur|EUR|euros?|hkd|HKD|gbp|GBP|jpy|JPY|dollars?))?`,
+  `(HK\\$|US\\$|C\\$|A\\$|S\\$|¥|￥|\\$|€|£|(?:USD|RMB|CNY|EUR|HKD|GBP|JPY|CAD|AUD|SGD|CHF)\\s?|(?:港币|港元|欧元|美金|美元|日元|英镑|加元|澳元)\\s?)?\\s*${NUMBER}(?:\\s*(千万|十万|百万|万|w|W|千|k|K|亿|million|billion|mn|bn|m|M)(?![A-Za-z])(?:(\\d)(?![\\d.,:/\\-月日号点天周个人年时分]))?)?(?:\\s*(元|块|美元|美金|人民币|欧元|港币|港元|日元|英镑|rmb|RMB|usd|USD|eur|EUR|euros?|hkd|HKD|gbp|GBP|jpy|JPY|dollars?))?`,
   'g',
 );
 

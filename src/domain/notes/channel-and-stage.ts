@@ -22,7 +22,7 @@ const CHANNEL_RULES: Rule<Channel>[] = [
   { value: 'email', re: /邮件(?!里)|邮箱(?!里)|\be-?mail(?:ed)?\b/i },
   {
     value: 'visit',
-    re: /拜访|拜会|面见|陌拜|扫楼|上门|面谈|见面|见了|见到|吃饭|吃了?[顿个]?饭|饭局|喝酒|喝茶|喝咖啡|到访|来访|走访|登门|参观|去了一?趟|当面|去[^,.;!?\s]{2,16}?(?:演示|汇报|讲方案|做[\u4e00-\u9fa5]{0,4}演示)|(?:^|刚才|刚刚|今天|上午|下午)在(?!微信|电话|群|线上|网上|邮件|家)[\u4e00-\u9fa5A-Za-z]{2,12}?(?:跟|和|与|见)|(?:来|到|在)了?(?:我们)?(?:店里|门店|店|展厅|校区|售楼处|琴行|现场)|从[\u4e00-\u9fa5A-Za-z]{2,12}?出来|\b(?:dropped|stopped|swung) by\b|\bvisit(?:ed)?\b|\bmet\b|\bmet with\b|\bin person\b|\bon[- ]site\b|\blunch\b|\bdinner\b|\bcoffee\b|\bbreakfast\b/i,
+    re: /拜访|拜会|面见|陌拜|扫楼|上门|面谈|见面|见了|见到|吃饭|吃了?[顿个]?饭|饭局|喝酒|喝茶|喝咖啡|到访|来访|走访|登门|参观|去了一?趟|当面|去[^,.;!?\s]{2,16}?(?:演示|汇报|讲方案|做[\u4e00-\u9fa5]{0,4}演示)|(?:^|刚才|刚刚|今天|上午|下午)在(?!微信|电话|群|线上|网上|邮件|家)[\u4e00-\u9fa5A-Za-z]{2,12}?(?:跟|和|与|见)|(?:来|到|在)了?(?:我们)?(?:店里|门店|店|展厅|校区|售楼处|琴行|现场)|从[\u4e00-\u9fa5A-Za-z]{2,12}?出来|(?:^|今天|上午|下午|刚才|刚刚)去了[\u4e00-\u9fa5A-Za-z]{2,12}?(?:公司|厂|工厂|医院|学校|园区|总部|现场|门店)(?![\u4e00-\u9fa5])|\b(?:dropped|stopped|swung) by\b|\bvisit(?:ed)?\b|\bmet\b|\bmet with\b|\bin person\b|\bon[- ]site\b|\blunch\b|\bdinner\b|\bcoffee\b|\bbreakfast\b/i,
   },
 ];
 
@@ -97,7 +97,7 @@ const STAGE_RULES: Rule<Stage>[] = [
     value: 'negotiation',
     re: new RegExp(
       [
-        /(?:谈|聊)了?(?:一下|下|一轮|一次|几轮|[两三]轮)?价格|\bdiscussed (?:the )?pric(?:e|ing)\b|\b\d+\s?% off\b|价格[\u4e00-\u9fa5]{0,4}谈|议价|砍价|谈判|合同条款|条款要改|合同还在谈|合同在谈|报价[\u4e00-\u9fa5]{0,2}在谈|合同在走流程|法务(?:还在)?审|条款在谈|付款(?:条件|方式)|压价|再降|降价|再便宜|价格[\u4e00-\u9fa5]{0,3}太高|便宜(?:一)?点|优惠(?:一)?点|太贵|贵了|打折|讨价还价|谈了price|price[\u4e00-\u9fa5]{0,4}谈|contract[\u4e00-\u9fa5]{0,4}(?:走流程|在谈)/
+        /(?:谈|聊)(?:了|到|起)?(?:一下|下|一轮|一次|几轮|[两三]轮)?价格|压[\u4e00-\u9fa5]?[\d一二三四五六七八九十两几]+个?点|\bdiscussed (?:the )?pric(?:e|ing)\b|\b\d+\s?% off\b|价格[\u4e00-\u9fa5]{0,4}谈|议价|砍价|谈判|合同条款|条款要改|合同还在谈|合同在谈|报价[\u4e00-\u9fa5]{0,2}在谈|合同在走流程|法务(?:还在)?审|条款在谈|付款(?:条件|方式)|压价|再降|降价|再便宜|价格[\u4e00-\u9fa5]{0,3}太高|便宜(?:一)?点|优惠(?:一)?点|太贵|贵了|打折|讨价还价|谈了price|price[\u4e00-\u9fa5]{0,4}谈|contract[\u4e00-\u9fa5]{0,4}(?:走流程|在谈)/
           .source,
         // 谈合同细节, 磨价格, 在谈价; 价格还在磨, 条款来回改了几轮; 卡在折扣上.
         near('(?<![面会座访洽])谈', TERMS, 4),
@@ -117,7 +117,7 @@ const STAGE_RULES: Rule<Stage>[] = [
     value: 'quote',
     re: new RegExp(
       [
-        /报价(?:已经?|单)?(?:已经?)?(?:发|send|收到|给了)|附(?:上|了)?(?:报价|quote|quotation)|附件[^,.;!?\n]{0,3}(?:报价|quote|quotation)|quotation\s*(?:已经?发|sent)|已报价|已经报价|发了报价|报过价|报了价|给了报价|报价给了|把报价发|报价发给|在看我们的quote|\bquotes? (?:sent|submitted)\b|\b(?:sent|emailed)\b[^.]{0,60}\bquote\b|\bquoted\b|reviewing (?:our|the) (?:quote|pricing)/
+        /报价(?:已经?|单)?(?:已经?)?(?:发|send|收到|给了)|报价\s*(?:[A-Z]{3}\s*)?[¥$€]?\s*[\d一二三四五六七八九十两百千万.,]+\s*[万千kKwW]?\s*已经?发|附(?:上|了)?(?:报价|quote|quotation)|附件[^,.;!?\n]{0,3}(?:报价|quote|quotation)|quotation\s*(?:已经?发|sent)|已报价|已经报价|发了报价|报过价|报了价|给了报价|报价给了|把报价发|报价发给|在看我们的quote|\bquotes? (?:sent|submitted)\b|\b(?:sent|emailed)\b[^.]{0,60}\bquote\b|\bquoted\b|reviewing (?:our|the) (?:quote|pricing)/
           .source,
         // 价格表给过去了, 正式报价已提交, 把价格发给李经理了; 给了一版报价, 出了报价; 报了个价.
         near(QUOTE_THING, `${HANDED}|收到`, 6, true),
@@ -133,7 +133,7 @@ const STAGE_RULES: Rule<Stage>[] = [
     value: 'proposal',
     re: new RegExp(
       [
-        /方案[\u4e00-\u9fa5]{0,3}已经?发|发了[\u4e00-\u9fa5]{0,4}方案|已发[\u4e00-\u9fa5]{0,4}方案|方案已认可|方案发过|(?:在|已经?|正在)看方案|看了方案|方案在看|方案[\u4e00-\u9fa5]{0,2}(?:再|在)看|方案看过了?|方案[\u4e00-\u9fa5]{0,6}(?:看过了|认可)|评估方案|在看[\u4e00-\u9fa5]{0,8}的方案|讲了(?:一下)?[\u4e00-\u9fa5]{0,6}方案|reviewing the proposal|review(?:ing)? (?:our|the) proposal|review[\u4e00-\u9fa5]{0,4}proposal|附上proposal|proposal (?:sent|submitted)|\b(?:sent|emailed)\b[^.]{0,60}\bproposal\b/
+        /方案[\u4e00-\u9fa5]{0,3}已经?发|发了[\u4e00-\u9fa5]{0,4}方案|已发[\u4e00-\u9fa5]{0,4}方案|方案已认可|方案发过|(?:在|已经?|正在)看方案|看了方案|方案在看|方案[\u4e00-\u9fa5]{0,6}(?:再|在)(?:看|评审|评估)|方案[\u4e00-\u9fa5]{0,2}已经?[\u4e00-\u9fa5]{0,8}?(?:转给|发给|交给|转过去|发过去)|方案看过了?|方案[\u4e00-\u9fa5]{0,6}(?:看过了|认可)|评估方案|在看[\u4e00-\u9fa5]{0,8}的方案|讲了(?:一下)?[\u4e00-\u9fa5]{0,6}方案|reviewing the proposal|review(?:ing)? (?:our|the) proposal|review[\u4e00-\u9fa5]{0,4}proposal|附上proposal|proposal (?:sent|submitted|under review|in review)|\b(?:sent|emailed)\b[^.]{0,60}\bproposal\b/
           .source,
         // 方案过了一遍, 技术方案已提交, 方案汇报完了; 客户在评审我们的方案, 把PPT和方案都发到.
         near(PROPOSAL_THING, `${HANDED}|讲|汇报|演示|过了一遍|评审|收到|传阅|交了`, 6, true),
@@ -182,6 +182,8 @@ const NEGATED_BEFORE = /(?:没|没有|未|不|别|还没)(?:外出|出去|去)?$
 /** 报价单明天发, 方案下周给: the cue is followed by when it will happen, so it has not yet. */
 const PLAN_AFTER =
   /^(?:明天|后天|下周[一二三四五六日天]?|下个?月|周[一二三四五六日天]|月底|稍后|晚点|回头)[\u4e00-\u9fa5]{0,2}?(?:发|给|出|报|签|做|提交|送)/;
+/** 报价单也想要一份: a thing asked for has not been sent. */
+const REQUEST_AFTER = /^[也还都]?(?:想要|要一份|需要一份|想看看)/;
 /** 签单了吗: a question states nothing either. */
 const QUESTION_AFTER = /^[了没]*(?:吗|么|\?)/;
 
@@ -326,8 +328,8 @@ const STAGE_ANY = new RegExp(STAGE_RULES.map((rule) => rule.re.source.replace(/\
 const STAGE_AT = STAGE_RULES.map((rule) => new RegExp(rule.re.source, 'iy'));
 
 /**
- * Whether a stage cue found in a clause states a fact: not a plan, question, condition, wish or
- * wait, not negated, and not another party's event.
+ * Whether a stage cue found in a clause states a fact: not a plan, question, condition, wish,
+ * wait or request, not negated, and not another party's event.
  */
 function statesFact(value: Stage, m: RegExpExecArray, clause: string, end: string): boolean {
   const cue = m[0];
@@ -340,6 +342,7 @@ function statesFact(value: Stage, m: RegExpExecArray, clause: string, end: strin
   if (WAIT_BEFORE.test(before) || NOUN_AFTER.test(after) || /模板|格式|template/i.test(cue)) return false;
   if (value !== 'lost' && byOtherParty(before + cue)) return false;
   if (!cue.endsWith('了') && PLAN_AFTER.test(after)) return false;
+  if (REQUEST_AFTER.test(after)) return false;
   // 周五前把报价单整理好: a 把 instruction with nothing done (已经把报价单发过去了 is done).
   if (/把\s*$/.test(before) && !/[已刚]/.test(before) && !/了/.test(cue + after.slice(0, 8))) return false;
   // 需求还没确认, 价格还没谈: a negation inside the cue (lost cues say 不要了 themselves).

@@ -12,7 +12,7 @@ const TITLES =
 // 徐工集团, 王总部: the title is the start of a longer word, not a form of address.
 watchPairsOf(SURNAMES);
 const CN_CONTACT = new RegExp(
-  `(?:${COMPOUND_SURNAMES}|[${SURNAMES}])(?:${TITLES})(?!价|额|体|结|共|计|部|数|量|之|厂|集团|机械|科技|股份|重工|控股|实业|建设|有限|公司|电子|银行|证券|程)`,
+  `(?:${COMPOUND_SURNAMES}|[${SURNAMES}])副?(?:${TITLES})(?!价|额|体|结|共|计|部|数|量|之|厂|集团|机械|科技|股份|重工|控股|实业|建设|有限|公司|电子|银行|证券|程)`,
   'g',
 );
 /**
@@ -33,11 +33,17 @@ const NAME_AFTER_ROLE = new RegExp(
   `(?:\\b(?:CEO|CFO|CTO|COO|CIO|CMO|VP|GM|HR|manager|head|director|lead|owner|founder|buyer)|总监|经理|主管|负责人|对接人|联系人|老板|店长|前台|助理|专员)\\s*(?:是|[:：])?\\s*(?=(?:${COMPOUND_SURNAMES}|[${SURNAMES}])[\\u4e00-\\u9fa5])`,
   'gi',
 );
+const GIVEN_FAMILIAR =
+  /(?:的|老板娘|老板|店长|经理|主管|前台|会计|财务|负责人)[\u4e00-\u9fa5](?<![大小老表堂师空嫂姐哥我你他她亲干学一二三四五六七八九十])[姐哥](?![\u4e00-\u9fa5]?[夫们])/g;
+watchPairsOf('姐哥');
 /** A dictionary word of three characters after a role is a name (王海波); these endings make it a place or a time. */
 const NOT_NAME_END = /[区市省县镇村年月日天期周点]$/;
 
-/** `经宏远机电马经理介绍`: whoever made the introduction is not the person spoken to. */
-const REFERRAL = /经[^,.;!?\n\s]{2,30}?介绍/g;
+/**
+ * `经宏远机电马经理介绍`, `东方美谷的包总把她表姐的公司介绍给我们`: whoever made the introduction
+ * is not the person spoken to.
+ */
+const REFERRAL = /经[^,.;!?\n\s]{2,30}?介绍|[^,.;!?\n]{2,30}?把[^,.;!?\n]{2,30}?介绍给/g;
 /** `spoke with Mark Chen`, `contact: Sarah Lee`, `Mr. Smith` */
 const EN_CONTACT =
   /(?:\b(?:[Ss]poke (?:with|to)|[Tt]alked (?:with|to)|[Cc]ontact(?:ed)?:?|[Mm]et|[Ee]mailed|[Cc]alled|with|[Aa]ttn:?)\s+|,\s*|\(\s*)((?:Mr\.?|Ms\.?|Mrs\.?|Dr\.?)\s+[A-Z][a-z]+|[A-Z][a-z]+\s+[A-Z][a-z]+)\b/g;
@@ -124,6 +130,16 @@ function findMoreChinese(text: string, out: ContactMention[], referrals: (readon
       const apart = first === text[at] && second === text[at + 1];
       const word = first === m[0] || (first === m[0].slice(0, 2) && second === m[0].slice(2));
       if (apart || (word && ROLE_BEFORE.test(text.slice(Math.max(0, at - 12), at)))) addMore(m[0], at, out, found, referrals);
+    }
+  }
+  // 老板芳姐, 美容院的丽姐: a given name with 姐/哥 after a role or 的 (a surname is CN_CONTACT's),
+  // unless the two characters are a word of the dictionary (表姐, 小姐, 空姐, 师兄…).
+  if (/[姐哥]/.test(text)) {
+    GIVEN_FAMILIAR.lastIndex = 0;
+    for (let m = GIVEN_FAMILIAR.exec(text); m; m = GIVEN_FAMILIAR.exec(text)) {
+      const at = m.index + m[0].length - 2;
+      if (isDictionaryPair(text[at] ?? '', text[at + 1] ?? '')) continue;
+      addMore(text.slice(at, at + 2), at, out, found, referrals);
     }
   }
   NAME_AFTER_ROLE.lastIndex = 0;

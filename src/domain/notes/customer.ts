@@ -1,11 +1,11 @@
 import { ORG_WORD_EN, type ContactMention } from './contact.js';
-import { ORG_WORDS_EN } from './english-names.js';
+import { isGivenName, isSurname, ORG_WORDS_EN } from './english-names.js';
 import { cutDepartment, isUnitWord, trimNameEdges } from './name-structure.js';
 import { isDictionaryPair, watchPairsOf } from './segmenter.js';
 
 /** Endings that mark an organisation name: 云帆科技, 招商银行, 光明乳业, 杭州西湖文旅. */
 const ORG_SUFFIXES =
-  '集团公司|有限公司|公司|集团|科技|银行|证券|电子|化工|软件|物流|地产|乳业|啤酒|速运|快递|文旅|体育|医院|学校|大学|学院|研究院|研究所|股份|实业|贸易|制造|汽车|能源|传媒|网络|信息|咨询|保险|基金|食品|药业|制药|医药|电器|电气|机械|建设|建工|工程|置业|酒店|餐饮|航空|通信|通讯|半导体|光电|材料|环保|教育|资本|投资|控股|商贸|服饰|服装|家居|百货|超市|商场|物业|广告|文化|影视|游戏|电商|数据|智能|机器人|生物|健康|医疗|纺织|钢铁|矿业|石化|石油|电力|水务|燃气|港口|航运|信托|租赁|农业|牧业|物产|国际|家具|陶瓷|化学|新能源|光伏|电池|仪器|设备|装备|动力|重工|船舶|建材|水泥|印刷|包装|造纸|出版|旅游|旅行社|律所|事务所|诊所|药房|连锁|酒业|茶业|饮料|粮油|日化|美妆|母婴|汽配|轮胎|电缆|五金|照明|安防|消防|环境|节能|城投|城建|管委会|光学|文具|器械|服务中心|中心|工厂|厂|配件|精机|精密|农商行|农商银行|信用社|幼儿园|幼教|中学|小学|公安局|税务局|教育局|财政局|卫健委|人社局|大药房|模具|纸业|家纺|农机|钢构|游艇会|市政';
+  '集团公司|有限公司|公司|集团|科技|银行|证券|电子|化工|软件|物流|地产|乳业|啤酒|速运|快递|文旅|体育|医院|学校|大学|学院|研究院|研究所|股份|实业|贸易|制造|汽车|能源|传媒|网络|信息|咨询|保险|基金|食品|药业|制药|医药|电器|电气|机械|建设|建工|工程|置业|酒店|餐饮|航空|通信|通讯|半导体|光电|材料|环保|教育|资本|投资|控股|商贸|服饰|服装|家居|百货|超市|商场|物业|广告|文化|影视|游戏|电商|数据|智能|机器人|生物|健康|医疗|纺织|钢铁|矿业|石化|石油|电力|水务|燃气|港口|航运|信托|租赁|农业|牧业|物产|国际|家具|陶瓷|化学|新能源|光伏|电池|仪器|设备|装备|动力|重工|船舶|建材|水泥|印刷|包装|造纸|出版|旅游|旅行社|律所|事务所|诊所|药房|连锁|酒业|茶业|饮料|粮油|日化|美妆|母婴|汽配|轮胎|电缆|五金|照明|安防|消防|环境|节能|城投|城建|管委会|光学|文具|器械|服务中心|中心|工厂|厂|配件|精机|精密|农商行|农商银行|信用社|幼儿园|幼教|中学|小学|公安局|税务局|教育局|财政局|卫健委|人社局|大药房|模具|纸业|家纺|农机|钢构|游艇会|市政|监管局|管理局|科学院|农科院|社科院|科院|设计院|规划院|书院|法院|检察院|卫生院|保健院|疗养院|美容院|养老院|福利院|零部件|港务';
 const LEGAL_TAIL = '(?:股份有限公司|有限责任公司|有限公司|分公司|公司)?';
 const ORG_RE = new RegExp(`(?<![\\u4e00-\\u9fa5])[\\u4e00-\\u9fa5]{1,20}?(?:${ORG_SUFFIXES})+${LEGAL_TAIL}`, 'g');
 const SUFFIX_ONLY = new RegExp(`^(?:${ORG_SUFFIXES})+$`);
@@ -17,7 +17,7 @@ export const ORG_TAIL = new RegExp(`(?:${ORG_SUFFIXES})+${LEGAL_TAIL}$`);
 
 /** Words that open a note or a clause but are not part of a name. Stripped repeatedly from the front. */
 const LEAD_WORD_LIST =
-  '今天|今日|昨天|昨日|刚才|刚刚|上午|下午|晚上|早上|中午|好消息|坏消息|又|再次|再|和|跟|与|同|给|对|去|到|在|向|帮|约了|约|陪同|拜访了|拜访|走访了|走访|见了|见|联系了|联系|跟进了|跟进|电话回访|回访了|回访|微信跟进|微信联系|微信|电话联系|电话|电联|致电|打电话给|打给|发邮件给|发邮件|邮件给|邮件|视频会议|线上会议|老客户|新客户|大客户|客户|新线索|线索|上门|一起|和客户|的|联系人|对接人|顾客|一下|明天|后天|大后天|陪同领导|领导|腾讯会议|飞书会议|钉钉会议|会议|去了趟|去了|嗯那个|那个|这个|就是|然后'.split(
+  '今天|今日|昨天|昨日|刚才|刚刚|上午|下午|晚上|早上|中午|好消息|坏消息|又|再次|再|和|跟|与|同|给|对|去|到|在|向|帮|约了|约|陪同|拜访了|拜访|走访了|走访|见了|见|联系了|联系|跟进了|跟进|电话回访|回访了|回访|微信跟进|微信联系|微信|电话联系|电话|电联|致电|打电话给|打给|发邮件给|发邮件|邮件给|邮件|视频会议|线上会议|老客户|新客户|大客户|客户|新线索|线索|上门|一起|和客户|的|联系人|对接人|顾客|一下|明天|后天|大后天|陪同领导|领导|腾讯会议|飞书会议|钉钉会议|会议|去了趟|去了|嗯那个|那个|这个|就是|然后|一早|一大早|今早'.split(
     '|',
   );
 /** Longest first, so 跟进 is stripped whole rather than as 跟 + 进. */
@@ -43,8 +43,8 @@ const VISITOR_START =
 /** 高同学, 郑先生夫妇: a person described, not an organisation (the last two characters, no scan). */
 const VISITOR_END = new Set('同学|学员|妈妈|爸爸|夫妇|夫妻|一家'.split('|'));
 const isVisitor = (name: string) => VISITOR_END.has(name.slice(-2)) || VISITOR_START.test(name);
-/** 在公司, 回公司: where the rep was, not an organisation; 体验课: a session, not who runs it. */
-const NOT_AN_ORG_BEFORE = /(?:^|[在回到去离出进]|代表|我们|我司)$/;
+/** 在公司, 回公司, 她表姐的公司: where the rep was or whose it is, not an organisation; 体验课: a session, not who runs it. */
+const NOT_AN_ORG_BEFORE = /(?:^|[在回到去离出进的]|代表|我们|我司)$/;
 const notAnOrg = (name: string) =>
   /[课里]$/.test(name) || ((name.endsWith('公司') || name.endsWith('单位')) && NOT_AN_ORG_BEFORE.test(name.slice(0, -2)));
 /** `京东方的子公司京东方健康`, `中粮集团下属的中粮可口可乐`: the subsidiary is the customer. */
@@ -141,15 +141,20 @@ const OPENING_LEAD = /^(?:#\S+\s*)*(?:[\u4e00-\u9fa5]{1,4}[!:：]\s*)?/;
 /** The first word of a space-separated jotting (at least two more words follow). */
 const SPACED_OPENING = /^([\u4e00-\u9fa5A-Za-z0-9]{3,16}) +([^\s]+) +[^\s]/;
 const JOTTED_CHANNEL = /^(?:电话|电联|微信|拜访|上门|面谈|见面|邮件|来电)$/;
+/** What may follow the opening organisation of a jotting: what was done, agreed or lost, or the system sold. */
+const JOTTED_NEXT =
+  /^(?:电话|电联|微信|拜访|上门|面谈|见面|邮件|来电|签|已签|选了|选择了|最后|丢|报价|方案|需求|合同)|(?:系统|平台|软件|项目)$/;
+/** A jotting that opens with a day or time (周五 电话 …) opens with no organisation. */
+const TIME_WORD = /^(?:[上下本这]?周|星期|礼拜|今[天早晚日]|明[天早晚日]|后天|昨[天晚]|前天|月底|上午|下午|晚上|早上|中午)|[号日点]$/;
 const OPENING_NAME = /^\s*([\u4e00-\u9fa5]{2,10}?)(?=选了|选择了|签了|已签|已经|丢了|说|来电|那边|这边|的(?:单子|项目|合同))/;
 
 /** 红枫科技财务部: an organisation with its department, not a department alone. */
 const ORG_BEFORE_UNIT = new RegExp(`[\\u4e00-\\u9fa5A-Za-z]{2,}(?:${ORG_SUFFIXES}).{1,6}$`);
 /** A role between the company and the person: 采购总监柏总, 生产副总武总, 电商部负责人司马经理. */
 const ROLE_BEFORE_PERSON =
-  /(?:的[\u4e00-\u9fa5A-Za-z ]{0,6}?|(?:生产|采购|技术|设计|销售|市场|研发|财务|运营|品牌|公关|产品|项目|招商|客服|IT|HR|人事|行政|创意)?)(?:总经理|副总经理|副总裁|副总|总监|主管|负责人|经理|专员|助理|采购|店长|老板娘|老板|创始人|前台|客服|运营|[\u4e00-\u9fa5]{1,3}师|顾问|合伙人|代表|\s*\b(?:CEO|CFO|CTO|COO|CIO|CMO|VP|GM|manager|head|director))$/;
+  /(?:的[\u4e00-\u9fa5A-Za-z ]{0,6}?|(?:生产|采购|技术|设计|销售|市场|研发|财务|运营|品牌|公关|产品|项目|招商|客服|IT|HR|人事|行政|创意)?)(?:总经理|副总经理|副总裁|副总|董事长|董事|总裁|总监|主管|负责人|经理|专员|助理|采购|店长|老板娘|老板|创始人|前台|客服|运营|[厂院校园行局处科部所站队社]长|[\u4e00-\u9fa5]{1,3}师|顾问|合伙人|代表|\s*\b(?:CEO|CFO|CTO|COO|CIO|CMO|VP|GM|manager|head|director))(?:的?(?:老婆|老公|爱人|夫人|太太|媳妇|儿子|女儿|父亲|母亲))?$/;
 /** The last characters of those roles: most names end otherwise and skip the regex. */
-const ROLE_LAST_CHARS = new Set('总监管人理员购长板台服营师问表OPMrdD');
+const ROLE_LAST_CHARS = new Set('总监管人理员购长板台服营师问表事裁婆公太妇子儿亲OPMrdD');
 /** `德国客户Becker`, `日本客户星野精机`, `老客户钱阿姨`: a label before the name. */
 const CUSTOMER_LABEL = /^[\u4e00-\u9fa5]{0,3}(?:客户|用户)(?=[\u4e00-\u9fa5A-Za-z])/;
 /** Endings of a unit inside an organisation: 信息科, 蔬菜所, 执法大队, 畜牧站, 调度中心. */
@@ -161,6 +166,24 @@ const ROLE_WORD =
 const isRoleWord = (w: string) => ROLE_WORD.test(w) && !w.includes('的') && [...w].length <= 6;
 /** CRM words inside a run say it is a phrase, not a name (`报价下周三发`, `方案已发`). */
 const CRM_IN_NAME = /报价|方案|合同|预算|需求|已发|已签|签约|回款|价格|下周|明天|后天|月底|打电话|联系人|线索/;
+
+/** 装修客户, 健身房老会员, 一个宝妈: a kind of customer or person ends the run before the person. */
+const KIND_OF_PERSON_END = new Set('客户|顾客|会员|用户|业主|租户|车主|患者|病人|宝妈|宝爸'.split('|'));
+const isKindOfPerson = (name: string) => KIND_OF_PERSON_END.has(name.slice(-2)) || /^[上下]?一[个位名]/.test(name);
+/** Organisations a note names beside the customer: a partner, a channel, a competitor. */
+const NOT_THE_CUSTOMER = /^(?:合作伙伴|合作方|渠道商|代理商|集成商|竞争对手|竞品|友商)/;
+/** A time that opens a description: 上个月买车的, 去年装修的. */
+const TIME_OPENING = /^(?:上个?月|上周|上次|这次|去年|前年|今年|之前|以前|前几天|前段时间|原来)/;
+const TIME_ENDING = /(?:上次|这次|上个?月|去年|之前|以前|原来)$/;
+/** 集团IT, 公司财务, 工厂的: the organisation's word for itself with a unit, no name. */
+const BARE_ORG_UNIT =
+  /^(?:集团|公司|总部|工厂|厂里|本部)?(?:IT|HR|PR|QA|EHS)$|^(?:集团|公司|总部|工厂|厂里|本部)(?:财务|采购|技术|信息|行政|人事|法务|领导)?$/;
+/** 我们出软件, 想换公司: a verb and an organisation ending, no name. */
+const VERB_BEFORE_TAIL = /^(?:没|未|不|要|想)?(?:出|做|用|买|卖|找|换|上|开|注册|成立|新开)$/;
+const EN_ROLE = /^(?:Head|Director|VP|SVP|EVP|Chief|Manager|Lead|President|Partner|General Manager)\b|\b(?:CEO|CFO|CTO|COO|CIO|CMO)$/;
+/** Lower-case English verbs in a Chinese note (`再call Zenova的Jack`). */
+const EN_LEAD_VERB =
+  /^[再又先也还就]?(?:call(?:ed)?|ping(?:ed)?|meet|met|email(?:ed)?|visit(?:ed)?|follow(?:ed)? up(?: with)?|demo(?:ed)?)\s+(?=[A-Z])/;
 
 /** clean() of each raw string once per note: the same words come from several signals. */
 let cleanMemo: { note: string; names: Map<string, string | null> } = { note: '', names: new Map() };
@@ -186,19 +209,33 @@ function clean(raw: string, note: string): string | null {
     .replace(/^[\s\-:：,，#(（]+|[\s\-:：,，)）]+$/g, '')
     .replace(/^[嗯呃哦诶]+/, '')
     .replace(CUSTOMER_LABEL, '');
-  if (isVisitor(name)) return null;
+  // 装修客户赵女士, 健身房老会员孙哥: a kind of customer described, not an organisation.
+  // (Head of Ops), (VP Sales): a person's role in brackets.
+  if (isVisitor(name) || isKindOfPerson(name) || (/[A-Za-z]/.test(name) && EN_ROLE.test(name))) return null;
+  // 参会的是信息部主管 (彭工): what precedes 的是 says who the person is, not where they work.
+  const isAt = name.lastIndexOf('的是');
+  if (isAt >= 0) name = name.slice(isAt + 2);
   // 朗科精密的生产副总 (武总): the role belongs to the person; what comes before is the company.
   for (let i = 0; i < 2 && ROLE_LAST_CHARS.has(name[name.length - 1] ?? '') && ROLE_BEFORE_PERSON.test(name); i++) {
     const rest = name.replace(ROLE_BEFORE_PERSON, '').replace(/(?:他们|她们)?的$/, '');
-    if ([...rest].length < 2) break;
+    // 独立设计师 (Amy Wang): a role and nothing before it is a person's trade, not an organisation.
+    if ([...rest].length < 2) {
+      if (i === 0) return null;
+      break;
+    }
     name = rest;
   }
   for (let i = 0; i < 6; i++) {
-    const next = name.replace(LEAD_WORDS, '').replace(LEAD_TIME, '').replace(TAIL_WORDS, '').trim();
+    const next = name.replace(LEAD_WORDS, '').replace(LEAD_TIME, '').replace(TAIL_WORDS, '').replace(EN_LEAD_VERB, '').trim();
     if (next === name) break;
     name = next;
   }
+  // 上个月买车的 (刘先生), 上次的配件: a time opens a description, never a name.
+  if (TIME_OPENING.test(name)) return null;
   name = cutAfterLastVerb(name, note).replace(CUSTOMER_LABEL, '');
+  // 合作伙伴博远信息, 竞争对手华港软件: an organisation the note names beside the customer (read
+  // after the verbs: 合作伙伴东软带我们见了最终用户沈阳地铁 is about 沈阳地铁).
+  if (NOT_THE_CUSTOMER.test(name) || TIME_OPENING.test(name)) return null;
   if (PARENT_WORD.test(name)) name = name.replace(PARENT_BEFORE, '');
   name = trimNameEdges(name, note);
   // 苏州工业园区的恒瑞医疗器械: the organisation is what follows the last 的.
@@ -206,7 +243,11 @@ function clean(raw: string, note: string): string | null {
   const deAt = name.lastIndexOf('的');
   const beforeDe = name.slice(0, Math.max(0, deAt));
   const afterDe = name.slice(deAt + 1);
-  if (deAt > 0 && [...afterDe].length >= 2 && ([...beforeDe].length >= 4 || /[区市省县镇园]$/.test(beforeDe))) {
+  if (
+    deAt > 0 &&
+    [...afterDe].length >= 2 &&
+    ([...beforeDe].length >= 4 || /[区市省县镇园]$/.test(beforeDe) || TIME_ENDING.test(beforeDe))
+  ) {
     // 润泽水务的调度中心: what follows 的 is a unit of the organisation before it.
     name = isUnitWord(afterDe) ? beforeDe : afterDe;
   }
@@ -217,6 +258,8 @@ function clean(raw: string, note: string): string | null {
     name = trimNameEdges(withoutDepartment, note);
   }
   if (DEPARTMENT_TAIL.test(name) && !ORG_BEFORE_UNIT.test(name)) return null;
+  // 集团IT, 公司财务: a unit of an organisation the note does not name here.
+  if (BARE_ORG_UNIT.test(name) || (hasOrgTail(name) && VERB_BEFORE_TAIL.test(name.replace(ORG_TAIL, '')))) return null;
   if ((CRM_CHARS.test(name) && CRM_IN_NAME.test(name)) || /^[a-z]+$/.test(name)) return null;
   if (ROLE_TAIL.test(name) || name.includes('了') || notAnOrg(name) || isVisitor(name)) return null;
   // 两家, 三个: a count, not a name.
@@ -225,6 +268,23 @@ function clean(raw: string, note: string): string | null {
   if (/^[在本该我贵此这那其各某]/.test(name) && /^[在本该我贵此这那其各某]$/.test(name.replace(ORG_TAIL, ''))) return null;
   if ([...name].length < 2 || [...name].length > 40 || NOT_NAMES.has(name) || SUFFIX_ONLY.test(name) || /^\d+$/.test(name)) return null;
   return name;
+}
+
+/** A person named as a partner's or a competitor's (合作伙伴博远信息的刘工), in the run before them. */
+const PARTNER_BEFORE_PERSON =
+  /(?:合作伙伴|合作方|渠道商|代理商|集成商|竞争对手|竞品|友商)[\u4e00-\u9fa5A-Za-z]{1,12}?的?[\u4e00-\u9fa5A-Za-z]{0,4}$/;
+
+/** Whether the contact at `index` is introduced as someone from a partner or a competitor. */
+export function isPartnersPerson(text: string, index: number): boolean {
+  return PARTNER_BEFORE_PERSON.test(text.slice(Math.max(0, index - 20), index));
+}
+
+/** `今天见的是工厂的冯经理`: a cleft naming the person met, in the run before them. */
+const MET_BEFORE_PERSON = /(?:见|聊|谈|对接|接待(?:我们)?|面谈)的(?:人)?是[^,.;!?\n]{0,8}$/;
+
+/** Whether the contact at `index` is named as the one the rep met or spoke to (见的是…). */
+export function isMetPerson(text: string, index: number): boolean {
+  return MET_BEFORE_PERSON.test(text.slice(Math.max(0, index - 14), index));
 }
 
 /** Verb patterns with their score and the fixed words one of which each needs to match. */
@@ -236,13 +296,21 @@ const VERB_PATTERNS: [RegExp, number, string[]][] = [
     ['客户', '跟进', '拜访', '联系', '致电', '电联', '回访'],
   ],
   [/(?:客户|新线索|线索)\s*[:：]\s*([\u4e00-\u9fa5A-Za-z0-9]{2,20})/g, 0.8, ['客户', '线索']],
+  // 去客户公司演示:南通江海船舶, 拜访: 华茂纺织: the organisation the visit or demo was at.
+  [/(?:拜访|演示|回访|面谈|走访|上门)\s*[:：]\s*([\u4e00-\u9fa5A-Za-z0-9]{2,20})/g, 0.6, ['拜访', '演示', '回访', '面谈', '走访', '上门']],
   [
-    /([\u4e00-\u9fa5A-Za-z\u00c0-\u024f0-9]+(?: [\u4e00-\u9fa5A-Za-z\u00c0-\u024f0-9]+){0,3})\s*的\s*(?:HR|IT|采购|老板|负责人|团队|技术|财务|领导|同事|人|[\u4e00-\u9fa5]{0,3}(?:部|团队)|[A-Z][a-z]+\b)/g,
+    /([\u4e00-\u9fa5A-Za-z\u00c0-\u024f0-9]+(?: [\u4e00-\u9fa5A-Za-z\u00c0-\u024f0-9]+){0,3})\s*的\s*(?!是)(?:HR|IT|采购|老板|负责人|团队|技术|财务|领导|同事|人|[\u4e00-\u9fa5]{0,3}(?:部|团队)|[A-Z][a-z]+\b)/g,
     0.65,
     ['的'],
   ],
   [/[(（]([\u4e00-\u9fa5A-Za-z0-9 ]{2,20})[)）]/g, 0.65, ['(', '（']],
-  [/(?:去了趟|去了|到了)([\u4e00-\u9fa5]{2,12})(?=[,，.。\s])/g, 0.55, ['去了', '到了']],
+  [/(?:去了趟|去了|到了|拜访了|走访了)\s*([\u4e00-\u9fa5]{2,12})(?=[,，.。\s])/g, 0.55, ['去了', '到了', '拜访了', '走访了']],
+  // 投的一家初创公司 芯途微电子: the name given after a description of the organisation.
+  [
+    /(?:一家|这家|那家|的)[\u4e00-\u9fa5]{0,6}?(?:公司|企业|工厂|厂商)\s*[,:：]?\s*([\u4e00-\u9fa5]{2,12}?)(?=\s|[,.;!?]|的|介绍|$)/g,
+    0.75,
+    ['公司', '企业', '工厂', '厂商'],
+  ],
   // 去省农科院见了…, 到城投找了…: the place visited before meeting someone there.
   [/(?:去|到)(?:了趟|了)?([\u4e00-\u9fa5]{2,12}?)(?:见了|见到了?|拜访了?|找了)/g, 0.65, ['见了', '见到', '拜访', '找了']],
   // 刚从星辰汽配出来: the place the rep has just left.
@@ -341,6 +409,9 @@ export function findCustomerCandidates(text: string, contacts: ContactMention[],
         break;
       }
     }
+    // 见了 俞厂长: 俞厂 is the start of a form of address, not an organisation ending in 厂.
+    const end = m.index + m[0].length;
+    if (contacts.some((c) => c.index < end && m !== null && m.index < c.end && c.end > end)) continue;
     // `Unilever合肥厂`, `Bosch苏州工厂`: a Latin name glued to the Chinese one is part of it.
     const brand = /[A-Za-z\u00c0-\u024f]/.test(text[m.index - 1] ?? '')
       ? LATIN_GLUED.exec(text.slice(Math.max(0, m.index - 30), m.index))?.[1]
@@ -366,7 +437,13 @@ export function findCustomerCandidates(text: string, contacts: ContactMention[],
   // `中储粮镇江直属库 信息化改造 电话没人接`: a jotting opens with the organisation when a unit,
   // project or channel word follows it (the weakest signal: any other candidate wins).
   const jotted = SPACED_OPENING.exec(text);
-  if (jotted?.[1] && jotted[2] && (isUnitWord(jotted[2]) || JOTTED_CHANNEL.test(jotted[2])) && !contacts.some((c) => c.index === 0))
+  if (
+    jotted?.[1] &&
+    jotted[2] &&
+    (isUnitWord(jotted[2]) || JOTTED_CHANNEL.test(jotted[2]) || JOTTED_NEXT.test(jotted[2])) &&
+    !TIME_WORD.test(jotted[1]) &&
+    !contacts.some((c) => c.index === 0)
+  )
     addCandidate(out, contacts, text, jotted[1], 0, 0.4);
 
   for (const [re, score, needs] of VERB_PATTERNS) {
@@ -412,6 +489,8 @@ const EN_VERBS = [
   'sent a proposal to',
   'sent the proposal to',
   'quote to',
+  'signed with',
+  'signed',
   'dropped by',
   'stopped by',
   'swung by',
@@ -435,7 +514,7 @@ const EN_SUBJECT =
 
 /** `Leo from Summit Outdoor`, `Victor Lam at Seabright Insurance`, `(procurement, Sakura Components)`. */
 const WORKS_AT =
-  /^\s*(?:,\s*(?:head|owner|founder|CEO|CFO|CTO|director|manager)\s+of\s+|\s*\([^()]{1,30}\)\s*,?\s*(?:at|from|of)\s+|\s+(?:at|from|of)\s+|\s*\((?:[a-z ]+,\s*)?(?!(?:CEO|CFO|CTO|COO|CIO|CMO|VP|GM|MD|HR|IT)\b))((?:[A-Z][\w&'.-]*)(?:\s+(?:[A-Z][\w&'.-]*|&))*)/;
+  /^\s*(?:,\s*(?:head|owner|founder|CEO|CFO|CTO|COO|CIO|CMO|CISO|VP|GM|GC|president|partner|director|manager)\s+(?:of|at)\s+|\s*\([^()]{1,30}\)\s*,?\s*(?:at|from|of)\s+|\s+(?:at|from|of)\s+|\s*\((?:[a-z ]+,\s*)?(?!(?:CEO|CFO|CTO|COO|CIO|CMO|VP|SVP|EVP|GM|MD|HR|IT|GC|Head|Director|Manager|Chief|Senior|Lead|Principal|General|Deputy|Vice|President)\b))((?:[A-Z][\w&'.-]*)(?:\s+(?:[A-Z][\w&'.-]*|&))*)/;
 /** `New lead: Greenhill Farms`, `客户Orion Robotics Inc.`: a labelled Latin name. */
 const EN_LABELLED =
   /(?:\b(?:new lead|lead|customer|client|account)(?:\s+(?:from|via|at)\s+[^:.\n]{1,30})?\s*:\s*|客户\s*[:：]?\s*)((?:[A-Z][\w&'.-]*)(?:\s+(?:[A-Z][\w&'.-]*|&))*)/gi;
@@ -445,11 +524,14 @@ const EN_BEFORE_CJK =
 
 /** `Acme's CFO`, `Kestrel Foods' CFO`: the possessive names the organisation the person works for. */
 const EN_POSSESSIVE =
-  /((?:[A-Z][\w&.-]*)(?:\s+(?:[A-Z][\w&.-]*|&))*)(?:['’]s|(?<=s)['’])\s+(?:CEO|CFO|CTO|COO|CIO|CMO|VP|GM|head|director|manager|owner|founder|buyer|procurement|team|IT|finance|legal)\b/g;
+  /((?:[A-Z][\w&.-]*)(?:\s+(?:[A-Z][\w&.-]*|&))*)(?:['’]s|(?<=s)['’])\s+(?:CEO|CFO|CTO|COO|CIO|CMO|VP|GM|GC|general counsel|counsel|president|partner|head|director|manager|owner|founder|buyer|procurement|team|IT|finance|legal)\b/g;
 const OWNER_OF_PERSON = /((?:[A-Z][\w&.-]*)(?:\s+(?:[A-Z][\w&.-]*|&))*)(?:['’]s|(?<=s)['’])\s+$/;
 const EN_TEAM_OF = /\b[Tt]he ((?:[A-Z][\w&'.-]*)(?:\s+[A-Z][\w&'.-]*){0,3}) team\b/g;
 /** `Initech - Bill Lumbergh - …`: a name heading the note before a dash. */
 const EN_DASH_HEADING = /^((?:[A-Z][\w&'.-]*)(?:\s+(?:[A-Z][\w&'.-]*|&)){0,4})\s+[-–—]\s+/;
+
+const LATIN_RUN_IN_CJK =
+  /(?<![A-Za-z\u00c0-\u024f]\s*)(?<!(?:用|上|换|买|装|试用|部署|用的是|采购|替换)\s*)([A-Z][a-z][\w&'.\u00c0-\u024f-]*(?:\s+(?:[A-Z][a-z][\w&'.\u00c0-\u024f-]*|&))+)(?![A-Za-z\u00c0-\u024f])/g;
 
 /** A Latin run ends at a sentence's full stop (`School. They're`), not at `Inc.` or `Co.`. */
 const toSentenceEnd = (name: string) => name.replace(/(?<!\b(?:Inc|Ltd|Co|Corp|Bros|St))\.(?:\s.*)?$/, '').trim();
@@ -471,7 +553,15 @@ function englishCandidates(text: string, people: ContactMention[]): CustomerCand
   if (heading?.[1] && !/^(?:Update|Note|Re|Call|Meeting|Follow)/.test(heading[1])) out.push({ name: heading[1], index: 0, score: 0.7 });
   for (const p of people) {
     const m = WORKS_AT.exec(text.slice(p.end));
-    if (m?.[1]) out.push({ name: toSentenceEnd(m[1]).replace(/[,;:]+$/, ''), index: p.end, score: 0.8 });
+    // (Crestline Hotels' IT director): the possessive ends the organisation's name.
+    if (m?.[1])
+      out.push({
+        name: toSentenceEnd(m[1])
+          .replace(/[,;:]+$/, '')
+          .replace(/(?<=\w)['’]s?(?:\s+(?:[a-z]|(?:IT|HR|CEO|CFO|CTO|COO|CIO|VP|GM)\b).*)?$/, ''),
+        index: p.end,
+        score: 0.8,
+      });
   }
   EN_LABELLED.lastIndex = 0;
   for (let m = EN_LABELLED.exec(text); m; m = EN_LABELLED.exec(text)) {
@@ -485,7 +575,20 @@ function englishCandidates(text: string, people: ContactMention[]): CustomerCand
   }
   EN_BEFORE_CJK.lastIndex = 0;
   for (let m = EN_BEFORE_CJK.exec(text); m; m = EN_BEFORE_CJK.exec(text)) {
-    if (m[1] && /[A-Za-z]{2}/.test(m[1])) out.push({ name: m[1], index: m.index, score: 0.75 });
+    if (m[1] && /[A-Za-z]{2}/.test(m[1]) && !BARE_ORG_UNIT.test(m[1])) out.push({ name: m[1], index: m.index, score: 0.75 });
+  }
+  // `报价已发 Pacifica Seafoods,`: in a Chinese note, a run of capitalised Latin words that is no
+  // person is an organisation (the weakest English signal); not a product (用的是Microsoft Teams,
+  // SAP Business One, Power BI: after a verb of using or buying, after another Latin word, or
+  // with a word in capitals).
+  if (/[\u4e00-\u9fa5]/.test(text)) {
+    LATIN_RUN_IN_CJK.lastIndex = 0;
+    for (let m = LATIN_RUN_IN_CJK.exec(text); m; m = LATIN_RUN_IN_CJK.exec(text)) {
+      // `Lily Chen`: a given name and a surname is a person, whatever the cues around it.
+      const words = (m[1] ?? '').split(/\s+/);
+      if (words.length === 2 && (isGivenName(words[0] ?? '') || isSurname(words[1] ?? ''))) continue;
+      if (m[1]) out.push({ name: m[1], index: m.index, score: 0.5 });
+    }
   }
   EN_HEADING.lastIndex = 0;
   for (let m = EN_HEADING.exec(text); m; m = EN_HEADING.exec(text)) {
@@ -512,17 +615,34 @@ function englishCandidates(text: string, people: ContactMention[]): CustomerCand
   for (let m = EN_VERB.exec(text); m; m = EN_VERB.exec(text)) {
     let name = (m[1] ?? '').trim();
     while (EN_TRAILING.test(name)) name = name.replace(EN_TRAILING, '');
+    // `Signed NDA`: a document, not an organisation.
+    if (/^(?:NDA|MSA|SOW|PO|SLA|LOI|MOU|DPA|RFP|RFQ)$/.test(name)) continue;
     // Two capitalised words without a company word may be a person (Mark Chen): low confidence.
     if (name) out.push({ name, index: m.index, score: ORG_WORD_EN.test(name) ? 0.8 : name.split(/\s+/).length === 2 ? 0.5 : 0.55 });
   }
   return out;
 }
 
-/** The strongest candidate; among equals, the one named first. */
+/**
+ * The strongest candidate; among equals, the one named first. A short form (康联) of a name the
+ * note also writes in full with its organisation ending (康联制药) is given in full.
+ */
 export function pickCustomer(candidates: CustomerCandidate[]): CustomerCandidate | null {
   let best: CustomerCandidate | null = null;
   for (const c of candidates) {
     if (!best || c.score > best.score || (c.score === best.score && c.index < best.index)) best = c;
+  }
+  if (!best) return best;
+  for (const c of candidates) {
+    // Written elsewhere in the note, not the same words read longer (市三院 / 市三院信息科).
+    // Cheapest tests first: most notes have no other candidate that starts with the best one.
+    if (c.name.length <= best.name.length || !c.name.startsWith(best.name) || Math.abs(c.index - best.index) <= c.name.length) continue;
+    if (
+      !hasOrgTail(best.name) &&
+      /[\u4e00-\u9fa5]$/.test(best.name) &&
+      SUFFIX_ONLY.test(c.name.slice(best.name.length).replace(/(?:股份有限公司|有限责任公司|有限公司|公司)$/, ''))
+    )
+      return { ...best, name: c.name };
   }
   return best;
 }

@@ -72,7 +72,7 @@ const RULES: Rule[] = [
   // 12.10前 / 12.10 提交: month.day, but never 12.6万 or 3.5k (amounts) or 1.2.3 (versions).
   {
     needs: ['.'],
-    re: /(?<![\d.])(\d{1,2})\.(\d{1,2})(?=\s*(?:前|之前|以前|号|日|再|给|交|提交|开|签|见|$|[,;，；\s](?![\d万wWkK千亿元%])))/g,
+    re: /(?<![\d.])(\d{1,2})\.(\d{1,2})(?=\s*(?:前|之前|以前|号|日|再|给|交|提交|开|签|见|$|[,;，；\s](?![\d万wWkK千亿元%]|million\b|billion\b|mn\b|bn\b)))/g,
     resolve: (m, t) => upcoming(t, +m[1]!, +m[2]!),
   },
   {
@@ -98,7 +98,12 @@ const RULES: Rule[] = [
   { needs: ['后天'], re: /后天/g, resolve: (_m, t) => addDays(t, 2) },
   { needs: ['明', 'tomorrow'], re: /明天|明日|明早|明晚|\btomorrow\b/gi, resolve: (_m, t) => addDays(t, 1) },
   { needs: ['今', 'today', 'tonight'], re: /今天|今日|今晚|\btoday\b|\btonight\b/gi, resolve: (_m, t) => ({ y: t.y, m: t.m, d: t.d }) },
-  { needs: ['下下'], re: /下下(?:个)?(?:周|星期|礼拜)([一二三四五六日天1-7])/g, resolve: (m, t) => weekday(t, WEEKDAY_CN[m[1]!]!, 2) },
+  // 商量一下下周三: 一下 + 下周三, not 下下周三.
+  {
+    needs: ['下下'],
+    re: /(?<!一)下下(?:个)?(?:周|星期|礼拜)([一二三四五六日天1-7])/g,
+    resolve: (m, t) => weekday(t, WEEKDAY_CN[m[1]!]!, 2),
+  },
   { needs: ['下'], re: /下(?:个)?(?:周|星期|礼拜)([一二三四五六日天1-7])/g, resolve: (m, t) => weekday(t, WEEKDAY_CN[m[1]!]!, 1) },
   {
     needs: ['周', '星期', '礼拜'],
@@ -143,7 +148,7 @@ const RULES: Rule[] = [
   },
   {
     needs: ['月', 'end of '],
-    re: /(?:本|这个?)?月(?:底|末)|\bend of (?:the|this) month\b/gi,
+    re: /(?:本|这个?)?月(?:底|末)|\bend of (?:the |this )?month\b/gi,
     resolve: (_m, t) => ({ y: t.y, m: t.m, d: daysInMonth(t.y, t.m) }),
   },
   {

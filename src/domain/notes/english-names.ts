@@ -38,9 +38,9 @@ const WEAK_CUE = /(?:,|\b(?:emailed|called(?: back)?|with|w\/|to|met(?: with)?|s
 
 export type PersonMention = { name: string; index: number; end: number };
 
-/** Capitalised runs (`Jane Roe`, `Mr. Braun`), with what may precede and follow them. */
+/** Capitalised runs (`Jane Roe`, `Mr. Braun`), with what may precede and follow them; an honorific starts a new run (`Phoned Mr. Abernathy`). */
 const CAP_RUN =
-  /(?<![A-Za-z])((?:Mr|Ms|Mrs|Dr)\.?\s+)?([A-Z][a-z]+(?:[-'][A-Za-z]+)?)(?:\s+([A-Z][a-z]+(?:[-'][A-Za-z]+)?))?(?![A-Za-z'])/g;
+  /(?<![A-Za-z])((?:Mr|Ms|Mrs|Dr)\.?\s+)?([A-Z][a-z]+(?:[-'][A-Za-z]+)?)(?:\s+(?!(?:Mr|Ms|Mrs|Dr)\b)([A-Z][a-z]+(?:[-'][A-Za-z]+)?))?(?![A-Za-z'])/g;
 /** `Miller先生`, `Johnson女士`: a Latin name with a Chinese form of address. */
 const LATIN_WITH_TITLE = /(?<![A-Za-z])([A-Z][a-z]+(?:\s[A-Z][a-z]+)?)\s?(先生|女士|小姐|老师|姐|哥)/g;
 

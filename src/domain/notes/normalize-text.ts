@@ -27,15 +27,22 @@ export function normalizeText(input: string): string {
 /** `,` `.` `;` `!` `?` and the newline: what ends a clause (/[,.;!?\n]/ on one code, no string made). */
 export const isClauseEnd = (c: number) => c === 0x2c || c === 0x2e || c === 0x3b || c === 0x21 || c === 0x3f || c === 0x0a;
 
+const isDigit = (c: number) => c >= 0x30 && c <= 0x39;
+
 /**
  * Splits into clauses at punctuation and newlines, keeping each clause's start offset: the runs
- * of /[^,.;!?\n]+/g, trimmed, empty ones left out (a loop over the codes, not a regex per run).
+ * between clause ends, trimmed, empty ones left out (a loop over the codes, not a regex per run).
+ * A comma or point between digits is part of a number (`USD 68,500 已发`), not the end of a clause.
  */
 export function clauses(text: string): { text: string; start: number }[] {
   const out: { text: string; start: number }[] = [];
   let start = 0;
   for (let i = 0; i <= text.length; i++) {
-    if (i < text.length && !isClauseEnd(text.charCodeAt(i))) continue;
+    if (i < text.length) {
+      const c = text.charCodeAt(i);
+      if (!isClauseEnd(c)) continue;
+      if ((c === 0x2c || c === 0x2e) && isDigit(text.charCodeAt(i - 1)) && isDigit(text.charCodeAt(i + 1))) continue;
+    }
     if (i > start) {
       const run = text.slice(start, i);
       const trimmed = run.trim();

@@ -1,8 +1,8 @@
 import { findAmounts, pickAmount } from './amounts.js';
 import { findChannel, findStage } from './channel-and-stage.js';
 import { compareDates, toZonedIso, wallClock } from './civil-time.js';
-import { findContacts } from './contact.js';
-import { findCustomerCandidates, pickCustomer } from './customer.js';
+import { findContacts, type ContactMention } from './contact.js';
+import { findCustomerCandidates, isMetPerson, isPartnersPerson, pickCustomer } from './customer.js';
 import { findDates, findTimeOfDay, type DateMention } from './dates.js';
 import { matchKnownCustomers } from './match-known-customer.js';
 import { isClauseEnd, normalizeText } from './normalize-text.js';
@@ -16,7 +16,10 @@ const TAG = /#([^\s#,.;:!?]+)/g;
 const TIER = /(?:^|[^A-Za-z])([ABC])\s*(?:级|类)(?:客户)?|\btier\s*([ABC])\b/i;
 const NEEDS = /(?:客户需求|需求|想了解|想要|需要|希望|关注|interested in|looking for|needs?)\s*[:：]?\s*([^,.;!?\n]{2,60})/i;
 /** What a date followed by these names is a milestone of the customer's project, not a follow-up. */
-const MILESTONE_AFTER = /^\s*(?:上线|投产|开业|竣工|开工|到期|go[- ]live|goes live|launch)/i;
+const MILESTONE_AFTER = /^\s*(?:上线|投产|开业|竣工|开工|到期|交付|验收|完工|go[- ]live|goes live|launch)/i;
+/** `Kick-off is Dec 14`, `上线时间是3月1日`: the milestone named before its date. */
+const MILESTONE_BEFORE =
+  /(?:kick-?off|go-?live|launch|deadline|上线|投产|开业|交付|验收)\s*(?:date|时间|日期)?\s*(?:is|was|on|为|是|在|定在|[:：])\s*(?:on\s+)?$/i;
 /** A known customer must beat the runner-up by this much to be taken without asking. */
 const CLEAR_MARGIN = 0.1;
 
@@ -39,7 +42,14 @@ export function parseNote(input: string, opts: ParseOptions): ParsedNote {
   const picked = pickCustomer(candidates);
   // `with Northwind Traders` looks like a person to the contact rules; the customer wins.
   const people = contacts.filter((c) => !picked || !picked.name.includes(c.name));
-  const contact = template?.contact?.trim() || people[0]?.name || null;
+  // 和合作伙伴博远信息的刘工一起去了…见了谢总: the partner's person came along; the customer's is the contact.
+  // 最后拍板的是梁总,今天见的是冯经理: of several people, the one the note says was met.
+  let own: ContactMention | undefined;
+  if (people.length > 1) {
+    own = people.find((p) => isMetPerson(text, p.index));
+    if (!own && isPartnersPerson(text, people[0]?.index ?? 0)) own = people.find((p) => !isPartnersPerson(text, p.index));
+  }
+  const contact = template?.contact?.trim() || (own ?? people[0])?.name || null;
   const given = opts.knownCustomers ?? [];
   const known = !Array.isArray(given) || given.length > 0 ? matchKnownCustomers(text, picked?.name ?? null, given) : [];
   const [top, second] = known;
@@ -49,7 +59,8 @@ export function parseNote(input: string, opts: ParseOptions): ParsedNote {
 
   const amount = pickAmount(findAmounts(body));
   const next = nextFollowUp(
-    template?.date ? `${template.date} ${template.nextStep ?? ''}` : template?.nextStep ? `${template.nextStep} ${body}` : text,
+    // A comma between the parts: `Dec 11` then `Dec 11` again is two dates, not one run-on phrase.
+    template?.date ? `${template.date}, ${template.nextStep ?? ''}` : template?.nextStep ? `${template.nextStep}, ${body}` : text,
     opts,
   );
   const tags = text.includes('#') ? [...text.matchAll(TAG)].map((m) => m[1] ?? '').filter(Boolean) : [];
@@ -107,7 +118,9 @@ function nextFollowUp(text: string, opts: ParseOptions): { iso: string; clause: 
   let plain = dated;
   if (dated.length > 1) {
     plain = [];
-    for (const m of dated) if (!MILESTONE_AFTER.test(text.slice(m.end, m.end + 12))) plain.push(m);
+    for (const m of dated)
+      if (!MILESTONE_AFTER.test(text.slice(m.end, m.end + 12)) && !MILESTONE_BEFORE.test(text.slice(Math.max(0, m.index - 16), m.index)))
+        plain.push(m);
   }
   const mentions = plain.length > 0 ? plain : dated;
   // Loops rather than closures made per note (withTime, ahead): the same order and choice.

@@ -2,14 +2,17 @@
 const LABELS: Record<string, string[]> = {
   customer: ['客户', '客户名称', '公司', '单位', 'customer', 'company', 'account', 'client'],
   contact: ['联系人', '对接人', '拜访对象', 'contact'],
-  channel: ['沟通方式', '跟进方式', '方式', 'channel', 'via'],
+  channel: ['沟通方式', '跟进方式', '方式', 'channel', 'via', 'met'],
   content: ['沟通内容', '跟进内容', '内容', '情况', 'notes', 'summary', 'content'],
   needs: ['客户需求', '需求', 'needs', 'requirements', 'need'],
   nextStep: ['下一步计划', '下一步', '后续计划', '计划', 'next step', 'next steps', 'next'],
   budget: ['预算', '金额', '报价', '预计金额', '合同金额', '合同额', 'budget', 'amount'],
-  stage: ['阶段', '商机阶段', '状态', '进展', '进度', 'stage', 'status'],
+  stage: ['阶段', '商机阶段', '状态', '进展', '进度', '结果', 'stage', 'status', 'result', 'outcome'],
   date: ['下次跟进', '下次联系', '跟进时间', 'follow up', 'follow-up'],
 };
+
+/** What follows a name on a contact line: a phone number, an e-mail, a role in brackets. */
+const CONTACT_EXTRAS = /\s*(?:[(（][^)）]*[)）]|[+\d][\d -]{6,}\d|[\w.+-]+@[\w.-]+|[,;，；/].*)\s*$/;
 
 const LINE = /^\s*([\u4e00-\u9fa5A-Za-z -]{1,12}?)\s*[:：]\s*(.*)$/;
 
@@ -28,7 +31,9 @@ export function readTemplate(text: string): TemplateFields | null {
     const label = (m[1] ?? '').trim().toLowerCase();
     const key = (Object.keys(LABELS) as (keyof typeof LABELS)[]).find((k) => LABELS[k]?.includes(label));
     if (!key || fields[key] !== undefined) continue;
-    fields[key] = (m[2] ?? '').trim();
+    const value = (m[2] ?? '').trim();
+    // `蔡主任 13859012345`, `Erik Haugen (erik@…)`, `Owen Blake (VP Eng)`: the contact line's name.
+    fields[key] = key === 'contact' ? value.replace(CONTACT_EXTRAS, '').trim() || value : value;
     hits++;
   }
   return hits >= 2 ? fields : null;

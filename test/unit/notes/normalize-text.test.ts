@@ -67,10 +67,10 @@ describe('normalizeText', () => {
 });
 
 describe('clauses', () => {
-  /** The regex clauses() stands for. */
+  /** The regex clauses() stands for: a comma or point between digits belongs to a number. */
   function reference(text: string): { text: string; start: number }[] {
     const out: { text: string; start: number }[] = [];
-    const re = /[^,.;!?\n]+/g;
+    const re = /(?:[^,.;!?\n]|(?<=\d)[,.](?=\d))+/g;
     for (let m = re.exec(text); m; m = re.exec(text)) {
       const trimmed = m[0].trim();
       if (trimmed) out.push({ text: trimmed, start: m.index + m[0].indexOf(trimmed) });
@@ -83,6 +83,13 @@ describe('clauses', () => {
       { text: '拜访云帆', start: 1 },
       { text: '报价已发', start: 7 },
       { text: '下周三', start: 14 },
+    ]);
+  });
+
+  it('keeps a comma or point between digits inside its clause', () => {
+    expect(clauses('报价 USD 68,500 已发, 单价1.5万')).toEqual([
+      { text: '报价 USD 68,500 已发', start: 0 },
+      { text: '单价1.5万', start: 18 },
     ]);
   });
 
