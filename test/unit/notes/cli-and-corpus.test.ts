@@ -121,4 +121,12 @@ describe('field accuracy on labelled notes (../shared/tools/score-notes.py)', ()
     requireScorer();
     expect(await score(join(process.cwd(), 'test', 'fixtures', 'notes', 'notes.round7-blind.jsonl'))).toBeGreaterThanOrEqual(0.99);
   });
+
+  // Round 8: 100 blind notes held out from everyone who changed the parser in session 5, scored only
+  // before (0.892 at 11ba296) and after (0.923): the honest figure for notes the rules never saw.
+  // No rule was written for its misses; the floor guards what the session's rules gave it.
+  it.skipIf(scorerMissing && !onCi)('is at least 0.92 on the round 8 held-out notes', async () => {
+    requireScorer();
+    expect(await score(join(process.cwd(), 'test', 'fixtures', 'notes', 'notes.round8-blind.jsonl'))).toBeGreaterThanOrEqual(0.92);
+  });
 });
