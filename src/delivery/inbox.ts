@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, asc, eq, gte, inArray, isNull, lt, lte, notExists, notInArray, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, isNull, lt, lte, notExists, notInArray, or, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/mysql-core';
 import type { Db } from '../db/client.js';
 import { inboundEvents } from '../db/schema/index.js';
@@ -163,6 +163,24 @@ export function createInbox(deps: { db: Db; clock: Clock; recordTimeoutMs?: numb
 
   const byId = (id: number, token: string) => and(eq(inboundEvents.id, id), eq(inboundEvents.leaseOwner, token));
 
+  /**
+   * One conditional UPDATE: takes `row` for `leaseMs` under `token`, counting an attempt, when
+   * `takeable` holds and no older row of its conversation is unfinished. True when taken.
+   */
+  async function take(
+    row: Pick<InboxRow, 'id' | 'conversation'>,
+    token: string,
+    leaseMs: number,
+    takeable: (now: Date) => SQL | undefined,
+  ): Promise<boolean> {
+    const now = clock.now();
+    const [result] = await db
+      .update(inboundEvents)
+      .set({ leaseOwner: token, leaseUntil: new Date(now.getTime() + leaseMs), attempts: sql`${inboundEvents.attempts} + 1` })
+      .where(and(eq(inboundEvents.id, row.id), takeable(now), olderUnfinished(row)));
+    return result.affectedRows === 1;
+  }
+
   return {
     /**
      * Records the delivery with its normalized event, or recognises it as a redelivery, on the
@@ -190,25 +208,16 @@ export function createInbox(deps: { db: Db; clock: Clock; recordTimeoutMs?: numb
      * time, oldest first, whichever replica runs them). One conditional UPDATE; true when taken.
      */
     async claim(row: Pick<InboxRow, 'id' | 'conversation'>, token: string, leaseMs: number): Promise<boolean> {
-      const now = clock.now();
-      const [result] = await db
-        .update(inboundEvents)
-        .set({ leaseOwner: token, leaseUntil: new Date(now.getTime() + leaseMs), attempts: sql`${inboundEvents.attempts} + 1` })
-        .where(
+      return take(row, token, leaseMs, (now) =>
+        or(
+          and(eq(inboundEvents.status, 'received'), or(isNull(inboundEvents.leaseUntil), lt(inboundEvents.leaseUntil, now))),
           and(
-            eq(inboundEvents.id, row.id),
-            or(
-              and(eq(inboundEvents.status, 'received'), or(isNull(inboundEvents.leaseUntil), lt(inboundEvents.leaseUntil, now))),
-              and(
-                eq(inboundEvents.status, 'failed'),
-                lte(inboundEvents.nextAttemptAt, now),
-                or(isNull(inboundEvents.leaseUntil), lt(inboundEvents.leaseUntil, now)),
-              ),
-            ),
-            olderUnfinished(row),
+            eq(inboundEvents.status, 'failed'),
+            lte(inboundEvents.nextAttemptAt, now),
+            or(isNull(inboundEvents.leaseUntil), lt(inboundEvents.leaseUntil, now)),
           ),
-        );
-      return result.affectedRows === 1;
+        ),
+      );
     },
 
     /**
@@ -218,20 +227,9 @@ export function createInbox(deps: { db: Db; clock: Clock; recordTimeoutMs?: numb
      * no attempt yet), so the caller's copy is the row as stored. True when taken.
      */
     async claimStored(row: Pick<InboxRow, 'id' | 'conversation'>, token: string, leaseMs: number): Promise<boolean> {
-      const now = clock.now();
-      const [result] = await db
-        .update(inboundEvents)
-        .set({ leaseOwner: token, leaseUntil: new Date(now.getTime() + leaseMs), attempts: sql`${inboundEvents.attempts} + 1` })
-        .where(
-          and(
-            eq(inboundEvents.id, row.id),
-            eq(inboundEvents.status, 'received'),
-            eq(inboundEvents.attempts, 0),
-            isNull(inboundEvents.leaseOwner),
-            olderUnfinished(row),
-          ),
-        );
-      return result.affectedRows === 1;
+      return take(row, token, leaseMs, () =>
+        and(eq(inboundEvents.status, 'received'), eq(inboundEvents.attempts, 0), isNull(inboundEvents.leaseOwner)),
+      );
     },
 
     /**
