@@ -5,26 +5,10 @@ import { createInbox, type InboxRow } from '../../../src/delivery/inbox.js';
 import { systemClock } from '../../../src/lib/clock.js';
 import { createInboxWorker } from '../../../src/messaging/inbox-worker.js';
 import { toStoredEvent } from '../../../src/messaging/stored-event.js';
-import type { InboundEvent } from '../../../src/messaging/types.js';
 import { useTestDatabase, uniqueId } from '../../helpers/db.js';
+import { plainMessageEvent } from '../../helpers/inbound-events.js';
 import { captureLogs } from '../../helpers/log-capture.js';
 import { createStatementLog, statementKind } from '../../helpers/statement-log.js';
-
-function messageEvent(id: string, conversation: string): InboundEvent {
-  return {
-    type: 'message',
-    platform: 'feishu',
-    eventId: id,
-    tenant: 't',
-    messageId: id,
-    conversation: { platform: 'feishu', kind: 'chat', id: conversation },
-    chatType: 'direct',
-    senderId: 'ou',
-    text: 'x',
-    mentionsBot: true,
-    sentAt: new Date(),
-  };
-}
 
 /**
  * A hint that carries the row as recorded (the web process has it when it sends the hint) lets the
@@ -44,7 +28,7 @@ describe('claiming a hinted row as recorded', () => {
       platform: 'feishu',
       eventId: id,
       conversation,
-      payload: toStoredEvent(messageEvent(id, conversation)),
+      payload: toStoredEvent(plainMessageEvent(id, conversation)),
     });
     expect(recorded.outcome).toBe('new');
     return recorded.row!;

@@ -5,6 +5,7 @@ import { toStoredEvent } from '../../../src/messaging/stored-event.js';
 import type { InboundEvent } from '../../../src/messaging/types.js';
 import { fixedClock } from '../../helpers/clock.js';
 import { useTestDatabase, uniqueId } from '../../helpers/db.js';
+import { plainMessageEvent } from '../../helpers/inbound-events.js';
 import { captureLogs } from '../../helpers/log-capture.js';
 
 /**
@@ -33,19 +34,7 @@ describe('order per conversation across replicas', () => {
     const replicas = [0, 1].map(() => createInboxWorker({ inbox, clock, log: captureLogs().log, run, giveUp: async () => undefined }));
     const ids = Array.from({ length: 8 }, (_, i) => `${uniqueId('om')}_${i}`);
     for (const [i, id] of ids.entries()) {
-      const event: InboundEvent = {
-        type: 'message',
-        platform: 'feishu',
-        eventId: id,
-        tenant: 't',
-        messageId: id,
-        conversation: { platform: 'feishu', kind: 'chat', id: conversation },
-        chatType: 'direct',
-        senderId: 'ou',
-        text: 'x',
-        mentionsBot: true,
-        sentAt: clock.now(),
-      };
+      const event = plainMessageEvent(id, conversation, clock.now());
       const recorded = await inbox.record({ platform: 'feishu', eventId: id, conversation, payload: toStoredEvent(event) });
       if (recorded.outcome === 'new') replicas[i % 2]!.submit(recorded.row, event);
     }

@@ -9,6 +9,7 @@ import { toStoredEvent } from '../../../src/messaging/stored-event.js';
 import type { InboundEvent } from '../../../src/messaging/types.js';
 import { fixedClock } from '../../helpers/clock.js';
 import { useTestDatabase, uniqueId } from '../../helpers/db.js';
+import { plainMessageEvent } from '../../helpers/inbound-events.js';
 import { captureLogs } from '../../helpers/log-capture.js';
 
 /**
@@ -18,26 +19,15 @@ import { captureLogs } from '../../helpers/log-capture.js';
 describe('inbox workers claiming from the database', () => {
   const testDb = useTestDatabase();
 
-  function messageEvent(id: string, conversation: string, at: Date): InboundEvent {
-    return {
-      type: 'message',
-      platform: 'feishu',
-      eventId: id,
-      tenant: 't',
-      messageId: id,
-      conversation: { platform: 'feishu', kind: 'chat', id: conversation },
-      chatType: 'direct',
-      senderId: 'ou',
-      text: 'x',
-      mentionsBot: true,
-      sentAt: at,
-    };
-  }
-
   async function store(inbox: ReturnType<typeof createInbox>, conversation: string, count: number, at: Date): Promise<string[]> {
     const ids = Array.from({ length: count }, (_, i) => `${uniqueId('om')}_${i}`);
     for (const id of ids)
-      await inbox.record({ platform: 'feishu', eventId: id, conversation, payload: toStoredEvent(messageEvent(id, conversation, at)) });
+      await inbox.record({
+        platform: 'feishu',
+        eventId: id,
+        conversation,
+        payload: toStoredEvent(plainMessageEvent(id, conversation, at)),
+      });
     return ids;
   }
 
@@ -49,7 +39,7 @@ describe('inbox workers claiming from the database', () => {
       platform: 'feishu',
       eventId: id,
       conversation,
-      payload: toStoredEvent(messageEvent(id, conversation, clock.now())),
+      payload: toStoredEvent(plainMessageEvent(id, conversation, clock.now())),
     });
     const earlier = await store(inbox, conversation, 2, clock.now());
     const fresh = Array.from({ length: 40 }, (_, i) => `${uniqueId('om')}_b${i}`);
@@ -81,7 +71,7 @@ describe('inbox workers claiming from the database', () => {
       platform: 'feishu',
       eventId: id,
       conversation,
-      payload: toStoredEvent(messageEvent(id, conversation, clock.now())),
+      payload: toStoredEvent(plainMessageEvent(id, conversation, clock.now())),
     });
     const locker = await mysql.createConnection({ uri: testDb.url });
     await locker.query('LOCK TABLES inbound_events WRITE');
