@@ -34,10 +34,8 @@ describe('claiming a hinted row as recorded', () => {
     return recorded.row!;
   }
 
-  it('runs a lone hinted row after one claim by id, and marks it done', async () => {
-    const log = createStatementLog(testDb.url);
-    stops.push(() => log.handle.close());
-    const inbox = createInbox({ db: log.handle.db, clock: systemClock });
+  /** A worker that notes the event ids it runs; stopped after the test. */
+  function recordingWorker(inbox: ReturnType<typeof createInbox>) {
     const ran: string[] = [];
     const worker = createInboxWorker({
       inbox,
@@ -47,6 +45,14 @@ describe('claiming a hinted row as recorded', () => {
       giveUp: async () => undefined,
     });
     stops.push(() => worker.stop());
+    return { worker, ran };
+  }
+
+  it('runs a lone hinted row after one claim by id, and marks it done', async () => {
+    const log = createStatementLog(testDb.url);
+    stops.push(() => log.handle.close());
+    const inbox = createInbox({ db: log.handle.db, clock: systemClock });
+    const { worker, ran } = recordingWorker(inbox);
     const row = await record(inbox, `feishu:${uniqueId('oc')}`);
     log.reset();
     worker.submit(row);
@@ -82,15 +88,7 @@ describe('claiming a hinted row as recorded', () => {
     const conversation = `feishu:${uniqueId('oc')}`;
     const older = await record(inbox, conversation);
     const newer = await record(inbox, conversation);
-    const ran: string[] = [];
-    const worker = createInboxWorker({
-      inbox,
-      clock: systemClock,
-      log: captureLogs().log,
-      run: async (event) => void ran.push(event.eventId),
-      giveUp: async () => undefined,
-    });
-    stops.push(() => worker.stop());
+    const { worker, ran } = recordingWorker(inbox);
     // Only the newer row's hint arrives (the older one's was lost): the claim by id must not run it
     // first; the batch claim it falls back to finds the older row and runs them oldest first.
     worker.submit(newer);
