@@ -1,21 +1,15 @@
 // Child processes of the benchmark: the service as production runs it (`node dist/main.js`) and the
 // peers. Every child is killed when this process exits, whatever happens.
 import { fork, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createServer, type AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '../../test/helpers/ports-and-waits.js';
+
+export { freePort };
 
 const children = new Set<ChildProcess>();
 process.on('exit', () => {
   for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
 });
-
-export async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
 
 /** `npm run build` (tsc into dist/) in the service's directory. */
 export function buildService(dir: string): void {

@@ -26,12 +26,13 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { createServer as createNetServer, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { z } from 'zod';
 import { useTestDatabase } from '../../helpers/db.js';
+import { freePort } from '../../helpers/ports-and-waits.js';
 import { feishuMessageEvent } from '../../helpers/feishu-events.js';
 import { feishuSignedRequest } from '../../helpers/feishu-sign.js';
 import { COMPANY_CORES } from '../../helpers/note-texts.js';
@@ -91,14 +92,6 @@ async function startFeishuStandIn() {
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
-}
-
-async function freePort(): Promise<number> {
-  const probe = createNetServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
 }
 
 /** The service as production runs it, but through tsx. Output is drained into a bounded tail. */

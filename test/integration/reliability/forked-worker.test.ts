@@ -1,10 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
-import { createServer as createNetServer, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { useTestDatabase } from '../../helpers/db.js';
+import { freePort, waitUntil } from '../../helpers/ports-and-waits.js';
 import { feishuCardAction, feishuMessageEvent } from '../../helpers/feishu-events.js';
 import { feishuSignedRequest } from '../../helpers/feishu-sign.js';
 
@@ -77,7 +78,7 @@ describe('npm start: web process and forked worker', () => {
       service.stdout?.on('data', (c: Buffer) => (output = (output + c.toString()).slice(-20_000)));
       service.stderr?.on('data', (c: Buffer) => (output = (output + c.toString()).slice(-20_000)));
       const base = `http://127.0.0.1:${port}`;
-      await waitFor(30_000, async () => (await fetch(`${base}/readyz`).catch(() => null))?.status === 200);
+      await waitUntil(30_000, async () => (await fetch(`${base}/readyz`).catch(() => null))?.status === 200);
       const post = async (payload: unknown) => {
         const { body, headers } = feishuSignedRequest(KEY, payload);
         const res = await fetch(`${base}/webhooks/feishu`, { method: 'POST', body, headers });
@@ -95,7 +96,7 @@ describe('npm start: web process and forked worker', () => {
         const messageId = note.event.message.message_id as string;
         expect((await post(note)).status).toBe(200);
         // The worker boots beside the web process: give it time, then the note is run and answered.
-        await waitFor(40_000, async () => standIn.replies.includes(messageId));
+        await waitUntil(40_000, async () => standIn.replies.includes(messageId));
         const [[followUp]] = await conn.query<mysql.RowDataPacket[]>('SELECT id, status FROM follow_ups WHERE source_message_id = ?', [
           messageId,
         ]);
@@ -117,7 +118,7 @@ describe('npm start: web process and forked worker', () => {
         expect(updates).toHaveLength(0);
 
         // The worker's delivery counter reaches the web process's /metrics (forwarded once a second).
-        await waitFor(10_000, async () =>
+        await waitUntil(10_000, async () =>
           /genjin_outbox_deliveries_total\{platform="feishu",outcome="sent"\} [1-9]/.test(await (await fetch(`${base}/metrics`)).text()),
         );
       } finally {
@@ -132,19 +133,3 @@ describe('npm start: web process and forked worker', () => {
     },
   );
 });
-
-async function freePort(): Promise<number> {
-  const probe = createNetServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
-
-async function waitFor(timeoutMs: number, probe: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`not true within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}

@@ -1,12 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import mysql from 'mysql2/promise';
 import { afterAll, describe, expect, it, onTestFailed } from 'vitest';
 import { useTestDatabase } from '../../helpers/db.js';
+import { freePort, waitUntil } from '../../helpers/ports-and-waits.js';
 import { feishuMessageEvent } from '../../helpers/feishu-events.js';
 import { feishuSignedRequest } from '../../helpers/feishu-sign.js';
 
@@ -75,7 +75,7 @@ describe('npm start: what the web process loads', () => {
     service.stdout?.on('data', (c: Buffer) => (output = (output + c.toString()).slice(-20_000)));
     service.stderr?.on('data', (c: Buffer) => (output = (output + c.toString()).slice(-20_000)));
     const base = `http://127.0.0.1:${port}`;
-    await waitFor(60_000, async () => (await fetch(`${base}/readyz`).catch(() => null))?.status === 200);
+    await waitUntil(60_000, async () => (await fetch(`${base}/readyz`).catch(() => null))?.status === 200);
 
     const note = feishuMessageEvent({
       text: '今天给星河科技王总打电话,预算50万',
@@ -100,7 +100,7 @@ describe('npm start: what the web process loads', () => {
     // The worker has run the note (its reply cannot leave: nothing listens at the platforms' URLs).
     const conn = await mysql.createConnection({ uri: testDb.url });
     try {
-      await waitFor(90_000, async () => {
+      await waitUntil(90_000, async () => {
         const [rows] = await conn.query<mysql.RowDataPacket[]>('SELECT status FROM inbound_events WHERE event_id = ?', [
           note.event.message.message_id as string,
         ]);
@@ -127,22 +127,6 @@ describe('npm start: what the web process loads', () => {
 async function modulesOf(dir: string, pid: number): Promise<string[]> {
   const file = join(dir, `${pid}.txt`);
   process.kill(pid, 'SIGWINCH');
-  await waitFor(10_000, async () => existsSync(file));
+  await waitUntil(10_000, async () => existsSync(file));
   return readFileSync(file, 'utf8').split('\n');
-}
-
-async function freePort(): Promise<number> {
-  const probe = createNetServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
-
-async function waitFor(timeoutMs: number, probe: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`not true within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
