@@ -11,6 +11,15 @@ export const FEISHU_BASE = 'https://open.feishu.test';
 export const FEISHU_TOKEN = 'vtoken_test';
 export const FEISHU_KEY = 'test key';
 
+/** The Feishu app settings of every test service: the test app, its token and key, the stand-in's base URL. */
+export const FEISHU_ENV = {
+  FEISHU_APP_ID: 'cli_test',
+  FEISHU_APP_SECRET: 'app_secret_test',
+  FEISHU_VERIFICATION_TOKEN: FEISHU_TOKEN,
+  FEISHU_ENCRYPT_KEY: FEISHU_KEY,
+  FEISHU_BASE_URL: FEISHU_BASE,
+};
+
 /**
  * The real composed service (config → bot → Feishu adapter → Fastify app) on a test database,
  * with a pinned clock and captured logs. Background work is not started: tests drive the queue
@@ -26,15 +35,9 @@ export async function buildFeishuTestApp(
   } = {},
 ) {
   const encryptKey = opts.encryptKey === undefined ? FEISHU_KEY : opts.encryptKey;
+  const { FEISHU_ENCRYPT_KEY: _testKey, ...feishu } = FEISHU_ENV;
   const config = loadConfig(
-    {
-      FEISHU_APP_ID: 'cli_test',
-      FEISHU_APP_SECRET: 'app_secret_test',
-      FEISHU_VERIFICATION_TOKEN: FEISHU_TOKEN,
-      ...(encryptKey ? { FEISHU_ENCRYPT_KEY: encryptKey } : {}),
-      FEISHU_BASE_URL: FEISHU_BASE,
-      ...opts.env,
-    },
+    { ...feishu, ...(encryptKey ? { FEISHU_ENCRYPT_KEY: encryptKey } : {}), ...opts.env },
     mkdtempSync(join(tmpdir(), 'genjin-app-')),
   );
   const clock = fixedClock(opts.now ?? '2026-11-25T02:00:05Z');

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composeGenjin, type ComposeDeps } from '../../../src/compose.js';
 import { loadConfig } from '../../../src/config.js';
 import { followUps, inboundEvents, outbox } from '../../../src/db/schema/index.js';
-import { FEISHU_BASE, FEISHU_KEY, FEISHU_TOKEN } from '../../helpers/build-test-app.js';
+import { FEISHU_BASE, FEISHU_ENV, FEISHU_KEY, FEISHU_TOKEN } from '../../helpers/build-test-app.js';
 import { fixedClock } from '../../helpers/clock.js';
 import { useTestDatabase } from '../../helpers/db.js';
 import { feishuCardAction, feishuMessageEvent } from '../../helpers/feishu-events.js';
@@ -37,11 +37,7 @@ describe('web-only process and worker process on one database', () => {
   async function compose(role: ComposeDeps['role'], extra: Partial<ComposeDeps> = {}) {
     const config = loadConfig(
       {
-        FEISHU_APP_ID: 'cli_test',
-        FEISHU_APP_SECRET: 'app_secret_test',
-        FEISHU_VERIFICATION_TOKEN: FEISHU_TOKEN,
-        FEISHU_ENCRYPT_KEY: FEISHU_KEY,
-        FEISHU_BASE_URL: FEISHU_BASE,
+        ...FEISHU_ENV,
       },
       mkdtempSync(join(tmpdir(), 'genjin-split-')),
     );

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../../../src/config.js';
 import { startWorker } from '../../../src/worker/run-worker.js';
-import { FEISHU_BASE, FEISHU_KEY, FEISHU_TOKEN } from '../../helpers/build-test-app.js';
+import { FEISHU_ENV } from '../../helpers/build-test-app.js';
 import { fixedClock } from '../../helpers/clock.js';
 import { uniqueId, useTestDatabase } from '../../helpers/db.js';
 import { captureLogs } from '../../helpers/log-capture.js';
@@ -25,11 +25,7 @@ describe('a worker process follows the settings file', () => {
     writeFileSync(settingsPath, JSON.stringify({}));
     const config = loadConfig(
       {
-        FEISHU_APP_ID: 'cli_test',
-        FEISHU_APP_SECRET: 'app_secret_test',
-        FEISHU_VERIFICATION_TOKEN: FEISHU_TOKEN,
-        FEISHU_ENCRYPT_KEY: FEISHU_KEY,
-        FEISHU_BASE_URL: FEISHU_BASE,
+        ...FEISHU_ENV,
         GENJIN_CONFIG: settingsPath,
       },
       dir,
