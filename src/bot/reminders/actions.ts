@@ -4,12 +4,10 @@ import { defineAction, type CardActionDef } from '../actions/action-table.js';
 import { TEXT } from '../cards/i18n.js';
 import type { ActorContext, BotDeps } from '../context.js';
 import { REM_ACTION_TEXT } from './action-text.js';
-import { actedCard, actedText, kindOf, refused, toast } from './answers.js';
+import { actedCard, actedText, actorName, kindOf, refused, toast } from './answers.js';
 import { readReminderRef, REMINDER_ACTION, reminderRefSchema, type ReminderRef } from './reminder-controls.js';
 import { reminderCard } from './reminder-card.js';
 import { transferAction } from './transfer.js';
-
-const nameOf = (actor: ActorContext) => actor.user.name ?? TEXT[actor.locale].someone;
 
 /** 已跟进 with the note typed on the card (Feishu, the console): logged against this customer, never asking which one. */
 const note = defineAction({
@@ -29,7 +27,7 @@ const note = defineAction({
     // The click's event id is the note's source: a redelivered click finds its note instead of logging it twice.
     const result = await deps.reminderActions.logNote({ actor: actor.user, ref, text, draft, sourceId: event.eventId, occurredAt: now });
     if (result.kind !== 'saved') return refused(deps, actor, ref, result);
-    const card = await actedCard(deps, actor, ref, { action: 'done' }, nameOf(actor), now);
+    const card = await actedCard(deps, actor, ref, { action: 'done' }, actorName(actor), now);
     const id = String(result.followUp.id);
     const t = TEXT[actor.locale];
     // The note can still be corrected or undone from the card, like any logged note.
@@ -97,7 +95,7 @@ async function moveNext(
   if (result.kind === 'bad_date') return toast('warning', r.pickDate);
   if (result.kind !== 'postponed') return refused(deps, actor, ref, result);
   const what = { action: 'date' in to ? ('rescheduled' as const) : ('postponed' as const), to: result.until };
-  const card = await actedCard(deps, actor, ref, what, nameOf(actor), deps.clock.now());
+  const card = await actedCard(deps, actor, ref, what, actorName(actor), deps.clock.now());
   return { toast: { kind: 'success', text: actedText(actor, what) }, ...(card ? { card } : {}) };
 }
 

@@ -22,6 +22,9 @@ const asDrawn = (view: ReminderView, ref: ReminderRef): ReminderView => ({
   customer: { ...view.customer, nextFollowUpAt: ref.nextAt, lastFollowUpAt: ref.lastAt },
 });
 
+/** Who acted, as a card names them. */
+export const actorName = (actor: ActorContext) => actor.user.name ?? TEXT[actor.locale].someone;
+
 /**
  * The card in its acted state: the customer as it is now, its lateness as the card showed it, and
  * what was done, by whom, when. Null on `/我的` (no reminder): a row's answer is a toast, so the
@@ -37,9 +40,7 @@ export async function actedCard(
 ): Promise<Card | null> {
   if (ref.reminderId === null) return null;
   const view = await deps.reminderActions.view(actor.workspaceId, ref.customerId);
-  if (!view) return null;
-  const ctx = { locale: actor.locale, timeZone: actor.timeZone, now: deps.clock.now() };
-  return actedReminderCard(asDrawn(view, ref), ctx, { kind: kindOf(ref), reminderId: ref.reminderId, note: actedNote(what, by, at, ctx) });
+  return view ? drawActed(view, { ...ref, reminderId: ref.reminderId }, actor, { what, by, at, now: deps.clock.now() }) : null;
 }
 
 /**
@@ -56,10 +57,19 @@ export async function doneByNoteCard(
 ): Promise<Card | null> {
   const view = await deps.reminderActions.view(actor.workspaceId, customerId);
   if (!view) return null;
-  const ctx = { locale: actor.locale, timeZone: actor.timeZone, now: at };
-  const times = { nextAt: view.customer.nextFollowUpAt, lastAt: view.customer.lastFollowUpAt };
-  const by = actor.user.name ?? TEXT[actor.locale].someone;
-  return actedReminderCard(view, ctx, { kind: kindOf(times), reminderId, note: actedNote({ action: 'done' }, by, at, ctx) });
+  const ref = { customerId, reminderId, nextAt: view.customer.nextFollowUpAt, lastAt: view.customer.lastFollowUpAt };
+  return drawActed(view, ref, actor, { what: { action: 'done' }, by: actorName(actor), at, now: at });
+}
+
+function drawActed(
+  view: ReminderView,
+  ref: ReminderRef & { reminderId: number },
+  actor: ActorContext,
+  acted: { what: ActedAction; by: string; at: Date; now: Date },
+): Card {
+  const ctx = { locale: actor.locale, timeZone: actor.timeZone, now: acted.now };
+  const note = actedNote(acted.what, acted.by, acted.at, ctx);
+  return actedReminderCard(asDrawn(view, ref), ctx, { kind: kindOf(ref), reminderId: ref.reminderId, note });
 }
 
 /** What the stored action was, in the card's words; null when the reminder was closed without one. */
