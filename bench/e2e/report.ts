@@ -60,6 +60,11 @@ function feishuAck(r: Results, line: Line) {
       `| ${t} | ${each(rows, (x) => ms(x.p50))} | ${each(rows, (x) => ms(x.p99))} | ${each(rows, (x) => ms(x.max))} | ${each(rows, (x) => num(x.errors))} | ${drain} | ${each(rows, otherCores)} |`,
     );
   }
+  const cold = r.coldAck as Row | undefined;
+  if (cold)
+    line(
+      `| genjin, first burst after boot (before round 1) | ${ms(cold.p50)} | ${ms(cold.p99)} | ${ms(cold.max)} | ${num(cold.errors)} | ${num(cold.drainSeconds)} s (${num(cold.processed)} / ${num(cold.ok)} answered) | ${otherCores(cold)} |`,
+    );
 }
 
 function feishuAckSaturation(r: Results, line: Line) {
