@@ -212,6 +212,7 @@ const results: Record<string, unknown> = {
   database,
   params: P,
   idleRssMb: idle.rss,
+  idlePssMb: idle.pss,
   idleProcesses: idle.processes,
   rounds: [] as unknown[],
 };

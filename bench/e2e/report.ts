@@ -208,9 +208,15 @@ function longRun(r: Results, line: Line) {
     line(
       `Resident memory (service processes summed): idle ${num(r.idleRssMb)} MB after boot; ${num(long.rssIdleBeforeMb)} MB idle before the long run, **peak ${num(long.rssPeakMb)} MB** during it, ${num(long.rssAfterMb)} MB ${num(long.afterIdleSeconds)} s after it; per process peak ${JSON.stringify(long.rssPeakByProcessMb)}.`,
     );
+    if (typeof long.pssPeakMb === 'number')
+      line(
+        `Proportional set size (shared pages such as the node binary counted once, not once per process): idle ${num(r.idlePssMb)} MB after boot; ${num(long.pssIdleBeforeMb)} MB before the long run, **peak ${num(long.pssPeakMb)} MB** during it, ${num(long.pssAfterMb)} MB after it.`,
+      );
   } else if (typeof r.idleRssMb === 'number') {
     line();
-    line(`Resident memory (service processes summed): idle ${num(r.idleRssMb)} MB after boot.`);
+    line(
+      `Resident memory (service processes summed): idle ${num(r.idleRssMb)} MB after boot${typeof r.idlePssMb === 'number' ? ` (proportional set size, shared pages counted once: ${num(r.idlePssMb)} MB)` : ''}.`,
+    );
   }
   if (typeof r.rssPeakOverallMb === 'number')
     line(`Peak resident memory over the whole run (sampled, summed): ${num(r.rssPeakOverallMb)} MB.`);
