@@ -8,7 +8,8 @@
 //   --long N (6000; 1000 with --quick)  --long-max-seconds S (1200)  --long-rate R (saturation if unset)
 //   --shape default|inline|fork|split  how the service runs (see SHAPES below; --split = --shape split)
 //   --no-general-log  (no statements by kind and shape)
-//   --profile (one saturation run under --cpu-prof)  --service-dir DIR  --no-build  --keep-db
+//   --profile (one saturation run under --cpu-prof)  --profile-workspace small|large (small: 300
+//   customers; large: 20,000)  --service-dir DIR  --no-build  --keep-db
 // Loopback only; every loop is bounded in count and time; children are killed on exit.
 import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -57,6 +58,7 @@ const { values: args } = parseArgs({
     split: { type: 'boolean', default: false },
     'no-general-log': { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
+    'profile-workspace': { type: 'string', default: 'small' },
     'service-dir': { type: 'string', default: fileURLToPath(new URL('..', import.meta.url)) },
     'no-build': { type: 'boolean', default: false },
     'keep-db': { type: 'boolean', default: false },
@@ -153,7 +155,9 @@ const svc = await startService({
   nodeArgs: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
 });
 log('seeding workspaces');
-const needsLarge = profileDir === null && (has('feishu-saturation') || has('latency'));
+const profileLarge = args['profile-workspace'] === 'large';
+if (!['small', 'large'].includes(args['profile-workspace'])) throw new Error('--profile-workspace is small or large');
+const needsLarge = profileDir === null ? has('feishu-saturation') || has('latency') : profileLarge;
 const needsWecom = profileDir === null && (has('wecom-ack') || has('wecom-saturation'));
 // Each workspace from its own generator, so that seeding fewer workspaces (--only) changes no note.
 const seedRandom = (n: number) => createRandom(P.seed + n);
@@ -246,9 +250,10 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const)
 
 try {
   if (profileDir) {
-    log('profile: warm-up, then one saturation run in the 300-customer workspace');
-    await processedAtSaturation(ctx, makeDeliveries(ctx, small, 300), P.concurrency, 120_000);
-    const sat = await processedAtSaturation(ctx, makeDeliveries(ctx, small, P.saturationNotes), P.concurrency, 240_000);
+    const ws = profileLarge ? (large as NonNullable<typeof large>) : small;
+    log(`profile: warm-up, then one saturation run in the ${profileLarge ? '20,000' : '300'}-customer workspace`);
+    await processedAtSaturation(ctx, makeDeliveries(ctx, ws, 300), P.concurrency, 120_000);
+    const sat = await processedAtSaturation(ctx, makeDeliveries(ctx, ws, P.saturationNotes), P.concurrency, 240_000);
     results.profileRun = sat;
     await svc.stop();
     const files = readdirSync(profileDir).filter((f) => f.endsWith('.cpuprofile'));
