@@ -8,6 +8,7 @@
 //   --long N (6000; 1000 with --quick)  --long-max-seconds S (1200)  --long-rate R (saturation if unset)
 //   --shape default|inline|fork|split  how the service runs (see SHAPES below; --split = --shape split)
 //   --no-general-log  (no statements by kind and shape)
+//   --db-socket PATH (the service reaches MariaDB over its Unix socket, not TCP on loopback)
 //   --profile (one saturation run under --cpu-prof)  --profile-workspace small|large (small: 300
 //   customers; large: 20,000)  --service-dir DIR  --no-build  --keep-db
 // Loopback only; every loop is bounded in count and time; children are killed on exit.
@@ -59,6 +60,7 @@ const { values: args } = parseArgs({
     'no-general-log': { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
     'profile-workspace': { type: 'string', default: 'small' },
+    'db-socket': { type: 'string' },
     'service-dir': { type: 'string', default: fileURLToPath(new URL('..', import.meta.url)) },
     'no-build': { type: 'boolean', default: false },
     'keep-db': { type: 'boolean', default: false },
@@ -117,7 +119,7 @@ const random = createRandom(P.seed);
 const root = await mysql.createConnection({ uri: rootUrl });
 const restoreUserStats = await enableUserStats(root);
 const database = `genjin_e2e_${Date.now().toString(36)}`;
-const serviceUrl = await createBenchDatabase(root, database);
+const serviceUrl = await createBenchDatabase(root, database, args['db-socket']);
 await root.query(`USE \`${database}\``);
 const standIn = await startStandIn();
 if (!args['no-build']) {
@@ -212,6 +214,7 @@ const results: Record<string, unknown> = {
   mariadb: ((await root.query<mysql.RowDataPacket[]>('SELECT VERSION() AS v'))[0][0] as { v: string }).v,
   serviceDir,
   shape: shapeName,
+  databaseConnection: args['db-socket'] ? `Unix socket ${args['db-socket']}` : 'TCP on loopback',
   phases: [...phases],
   database,
   params: P,
