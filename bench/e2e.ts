@@ -9,6 +9,7 @@
 //   --shape default|inline|fork|split  how the service runs (see SHAPES below; --split = --shape split)
 //   --no-general-log  (no statements by kind and shape)
 //   --db-socket PATH (the service reaches MariaDB over its Unix socket, not TCP on loopback)
+//   --node-options "…" (NODE_OPTIONS for the service's processes, for memory experiments)
 //   --profile (one saturation run under --cpu-prof)  --profile-workspace small|large (small: 300
 //   customers; large: 20,000)  --service-dir DIR  --no-build  --keep-db
 // Loopback only; every loop is bounded in count and time; children are killed on exit.
@@ -61,6 +62,7 @@ const { values: args } = parseArgs({
     profile: { type: 'boolean', default: false },
     'profile-workspace': { type: 'string', default: 'small' },
     'db-socket': { type: 'string' },
+    'node-options': { type: 'string' },
     'service-dir': { type: 'string', default: fileURLToPath(new URL('..', import.meta.url)) },
     'no-build': { type: 'boolean', default: false },
     'keep-db': { type: 'boolean', default: false },
@@ -147,6 +149,7 @@ const env: Record<string, string> = {
   WECOM_TOKEN: WECOM.token,
   WECOM_ENCODING_AES_KEY: WECOM.key,
   WECOM_BASE_URL: standIn.url,
+  ...(args['node-options'] ? { NODE_OPTIONS: args['node-options'] } : {}),
 };
 log(`starting the service (shape ${shapeName}, ${database})`);
 const svc = await startService({
@@ -215,6 +218,7 @@ const results: Record<string, unknown> = {
   serviceDir,
   shape: shapeName,
   databaseConnection: args['db-socket'] ? `Unix socket ${args['db-socket']}` : 'TCP on loopback',
+  nodeOptions: args['node-options'] ?? null,
   phases: [...phases],
   database,
   params: P,

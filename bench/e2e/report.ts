@@ -27,7 +27,7 @@ export function report(r: Results): string {
   const line = (s = '') => out.push(s);
   const load = (v: unknown) => (Array.isArray(v) ? v.map((x) => num(x, 2)).join(', ') : '–');
   line(
-    `Run ${String(r.date)}, Node ${String(r.node)}, ${String(r.cpus)}, ${String(r.mariadb)}; service shape ${String(r.shape)} (${r.shape === 'split' ? 'web process + a genjin worker process' : r.shape === 'inline' ? 'GENJIN_WORKER=inline' : r.shape === 'fork' ? 'GENJIN_WORKER=fork' : 'npm start as shipped'}); ${r.rounds.length} round(s), r1 / r2 / r3; database over ${String(r.databaseConnection ?? 'TCP on loopback')}; load average ${load(r.loadAtStart)} at the start, ${load(r.loadAtEnd)} at the end.`,
+    `Run ${String(r.date)}, Node ${String(r.node)}, ${String(r.cpus)}, ${String(r.mariadb)}; service shape ${String(r.shape)} (${r.shape === 'split' ? 'web process + a genjin worker process' : r.shape === 'inline' ? 'GENJIN_WORKER=inline' : r.shape === 'fork' ? 'GENJIN_WORKER=fork' : 'npm start as shipped'}); ${r.rounds.length} round(s), r1 / r2 / r3; database over ${String(r.databaseConnection ?? 'TCP on loopback')};${r.nodeOptions ? ` NODE_OPTIONS ${String(r.nodeOptions)};` : ''} load average ${load(r.loadAtStart)} at the start, ${load(r.loadAtEnd)} at the end.`,
   );
   const has = (phase: string) => r.rounds.some((round) => (round[phase] ?? []).length > 0);
   const busy = r.rounds.flatMap((round) => (round.settle ?? []).filter((x) => Number(x.inbox) > 0 || Number(x.outbox) > 0));
