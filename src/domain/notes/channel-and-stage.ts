@@ -240,43 +240,43 @@ const isSpace = (c: number) =>
   c === 0x3000 ||
   c === 0xfeff;
 
-/** The first rule that matches a clause which is not a plan; rules are tried in priority order. */
 /** Channel and stage read the same clauses of a note. */
 let lastClauses: { text: string; joined: string; parts: { text: string; start: number }[] } = { text: '', joined: '', parts: [] };
 
 /**
- * All of a rule set's patterns in one (they share the `i` flag and have no back-references): a
- * clause it does not match holds no cue of any rule, and is not scanned rule by rule.
+ * All the channel rules' patterns in one (they share the `i` flag and have no back-references):
+ * a clause it does not match holds no channel word, and is not scanned rule by rule.
  */
-const anyOf = new Map<Rule<unknown>[], RegExp>();
+const CHANNEL_ANY = new RegExp(CHANNEL_RULES.map((r) => `(?:${r.re.source})`).join('|'), 'i');
 
-function anyCue(rules: Rule<unknown>[]): RegExp {
-  let re = anyOf.get(rules);
-  if (!re) anyOf.set(rules, (re = new RegExp(rules.map((r) => `(?:${r.re.source})`).join('|'), 'i')));
-  return re;
-}
-
-function firstOutsidePlans<T>(text: string, rules: Rule<T>[], byPosition: boolean): T | null {
-  const parts = clausesOf(text).parts.filter((part) => anyCue(rules as Rule<unknown>[]).test(part.text));
-  const hits: { value: T; index: number; priority: number }[] = [];
-  rules.forEach((rule, priority) => {
-    for (const part of parts) {
-      const m = rule.re.exec(part.text);
-      if (!m) continue;
-      const before = part.text.slice(0, m.index);
+/**
+ * The earliest channel word of the note that is not part of a plan, negated, asked about or an
+ * instruction; at the same place, the rule listed first. Each rule's first word in a clause is
+ * the one judged. Clauses are read in order and the first one with a word that passes decides:
+ * a later clause can only hold later words.
+ */
+function firstChannel(text: string): Channel | null {
+  for (const part of clausesOf(text).parts) {
+    const clause = part.text;
+    if (!CHANNEL_ANY.test(clause)) continue;
+    let found: Channel | null = null;
+    let foundAt = clause.length;
+    for (const rule of CHANNEL_RULES) {
+      const m = rule.re.exec(clause);
+      if (!m || m.index >= foundAt) continue;
+      const before = clause.slice(0, m.index);
       if (PLAN_MARKERS.test(before)) continue;
-      const after = part.text.slice(m.index + m[0].length);
+      const after = clause.slice(m.index + m[0].length);
       if (NEGATED_BEFORE.test(before) || QUESTION_AFTER.test(after)) continue;
       if (/[没未不]/.test(m[0])) continue;
       // `Call her tomorrow`: an instruction, not a call that happened.
       if (/^call$/i.test(m[0]) && /^\s+(?:her|him|them)\b/i.test(after)) continue;
-      hits.push({ value: rule.value, index: part.start + m.index, priority });
-      break;
+      found = rule.value;
+      foundAt = m.index;
     }
-  });
-  if (hits.length === 0) return null;
-  hits.sort((a, b) => (byPosition ? a.index - b.index : a.priority - b.priority));
-  return hits[0]?.value ?? null;
+    if (found !== null) return found;
+  }
+  return null;
 }
 
 function clausesOf(text: string): typeof lastClauses {
@@ -387,7 +387,7 @@ function stageOf(text: string): Stage | null {
 
 /** How the contact happened: the earliest channel word that is not part of a plan. */
 export function findChannel(text: string): Channel | null {
-  return firstOutsidePlans(text, CHANNEL_RULES, true);
+  return firstChannel(text);
 }
 
 /** The stage the note puts the customer in; plans (下周发方案) do not count. */
