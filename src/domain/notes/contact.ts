@@ -48,6 +48,10 @@ const REFERRAL = /经[^,.;!?\n\s]{2,30}?介绍|[^,.;!?\n]{2,30}?把[^,.;!?\n]{2,
 const EN_CONTACT =
   /(?:\b(?:[Ss]poke (?:with|to)|[Tt]alked (?:with|to)|[Cc]ontact(?:ed)?:?|[Mm]et|[Ee]mailed|[Cc]alled|with|[Aa]ttn:?)\s+|,\s*|\(\s*)((?:Mr\.?|Ms\.?|Mrs\.?|Dr\.?)\s+[A-Z][a-z]+|[A-Z][a-z]+\s+[A-Z][a-z]+)\b/g;
 
+const PERSON_NAME = new RegExp(`^(?:${COMPOUND_SURNAMES}|[${SURNAMES}])[\\u4e00-\\u9fa5]{1,2}$`);
+/** 王明, 欧阳敏: two or three characters opening with a surname, the shape of a person's full name. */
+export const looksLikePersonName = (name: string) => PERSON_NAME.test(name);
+
 /** `person`: named as a person for certain (a given name, an honorific), not only by position. */
 export type ContactMention = { name: string; index: number; end: number; person?: boolean };
 

@@ -1,11 +1,21 @@
-import { ORG_WORD_EN, type ContactMention } from './contact.js';
+import { looksLikePersonName, ORG_WORD_EN, type ContactMention } from './contact.js';
 import { isGivenName, isSurname, ORG_WORDS_EN } from './english-names.js';
-import { cutDepartment, isUnitWord, trimNameEdges } from './name-structure.js';
-import { isDictionaryPair, watchPairsOf } from './segmenter.js';
+import { cutDepartment, isFunctionUnit, isUnitWord, isWordBoundary, trimNameEdges } from './name-structure.js';
+import { cutToOrgHead, hasPredicateInside, spanFrom, type Span } from './org-spans.js';
+import { isDictionaryPair, segmentDictionary, watchPairsOf } from './segmenter.js';
 
+/**
+ * Industry heads that end a company's name as often as a legal ending does (福瑞德机电, 晟通电梯,
+ * 瑞丰印务, 青屿县人民政府, 驰骋汽车服务), and that a note rarely uses as a plain noun. Compounds come
+ * before their parts: the alternation takes the first that fits, not the longest.
+ */
+const INDUSTRY_HEADS =
+  '汽车服务|酒店管理|物业管理|物业服务|企业管理|餐饮管理|人民政府|市政府|区政府|县政府|镇政府|街道办事处|街道办|中医院|机电|渔业|新材|电梯|印务|印业|冷链|停车|货运|速递|快运|船务|货代|汽修|驾校|车行|装饰|园林|家政|保洁|鞋业|果业|铝业|铜业|泵业|管业|煤业|影业|出版社|电视台|协会|商会|俱乐部|工作室|商行|商城|测绘|地信|优选|优品|口腔|齿科|医美|酒楼|宾馆|民宿|酒家|饭店|物联|网科|数科|智造|智控|会展|托育|康养|童装|进出口|工贸|经贸|置地|幕墙|环卫|热力|供热';
+const INDUSTRY_TAIL = new RegExp(`(?:${INDUSTRY_HEADS})$`);
 /** Endings that mark an organisation name: 云帆科技, 招商银行, 光明乳业, 杭州西湖文旅. */
 const ORG_SUFFIXES =
-  '集团公司|有限公司|公司|集团|科技|银行|证券|电子|化工|软件|物流|地产|乳业|啤酒|速运|快递|文旅|体育|医院|学校|大学|学院|研究院|研究所|股份|实业|贸易|制造|汽车|能源|传媒|网络|信息|咨询|保险|基金|食品|药业|制药|医药|电器|电气|机械|建设|建工|工程|置业|酒店|餐饮|航空|通信|通讯|半导体|光电|材料|环保|教育|资本|投资|控股|商贸|服饰|服装|家居|百货|超市|商场|物业|广告|文化|影视|游戏|电商|数据|智能|机器人|生物|健康|医疗|纺织|钢铁|矿业|石化|石油|电力|水务|燃气|港口|航运|信托|租赁|农业|牧业|物产|国际|家具|陶瓷|化学|新能源|光伏|电池|仪器|设备|装备|动力|重工|船舶|建材|水泥|印刷|包装|造纸|出版|旅游|旅行社|律所|事务所|诊所|药房|连锁|酒业|茶业|饮料|粮油|日化|美妆|母婴|汽配|轮胎|电缆|五金|照明|安防|消防|环境|节能|城投|城建|管委会|光学|文具|器械|服务中心|中心|工厂|厂|配件|精机|精密|农商行|农商银行|信用社|幼儿园|幼教|中学|小学|公安局|税务局|教育局|财政局|卫健委|人社局|大药房|模具|纸业|家纺|农机|钢构|游艇会|市政|监管局|管理局|科学院|农科院|社科院|科院|设计院|规划院|书院|法院|检察院|卫生院|保健院|疗养院|美容院|养老院|福利院|零部件|港务';
+  INDUSTRY_HEADS +
+  '|集团公司|有限公司|公司|集团|科技|银行|证券|电子|化工|软件|物流|地产|乳业|啤酒|速运|快递|文旅|体育|医院|学校|大学|学院|研究院|研究所|股份|实业|贸易|制造|汽车|能源|传媒|网络|信息|咨询|保险|基金|食品|药业|制药|医药|电器|电气|机械|建设|建工|工程|置业|酒店|餐饮|航空|通信|通讯|半导体|光电|材料|环保|教育|资本|投资|控股|商贸|服饰|服装|家居|百货|超市|商场|物业|广告|文化|影视|游戏|电商|数据|智能|机器人|生物|健康|医疗|纺织|钢铁|矿业|石化|石油|电力|水务|燃气|港口|航运|信托|租赁|农业|牧业|物产|国际|家具|陶瓷|化学|新能源|光伏|电池|仪器|设备|装备|动力|重工|船舶|建材|水泥|印刷|包装|造纸|出版|旅游|旅行社|律所|事务所|诊所|药房|连锁|酒业|茶业|饮料|粮油|日化|美妆|母婴|汽配|轮胎|电缆|五金|照明|安防|消防|环境|节能|城投|城建|管委会|光学|文具|器械|服务中心|中心|工厂|厂|配件|精机|精密|农商行|农商银行|信用社|幼儿园|幼教|中学|小学|公安局|税务局|教育局|财政局|卫健委|人社局|大药房|模具|纸业|家纺|农机|钢构|游艇会|市政|监管局|管理局|科学院|农科院|社科院|科院|设计院|规划院|书院|法院|检察院|卫生院|保健院|疗养院|美容院|养老院|福利院|零部件|港务';
 const LEGAL_TAIL = '(?:股份有限公司|有限责任公司|有限公司|分公司|公司)?';
 const ORG_RE = new RegExp(`(?<![\\u4e00-\\u9fa5])[\\u4e00-\\u9fa5]{1,20}?(?:${ORG_SUFFIXES})+${LEGAL_TAIL}`, 'g');
 const SUFFIX_ONLY = new RegExp(`^(?:${ORG_SUFFIXES})+$`);
@@ -246,7 +256,11 @@ function clean(raw: string, note: string): string | null {
   if (
     deAt > 0 &&
     [...afterDe].length >= 2 &&
-    ([...beforeDe].length >= 4 || /[区市省县镇园]$/.test(beforeDe) || TIME_ENDING.test(beforeDe))
+    ([...beforeDe].length >= 4 ||
+      /[区市省县镇园上里]$/.test(beforeDe) ||
+      TIME_ENDING.test(beforeDe) ||
+      // 嘉兴的恒润纺织, 香港的福昇贸易: what 的 qualifies is an organisation by its ending.
+      ([...beforeDe].length >= 2 && [...afterDe].length >= 3 && hasOrgTail(afterDe)))
   ) {
     // 润泽水务的调度中心: what follows 的 is a unit of the organisation before it.
     name = isUnitWord(afterDe) ? beforeDe : afterDe;
@@ -258,6 +272,8 @@ function clean(raw: string, note: string): string | null {
     name = trimNameEdges(withoutDepartment, note);
   }
   if (DEPARTMENT_TAIL.test(name) && !ORG_BEFORE_UNIT.test(name)) return null;
+  // 售后, 前厅, 综治办: a function of the organisation, named alone.
+  if (isFunctionUnit(name)) return null;
   // 集团IT, 公司财务: a unit of an organisation the note does not name here.
   if (BARE_ORG_UNIT.test(name) || (hasOrgTail(name) && VERB_BEFORE_TAIL.test(name.replace(ORG_TAIL, '')))) return null;
   if ((CRM_CHARS.test(name) && CRM_IN_NAME.test(name)) || /^[a-z]+$/.test(name)) return null;
@@ -318,6 +334,21 @@ const VERB_PATTERNS: [RegExp, number, string[]][] = [
   // 那家汉唐装饰: a name introduced as an organisation.
   [/(?:那家|这家)([\u4e00-\u9fa5]{2,10}?)(?=[,.;!?\s]|$)/g, 0.6, ['那家', '这家']],
 ];
+
+/**
+ * An organisation ending found anywhere that ends a phrase, not a name: what a business does
+ * (`做跨境电商的`), or a verb or adjective inside (`想给老房子加装电梯`).
+ */
+function isPhrase(text: string, raw: string, index: number): boolean {
+  if (text[index + raw.length] === '的' && /(?:做|搞|卖|干|开)[\u4e00-\u9fa5]{1,8}$/.test(raw)) return true;
+  const name = cleanOnce(raw, text);
+  // 烹饪学校, 培训中心: a verb before a legal or institutional ending is the kind of school it is.
+  if (!name || !INDUSTRY_TAIL.test(name)) return false;
+  // 老板娘聊冷链: a person's role inside, then what was talked about.
+  if (/(?:老板娘|老板|经理|总监|主任|负责人|店长)(?=[\u4e00-\u9fa5])/.test(name)) return true;
+  const at = text.indexOf(name, index);
+  return at >= 0 && hasPredicateInside(text, name, at, hasOrgTail);
+}
 
 /** A cleaned name as a candidate, unless it holds a contact's name (a loop: no closure per call). */
 function addCandidate(
@@ -409,6 +440,17 @@ export function findCustomerCandidates(text: string, contacts: ContactMention[],
         break;
       }
     }
+    // 第二人民医院信息科: the ending 信息 is the start of the word 信息科, a department; the name
+    // ends at the last ending that is also the end of a word (医院).
+    if (/[\u4e00-\u9fa5]/.test(text[m.index + m[0].length] ?? '') && !isWordBoundary(text, m.index + m[0].length)) {
+      for (let k = m[0].length - 1; k >= 2; k--) {
+        const shorter = m[0].slice(0, k);
+        if (hasOrgTail(shorter) && isWordBoundary(text, m.index + k)) {
+          m[0] = shorter;
+          break;
+        }
+      }
+    }
     // 见了 俞厂长: 俞厂 is the start of a form of address, not an organisation ending in 厂.
     const end = m.index + m[0].length;
     if (contacts.some((c) => c.index < end && m !== null && m.index < c.end && c.end > end)) continue;
@@ -418,7 +460,7 @@ export function findCustomerCandidates(text: string, contacts: ContactMention[],
       : undefined;
     const name = brand ? cleanOnce(m[0], text) : null;
     if (brand && name && !ROLE_WORD.test(brand)) out.push({ name: `${brand}${name}`, index: m.index - brand.length, score: 0.75 });
-    else addCandidate(out, contacts, text, m[0], m.index, 0.7);
+    else if (!isPhrase(text, m[0], m.index)) addCandidate(out, contacts, text, m[0], m.index, 0.7);
   }
 
   if (text.includes('下属') || text.includes('子公司') || text.includes('旗下')) {
@@ -429,6 +471,7 @@ export function findCustomerCandidates(text: string, contacts: ContactMention[],
   // `做连锁药房的叫康泰大药房`: a name introduced as such.
   NAMED_AS.lastIndex = 0;
   for (let m = NAMED_AS.exec(text); m; m = NAMED_AS.exec(text)) addCandidate(out, contacts, text, m[1], m.index, 0.7);
+  if (/[\u4e00-\u9fa5]/.test(text)) structuralCandidates(out, contacts, text);
 
   // `佰草堂选了别家`, `签约了!宁海市政 …`: a name opening the note, followed by what it did.
   const lead = OPENING_LEAD.exec(text)?.[0] ?? '';
@@ -463,6 +506,57 @@ export function findCustomerCandidates(text: string, contacts: ContactMention[],
     out.push({ ...c, name });
   }
   return out;
+}
+
+/** A verb of visiting or contacting, after which the organisation is named: 拜访福瑞德机电, 周四回访晟通电梯. */
+const VISIT_CUE = /(?:拜访|回访|走访|电联|致电|跟进|约见|联系)(?:了|完|后|过)?(?:一下)?|(?:去|跑)了一?趟|去了|到了|来到|听说|见了/g;
+/** A name introduced as such (叫阳光恒远, 名叫…), or after what the organisation does (做跨境电商的蓝鲸优选). */
+const NAMING_CUE = /(?:名叫|名字叫|叫做|叫|(?:做|搞|卖|开)[\u4e00-\u9fa5A-Za-z]{1,8}?的(?:叫|是)?)/g;
+/** What follows a name that opens a note: 中科瑞达今天发来, 「青禾」那边, `JM机电 / 方案`, `蓝图设计 won`. */
+const AFTER_OPENING_NAME = /^\s*(?:这家|那边|这边|今天|昨天|刚刚|刚才|一直|又|已经|发来|[/|｜]|[A-Za-z])/;
+const CALLED_CUSTOMER = /^\s*(?:这个|这家|那个|那家)(?:客户|公司)/;
+
+/**
+ * Names read where the note's structure puts one (org-spans.ts), scored by their shape: a name
+ * that ends as an organisation does (机电, 物业, 医院) is taken with more confidence than a bare
+ * one, and a bare one that is a single dictionary word (时候, 阳光) or a person's name (王明) is
+ * no organisation. The scores sit below the cues that name an organisation outright (`X的王总`,
+ * an ending found anywhere: 0.7 and up), so that these only decide where those say nothing.
+ */
+function structuralCandidates(out: CustomerCandidate[], contacts: ContactMention[], text: string): void {
+  const contactAt = (offset: number) => {
+    for (const c of contacts) if (c.index === offset) return true;
+    return false;
+  };
+  const take = (span: Span | null, shaped: number, bare: number, bareEnds?: (after: string) => boolean) => {
+    if (!span) return;
+    const cut = cutToOrgHead(text, span, hasOrgTail);
+    const name = cleanOnce(cut.name, text);
+    if (!name) return;
+    if (hasOrgTail(name)) {
+      addCandidate(out, contacts, text, cut.name, cut.index, shaped);
+      return;
+    }
+    if (bare <= 0 || looksLikePersonName(name) || segmentDictionary(name).length < 2) return;
+    if (bareEnds && !bareEnds(text.slice(cut.end))) return;
+    addCandidate(out, contacts, text, cut.name, cut.index, bare);
+  };
+  // A bare name after a visit ends where the clause or the sentence's subject does.
+  const endsAsName = (after: string) => after === '' || /^(?:[,.;!?\s]|那边|这边|的|码头|门店|总部|工厂)/.test(after);
+  VISIT_CUE.lastIndex = 0;
+  for (let m = VISIT_CUE.exec(text); m; m = VISIT_CUE.exec(text))
+    take(spanFrom(text, m.index + m[0].length, contactAt, hasOrgTail), 0.6, 0.5, endsAsName);
+  if (text.includes('叫') || text.includes('的')) {
+    NAMING_CUE.lastIndex = 0;
+    for (let m = NAMING_CUE.exec(text); m; m = NAMING_CUE.exec(text))
+      take(spanFrom(text, m.index + m[0].length, contactAt, hasOrgTail), 0.8, 0.75);
+  }
+  const lead = OPENING_LEAD.exec(text)?.[0].length ?? 0;
+  const opening = spanFrom(text, lead, contactAt, hasOrgTail);
+  // 云舟这个客户: the note says outright that the words before are the customer's name.
+  const called = opening && CALLED_CUSTOMER.test(text.slice(opening.end)) ? cleanOnce(opening.name, text) : null;
+  if (opening && called && !looksLikePersonName(called)) addCandidate(out, contacts, text, opening.name, opening.index, 0.75);
+  else take(opening, 0.5, 0.45, (after) => AFTER_OPENING_NAME.test(after));
 }
 
 /** Verbs in any case; the name after them must be capitalised (no /i flag on the name part). */

@@ -40,6 +40,10 @@ let instance: Jieba | null = null;
  */
 let pairs: { table: Int32Array; bits: number } | null = null;
 let pairChars = '';
+/** Two-character verbs, adjectives and adverbs a note uses often (加装, 不错, 一直), as `pairs` holds its words. */
+let predicates: { table: Int32Array; bits: number } | null = null;
+/** How often jieba's corpus used a word for it to count as common (加装 272, 不错 5322; 驰骋 170, 优选 58). */
+const COMMON_FREQ = 200;
 
 const pairKey = (first: number, second: number) => (first << 16) | second;
 const pairSlot = (key: number, bits: number) => Math.imul(key, 0x9e3779b1) >>> (32 - bits);
@@ -70,6 +74,7 @@ function jieba(): Jieba {
   const { Jieba: JiebaClass } = require('@node-rs/jieba') as typeof JiebaModule;
   const dict = readFileSync(join(dirname(require.resolve('@node-rs/jieba/dict.js')), 'dict.txt'));
   const pairKeys: number[] = [];
+  const predicateKeys: number[] = [];
   const wanted = new Set(pairChars);
   // `word freq` lines, written over the file's own bytes (each is no longer than `word freq tag`).
   let length = 0;
@@ -83,6 +88,8 @@ function jieba(): Jieba {
       if (word.length === 2 && (wanted.has(word[0] ?? '') || wanted.has(word[1] ?? ''))) {
         pairKeys.push(pairKey(word.charCodeAt(0), word.charCodeAt(1)));
       }
+      if (word.length === 2 && isCommonPredicateLine(dict, at + 7, end))
+        predicateKeys.push(pairKey(word.charCodeAt(0), word.charCodeAt(1)));
     }
     const afterWord = dict.indexOf(0x20, at);
     const afterFreq = afterWord >= 0 && afterWord < end ? dict.indexOf(0x20, afterWord + 1) : -1;
@@ -95,8 +102,42 @@ function jieba(): Jieba {
   // A high frequency makes jieba prefer our words over splitting them.
   created.loadDict(Buffer.from(USER_WORDS.map(([w, tag]) => `${w} 100000 ${tag}`).join('\n')));
   pairs = pairTable(pairKeys);
+  predicates = pairTable(predicateKeys);
   instance = created;
   return created;
+}
+
+/** Whether `freq tag` (from `at` to `end` of a dictionary line) is a common verb, adjective or adverb (v, a, d). */
+function isCommonPredicateLine(dict: Buffer, at: number, end: number): boolean {
+  const space = dict.indexOf(0x20, at);
+  if (space < 0 || space >= end || end - space !== 2) return false;
+  const tag = dict[space + 1];
+  if (tag !== 0x76 && tag !== 0x61 && tag !== 0x64) return false;
+  let freq = 0;
+  for (let i = at; i < space; i++) freq = freq * 10 + ((dict[i] ?? 0x30) - 0x30);
+  return freq >= COMMON_FREQ;
+}
+
+function inTable(t: { table: Int32Array; bits: number } | null, key: number): boolean {
+  if (!t || key === 0) return false;
+  const mask = t.table.length - 1;
+  for (let at = pairSlot(key, t.bits); ; at = (at + 1) & mask) {
+    const held = t.table[at];
+    if (held === key) return true;
+    if (held === 0) return false;
+  }
+}
+
+/**
+ * Whether a word of two characters is a common verb, adjective or adverb in jieba's dictionary
+ * (加装, 不错, 一直): inside a name it says the words are a phrase. Its tags for brands are
+ * unreliable (驰骋/v, 阳光/nr), so this is read only for words that follow a name's first word,
+ * and rare words (驰骋, 优选) do not count.
+ */
+export function isCommonPredicate(word: string): boolean {
+  if (word.length !== 2) return false;
+  jieba();
+  return inTable(predicates, pairKey(word.charCodeAt(0), word.charCodeAt(1)));
 }
 
 /** Chinese text as words. Deterministic: the same text always gives the same words. */
@@ -121,14 +162,7 @@ export function isDictionaryPair(a: string, b: string): boolean {
   const word = a.length === 1 && b.length === 1 ? null : a + b;
   if (word !== null && word.length !== 2) return false;
   const key = word === null ? pairKey(a.charCodeAt(0), b.charCodeAt(0)) : pairKey(word.charCodeAt(0), word.charCodeAt(1));
-  if (key === 0) return false;
-  const { table, bits } = pairs;
-  const mask = table.length - 1;
-  for (let at = pairSlot(key, bits); ; at = (at + 1) & mask) {
-    const held = table[at];
-    if (held === key) return true;
-    if (held === 0) return false;
-  }
+  return inTable(pairs, key);
 }
 
 /** Words of the dictionary only (no guessing of unknown words): 跟锐达 → 跟 / 锐 / 达, 到家 stays whole. */
