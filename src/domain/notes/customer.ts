@@ -10,14 +10,16 @@ import { isDictionaryPair, segmentDictionary, watchPairsOf } from './segmenter.j
  * before their parts: the alternation takes the first that fits, not the longest.
  */
 const INDUSTRY_HEADS =
-  '汽车服务|酒店管理|物业管理|物业服务|企业管理|餐饮管理|人民政府|市政府|区政府|县政府|镇政府|街道办事处|街道办|中医院|机电|渔业|新材|电梯|印务|印业|冷链|停车|货运|速递|快运|船务|货代|汽修|驾校|车行|装饰|园林|家政|保洁|鞋业|果业|铝业|铜业|泵业|管业|煤业|影业|出版社|电视台|协会|商会|俱乐部|工作室|商行|商城|测绘|地信|优选|优品|口腔|齿科|医美|酒楼|宾馆|民宿|酒家|饭店|物联|网科|数科|智造|智控|会展|托育|康养|童装|进出口|工贸|经贸|置地|幕墙|环卫|热力|供热';
+  '汽车服务|酒店管理|物业管理|物业服务|企业管理|餐饮管理|人民政府|市政府|区政府|县政府|镇政府|街道办事处|街道办|中医院|影城|影院|机电|渔业|新材|电梯|印务|印业|冷链|停车|货运|速递|快运|船务|货代|汽修|驾校|车行|装饰|园林|家政|保洁|鞋业|果业|铝业|铜业|泵业|管业|煤业|影业|出版社|电视台|协会|商会|俱乐部|工作室|商行|商城|测绘|地信|优选|优品|口腔|齿科|医美|酒楼|宾馆|民宿|酒家|饭店|物联|网科|数科|智造|智控|会展|托育|康养|童装|进出口|工贸|经贸|置地|幕墙|环卫|热力|供热';
 const INDUSTRY_TAIL = new RegExp(`(?:${INDUSTRY_HEADS})$`);
 /** Endings that mark an organisation name: 云帆科技, 招商银行, 光明乳业, 杭州西湖文旅. */
 const ORG_SUFFIXES =
   INDUSTRY_HEADS +
   '|集团公司|有限公司|公司|集团|科技|银行|证券|电子|化工|软件|物流|地产|乳业|啤酒|速运|快递|文旅|体育|医院|学校|大学|学院|研究院|研究所|股份|实业|贸易|制造|汽车|能源|传媒|网络|信息|咨询|保险|基金|食品|药业|制药|医药|电器|电气|机械|建设|建工|工程|置业|酒店|餐饮|航空|通信|通讯|半导体|光电|材料|环保|教育|资本|投资|控股|商贸|服饰|服装|家居|百货|超市|商场|物业|广告|文化|影视|游戏|电商|数据|智能|机器人|生物|健康|医疗|纺织|钢铁|矿业|石化|石油|电力|水务|燃气|港口|航运|信托|租赁|农业|牧业|物产|国际|家具|陶瓷|化学|新能源|光伏|电池|仪器|设备|装备|动力|重工|船舶|建材|水泥|印刷|包装|造纸|出版|旅游|旅行社|律所|事务所|诊所|药房|连锁|酒业|茶业|饮料|粮油|日化|美妆|母婴|汽配|轮胎|电缆|五金|照明|安防|消防|环境|节能|城投|城建|管委会|光学|文具|器械|服务中心|中心|工厂|厂|配件|精机|精密|农商行|农商银行|信用社|幼儿园|幼教|中学|小学|公安局|税务局|教育局|财政局|卫健委|人社局|大药房|模具|纸业|家纺|农机|钢构|游艇会|市政|监管局|管理局|科学院|农科院|社科院|科院|设计院|规划院|书院|法院|检察院|卫生院|保健院|疗养院|美容院|养老院|福利院|零部件|港务';
 const LEGAL_TAIL = '(?:股份有限公司|有限责任公司|有限公司|分公司|公司)?';
-const ORG_RE = new RegExp(`(?<![\\u4e00-\\u9fa5])[\\u4e00-\\u9fa5]{1,20}?(?:${ORG_SUFFIXES})+${LEGAL_TAIL}`, 'g');
+/** 远东国际货运宁波分公司: a branch named by its place after the company's name is part of it. */
+const BRANCH_TAIL = '(?:[\\u4e00-\\u9fa5]{2,3}?(?:分公司|分行|支行))?';
+const ORG_RE = new RegExp(`(?<![\\u4e00-\\u9fa5])[\\u4e00-\\u9fa5]{1,20}?(?:${ORG_SUFFIXES})+${BRANCH_TAIL}${LEGAL_TAIL}`, 'g');
 const SUFFIX_ONLY = new RegExp(`^(?:${ORG_SUFFIXES})+$`);
 /** Last characters of the endings: a name ending otherwise skips the long alternation. */
 const ORG_TAIL_LAST = new Set(ORG_SUFFIXES.split('|').map((w) => w[w.length - 1]));
@@ -27,7 +29,7 @@ export const ORG_TAIL = new RegExp(`(?:${ORG_SUFFIXES})+${LEGAL_TAIL}$`);
 
 /** Words that open a note or a clause but are not part of a name. Stripped repeatedly from the front. */
 const LEAD_WORD_LIST =
-  '今天|今日|昨天|昨日|刚才|刚刚|上午|下午|晚上|早上|中午|好消息|坏消息|又|再次|再|和|跟|与|同|给|对|去|到|在|向|帮|约了|约|陪同|拜访了|拜访|走访了|走访|见了|见|联系了|联系|跟进了|跟进|电话回访|回访了|回访|微信跟进|微信联系|微信|电话联系|电话|电联|致电|打电话给|打给|发邮件给|发邮件|邮件给|邮件|视频会议|线上会议|老客户|新客户|大客户|客户|新线索|线索|上门|一起|和客户|的|联系人|对接人|顾客|一下|明天|后天|大后天|陪同领导|领导|腾讯会议|飞书会议|钉钉会议|会议|去了趟|去了|嗯那个|那个|这个|就是|然后|一早|一大早|今早'.split(
+  '一趟|一下|今天|今日|昨天|昨日|刚才|刚刚|上午|下午|晚上|早上|中午|好消息|坏消息|又|再次|再|和|跟|与|同|给|对|去|到|在|向|帮|约了|约|陪同|拜访了|拜访|走访了|走访|见了|见|联系了|联系|跟进了|跟进|电话回访|回访了|回访|微信跟进|微信联系|微信|电话联系|电话|电联|致电|打电话给|打给|发邮件给|发邮件|邮件给|邮件|视频会议|线上会议|老客户|新客户|大客户|客户|新线索|线索|上门|一起|和客户|的|联系人|对接人|顾客|一下|明天|后天|大后天|陪同领导|领导|腾讯会议|飞书会议|钉钉会议|会议|去了一趟|去了趟|去了|听说|嗯那个|那个|这个|就是|然后|一早|一大早|今早'.split(
     '|',
   );
 /** Longest first, so 跟进 is stripped whole rather than as 跟 + 进. */
@@ -227,7 +229,18 @@ function clean(raw: string, note: string): string | null {
   if (isAt >= 0) name = name.slice(isAt + 2);
   // 朗科精密的生产副总 (武总): the role belongs to the person; what comes before is the company.
   for (let i = 0; i < 2 && ROLE_LAST_CHARS.has(name[name.length - 1] ?? '') && ROLE_BEFORE_PERSON.test(name); i++) {
-    const rest = name.replace(ROLE_BEFORE_PERSON, '').replace(/(?:他们|她们)?的$/, '');
+    let rest = name.replace(ROLE_BEFORE_PERSON, '').replace(/(?:他们|她们)?的$/, '');
+    // 上海的禾木家居采购 (陈经理): the words between 的 and the role end as an organisation does,
+    // so they are its name, not part of the role.
+    const removed = name.slice(rest.length);
+    if (removed.startsWith('的'))
+      for (let k = removed.length - 1; k >= 3; k--) {
+        const mid = removed.slice(1, k);
+        if (hasOrgTail(mid) && ROLE_BEFORE_PERSON.test(removed.slice(k)) && removed.slice(k).replace(ROLE_BEFORE_PERSON, '') === '') {
+          rest = `${rest}的${mid}`;
+          break;
+        }
+      }
     // 独立设计师 (Amy Wang): a role and nothing before it is a person's trade, not an organisation.
     if ([...rest].length < 2) {
       if (i === 0) return null;
@@ -272,6 +285,8 @@ function clean(raw: string, note: string): string | null {
     name = trimNameEdges(withoutDepartment, note);
   }
   if (DEPARTMENT_TAIL.test(name) && !ORG_BEFORE_UNIT.test(name)) return null;
+  // 分公司总经理曹总: a branch that the note names elsewhere, not a name.
+  if (/^(?:分公司|总公司|子公司|分行|支行|分部|分店|分厂|分院)$/.test(name)) return null;
   // 售后, 前厅, 综治办: a function of the organisation, named alone.
   if (isFunctionUnit(name)) return null;
   // 集团IT, 公司财务: a unit of an organisation the note does not name here.
@@ -465,7 +480,11 @@ export function findCustomerCandidates(text: string, contacts: ContactMention[],
 
   if (text.includes('下属') || text.includes('子公司') || text.includes('旗下')) {
     SUBSIDIARY.lastIndex = 0;
-    for (let m = SUBSIDIARY.exec(text); m; m = SUBSIDIARY.exec(text)) addCandidate(out, contacts, text, m[1], m.index, 0.8);
+    for (let m = SUBSIDIARY.exec(text); m; m = SUBSIDIARY.exec(text)) {
+      // 旗下的瀚海冷链要先上我们的TMS: the name ends at the first word no name holds.
+      const span = m[1] ? spanFrom(text, m.index + m[0].length - m[1].length, () => false, hasOrgTail) : null;
+      addCandidate(out, contacts, text, span?.name ?? m[1], m.index, 0.8);
+    }
   }
 
   // `做连锁药房的叫康泰大药房`: a name introduced as such.
@@ -503,6 +522,9 @@ export function findCustomerCandidates(text: string, contacts: ContactMention[],
     if (isVisitor(name)) continue;
     if (!name || latinPeople.some((p) => name.includes(p.name) || p.name.includes(name))) continue;
     if (/(?:vendor|supplier|competitor) (?:is|was)\s*$/i.test(text.slice(Math.max(0, c.index - 25), c.index))) continue;
+    // `Intro from our reseller NorthPeak Systems: called Halvorsen Marine`: a partner or a rival named beside the customer.
+    const at = text.indexOf(name, c.index);
+    if (at >= 0 && EN_NOT_THE_CUSTOMER.test(text.slice(Math.max(0, at - 30), at))) continue;
     out.push({ ...c, name });
   }
   return out;
@@ -542,7 +564,7 @@ function structuralCandidates(out: CustomerCandidate[], contacts: ContactMention
     addCandidate(out, contacts, text, cut.name, cut.index, bare);
   };
   // A bare name after a visit ends where the clause or the sentence's subject does.
-  const endsAsName = (after: string) => after === '' || /^(?:[,.;!?\s]|那边|这边|的|码头|门店|总部|工厂)/.test(after);
+  const endsAsName = (after: string) => after === '' || /^(?:[,.;!?:：\s]|那边|这边|的|码头|门店|总部|工厂)/.test(after);
   VISIT_CUE.lastIndex = 0;
   for (let m = VISIT_CUE.exec(text); m; m = VISIT_CUE.exec(text))
     take(spanFrom(text, m.index + m[0].length, contactAt, hasOrgTail), 0.6, 0.5, endsAsName);
@@ -555,9 +577,11 @@ function structuralCandidates(out: CustomerCandidate[], contacts: ContactMention
   const opening = spanFrom(text, lead, contactAt, hasOrgTail);
   // 云舟这个客户: the note says outright that the words before are the customer's name.
   const called = opening && CALLED_CUSTOMER.test(text.slice(opening.end)) ? cleanOnce(opening.name, text) : null;
-  if (opening && called && !looksLikePersonName(called)) addCandidate(out, contacts, text, opening.name, opening.index, 0.75);
+  if (opening && called) addCandidate(out, contacts, text, opening.name, opening.index, 0.75);
   else take(opening, 0.5, 0.45, (after) => AFTER_OPENING_NAME.test(after));
 }
+
+const EN_NOT_THE_CUSTOMER = /\b(?:reseller|partner|distributor|integrator|channel partner|vendor|supplier|competitor|rival)\s+$/i;
 
 /** Verbs in any case; the name after them must be capitalised (no /i flag on the name part). */
 // Not `spoke with`: it names the person, the contact rules read it.
@@ -578,7 +602,9 @@ const EN_VERBS = [
   'lunch with',
   'dinner with',
   'coffee with',
+  'pitched to',
   'pitched',
+  'presented to',
   'sent proposal to',
   'sent a proposal to',
   'sent the proposal to',
@@ -591,9 +617,12 @@ const EN_VERBS = [
   'popped into',
 ];
 const caseless = (word: string) => word.replace(/[a-z]/g, (c) => `[${c}${c.toUpperCase()}]`);
-const EN_VERB = new RegExp(`\\b(?:${EN_VERBS.map(caseless).join('|')})\\s+((?:[A-Z][\\w&'.-]*)(?:\\s+(?:[A-Z][\\w&'.-]*|of|and|&))*)`, 'g');
+const EN_VERB = new RegExp(
+  `\\b(?:${EN_VERBS.map(caseless).join('|')})\\s+((?:[A-Z][\\w&'.-]*)(?:\\s+(?:[A-Z][\\w&'.-]*|of\\b|and\\b|&))*)`,
+  'g',
+);
 const EN_ORG = new RegExp(
-  `\\b((?:(?:[A-Z][\\w&'.-]*|&)\\s+){0,4}[A-Z][\\w&'.-]*\\s+(?:${ORG_WORD_EN.source.replace(/^\\b|\\b$/g, '')}|${ORG_WORDS_EN.source.replace(/^\\b|\\b$/g, '')}))\\b`,
+  `\\b((?:(?:[A-Z][\\w&'.-]*|&)\\s+){0,4}[A-Z][\\w&'.-]*\\s+(?:${ORG_WORD_EN.source.replace(/^\\b|\\b$/g, '')}|${ORG_WORDS_EN.source.replace(/^\\b|\\b$/g, '')}))(?![\\w-])`,
   'g',
 );
 const EN_TRAILING = /\s+(?:today|yesterday|this|last|next|and|about|re|regarding)$/i;
@@ -604,7 +633,7 @@ const EN_HEADING =
 
 /** `Prestige Worldwide signed …`: a capitalised name opening a sentence, followed by what it did. */
 const EN_SUBJECT =
-  /(?:^|[.!?]\s+)((?:[A-Z][\w&'.-]*)(?:\s+[A-Z][\w&'.-]*){0,4})\s+(?:signed|chose|went with|wants|want|agreed|declined|bought|renewed|asked|accepted|rejected|approved|is reviewing|are reviewing|placed)\b/g;
+  /(?:^|[.!?:]\s+)((?:[A-Z][\w&'.-]*)(?:\s+[A-Z][\w&'.-]*){0,4})\s+(?:signed|chose|went with|wants|want|agreed|declined|bought|renewed|asked|accepted|rejected|approved|is reviewing|are reviewing|placed)\b/g;
 
 /** `Leo from Summit Outdoor`, `Victor Lam at Seabright Insurance`, `(procurement, Sakura Components)`. */
 const WORKS_AT =
@@ -612,6 +641,8 @@ const WORKS_AT =
 /** `New lead: Greenhill Farms`, `客户Orion Robotics Inc.`: a labelled Latin name. */
 const EN_LABELLED =
   /(?:\b(?:new lead|lead|customer|client|account)(?:\s+(?:from|via|at)\s+[^:.\n]{1,30})?\s*:\s*|客户\s*[:：]?\s*)((?:[A-Z][\w&'.-]*)(?:\s+(?:[A-Z][\w&'.-]*|&))*)/gi;
+/** `Singapore client Meridian Ports`, `prospect Kestrel Foods`: a name after the word for a customer. */
+const EN_CLIENT_BEFORE = /\b(?:[Cc]lient|[Cc]ustomer|[Pp]rospect|[Aa]ccount)\s+((?:[A-Z][\w&'.-]*)(?:\s+(?:[A-Z][\w&'.-]*|&))*)/g;
 /** `Apex Marine那边`, `Orbit Games 的 producer`: a Latin name the Chinese around it marks as the organisation. */
 const EN_BEFORE_CJK =
   /((?:[A-Z][\w&'.\u00c0-\u024f-]*)(?:\s+(?:[A-Z][\w&'.\u00c0-\u024f-]*|&))*(?:中国区?|大中华区|亚太区?|[华东南北中西]{2}区)?)\s*(?:那边|这边|方面|的(?!\s*[A-Z]))/g;
@@ -626,6 +657,10 @@ const EN_DASH_HEADING = /^((?:[A-Z][\w&'.-]*)(?:\s+(?:[A-Z][\w&'.-]*|&)){0,4})\s
 
 const LATIN_RUN_IN_CJK =
   /(?<![A-Za-z\u00c0-\u024f]\s*)(?<!(?:用|上|换|买|装|试用|部署|用的是|采购|替换)\s*)([A-Z][a-z][\w&'.\u00c0-\u024f-]*(?:\s+(?:[A-Z][a-z][\w&'.\u00c0-\u024f-]*|&))+)(?![A-Za-z\u00c0-\u024f])/g;
+
+/** `Aurora Health Network's IT director`, `University's School of Engineering`: the owner is the organisation. */
+const POSSESSIVE_UNIT =
+  /(?<=\w)['’]s?(?:\s+(?:[a-z]|(?:IT|HR|CEO|CFO|CTO|COO|CIO|VP|GM|School|Faculty|Department|Dept|Division|Office|Lab)\b).*)?$/;
 
 /** A Latin run ends at a sentence's full stop (`School. They're`), not at `Inc.` or `Co.`. */
 const toSentenceEnd = (name: string) => name.replace(/(?<!\b(?:Inc|Ltd|Co|Corp|Bros|St))\.(?:\s.*)?$/, '').trim();
@@ -652,7 +687,7 @@ function englishCandidates(text: string, people: ContactMention[]): CustomerCand
       out.push({
         name: toSentenceEnd(m[1])
           .replace(/[,;:]+$/, '')
-          .replace(/(?<=\w)['’]s?(?:\s+(?:[a-z]|(?:IT|HR|CEO|CFO|CTO|COO|CIO|VP|GM)\b).*)?$/, ''),
+          .replace(POSSESSIVE_UNIT, ''),
         index: p.end,
         score: 0.8,
       });
@@ -661,6 +696,11 @@ function englishCandidates(text: string, people: ContactMention[]): CustomerCand
   for (let m = EN_LABELLED.exec(text); m; m = EN_LABELLED.exec(text)) {
     if (m[1] && /^[A-Z]/.test(m[1]))
       out.push({ name: m[1].replace(/[.,;:]+$/, '').replace(/(?<=\b(?:Inc|Ltd|Co|Corp))$/, '.'), index: m.index, score: 0.8 });
+  }
+  if (/[Cc]lient|[Cc]ustomer|[Pp]rospect|[Aa]ccount/.test(text)) {
+    EN_CLIENT_BEFORE.lastIndex = 0;
+    for (let m = EN_CLIENT_BEFORE.exec(text); m; m = EN_CLIENT_BEFORE.exec(text))
+      if (m[1]) out.push({ name: toSentenceEnd(m[1]).replace(/[,;:]+$/, ''), index: m.index, score: 0.7 });
   }
   // `Zoom w/ the Nimbus Cloud team`: the organisation whose team it is.
   if (text.includes(' team')) {
@@ -707,12 +747,13 @@ function englishCandidates(text: string, people: ContactMention[]): CustomerCand
   }
   EN_VERB.lastIndex = 0;
   for (let m = EN_VERB.exec(text); m; m = EN_VERB.exec(text)) {
-    let name = (m[1] ?? '').trim();
+    let name = (m[1] ?? '').trim().replace(POSSESSIVE_UNIT, '');
     while (EN_TRAILING.test(name)) name = name.replace(EN_TRAILING, '');
     // `Signed NDA`: a document, not an organisation.
     if (/^(?:NDA|MSA|SOW|PO|SLA|LOI|MOU|DPA|RFP|RFQ)$/.test(name)) continue;
     // Two capitalised words without a company word may be a person (Mark Chen): low confidence.
-    if (name) out.push({ name, index: m.index, score: ORG_WORD_EN.test(name) ? 0.8 : name.split(/\s+/).length === 2 ? 0.5 : 0.55 });
+    const org = ORG_WORD_EN.test(name) || ORG_WORDS_EN.test(name);
+    if (name) out.push({ name, index: m.index, score: org ? 0.8 : name.split(/\s+/).length === 2 ? 0.5 : 0.55 });
   }
   return out;
 }

@@ -145,7 +145,7 @@ export function cutDepartment(name: string, note: string, looksLikeOrg: (head: s
         .join('');
       if (!ORG_END.test(head) && !looksLikeOrg(head)) return name;
     }
-  } else if (DEPT_END.test(last.word) && [...last.word].length >= 2) {
+  } else if (DEPT_END.test(last.word) && [...last.word].length >= 2 && last.word !== '办事处') {
     cut = tokens.length - 1;
   }
   if (cut <= 0) return name;
