@@ -356,14 +356,17 @@ const VERB_PATTERNS: [RegExp, number, string[]][] = [
  */
 function isPhrase(text: string, raw: string, index: number): boolean {
   if (text[index + raw.length] === '的' && /(?:做|搞|卖|干|开)[\u4e00-\u9fa5]{1,8}$/.test(raw)) return true;
-  const name = cleanOnce(raw, text);
   // 烹饪学校, 培训中心: a verb before a legal or institutional ending is the kind of school it is.
+  if (!INDUSTRY_TAIL.test(raw)) return false;
+  const name = cleanOnce(raw, text);
   if (!name || !INDUSTRY_TAIL.test(name)) return false;
   // 老板娘聊冷链: a person's role inside, then what was talked about.
   if (/(?:老板娘|老板|经理|总监|主任|负责人|店长)(?=[\u4e00-\u9fa5])/.test(name)) return true;
   const at = text.indexOf(name, index);
   return at >= 0 && hasPredicateInside(text, name, at, hasOrgTail);
 }
+
+const UNIT_START = /[科部处室组中办院所站队]/;
 
 /** A cleaned name as a candidate, unless it holds a contact's name (a loop: no closure per call). */
 function addCandidate(
@@ -457,7 +460,8 @@ export function findCustomerCandidates(text: string, contacts: ContactMention[],
     }
     // 第二人民医院信息科: the ending 信息 is the start of the word 信息科, a department; the name
     // ends at the last ending that is also the end of a word (医院).
-    if (/[\u4e00-\u9fa5]/.test(text[m.index + m[0].length] ?? '') && !isWordBoundary(text, m.index + m[0].length)) {
+    // (Only where a unit's character follows: 科, 部, 中心…; elsewhere the ending is the word's end.)
+    if (UNIT_START.test(text[m.index + m[0].length] ?? '') && !isWordBoundary(text, m.index + m[0].length)) {
       for (let k = m[0].length - 1; k >= 2; k--) {
         const shorter = m[0].slice(0, k);
         if (hasOrgTail(shorter) && isWordBoundary(text, m.index + k)) {
@@ -482,7 +486,7 @@ export function findCustomerCandidates(text: string, contacts: ContactMention[],
     SUBSIDIARY.lastIndex = 0;
     for (let m = SUBSIDIARY.exec(text); m; m = SUBSIDIARY.exec(text)) {
       // 旗下的瀚海冷链要先上我们的TMS: the name ends at the first word no name holds.
-      const span = m[1] ? spanFrom(text, m.index + m[0].length - m[1].length, () => false, hasOrgTail) : null;
+      const span = m[1] ? spanFrom(text, m.index + m[0].length - m[1].length, [], hasOrgTail) : null;
       addCandidate(out, contacts, text, span?.name ?? m[1], m.index, 0.8);
     }
   }
@@ -490,7 +494,6 @@ export function findCustomerCandidates(text: string, contacts: ContactMention[],
   // `做连锁药房的叫康泰大药房`: a name introduced as such.
   NAMED_AS.lastIndex = 0;
   for (let m = NAMED_AS.exec(text); m; m = NAMED_AS.exec(text)) addCandidate(out, contacts, text, m[1], m.index, 0.7);
-  if (/[\u4e00-\u9fa5]/.test(text)) structuralCandidates(out, contacts, text);
 
   // `佰草堂选了别家`, `签约了!宁海市政 …`: a name opening the note, followed by what it did.
   const lead = OPENING_LEAD.exec(text)?.[0] ?? '';
@@ -527,6 +530,7 @@ export function findCustomerCandidates(text: string, contacts: ContactMention[],
     if (at >= 0 && EN_NOT_THE_CUSTOMER.test(text.slice(Math.max(0, at - 30), at))) continue;
     out.push({ ...c, name });
   }
+  if (/[\u4e00-\u9fa5]/.test(text)) structuralCandidates(out, contacts, text);
   return out;
 }
 
@@ -537,6 +541,7 @@ const NAMING_CUE = /(?:名叫|名字叫|叫做|叫|(?:做|搞|卖|开)[\u4e00-\u
 /** What follows a name that opens a note: 中科瑞达今天发来, 「青禾」那边, `JM机电 / 方案`, `蓝图设计 won`. */
 const AFTER_OPENING_NAME = /^\s*(?:这家|那边|这边|今天|昨天|刚刚|刚才|一直|又|已经|发来|[/|｜]|[A-Za-z])/;
 const CALLED_CUSTOMER = /^\s*(?:这个|这家|那个|那家)(?:客户|公司)/;
+const CALLED_AHEAD = /^[^,.;!?]{2,16}?(?:这个|这家|那个|那家)(?:客户|公司)/;
 
 /**
  * Names read where the note's structure puts one (org-spans.ts), scored by their shape: a name
@@ -546,39 +551,52 @@ const CALLED_CUSTOMER = /^\s*(?:这个|这家|那个|那家)(?:客户|公司)/;
  * an ending found anywhere: 0.7 and up), so that these only decide where those say nothing.
  */
 function structuralCandidates(out: CustomerCandidate[], contacts: ContactMention[], text: string): void {
-  const contactAt = (offset: number) => {
-    for (const c of contacts) if (c.index === offset) return true;
-    return false;
-  };
-  const take = (span: Span | null, shaped: number, bare: number, bareEnds?: (after: string) => boolean) => {
-    if (!span) return;
-    const cut = cutToOrgHead(text, span, hasOrgTail);
-    const name = cleanOnce(cut.name, text);
-    if (!name) return;
-    if (hasOrgTail(name)) {
-      addCandidate(out, contacts, text, cut.name, cut.index, shaped);
-      return;
-    }
-    if (bare <= 0 || looksLikePersonName(name) || segmentDictionary(name).length < 2) return;
-    if (bareEnds && !bareEnds(text.slice(cut.end))) return;
-    addCandidate(out, contacts, text, cut.name, cut.index, bare);
-  };
-  // A bare name after a visit ends where the clause or the sentence's subject does.
-  const endsAsName = (after: string) => after === '' || /^(?:[,.;!?:：\s]|那边|这边|的|码头|门店|总部|工厂)/.test(after);
-  VISIT_CUE.lastIndex = 0;
+  // Reading words costs a segmenting of their clause: a cue whose best score cannot beat a
+  // candidate found already is not read (a tie goes to the first named, so only a higher score
+  // counts).
+  let best = 0;
+  for (const c of out) if (c.score > best) best = c.score;
+  VISIT_CUE.lastIndex = best < 0.6 ? 0 : text.length;
   for (let m = VISIT_CUE.exec(text); m; m = VISIT_CUE.exec(text))
-    take(spanFrom(text, m.index + m[0].length, contactAt, hasOrgTail), 0.6, 0.5, endsAsName);
-  if (text.includes('叫') || text.includes('的')) {
+    takeSpan(out, contacts, text, spanFrom(text, m.index + m[0].length, contacts, hasOrgTail), 0.6, 0.5, END_AFTER_VISIT);
+  if (best < 0.8 && (text.includes('叫') || text.includes('的'))) {
     NAMING_CUE.lastIndex = 0;
     for (let m = NAMING_CUE.exec(text); m; m = NAMING_CUE.exec(text))
-      take(spanFrom(text, m.index + m[0].length, contactAt, hasOrgTail), 0.8, 0.75);
+      takeSpan(out, contacts, text, spanFrom(text, m.index + m[0].length, contacts, hasOrgTail), 0.8, 0.75, null);
   }
   const lead = OPENING_LEAD.exec(text)?.[0].length ?? 0;
-  const opening = spanFrom(text, lead, contactAt, hasOrgTail);
+  if (best >= 0.75 || (best >= 0.5 && !CALLED_AHEAD.test(text.slice(lead, lead + 24)))) return;
+  const opening = spanFrom(text, lead, contacts, hasOrgTail);
   // 云舟这个客户: the note says outright that the words before are the customer's name.
   const called = opening && CALLED_CUSTOMER.test(text.slice(opening.end)) ? cleanOnce(opening.name, text) : null;
   if (opening && called) addCandidate(out, contacts, text, opening.name, opening.index, 0.75);
-  else take(opening, 0.5, 0.45, (after) => AFTER_OPENING_NAME.test(after));
+  else takeSpan(out, contacts, text, opening, 0.5, 0.45, AFTER_OPENING_NAME);
+}
+
+/** A bare name after a visit ends where the clause or the sentence's subject does. */
+const END_AFTER_VISIT = /^(?:$|[,.;!?:：\s]|那边|这边|的|码头|门店|总部|工厂)/;
+
+/** A span as a candidate: `shaped` if it ends as an organisation, else `bare` when `bareEnds` (if given) fits what follows. */
+function takeSpan(
+  out: CustomerCandidate[],
+  contacts: ContactMention[],
+  text: string,
+  span: Span | null,
+  shaped: number,
+  bare: number,
+  bareEnds: RegExp | null,
+): void {
+  if (!span) return;
+  const cut = cutToOrgHead(text, span, hasOrgTail);
+  const name = cleanOnce(cut.name, text);
+  if (!name) return;
+  if (hasOrgTail(name)) {
+    addCandidate(out, contacts, text, cut.name, cut.index, shaped);
+    return;
+  }
+  if (looksLikePersonName(name) || segmentDictionary(name).length < 2) return;
+  if (bareEnds && !bareEnds.test(text.slice(cut.end))) return;
+  addCandidate(out, contacts, text, cut.name, cut.index, bare);
 }
 
 const EN_NOT_THE_CUSTOMER = /\b(?:reseller|partner|distributor|integrator|channel partner|vendor|supplier|competitor|rival)\s+$/i;

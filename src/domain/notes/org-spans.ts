@@ -24,17 +24,21 @@ const STOP_WORDS = new Set(
 const NAME_WORD = /^[\u4e00-\u9fa5A-Za-z][\u4e00-\u9fa5A-Za-z0-9&·]*$/;
 const MAX_CHARS = 16;
 
+function startsContact(contacts: { index: number }[], offset: number): boolean {
+  for (const c of contacts) if (c.index === offset) return true;
+  return false;
+}
+
 export type Span = { name: string; index: number; end: number };
 
 /**
  * The name that starts at `start`: the words from there up to the first that cannot be part of
- * a name (`contactAt` tells whether a contact starts at an offset: a name stops before a
- * person). Null when no name-like word starts there.
+ * a name (a name stops before a person named in `contacts`). Null when no name-like word starts there.
  */
 export function spanFrom(
   text: string,
   start: number,
-  contactAt: (offset: number) => boolean,
+  contacts: { index: number }[],
   looksLikeOrg: (name: string) => boolean = () => false,
 ): Span | null {
   while (start < text.length && (text[start] === ' ' || text[start] === ':' || text[start] === '：')) start++;
@@ -47,7 +51,7 @@ export function spanFrom(
     const placed = words[i] as { word: string; start: number; end: number };
     // The cue ends inside a word jieba guessed across it (拜访后嘉逸 → 后嘉逸): the name is its rest.
     const w = placed.start < start ? { word: text.slice(start, placed.end), start, end: placed.end } : placed;
-    if (!NAME_WORD.test(w.word) || STOP_WORDS.has(w.word) || contactAt(w.start) || w.end - start > MAX_CHARS) break;
+    if (!NAME_WORD.test(w.word) || STOP_WORDS.has(w.word) || startsContact(contacts, w.start) || w.end - start > MAX_CHARS) break;
     // 摄影师Lily, 采购Tom: Latin letters after Chinese words start a person's name (a Latin brand
     // comes first: Tesla上海超级工厂).
     if (end > start && /^[A-Za-z]/.test(w.word) && /[\u4e00-\u9fa5]/.test(text[w.start - 1] ?? '')) break;
