@@ -36,6 +36,7 @@ const NAME_AFTER_ROLE = new RegExp(
 const GIVEN_FAMILIAR =
   /(?:的|老板娘|老板|店长|经理|主管|前台|会计|财务|负责人)[\u4e00-\u9fa5](?<![大小老表堂师空嫂姐哥我你他她亲干学一二三四五六七八九十])[姐哥](?![\u4e00-\u9fa5]?[夫们])/g;
 watchPairsOf('姐哥');
+const COMPOUND_FULL_NAME = new RegExp(`^(?:${COMPOUND_SURNAMES})[\\u4e00-\\u9fa5]{1,2}(?![\\u4e00-\\u9fa5])`);
 /** A dictionary word of three characters after a role is a name (王海波); these endings make it a place or a time. */
 const NOT_NAME_END = /[区市省县镇村年月日天期周点]$/;
 
@@ -151,6 +152,12 @@ function findMoreChinese(text: string, out: ContactMention[], referrals: (readon
     const at = m.index + m[0].length;
     // 经理王总: CN_CONTACT has it already; no segmenting.
     if (overlaps(out, at, at + 1) || overlaps(found, at, at + 1)) continue;
+    // 姓名欧阳敏: a compound surname and a given name of one or two characters, ending the run.
+    const compound = COMPOUND_FULL_NAME.exec(text.slice(at, at + 5))?.[0];
+    if (compound) {
+      addMore(compound, at, out, found, referrals);
+      continue;
+    }
     // A dictionary word of two characters (周五, 安排, 马上) is no name; one of three is (王海波).
     const [first = ''] = segmentDictionary(text.slice(at, at + 3));
     if (first.length === 2) continue;

@@ -20,6 +20,7 @@ const STOP_WORDS = new Set(
     '先|后|那里|这里|码头|车间|现场|工地|门口|楼下|办公室'
   ).split('|'),
 );
+const TIME_WORD = /^(?:[上下本这]周|[上下这]个?月|[去今明前]年|[前后大]天|周[一二三四五六日天]|星期|礼拜|月[初底末中])/;
 /** Characters a name is written in; anything else (punctuation, spaces, digits alone) ends it. */
 const NAME_WORD = /^[\u4e00-\u9fa5A-Za-z][\u4e00-\u9fa5A-Za-z0-9&·]*$/;
 const MAX_CHARS = 16;
@@ -55,6 +56,8 @@ export function spanFrom(
     // 摄影师Lily, 采购Tom: Latin letters after Chinese words start a person's name (a Latin brand
     // comes first: Tesla上海超级工厂).
     if (end > start && /^[A-Za-z]/.test(w.word) && /[\u4e00-\u9fa5]/.test(text[w.start - 1] ?? '')) break;
+    // 山隐咖啡上周…: a time ends the name.
+    if (TIME_WORD.test(w.word)) break;
     // 心情不错, 老房子加装电梯: a common verb or adjective after the first word makes a phrase, not a name.
     if (end > start && isCommonPredicate(w.word) && !looksLikeOrg(w.word)) break;
     end = w.end;

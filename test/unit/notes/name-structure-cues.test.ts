@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import { parseNote } from '../../../src/domain/notes/index.js';
+
+// Issue #14, the customer read from the note's structure (org-spans.ts and the cues in
+// customer.ts): one table per structure. The companies, people and wording are our own, not
+// lines of the corpora (the blind sets live in the fixtures).
+const now = new Date('2026-11-25T10:00:00+08:00');
+const parse = (text: string) => parseNote(text, { now, timeZone: 'Asia/Shanghai' });
+
+describe('a name after a verb of visiting or contacting, ending as an industry does', () => {
+  it.each([
+    ['下午回访宏远电梯,维保合同下月到期', '宏远电梯'],
+    ['明天拜访金石机电', '金石机电'],
+    ['上周去了一趟恒通冷链,仓库在扩建', '恒通冷链'],
+    ['上次拜访后鸿运物业一直没消息', '鸿运物业'],
+    ['致电华信印务,样品已寄出', '华信印务'],
+    ['跟进星河影城:经理说排期还没定', '星河影城'],
+  ])('%s → %s', (text, customer) => {
+    expect(parse(text).customer).toBe(customer);
+  });
+
+  it.each([
+    // The industry word is what the person wants, not where they work.
+    ['周阿姨想给老小区加装电梯,下周上门看看'],
+    // A mood, not a name, opens the note.
+    ['心情很好 今天阳光明媚'],
+  ])('%s → no customer', (text) => {
+    expect(parse(text).customer).toBeNull();
+  });
+});
+
+describe('a name introduced by what the business does or by 叫', () => {
+  it.each([
+    ['有个做宠物食品的叫萌爪优选,想了解会员系统', '萌爪优选'],
+    ['那家做精品咖啡的山隐咖啡上周说要再想想', '山隐咖啡'],
+    ['新来的线索,是做外贸服装的,名叫锦程衣坊,老板姓江', '锦程衣坊'],
+  ])('%s → %s', (text, customer) => {
+    expect(parse(text).customer).toBe(customer);
+  });
+
+  it('a full name after 叫 is a person, not an organisation', () => {
+    expect(parse('门店来了个客人叫王海明,想看看钢琴').customer).toBeNull();
+  });
+});
+
+describe('a name opening the note, said to be the customer or followed by what it did', () => {
+  it.each([
+    ['青柚这个客户终于回复了,说预算批下来了', '青柚'],
+    ['拓远数智今天发来需求清单', '拓远数智'],
+    ['KL机电 / 报价已发 / 周工', 'KL机电'],
+  ])('%s → %s', (text, customer) => {
+    expect(parse(text).customer).toBe(customer);
+  });
+});
+
+describe('what stands before 的 and what follows the name', () => {
+  it.each([
+    // A place or an owner before 的, an organisation after it.
+    ['去了趟温州的瑞安鞋业,见了厂长', '瑞安鞋业'],
+    ['广州的木棉家居采购林经理发来邮件', '木棉家居'],
+    // A unit of the organisation named with it: cut off at its word.
+    ['拜访东阳市人民医院信息科,见了钱科长', '东阳市人民医院'],
+    ['跟青山镇人民政府办公室的吴主任通了电话', '青山镇人民政府'],
+    // A function named alone is no organisation: the organisation named before it is.
+    ['去了趟安途汽车服务,跟他们售后的马经理聊了', '安途汽车服务'],
+    ['丽景酒店管理 前厅 周经理 方案已发', '丽景酒店管理'],
+    // A branch named by its place belongs to the company; a lone 分公司 is none.
+    ['拜访了长风国际货运厦门分公司,分公司经理许总很感兴趣', '长风国际货运厦门分公司'],
+    // What follows the name after 旗下的 is not part of it.
+    ['听说他们集团旗下的蓝湾冷链要先上我们的系统', '蓝湾冷链'],
+  ])('%s → %s', (text, customer) => {
+    expect(parse(text).customer).toBe(customer);
+  });
+
+  it('a medium before 的 and a kind of visitor after it: no organisation', () => {
+    expect(parse('网上的散客刘女士问了价格,说再考虑').customer).toBeNull();
+  });
+});
+
+describe('English names', () => {
+  it.each([
+    ['Pitched to Harbor Light Fisheries on Monday; they passed.', 'Harbor Light Fisheries'],
+    ['Great news: Redwood Cold Storage accepted the offer.', 'Redwood Cold Storage'],
+    ['Local client Brightwater Ports: needs a quote by Friday.', 'Brightwater Ports'],
+    ['Emailed Prairie Seed Co-op about the renewal.', 'Prairie Seed Co-op'],
+    ['Via our distributor Acme Channel Partners: called Bluefin Marine, spoke to Ola Berg.', 'Bluefin Marine'],
+    ["Dr. Kim from Lakeside University's School of Medicine replied: budget frozen.", 'Lakeside University'],
+  ])('%s → %s', (text, customer) => {
+    expect(parse(text).customer).toBe(customer);
+  });
+});
+
+describe('contacts', () => {
+  it.each([
+    ['在家禾农场跟场长罗师傅聊了一下午', '罗师傅'],
+    ['接到个人客户咨询,姓名司马云,想装修', '司马云'],
+    ['微信问Momo(晨曦花艺的店长)要了报价单', 'Momo'],
+    ['清泉影业 邮件 Emma 方案已发 下周跟进', 'Emma'],
+    ["Demo for Birchwood Legal went fine. Partner Liam O'Brien asked for a quote.", "Liam O'Brien"],
+    ['Professor Wong from Eastgate College called back: tender postponed.', 'Professor Wong'],
+    ['客户:远帆物业\n对接人:工程部 郑主管\n方式:电话', '郑主管'],
+  ])('%s → %s', (text, contact) => {
+    expect(parse(text).contact).toBe(contact);
+  });
+});
