@@ -2,7 +2,7 @@ import { looksLikePersonName, ORG_WORD_EN, type ContactMention } from './contact
 import { isGivenName, isSurname, ORG_WORDS_EN } from './english-names.js';
 import { cutDepartment, isFunctionUnit, isUnitWord, isWordBoundary, trimNameEdges } from './name-structure.js';
 import { cutToOrgHead, hasPredicateInside, spanFrom, type Span } from './org-spans.js';
-import { isDictionaryPair, segmentDictionary, watchPairsOf } from './segmenter.js';
+import { isDictionaryPair, isPlaceWord, segmentDictionary, watchPairsOf } from './segmenter.js';
 
 /**
  * Industry heads that end a company's name as often as a legal ending does (福瑞德机电, 晟通电梯,
@@ -273,12 +273,14 @@ function clean(raw: string, note: string): string | null {
     [...afterDe].length >= 2 &&
     ([...beforeDe].length >= 4 ||
       /[区市省县镇园上里]$/.test(beforeDe) ||
+      isPlaceWord(beforeDe) ||
       TIME_ENDING.test(beforeDe) ||
       // 嘉兴的恒润纺织, 香港的福昇贸易: what 的 qualifies is an organisation by its ending.
       ([...beforeDe].length >= 2 && [...afterDe].length >= 3 && hasOrgTail(afterDe)))
   ) {
-    // 润泽水务的调度中心: what follows 的 is a unit of the organisation before it.
-    name = isUnitWord(afterDe) ? beforeDe : afterDe;
+    // 润泽水务的调度中心: what follows 的 is a unit of the organisation before it; after a place
+    // (上海的盒马鲜生门店) it is the organisation with its unit, cut off below.
+    name = isUnitWord(afterDe) && !isPlaceWord(beforeDe) ? beforeDe : afterDe;
   }
   // 蓝鸟咖啡门店拓展部: a unit inside a unit.
   for (let i = 0; i < 2; i++) {
@@ -287,6 +289,8 @@ function clean(raw: string, note: string): string | null {
     name = trimNameEdges(withoutDepartment, note);
   }
   if (DEPARTMENT_TAIL.test(name) && !ORG_BEFORE_UNIT.test(name)) return null;
+  // 东莞一家模具厂: an organisation described, not named.
+  if (/一家|某家|一个/.test(name)) return null;
   // 分公司总经理曹总: a branch that the note names elsewhere, not a name.
   if (/^(?:分公司|总公司|子公司|分行|支行|分部|分店|分厂|分院)$/.test(name)) return null;
   // 售后, 前厅, 综治办: a function of the organisation, named alone.
@@ -381,7 +385,8 @@ function addCandidate(
 ): void {
   const name = raw === undefined ? null : cleanOnce(raw, text);
   if (!name) return;
-  for (const c of contacts) if (name.includes(c.name)) return;
+  // 小米汽车: 小 + a surname reads as a person (小米), unless an organisation's ending follows it.
+  for (const c of contacts) if (name.includes(c.name) && !(/^[小老]/.test(c.name) && name.startsWith(c.name) && hasOrgTail(name))) return;
   out.push({ name, index, score });
 }
 
@@ -537,7 +542,8 @@ export function findCustomerCandidates(text: string, contacts: ContactMention[],
 }
 
 /** A verb of visiting or contacting, after which the organisation is named: 拜访福瑞德机电, 周四回访晟通电梯. */
-const VISIT_CUE = /(?:拜访|回访|走访|电联|致电|跟进|约见|联系)(?:了|完|后|过)?(?:一下)?|(?:去|跑)了一?趟|去了|到了|来到|听说|见了/g;
+const VISIT_CUE =
+  /(?:拜访|回访|走访|陌拜|拜会|电联|致电|跟进|约见|联系)(?:了|完|后|过)?(?:一下)?|(?:去|跑)了一?趟|(?:跟|聊)了一?下|去了|到了|来到|听说|见了/g;
 /** A name introduced as such (叫阳光恒远, 名叫…), or after what the organisation does (做跨境电商的蓝鲸优选). */
 const NAMING_CUE = /(?:名叫|名字叫|叫做|叫|(?:做|搞|卖|开)[\u4e00-\u9fa5A-Za-z]{1,8}?的(?:叫|是)?)/g;
 /** What follows a name that opens a note: 中科瑞达今天发来, 「青禾」那边, `JM机电 / 方案`, `蓝图设计 won`. */

@@ -42,6 +42,8 @@ let pairs: { table: Int32Array; bits: number } | null = null;
 let pairChars = '';
 /** Two-character verbs, adjectives and adverbs a note uses often (加装, 不错, 一直), as `pairs` holds its words. */
 let predicates: { table: Int32Array; bits: number } | null = null;
+/** Two-character place names (上海, 香港, 东莞), jieba's `ns` words used often enough to be places, not brands. */
+let places: { table: Int32Array; bits: number } | null = null;
 /** How often jieba's corpus used a word for it to count as common (加装 272, 不错 5322; 驰骋 170, 优选 58). */
 const COMMON_FREQ = 200;
 
@@ -75,6 +77,7 @@ function jieba(): Jieba {
   const dict = readFileSync(join(dirname(require.resolve('@node-rs/jieba/dict.js')), 'dict.txt'));
   const pairKeys: number[] = [];
   const predicateKeys: number[] = [];
+  const placeKeys: number[] = [];
   const wanted = new Set(pairChars);
   // `word freq` lines, written over the file's own bytes (each is no longer than `word freq tag`).
   let length = 0;
@@ -88,8 +91,9 @@ function jieba(): Jieba {
       if (word.length === 2 && (wanted.has(word[0] ?? '') || wanted.has(word[1] ?? ''))) {
         pairKeys.push(pairKey(word.charCodeAt(0), word.charCodeAt(1)));
       }
-      if (word.length === 2 && isCommonPredicateLine(dict, at + 7, end))
-        predicateKeys.push(pairKey(word.charCodeAt(0), word.charCodeAt(1)));
+      const tag = word.length === 2 ? commonTag(dict, at + 7, end) : '';
+      if (tag === 'v' || tag === 'a' || tag === 'd') predicateKeys.push(pairKey(word.charCodeAt(0), word.charCodeAt(1)));
+      else if (tag === 'ns') placeKeys.push(pairKey(word.charCodeAt(0), word.charCodeAt(1)));
     }
     const afterWord = dict.indexOf(0x20, at);
     const afterFreq = afterWord >= 0 && afterWord < end ? dict.indexOf(0x20, afterWord + 1) : -1;
@@ -103,19 +107,20 @@ function jieba(): Jieba {
   created.loadDict(Buffer.from(USER_WORDS.map(([w, tag]) => `${w} 100000 ${tag}`).join('\n')));
   pairs = pairTable(pairKeys);
   predicates = pairTable(predicateKeys);
+  places = pairTable(placeKeys);
   instance = created;
   return created;
 }
 
-/** Whether `freq tag` (from `at` to `end` of a dictionary line) is a common verb, adjective or adverb (v, a, d). */
-function isCommonPredicateLine(dict: Buffer, at: number, end: number): boolean {
+/** The tag of `freq tag` (from `at` to `end` of a dictionary line) when the word is common and the tag is v, a, d or ns; else ''. */
+function commonTag(dict: Buffer, at: number, end: number): string {
   const space = dict.indexOf(0x20, at);
-  if (space < 0 || space >= end || end - space !== 2) return false;
-  const tag = dict[space + 1];
-  if (tag !== 0x76 && tag !== 0x61 && tag !== 0x64) return false;
+  if (space < 0 || space >= end || end - space > 3) return '';
+  const tag = dict.toString('latin1', space + 1, end);
+  if (tag !== 'v' && tag !== 'a' && tag !== 'd' && tag !== 'ns') return '';
   let freq = 0;
   for (let i = at; i < space; i++) freq = freq * 10 + ((dict[i] ?? 0x30) - 0x30);
-  return freq >= COMMON_FREQ;
+  return freq >= COMMON_FREQ ? tag : '';
 }
 
 function inTable(t: { table: Int32Array; bits: number } | null, key: number): boolean {
@@ -138,6 +143,13 @@ export function isCommonPredicate(word: string): boolean {
   if (word.length !== 2) return false;
   jieba();
   return inTable(predicates, pairKey(word.charCodeAt(0), word.charCodeAt(1)));
+}
+
+/** Whether a word of two characters is a common place name in jieba's dictionary (上海, 香港; not 嘉兴, which it tags as a person). */
+export function isPlaceWord(word: string): boolean {
+  if (word.length !== 2) return false;
+  jieba();
+  return inTable(places, pairKey(word.charCodeAt(0), word.charCodeAt(1)));
 }
 
 /** Chinese text as words. Deterministic: the same text always gives the same words. */

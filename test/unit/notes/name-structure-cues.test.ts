@@ -72,6 +72,21 @@ describe('what stands before 的 and what follows the name', () => {
     expect(parse(text).customer).toBe(customer);
   });
 
+  it.each([
+    // A place before 的, the organisation with its unit after it.
+    ['北京的喜茶门店 吴店长 微信 报价已发', '喜茶'],
+    // 小 + a surname is a person, unless an organisation's ending follows (小马 / 小马物流).
+    ['客户小马物流说月底前定', '小马物流'],
+    // 跟了下 / 聊了一下: the verb's complement is no part of the name.
+    ['上午跟了下抖音,还在走流程', '抖音'],
+  ])('%s → %s', (text, customer) => {
+    expect(parse(text).customer).toBe(customer);
+  });
+
+  it('an organisation described (一家…厂) is not named', () => {
+    expect(parse('佛山一家陶瓷厂的老板老罗打电话来问价').customer).toBeNull();
+  });
+
   it('a medium before 的 and a kind of visitor after it: no organisation', () => {
     expect(parse('网上的散客刘女士问了价格,说再考虑').customer).toBeNull();
   });
