@@ -361,7 +361,11 @@ const VERB_PATTERNS: [RegExp, number, string[]][] = [
  * (`做跨境电商的`), or a verb or adjective inside (`想给老房子加装电梯`).
  */
 function isPhrase(text: string, raw: string, index: number): boolean {
-  if (text[index + raw.length] === '的' && /(?:做|搞|卖|干|开)[\u4e00-\u9fa5]{1,8}$/.test(raw)) return true;
+  if (
+    /^[\u4e00-\u9fa5]{0,2}的/.test(text.slice(index + raw.length, index + raw.length + 3)) &&
+    /(?:做|搞|卖|干|开)[\u4e00-\u9fa5]{1,8}$/.test(raw)
+  )
+    return true;
   // 烹饪学校, 培训中心: a verb before a legal or institutional ending is the kind of school it is.
   if (!INDUSTRY_TAIL.test(raw)) return false;
   const name = cleanOnce(raw, text);
@@ -373,6 +377,20 @@ function isPhrase(text: string, raw: string, index: number): boolean {
 }
 
 const UNIT_START = /[科部处室组中办院所站队]/;
+watchPairsOf([...ORG_TAIL_LAST].join(''));
+
+/** The organisation name at `index` (`raw`, ending mid-word) moved to an ending that is the end of a word. */
+function toWordEnd(text: string, index: number, raw: string): string {
+  for (let k = raw.length + 1; k <= raw.length + 8 && /[\u4e00-\u9fa5]/.test(text[index + k - 1] ?? ''); k++) {
+    const longer = text.slice(index, index + k);
+    if (hasOrgTail(longer) && isWordBoundary(text, index + k) && !UNIT_START.test(longer[longer.length - 1] ?? '')) return longer;
+  }
+  for (let k = raw.length - 1; k >= 2; k--) {
+    const shorter = raw.slice(0, k);
+    if (hasOrgTail(shorter) && isWordBoundary(text, index + k)) return shorter;
+  }
+  return raw;
+}
 
 /** A cleaned name as a candidate, unless it holds a contact's name (a loop: no closure per call). */
 function addCandidate(
@@ -465,18 +483,13 @@ export function findCustomerCandidates(text: string, contacts: ContactMention[],
         break;
       }
     }
-    // 第二人民医院信息科: the ending 信息 is the start of the word 信息科, a department; the name
-    // ends at the last ending that is also the end of a word (医院).
-    // (Only where a unit's character follows: 科, 部, 中心…; elsewhere the ending is the word's end.)
-    if (UNIT_START.test(text[m.index + m[0].length] ?? '') && !isWordBoundary(text, m.index + m[0].length)) {
-      for (let k = m[0].length - 1; k >= 2; k--) {
-        const shorter = m[0].slice(0, k);
-        if (hasOrgTail(shorter) && isWordBoundary(text, m.index + k)) {
-          m[0] = shorter;
-          break;
-        }
-      }
-    }
+    // An ending that is not the end of a word: 市政|务 (市政务服务中心), 信息|科 (第二人民医院信息科).
+    // The name runs on to the next ending that ends a word (服务中心), or, failing that, stops at
+    // the last one that does (医院). Checked only where the ending's last character and the next
+    // make a word, or a unit's character follows (科, 部, 中心…): elsewhere it is the word's end.
+    const after = text[m.index + m[0].length] ?? '';
+    if ((UNIT_START.test(after) || isDictionaryPair(m[0][m[0].length - 1] ?? '', after)) && !isWordBoundary(text, m.index + m[0].length))
+      m[0] = toWordEnd(text, m.index, m[0]);
     // 见了 俞厂长: 俞厂 is the start of a form of address, not an organisation ending in 厂.
     const end = m.index + m[0].length;
     if (contacts.some((c) => c.index < end && m !== null && m.index < c.end && c.end > end)) continue;
@@ -545,7 +558,7 @@ export function findCustomerCandidates(text: string, contacts: ContactMention[],
 const VISIT_CUE =
   /(?:拜访|回访|走访|陌拜|拜会|电联|致电|跟进|约见|联系)(?:了|完|后|过)?(?:一下)?|(?:去|跑)了一?趟|(?:跟|聊)了一?下|去了|到了|来到|听说|见了/g;
 /** A name introduced as such (叫阳光恒远, 名叫…), or after what the organisation does (做跨境电商的蓝鲸优选). */
-const NAMING_CUE = /(?:名叫|名字叫|叫做|叫|(?:做|搞|卖|开)[\u4e00-\u9fa5A-Za-z]{1,8}?的(?:叫|是)?)/g;
+const NAMING_CUE = /(?:名叫|名字叫|叫做|叫|(?:做|搞|卖|开)[\u4e00-\u9fa5A-Za-z]{1,8}?的\s*(?:叫|是)?)/g;
 /** What follows a name that opens a note: 中科瑞达今天发来, 「青禾」那边, `JM机电 / 方案`, `蓝图设计 won`. */
 const AFTER_OPENING_NAME = /^\s*(?:这家|那边|这边|今天|昨天|刚刚|刚才|一直|又|已经|发来|[/|｜]|[A-Za-z])/;
 const CALLED_CUSTOMER = /^\s*(?:这个|这家|那个|那家)(?:客户|公司)/;
@@ -570,7 +583,8 @@ function structuralCandidates(out: CustomerCandidate[], contacts: ContactMention
   if (best < 0.8 && (text.includes('叫') || text.includes('的'))) {
     NAMING_CUE.lastIndex = 0;
     for (let m = NAMING_CUE.exec(text); m; m = NAMING_CUE.exec(text))
-      takeSpan(out, contacts, text, spanFrom(text, m.index + m[0].length, contacts, hasOrgTail), 0.8, 0.75, null);
+      // After what the business does (做母婴店的 叫贝贝乐), a name shaped like a person's is the shop's.
+      takeSpan(out, contacts, text, spanFrom(text, m.index + m[0].length, contacts, hasOrgTail), 0.8, 0.75, null, !m[0].includes('的'));
   }
   const lead = OPENING_LEAD.exec(text)?.[0].length ?? 0;
   if (best >= 0.75 || (best >= 0.5 && !CALLED_AHEAD.test(text.slice(lead, lead + 24)))) return;
@@ -593,6 +607,7 @@ function takeSpan(
   shaped: number,
   bare: number,
   bareEnds: RegExp | null,
+  mayBePerson = true,
 ): void {
   if (!span) return;
   const cut = cutToOrgHead(text, span, hasOrgTail);
@@ -602,7 +617,7 @@ function takeSpan(
     addCandidate(out, contacts, text, cut.name, cut.index, shaped);
     return;
   }
-  if (looksLikePersonName(name) || segmentDictionary(name).length < 2) return;
+  if ((mayBePerson && looksLikePersonName(name)) || segmentDictionary(name).length < 2) return;
   if (bareEnds && !bareEnds.test(text.slice(cut.end))) return;
   addCandidate(out, contacts, text, cut.name, cut.index, bare);
 }

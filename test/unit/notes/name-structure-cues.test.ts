@@ -34,6 +34,8 @@ describe('a name introduced by what the business does or by 叫', () => {
     ['有个做宠物食品的叫萌爪优选,想了解会员系统', '萌爪优选'],
     ['那家做精品咖啡的山隐咖啡上周说要再想想', '山隐咖啡'],
     ['新来的线索,是做外贸服装的,名叫锦程衣坊,老板姓江', '锦程衣坊'],
+    // After what the business does, a name shaped like a person's (a surname first) is the shop's.
+    ['朋友介绍的客户 开奶茶店的 叫金多多', '金多多'],
   ])('%s → %s', (text, customer) => {
     expect(parse(text).customer).toBe(customer);
   });
@@ -58,6 +60,10 @@ describe('what stands before 的 and what follows the name', () => {
     // A place or an owner before 的, an organisation after it.
     ['去了趟温州的瑞安鞋业,见了厂长', '瑞安鞋业'],
     ['广州的木棉家居采购林经理发来邮件', '木棉家居'],
+    // An ending inside a longer word (市政|务): the name runs on to the ending that ends a word.
+    ['去区政务服务中心拜访了窗口负责人', '区政务服务中心'],
+    // A verb of receiving glued to the name.
+    ['刚接到华茂商贸周总的电话', '华茂商贸'],
     // A unit of the organisation named with it: cut off at its word.
     ['拜访东阳市人民医院信息科,见了钱科长', '东阳市人民医院'],
     ['跟青山镇人民政府办公室的吴主任通了电话', '青山镇人民政府'],
