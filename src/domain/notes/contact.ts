@@ -89,6 +89,13 @@ export function findContacts(text: string): ContactMention[] {
     const name = m[1] ?? '';
     // `Follow-up with Massive Dynamic: …`: a name heading what follows is the organisation.
     if (text[m.index + m[0].length] === ':') continue;
+    // `Catch-up with Pied Piper, Richard says …`: someone else speaks for what was named, so it is the organisation.
+    if (
+      /^\s*,\s*[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?\s+(?:says|said|confirmed|wants|told|asked|replied|thinks)\b/.test(
+        text.slice(m.index + m[0].length),
+      )
+    )
+      continue;
     if (ORG_WORD_EN.test(name) || ORG_WORDS_EN.test(name)) continue;
     const index = m.index + m[0].length - name.length;
     if (latin.some((p) => p.index < index + name.length && index < p.end)) continue;

@@ -641,6 +641,10 @@ const EN_VERBS = [
   'meeting with',
   'call with',
   'lunch with',
+  'catch-up with',
+  'catch up with',
+  'sync with',
+  'check-in with',
   'dinner with',
   'coffee with',
   'pitched to',
@@ -670,7 +674,7 @@ const EN_TRAILING = /\s+(?:today|yesterday|this|last|next|and|about|re|regarding
 
 /** `Northwind: spoke with …`, `Email from Aperture Science: …`: a name heading the note. */
 const EN_HEADING =
-  /(?:^|\b(?:[Ee]-?mail|[Cc]all|[Mm]essage|[Nn]ote|[Uu]pdate) from\s+|\b(?:[Ff]ollow[- ]up|[Mm]eeting|[Cc]all|[Cc]heck-in|[Ss]ync) with\s+)((?:[A-Z][\w&'.-]*)(?:\s+[A-Z][\w&'.-]*){0,4})\s*:/g;
+  /(?:^|\b(?:[Ee]-?mail|[Cc]all|[Mm]essage|[Nn]ote|[Uu]pdate) from\s+|\b(?:[Ff]ollow[- ]up|[Mm]eeting|[Cc]all|[Cc]heck-in|[Cc]atch-?up|[Ss]ync) (?:with|w\/)\s+)((?:[A-Z][\w&'.-]*)(?:\s+[A-Z][\w&'.-]*){0,4})\s*:/g;
 
 /** `Prestige Worldwide signed …`: a capitalised name opening a sentence, followed by what it did. */
 const EN_SUBJECT =
@@ -693,6 +697,9 @@ const EN_POSSESSIVE =
   /((?:[A-Z][\w&.-]*)(?:\s+(?:[A-Z][\w&.-]*|&))*)(?:['’]s|(?<=s)['’])\s+(?:CEO|CFO|CTO|COO|CIO|CMO|VP|GM|GC|general counsel|counsel|president|partner|head|director|manager|owner|founder|buyer|procurement|team|IT|finance|legal)\b/g;
 const OWNER_OF_PERSON = /((?:[A-Z][\w&.-]*)(?:\s+(?:[A-Z][\w&.-]*|&))*)(?:['’]s|(?<=s)['’])\s+$/;
 const EN_TEAM_OF = /\b[Tt]he ((?:[A-Z][\w&'.-]*)(?:\s+[A-Z][\w&'.-]*){0,3}) team\b/g;
+/** `Oscorp procurement (Mr. Osborn) asked…`: a name opening a sentence, before the unit of it that acted. */
+const EN_UNIT_SUBJECT =
+  /(?:^|[.!?:]\s+)((?:[A-Z][\w&'.-]*)(?:\s+(?:[A-Z][\w&'.-]*|&)){0,3})\s+(?:procurement|purchasing|finance|legal|IT|HR|ops|team|leadership|board)\b/g;
 /** `Initech - Bill Lumbergh - …`: a name heading the note before a dash. */
 const EN_DASH_HEADING = /^((?:[A-Z][\w&'.-]*)(?:\s+(?:[A-Z][\w&'.-]*|&)){0,4})\s+[-–—]\s+/;
 
@@ -743,6 +750,9 @@ function englishCandidates(text: string, people: ContactMention[]): CustomerCand
     for (let m = EN_CLIENT_BEFORE.exec(text); m; m = EN_CLIENT_BEFORE.exec(text))
       if (m[1]) out.push({ name: toSentenceEnd(m[1]).replace(/[,;:]+$/, ''), index: m.index, score: 0.7 });
   }
+  EN_UNIT_SUBJECT.lastIndex = 0;
+  for (let m = EN_UNIT_SUBJECT.exec(text); m; m = EN_UNIT_SUBJECT.exec(text))
+    if (m[1] && !/^(?:The|Their|Our|Its|His|Her|We|They)$/.test(m[1])) out.push({ name: m[1], index: m.index, score: 0.7 });
   // `Zoom w/ the Nimbus Cloud team`: the organisation whose team it is.
   if (text.includes(' team')) {
     EN_TEAM_OF.lastIndex = 0;

@@ -106,6 +106,9 @@ describe('English names', () => {
     ['Emailed Prairie Seed Co-op about the renewal.', 'Prairie Seed Co-op'],
     ['Via our distributor Acme Channel Partners: called Bluefin Marine, spoke to Ola Berg.', 'Bluefin Marine'],
     ["Dr. Kim from Lakeside University's School of Medicine replied: budget frozen.", 'Lakeside University'],
+    ['Sync w/ Zentrix: their architect joins next week.', 'Zentrix'],
+    ['Catch-up with Silver Lining, Andrew says the budget is fine.', 'Silver Lining'],
+    ['Kovalent procurement asked for net-60 terms.', 'Kovalent'],
   ])('%s → %s', (text, customer) => {
     expect(parse(text).customer).toBe(customer);
   });
