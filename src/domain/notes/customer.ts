@@ -1,7 +1,7 @@
 import { looksLikePersonName, ORG_WORD_EN, type ContactMention } from './contact.js';
 import { isGivenName, isSurname, ORG_WORDS_EN } from './english-names.js';
 import { cutDepartment, isFunctionUnit, isUnitWord, isWordBoundary, trimNameEdges } from './name-structure.js';
-import { cutToOrgHead, hasPredicateInside, spanFrom, type Span } from './org-spans.js';
+import { cutToOrgHead, hasPredicateInside, nameStartBefore, spanFrom, type Span } from './org-spans.js';
 import { isDictionaryPair, isPlaceWord, segmentDictionary, watchPairsOf } from './segmenter.js';
 
 /**
@@ -223,6 +223,8 @@ function clean(raw: string, note: string): string | null {
     .replace(/^[\s\-:：,，#(（]+|[\s\-:：,，)）]+$/g, '')
     .replace(/^[嗯呃哦诶]+/, '')
     .replace(CUSTOMER_LABEL, '');
+  // 叫李娜: a person's full name introduced, not an organisation.
+  if (/^(?:叫|名叫|姓名)/.test(name) && looksLikePersonName(name.replace(/^(?:叫|名叫|姓名)/, ''))) return null;
   // 装修客户赵女士, 健身房老会员孙哥: a kind of customer described, not an organisation.
   // (Head of Ops), (VP Sales): a person's role in brackets.
   if (isVisitor(name) || isKindOfPerson(name) || (/[A-Za-z]/.test(name) && EN_ROLE.test(name))) return null;
@@ -276,7 +278,8 @@ function clean(raw: string, note: string): string | null {
       isPlaceWord(beforeDe) ||
       TIME_ENDING.test(beforeDe) ||
       // 嘉兴的恒润纺织, 香港的福昇贸易: what 的 qualifies is an organisation by its ending.
-      ([...beforeDe].length >= 2 && [...afterDe].length >= 3 && hasOrgTail(afterDe)))
+      // (科技园B座的宏达机电: one character before 的 is enough before a name of four.)
+      ([...beforeDe].length + [...afterDe].length >= 5 && [...afterDe].length >= 3 && hasOrgTail(afterDe)))
   ) {
     // 润泽水务的调度中心: what follows 的 is a unit of the organisation before it; after a place
     // (上海的盒马鲜生门店) it is the organisation with its unit, cut off below.
@@ -377,6 +380,9 @@ function isPhrase(text: string, raw: string, index: number): boolean {
 }
 
 const UNIT_START = /[科部处室组中办院所站队]/;
+/** Characters of the words that end a run of dictation before a name: only a run holding one is segmented. */
+const SENTENCE_CHARS = /[他她是叫其说要想有]/;
+const SPOKE = /说|表示|提到|透露|讲/;
 watchPairsOf([...ORG_TAIL_LAST].join(''));
 
 /** The organisation name at `index` (`raw`, ending mid-word) moved to an ending that is the end of a word. */
@@ -404,7 +410,9 @@ function addCandidate(
   const name = raw === undefined ? null : cleanOnce(raw, text);
   if (!name) return;
   // 小米汽车: 小 + a surname reads as a person (小米), unless an organisation's ending follows it.
-  for (const c of contacts) if (name.includes(c.name) && !(/^[小老]/.test(c.name) && name.startsWith(c.name) && hasOrgTail(name))) return;
+  for (const c of contacts)
+    if (name.includes(c.name) && !(/^[小老]/.test(c.name) && name.startsWith(c.name) && SUFFIX_ONLY.test(name.slice(c.name.length))))
+      return;
   out.push({ name, index, score });
 }
 
@@ -461,15 +469,14 @@ export function findCustomerCandidates(text: string, contacts: ContactMention[],
     const kept = raw ? cleanOrSelf(raw, text) : '';
     const unitOnly = [...kept].length <= 4 && (UNIT_END.test(kept) || ([...kept].length <= 2 && !raw?.includes('的')));
     const unit = raw && UNIT_END.test(raw) && unitOnly && !hasOrgTail(kept) ? 0.2 : 0;
-    if (raw)
-      addCandidate(
-        out,
-        contacts,
-        text,
-        raw,
-        contact.index - m[1].length + m[1].lastIndexOf(raw),
-        (viaDe ? 0.85 : 0.75) - (nth > 0 ? 0.2 : 0) - unit,
-      );
+    let at = contact.index - m[1].length + m[1].lastIndexOf(raw ?? '');
+    // 其中重点是汇川技术的研发总监周总: dictation before the name ends at the last word no name holds.
+    if (raw && SENTENCE_CHARS.test(raw)) {
+      const from = nameStartBefore(text, at, at + raw.length);
+      raw = raw.slice(from - at);
+      at = from;
+    }
+    if (raw) addCandidate(out, contacts, text, raw, at, (viaDe ? 0.85 : 0.75) - (nth > 0 ? 0.2 : 0) - unit);
   }
 
   ORG_RE.lastIndex = 0;
@@ -499,7 +506,15 @@ export function findCustomerCandidates(text: string, contacts: ContactMention[],
       : undefined;
     const name = brand ? cleanOnce(m[0], text) : null;
     if (brand && name && !ROLE_WORD.test(brand)) out.push({ name: `${brand}${name}`, index: m.index - brand.length, score: 0.75 });
-    else if (!isPhrase(text, m[0], m.index)) addCandidate(out, contacts, text, m[0], m.index, 0.7);
+    else if (!isPhrase(text, m[0], m.index)) {
+      // 和老周吃饭他是宏图建设, 其中重点是汇川技术: a run of dictation before the name; it starts
+      // after the last word no name holds (他, 是, 叫, 其中…).
+      // (Not past a person who speaks: `韦经理微信说他们也在看鸿星科技` names what the person spoke
+      // of, while `老孙…他是腾跃建设的` says where the person works.)
+      let from = SENTENCE_CHARS.test(m[0]) ? nameStartBefore(text, m.index, m.index + m[0].length) : m.index;
+      for (const c of contacts) if (c.index >= m.index && c.index < from && SPOKE.test(text.slice(c.end, from))) from = m.index;
+      addCandidate(out, contacts, text, text.slice(from, m.index + m[0].length), from, 0.7);
+    }
   }
 
   if (text.includes('下属') || text.includes('子公司') || text.includes('旗下')) {
@@ -557,6 +572,7 @@ export function findCustomerCandidates(text: string, contacts: ContactMention[],
 /** A verb of visiting or contacting, after which the organisation is named: 拜访福瑞德机电, 周四回访晟通电梯. */
 const VISIT_CUE =
   /(?:拜访|回访|走访|陌拜|拜会|电联|致电|跟进|约见|联系)(?:了|完|后|过)?(?:一下)?|(?:去|跑)了一?趟|(?:跟|聊)了一?下|去了|到了|来到|听说|见了/g;
+const CUSTOMER_CUE = /(?:老|新|大|重点|意向|潜在)?客户(?:是)?/g;
 /** A name introduced as such (叫阳光恒远, 名叫…), or after what the organisation does (做跨境电商的蓝鲸优选). */
 const NAMING_CUE = /(?:名叫|名字叫|叫做|叫|(?:做|搞|卖|开)[\u4e00-\u9fa5A-Za-z]{1,8}?的\s*(?:叫|是)?)/g;
 /** What follows a name that opens a note: 中科瑞达今天发来, 「青禾」那边, `JM机电 / 方案`, `蓝图设计 won`. */
@@ -585,6 +601,12 @@ function structuralCandidates(out: CustomerCandidate[], contacts: ContactMention
     for (let m = NAMING_CUE.exec(text); m; m = NAMING_CUE.exec(text))
       // After what the business does (做母婴店的 叫贝贝乐), a name shaped like a person's is the shop's.
       takeSpan(out, contacts, text, spanFrom(text, m.index + m[0].length, contacts, hasOrgTail), 0.8, 0.75, null, !m[0].includes('的'));
+  }
+  // 我们的老客户海康威视又来询价了: a name after the word for a customer.
+  if (best < 0.55 && text.includes('客户')) {
+    CUSTOMER_CUE.lastIndex = 0;
+    for (let m = CUSTOMER_CUE.exec(text); m; m = CUSTOMER_CUE.exec(text))
+      takeSpan(out, contacts, text, spanFrom(text, m.index + m[0].length, contacts, hasOrgTail), 0.6, 0.55, null);
   }
   const lead = OPENING_LEAD.exec(text)?.[0].length ?? 0;
   if (best >= 0.75 || (best >= 0.5 && !CALLED_AHEAD.test(text.slice(lead, lead + 24)))) return;

@@ -92,3 +92,19 @@ export function hasPredicateInside(text: string, name: string, index: number, lo
   }
   return false;
 }
+
+/** Words that end a run of dictation before a name (和老周吃饭他是宏图建设): pronouns, 是, 叫, 其中… */
+const BEFORE_NAME_STOPS = new Set('他|她|他们|她们|是|就是|也是|还是|叫|其中|重点|主要|说|要|想|有'.split('|'));
+
+/**
+ * Where a name that ends at `end` starts, at or after `index`: after the last word of its clause
+ * in that range that no name holds (a pronoun, 是, 叫). `index` when there is none.
+ */
+export function nameStartBefore(text: string, index: number, end: number): number {
+  let from = index;
+  for (const w of wordsAround(text, index)) {
+    if (w.end > end) break;
+    if (w.start >= index && BEFORE_NAME_STOPS.has(w.word) && end - w.end >= 2) from = w.end;
+  }
+  return from;
+}

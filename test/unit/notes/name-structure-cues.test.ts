@@ -55,6 +55,21 @@ describe('a name opening the note, said to be the customer or followed by what i
   });
 });
 
+describe('dictation run on before the name', () => {
+  it.each([
+    ['中午和老孙喝茶他是腾跃建设的老板想上一套考勤系统', '腾跃建设'],
+    ['今天打了好几个电话其中最有希望的是卓越电子的采购经理钱总', '卓越电子'],
+    ['我们的老客户万通物流又来问价格了', '万通物流'],
+    ['写字楼C座的华盛机电找他们的孟工聊了一下', '华盛机电'],
+  ])('%s → %s', (text, customer) => {
+    expect(parse(text).customer).toBe(customer);
+  });
+
+  it('a person introduced with 叫 after 客户 is no organisation', () => {
+    expect(parse('抖音上来了一个客户 叫陈静 她是开花店的 想做小程序').customer).toBeNull();
+  });
+});
+
 describe('what stands before 的 and what follows the name', () => {
   it.each([
     // A place or an owner before 的, an organisation after it.
