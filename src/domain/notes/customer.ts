@@ -40,7 +40,7 @@ const LEAD_WORDS = new RegExp(
 );
 /** A verb or preposition inside a run (领导拜访了中铁建工集团): the name starts after the last one. */
 const CUT_AFTER =
-  /(?:了一下|一下|了|拜访了|拜访|走访了|走访|见了|见到|去了趟|去了|联系了|联系|致电|电联|回访|跟进|约了|打电话给|发邮件给|给|跟|和|与|向|到|去)(?=[\u4e00-\u9fa5A-Za-z])/g;
+  /(?:了一下|一下|了|拜访了|拜访|走访了|走访|见了|见到|去了趟|去了|联系了|联系|致电|电联|回访|跟进|约了|打电话给|发邮件给|名叫|叫|给|跟|和|与|向|到|去)(?=[\u4e00-\u9fa5A-Za-z])/g;
 /** Times that open a run: 明天上午10点跟… */
 const LEAD_TIME = /^(?:\d{1,2}(?::\d{2}|点半?|点\d{1,2}分?)|[一二三四五六七八九十两]{1,3}点半?)\s*/;
 /** A role, not an organisation: 采购经理, 技术负责人. */
@@ -126,7 +126,7 @@ const NOT_NAMES = new Set([
 
 /** `领导拜访了中铁建工集团` → `中铁建工集团`, unless what follows would not be a name (中和集团 stays). */
 /** 协和, 中和, 了解: the single-character verb at `i` makes a dictionary word with a neighbour. */
-watchPairsOf('了给跟和与向到去');
+watchPairsOf('了给跟和与向到去叫');
 function insideWord(name: string, i: number): boolean {
   const c = name[i] ?? '';
   return isDictionaryPair(name[i - 1] ?? '', c) || isDictionaryPair(c, name[i + 1] ?? '');
@@ -291,6 +291,8 @@ function clean(raw: string, note: string): string | null {
     if (withoutDepartment === name) break;
     name = trimNameEdges(withoutDepartment, note);
   }
+  // 苏宁那边 (的采购是孙经理): the side of the organisation, not part of its name.
+  name = name.replace(/(?<=[\u4e00-\u9fa5A-Za-z]{2})(?:那边|这边|方面)$/, '');
   if (DEPARTMENT_TAIL.test(name) && !ORG_BEFORE_UNIT.test(name)) return null;
   // 东莞一家模具厂: an organisation described, not named.
   if (/一家|某家|一个/.test(name)) return null;
