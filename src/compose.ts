@@ -13,6 +13,7 @@ import { createOutboxWorker } from './delivery/outbox-worker.js';
 import { createRateLimiter } from './delivery/rate-limiter.js';
 import { createMetrics, type Metrics } from './http/metrics.js';
 import { createWorkJobs } from './compose-jobs.js';
+import { warmUpNoteParser } from './domain/notes/index.js';
 import { createJobs } from './jobs/index.js';
 import type { Job } from './jobs/types.js';
 import type { Clock } from './lib/clock.js';
@@ -194,6 +195,8 @@ export async function composeGenjin(config: Config, deps: ComposeDeps): Promise<
     role,
     start() {
       if (role !== 'web') {
+        // Before the first row is claimed: the segmenter's load is not added to the first reply.
+        warmUpNoteParser();
         outbox.start();
         worker.start(deps.pollMs);
       }
