@@ -383,7 +383,7 @@ function isPhrase(text: string, raw: string, index: number): boolean {
 
 const UNIT_START = /[科部处室组中办院所站队]/;
 /** Characters of the words that end a run of dictation before a name: only a run holding one is segmented. */
-const SENTENCE_CHARS = /[他她是叫其说要想有]/;
+const SENTENCE_CHARS = /[他她是叫其说]/;
 const SPOKE = /说|表示|提到|透露|讲/;
 watchPairsOf([...ORG_TAIL_LAST].join(''));
 

@@ -94,7 +94,7 @@ export function hasPredicateInside(text: string, name: string, index: number, lo
 }
 
 /** Words that end a run of dictation before a name (和老周吃饭他是宏图建设): pronouns, 是, 叫, 其中… */
-const BEFORE_NAME_STOPS = new Set('他|她|他们|她们|是|就是|也是|还是|叫|其中|重点|主要|说|要|想|有'.split('|'));
+const BEFORE_NAME_STOPS = new Set('他|她|他们|她们|是|就是|也是|还是|叫|其中|说'.split('|'));
 
 /**
  * Where a name that ends at `end` starts, at or after `index`: after the last word of its clause

@@ -112,12 +112,18 @@ function jieba(): Jieba {
   return created;
 }
 
-/** The tag of `freq tag` (from `at` to `end` of a dictionary line) when the word is common and the tag is v, a, d or ns; else ''. */
+/**
+ * The tag of `freq tag` (from `at` to `end` of a dictionary line) when the word is common and the
+ * tag is v, a, d or ns; else ''. Bytes are compared, not decoded: it runs on 110,000 lines.
+ */
 function commonTag(dict: Buffer, at: number, end: number): string {
   const space = dict.indexOf(0x20, at);
-  if (space < 0 || space >= end || end - space > 3) return '';
-  const tag = dict.toString('latin1', space + 1, end);
-  if (tag !== 'v' && tag !== 'a' && tag !== 'd' && tag !== 'ns') return '';
+  if (space < 0 || space >= end) return '';
+  const first = dict[space + 1];
+  let tag = '';
+  if (end - space === 2) tag = first === 0x76 ? 'v' : first === 0x61 ? 'a' : first === 0x64 ? 'd' : '';
+  else if (end - space === 3 && first === 0x6e && dict[space + 2] === 0x73) tag = 'ns';
+  if (!tag) return '';
   let freq = 0;
   for (let i = at; i < space; i++) freq = freq * 10 + ((dict[i] ?? 0x30) - 0x30);
   return freq >= COMMON_FREQ ? tag : '';
