@@ -206,7 +206,11 @@ const TIME_RE = new RegExp(
   'gi',
 );
 
+/** What every form of TIME_RE holds (点 or 时, a colon, am or pm): most notes have none, and skip its scan. */
+const TIME_HINT = /[点时:]|am|pm/i;
+
 export function findTimeOfDay(text: string): { hour: number; minute: number; index: number } | null {
+  if (!TIME_HINT.test(text)) return null;
   TIME_RE.lastIndex = 0;
   for (let m = TIME_RE.exec(text); m; m = TIME_RE.exec(text)) {
     let hour: number | null;
