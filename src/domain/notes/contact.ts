@@ -7,7 +7,7 @@ const SURNAMES =
   '钮贝邴竺茆宓闾蔚谯晏苗卜管柏诸暴甘' +
   '阎萧傅佘鄂訾赖粱鞠晏隗郦酆王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝官封谈匡鞠惠荆乐冀郁胥南班储原栗燕楚鄢劳谌奚皮粟冼蔺楼盘满闻位厉伊仝区郜海阚花权强帅屠豆朴盖练廉禹井祖漆巴丰支卿国狄平计索宣晋相初门云容敬来扈晁芮都普阙浦戈伏鹿薄邸雍辜羊阿乌母裘亓修邰赫杭况那宿鲜印逯隆茹诸战慕危玉银亢嵇公哈湛宾戎勾茅利於呼居揭干但尉冶斯元束檀衣信展阴昝智幸奉植衡富尧闭由';
 const TITLES =
-  '总监|总经理|总裁|总工|董事长|董事|总|经理|工程师|工|主任|行长|女士|先生|老师|处长|局长|院长|园长|校长|部长|科长|所长|厂长|主管|老板|律师|医生|教授|博士|研究员|书记|会计|秘书|助理|专员|小姐|大姐|大哥|阿姨|叔叔|大爷|奶奶|爷爷|护士长|大队长|支队长|中队长|队长|站长|馆长|社长|会长|村长|组长|店长|同学|姐|哥|太(?![贵多少忙好高低远大小快慢久难累晚早重热冷])';
+  '总监|总经理|总裁|总工|董事长|董事|总|经理|工程师|工|主任|行长|女士|先生|老师|处长|局长|院长|园长|校长|部长|科长|所长|厂长|主管|老板|律师|医生|教授|博士|研究员|书记|会计|秘书|助理|专员|小姐|大姐|大哥|阿姨|叔叔|大爷|奶奶|爷爷|护士长|大队长|支队长|中队长|队长|站长|馆长|社长|会长|村长|组长|店长|同学|师傅|姐|哥|太(?![贵多少忙好高低远大小快慢久难累晚早重热冷])';
 
 // 徐工集团, 王总部: the title is the start of a longer word, not a form of address.
 watchPairsOf(SURNAMES);
@@ -30,12 +30,13 @@ const ROLE_BEFORE =
   /(?:\b(?:CEO|CFO|CTO|COO|CIO|CMO|VP|GM|HR|manager|head|director|lead|owner|founder|buyer)|总监|经理|主管|负责人|对接人|联系人|老板|店长|前台|助理|专员|采购|客服|运营|秘书|师|顾问|代表|客户|顾客|[部科处组室])\s*(?:是|[:：])?\s*$/i;
 /** A whole name after a role (`CFO李文博`, `EHS manager 周丽`): a word of 2-3 characters opening with a surname. */
 const NAME_AFTER_ROLE = new RegExp(
-  `(?:\\b(?:CEO|CFO|CTO|COO|CIO|CMO|VP|GM|HR|manager|head|director|lead|owner|founder|buyer)|总监|经理|主管|负责人|对接人|联系人|老板|店长|前台|助理|专员)\\s*(?:是|[:：])?\\s*(?=(?:${COMPOUND_SURNAMES}|[${SURNAMES}])[\\u4e00-\\u9fa5])`,
+  `(?:\\b(?:CEO|CFO|CTO|COO|CIO|CMO|VP|GM|HR|manager|head|director|lead|owner|founder|buyer)|总监|经理|主管|负责人|对接人|联系人|老板|店长|前台|助理|专员|姓名|名叫)\\s*(?:是|[:：])?\\s*(?=(?:${COMPOUND_SURNAMES}|[${SURNAMES}])[\\u4e00-\\u9fa5])`,
   'gi',
 );
 const GIVEN_FAMILIAR =
   /(?:的|老板娘|老板|店长|经理|主管|前台|会计|财务|负责人)[\u4e00-\u9fa5](?<![大小老表堂师空嫂姐哥我你他她亲干学一二三四五六七八九十])[姐哥](?![\u4e00-\u9fa5]?[夫们])/g;
 watchPairsOf('姐哥');
+const COMPOUND_FULL_NAME = new RegExp(`^(?:${COMPOUND_SURNAMES})[\\u4e00-\\u9fa5]{1,2}(?![\\u4e00-\\u9fa5])`);
 /** A dictionary word of three characters after a role is a name (王海波); these endings make it a place or a time. */
 const NOT_NAME_END = /[区市省县镇村年月日天期周点]$/;
 
@@ -47,6 +48,10 @@ const REFERRAL = /经[^,.;!?\n\s]{2,30}?介绍|[^,.;!?\n]{2,30}?把[^,.;!?\n]{2,
 /** `spoke with Mark Chen`, `contact: Sarah Lee`, `Mr. Smith` */
 const EN_CONTACT =
   /(?:\b(?:[Ss]poke (?:with|to)|[Tt]alked (?:with|to)|[Cc]ontact(?:ed)?:?|[Mm]et|[Ee]mailed|[Cc]alled|with|[Aa]ttn:?)\s+|,\s*|\(\s*)((?:Mr\.?|Ms\.?|Mrs\.?|Dr\.?)\s+[A-Z][a-z]+|[A-Z][a-z]+\s+[A-Z][a-z]+)\b/g;
+
+const PERSON_NAME = new RegExp(`^(?:${COMPOUND_SURNAMES}|[${SURNAMES}])[\\u4e00-\\u9fa5]{1,2}$`);
+/** 王明, 欧阳敏: two or three characters opening with a surname, the shape of a person's full name. */
+export const looksLikePersonName = (name: string) => PERSON_NAME.test(name);
 
 /** `person`: named as a person for certain (a given name, an honorific), not only by position. */
 export type ContactMention = { name: string; index: number; end: number; person?: boolean };
@@ -84,6 +89,13 @@ export function findContacts(text: string): ContactMention[] {
     const name = m[1] ?? '';
     // `Follow-up with Massive Dynamic: …`: a name heading what follows is the organisation.
     if (text[m.index + m[0].length] === ':') continue;
+    // `Catch-up with Pied Piper, Richard says …`: someone else speaks for what was named, so it is the organisation.
+    if (
+      /^\s*,\s*[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?\s+(?:says|said|confirmed|wants|told|asked|replied|thinks)\b/.test(
+        text.slice(m.index + m[0].length),
+      )
+    )
+      continue;
     if (ORG_WORD_EN.test(name) || ORG_WORDS_EN.test(name)) continue;
     const index = m.index + m[0].length - name.length;
     if (latin.some((p) => p.index < index + name.length && index < p.end)) continue;
@@ -147,6 +159,12 @@ function findMoreChinese(text: string, out: ContactMention[], referrals: (readon
     const at = m.index + m[0].length;
     // 经理王总: CN_CONTACT has it already; no segmenting.
     if (overlaps(out, at, at + 1) || overlaps(found, at, at + 1)) continue;
+    // 姓名欧阳敏: a compound surname and a given name of one or two characters, ending the run.
+    const compound = COMPOUND_FULL_NAME.exec(text.slice(at, at + 5))?.[0];
+    if (compound) {
+      addMore(compound, at, out, found, referrals);
+      continue;
+    }
     // A dictionary word of two characters (周五, 安排, 马上) is no name; one of three is (王海波).
     const [first = ''] = segmentDictionary(text.slice(at, at + 3));
     if (first.length === 2) continue;

@@ -1,13 +1,25 @@
-import { ORG_WORD_EN, type ContactMention } from './contact.js';
+import { looksLikePersonName, ORG_WORD_EN, type ContactMention } from './contact.js';
 import { isGivenName, isSurname, ORG_WORDS_EN } from './english-names.js';
-import { cutDepartment, isUnitWord, trimNameEdges } from './name-structure.js';
-import { isDictionaryPair, watchPairsOf } from './segmenter.js';
+import { cutDepartment, isFunctionUnit, isUnitWord, isWordBoundary, trimNameEdges } from './name-structure.js';
+import { cutToOrgHead, hasPredicateInside, nameStartBefore, spanFrom, type Span } from './org-spans.js';
+import { isDictionaryPair, isPlaceWord, segmentDictionary, watchPairsOf } from './segmenter.js';
 
+/**
+ * Industry heads that end a company's name as often as a legal ending does (福瑞德机电, 晟通电梯,
+ * 瑞丰印务, 青屿县人民政府, 驰骋汽车服务), and that a note rarely uses as a plain noun. Compounds come
+ * before their parts: the alternation takes the first that fits, not the longest.
+ */
+const INDUSTRY_HEADS =
+  '汽车服务|酒店管理|物业管理|物业服务|企业管理|餐饮管理|人民政府|市政府|区政府|县政府|镇政府|街道办事处|街道办|中医院|影城|影院|机电|渔业|新材|电梯|印务|印业|冷链|停车|货运|速递|快运|船务|货代|汽修|驾校|车行|装饰|园林|家政|保洁|鞋业|果业|铝业|铜业|泵业|管业|煤业|影业|出版社|电视台|协会|商会|俱乐部|工作室|商行|商城|测绘|地信|优选|优品|口腔|齿科|医美|酒楼|宾馆|民宿|酒家|饭店|物联|网科|数科|智造|智控|会展|托育|康养|童装|进出口|工贸|经贸|置地|幕墙|环卫|热力|供热';
+const INDUSTRY_TAIL = new RegExp(`(?:${INDUSTRY_HEADS})$`);
 /** Endings that mark an organisation name: 云帆科技, 招商银行, 光明乳业, 杭州西湖文旅. */
 const ORG_SUFFIXES =
-  '集团公司|有限公司|公司|集团|科技|银行|证券|电子|化工|软件|物流|地产|乳业|啤酒|速运|快递|文旅|体育|医院|学校|大学|学院|研究院|研究所|股份|实业|贸易|制造|汽车|能源|传媒|网络|信息|咨询|保险|基金|食品|药业|制药|医药|电器|电气|机械|建设|建工|工程|置业|酒店|餐饮|航空|通信|通讯|半导体|光电|材料|环保|教育|资本|投资|控股|商贸|服饰|服装|家居|百货|超市|商场|物业|广告|文化|影视|游戏|电商|数据|智能|机器人|生物|健康|医疗|纺织|钢铁|矿业|石化|石油|电力|水务|燃气|港口|航运|信托|租赁|农业|牧业|物产|国际|家具|陶瓷|化学|新能源|光伏|电池|仪器|设备|装备|动力|重工|船舶|建材|水泥|印刷|包装|造纸|出版|旅游|旅行社|律所|事务所|诊所|药房|连锁|酒业|茶业|饮料|粮油|日化|美妆|母婴|汽配|轮胎|电缆|五金|照明|安防|消防|环境|节能|城投|城建|管委会|光学|文具|器械|服务中心|中心|工厂|厂|配件|精机|精密|农商行|农商银行|信用社|幼儿园|幼教|中学|小学|公安局|税务局|教育局|财政局|卫健委|人社局|大药房|模具|纸业|家纺|农机|钢构|游艇会|市政|监管局|管理局|科学院|农科院|社科院|科院|设计院|规划院|书院|法院|检察院|卫生院|保健院|疗养院|美容院|养老院|福利院|零部件|港务';
+  INDUSTRY_HEADS +
+  '|集团公司|有限公司|公司|集团|科技|银行|证券|电子|化工|软件|物流|地产|乳业|啤酒|速运|快递|文旅|体育|医院|学校|大学|学院|研究院|研究所|股份|实业|贸易|制造|汽车|能源|传媒|网络|信息|咨询|保险|基金|食品|药业|制药|医药|电器|电气|机械|建设|建工|工程|置业|酒店|餐饮|航空|通信|通讯|半导体|光电|材料|环保|教育|资本|投资|控股|商贸|服饰|服装|家居|百货|超市|商场|物业|广告|文化|影视|游戏|电商|数据|智能|机器人|生物|健康|医疗|纺织|钢铁|矿业|石化|石油|电力|水务|燃气|港口|航运|信托|租赁|农业|牧业|物产|国际|家具|陶瓷|化学|新能源|光伏|电池|仪器|设备|装备|动力|重工|船舶|建材|水泥|印刷|包装|造纸|出版|旅游|旅行社|律所|事务所|诊所|药房|连锁|酒业|茶业|饮料|粮油|日化|美妆|母婴|汽配|轮胎|电缆|五金|照明|安防|消防|环境|节能|城投|城建|管委会|光学|文具|器械|服务中心|中心|工厂|厂|配件|精机|精密|农商行|农商银行|信用社|幼儿园|幼教|中学|小学|公安局|税务局|教育局|财政局|卫健委|人社局|大药房|模具|纸业|家纺|农机|钢构|游艇会|市政|监管局|管理局|科学院|农科院|社科院|科院|设计院|规划院|书院|法院|检察院|卫生院|保健院|疗养院|美容院|养老院|福利院|零部件|港务';
 const LEGAL_TAIL = '(?:股份有限公司|有限责任公司|有限公司|分公司|公司)?';
-const ORG_RE = new RegExp(`(?<![\\u4e00-\\u9fa5])[\\u4e00-\\u9fa5]{1,20}?(?:${ORG_SUFFIXES})+${LEGAL_TAIL}`, 'g');
+/** 远东国际货运宁波分公司: a branch named by its place after the company's name is part of it. */
+const BRANCH_TAIL = '(?:[\\u4e00-\\u9fa5]{2,3}?(?:分公司|分行|支行))?';
+const ORG_RE = new RegExp(`(?<![\\u4e00-\\u9fa5])[\\u4e00-\\u9fa5]{1,20}?(?:${ORG_SUFFIXES})+${BRANCH_TAIL}${LEGAL_TAIL}`, 'g');
 const SUFFIX_ONLY = new RegExp(`^(?:${ORG_SUFFIXES})+$`);
 /** Last characters of the endings: a name ending otherwise skips the long alternation. */
 const ORG_TAIL_LAST = new Set(ORG_SUFFIXES.split('|').map((w) => w[w.length - 1]));
@@ -17,7 +29,7 @@ export const ORG_TAIL = new RegExp(`(?:${ORG_SUFFIXES})+${LEGAL_TAIL}$`);
 
 /** Words that open a note or a clause but are not part of a name. Stripped repeatedly from the front. */
 const LEAD_WORD_LIST =
-  '今天|今日|昨天|昨日|刚才|刚刚|上午|下午|晚上|早上|中午|好消息|坏消息|又|再次|再|和|跟|与|同|给|对|去|到|在|向|帮|约了|约|陪同|拜访了|拜访|走访了|走访|见了|见|联系了|联系|跟进了|跟进|电话回访|回访了|回访|微信跟进|微信联系|微信|电话联系|电话|电联|致电|打电话给|打给|发邮件给|发邮件|邮件给|邮件|视频会议|线上会议|老客户|新客户|大客户|客户|新线索|线索|上门|一起|和客户|的|联系人|对接人|顾客|一下|明天|后天|大后天|陪同领导|领导|腾讯会议|飞书会议|钉钉会议|会议|去了趟|去了|嗯那个|那个|这个|就是|然后|一早|一大早|今早'.split(
+  '一趟|一下|今天|今日|昨天|昨日|刚才|刚刚|上午|下午|晚上|早上|中午|好消息|坏消息|又|再次|再|和|跟|与|同|给|对|去|到|在|向|帮|约了|约|陪同|拜访了|拜访|走访了|走访|见了|见|联系了|联系|跟进了|跟进|电话回访|回访了|回访|微信跟进|微信联系|微信|电话联系|电话|电联|致电|打电话给|打给|发邮件给|发邮件|邮件给|邮件|视频会议|线上会议|老客户|新客户|大客户|客户|新线索|线索|上门|一起|和客户|的|联系人|对接人|顾客|一下|明天|后天|大后天|陪同领导|领导|腾讯会议|飞书会议|钉钉会议|会议|去了一趟|去了趟|去了|听说|嗯那个|那个|这个|就是|然后|一早|一大早|今早'.split(
     '|',
   );
 /** Longest first, so 跟进 is stripped whole rather than as 跟 + 进. */
@@ -28,12 +40,12 @@ const LEAD_WORDS = new RegExp(
 );
 /** A verb or preposition inside a run (领导拜访了中铁建工集团): the name starts after the last one. */
 const CUT_AFTER =
-  /(?:了一下|一下|了|拜访了|拜访|走访了|走访|见了|见到|去了趟|去了|联系了|联系|致电|电联|回访|跟进|约了|打电话给|发邮件给|给|跟|和|与|向|到|去)(?=[\u4e00-\u9fa5A-Za-z])/g;
+  /(?:了一下|一下|了|拜访了|拜访|走访了|走访|见了|见到|去了趟|去了|联系了|联系|致电|电联|回访|跟进|约了|打电话给|发邮件给|名叫|叫|给|跟|和|与|向|到|去)(?=[\u4e00-\u9fa5A-Za-z])/g;
 /** Times that open a run: 明天上午10点跟… */
 const LEAD_TIME = /^(?:\d{1,2}(?::\d{2}|点半?|点\d{1,2}分?)|[一二三四五六七八九十两]{1,3}点半?)\s*/;
 /** A role, not an organisation: 采购经理, 技术负责人. */
 const ROLE_TAIL =
-  /(?:经理|总监|主任|助理|负责人|采购|老板|秘书|团队|部门|同事|领导|对接人|联系人|客户|顾客|前台|客服|店长|老板娘|[部处科局院校厂所站队]长|(?:^|[^A-Za-z])(?:CEO|CFO|CTO|COO|CIO|CMO|VP|GM|HR|PM|manager|head|director))$/;
+  /(?:经理|总监|主任|助理|负责人|采购|老板|秘书|团队|部门|同事|领导|对接人|联系人|客户|顾客|前台|客服|店长|老板娘|[部处科局院校厂所站队场馆社会村组]长|(?:^|[^A-Za-z])(?:CEO|CFO|CTO|COO|CIO|CMO|VP|GM|HR|PM|manager|head|director))$/;
 /**
  * Who a B2C note is about, not an organisation: 散客, 门店, walk-in, 学员, 朋友介绍的 (the contract:
  * no organisation, no customer). A name that opens with one of these is a kind of visitor.
@@ -108,11 +120,13 @@ const NOT_NAMES = new Set([
   '院长',
   '校长',
   '园长',
+  // 姓名欧阳敏: the label of a form, before the person.
+  '姓名',
 ]);
 
 /** `领导拜访了中铁建工集团` → `中铁建工集团`, unless what follows would not be a name (中和集团 stays). */
 /** 协和, 中和, 了解: the single-character verb at `i` makes a dictionary word with a neighbour. */
-watchPairsOf('了给跟和与向到去');
+watchPairsOf('了给跟和与向到去叫');
 function insideWord(name: string, i: number): boolean {
   const c = name[i] ?? '';
   return isDictionaryPair(name[i - 1] ?? '', c) || isDictionaryPair(c, name[i + 1] ?? '');
@@ -209,6 +223,8 @@ function clean(raw: string, note: string): string | null {
     .replace(/^[\s\-:：,，#(（]+|[\s\-:：,，)）]+$/g, '')
     .replace(/^[嗯呃哦诶]+/, '')
     .replace(CUSTOMER_LABEL, '');
+  // 叫李娜: a person's full name introduced, not an organisation.
+  if (/^(?:叫|名叫|姓名)/.test(name) && looksLikePersonName(name.replace(/^(?:叫|名叫|姓名)/, ''))) return null;
   // 装修客户赵女士, 健身房老会员孙哥: a kind of customer described, not an organisation.
   // (Head of Ops), (VP Sales): a person's role in brackets.
   if (isVisitor(name) || isKindOfPerson(name) || (/[A-Za-z]/.test(name) && EN_ROLE.test(name))) return null;
@@ -217,7 +233,18 @@ function clean(raw: string, note: string): string | null {
   if (isAt >= 0) name = name.slice(isAt + 2);
   // 朗科精密的生产副总 (武总): the role belongs to the person; what comes before is the company.
   for (let i = 0; i < 2 && ROLE_LAST_CHARS.has(name[name.length - 1] ?? '') && ROLE_BEFORE_PERSON.test(name); i++) {
-    const rest = name.replace(ROLE_BEFORE_PERSON, '').replace(/(?:他们|她们)?的$/, '');
+    let rest = name.replace(ROLE_BEFORE_PERSON, '').replace(/(?:他们|她们)?的$/, '');
+    // 上海的禾木家居采购 (陈经理): the words between 的 and the role end as an organisation does,
+    // so they are its name, not part of the role.
+    const removed = name.slice(rest.length);
+    if (removed.startsWith('的'))
+      for (let k = removed.length - 1; k >= 3; k--) {
+        const mid = removed.slice(1, k);
+        if (hasOrgTail(mid) && ROLE_BEFORE_PERSON.test(removed.slice(k)) && removed.slice(k).replace(ROLE_BEFORE_PERSON, '') === '') {
+          rest = `${rest}的${mid}`;
+          break;
+        }
+      }
     // 独立设计师 (Amy Wang): a role and nothing before it is a person's trade, not an organisation.
     if ([...rest].length < 2) {
       if (i === 0) return null;
@@ -246,10 +273,17 @@ function clean(raw: string, note: string): string | null {
   if (
     deAt > 0 &&
     [...afterDe].length >= 2 &&
-    ([...beforeDe].length >= 4 || /[区市省县镇园]$/.test(beforeDe) || TIME_ENDING.test(beforeDe))
+    ([...beforeDe].length >= 4 ||
+      /[区市省县镇园上里]$/.test(beforeDe) ||
+      isPlaceWord(beforeDe) ||
+      TIME_ENDING.test(beforeDe) ||
+      // 嘉兴的恒润纺织, 香港的福昇贸易: what 的 qualifies is an organisation by its ending.
+      // (科技园B座的宏达机电: one character before 的 is enough before a name of four.)
+      ([...beforeDe].length + [...afterDe].length >= 5 && [...afterDe].length >= 3 && hasOrgTail(afterDe)))
   ) {
-    // 润泽水务的调度中心: what follows 的 is a unit of the organisation before it.
-    name = isUnitWord(afterDe) ? beforeDe : afterDe;
+    // 润泽水务的调度中心: what follows 的 is a unit of the organisation before it; after a place
+    // (上海的盒马鲜生门店) it is the organisation with its unit, cut off below.
+    name = isUnitWord(afterDe) && !isPlaceWord(beforeDe) ? beforeDe : afterDe;
   }
   // 蓝鸟咖啡门店拓展部: a unit inside a unit.
   for (let i = 0; i < 2; i++) {
@@ -257,7 +291,15 @@ function clean(raw: string, note: string): string | null {
     if (withoutDepartment === name) break;
     name = trimNameEdges(withoutDepartment, note);
   }
+  // 苏宁那边 (的采购是孙经理): the side of the organisation, not part of its name.
+  name = name.replace(/(?<=[\u4e00-\u9fa5A-Za-z]{2})(?:那边|这边|方面)$/, '');
   if (DEPARTMENT_TAIL.test(name) && !ORG_BEFORE_UNIT.test(name)) return null;
+  // 东莞一家模具厂: an organisation described, not named.
+  if (/一家|某家|一个/.test(name)) return null;
+  // 分公司总经理曹总: a branch that the note names elsewhere, not a name.
+  if (/^(?:分公司|总公司|子公司|分行|支行|分部|分店|分厂|分院)$/.test(name)) return null;
+  // 售后, 前厅, 综治办: a function of the organisation, named alone.
+  if (isFunctionUnit(name)) return null;
   // 集团IT, 公司财务: a unit of an organisation the note does not name here.
   if (BARE_ORG_UNIT.test(name) || (hasOrgTail(name) && VERB_BEFORE_TAIL.test(name.replace(ORG_TAIL, '')))) return null;
   if ((CRM_CHARS.test(name) && CRM_IN_NAME.test(name)) || /^[a-z]+$/.test(name)) return null;
@@ -319,6 +361,45 @@ const VERB_PATTERNS: [RegExp, number, string[]][] = [
   [/(?:那家|这家)([\u4e00-\u9fa5]{2,10}?)(?=[,.;!?\s]|$)/g, 0.6, ['那家', '这家']],
 ];
 
+/**
+ * An organisation ending found anywhere that ends a phrase, not a name: what a business does
+ * (`做跨境电商的`), or a verb or adjective inside (`想给老房子加装电梯`).
+ */
+function isPhrase(text: string, raw: string, index: number): boolean {
+  if (
+    /^[\u4e00-\u9fa5]{0,2}的/.test(text.slice(index + raw.length, index + raw.length + 3)) &&
+    /(?:做|搞|卖|干|开)[\u4e00-\u9fa5]{1,8}$/.test(raw)
+  )
+    return true;
+  // 烹饪学校, 培训中心: a verb before a legal or institutional ending is the kind of school it is.
+  if (!INDUSTRY_TAIL.test(raw)) return false;
+  const name = cleanOnce(raw, text);
+  if (!name || !INDUSTRY_TAIL.test(name)) return false;
+  // 老板娘聊冷链: a person's role inside, then what was talked about.
+  if (/(?:老板娘|老板|经理|总监|主任|负责人|店长)(?=[\u4e00-\u9fa5])/.test(name)) return true;
+  const at = text.indexOf(name, index);
+  return at >= 0 && hasPredicateInside(text, name, at, hasOrgTail);
+}
+
+const UNIT_START = /[科部处室组中办院所站队]/;
+/** Characters of the words that end a run of dictation before a name: only a run holding one is segmented. */
+const SENTENCE_CHARS = /[他她是叫其说]/;
+const SPOKE = /说|表示|提到|透露|讲/;
+watchPairsOf([...ORG_TAIL_LAST].join(''));
+
+/** The organisation name at `index` (`raw`, ending mid-word) moved to an ending that is the end of a word. */
+function toWordEnd(text: string, index: number, raw: string): string {
+  for (let k = raw.length + 1; k <= raw.length + 8 && /[\u4e00-\u9fa5]/.test(text[index + k - 1] ?? ''); k++) {
+    const longer = text.slice(index, index + k);
+    if (hasOrgTail(longer) && isWordBoundary(text, index + k) && !UNIT_START.test(longer[longer.length - 1] ?? '')) return longer;
+  }
+  for (let k = raw.length - 1; k >= 2; k--) {
+    const shorter = raw.slice(0, k);
+    if (hasOrgTail(shorter) && isWordBoundary(text, index + k)) return shorter;
+  }
+  return raw;
+}
+
 /** A cleaned name as a candidate, unless it holds a contact's name (a loop: no closure per call). */
 function addCandidate(
   out: CustomerCandidate[],
@@ -330,7 +411,10 @@ function addCandidate(
 ): void {
   const name = raw === undefined ? null : cleanOnce(raw, text);
   if (!name) return;
-  for (const c of contacts) if (name.includes(c.name)) return;
+  // 小米汽车: 小 + a surname reads as a person (小米), unless an organisation's ending follows it.
+  for (const c of contacts)
+    if (name.includes(c.name) && !(/^[小老]/.test(c.name) && name.startsWith(c.name) && SUFFIX_ONLY.test(name.slice(c.name.length))))
+      return;
   out.push({ name, index, score });
 }
 
@@ -387,15 +471,14 @@ export function findCustomerCandidates(text: string, contacts: ContactMention[],
     const kept = raw ? cleanOrSelf(raw, text) : '';
     const unitOnly = [...kept].length <= 4 && (UNIT_END.test(kept) || ([...kept].length <= 2 && !raw?.includes('的')));
     const unit = raw && UNIT_END.test(raw) && unitOnly && !hasOrgTail(kept) ? 0.2 : 0;
-    if (raw)
-      addCandidate(
-        out,
-        contacts,
-        text,
-        raw,
-        contact.index - m[1].length + m[1].lastIndexOf(raw),
-        (viaDe ? 0.85 : 0.75) - (nth > 0 ? 0.2 : 0) - unit,
-      );
+    let at = contact.index - m[1].length + m[1].lastIndexOf(raw ?? '');
+    // 其中重点是汇川技术的研发总监周总: dictation before the name ends at the last word no name holds.
+    if (raw && SENTENCE_CHARS.test(raw)) {
+      const from = nameStartBefore(text, at, at + raw.length);
+      raw = raw.slice(from - at);
+      at = from;
+    }
+    if (raw) addCandidate(out, contacts, text, raw, at, (viaDe ? 0.85 : 0.75) - (nth > 0 ? 0.2 : 0) - unit);
   }
 
   ORG_RE.lastIndex = 0;
@@ -409,6 +492,13 @@ export function findCustomerCandidates(text: string, contacts: ContactMention[],
         break;
       }
     }
+    // An ending that is not the end of a word: 市政|务 (市政务服务中心), 信息|科 (第二人民医院信息科).
+    // The name runs on to the next ending that ends a word (服务中心), or, failing that, stops at
+    // the last one that does (医院). Checked only where the ending's last character and the next
+    // make a word, or a unit's character follows (科, 部, 中心…): elsewhere it is the word's end.
+    const after = text[m.index + m[0].length] ?? '';
+    if ((UNIT_START.test(after) || isDictionaryPair(m[0][m[0].length - 1] ?? '', after)) && !isWordBoundary(text, m.index + m[0].length))
+      m[0] = toWordEnd(text, m.index, m[0]);
     // 见了 俞厂长: 俞厂 is the start of a form of address, not an organisation ending in 厂.
     const end = m.index + m[0].length;
     if (contacts.some((c) => c.index < end && m !== null && m.index < c.end && c.end > end)) continue;
@@ -418,12 +508,24 @@ export function findCustomerCandidates(text: string, contacts: ContactMention[],
       : undefined;
     const name = brand ? cleanOnce(m[0], text) : null;
     if (brand && name && !ROLE_WORD.test(brand)) out.push({ name: `${brand}${name}`, index: m.index - brand.length, score: 0.75 });
-    else addCandidate(out, contacts, text, m[0], m.index, 0.7);
+    else if (!isPhrase(text, m[0], m.index)) {
+      // 和老周吃饭他是宏图建设, 其中重点是汇川技术: a run of dictation before the name; it starts
+      // after the last word no name holds (他, 是, 叫, 其中…).
+      // (Not past a person who speaks: `韦经理微信说他们也在看鸿星科技` names what the person spoke
+      // of, while `老孙…他是腾跃建设的` says where the person works.)
+      let from = SENTENCE_CHARS.test(m[0]) ? nameStartBefore(text, m.index, m.index + m[0].length) : m.index;
+      for (const c of contacts) if (c.index >= m.index && c.index < from && SPOKE.test(text.slice(c.end, from))) from = m.index;
+      addCandidate(out, contacts, text, text.slice(from, m.index + m[0].length), from, 0.7);
+    }
   }
 
   if (text.includes('下属') || text.includes('子公司') || text.includes('旗下')) {
     SUBSIDIARY.lastIndex = 0;
-    for (let m = SUBSIDIARY.exec(text); m; m = SUBSIDIARY.exec(text)) addCandidate(out, contacts, text, m[1], m.index, 0.8);
+    for (let m = SUBSIDIARY.exec(text); m; m = SUBSIDIARY.exec(text)) {
+      // 旗下的瀚海冷链要先上我们的TMS: the name ends at the first word no name holds.
+      const span = m[1] ? spanFrom(text, m.index + m[0].length - m[1].length, [], hasOrgTail) : null;
+      addCandidate(out, contacts, text, span?.name ?? m[1], m.index, 0.8);
+    }
   }
 
   // `做连锁药房的叫康泰大药房`: a name introduced as such.
@@ -460,10 +562,91 @@ export function findCustomerCandidates(text: string, contacts: ContactMention[],
     if (isVisitor(name)) continue;
     if (!name || latinPeople.some((p) => name.includes(p.name) || p.name.includes(name))) continue;
     if (/(?:vendor|supplier|competitor) (?:is|was)\s*$/i.test(text.slice(Math.max(0, c.index - 25), c.index))) continue;
+    // `Intro from our reseller NorthPeak Systems: called Halvorsen Marine`: a partner or a rival named beside the customer.
+    const at = text.indexOf(name, c.index);
+    if (at >= 0 && EN_NOT_THE_CUSTOMER.test(text.slice(Math.max(0, at - 30), at))) continue;
     out.push({ ...c, name });
   }
+  if (/[\u4e00-\u9fa5]/.test(text)) structuralCandidates(out, contacts, text);
   return out;
 }
+
+/** A verb of visiting or contacting, after which the organisation is named: 拜访福瑞德机电, 周四回访晟通电梯. */
+const VISIT_CUE =
+  /(?:拜访|回访|走访|陌拜|拜会|电联|致电|跟进|约见|联系)(?:了|完|后|过)?(?:一下)?|(?:去|跑)了一?趟|(?:跟|聊)了一?下|去了|到了|来到|听说|见了/g;
+const CUSTOMER_CUE = /(?:老|新|大|重点|意向|潜在)?客户(?:是)?/g;
+/** A name introduced as such (叫阳光恒远, 名叫…), or after what the organisation does (做跨境电商的蓝鲸优选). */
+const NAMING_CUE = /(?:名叫|名字叫|叫做|叫|(?:做|搞|卖|开)[\u4e00-\u9fa5A-Za-z]{1,8}?的\s*(?:叫|是)?)/g;
+/** What follows a name that opens a note: 中科瑞达今天发来, 「青禾」那边, `JM机电 / 方案`, `蓝图设计 won`. */
+const AFTER_OPENING_NAME = /^\s*(?:这家|那边|这边|今天|昨天|刚刚|刚才|一直|又|已经|发来|[/|｜]|[A-Za-z])/;
+const CALLED_CUSTOMER = /^\s*(?:这个|这家|那个|那家)(?:客户|公司)/;
+const CALLED_AHEAD = /^[^,.;!?]{2,16}?(?:这个|这家|那个|那家)(?:客户|公司)/;
+
+/**
+ * Names read where the note's structure puts one (org-spans.ts), scored by their shape: a name
+ * that ends as an organisation does (机电, 物业, 医院) is taken with more confidence than a bare
+ * one, and a bare one that is a single dictionary word (时候, 阳光) or a person's name (王明) is
+ * no organisation. The scores sit below the cues that name an organisation outright (`X的王总`,
+ * an ending found anywhere: 0.7 and up), so that these only decide where those say nothing.
+ */
+function structuralCandidates(out: CustomerCandidate[], contacts: ContactMention[], text: string): void {
+  // Reading words costs a segmenting of their clause: a cue whose best score cannot beat a
+  // candidate found already is not read (a tie goes to the first named, so only a higher score
+  // counts).
+  let best = 0;
+  for (const c of out) if (c.score > best) best = c.score;
+  VISIT_CUE.lastIndex = best < 0.6 ? 0 : text.length;
+  for (let m = VISIT_CUE.exec(text); m; m = VISIT_CUE.exec(text))
+    takeSpan(out, contacts, text, spanFrom(text, m.index + m[0].length, contacts, hasOrgTail), 0.6, 0.5, END_AFTER_VISIT);
+  if (best < 0.8 && (text.includes('叫') || text.includes('的'))) {
+    NAMING_CUE.lastIndex = 0;
+    for (let m = NAMING_CUE.exec(text); m; m = NAMING_CUE.exec(text))
+      // After what the business does (做母婴店的 叫贝贝乐), a name shaped like a person's is the shop's.
+      takeSpan(out, contacts, text, spanFrom(text, m.index + m[0].length, contacts, hasOrgTail), 0.8, 0.75, null, !m[0].includes('的'));
+  }
+  // 我们的老客户海康威视又来询价了: a name after the word for a customer.
+  if (best < 0.55 && text.includes('客户')) {
+    CUSTOMER_CUE.lastIndex = 0;
+    for (let m = CUSTOMER_CUE.exec(text); m; m = CUSTOMER_CUE.exec(text))
+      takeSpan(out, contacts, text, spanFrom(text, m.index + m[0].length, contacts, hasOrgTail), 0.6, 0.55, null);
+  }
+  const lead = OPENING_LEAD.exec(text)?.[0].length ?? 0;
+  if (best >= 0.75 || (best >= 0.5 && !CALLED_AHEAD.test(text.slice(lead, lead + 24)))) return;
+  const opening = spanFrom(text, lead, contacts, hasOrgTail);
+  // 云舟这个客户: the note says outright that the words before are the customer's name.
+  const called = opening && CALLED_CUSTOMER.test(text.slice(opening.end)) ? cleanOnce(opening.name, text) : null;
+  if (opening && called) addCandidate(out, contacts, text, opening.name, opening.index, 0.75);
+  else takeSpan(out, contacts, text, opening, 0.5, 0.45, AFTER_OPENING_NAME);
+}
+
+/** A bare name after a visit ends where the clause or the sentence's subject does. */
+const END_AFTER_VISIT = /^(?:$|[,.;!?:：\s]|那边|这边|的|码头|门店|总部|工厂)/;
+
+/** A span as a candidate: `shaped` if it ends as an organisation, else `bare` when `bareEnds` (if given) fits what follows. */
+function takeSpan(
+  out: CustomerCandidate[],
+  contacts: ContactMention[],
+  text: string,
+  span: Span | null,
+  shaped: number,
+  bare: number,
+  bareEnds: RegExp | null,
+  mayBePerson = true,
+): void {
+  if (!span) return;
+  const cut = cutToOrgHead(text, span, hasOrgTail);
+  const name = cleanOnce(cut.name, text);
+  if (!name) return;
+  if (hasOrgTail(name)) {
+    addCandidate(out, contacts, text, cut.name, cut.index, shaped);
+    return;
+  }
+  if ((mayBePerson && looksLikePersonName(name)) || segmentDictionary(name).length < 2) return;
+  if (bareEnds && !bareEnds.test(text.slice(cut.end))) return;
+  addCandidate(out, contacts, text, cut.name, cut.index, bare);
+}
+
+const EN_NOT_THE_CUSTOMER = /\b(?:reseller|partner|distributor|integrator|channel partner|vendor|supplier|competitor|rival)\s+$/i;
 
 /** Verbs in any case; the name after them must be capitalised (no /i flag on the name part). */
 // Not `spoke with`: it names the person, the contact rules read it.
@@ -482,9 +665,15 @@ const EN_VERBS = [
   'meeting with',
   'call with',
   'lunch with',
+  'catch-up with',
+  'catch up with',
+  'sync with',
+  'check-in with',
   'dinner with',
   'coffee with',
+  'pitched to',
   'pitched',
+  'presented to',
   'sent proposal to',
   'sent a proposal to',
   'sent the proposal to',
@@ -497,20 +686,23 @@ const EN_VERBS = [
   'popped into',
 ];
 const caseless = (word: string) => word.replace(/[a-z]/g, (c) => `[${c}${c.toUpperCase()}]`);
-const EN_VERB = new RegExp(`\\b(?:${EN_VERBS.map(caseless).join('|')})\\s+((?:[A-Z][\\w&'.-]*)(?:\\s+(?:[A-Z][\\w&'.-]*|of|and|&))*)`, 'g');
+const EN_VERB = new RegExp(
+  `\\b(?:${EN_VERBS.map(caseless).join('|')})\\s+((?:[A-Z][\\w&'.-]*)(?:\\s+(?:[A-Z][\\w&'.-]*|of\\b|and\\b|&))*)`,
+  'g',
+);
 const EN_ORG = new RegExp(
-  `\\b((?:(?:[A-Z][\\w&'.-]*|&)\\s+){0,4}[A-Z][\\w&'.-]*\\s+(?:${ORG_WORD_EN.source.replace(/^\\b|\\b$/g, '')}|${ORG_WORDS_EN.source.replace(/^\\b|\\b$/g, '')}))\\b`,
+  `\\b((?:(?:[A-Z][\\w&'.-]*|&)\\s+){0,4}[A-Z][\\w&'.-]*\\s+(?:${ORG_WORD_EN.source.replace(/^\\b|\\b$/g, '')}|${ORG_WORDS_EN.source.replace(/^\\b|\\b$/g, '')}))(?![\\w-])`,
   'g',
 );
 const EN_TRAILING = /\s+(?:today|yesterday|this|last|next|and|about|re|regarding)$/i;
 
 /** `Northwind: spoke with …`, `Email from Aperture Science: …`: a name heading the note. */
 const EN_HEADING =
-  /(?:^|\b(?:[Ee]-?mail|[Cc]all|[Mm]essage|[Nn]ote|[Uu]pdate) from\s+|\b(?:[Ff]ollow[- ]up|[Mm]eeting|[Cc]all|[Cc]heck-in|[Ss]ync) with\s+)((?:[A-Z][\w&'.-]*)(?:\s+[A-Z][\w&'.-]*){0,4})\s*:/g;
+  /(?:^|\b(?:[Ee]-?mail|[Cc]all|[Mm]essage|[Nn]ote|[Uu]pdate) from\s+|\b(?:[Ff]ollow[- ]up|[Mm]eeting|[Cc]all|[Cc]heck-in|[Cc]atch-?up|[Ss]ync) (?:with|w\/)\s+)((?:[A-Z][\w&'.-]*)(?:\s+[A-Z][\w&'.-]*){0,4})\s*:/g;
 
 /** `Prestige Worldwide signed …`: a capitalised name opening a sentence, followed by what it did. */
 const EN_SUBJECT =
-  /(?:^|[.!?]\s+)((?:[A-Z][\w&'.-]*)(?:\s+[A-Z][\w&'.-]*){0,4})\s+(?:signed|chose|went with|wants|want|agreed|declined|bought|renewed|asked|accepted|rejected|approved|is reviewing|are reviewing|placed)\b/g;
+  /(?:^|[.!?:]\s+)((?:[A-Z][\w&'.-]*)(?:\s+[A-Z][\w&'.-]*){0,4})\s+(?:signed|chose|went with|wants|want|agreed|declined|bought|renewed|asked|accepted|rejected|approved|is reviewing|are reviewing|placed)\b/g;
 
 /** `Leo from Summit Outdoor`, `Victor Lam at Seabright Insurance`, `(procurement, Sakura Components)`. */
 const WORKS_AT =
@@ -518,6 +710,8 @@ const WORKS_AT =
 /** `New lead: Greenhill Farms`, `客户Orion Robotics Inc.`: a labelled Latin name. */
 const EN_LABELLED =
   /(?:\b(?:new lead|lead|customer|client|account)(?:\s+(?:from|via|at)\s+[^:.\n]{1,30})?\s*:\s*|客户\s*[:：]?\s*)((?:[A-Z][\w&'.-]*)(?:\s+(?:[A-Z][\w&'.-]*|&))*)/gi;
+/** `Singapore client Meridian Ports`, `prospect Kestrel Foods`: a name after the word for a customer. */
+const EN_CLIENT_BEFORE = /\b(?:[Cc]lient|[Cc]ustomer|[Pp]rospect|[Aa]ccount)\s+((?:[A-Z][\w&'.-]*)(?:\s+(?:[A-Z][\w&'.-]*|&))*)/g;
 /** `Apex Marine那边`, `Orbit Games 的 producer`: a Latin name the Chinese around it marks as the organisation. */
 const EN_BEFORE_CJK =
   /((?:[A-Z][\w&'.\u00c0-\u024f-]*)(?:\s+(?:[A-Z][\w&'.\u00c0-\u024f-]*|&))*(?:中国区?|大中华区|亚太区?|[华东南北中西]{2}区)?)\s*(?:那边|这边|方面|的(?!\s*[A-Z]))/g;
@@ -527,11 +721,18 @@ const EN_POSSESSIVE =
   /((?:[A-Z][\w&.-]*)(?:\s+(?:[A-Z][\w&.-]*|&))*)(?:['’]s|(?<=s)['’])\s+(?:CEO|CFO|CTO|COO|CIO|CMO|VP|GM|GC|general counsel|counsel|president|partner|head|director|manager|owner|founder|buyer|procurement|team|IT|finance|legal)\b/g;
 const OWNER_OF_PERSON = /((?:[A-Z][\w&.-]*)(?:\s+(?:[A-Z][\w&.-]*|&))*)(?:['’]s|(?<=s)['’])\s+$/;
 const EN_TEAM_OF = /\b[Tt]he ((?:[A-Z][\w&'.-]*)(?:\s+[A-Z][\w&'.-]*){0,3}) team\b/g;
+/** `Oscorp procurement (Mr. Osborn) asked…`: a name opening a sentence, before the unit of it that acted. */
+const EN_UNIT_SUBJECT =
+  /(?:^|[.!?:]\s+)((?:[A-Z][\w&'.-]*)(?:\s+(?:[A-Z][\w&'.-]*|&)){0,3})\s+(?:procurement|purchasing|finance|legal|IT|HR|ops|team|leadership|board)\b/g;
 /** `Initech - Bill Lumbergh - …`: a name heading the note before a dash. */
 const EN_DASH_HEADING = /^((?:[A-Z][\w&'.-]*)(?:\s+(?:[A-Z][\w&'.-]*|&)){0,4})\s+[-–—]\s+/;
 
 const LATIN_RUN_IN_CJK =
   /(?<![A-Za-z\u00c0-\u024f]\s*)(?<!(?:用|上|换|买|装|试用|部署|用的是|采购|替换)\s*)([A-Z][a-z][\w&'.\u00c0-\u024f-]*(?:\s+(?:[A-Z][a-z][\w&'.\u00c0-\u024f-]*|&))+)(?![A-Za-z\u00c0-\u024f])/g;
+
+/** `Aurora Health Network's IT director`, `University's School of Engineering`: the owner is the organisation. */
+const POSSESSIVE_UNIT =
+  /(?<=\w)['’]s?(?:\s+(?:[a-z]|(?:IT|HR|CEO|CFO|CTO|COO|CIO|VP|GM|School|Faculty|Department|Dept|Division|Office|Lab)\b).*)?$/;
 
 /** A Latin run ends at a sentence's full stop (`School. They're`), not at `Inc.` or `Co.`. */
 const toSentenceEnd = (name: string) => name.replace(/(?<!\b(?:Inc|Ltd|Co|Corp|Bros|St))\.(?:\s.*)?$/, '').trim();
@@ -558,7 +759,7 @@ function englishCandidates(text: string, people: ContactMention[]): CustomerCand
       out.push({
         name: toSentenceEnd(m[1])
           .replace(/[,;:]+$/, '')
-          .replace(/(?<=\w)['’]s?(?:\s+(?:[a-z]|(?:IT|HR|CEO|CFO|CTO|COO|CIO|VP|GM)\b).*)?$/, ''),
+          .replace(POSSESSIVE_UNIT, ''),
         index: p.end,
         score: 0.8,
       });
@@ -568,6 +769,14 @@ function englishCandidates(text: string, people: ContactMention[]): CustomerCand
     if (m[1] && /^[A-Z]/.test(m[1]))
       out.push({ name: m[1].replace(/[.,;:]+$/, '').replace(/(?<=\b(?:Inc|Ltd|Co|Corp))$/, '.'), index: m.index, score: 0.8 });
   }
+  if (/[Cc]lient|[Cc]ustomer|[Pp]rospect|[Aa]ccount/.test(text)) {
+    EN_CLIENT_BEFORE.lastIndex = 0;
+    for (let m = EN_CLIENT_BEFORE.exec(text); m; m = EN_CLIENT_BEFORE.exec(text))
+      if (m[1]) out.push({ name: toSentenceEnd(m[1]).replace(/[,;:]+$/, ''), index: m.index, score: 0.7 });
+  }
+  EN_UNIT_SUBJECT.lastIndex = 0;
+  for (let m = EN_UNIT_SUBJECT.exec(text); m; m = EN_UNIT_SUBJECT.exec(text))
+    if (m[1] && !/^(?:The|Their|Our|Its|His|Her|We|They)$/.test(m[1])) out.push({ name: m[1], index: m.index, score: 0.7 });
   // `Zoom w/ the Nimbus Cloud team`: the organisation whose team it is.
   if (text.includes(' team')) {
     EN_TEAM_OF.lastIndex = 0;
@@ -613,12 +822,13 @@ function englishCandidates(text: string, people: ContactMention[]): CustomerCand
   }
   EN_VERB.lastIndex = 0;
   for (let m = EN_VERB.exec(text); m; m = EN_VERB.exec(text)) {
-    let name = (m[1] ?? '').trim();
+    let name = (m[1] ?? '').trim().replace(POSSESSIVE_UNIT, '');
     while (EN_TRAILING.test(name)) name = name.replace(EN_TRAILING, '');
     // `Signed NDA`: a document, not an organisation.
     if (/^(?:NDA|MSA|SOW|PO|SLA|LOI|MOU|DPA|RFP|RFQ)$/.test(name)) continue;
     // Two capitalised words without a company word may be a person (Mark Chen): low confidence.
-    if (name) out.push({ name, index: m.index, score: ORG_WORD_EN.test(name) ? 0.8 : name.split(/\s+/).length === 2 ? 0.5 : 0.55 });
+    const org = ORG_WORD_EN.test(name) || ORG_WORDS_EN.test(name);
+    if (name) out.push({ name, index: m.index, score: org ? 0.8 : name.split(/\s+/).length === 2 ? 0.5 : 0.55 });
   }
   return out;
 }

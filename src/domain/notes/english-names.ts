@@ -30,17 +30,19 @@ export function isSurname(word: string): boolean {
 
 /** Words that make a capitalised run a company, not a person (besides the lexicon's own). */
 export const ORG_WORDS_EN =
-  /\b(?:Traders|Trading|Ltd|Inc|Corp|Co|LLC|GmbH|AG|SA|PLC|Group|Bank|Enterprises|Technologies|Technology|Tech|Industries|Holdings|Systems|Solutions|Labs|Partners|Capital|Robotics|Logistics|Software|Motors|Foods|Fresh|Pharma|Media|Studios?|Company|Corporation|Limited|Hotels?|Resorts?|Farms?|Marine|Insurance|Schools?|Academy|Institute|University|College|Hospital|Clinic|Dental|Medical|Health|Healthcare|Coffee|Realty|Properties|Analytics|Components|Outdoor|Games|Energy|Power|Electric|Textiles|Automation|Cosmetics|Bio|Biotech|Cargo|Air|Airlines|Optics|Maschinenbau|Consulting|Services|Networks?|Construction|Engineering|Retail|Stores|Brands|Apparel|Design|Digital|Entertainment|Finance|Financial|Securities|Shipping|Freight|Transport|Steel|Chemicals?|Materials|Manufacturing|Works|Education|Ventures|Fund|Insights|Dynamics|Instruments|Devices|Electronics|Semiconductor|Mobility|Aerospace|Agency|Foundation|Center|Centre|Elementary|Organics|Kindergarten|Pharmacy)\b/;
+  /\b(?:Traders|Trading|Ltd|Inc|Corp|Co|LLC|GmbH|AG|SA|PLC|Group|Bank|Enterprises|Technologies|Technology|Tech|Industries|Holdings|Systems|Solutions|Labs|Partners|Capital|Robotics|Logistics|Software|Motors|Foods|Fresh|Pharma|Media|Studios?|Company|Corporation|Limited|Hotels?|Resorts?|Farms?|Marine|Insurance|Schools?|Academy|Institute|University|College|Hospital|Clinic|Dental|Medical|Health|Healthcare|Coffee|Realty|Properties|Analytics|Components|Outdoor|Games|Energy|Power|Electric|Textiles|Automation|Cosmetics|Bio|Biotech|Cargo|Air|Airlines|Optics|Maschinenbau|Consulting|Services|Networks?|Construction|Engineering|Retail|Stores|Brands|Apparel|Design|Digital|Entertainment|Finance|Financial|Securities|Shipping|Freight|Transport|Steel|Chemicals?|Materials|Manufacturing|Works|Education|Ventures|Fund|Insights|Dynamics|Instruments|Devices|Electronics|Semiconductor|Mobility|Aerospace|Agency|Foundation|Center|Centre|Elementary|Organics|Kindergarten|Pharmacy|Co-op|Cooperative|Legal|Fisheries|Ports|Solar|House)\b/;
 
 const PERSON_CUE =
   /(?:[-–—]|的|(?:联系人|对接人)是?|采购|总监|经理|主管|负责人|前台|运营|店长|[部科处组]|\b(?:CEO|CFO|CTO|COO|CIO|CMO|VP|GM|MD|director|manager|owner|founder|head|producer|buyer|procurement|purchasing|engineer|lead|contact|spoke (?:to|with)|talked (?:to|with)))\s*$/i;
-const WEAK_CUE = /(?:,|\b(?:emailed|called(?: back)?|with|w\/|to|met(?: with)?|sent))\s*$/i;
+const WEAK_CUE = /(?:,|\b(?:emailed|called(?: back)?|with|w\/|to|met(?: with)?|sent|from))\s*$/i;
+/** 微信跟Coco(…): a Chinese verb of contact, a cue only with the person's workplace or role after the name. */
+const CJK_CUE = /[跟和给找约问]\s*$/;
 
 export type PersonMention = { name: string; index: number; end: number };
 
 /** Capitalised runs (`Jane Roe`, `Mr. Braun`), with what may precede and follow them; an honorific starts a new run (`Phoned Mr. Abernathy`). */
 const CAP_RUN =
-  /(?<![A-Za-z])((?:Mr|Ms|Mrs|Dr)\.?\s+)?([A-Z][a-z]+(?:[-'][A-Za-z]+)?)(?:\s+(?!(?:Mr|Ms|Mrs|Dr)\b)([A-Z][a-z]+(?:[-'][A-Za-z]+)?))?(?![A-Za-z'])/g;
+  /(?<![A-Za-z])((?:Mr|Ms|Mrs|Dr|Prof|Professor)\.?\s+)?([A-Z][a-z]+(?:[-'][A-Za-z]+)?)(?:\s+(?!(?:Mr|Ms|Mrs|Dr|Prof|Professor)\b)([A-Z](?:[a-z]+(?:[-'][A-Za-z]+)?|'[A-Z][a-z]+)))?(?![A-Za-z'])/g;
 /** `Miller先生`, `Johnson女士`: a Latin name with a Chinese form of address. */
 const LATIN_WITH_TITLE = /(?<![A-Za-z])([A-Z][a-z]+(?:\s[A-Z][a-z]+)?)\s?(先生|女士|小姐|老师|姐|哥)/g;
 
@@ -94,9 +96,23 @@ export function findLatinPeople(text: string): PersonMention[] {
           /^\s*(?:said|says|confirmed|wants|wanted|asked|replied|agreed|is|will|from|sent|signed|told|mentioned|needs|approved|promised)\b/.test(
             after,
           );
-        person = (given && cue) || (second !== undefined && personCue && !ORG_WORDS_EN.test(run)) || (worksAt && (personCue || weakCue));
+        person =
+          (given && cue) ||
+          (second !== undefined && personCue && !ORG_WORDS_EN.test(run)) ||
+          (worksAt && (personCue || weakCue || CJK_CUE.test(before)));
       }
     }
+    // `琥珀影业 邮件 Alice 方案已发`: a given name standing alone between the words of a Chinese jotting.
+    // (`给 Zara 中国 的 Lily`: a region or 的 after it makes it the organisation.)
+    if (
+      !person &&
+      !second &&
+      isGivenName(first) &&
+      /[\u4e00-\u9fa5]\s+$/.test(before) &&
+      /^\s+[\u4e00-\u9fa5]/.test(after) &&
+      !/^\s*(?:中国|大中华|亚太|[华东南北中西]{2}区|那边|这边|的)/.test(after)
+    )
+      person = true;
     // `Wayne Enterprises: Lucius says …`: under a heading that names the organisation, the one
     // who speaks is a person, known name or not.
     if (!person && !second && /^\s*(?:said|says|told|confirmed|replied|mentioned)\b/.test(after) && /[A-Za-z]\s*:\s*$/.test(before))

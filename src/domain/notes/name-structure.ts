@@ -22,7 +22,7 @@ const RIGHT_FUNCTION = new Set(
 );
 /** Verbs that reps glue to names (找比亚迪, 比亚迪找…); a closed list, so 招行 or 拼多多 are not cut. */
 const EDGE_VERBS = new Set(
-  '找|去|见|是|跟|聊|打|约|到|在|做|看|请|陪|给|帮|问|催|和|与|同|向|对|为|把|被|让|说|想|要|拜访|联系|跟进|回访|电联|致电|来电|回电|去了趟|去了一趟|跑了趟|跟了下|跟了一下|聊了下|聊了一下|见了|见到|约了|拜访了|联系了|跟进了|回访了|打了个|打了通|面谈|走访|开会|沟通|交流|通话|电话|微信|邮件|来访|到访'.split(
+  '接到|收到|碰到|遇到|找到|接待了|接待|找|去|见|是|跟|聊|打|约|到|在|做|看|请|陪|给|帮|问|催|和|与|同|向|对|为|把|被|让|说|想|要|拜访|联系|跟进|回访|电联|致电|来电|回电|去了趟|去了一趟|跑了趟|跟了下|跟了一下|聊了下|聊了一下|见了|见到|约了|拜访了|联系了|跟进了|回访了|打了个|打了通|面谈|走访|开会|沟通|交流|通话|电话|微信|邮件|来访|到访'.split(
     '|',
   ),
 );
@@ -36,7 +36,7 @@ const DEPT_WORDS = new Set('部|科|处|室|组|中心|学院|事业部|事业�
 /** Unit words that stand alone after the organisation (蓝鸟咖啡 + 门店). */
 const UNIT_WORDS = new Set('门店|分部|本部|部门|板块|团队|总部'.split('|'));
 /** Single characters HMM glues to the name after them (跟锐达物流 → 跟锐 / 达): verbs and prepositions. */
-const GLUED = /^[跟去到等叫找给经向]/;
+const GLUED = /^[跟去到等叫找给经向从]/;
 const DEPT_END = /(?:部|科|处|室|组|事业部|事业群|办公室|部门)$/;
 /** `学院`, `中心`, `基地` end organisations too (浙江工商学院); they are a unit only after an organisation. */
 const WEAK_DEPT = /^(?:学院|中心)$/;
@@ -135,8 +135,9 @@ export function cutDepartment(name: string, note: string, looksLikeOrg: (head: s
     if (!ORG_END.test(headBefore(tokens.length - 1)) && !looksLikeOrg(headBefore(tokens.length - 1))) return name;
     cut = tokens.length - 1;
   } else if (DEPT_WORDS.has(last.word)) {
-    // The unit word alone (部, 学院): its qualifier is the word before it.
-    cut = tokens.length - 2;
+    // The unit word alone (部, 学院): its qualifier is the word before it, unless that word ends
+    // the organisation (人民政府 + 办公室).
+    cut = [...last.word].length > 1 && ORG_END.test(headBefore(tokens.length - 1)) ? tokens.length - 1 : tokens.length - 2;
     if (WEAK_DEPT.test(last.word)) {
       const head = tokens
         .slice(0, cut)
@@ -144,7 +145,7 @@ export function cutDepartment(name: string, note: string, looksLikeOrg: (head: s
         .join('');
       if (!ORG_END.test(head) && !looksLikeOrg(head)) return name;
     }
-  } else if (DEPT_END.test(last.word) && [...last.word].length >= 2) {
+  } else if (DEPT_END.test(last.word) && [...last.word].length >= 2 && last.word !== '办事处') {
     cut = tokens.length - 1;
   }
   if (cut <= 0) return name;
@@ -158,9 +159,20 @@ export function cutDepartment(name: string, note: string, looksLikeOrg: (head: s
   return [...head].length >= 2 ? head : name;
 }
 
+/** Functions of an organisation that notes name without 部 (他们售后的甘经理, `酒店 前厅 韩经理`). */
+const FUNCTIONS = new Set(
+  '售后|售前|前厅|前台|后厨|财务|采购|技术|行政|人事|法务|市场|销售|运营|客服|研发|生产|品控|质检|仓库|仓管|设备|工程|品牌|后勤|总务|保卫|基建|车间|教务|医务|信息|IT|HR|QA'.split(
+    '|',
+  ),
+);
+/** 售后, 前厅, 综治办, 党政办: a function or office of an organisation, no organisation itself. */
+export function isFunctionUnit(word: string): boolean {
+  return FUNCTIONS.has(word) || /^[\u4e00-\u9fa5]{1,3}办$/.test(word);
+}
+
 /** A word that names a unit, a region or a project, not a customer: 品牌部, 华东区, 仓储项目, 年产20万吨. */
 export function isUnitWord(word: string): boolean {
-  if (/\d/.test(word)) return true;
+  if (/\d/.test(word) || isFunctionUnit(word)) return true;
   if (
     /^[\u4e00-\u9fa5]{0,6}(?:项目|工程|区|大区|片区|区域|板块|总部|事业部|事业群|分部|本部|部门|项目组|部|科|处|室|组|门店|基地|中心|大队|支队|中队|站|改造|升级|数字化|信息化|智能化|[二三四]期)$/.test(
       word,

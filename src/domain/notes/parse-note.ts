@@ -49,7 +49,7 @@ export function parseNote(input: string, opts: ParseOptions): ParsedNote {
     own = people.find((p) => isMetPerson(text, p.index));
     if (!own && isPartnersPerson(text, people[0]?.index ?? 0)) own = people.find((p) => !isPartnersPerson(text, p.index));
   }
-  const contact = template?.contact?.trim() || (own ?? people[0])?.name || null;
+  const contact = templateContact(template?.contact, contacts) || (own ?? people[0])?.name || null;
   const given = opts.knownCustomers ?? [];
   const known = !Array.isArray(given) || given.length > 0 ? matchKnownCustomers(text, picked?.name ?? null, given) : [];
   const [top, second] = known;
@@ -84,6 +84,18 @@ export function parseNote(input: string, opts: ParseOptions): ParsedNote {
     confidence: Math.round(confidence * 100) / 100,
     customerCandidates: known.map((k) => ({ ...k, score: Math.round(k.score * 100) / 100 })),
   };
+}
+
+/**
+ * The template's contact line as written, or, when that line holds a department or role before
+ * the form of address (`客服部 沈主管`), that form of address alone. The contacts were read from
+ * the line put before the note, so the first one found inside the line is the line's person.
+ */
+function templateContact(line: string | undefined, contacts: ContactMention[]): string | null {
+  const value = line?.trim();
+  if (!value) return null;
+  const inside = contacts.find((c) => c.index < value.length && value.includes(c.name));
+  return inside && inside.name !== value && /[\u4e00-\u9fa5]/.test(inside.name) && value.endsWith(inside.name) ? inside.name : value;
 }
 
 const byIndex = (a: { index: number }, b: { index: number }) => a.index - b.index;

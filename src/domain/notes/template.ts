@@ -1,7 +1,7 @@
 /** The standard note template, one `label: value` per line, in Chinese or English. */
 const LABELS: Record<string, string[]> = {
   customer: ['客户', '客户名称', '公司', '单位', 'customer', 'company', 'account', 'client'],
-  contact: ['联系人', '对接人', '拜访对象', 'contact'],
+  contact: ['联系人', '对接人', '拜访对象', 'contact', 'poc', 'point of contact'],
   channel: ['沟通方式', '跟进方式', '方式', 'channel', 'via', 'met'],
   content: ['沟通内容', '跟进内容', '内容', '情况', 'notes', 'summary', 'content'],
   needs: ['客户需求', '需求', 'needs', 'requirements', 'need'],

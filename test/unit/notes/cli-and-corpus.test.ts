@@ -124,9 +124,20 @@ describe('field accuracy on labelled notes (../shared/tools/score-notes.py)', ()
 
   // Round 8: 100 blind notes held out from everyone who changed the parser in session 5, scored only
   // before (0.892 at 11ba296) and after (0.923): the honest figure for notes the rules never saw.
-  // No rule was written for its misses; the floor guards what the session's rules gave it.
-  it.skipIf(scorerMissing && !onCi)('is at least 0.92 on the round 8 held-out notes', async () => {
+  // Session 6 (the customer read from the note's structure, branch customer-structure) then worked
+  // from its misses: 0.923 -> 0.960, customer 0.83 -> 0.99; it is no longer a held-out figure.
+  it.skipIf(scorerMissing && !onCi)('is at least 0.95 on the round 8 notes', async () => {
     requireScorer();
-    expect(await score(join(process.cwd(), 'test', 'fixtures', 'notes', 'notes.round8-blind.jsonl'))).toBeGreaterThanOrEqual(0.92);
+    expect(await score(join(process.cwd(), 'test', 'fixtures', 'notes', 'notes.round8-blind.jsonl'))).toBeGreaterThanOrEqual(0.95);
+  });
+
+  // Round 9 development set: 150 notes written blind while session 6 worked on the customer.
+  // At the start (29a3c3c): 0.893 (886/992), customer 0.72. The fixes were written from the first
+  // 100 (and rounds 7 and 8); the last 50 were scored only at the start and at the end, as the
+  // held-out check: 0.880 -> 0.892, customer 0.70 -> 0.76. All 150 at the end: 0.927 (920/992),
+  // customer 0.91. The floor guards that, less 0.01.
+  it.skipIf(scorerMissing && !onCi)('is at least 0.917 on the round 9 development notes', async () => {
+    requireScorer();
+    expect(await score(join(process.cwd(), 'test', 'fixtures', 'notes', 'notes.round9-dev.jsonl'))).toBeGreaterThanOrEqual(0.917);
   });
 });
