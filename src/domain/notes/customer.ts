@@ -16,16 +16,22 @@ const INDUSTRY_TAIL = new RegExp(`(?:${INDUSTRY_HEADS})$`);
 const ORG_SUFFIXES =
   INDUSTRY_HEADS +
   '|集团公司|有限公司|公司|集团|科技|银行|证券|电子|化工|软件|物流|地产|乳业|啤酒|速运|快递|文旅|体育|医院|学校|大学|学院|研究院|研究所|股份|实业|贸易|制造|汽车|能源|传媒|网络|信息|咨询|保险|基金|食品|药业|制药|医药|电器|电气|机械|建设|建工|工程|置业|酒店|餐饮|航空|通信|通讯|半导体|光电|材料|环保|教育|资本|投资|控股|商贸|服饰|服装|家居|百货|超市|商场|物业|广告|文化|影视|游戏|电商|数据|智能|机器人|生物|健康|医疗|纺织|钢铁|矿业|石化|石油|电力|水务|燃气|港口|航运|信托|租赁|农业|牧业|物产|国际|家具|陶瓷|化学|新能源|光伏|电池|仪器|设备|装备|动力|重工|船舶|建材|水泥|印刷|包装|造纸|出版|旅游|旅行社|律所|事务所|诊所|药房|连锁|酒业|茶业|饮料|粮油|日化|美妆|母婴|汽配|轮胎|电缆|五金|照明|安防|消防|环境|节能|城投|城建|管委会|光学|文具|器械|服务中心|中心|工厂|厂|配件|精机|精密|农商行|农商银行|信用社|幼儿园|幼教|中学|小学|公安局|税务局|教育局|财政局|卫健委|人社局|大药房|模具|纸业|家纺|农机|钢构|游艇会|市政|监管局|管理局|科学院|农科院|社科院|科院|设计院|规划院|书院|法院|检察院|卫生院|保健院|疗养院|美容院|养老院|福利院|零部件|港务';
+/**
+ * One ending, for the scans that try it at many offsets: the lookahead on the endings' first
+ * characters turns away most offsets with one class test instead of trying ~300 alternatives.
+ * It matches what the alternation alone would (no ending starts otherwise).
+ */
+const ORG_SUFFIX = `(?=[${[...new Set(ORG_SUFFIXES.split('|').map((w) => w[0]))].join('')}])(?:${ORG_SUFFIXES})`;
 const LEGAL_TAIL = '(?:股份有限公司|有限责任公司|有限公司|分公司|公司)?';
 /** 远东国际货运宁波分公司: a branch named by its place after the company's name is part of it. */
 const BRANCH_TAIL = '(?:[\\u4e00-\\u9fa5]{2,3}?(?:分公司|分行|支行))?';
-const ORG_RE = new RegExp(`(?<![\\u4e00-\\u9fa5])[\\u4e00-\\u9fa5]{1,20}?(?:${ORG_SUFFIXES})+${BRANCH_TAIL}${LEGAL_TAIL}`, 'g');
+const ORG_RE = new RegExp(`(?<![\\u4e00-\\u9fa5])[\\u4e00-\\u9fa5]{1,20}?(?:${ORG_SUFFIX})+${BRANCH_TAIL}${LEGAL_TAIL}`, 'g');
 const SUFFIX_ONLY = new RegExp(`^(?:${ORG_SUFFIXES})+$`);
 /** Last characters of the endings: a name ending otherwise skips the long alternation. */
 const ORG_TAIL_LAST = new Set(ORG_SUFFIXES.split('|').map((w) => w[w.length - 1]));
 const hasOrgTail = (name: string) => ORG_TAIL_LAST.has(name[name.length - 1]) && ORG_TAIL.test(name);
 /** Trailing organisation endings: `云帆物流` → `云帆` when matching known customers. */
-export const ORG_TAIL = new RegExp(`(?:${ORG_SUFFIXES})+${LEGAL_TAIL}$`);
+export const ORG_TAIL = new RegExp(`(?:${ORG_SUFFIX})+${LEGAL_TAIL}$`);
 
 /** Words that open a note or a clause but are not part of a name. Stripped repeatedly from the front. */
 const LEAD_WORD_LIST =
@@ -149,7 +155,7 @@ export type CustomerCandidate = { name: string; index: number; score: number };
 
 /** A capitalised Latin word right before a Chinese name, with no space (`Tesla上海超级工厂`). */
 const LATIN_GLUED = /(?<![A-Za-z\u00c0-\u024f])([A-Z][A-Za-z\u00c0-\u024f&'.-]*[A-Za-z\u00c0-\u024f])$/;
-const NAMED_AS = new RegExp(`(?:名叫|名字叫|叫做|叫)([\\u4e00-\\u9fa5]{1,12}?(?:${ORG_SUFFIXES})+)`, 'g');
+const NAMED_AS = new RegExp(`(?:名叫|名字叫|叫做|叫)([\\u4e00-\\u9fa5]{1,12}?(?:${ORG_SUFFIX})+)`, 'g');
 /** Tags and a short exclamation before the opening name (`#回款 签约了!`), blanked out before it is read. */
 const OPENING_LEAD = /^(?:#\S+\s*)*(?:[\u4e00-\u9fa5]{1,4}[!:：]\s*)?/;
 /** The first word of a space-separated jotting (at least two more words follow). */
@@ -163,7 +169,7 @@ const TIME_WORD = /^(?:[上下本这]?周|星期|礼拜|今[天早晚日]|明[�
 const OPENING_NAME = /^\s*([\u4e00-\u9fa5]{2,10}?)(?=选了|选择了|签了|已签|已经|丢了|说|来电|那边|这边|的(?:单子|项目|合同))/;
 
 /** 红枫科技财务部: an organisation with its department, not a department alone. */
-const ORG_BEFORE_UNIT = new RegExp(`[\\u4e00-\\u9fa5A-Za-z]{2,}(?:${ORG_SUFFIXES}).{1,6}$`);
+const ORG_BEFORE_UNIT = new RegExp(`[\\u4e00-\\u9fa5A-Za-z]{2,}${ORG_SUFFIX}.{1,6}$`);
 /** A role between the company and the person: 采购总监柏总, 生产副总武总, 电商部负责人司马经理. */
 const ROLE_BEFORE_PERSON =
   /(?:的[\u4e00-\u9fa5A-Za-z ]{0,6}?|(?:生产|采购|技术|设计|销售|市场|研发|财务|运营|品牌|公关|产品|项目|招商|客服|IT|HR|人事|行政|创意)?)(?:总经理|副总经理|副总裁|副总|董事长|董事|总裁|总监|主管|负责人|经理|专员|助理|采购|店长|老板娘|老板|创始人|前台|客服|运营|[厂院校园行局处科部所站队社]长|[\u4e00-\u9fa5]{1,3}师|顾问|合伙人|代表|\s*\b(?:CEO|CFO|CTO|COO|CIO|CMO|VP|GM|manager|head|director))(?:的?(?:老婆|老公|爱人|夫人|太太|媳妇|儿子|女儿|父亲|母亲))?$/;
