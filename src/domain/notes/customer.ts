@@ -73,6 +73,8 @@ const SUBSIDIARY = /(?:子公司|旗下的?|下属的?)([\u4e00-\u9fa5A-Za-z]{2,
 const DEPARTMENT_TAIL = /[\u4e00-\u9fa5]{2}(?:部|处|科|室|组)$/;
 const TAIL_WORDS =
   /(?:的|是|说|那边|这边|方面|这家|那家|公司的|说|一起|打电话|打了电话|通电话|视频会议|开会|沟通|交流|聊了|见面|吃饭|出来|回来|过来|那里|那儿|这里|他们|她们|见了|见到了?|拜访了|找了)$/;
+/** The last characters of TAIL_WORDS: a name ending otherwise skips its scan (it tries every offset). */
+const TAIL_WORD_LAST = new Set('的是说边面家起话议会通流了饭来里儿们到');
 /** Candidates that are words, not names. */
 const BRANCH = /^[\u4e00-\u9fa5]{2,4}(?:分公司|分行|支行|分院|办事处|公司)$/;
 /** 总部, 物流板块, 华东事业部: a unit of the company named before it, not the customer. */
@@ -224,9 +226,26 @@ function cleanOrSelf(raw: string, note: string): string {
   return cleanOnce(raw, note) ?? raw;
 }
 
+const EDGE_FIRST = /^[\s\-:：,，#(（]$/;
+const EDGE_LAST = /^[\s\-:：,，)）]$/;
+
+/** `[...s].length` (code points) without making the array. */
+function charCount(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++, n++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) i++;
+    }
+  }
+  return n;
+}
+
 function clean(raw: string, note: string): string | null {
-  let name = raw
-    .replace(/^[\s\-:：,，#(（]+|[\s\-:：,，)）]+$/g, '')
+  // Punctuation at the ends: only a string that starts or ends with some is scanned for it.
+  const edged = EDGE_FIRST.test(raw[0] ?? '') || EDGE_LAST.test(raw[raw.length - 1] ?? '');
+  let name = (edged ? raw.replace(/^[\s\-:：,，#(（]+|[\s\-:：,，)）]+$/g, '') : raw)
     .replace(/^[嗯呃哦诶]+/, '')
     .replace(CUSTOMER_LABEL, '');
   // 叫李娜: a person's full name introduced, not an organisation.
@@ -259,7 +278,9 @@ function clean(raw: string, note: string): string | null {
     name = rest;
   }
   for (let i = 0; i < 6; i++) {
-    const next = name.replace(LEAD_WORDS, '').replace(LEAD_TIME, '').replace(TAIL_WORDS, '').replace(EN_LEAD_VERB, '').trim();
+    let next = name.replace(LEAD_WORDS, '').replace(LEAD_TIME, '');
+    if (TAIL_WORD_LAST.has(next[next.length - 1] ?? '')) next = next.replace(TAIL_WORDS, '');
+    next = next.replace(EN_LEAD_VERB, '').trim();
     if (next === name) break;
     name = next;
   }
@@ -314,7 +335,8 @@ function clean(raw: string, note: string): string | null {
   if (/^[一二两三四五六七八九十几\d]+[家个位名]|^[个次通趟遍]/.test(name)) return null;
   // 在公司 / 本公司: a function word plus an organisation ending is not a name.
   if (/^[在本该我贵此这那其各某]/.test(name) && /^[在本该我贵此这那其各某]$/.test(name.replace(ORG_TAIL, ''))) return null;
-  if ([...name].length < 2 || [...name].length > 40 || NOT_NAMES.has(name) || SUFFIX_ONLY.test(name) || /^\d+$/.test(name)) return null;
+  const chars = charCount(name);
+  if (chars < 2 || chars > 40 || NOT_NAMES.has(name) || SUFFIX_ONLY.test(name) || /^\d+$/.test(name)) return null;
   return name;
 }
 
