@@ -10,11 +10,21 @@ const PLAN_MARKERS =
  * without punctuation: `之前约了下周再去这次是他们打电话过来`, `下周再去一趟报价已经发了`).
  */
 const DONE_FROM = /已经|刚才|刚刚|这次|这回|目前|\balready\b/g;
+/** 今天, 刚: a fresh start only when a 了 then says it happened (计划下周去拜访今天先打了个电话). */
+const TODAY_FROM = /今天|今早|今晚|刚/g;
+const HAPPENED = /了(?!解)/;
+/** A cue that says itself it is done (报价已经发了, 需求已确认): a plan before it is another verb's. */
+const DONE_CUE = /已|刚|\balready\b/i;
 
-/** Whether the words before a cue, from the last 已经 / 刚才 on, make it a plan. */
-function planned(before: string): boolean {
-  if (!PLAN_MARKERS.test(before)) return false;
-  const from = lastEnd(DONE_FROM, before);
+/**
+ * Whether the words before a cue make it a plan: from the last 已经 / 刚才 on, or from 今天 on
+ * when the cue then reads as done; not at all when the cue says it is done.
+ */
+function planned(before: string, cue: string): boolean {
+  if (!PLAN_MARKERS.test(before) || DONE_CUE.test(cue)) return false;
+  let from = lastEnd(DONE_FROM, before);
+  const today = lastEnd(TODAY_FROM, before);
+  if (today > from && HAPPENED.test(before.slice(today) + cue)) from = today;
   return from <= 0 || PLAN_MARKERS.test(before.slice(from));
 }
 
@@ -30,19 +40,19 @@ type Rule<T> = { value: T; re: RegExp };
 const CHANNEL_RULES: Rule<Channel>[] = [
   {
     value: 'meeting',
-    re: /视频会议|腾讯会议|飞书会议|钉钉会议|线上会议|视频会|视频了|视频沟通|视频聊|开了?个?视频|zoom|teams会议|(?:开了?个?|用|通过|在|上)\s?teams\b|\bteams\s?(?:上|里|会|开|线上)|\b(?:call )?(?:over|on|via) (?:teams|zoom)\b|\bteams (?:call|meeting)\b|\bwebex\b|\bgoogle meet\b|video call|online meeting|\bmeeting\b/i,
+    re: /视频会议|腾讯会议|飞书会议|钉钉会议|线上会议|线上会|在线会议|远程会议|网络会议|视频会|视频了|视频沟通|视频聊|开了?个?视频|zoom|teams会议|(?:开了?个?|用|通过|在|上)\s?teams\b|\bteams\s?(?:上|里|会|开|线上)|\b(?:call )?(?:over|on|via) (?:teams|zoom)\b|\b(?:a|quick) (?:teams|zoom)\b|\bteams (?:call|meeting)\b|\bwebex\b|\bgoogle meet\b|video call|online meeting|\bmeeting\b/i,
   },
   // 电话 followed by a number, or 留了电话, is a phone number, not a call.
   {
     value: 'call',
-    re: /打电话|打了电话|打的电话|(?<!留了?|留个|的)电话(?!\s*[:：]?\s*\d{7})|致电|电联|通话|来电|回电|语音留言|\bcall(?:ed)?\b|\bphoned?\b|\brang\b|\bvoicemail\b/i,
+    re: /打电话|打了电话|打的电话|(?<!留了?|留个|的)电话(?!\s*[:：]?\s*\d{7})|致电|电联|通话|来电|回电|语音留言|接到[^,.;!?\n]{0,8}电话|\bcall(?:ed)?\b|\bphoned?\b|\brang\b|\bvoicemail\b/i,
   },
   // 资料在微信里, 邮件里: the medium something sits in, not how the contact happened.
   { value: 'wechat', re: /微信(?!里|群里)|企微|\bwechat\b|\bwecom\b/i },
   { value: 'email', re: /邮件(?!里)|邮箱(?!里)|\be-?mail(?:ed)?\b/i },
   {
     value: 'visit',
-    re: /拜访|拜会|面见|陌拜|扫楼|上门|面谈|见面|见了|见到|吃饭|吃了?[顿个]?饭|饭局|喝酒|喝茶|喝咖啡|到访|来访|走访|登门|参观|去了一?趟|当面|去[^,.;!?\s]{2,16}?(?:演示|汇报|讲方案|做[\u4e00-\u9fa5]{0,4}演示)|(?:^|刚才|刚刚|今天|上午|下午)在(?!微信|电话|群|线上|网上|邮件|家)[\u4e00-\u9fa5A-Za-z]{2,12}?(?:跟|和|与|见)|(?:来|到|在)了?(?:我们)?(?:店里|门店|店|展厅|校区|售楼处|琴行|现场)|从[\u4e00-\u9fa5A-Za-z]{2,12}?出来|看了?(?:一下|下)?现场|带我们[^,.;!?\s]{0,4}看|实地|(?:现场)?(?:勘察|考察|踏勘)了|(?:^|今天|上午|下午|中午|晚上|刚才|刚刚|点半?|分)去了[^,.;!?\s]{2,16}?(?:那边|那儿|那里|这边)?(?:跟|和|与|找|见)|(?:去|到)了(?:他们|客户|对方)[的那]?(?:公司|办公室|总部|工厂|厂里|店里|现场|项目部|工地)|(?:^|今天|上午|下午|刚才|刚刚)去了[\u4e00-\u9fa5A-Za-z]{2,12}?(?:公司|厂|工厂|医院|学校|园区|总部|现场|门店|办公室|项目部|工地|车间|仓库)(?![\u4e00-\u9fa5])|\b(?:dropped|stopped|swung) by\b|\bvisit(?:ed)?\b|\bmet\b|\bmet with\b|\bin person\b|\bon[- ]?site\b|\blunch\b|\bdinner\b|\bcoffee\b|\bbreakfast\b/i,
+    re: /拜访|拜会|面见|陌拜|扫楼|上门|面谈|见面|见了|见到|吃饭|吃了?[顿个]?饭|饭局|喝酒|喝茶|喝咖啡|到访|来访|走访|登门|参观|去了一?趟|跑了一?趟|(?:去|到)了?(?:他们|客户|对方)[的那]?(?:公司|办公室|总部|工厂|厂里|店里|现场|项目部|工地|仓库|车间)(?=[^,.;!?\n]{0,10}了)|当面|去[^,.;!?\s]{2,16}?(?:演示|汇报|讲方案|做[\u4e00-\u9fa5]{0,4}演示)|(?:^|刚才|刚刚|今天|上午|下午)在(?!微信|电话|群|线上|网上|邮件|家)[\u4e00-\u9fa5A-Za-z]{2,12}?(?:跟|和|与|见)|(?:来|到|在)了?(?:我们)?(?:店里|门店|店|展厅|校区|售楼处|琴行|现场)|从[\u4e00-\u9fa5A-Za-z]{2,12}?出来|看了?(?:一下|下)?现场|带我们[^,.;!?\s]{0,4}看|实地|(?:现场)?(?:勘察|考察|踏勘)了|(?:^|今天|上午|下午|中午|晚上|刚才|刚刚|点半?|分)去了[^,.;!?\s]{2,16}?(?:那边|那儿|那里|这边)?(?:跟|和|与|找|见)|(?:去|到)了(?:他们|客户|对方)[的那]?(?:公司|办公室|总部|工厂|厂里|店里|现场|项目部|工地)|(?:^|今天|上午|下午|刚才|刚刚)去了[\u4e00-\u9fa5A-Za-z]{2,12}?(?:公司|厂|工厂|医院|学校|园区|总部|现场|门店|办公室|项目部|工地|车间|仓库)(?![\u4e00-\u9fa5])|\b(?:dropped|stopped|swung) by\b|\bvisit(?:ed)?\b|\bmet\b|\bmet with\b|\bin person\b|\bon[- ]?site\b|\blunch\b|\bdinner\b|\bcoffee\b|\bbreakfast\b/i,
   },
 ];
 
@@ -79,13 +89,13 @@ const STAGE_RULES: Rule<Stage>[] = [
         // 被截胡, 被友商抢了, 输给了, 落标, 没中标: someone else got it.
         /截胡|被[^,.;!?\n]{0,6}?抢|抢单|输给|我们输了|输掉|落标|(?:没|未)中标?|(?:单|单子|项目|事)[^,.;!?\n]{0,2}凉了|凉凉/.source,
         // 定了别家, 选了别的供应商, 和友商签了, 最后还是选了用友.
-        /(?:选|用|定|买|签|换)(?:了|给了|择了)[^,.;!?\n我咱贵不]{0,8}?(?:别家|别的|其他|另一|竞品|友商|竞争对手|对手)|(?:和|跟|与|同)(?:友商|竞品|竞争对手|别家|对手)[^,.;!?\n]{0,4}签|(?:最终|最后|还是)[^,.;!?\n]{0,3}选了(?![^,.;!?\n]{0,8}(?:我|咱|贵))/
+        /(?:选|用|定|买|签|换)(?:了|给了|择了)[^,.;!?\n我咱贵不]{0,8}?(?:别家|别的|其他|另一|竞品|友商|竞争对手|对手)|(?:和|跟|与|同)(?:友商|竞品|竞争对手|别家|对手)[^,.;!?\n]{0,4}签|(?:决定|改|转而|还是|要)(?:用|选|买|换|签)[^,.;!?\n我咱贵不]{0,6}?(?:别家|别的供应商|别的厂家|其他家|其他供应商|竞品|友商|竞争对手)|(?:最终|最后|还是)[^,.;!?\n]{0,3}选了(?![^,.;!?\n]{0,8}(?:我|咱|贵))/
           .source,
         // 客户选了金蝶: a name alone after 选了 (not 选了标准版, 选了周三, 选了我们).
         /选了(?![我咱贵你这那哪几两一二三四五六七八九十\d]|周|星期|礼拜)(?:[A-Za-z][A-Za-z. ]{1,20}|[\u4e00-\u9fa5]{2,4})(?<![版款型餐案置块能品务间期点量色号])$/
           .source,
         /(?:项目|采购|订单)[^,.;!?\n]{0,2}取消|决定(?:自研|自己(?:做|开发|搞))/.source,
-        /\blost\b|(?:went with|chose|picked|selected|opted for) (?:a |another |someone |some other )?(?:(?:different|other|cheaper|local|rival) )?(?:competitor|vendor|supplier|provider|else)|\bwent with (?:a |another )?(?:cheaper |different |local |other )?(?:vendor|supplier|competitor)|\bwent with (?!us\b|our\b|the\b|a\b|an\b|option|plan)[A-Z]\w+|signed with (?:a |our |another |the )?(?:competitor|rival)|did(?:n't| not) (?:win|get) (?:the )?(?:tender|bid|deal|contract)|build (?:it )?in-house|(?:project|deal) (?:was |got )?cancell?ed|no longer a fit|\bchurn(?:ed)?\b/
+        /\blost\b|(?:went with|chose|picked|selected|opted for) (?:a |another |someone |some other )?(?:(?:different|other|cheaper|local|rival) )?(?:competitor|vendor|supplier|provider|else)|\bwent with (?:a |another )?(?:cheaper |different |local |other )?(?:vendor|supplier|competitor)|\bwent with (?!us\b|our\b|the\b|a\b|an\b|option|plan)[A-Z]\w+|signed with (?:a |our |another |the )?(?:competitor|rival)|did(?:n't| not) (?:win|get) (?:the )?(?:tender|bid|deal|contract)|build (?:it )?in-house|(?:project|deal) (?:was |got )?cancell?ed|no longer a fit|\bchurn(?:ed)?\b|\bdecided not to (?:move forward|proceed|go ahead|buy|renew)|\b(?:deal|project|opportunity) fell through\b/
           .source,
       ].join('|'),
       'i',
@@ -95,7 +105,7 @@ const STAGE_RULES: Rule<Stage>[] = [
     value: 'won',
     re: new RegExp(
       [
-        /签约了|已经?签约|已经签了|已经?签(?:了|好|单|下|完)?|签完合同|签了合同|合同(?:已经?)?签(?:了|好|完|下来了)|签单|签了(?![\u4e00-\u9fa5]{0,2}(?:保密|NDA|意向|框架|协议|字))|成交|已盖章|合同已盖章|回款|打款了|已付款|定金[\u4e00-\u9fa5]{0,4}(?:打|付|交)(?:过来)?了|(?:收到|付了|交了)定金|付了全款|付了款|交了(?:全款|定金)?\s*\d|下单了|下单|订了[一两二三四五六七八九十\d]+[套台件个份]/
+        /签约了|已经?签约|已经签了|已经?签(?:了|好|单|下|完)?|签完合同|签了合同|合同(?:已经?)?签(?:了|好|完|下来了)|签单|签了(?![\u4e00-\u9fa5]{0,2}(?:保密|NDA|意向|框架|协议|字))|成交|已盖章|合同已盖章|回款|打款了|已付款|定金[\u4e00-\u9fa5]{0,4}(?:打|付|交)(?:过来)?了|(?:收到|付了|交了)定金|付了全款|付了款|交了(?:全款|定金)?\s*\d|下单了|下单|下了(?:订单|单子|采购单|PO)|订了[一两二三四五六七八九十\d]+[套台件个份]/
           .source,
         // 合同盖章了, 单子签下来了, 合同回传了, 双方都签字了: the contract, then what made it binding.
         near('合同|协议|订单|单子|这单|那单', '下来了|签(?!到|收)|盖章|盖了章|盖好章|回传|签字|流程走完|走完了', 6),
@@ -117,7 +127,7 @@ const STAGE_RULES: Rule<Stage>[] = [
     value: 'negotiation',
     re: new RegExp(
       [
-        /(?:谈|聊)(?:了|到|起)?(?:一下|下|一轮|一次|几轮|[两三]轮)?价格|压[\u4e00-\u9fa5]?[\d一二三四五六七八九十两几]+个?点|\bdiscussed (?:the )?pric(?:e|ing)\b|\b\d+\s?% off\b|价格[\u4e00-\u9fa5]{0,4}谈|议价|砍价|谈判|合同条款|条款要改|合同还在谈|合同在谈|报价[\u4e00-\u9fa5]{0,2}在谈|合同在走流程|法务(?:还在)?审|条款在谈|付款(?:条件|方式)|压价|再降|降价|再便宜|价格[\u4e00-\u9fa5]{0,3}太高|便宜(?:一)?点|优惠(?:一)?点|太贵|贵了|打折|讨价还价|谈了price|price[\u4e00-\u9fa5]{0,4}谈|contract[\u4e00-\u9fa5]{0,4}(?:走流程|在谈)/
+        /(?:谈|聊)(?:了|到|起)?(?:一下|下|一轮|一次|几轮|[两三]轮)?价格|压[\u4e00-\u9fa5]?[\d一二三四五六七八九十两几]+个?点|\bdiscussed (?:the )?pric(?:e|ing)\b|\b\d+\s?% off\b|价格[\u4e00-\u9fa5]{0,4}谈|议价|砍价|谈判|合同条款|条款要改|合同还在谈|合同在谈|报价[\u4e00-\u9fa5]{0,2}在谈|合同在走流程|法务(?:还在)?审|(?:在|已经?)走法务|法务(?:在|正在)(?:看|审)|条款在谈|付款(?:条件|方式)|压价|再降|降价|再便宜|价格[\u4e00-\u9fa5]{0,3}太高|便宜(?:一)?点|优惠(?:一)?点|太贵|贵了|打折|讨价还价|谈了price|price[\u4e00-\u9fa5]{0,4}谈|contract[\u4e00-\u9fa5]{0,4}(?:走流程|在谈)/
           .source,
         // 谈合同细节, 磨价格, 在谈价; 价格还在磨, 条款来回改了几轮; 卡在折扣上.
         near('(?<![面会座访洽])谈', TERMS, 4),
@@ -145,8 +155,10 @@ const STAGE_RULES: Rule<Stage>[] = [
         /报了个价|报个价[^,.;!?\n]{0,3}了|报完价|报价了|(?:询价单|询价)回了/.source,
         // 报了一个初步价格; 和他们过了一遍报价 (walked them through it).
         near('(?<![汇上申])报了|报过', '价', 6, true),
+        near('(?:在|正在)(?:对比|比较)', QUOTE_THING, 10, true),
+        /(?<![汇简情申电])报的价/.source,
         near('过了一遍|过了一下|讲了|讲解了', QUOTE_THING, 4, true),
-        /\bsent (?:over )?(?:the |our )?(?:pricing|quote|quotation|price list)\b|\b(?:quote|quotation|pricing|price list) (?:sent|delivered|submitted|shared)\b|\b(?:submitted|emailed|shared|delivered)\b[^.]{0,30}\b(?:quote|quotation|pricing|price list)\b|\bgave (?:them )?a price\b|\breceived (?:our |the |a |their )?(?:quote|quotation|pricing)\b/
+        /\bsent (?:over )?(?:the |our )?(?:pricing|quote|quotation|price list)\b|\b(?:quote|quotation|pricing|price list) (?:was |has been |is )?(?:already )?(?:sent|delivered|submitted|shared)\b|\b(?:quote|quotation|pricing) went out\b|\b(?:have|received|got) our (?:quote|quotation|pricing)\b|\b(?:submitted|emailed|shared|delivered)\b[^.]{0,30}\b(?:quote|quotation|pricing|price list)\b|\bgave (?:them )?a price\b|\breceived (?:our |the |a |their )?(?:quote|quotation|pricing)\b/
           .source,
       ].join('|'),
       'i',
@@ -156,7 +168,7 @@ const STAGE_RULES: Rule<Stage>[] = [
     value: 'proposal',
     re: new RegExp(
       [
-        /方案[\u4e00-\u9fa5]{0,3}已经?发|发了[\u4e00-\u9fa5]{0,4}方案|已发[\u4e00-\u9fa5]{0,4}方案|方案已认可|方案发过|(?:在|已经?|正在)看方案|看了方案|方案在看|方案[\u4e00-\u9fa5]{0,6}(?:再|在)(?:看|评审|评估)|方案[\u4e00-\u9fa5]{0,2}已经?[\u4e00-\u9fa5]{0,8}?(?:转给|发给|交给|转过去|发过去)|方案看过了?|方案[\u4e00-\u9fa5]{0,6}(?:看过了|认可)|评估方案|在看[\u4e00-\u9fa5]{0,8}的方案|讲了(?:一下)?[\u4e00-\u9fa5]{0,6}方案|reviewing the proposal|review(?:ing)? (?:our|the) proposal|review[\u4e00-\u9fa5]{0,4}proposal|附上proposal|proposal (?:sent|submitted|under review|in review)|\b(?:sent|emailed)\b[^.]{0,60}\bproposal\b/
+        /方案[\u4e00-\u9fa5]{0,3}已经?发|发了[\u4e00-\u9fa5]{0,4}方案|已发[\u4e00-\u9fa5]{0,4}方案|方案已认可|方案发过|(?:在|已经?|正在)看方案|看了方案|方案在看|方案[\u4e00-\u9fa5]{0,6}(?:再|在)(?:看|评审|评估)|方案[\u4e00-\u9fa5]{0,2}已经?[\u4e00-\u9fa5]{0,8}?(?:转给|发给|交给|转过去|发过去)|方案看过了?|方案[\u4e00-\u9fa5]{0,6}(?:看过了|认可)|评估方案|在看[\u4e00-\u9fa5]{0,8}的方案|讲了(?:一下)?[\u4e00-\u9fa5]{0,6}方案|reviewing the proposal|review(?:ing)? (?:our|the) proposal|review[\u4e00-\u9fa5]{0,4}proposal|附上proposal|proposal (?:is |was |has been )?(?:sent|submitted|under review|in review)|\b(?:sent|emailed)\b[^.]{0,60}\bproposal\b/
           .source,
         // 方案过了一遍, 技术方案已提交, 方案汇报完了; 客户在评审我们的方案, 把PPT和方案都发到.
         near(PROPOSAL_THING, `${HANDED}|讲|汇报|演示|过了一遍|评审|收到|传阅|交了`, 6, true),
@@ -165,7 +177,7 @@ const STAGE_RULES: Rule<Stage>[] = [
         near('(?:在|正在)\\s?(?:review|评估|评审|研究)', PROPOSAL_THING, 12),
         near(PROPOSAL_THING, '(?:在|正在)[^,.;!?\\n]{0,4}?(?:看|评审|评估|review|研究)', 6),
         /附件(?:是|为|里是)?[^,.;!?\n]{0,10}?(?:方案|proposal)|附(?:上了|上|了)[^,.;!?\n]{0,8}?(?:方案|proposal)/.source,
-        /\b(?:sent|emailed|submitted|presented|delivered|shared|walked (?:them )?through)\b[^.]{0,30}\b(?:proposal|deck)\b|\bproposal (?:delivered|shared)\b|\b(?:reviewing|going through|looking at|evaluating) (?:the |our )?(?:deck|proposal)\b|\b(?:have|received|got) our proposal\b/
+        /\b(?:sent|emailed|submitted|presented|delivered|shared|walked (?:them )?through)\b[^.]{0,30}\b(?:proposal|deck)\b|\bproposal (?:delivered|shared)\b|\b(?:reviewing|going through|looking at|evaluating) (?:the |our )?(?:deck|proposal)\b|\b(?:have|received|got) our proposal\b|\b(?:proposal|deck) went out\b/
           .source,
       ].join('|'),
       'i',
@@ -175,14 +187,14 @@ const STAGE_RULES: Rule<Stage>[] = [
     value: 'qualified',
     re: new RegExp(
       [
-        /确认需求|确认了需求|需求[\u4e00-\u9fa5]{0,3}确认|明确了需求|需求明确|需求[\u4e00-\u9fa5]{0,2}(?:confirm|OK)|\bqualified\b|(?:needs?|requirements?) (?:is |are |have been )?confirmed(?=\s*(?:[,.;!?]|$|[\u4e00-\u9fa5]))|(?:确认|明确)(?:了|好了)?[^,.;!?\n后再等要没不会]{1,14}?需求|confirmed (?:the |their )?(?:needs|requirements)/
+        /确认需求|确认了需求|需求[\u4e00-\u9fa5]{0,3}确认|明确了需求|需求明确|需求[\u4e00-\u9fa5]{0,2}(?:confirm|OK)|\bqualified\b|(?:needs?|requirements?) (?:is |are |have been )?confirmed(?=\s*(?:[,.;:!?]|$|[\u4e00-\u9fa5]))|(?:确认|明确)(?:了|好了)?[^,.;!?\n后再等要没不会]{1,14}?需求|confirmed (?:the |their )?(?:needs|requirements)/
           .source,
         // 需求摸清楚了, 需求敲定了, 需求已经对齐; 客户确认了预算和需求.
         near('需求', '过了一遍|确认|明确|清楚|清晰|敲定|对齐|梳理好|聊透|对得上|定下来', 6),
         near('确认了|明确了|摸清了|梳理了|敲定了', '需求', 6),
         /需求调研[^,.;!?\n]{0,2}(?:完|做完)|调研完成|需求访谈|摸底完|痛点[^,.;!?\n]{0,2}聊透|已立项|决策人是|明确有[^,.;!?\n]{0,2}需求|试用[^,.;!?\n]{0,3}(?:觉得可以|通过)/
           .source,
-        /\bscoped (?:the |their )?requirements\b|\brequirements (?:gathering )?(?:confirmed|finished|done|complete)|\bneeds are clear\b|\bneeds assessment\b|\bdiscovery (?:call )?(?:done|completed)\b|\bbant\b|\bconfirmed it fits\b|\bconfirmed (?:the |their )?needs?\b/
+        /\bscoped (?:the |their )?requirements\b|\brequirements (?:gathering )?(?:confirmed|finished|done|complete|gathered|nailed down|signed off)|\bneeds are clear\b|\bneeds assessment\b|\bdiscovery (?:call )?(?:done|completed)\b|\bbant\b|\bconfirmed it fits\b|\bconfirmed (?:the |their )?needs?\b/
           .source,
       ].join('|'),
       'i',
@@ -300,7 +312,8 @@ function firstOutsidePlans<T>(text: string, rules: Rule<T>[], byPosition: boolea
       if (!m) continue;
       const before = part.text.slice(0, m.index);
       const after = part.text.slice(m.index + m[0].length);
-      if (planned(before) && !(heldAfterAll(before) && HELD_AFTER.test(joined.slice(part.start + m.index)))) continue;
+      if (planned(before, m[0] + after.slice(0, 2)) && !(heldAfterAll(before) && HELD_AFTER.test(joined.slice(part.start + m.index))))
+        continue;
       if (NEGATED_BEFORE.test(before) || QUESTION_AFTER.test(after) || LATER_AFTER.test(after)) continue;
       if (/[没未不]/.test(m[0])) continue;
       // `Call her tomorrow`: an instruction, not a call that happened.
@@ -384,14 +397,14 @@ function statesFact(value: Stage, m: RegExpExecArray, clause: string, end: strin
   const cue = m[0];
   const before = clause.slice(0, m.index);
   const after = clause.slice(m.index + cue.length);
-  if (planned(before) || PLAN_INSIDE.test(cue) || (value !== 'negotiation' && STILL_TO.test(cue))) return false;
+  if (planned(before, cue) || PLAN_INSIDE.test(cue) || (value !== 'negotiation' && STILL_TO.test(cue))) return false;
   if (NEGATED_BEFORE.test(before) || NEGATED_AFTER.test(after) || QUESTION_AFTER.test(after) || end === '?') return false;
   if (CONDITION_BEFORE.test(before) || /的话/.test(after.slice(0, 6))) return false;
   if (value !== 'negotiation' && (WISH_BEFORE.test(before) || QUESTION_BEFORE.test(before + cue))) return false;
   if (WAIT_BEFORE.test(before) || NOUN_AFTER.test(after) || /模板|格式|template/i.test(cue)) return false;
   if (value !== 'lost' && byOtherParty(before + cue)) return false;
   // Only the soft refusals (不考虑了, 不做了): 项目暂时放弃 still gives the deal up.
-  if (value === 'lost' && cue.startsWith('不') && (FOR_NOW_BEFORE.test(before) || LATER_AGAIN.test(after))) return false;
+  if (value === 'lost' && /^不|\bnot\b/.test(cue) && (FOR_NOW_BEFORE.test(before) || LATER_AGAIN.test(after))) return false;
   if (!cue.endsWith('了') && PLAN_AFTER.test(after)) return false;
   if (REQUEST_AFTER.test(after)) return false;
   // 周五前把报价单整理好: a 把 instruction with nothing done (已经把报价单发过去了 is done).
@@ -448,8 +461,8 @@ const STAGE_NAMES: [Stage, RegExp][] = [
   ['lead', /^(?:新?线索|潜在客户|意向客户|初次接触|初步接触|首次接触|(?:new )?lead|prospect(?:ing)?)$/i],
   ['qualified', /^(?:需求(?:已经?)?确认|已?确认需求|需求明确|商机确认|qualified|qualification)$/i],
   ['proposal', /^(?:方案|方案已发|已发方案|方案评估|方案评审|方案沟通|proposal(?: sent)?)$/i],
-  ['quote', /^(?:报价|已报价|报价已发|已发报价|quote(?:d| sent)?|quotation)$/i],
-  ['negotiation', /^(?:谈判|商务谈判|价格谈判|合同谈判|议价|商务洽谈|negotiation|negotiating)$/i],
+  ['quote', /^(?:报价|已报价|报价中|报价已发|已发报价|quote(?:d| sent)?|quotation)$/i],
+  ['negotiation', /^(?:谈判|谈判中|商务谈判|价格谈判|合同谈判|议价|议价中|商务洽谈|negotiation|negotiating)$/i],
   ['won', /^(?:成交|已成交|赢单|签约|已签约|签单|已签单|won|closed[- ]won)$/i],
   ['lost', /^(?:输单|丢单|已丢单|流失|已流失|lost|closed[- ]lost)$/i],
 ];
@@ -470,12 +483,15 @@ export function stageNamed(value: string): Stage | null {
  * label to say so, a bare 方案 or 报价 may be the thing to do next (`| 报价 | 明天发`): not counted.
  */
 function stageInFields(text: string): Stage | null {
-  for (const field of text.split(/[|\n]/)) {
-    const stage = BARE_NOUN.test(field.trim()) ? null : stageNamed(field);
+  for (const part of text.split(/[|\n]/)) {
+    // `| 阶段: 方案 |`: a field with the stage's own label names it, bare noun or not.
+    const field = part.replace(STAGE_LABEL, '');
+    const stage = field === part && BARE_NOUN.test(field.trim()) ? null : stageNamed(field);
     if (stage) return stage;
   }
   return null;
 }
+const STAGE_LABEL = /^\s*(?:[\u4e00-\u9fa5]{0,2}阶段|状态|进展|进度|stage|status)\s*[:：]/i;
 const BARE_NOUN = /^(?:方案|报价|签约|签单|谈判|线索|proposal|quote|quotation|lead)$/i;
 
 /** The stage the note puts the customer in; plans (下周发方案) do not count. */

@@ -40,9 +40,9 @@ const SLIPS: [RegExp, string][] = [
   [/接处/g, '接触'],
   [/谈盘/g, '谈判'],
   // 3天候 for 3天后; 三是万 for 三十万 (是 between a numeral and its unit).
-  // 价 typed as 加/架/家 in 报价 and 比价 (报加单, 报架收到了, 比架), where a quote word follows;
+  // 价 typed as 加/架 in 报价 and 比价 (报加单, 报架收到了, 比架), where a quote word follows;
   // 价个 for 价格 (谈了谈价个), not 价个位数.
-  [/(?<![汇周日月年简情申通电预])[报保包][加架家](?=单|已|发|给|收|太|贵|还在|在比|过去)/g, '报价'],
+  [/(?<![汇周日月年简情申通电预])[报保包][加架](?=单|已|发|给|收|太|贵|还在|在比|过去)/g, '报价'],
   [/比架/g, '比价'],
   [/(?<![报单])价个(?![位把别])/g, '价格'],
   // 保价 (price protection) is a word of its own; after 的 or 比 it is 报价 (几家的保价).
@@ -78,7 +78,7 @@ const SLIPS: [RegExp, string][] = [
  * alone), and as plain words it scans in half the time or less. A new slip goes in both lists.
  */
 const ANY_SLIP =
-  /威信|维信|薇信|徽信|微心|拜方|拜仿|白访|摆访|败访|回防|回仿|电化|点话|电活|连系|联习|须求|需球|方安|方按|保价|合铜|以(?:经|签|发|确认|付|收到|回款|报价|谈)|还再谈|丢但|丢担|签越|新线锁|却认|视屏|会意|邮建|包价|竟品|接处|谈盘|天候|是[万千]|和同|现索|成教|电连|有件|[报保包][加架家]|比架|价个|钱(?:了|约|单|合同|下来)|签月|盒同|确任|月低|右键|dianhua|weixin|baifang|xuqiu|baojia|fang'?an|hetong|qianyue|youjian/i;
+  /威信|维信|薇信|徽信|微心|拜方|拜仿|白访|摆访|败访|回防|回仿|电化|点话|电活|连系|联习|须求|需球|方安|方按|保价|合铜|以(?:经|签|发|确认|付|收到|回款|报价|谈)|还再谈|丢但|丢担|签越|新线锁|却认|视屏|会意|邮建|包价|竟品|接处|谈盘|天候|是[万千]|和同|现索|成教|电连|有件|[报保包][加架]|比架|价个|钱(?:了|约|单|合同|下来)|签月|盒同|确任|月低|右键|dianhua|weixin|baifang|xuqiu|baojia|fang'?an|hetong|qianyue|youjian/i;
 
 export function fixTypos(text: string): string {
   if (!ANY_SLIP.test(text)) return text;
