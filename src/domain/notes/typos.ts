@@ -78,7 +78,7 @@ const SLIPS: [RegExp, string][] = [
  * alone), and as plain words it scans in half the time or less. A new slip goes in both lists.
  */
 const ANY_SLIP =
-  /威信|维信|薇信|徽信|微心|拜方|拜仿|白访|摆访|败访|回防|回仿|电化|点话|电活|连系|联习|须求|需球|方安|方按|保价|合铜|以(?:经|签|发|确认|付|收到|回款|报价|谈)|还再谈|丢但|丢担|签越|新线锁|却认|视屏|会意|邮建|包价|竟品|接处|谈盘|天候|是[万千]|和同|现索|成教|电连|有件|[报保包][加架]|比架|价个|钱(?:了|约|单|合同|下来)|签月|盒同|确任|月低|右键|dianhua|weixin|baifang|xuqiu|baojia|fang'?an|hetong|qianyue|youjian/i;
+  /威信|维信|薇信|徽信|微心|拜方|拜仿|白访|摆访|败访|回防|回仿|电化|点话|电活|连系|联习|须求|需球|方安|方按|保价|合铜|以(?:经|签|发|确认|付|收到|回款|报价|谈)|还再谈|丢但|丢担|签越|新线锁|却认|视屏|会意|邮建|包价|竟品|接处|谈盘|天候|是[万千]|和同|现索|成教|电连|有件|[报保包][加架]|比架|价个|钱(?:了|约|单|合同|下来)|签月|盒同|确任|月低|右键|[Dd]ianhua|[Ww]eixin|[Bb]aifang|[Xx]uqiu|[Bb]aojia|[Ff]ang'?an|[Hh]etong|[Qq]ianyue|[Yy]oujian/;
 
 export function fixTypos(text: string): string {
   if (!ANY_SLIP.test(text)) return text;
