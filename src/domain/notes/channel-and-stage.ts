@@ -265,7 +265,6 @@ const isSpace = (c: number) =>
   c === 0x3000 ||
   c === 0xfeff;
 
-/** The first rule that matches a clause which is not a plan; rules are tried in priority order. */
 /** Channel and stage read the same clauses of a note. */
 let lastClauses: { text: string; joined: string; parts: { text: string; start: number }[] } = { text: '', joined: '', parts: [] };
 
@@ -288,12 +287,22 @@ const EARLIER_BEFORE = /(?:上次|上回|之前|此前|那次)$/;
 /** 约了王总吃饭, 聊了…: the meal was set up and then held; what was talked about says so. */
 const HELD_AFTER = /聊了|聊到|聊得|透露|席间|饭桌上|饭局上|期间/;
 
-function firstOutsidePlans<T>(text: string, rules: Rule<T>[], byPosition: boolean): T | null {
-  const { joined, parts: all } = clausesOf(text);
-  const parts = all.filter((part) => anyCue(rules as Rule<unknown>[]).test(part.text));
-  const hits: { value: T; index: number; priority: number }[] = [];
-  rules.forEach((rule, priority) => {
-    for (const part of parts) {
+/**
+ * The earliest channel word that is not part of a plan: for each rule, its first match in a
+ * clause that is accepted; of those, the earliest (an earlier contact, 上次拜访, after every other).
+ * Clauses are read in order, and once one holds an accepted hit no later clause can give an
+ * earlier one: the rules not yet matched are not run on the rest of the note.
+ */
+function firstOutsidePlans<T>(text: string, rules: Rule<T>[]): T | null {
+  const { joined, parts } = clausesOf(text);
+  const any = anyCue(rules as Rule<unknown>[]);
+  const settled = rules.map(() => false);
+  let best: { value: T; index: number } | null = null;
+  for (const part of parts) {
+    if (!any.test(part.text)) continue;
+    for (let r = 0; r < rules.length; r++) {
+      const rule = rules[r] as Rule<T>;
+      if (settled[r]) continue;
       const m = rule.re.exec(part.text);
       if (!m) continue;
       const before = part.text.slice(0, m.index);
@@ -304,15 +313,15 @@ function firstOutsidePlans<T>(text: string, rules: Rule<T>[], byPosition: boolea
       if (/[没未不]/.test(m[0])) continue;
       // `Call her tomorrow`: an instruction, not a call that happened.
       if (/^call$/i.test(m[0]) && /^\s+(?:her|him|them)\b/i.test(after)) continue;
+      settled[r] = true;
       // An earlier contact counts only when the note names no other (it sorts after every other hit).
-      const earlier = EARLIER_BEFORE.test(before) ? text.length : 0;
-      hits.push({ value: rule.value, index: earlier + part.start + m.index, priority: earlier + priority });
-      break;
+      const index = (EARLIER_BEFORE.test(before) ? text.length : 0) + part.start + m.index;
+      // Ties go to the rule tried first, as rules are tried in order.
+      if (!best || index < best.index) best = { value: rule.value, index };
     }
-  });
-  if (hits.length === 0) return null;
-  hits.sort((a, b) => (byPosition ? a.index - b.index : a.priority - b.priority));
-  return hits[0]?.value ?? null;
+    if (best && best.index < text.length) break;
+  }
+  return best ? best.value : null;
 }
 
 /** Whether 约了 is the only plan word before a cue, with no day named (约了下周二吃饭 is a plan). */
@@ -445,7 +454,7 @@ function stageOf(text: string): Stage | null {
 
 /** How the contact happened: the earliest channel word that is not part of a plan. */
 export function findChannel(text: string): Channel | null {
-  return firstOutsidePlans(text, CHANNEL_RULES, true);
+  return firstOutsidePlans(text, CHANNEL_RULES);
 }
 
 /**
