@@ -17,6 +17,7 @@ import { loadTeamWeek } from '../src/domain/digest/load-team-week.js';
 import { reportedWeek } from '../src/domain/digest/week.js';
 import type { UserRecord } from '../src/domain/users/users-service.js';
 import { LARGE_DEFAULTS, seedLarge } from './seed-large.js';
+import { createStatementRecorder } from './statement-recorder.js';
 
 const url = LARGE_DEFAULTS.url;
 if (!process.argv.includes('--reuse')) {
@@ -30,21 +31,8 @@ if (!process.argv.includes('--reuse')) {
 const RUN_AT = new Date('2026-11-23T01:00:00.000Z');
 const config = loadConfig({ DATABASE_URL: url, GENJIN_CONFIG: '' });
 const pool = mysql.createPool({ uri: url, connectionLimit: 4, timezone: 'Z', charset: 'utf8mb4_unicode_ci' });
-const seen = new Map<string, { query: string; params: unknown[]; count: number }>();
-let recording = false;
-const db = drizzle(pool, {
-  schema,
-  mode: 'default',
-  logger: {
-    logQuery(query, params) {
-      if (!recording) return;
-      const shape = query.replace(/\(\?(, \?)*\)/g, '(…)').replace(/values \(.*$/i, 'values …');
-      const s = seen.get(shape);
-      if (s) s.count += 1;
-      else seen.set(shape, { query, params, count: 1 });
-    },
-  },
-});
+const statements = createStatementRecorder();
+const db = drizzle(pool, { schema, mode: 'default', logger: statements.logger });
 const clock = { now: () => RUN_AT };
 const digest = createDigestService({ db, clock, log: pino({ level: 'warn' }), settings: config });
 const rules = { quietDays: config.reminders.quietDays, atRiskDays: config.digest.atRiskDays };
@@ -68,7 +56,7 @@ await pool.query('delete from outbox');
 // One team's figures, each of the 20 teams in turn (the first warms the buffer pool).
 const week = reportedWeek(RUN_AT, config.timeZone);
 const perTeam: number[] = [];
-recording = true;
+statements.start();
 for (const team of teams) {
   const started = performance.now();
   const figures = await loadTeamWeek(db, { workspaceId, team, week, asOf: week.end, rules });
@@ -79,7 +67,7 @@ for (const team of teams) {
         `pipeline ${figures.totals.pipelineAmount}, ${figures.atRisk.length} at risk`,
     );
 }
-recording = false;
+statements.stop();
 console.log(`one team's figures (20 teams, one after another): ${stats(perTeam)}`);
 
 for (const label of ['the digest job, 20 teams (figures, team_digests row, outbox row each)', 'the same job again (all sent: nothing)']) {
@@ -112,13 +100,5 @@ for (let i = 0; i < 5; i++) {
 }
 console.log(`a manager's /周报 (the week so far): ${stats(soFar)}`);
 
-console.log("\nstatements of one team's figures and their EXPLAIN:");
-for (const [shape, { query, params, count }] of seen) {
-  console.log(`\n× ${count}  ${shape.length > 500 ? `${shape.slice(0, 500)}…` : shape}`);
-  const [plan] = await pool.query<mysql.RowDataPacket[]>(`explain ${pool.format(query, params as never[])}`);
-  for (const row of plan)
-    console.log(
-      `   ${String(row.select_type)} ${String(row.table)}: type=${String(row.type)} key=${String(row.key ?? '-')} rows=${String(row.rows)} ${String(row.Extra ?? '')}`,
-    );
-}
+await statements.printPlans(pool, "statements of one team's figures and their EXPLAIN:", { withTime: false, maxShape: 500 });
 await pool.end();

@@ -8,7 +8,10 @@
 //   --long N (6000; 1000 with --quick)  --long-max-seconds S (1200)  --long-rate R (saturation if unset)
 //   --shape default|inline|fork|split  how the service runs (see SHAPES below; --split = --shape split)
 //   --no-general-log  (no statements by kind and shape)
-//   --profile (one saturation run under --cpu-prof)  --service-dir DIR  --no-build  --keep-db
+//   --db-socket PATH (the service reaches MariaDB over its Unix socket, not TCP on loopback)
+//   --node-options "…" (NODE_OPTIONS for the service's processes, for memory experiments)
+//   --profile (one saturation run under --cpu-prof)  --profile-workspace small|large (small: 300
+//   customers; large: 20,000)  --service-dir DIR  --no-build  --keep-db
 // Loopback only; every loop is bounded in count and time; children are killed on exit.
 import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -57,6 +60,9 @@ const { values: args } = parseArgs({
     split: { type: 'boolean', default: false },
     'no-general-log': { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
+    'profile-workspace': { type: 'string', default: 'small' },
+    'db-socket': { type: 'string' },
+    'node-options': { type: 'string' },
     'service-dir': { type: 'string', default: fileURLToPath(new URL('..', import.meta.url)) },
     'no-build': { type: 'boolean', default: false },
     'keep-db': { type: 'boolean', default: false },
@@ -115,7 +121,7 @@ const random = createRandom(P.seed);
 const root = await mysql.createConnection({ uri: rootUrl });
 const restoreUserStats = await enableUserStats(root);
 const database = `genjin_e2e_${Date.now().toString(36)}`;
-const serviceUrl = await createBenchDatabase(root, database);
+const serviceUrl = await createBenchDatabase(root, database, args['db-socket']);
 await root.query(`USE \`${database}\``);
 const standIn = await startStandIn();
 if (!args['no-build']) {
@@ -143,6 +149,7 @@ const env: Record<string, string> = {
   WECOM_TOKEN: WECOM.token,
   WECOM_ENCODING_AES_KEY: WECOM.key,
   WECOM_BASE_URL: standIn.url,
+  ...(args['node-options'] ? { NODE_OPTIONS: args['node-options'] } : {}),
 };
 log(`starting the service (shape ${shapeName}, ${database})`);
 const svc = await startService({
@@ -153,7 +160,9 @@ const svc = await startService({
   nodeArgs: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
 });
 log('seeding workspaces');
-const needsLarge = profileDir === null && (has('feishu-saturation') || has('latency'));
+const profileLarge = args['profile-workspace'] === 'large';
+if (!['small', 'large'].includes(args['profile-workspace'])) throw new Error('--profile-workspace is small or large');
+const needsLarge = profileDir === null ? has('feishu-saturation') || has('latency') : profileLarge;
 const needsWecom = profileDir === null && (has('wecom-ack') || has('wecom-saturation'));
 // Each workspace from its own generator, so that seeding fewer workspaces (--only) changes no note.
 const seedRandom = (n: number) => createRandom(P.seed + n);
@@ -208,10 +217,13 @@ const results: Record<string, unknown> = {
   mariadb: ((await root.query<mysql.RowDataPacket[]>('SELECT VERSION() AS v'))[0][0] as { v: string }).v,
   serviceDir,
   shape: shapeName,
+  databaseConnection: args['db-socket'] ? `Unix socket ${args['db-socket']}` : 'TCP on loopback',
+  nodeOptions: args['node-options'] ?? null,
   phases: [...phases],
   database,
   params: P,
   idleRssMb: idle.rss,
+  idlePssMb: idle.pss,
   idleProcesses: idle.processes,
   rounds: [] as unknown[],
 };
@@ -245,9 +257,10 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const)
 
 try {
   if (profileDir) {
-    log('profile: warm-up, then one saturation run in the 300-customer workspace');
-    await processedAtSaturation(ctx, makeDeliveries(ctx, small, 300), P.concurrency, 120_000);
-    const sat = await processedAtSaturation(ctx, makeDeliveries(ctx, small, P.saturationNotes), P.concurrency, 240_000);
+    const ws = profileLarge ? (large as NonNullable<typeof large>) : small;
+    log(`profile: warm-up, then one saturation run in the ${profileLarge ? '20,000' : '300'}-customer workspace`);
+    await processedAtSaturation(ctx, makeDeliveries(ctx, ws, 300), P.concurrency, 120_000);
+    const sat = await processedAtSaturation(ctx, makeDeliveries(ctx, ws, P.saturationNotes), P.concurrency, 240_000);
     results.profileRun = sat;
     await svc.stop();
     const files = readdirSync(profileDir).filter((f) => f.endsWith('.cpuprofile'));

@@ -14,6 +14,7 @@ import * as schema from '../src/db/schema/index.js';
 import { createEscalations } from '../src/domain/escalation/run-escalations.js';
 import { createPoolRecycling } from '../src/domain/pool-recycling/run-pool.js';
 import { LARGE_DEFAULTS, seedLarge } from './seed-large.js';
+import { createStatementRecorder } from './statement-recorder.js';
 
 const url = process.env.BENCH_POOL_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/genjin_bench_pool';
 if (!process.argv.includes('--reuse')) {
@@ -22,26 +23,8 @@ if (!process.argv.includes('--reuse')) {
 }
 const config = loadConfig({ DATABASE_URL: url, GENJIN_CONFIG: '' });
 const pool = mysql.createPool({ uri: url, connectionLimit: 4, timezone: 'Z', charset: 'utf8mb4_unicode_ci' });
-const seen = new Map<string, { query: string; params: unknown[]; count: number; ms: number; step: string }>();
-let last: { shape: string; at: number } | null = null;
-let recording: string | null = null;
-const db = drizzle(pool, {
-  schema,
-  mode: 'default',
-  logger: {
-    logQuery(query, params) {
-      if (!recording) return;
-      const shape = `${recording}: ${query.replace(/\(\?(, \?)*\)/g, '(…)').replace(/values \(.*$/i, 'values …')}`;
-      const at = performance.now();
-      const prev = last && seen.get(last.shape);
-      if (prev && last) prev.ms += at - last.at;
-      last = { shape, at };
-      const s = seen.get(shape);
-      if (s) s.count += 1;
-      else seen.set(shape, { query, params, count: 1, ms: 0, step: recording });
-    },
-  },
-});
+const statements = createStatementRecorder();
+const db = drizzle(pool, { schema, mode: 'default', logger: statements.logger });
 const log = pino({ level: 'warn' });
 const opts = { dryRun: false, spread: true, emit: () => undefined };
 const poolRun = createPoolRecycling({ db, log, settings: config, messages: poolMessages });
@@ -49,14 +32,11 @@ const escalations = createEscalations({ db, log, settings: config, messages: esc
 
 async function timed(step: 'pool' | 'escalation', label: string, at: string) {
   const [[before]] = await pool.query<mysql.RowDataPacket[]>('select count(*) as n from outbox');
-  recording = step;
+  statements.start(step);
   const started = performance.now();
   const report = step === 'pool' ? await poolRun.run(new Date(at), opts) : await escalations.run(new Date(at), opts);
   const ms = performance.now() - started;
-  recording = null;
-  const tail = last && seen.get(last.shape);
-  if (tail && last) tail.ms += performance.now() - last.at;
-  last = null;
+  statements.stop();
   const [[after]] = await pool.query<mysql.RowDataPacket[]>('select count(*) as n from outbox');
   console.log(
     `${step} · ${label} (${at}): ${ms.toFixed(0)} ms  ${JSON.stringify(report)}  outbox rows +${Number(after?.n) - Number(before?.n)}`,
@@ -91,14 +71,5 @@ await timed('escalation', 'first run ever (every due episode ≥ 3 working days 
 await timed('escalation', 'same slot again (nothing new)', LARGE_DEFAULTS.now);
 await timed('escalation', 'next working day (steady state)', '2026-11-26T02:00:00.000Z');
 
-console.log('\nstatements of the runs and their EXPLAIN:');
-for (const [shape, { query, params, count, ms }] of seen) {
-  console.log(`\n× ${count}, ${ms.toFixed(0)} ms in all  ${shape.length > 400 ? `${shape.slice(0, 400)}…` : shape}`);
-  if (!/^select/i.test(query)) continue;
-  const [plan] = await pool.query<mysql.RowDataPacket[]>(`explain ${pool.format(query, params as never[])}`);
-  for (const row of plan)
-    console.log(
-      `   ${String(row.select_type)} ${String(row.table)}: type=${String(row.type)} key=${String(row.key ?? '-')} rows=${String(row.rows)} ${String(row.Extra ?? '')}`,
-    );
-}
+await statements.printPlans(pool, 'statements of the runs and their EXPLAIN:', { withTime: true, maxShape: 400 });
 await pool.end();

@@ -13,6 +13,7 @@ import { loadConfig } from '../src/config.js';
 import * as schema from '../src/db/schema/index.js';
 import { runReminders } from '../src/domain/reminders/run-reminders.js';
 import { LARGE_DEFAULTS, seedLarge } from './seed-large.js';
+import { createStatementRecorder } from './statement-recorder.js';
 
 const url = LARGE_DEFAULTS.url;
 if (!process.argv.includes('--reuse')) {
@@ -21,46 +22,21 @@ if (!process.argv.includes('--reuse')) {
 }
 const config = loadConfig({ DATABASE_URL: url, GENJIN_CONFIG: '' });
 const pool = mysql.createPool({ uri: url, connectionLimit: 4, timezone: 'Z', charset: 'utf8mb4_unicode_ci' });
-// Every statement the run sends, by shape (first parameters kept), for EXPLAIN.
-const seen = new Map<string, { query: string; params: unknown[]; count: number; ms: number }>();
-// Statements of a run are sequential: the time until the next one starts is charged to the last (with the JS between them).
-let last: { shape: string; at: number } | null = null;
-let recording = false;
-const db = drizzle(pool, {
-  schema,
-  mode: 'default',
-  logger: {
-    logQuery(query, params) {
-      if (!recording) return;
-      const shape = (query.startsWith('insert') ? query.slice(0, 400) : query)
-        .replace(/\(\?(, \?)*\)/g, '(…)')
-        .replace(/values \(.*$/i, 'values …');
-      const at = performance.now();
-      const prev = last && seen.get(last.shape);
-      if (prev && last) prev.ms += at - last.at;
-      last = { shape, at };
-      const s = seen.get(shape);
-      if (s) s.count += 1;
-      else seen.set(shape, { query, params, count: 1, ms: 0 });
-    },
-  },
-});
+const statements = createStatementRecorder();
+const db = drizzle(pool, { schema, mode: 'default', logger: statements.logger });
 const log = pino({ level: 'warn' });
 const opts = { dryRun: false, spread: true, emit: () => undefined };
 
 async function timed(label: string, at: string) {
   const [[before]] = await pool.query<mysql.RowDataPacket[]>('select count(*) as n from outbox');
-  recording = true;
+  statements.start();
   const started = performance.now();
   const cpu = process.cpuUsage();
   const report = await runReminders({ db, log, settings: config }, new Date(at), opts, reminderOutbound);
   const ms = performance.now() - started;
   const used = process.cpuUsage(cpu);
   const cpuMs = (used.user + used.system) / 1000;
-  recording = false;
-  const tail = last && seen.get(last.shape);
-  if (tail && last) tail.ms += performance.now() - last.at;
-  last = null;
+  statements.stop();
   const [[after]] = await pool.query<mysql.RowDataPacket[]>('select count(*) as n from outbox');
   console.log(
     `${label} (${at}): ${ms.toFixed(0)} ms (node CPU ${cpuMs.toFixed(0)} ms)  ${JSON.stringify(report)}  outbox rows +${Number(after?.n) - Number(before?.n)}`,
@@ -82,14 +58,5 @@ await timed('same slot again (nothing new)', LARGE_DEFAULTS.now);
 await timed('next working day, first run (steady state)', '2026-11-26T01:00:00.000Z');
 await timed('15 minutes later (steady state)', '2026-11-26T01:15:00.000Z');
 
-console.log('\nstatements of one run and their EXPLAIN:');
-for (const [shape, { query, params, count, ms }] of seen) {
-  console.log(`\n× ${count}, ${ms.toFixed(0)} ms in all  ${shape.length > 400 ? `${shape.slice(0, 400)}…` : shape}`);
-  if (!/^select/i.test(query)) continue;
-  const [plan] = await pool.query<mysql.RowDataPacket[]>(`explain ${pool.format(query, params as never[])}`);
-  for (const row of plan)
-    console.log(
-      `   ${String(row.select_type)} ${String(row.table)}: type=${String(row.type)} key=${String(row.key ?? '-')} rows=${String(row.rows)} ${String(row.Extra ?? '')}`,
-    );
-}
+await statements.printPlans(pool, 'statements of one run and their EXPLAIN:', { withTime: true, maxShape: 400 });
 await pool.end();

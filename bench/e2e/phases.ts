@@ -225,11 +225,13 @@ export async function replyLatency(ctx: Ctx, deliveries: Delivery[], rate: numbe
  */
 export function rssSampler(roots: number[]) {
   let peak = 0;
+  let peakPss = 0;
   let overall = 0;
   let byProcess = new Map<string, number>();
   const sample = () => {
     const m = treeMemoryMb(roots);
     peak = Math.max(peak, m.rss);
+    peakPss = Math.max(peakPss, m.pss);
     overall = Math.max(overall, m.rss);
     for (const p of m.processes) {
       const key = `${p.pid} ${p.name}`;
@@ -241,10 +243,13 @@ export function rssSampler(roots: number[]) {
   return {
     reset: () => {
       peak = 0;
+      peakPss = 0;
       byProcess = new Map();
       sample();
     },
     peak: () => peak,
+    /** The highest proportional set size summed (shared pages counted once) since the last reset. */
+    peakPss: () => peakPss,
     peakByProcess: () => Object.fromEntries(byProcess),
     overall: () => overall,
     stop: () => clearInterval(timer),
@@ -282,6 +287,7 @@ export async function longRun(
     const { lastAt, answered } = await waitForReplies(ctx, ok, Math.max(0, o.maxSeconds * 1000 - (ackedAt - t0)), 60_000);
     const cpu = cpuBetween(before, cpuSnapshot(groups));
     const peak = rss.peak();
+    const peakPss = rss.peakPss();
     const peakByProcess = rss.peakByProcess();
     const o2 = await outcome(ctx, ok);
     const seconds = (lastAt - t0) / 1000;
@@ -310,9 +316,12 @@ export async function longRun(
       mysqldCpuMsPerNote: ((cpu.byGroup.mysqld ?? NaN) * 1000) / o2.processed.length,
       cpu,
       rssIdleBeforeMb: idleBefore.rss,
+      pssIdleBeforeMb: idleBefore.pss,
       rssPeakMb: peak,
+      pssPeakMb: peakPss,
       rssPeakByProcessMb: peakByProcess,
       rssAfterMb: after.rss,
+      pssAfterMb: after.pss,
       afterIdleSeconds: o.idleSeconds,
       processesAfter: after.processes,
     };

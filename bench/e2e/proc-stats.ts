@@ -58,15 +58,22 @@ export function treeCpuSeconds(roots: number[]): number {
 }
 
 /**
- * Resident memory of the process trees under `roots`, summed (a forked child's pages shared with its
- * parent count twice, so the sum is an upper bound), with each process's VmRSS and VmHWM.
+ * Memory of the process trees under `roots`, summed two ways, with each process's figures:
+ * - `rss`: VmRSS summed. Pages the processes share (the node binary's code, about 50 MB, mapped by
+ *   the web process and its forked worker alike) count once per process: an upper bound.
+ * - `pss`: the proportional set size summed (each shared page split between the processes that map
+ *   it): what the service as a whole holds in memory.
  */
-export function treeMemoryMb(roots: number[]): { rss: number; processes: { pid: number; name: string; rss: number; hwm: number }[] } {
+export function treeMemoryMb(roots: number[]): {
+  rss: number;
+  pss: number;
+  processes: { pid: number; name: string; rss: number; hwm: number; pss: number }[];
+} {
   const processes = processTree(roots).flatMap((pid) => {
     const m = processMemoryMb(pid);
     return m ? [{ pid, name: processName(pid), ...m }] : [];
   });
-  return { rss: processes.reduce((a, p) => a + p.rss, 0), processes };
+  return { rss: processes.reduce((a, p) => a + p.rss, 0), pss: processes.reduce((a, p) => a + p.pss, 0), processes };
 }
 
 function processName(pid: number): string {
@@ -77,12 +84,13 @@ function processName(pid: number): string {
   }
 }
 
-/** VmRSS and VmHWM (the peak resident size so far) in MB. */
-export function processMemoryMb(pid: number): { rss: number; hwm: number } | null {
+/** VmRSS, VmHWM (the peak resident size so far) and the proportional set size (Pss), in MB. */
+export function processMemoryMb(pid: number): { rss: number; hwm: number; pss: number } | null {
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
-    return { rss: kb('VmRSS') / 1024, hwm: kb('VmHWM') / 1024 };
+    const kb = (text: string, key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? NaN);
+    const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+    return { rss: kb(status, 'VmRSS') / 1024, hwm: kb(status, 'VmHWM') / 1024, pss: kb(rollup, 'Pss') / 1024 };
   } catch {
     return null;
   }

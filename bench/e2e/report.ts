@@ -27,7 +27,7 @@ export function report(r: Results): string {
   const line = (s = '') => out.push(s);
   const load = (v: unknown) => (Array.isArray(v) ? v.map((x) => num(x, 2)).join(', ') : '–');
   line(
-    `Run ${String(r.date)}, Node ${String(r.node)}, ${String(r.cpus)}, ${String(r.mariadb)}; service shape ${String(r.shape)} (${r.shape === 'split' ? 'web process + a genjin worker process' : r.shape === 'inline' ? 'GENJIN_WORKER=inline' : r.shape === 'fork' ? 'GENJIN_WORKER=fork' : 'npm start as shipped'}); ${r.rounds.length} round(s), r1 / r2 / r3; load average ${load(r.loadAtStart)} at the start, ${load(r.loadAtEnd)} at the end.`,
+    `Run ${String(r.date)}, Node ${String(r.node)}, ${String(r.cpus)}, ${String(r.mariadb)}; service shape ${String(r.shape)} (${r.shape === 'split' ? 'web process + a genjin worker process' : r.shape === 'inline' ? 'GENJIN_WORKER=inline' : r.shape === 'fork' ? 'GENJIN_WORKER=fork' : 'npm start as shipped'}); ${r.rounds.length} round(s), r1 / r2 / r3; database over ${String(r.databaseConnection ?? 'TCP on loopback')};${r.nodeOptions ? ` NODE_OPTIONS ${String(r.nodeOptions)};` : ''} load average ${load(r.loadAtStart)} at the start, ${load(r.loadAtEnd)} at the end.`,
   );
   const has = (phase: string) => r.rounds.some((round) => (round[phase] ?? []).length > 0);
   const busy = r.rounds.flatMap((round) => (round.settle ?? []).filter((x) => Number(x.inbox) > 0 || Number(x.outbox) > 0));
@@ -208,9 +208,15 @@ function longRun(r: Results, line: Line) {
     line(
       `Resident memory (service processes summed): idle ${num(r.idleRssMb)} MB after boot; ${num(long.rssIdleBeforeMb)} MB idle before the long run, **peak ${num(long.rssPeakMb)} MB** during it, ${num(long.rssAfterMb)} MB ${num(long.afterIdleSeconds)} s after it; per process peak ${JSON.stringify(long.rssPeakByProcessMb)}.`,
     );
+    if (typeof long.pssPeakMb === 'number')
+      line(
+        `Proportional set size (shared pages such as the node binary counted once, not once per process): idle ${num(r.idlePssMb)} MB after boot; ${num(long.pssIdleBeforeMb)} MB before the long run, **peak ${num(long.pssPeakMb)} MB** during it, ${num(long.pssAfterMb)} MB after it.`,
+      );
   } else if (typeof r.idleRssMb === 'number') {
     line();
-    line(`Resident memory (service processes summed): idle ${num(r.idleRssMb)} MB after boot.`);
+    line(
+      `Resident memory (service processes summed): idle ${num(r.idleRssMb)} MB after boot${typeof r.idlePssMb === 'number' ? ` (proportional set size, shared pages counted once: ${num(r.idlePssMb)} MB)` : ''}.`,
+    );
   }
   if (typeof r.rssPeakOverallMb === 'number')
     line(`Peak resident memory over the whole run (sampled, summed): ${num(r.rssPeakOverallMb)} MB.`);

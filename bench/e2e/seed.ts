@@ -18,12 +18,20 @@ export type SeededWorkspace = {
   names: ReturnType<typeof createNamePool>;
 };
 
-/** Creates `database` and an account that may use only it; returns the service's DATABASE_URL. */
-export async function createBenchDatabase(root: mysql.Connection, database: string): Promise<string> {
+/**
+ * Creates `database` and an account that may use only it; returns the service's DATABASE_URL: over
+ * TCP on loopback, or over the server's Unix socket when `socketPath` is given (an account at
+ * `localhost`, as MySQL names socket clients).
+ */
+export async function createBenchDatabase(root: mysql.Connection, database: string, socketPath?: string): Promise<string> {
   await root.query(`CREATE DATABASE \`${database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
-  await root.query(`CREATE USER IF NOT EXISTS '${SERVICE_USER}'@'127.0.0.1' IDENTIFIED BY '${SERVICE_PASSWORD}'`);
-  await root.query(`GRANT ALL PRIVILEGES ON \`${database}\`.* TO '${SERVICE_USER}'@'127.0.0.1'`);
-  return `mysql://${SERVICE_USER}:${SERVICE_PASSWORD}@127.0.0.1:3306/${database}`;
+  for (const host of ['127.0.0.1', 'localhost']) {
+    await root.query(`CREATE USER IF NOT EXISTS '${SERVICE_USER}'@'${host}' IDENTIFIED BY '${SERVICE_PASSWORD}'`);
+    await root.query(`GRANT ALL PRIVILEGES ON \`${database}\`.* TO '${SERVICE_USER}'@'${host}'`);
+  }
+  return socketPath
+    ? `mysql://${SERVICE_USER}:${SERVICE_PASSWORD}@localhost/${database}?socketPath=${encodeURIComponent(socketPath)}`
+    : `mysql://${SERVICE_USER}:${SERVICE_PASSWORD}@127.0.0.1:3306/${database}`;
 }
 
 /** Batches of rows as one multi-row INSERT each. */

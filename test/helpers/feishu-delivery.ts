@@ -1,8 +1,27 @@
 import nock from 'nock';
-import { FEISHU_BASE } from './build-test-app.js';
+import { expect } from 'vitest';
+import { FEISHU_BASE, FEISHU_KEY, type buildFeishuTestApp } from './build-test-app.js';
+import { feishuSignedRequest } from './feishu-sign.js';
 
 /** One message the service sent to Feishu's message API: the path (no query), the query, the body. */
 export type FeishuSent = { path: string; query: string; body: { receive_id?: string; msg_type: string; content: string; uuid?: string } };
+
+/**
+ * Posts `envelope` (a message event or a card action) to the service's Feishu webhook, encrypted
+ * and signed with the test key at `timestamp` (seconds), expects it acknowledged (200), waits until
+ * the stored event has run, and returns the acknowledgement's body (a card action's answer).
+ */
+export async function postToFeishu<Answer = unknown>(
+  t: Pick<Awaited<ReturnType<typeof buildFeishuTestApp>>, 'app' | 'genjin'>,
+  envelope: unknown,
+  timestamp: number,
+): Promise<Answer> {
+  const signed = feishuSignedRequest(FEISHU_KEY, envelope, { timestamp });
+  const res = await t.app.inject({ method: 'POST', url: '/webhooks/feishu', payload: signed.body, headers: signed.headers });
+  expect(res.statusCode).toBe(200);
+  await t.genjin.worker.drain();
+  return res.json() as Answer;
+}
 
 /**
  * Runs the outbox against nock's stand-in for Feishu (token and message endpoints: sends, replies,

@@ -228,21 +228,23 @@ export function joinCjk(text: string): string {
   let out = '';
   let copied = 0;
   let i = 0;
-  while (i < text.length) {
+  // The length read once (see `clauses`).
+  const length = text.length;
+  while (i < length) {
     if (!isCjk(text.charCodeAt(i))) {
       i++;
       continue;
     }
     let runEnd = i;
-    while (runEnd < text.length && isCjk(text.charCodeAt(runEnd))) runEnd++;
+    while (runEnd < length && isCjk(text.charCodeAt(runEnd))) runEnd++;
     let next = runEnd;
-    while (next < text.length && isSpace(text.charCodeAt(next))) next++;
-    if (next === runEnd || next === text.length || !isCjk(text.charCodeAt(next))) {
+    while (next < length && isSpace(text.charCodeAt(next))) next++;
+    if (next === runEnd || next === length || !isCjk(text.charCodeAt(next))) {
       i = runEnd;
       continue;
     }
     let nextEnd = next;
-    while (nextEnd < text.length && isCjk(text.charCodeAt(nextEnd))) nextEnd++;
+    while (nextEnd < length && isCjk(text.charCodeAt(nextEnd))) nextEnd++;
     out += text.slice(copied, runEnd) + (runEnd - i >= 3 && nextEnd - next >= 3 ? ',' : '');
     copied = next;
     i = next;

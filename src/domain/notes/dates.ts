@@ -206,7 +206,11 @@ const TIME_RE = new RegExp(
   'gi',
 );
 
+/** What every form of TIME_RE holds (点 or 时, a colon, am or pm): most notes have none, and skip its scan. */
+const TIME_HINT = /[点时:]|am|pm/i;
+
 export function findTimeOfDay(text: string): { hour: number; minute: number; index: number } | null {
+  if (!TIME_HINT.test(text)) return null;
   TIME_RE.lastIndex = 0;
   for (let m = TIME_RE.exec(text); m; m = TIME_RE.exec(text)) {
     let hour: number | null;
@@ -259,8 +263,34 @@ function chrono(): ChronoEn.Chrono {
 
 const byIndex = (a: DateMention, b: DateMention) => a.index - b.index;
 
-function containsAny(text: string, words: string[]): boolean {
-  for (const w of words) if (text.includes(w)) return true;
+/** Every word some rule `needs`, once, and each rule's as indexes into it. */
+const NEED_WORDS = [...new Set(RULES.flatMap((rule) => rule.needs ?? []))];
+const RULE_NEEDS = RULES.map((rule) => rule.needs?.map((w) => NEED_WORDS.indexOf(w)) ?? null);
+/** Which need words hold a Latin letter: a note without one cannot contain them. */
+const NEED_LATIN = NEED_WORDS.map((w) => /[a-z]/.test(w));
+/**
+ * What can put a Latin letter into `text.toLowerCase()`: A-Z and a-z, and the two characters
+ * outside ASCII whose lower case is or holds one (İ → i̇, the Kelvin sign → k).
+ */
+const LATIN = /[A-Za-z\u0130\u212a]/;
+/** Per note, whether each need word was found: 0 not looked for yet, 1 found, 2 not found. */
+const needFound = new Uint8Array(NEED_WORDS.length);
+
+/**
+ * Whether `lower` holds one of the need words `indexes`; each word is looked for once per note
+ * (several rules need 月, 下 or 后). Without a Latin letter in the note, words with one are not
+ * there, and `lower` is the note itself (nothing else it could lower-case makes an ASCII letter
+ * or a Chinese character, which is all the need words hold).
+ */
+function needsMet(lower: string, latin: boolean, indexes: number[]): boolean {
+  for (const i of indexes) {
+    let found = needFound[i];
+    if (found === 0) {
+      found = (latin || !NEED_LATIN[i]) && lower.includes(NEED_WORDS[i] as string) ? 1 : 2;
+      needFound[i] = found;
+    }
+    if (found === 1) return true;
+  }
   return false;
 }
 
@@ -276,9 +306,13 @@ export function findDates(text: string, now: Date, timeZone: string): DateMentio
   const today: Today = { y: w.y, m: w.m, d: w.d, weekday: w.weekday, hour: w.hour, minute: w.minute };
   const found: DateMention[] = [];
   const taken: [number, number][] = [];
-  const lower = text.toLowerCase();
-  for (const rule of RULES) {
-    if (rule.needs && !containsAny(lower, rule.needs)) continue;
+  const latin = LATIN.test(text);
+  const lower = latin ? text.toLowerCase() : text;
+  needFound.fill(0);
+  for (let r = 0; r < RULES.length; r++) {
+    const rule = RULES[r] as Rule;
+    const needs = RULE_NEEDS[r];
+    if (needs && !needsMet(lower, latin, needs)) continue;
     rule.re.lastIndex = 0;
     for (let m = rule.re.exec(text); m; m = rule.re.exec(text)) {
       const start = m.index;
@@ -290,7 +324,8 @@ export function findDates(text: string, now: Date, timeZone: string): DateMentio
       found.push({ date, hour: null, minute: 0, index: start, end });
     }
   }
-  if (CHRONO_HINT.test(text)) found.push(...chronoDates(text, now, today, (s, e) => overlapsAny(taken, s, e)));
+  // Every form of CHRONO_HINT holds a month name.
+  if (latin && CHRONO_HINT.test(text)) found.push(...chronoDates(text, now, today, (s, e) => overlapsAny(taken, s, e)));
   return found.length > 1 ? found.sort(byIndex) : found;
 }
 

@@ -34,7 +34,10 @@ export type LabelForms = { full: string; core: string; coreChars: number };
 export function searchForm(text: string): string {
   let upper = false;
   let space = false;
-  for (let i = 0; i < text.length; i++) {
+  // Lengths are read once per string in these loops: notes come in many of V8's string shapes,
+  // which can make `.length` a megamorphic load rather than a field read.
+  const length = text.length;
+  for (let i = 0; i < length; i++) {
     const c = text.charCodeAt(i);
     if (c < 0x80) {
       if (c >= 0x41 && c <= 0x5a) upper = true;
@@ -177,12 +180,13 @@ export function createKnownCustomerIndex() {
 
   /** Adds to `out` the customers with a `byStart` key at some position of `s`. */
   function addStartsIn(s: string, out: IndexedCustomer[]): void {
-    for (let i = 0; i + 2 <= s.length; i++) {
+    const length = s.length;
+    for (let i = 0; i + 2 <= length; i++) {
       const first = s.charCodeAt(i);
       const bit = firstBit(first, s.charCodeAt(i + 1));
       if (((firstBits[bit >>> 3] ?? 0) & (1 << (bit & 7))) === 0) continue;
       let h = hashStep(HASH_SEED, first);
-      for (let n = 2; n <= KEY && i + n <= s.length; n++) {
+      for (let n = 2; n <= KEY && i + n <= length; n++) {
         h = hashStep(h, s.charCodeAt(i + n - 1));
         const hash = hashEnd(h);
         const at = (hash >>> (32 - bucketBits)) << 1;

@@ -37,8 +37,11 @@ const isDigit = (c: number) => c >= 0x30 && c <= 0x39;
 export function clauses(text: string): { text: string; start: number }[] {
   const out: { text: string; start: number }[] = [];
   let start = 0;
-  for (let i = 0; i <= text.length; i++) {
-    if (i < text.length) {
+  // The length read once: the notes' strings come in many of V8's string shapes (flat, sliced,
+  // concatenated; one- or two-byte), which can make `.length` a megamorphic load, not a field read.
+  const length = text.length;
+  for (let i = 0; i <= length; i++) {
+    if (i < length) {
       const c = text.charCodeAt(i);
       if (!isClauseEnd(c)) continue;
       if ((c === 0x2c || c === 0x2e) && isDigit(text.charCodeAt(i - 1)) && isDigit(text.charCodeAt(i + 1))) continue;

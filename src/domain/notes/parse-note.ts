@@ -97,7 +97,8 @@ function clauseAt(text: string, index: number): string | null {
   let start = index;
   while (start > 0 && !isClauseEnd(text.charCodeAt(start - 1))) start--;
   let end = index + 1;
-  while (end < text.length && !isClauseEnd(text.charCodeAt(end))) end++;
+  const length = text.length;
+  while (end < length && !isClauseEnd(text.charCodeAt(end))) end++;
   const run = text.slice(start, end);
   const trimmed = run.trim();
   if (!trimmed) return null;

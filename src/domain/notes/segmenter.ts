@@ -155,7 +155,8 @@ export function wordsAround(text: string, offset: number): PlacedWord[] {
   let words = lastNote.clauses.get(start);
   if (words) return words;
   let end = offset;
-  while (end < text.length && !isClauseEnd(text.charCodeAt(end))) end++;
+  const length = text.length;
+  while (end < length && !isClauseEnd(text.charCodeAt(end))) end++;
   words = [];
   let at = start;
   for (const word of segment(text.slice(start, end))) {

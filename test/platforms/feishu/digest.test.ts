@@ -3,11 +3,10 @@ import nock from 'nock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { assignments, customers, outbox, teamDigests } from '../../../src/db/schema/index.js';
 import { RUN_BY_HAND } from '../../../src/jobs/types.js';
-import { buildFeishuTestApp, FEISHU_KEY, FEISHU_TOKEN } from '../../helpers/build-test-app.js';
+import { buildFeishuTestApp, FEISHU_TOKEN } from '../../helpers/build-test-app.js';
 import { useTestDatabase } from '../../helpers/db.js';
 import { feishuCardAction, feishuMessageEvent } from '../../helpers/feishu-events.js';
-import { feishuSignedRequest } from '../../helpers/feishu-sign.js';
-import { deliverToFeishu, type FeishuSent } from '../../helpers/feishu-delivery.js';
+import { deliverToFeishu, postToFeishu, type FeishuSent } from '../../helpers/feishu-delivery.js';
 import { RUN_AT, seedKnownWeek } from '../../integration/digest/seed-week.js';
 
 const NOW_S = Math.floor(RUN_AT.getTime() / 1000);
@@ -38,29 +37,15 @@ describe('Feishu: the weekly digest', () => {
   afterEach(() => nock.cleanAll());
   afterAll(() => nock.enableNetConnect());
 
-  const toInject = (r: { body: string; headers: Record<string, string> }) => ({ payload: r.body, headers: r.headers });
   async function say(from: string, text: string) {
     const event = feishuMessageEvent({ text, token: FEISHU_TOKEN, tenant, chatId: `oc_${from}`, senderOpenId: from, createTime: RUN_AT });
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/webhooks/feishu',
-      ...toInject(feishuSignedRequest(FEISHU_KEY, event, { timestamp: NOW_S })),
-    });
-    expect(res.statusCode).toBe(200);
-    await t.genjin.worker.drain();
+    await postToFeishu(t, event, NOW_S);
   }
   async function click(operator: string, value: Record<string, string>, picked?: string): Promise<Answer> {
     const envelope = feishuCardAction({ token: FEISHU_TOKEN, tenant, value, operatorOpenId: operator });
     if (picked) Object.assign(envelope.event.action, { tag: 'select_person', name: 'to', option: picked });
     Object.assign(envelope.event, { context: { open_message_id: 'om_digest', open_chat_id: `oc_east_${tenant}` } });
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/webhooks/feishu',
-      ...toInject(feishuSignedRequest(FEISHU_KEY, envelope, { timestamp: NOW_S })),
-    });
-    expect(res.statusCode).toBe(200);
-    await t.genjin.worker.drain();
-    return res.json() as Answer;
+    return postToFeishu<Answer>(t, envelope, NOW_S);
   }
   const deliver = () => deliverToFeishu(t.genjin.outbox);
   const runDigest = () => t.genjin.jobs.find((j) => j.name === 'digest')!.run(RUN_AT, RUN_BY_HAND);

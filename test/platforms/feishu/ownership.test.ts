@@ -2,12 +2,11 @@ import { and, eq } from 'drizzle-orm';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { assignments, auditLog, customers, followUps, outbox, transferRequests } from '../../../src/db/schema/index.js';
-import { buildFeishuTestApp, FEISHU_KEY, FEISHU_TOKEN } from '../../helpers/build-test-app.js';
+import { buildFeishuTestApp, FEISHU_TOKEN } from '../../helpers/build-test-app.js';
 import { useTestDatabase } from '../../helpers/db.js';
 import { feishuCardAction, feishuMessageEvent } from '../../helpers/feishu-events.js';
-import { feishuSignedRequest } from '../../helpers/feishu-sign.js';
 import { seedOwnershipWorkspace } from '../../helpers/ownership-seed.js';
-import { deliverToFeishu, type FeishuSent } from '../../helpers/feishu-delivery.js';
+import { deliverToFeishu, postToFeishu, type FeishuSent } from '../../helpers/feishu-delivery.js';
 
 const NOW_S = Math.floor(new Date('2026-11-25T02:00:05Z').getTime() / 1000);
 type Sent = FeishuSent;
@@ -35,16 +34,9 @@ describe('Feishu: roles, /查 scope, 转给TA, 申请转交, /转', () => {
   afterEach(() => nock.cleanAll());
   afterAll(() => nock.enableNetConnect());
 
-  const toInject = (r: { body: string; headers: Record<string, string> }) => ({ payload: r.body, headers: r.headers });
   async function say(from: string, text: string, o: Partial<Parameters<typeof feishuMessageEvent>[0]> = {}) {
     const event = feishuMessageEvent({ text, token: FEISHU_TOKEN, tenant, chatId: `oc_${from}`, senderOpenId: from, ...o });
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/webhooks/feishu',
-      ...toInject(feishuSignedRequest(FEISHU_KEY, event, { timestamp: NOW_S })),
-    });
-    expect(res.statusCode).toBe(200);
-    await t.genjin.worker.drain();
+    await postToFeishu(t, event, NOW_S);
     return event.event.message.message_id as string;
   }
   /** A click by `operator`; `picked` is what a person picker chose (Feishu sends it as action.option). */
@@ -52,14 +44,7 @@ describe('Feishu: roles, /查 scope, 转给TA, 申请转交, /转', () => {
     const envelope = feishuCardAction({ token: FEISHU_TOKEN, tenant: o.tenant ?? tenant, value, operatorOpenId: operator });
     if (o.picked) Object.assign(envelope.event.action, { tag: 'select_person', name: 'to', option: o.picked });
     Object.assign(envelope.event, { context: { open_message_id: `om_card_${operator}`, open_chat_id: `oc_${operator}` } });
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/webhooks/feishu',
-      ...toInject(feishuSignedRequest(FEISHU_KEY, envelope, { timestamp: NOW_S })),
-    });
-    expect(res.statusCode).toBe(200);
-    await t.genjin.worker.drain();
-    return res.json() as Answer;
+    return postToFeishu<Answer>(t, envelope, NOW_S);
   }
   /** Delivers the outbox through nock: replies and messages to people, as Feishu received them. */
   const deliver = () => deliverToFeishu(t.genjin.outbox);

@@ -3,12 +3,11 @@ import nock from 'nock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { assignments, customers, outbox, reminders } from '../../../src/db/schema/index.js';
 import { RUN_BY_HAND } from '../../../src/jobs/types.js';
-import { buildFeishuTestApp, FEISHU_KEY, FEISHU_TOKEN } from '../../helpers/build-test-app.js';
+import { buildFeishuTestApp, FEISHU_TOKEN } from '../../helpers/build-test-app.js';
 import { uniqueId, useTestDatabase } from '../../helpers/db.js';
 import { feishuCardAction } from '../../helpers/feishu-events.js';
-import { feishuSignedRequest } from '../../helpers/feishu-sign.js';
 import { seedOwnershipWorkspace } from '../../helpers/ownership-seed.js';
-import { deliverToFeishu } from '../../helpers/feishu-delivery.js';
+import { deliverToFeishu, postToFeishu } from '../../helpers/feishu-delivery.js';
 
 const WARN_AT = '2026-11-25T02:00:00Z'; // Wednesday: 58 days after Monday 28 Sep
 type Answer = { toast?: { type: string; content: string }; card?: { type: string; data: Record<string, unknown> } };
@@ -46,11 +45,7 @@ describe('Feishu: the pool warning card', () => {
       ...(formValue ? { formValue } : {}),
     });
     Object.assign(envelope.event, { context: { open_message_id: `om_card_${operator}`, open_chat_id: `oc_${operator}` } });
-    const signed = feishuSignedRequest(FEISHU_KEY, envelope, { timestamp: Math.floor(t.clock.now().getTime() / 1000) });
-    const res = await t.app.inject({ method: 'POST', url: '/webhooks/feishu', payload: signed.body, headers: signed.headers });
-    expect(res.statusCode).toBe(200);
-    await t.genjin.worker.drain();
-    return res.json() as Answer;
+    return postToFeishu<Answer>(t, envelope, Math.floor(t.clock.now().getTime() / 1000));
   }
   const deliver = () => deliverToFeishu(t.genjin.outbox);
   const runPool = async (at: string) => {

@@ -3,11 +3,10 @@ import nock from 'nock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { auditLog, customers, followUps, outbox, reminders, transferRequests } from '../../../src/db/schema/index.js';
 import { RUN_BY_HAND } from '../../../src/jobs/types.js';
-import { buildFeishuTestApp, FEISHU_KEY, FEISHU_TOKEN } from '../../helpers/build-test-app.js';
+import { buildFeishuTestApp, FEISHU_TOKEN } from '../../helpers/build-test-app.js';
 import { useTestDatabase } from '../../helpers/db.js';
-import { deliverToFeishu } from '../../helpers/feishu-delivery.js';
+import { deliverToFeishu, postToFeishu } from '../../helpers/feishu-delivery.js';
 import { feishuCardAction, feishuMessageEvent } from '../../helpers/feishu-events.js';
-import { feishuSignedRequest } from '../../helpers/feishu-sign.js';
 import { seedOwnershipWorkspace } from '../../helpers/ownership-seed.js';
 import { holdCustomerLock } from '../../integration/reminder-actions/row-lock.js';
 
@@ -60,7 +59,6 @@ describe('Feishu: the reminder card’s buttons', () => {
   afterEach(() => nock.cleanAll());
   afterAll(() => nock.enableNetConnect());
 
-  const toInject = (r: { body: string; headers: Record<string, string> }) => ({ payload: r.body, headers: r.headers });
   async function click(
     operator: string,
     value: Value,
@@ -69,14 +67,7 @@ describe('Feishu: the reminder card’s buttons', () => {
     const app = o.app ?? t;
     const envelope = feishuCardAction({ token: FEISHU_TOKEN, tenant, value, operatorOpenId: operator, formValue: o.form });
     if (o.option) Object.assign(envelope.event.action, o.option);
-    const res = await app.app.inject({
-      method: 'POST',
-      url: '/webhooks/feishu',
-      ...toInject(feishuSignedRequest(FEISHU_KEY, envelope, { timestamp: NOW_S })),
-    });
-    expect(res.statusCode).toBe(200);
-    await app.genjin.worker.drain();
-    return res.json() as Answer;
+    return postToFeishu<Answer>(app, envelope, NOW_S);
   }
   /** Runs the real reminders job and delivers its cards through nock; returns each rep's card buttons. */
   async function remind(): Promise<Map<string, Map<string, Value>>> {
@@ -263,13 +254,7 @@ describe('Feishu: the reminder card’s buttons', () => {
       chatId: `oc_${w.people.rep.platformUserId}`,
       senderOpenId: w.people.rep.platformUserId,
     });
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/webhooks/feishu',
-      ...toInject(feishuSignedRequest(FEISHU_KEY, event, { timestamp: NOW_S })),
-    });
-    expect(res.statusCode).toBe(200);
-    await t.genjin.worker.drain();
+    await postToFeishu(t, event, NOW_S);
     expect(await notesOf(c)).toMatchObject([{ status: 'confirmed', amount: 500000 }]);
     expect(await notesOf(other)).toEqual([]);
     const [reply] = await testDb.db
