@@ -61,7 +61,7 @@ const CHANNEL_RULES: Rule<Channel>[] = [
  * Stage events are read as structure rather than as whole phrases: a thing of the deal (报价,
  * 方案, 合同, 需求 …) next to what was done with it (发, 提交, 签, 确认 …), in either order, at
  * most a few characters apart (`报价单已经邮件发送`, `把价格发给了`, `给了一版报价`). The clause
- * gates in `firstOutsidePlans` then drop plans, questions, conditions, wishes and other parties.
+ * gates in `statesFact` then drop plans, questions, conditions, wishes and other parties.
  */
 let nearCount = 0;
 const near = (things: string, acts: string, gap = 6, done = false) => {
@@ -271,16 +271,10 @@ const isSpace = (c: number) =>
 let lastClauses: { text: string; joined: string; parts: { text: string; start: number }[] } = { text: '', joined: '', parts: [] };
 
 /**
- * All of a rule set's patterns in one (they share the `i` flag and have no back-references): a
- * clause it does not match holds no cue of any rule, and is not scanned rule by rule.
+ * All the channel rules' patterns in one (they share the `i` flag and have no back-references):
+ * a clause it does not match holds no channel word, and is not scanned rule by rule.
  */
-const anyOf = new Map<Rule<unknown>[], RegExp>();
-
-function anyCue(rules: Rule<unknown>[]): RegExp {
-  let re = anyOf.get(rules);
-  if (!re) anyOf.set(rules, (re = new RegExp(rules.map((r) => `(?:${r.re.source})`).join('|'), 'i')));
-  return re;
-}
+const CHANNEL_ANY = new RegExp(CHANNEL_RULES.map((r) => `(?:${r.re.source})`).join('|'), 'i');
 
 /** `Kickoff call tomorrow`, `meeting next week`: a medium followed by when it will be. */
 const LATER_AFTER = /^\s*(?:tomorrow|next\b|later\b|on (?:mon|tue|wed|thu|fri|sat|sun))/i;
@@ -290,40 +284,47 @@ const EARLIER_BEFORE = /(?:上次|上回|之前|此前|那次)$/;
 const HELD_AFTER = /聊了|聊到|聊得|透露|席间|饭桌上|饭局上|期间/;
 
 /**
- * The earliest channel word that is not part of a plan: for each rule, its first match in a
- * clause that is accepted; of those, the earliest (an earlier contact, 上次拜访, after every other).
- * Clauses are read in order, and once one holds an accepted hit no later clause can give an
- * earlier one: the rules not yet matched are not run on the rest of the note.
+ * The earliest channel word of the note that is not part of a plan, negated, asked about, an
+ * instruction or said to happen later; at the same place, the rule listed first. Each rule's first
+ * word in a clause is the one judged. Clauses are read in order and the first one with a word that
+ * passes decides: a later clause can only hold later words. An earlier contact the note refers
+ * back to (上次拜访后) counts only when no clause names another.
  */
-function firstOutsidePlans<T>(text: string, rules: Rule<T>[]): T | null {
+function firstChannel(text: string): Channel | null {
   const { joined, parts } = clausesOf(text);
-  const any = anyCue(rules as Rule<unknown>[]);
-  const settled = rules.map(() => false);
-  let best: { value: T; index: number } | null = null;
+  let earlier: Channel | null = null;
   for (const part of parts) {
-    if (!any.test(part.text)) continue;
-    for (let r = 0; r < rules.length; r++) {
-      const rule = rules[r] as Rule<T>;
-      if (settled[r]) continue;
-      const m = rule.re.exec(part.text);
-      if (!m) continue;
-      const before = part.text.slice(0, m.index);
-      const after = part.text.slice(m.index + m[0].length);
+    const clause = part.text;
+    if (!CHANNEL_ANY.test(clause)) continue;
+    let found: Channel | null = null;
+    let foundAt = clause.length;
+    let earlierHere: Channel | null = null;
+    let earlierAt = clause.length;
+    for (const rule of CHANNEL_RULES) {
+      const m = rule.re.exec(clause);
+      if (!m || (m.index >= foundAt && m.index >= earlierAt)) continue;
+      const before = clause.slice(0, m.index);
+      const after = clause.slice(m.index + m[0].length);
       if (planned(before, m[0] + after.slice(0, 2)) && !(heldAfterAll(before) && HELD_AFTER.test(joined.slice(part.start + m.index))))
         continue;
       if (NEGATED_BEFORE.test(before) || QUESTION_AFTER.test(after) || LATER_AFTER.test(after)) continue;
       if (/[没未不]/.test(m[0])) continue;
       // `Call her tomorrow`: an instruction, not a call that happened.
       if (/^call$/i.test(m[0]) && /^\s+(?:her|him|them)\b/i.test(after)) continue;
-      settled[r] = true;
-      // An earlier contact counts only when the note names no other (it sorts after every other hit).
-      const index = (EARLIER_BEFORE.test(before) ? text.length : 0) + part.start + m.index;
-      // Ties go to the rule tried first, as rules are tried in order.
-      if (!best || index < best.index) best = { value: rule.value, index };
+      if (EARLIER_BEFORE.test(before)) {
+        if (m.index < earlierAt) {
+          earlierHere = rule.value;
+          earlierAt = m.index;
+        }
+      } else if (m.index < foundAt) {
+        found = rule.value;
+        foundAt = m.index;
+      }
     }
-    if (best && best.index < text.length) break;
+    if (found !== null) return found;
+    earlier ??= earlierHere;
   }
-  return best ? best.value : null;
+  return earlier;
 }
 
 /** Whether 约了 is the only plan word before a cue, with no day named (约了下周二吃饭 is a plan). */
@@ -456,7 +457,7 @@ function stageOf(text: string): Stage | null {
 
 /** How the contact happened: the earliest channel word that is not part of a plan. */
 export function findChannel(text: string): Channel | null {
-  return firstOutsidePlans(text, CHANNEL_RULES);
+  return firstChannel(text);
 }
 
 /**
