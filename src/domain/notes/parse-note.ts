@@ -1,5 +1,5 @@
 import { findAmounts, pickAmount } from './amounts.js';
-import { findChannel, findStage } from './channel-and-stage.js';
+import { findChannel, findStage, stageNamed } from './channel-and-stage.js';
 import { compareDates, toZonedIso, wallClock } from './civil-time.js';
 import { findContacts, type ContactMention } from './contact.js';
 import { findCustomerCandidates, isMetPerson, isPartnersPerson, pickCustomer } from './customer.js';
@@ -70,7 +70,7 @@ export function parseNote(input: string, opts: ParseOptions): ParsedNote {
     customer,
     contact,
     channel: findChannel(template?.channel ?? text) ?? (template?.channel ? 'other' : null),
-    stage: findStage(template ? `${template.stage ?? ''}, ${body}` : text),
+    stage: (template?.stage ? stageNamed(template.stage) : null) ?? findStage(template ? `${template.stage ?? ''}, ${body}` : text),
     amount: amount?.amount ?? null,
     currency: amount?.currency ?? 'CNY',
     nextFollowUpAt: next?.iso ?? null,

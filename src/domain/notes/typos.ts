@@ -40,6 +40,33 @@ const SLIPS: [RegExp, string][] = [
   [/接处/g, '接触'],
   [/谈盘/g, '谈判'],
   // 3天候 for 3天后; 三是万 for 三十万 (是 between a numeral and its unit).
+  // 价 typed as 加/架 in 报价 and 比价 (报加单, 报架收到了, 比架), where a quote word follows;
+  // 价个 for 价格 (谈了谈价个), not 价个位数.
+  [/(?<![汇周日月年简情申通电预])[报保包][加架](?=单|已|发|给|收|太|贵|还在|在比|过去)/g, '报价'],
+  [/比架/g, '比价'],
+  [/(?<![报单])价个(?![位把别])/g, '价格'],
+  // 保价 (price protection) is a word of its own; after 的 or 比 it is 报价 (几家的保价).
+  [/(?<=[的比])保价(?![费期天险服政\d])/g, '报价'],
+  // 钱 for 签 (qian) after 合同, 已 or 刚 (合同已经钱了, 刚钱了合同) and in 钱约; never after a
+  // verb or word that takes money (付钱了, 花钱约).
+  [/(?<=合同|已|已经|刚)钱(?=了|约|单|合同|下来)/g, '签'],
+  [/(?<![付给交收赚花挣有没的少多价笔块])钱约/g, '签约'],
+  [/签月(?=了|成功|完成|!|啦)/g, '签约'],
+  [/盒同/g, '合同'],
+  [/确任/g, '确认'],
+  [/月低(?!于)/g, '月底'],
+  // 右键 (right-click) for 邮件 where it is sent or read: 发了右键, 右键发给, 右键里说.
+  [/(?<=发了?[个封一]?|回了?[个封]?|通过|用)右键|右键(?=给|发|里|回复|说)/g, '邮件'],
+  // Pinyin left unconverted between Chinese words (今天dianhua联系了, xuqiu确认, 下周二baifang).
+  [/\bdianhua\b/gi, '电话'],
+  [/\bweixin\b/gi, '微信'],
+  [/\bbaifang\b/gi, '拜访'],
+  [/\bxuqiu\b/gi, '需求'],
+  [/\bbaojia\b/gi, '报价'],
+  [/\bfang'?an\b/gi, '方案'],
+  [/\bhetong\b/gi, '合同'],
+  [/\bqianyue\b/gi, '签约'],
+  [/\byoujian\b/gi, '邮件'],
   [/([\d一二三四五六七八九十两]天)候/g, '$1后'],
   [/([一二三四五六七八九两])是([万千])/g, '$1十$2'],
 ];
@@ -51,7 +78,7 @@ const SLIPS: [RegExp, string][] = [
  * alone), and as plain words it scans in half the time or less. A new slip goes in both lists.
  */
 const ANY_SLIP =
-  /威信|维信|薇信|徽信|微心|拜方|拜仿|白访|摆访|败访|回防|回仿|电化|点话|电活|连系|联习|须求|需球|方安|方按|保价|合铜|以(?:经|签|发|确认|付|收到|回款|报价|谈)|还再谈|丢但|丢担|签越|新线锁|却认|视屏|会意|邮建|包价|竟品|接处|谈盘|天候|是[万千]|和同|现索|成教|电连|有件/;
+  /威信|维信|薇信|徽信|微心|拜方|拜仿|白访|摆访|败访|回防|回仿|电化|点话|电活|连系|联习|须求|需球|方安|方按|保价|合铜|以(?:经|签|发|确认|付|收到|回款|报价|谈)|还再谈|丢但|丢担|签越|新线锁|却认|视屏|会意|邮建|包价|竟品|接处|谈盘|天候|是[万千]|和同|现索|成教|电连|有件|[报保包][加架]|比架|价个|钱(?:了|约|单|合同|下来)|签月|盒同|确任|月低|右键|[Dd]ianhua|[Ww]eixin|[Bb]aifang|[Xx]uqiu|[Bb]aojia|[Ff]ang'?an|[Hh]etong|[Qq]ianyue|[Yy]oujian/;
 
 export function fixTypos(text: string): string {
   if (!ANY_SLIP.test(text)) return text;
