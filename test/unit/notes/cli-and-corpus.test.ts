@@ -134,10 +134,20 @@ describe('field accuracy on labelled notes (../shared/tools/score-notes.py)', ()
   // Round 9 development set: 150 notes written blind while session 6 worked on the customer.
   // At the start (29a3c3c): 0.893 (886/992), customer 0.72. The fixes were written from the first
   // 100 (and rounds 7 and 8); the last 50 were scored only at the start and at the end, as the
-  // held-out check: 0.880 -> 0.892, customer 0.70 -> 0.76. All 150 at the end: 0.927 (920/992),
-  // customer 0.91. The floor guards that, less 0.01.
-  it.skipIf(scorerMissing && !onCi)('is at least 0.917 on the round 9 development notes', async () => {
+  // held-out check: 0.880 -> 0.892, customer 0.70 -> 0.76. All 150 after the customer rules: 0.927
+  // (920/992), customer 0.91; with the stage and channel rules too: 0.955 (947/992). The floor
+  // guards that, less 0.01.
+  it.skipIf(scorerMissing && !onCi)('is at least 0.945 on the round 9 development notes', async () => {
     requireScorer();
-    expect(await score(join(process.cwd(), 'test', 'fixtures', 'notes', 'notes.round9-dev.jsonl'))).toBeGreaterThanOrEqual(0.917);
+    expect(await score(join(process.cwd(), 'test', 'fixtures', 'notes', 'notes.round9-dev.jsonl'))).toBeGreaterThanOrEqual(0.945);
+  });
+
+  // Round 9 held out: 150 notes written blind in session 6 and kept from everyone who changed the
+  // parser, scored only at the start (29a3c3c: 0.931, 854/917, customer 0.747) and at the end
+  // (0.952, 873/917, customer 0.833): that session's figure for notes the rules never saw. Added
+  // here after that last score, so it is no longer held out; the floor guards it, less 0.01.
+  it.skipIf(scorerMissing && !onCi)('is at least 0.94 on the round 9 held-out notes', async () => {
+    requireScorer();
+    expect(await score(join(process.cwd(), 'test', 'fixtures', 'notes', 'notes.round9-blind.jsonl'))).toBeGreaterThanOrEqual(0.94);
   });
 });
