@@ -1,5 +1,6 @@
 import { looksLikePersonName, ORG_WORD_EN, type ContactMention } from './contact.js';
 import { isGivenName, isSurname, ORG_WORDS_EN } from './english-names.js';
+import { withFirstChars } from './first-chars.js';
 import { cutDepartment, isFunctionUnit, isUnitWord, isWordBoundary, trimNameEdges } from './name-structure.js';
 import { cutToOrgHead, hasPredicateInside, nameStartBefore, spanFrom, type Span } from './org-spans.js';
 import { isDictionaryPair, isPlaceWord, segmentDictionary, watchPairsOf } from './segmenter.js';
@@ -17,11 +18,10 @@ const ORG_SUFFIXES =
   INDUSTRY_HEADS +
   '|集团公司|有限公司|公司|集团|科技|银行|证券|电子|化工|软件|物流|地产|乳业|啤酒|速运|快递|文旅|体育|医院|学校|大学|学院|研究院|研究所|股份|实业|贸易|制造|汽车|能源|传媒|网络|信息|咨询|保险|基金|食品|药业|制药|医药|电器|电气|机械|建设|建工|工程|置业|酒店|餐饮|航空|通信|通讯|半导体|光电|材料|环保|教育|资本|投资|控股|商贸|服饰|服装|家居|百货|超市|商场|物业|广告|文化|影视|游戏|电商|数据|智能|机器人|生物|健康|医疗|纺织|钢铁|矿业|石化|石油|电力|水务|燃气|港口|航运|信托|租赁|农业|牧业|物产|国际|家具|陶瓷|化学|新能源|光伏|电池|仪器|设备|装备|动力|重工|船舶|建材|水泥|印刷|包装|造纸|出版|旅游|旅行社|律所|事务所|诊所|药房|连锁|酒业|茶业|饮料|粮油|日化|美妆|母婴|汽配|轮胎|电缆|五金|照明|安防|消防|环境|节能|城投|城建|管委会|光学|文具|器械|服务中心|中心|工厂|厂|配件|精机|精密|农商行|农商银行|信用社|幼儿园|幼教|中学|小学|公安局|税务局|教育局|财政局|卫健委|人社局|大药房|模具|纸业|家纺|农机|钢构|游艇会|市政|监管局|管理局|科学院|农科院|社科院|科院|设计院|规划院|书院|法院|检察院|卫生院|保健院|疗养院|美容院|养老院|福利院|零部件|港务';
 /**
- * One ending, for the scans that try it at many offsets: the lookahead on the endings' first
- * characters turns away most offsets with one class test instead of trying ~300 alternatives.
- * It matches what the alternation alone would (no ending starts otherwise).
+ * One ending, for the scans that try it at many offsets: led by a lookahead on the endings' first
+ * characters (`withFirstChars`), so most offsets fail one class test instead of ~300 alternatives.
  */
-const ORG_SUFFIX = `(?=[${[...new Set(ORG_SUFFIXES.split('|').map((w) => w[0]))].join('')}])(?:${ORG_SUFFIXES})`;
+const ORG_SUFFIX = withFirstChars(ORG_SUFFIXES);
 const LEGAL_TAIL = '(?:股份有限公司|有限责任公司|有限公司|分公司|公司)?';
 /** 远东国际货运宁波分公司: a branch named by its place after the company's name is part of it. */
 const BRANCH_TAIL = '(?:[\\u4e00-\\u9fa5]{2,3}?(?:分公司|分行|支行))?';
