@@ -5,20 +5,10 @@ import { composeGenjin } from '../../src/compose.js';
 import { loadConfig } from '../../src/config.js';
 import type { DbHandle } from '../../src/db/client.js';
 import { fixedClock } from './clock.js';
+import { FEISHU_ENV, FEISHU_KEY } from './feishu-app-settings.js';
 import { captureLogs } from './log-capture.js';
 
-export const FEISHU_BASE = 'https://open.feishu.test';
-export const FEISHU_TOKEN = 'vtoken_test';
-export const FEISHU_KEY = 'test key';
-
-/** The Feishu app settings of every test service: the test app, its token and key, the stand-in's base URL. */
-export const FEISHU_ENV = {
-  FEISHU_APP_ID: 'cli_test',
-  FEISHU_APP_SECRET: 'app_secret_test',
-  FEISHU_VERIFICATION_TOKEN: FEISHU_TOKEN,
-  FEISHU_ENCRYPT_KEY: FEISHU_KEY,
-  FEISHU_BASE_URL: FEISHU_BASE,
-};
+export { FEISHU_BASE, FEISHU_ENV, FEISHU_KEY, FEISHU_TOKEN } from './feishu-app-settings.js';
 
 /**
  * The real composed service (config → bot → Feishu adapter → Fastify app) on a test database,

@@ -32,14 +32,14 @@ import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { z } from 'zod';
 import { useTestDatabase } from '../../helpers/db.js';
+import { FEISHU_KEY, FEISHU_TOKEN } from '../../helpers/feishu-app-settings.js';
+import { spawnedServiceEnv } from '../../helpers/spawned-service.js';
 import { freePort } from '../../helpers/ports-and-waits.js';
 import { feishuMessageEvent } from '../../helpers/feishu-events.js';
 import { feishuSignedRequest } from '../../helpers/feishu-sign.js';
 import { COMPANY_CORES } from '../../helpers/note-texts.js';
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
-const TOKEN = 'vtoken_test';
-const KEY = 'test key';
 const CHATS = 10;
 const PER_CHAT = 6;
 const HELD_CHATS = 3;
@@ -166,20 +166,7 @@ describe('crash recovery (black box: a real process, SIGKILL, restart)', () => {
         console.error(s.tail() || `(${i === 0 ? 'first' : 'second'} service: no output at LOG_LEVEL=warn)`);
     });
     const port = await freePort();
-    const env: Record<string, string> = {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '/tmp',
-      ...(process.env.TMPDIR ? { TMPDIR: process.env.TMPDIR } : {}),
-      DATABASE_URL: testDb.url,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-      FEISHU_APP_ID: 'cli_test',
-      FEISHU_APP_SECRET: 'secret',
-      FEISHU_VERIFICATION_TOKEN: TOKEN,
-      FEISHU_ENCRYPT_KEY: KEY,
-      FEISHU_BASE_URL: standIn.url,
-    };
+    const env = spawnedServiceEnv({ databaseUrl: testDb.url, port, feishuBaseUrl: standIn.url });
 
     // 3. Boot.
     let t = Date.now();
@@ -193,7 +180,7 @@ describe('crash recovery (black box: a real process, SIGKILL, restart)', () => {
       const chat = i % CHATS;
       const event = feishuMessageEvent({
         text: `今天给${company}科技王总打电话,预算50万,下周三上门演示`,
-        token: TOKEN,
+        token: FEISHU_TOKEN,
         chatId: `oc_chat_${chat}`,
         senderOpenId: `ou_rep_${chat}`,
         createTime: new Date(),
@@ -204,7 +191,7 @@ describe('crash recovery (black box: a real process, SIGKILL, restart)', () => {
     t = Date.now();
     const statuses = await Promise.all(
       events.map(async ({ event }) => {
-        const { body, headers } = feishuSignedRequest(KEY, event);
+        const { body, headers } = feishuSignedRequest(FEISHU_KEY, event);
         const res = await fetch(`http://127.0.0.1:${port}/webhooks/feishu`, { method: 'POST', body, headers });
         await res.arrayBuffer();
         return res.status;

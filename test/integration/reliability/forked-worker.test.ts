@@ -5,13 +5,13 @@ import { fileURLToPath } from 'node:url';
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { useTestDatabase } from '../../helpers/db.js';
+import { FEISHU_KEY, FEISHU_TOKEN } from '../../helpers/feishu-app-settings.js';
+import { spawnedServiceEnv } from '../../helpers/spawned-service.js';
 import { freePort, waitUntil } from '../../helpers/ports-and-waits.js';
 import { feishuCardAction, feishuMessageEvent } from '../../helpers/feishu-events.js';
 import { feishuSignedRequest } from '../../helpers/feishu-sign.js';
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
-const TOKEN = 'vtoken_test';
-const KEY = 'test key';
 
 /**
  * `npm start` as production runs it (`GENJIN_WORKER` unset: the web process forks `genjin worker`):
@@ -60,19 +60,7 @@ describe('npm start: web process and forked worker', () => {
       const port = await freePort();
       service = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
         cwd: REPO,
-        env: {
-          PATH: process.env.PATH ?? '',
-          HOME: process.env.HOME ?? '/tmp',
-          DATABASE_URL: testDb.url,
-          PORT: String(port),
-          HOST: '127.0.0.1',
-          LOG_LEVEL: 'warn',
-          FEISHU_APP_ID: 'cli_test',
-          FEISHU_APP_SECRET: 'secret',
-          FEISHU_VERIFICATION_TOKEN: TOKEN,
-          FEISHU_ENCRYPT_KEY: KEY,
-          FEISHU_BASE_URL: standIn.url,
-        },
+        env: spawnedServiceEnv({ databaseUrl: testDb.url, port, feishuBaseUrl: standIn.url }),
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       service.stdout?.on('data', (c: Buffer) => (output = (output + c.toString()).slice(-20_000)));
@@ -80,7 +68,7 @@ describe('npm start: web process and forked worker', () => {
       const base = `http://127.0.0.1:${port}`;
       await waitUntil(30_000, async () => (await fetch(`${base}/readyz`).catch(() => null))?.status === 200);
       const post = async (payload: unknown) => {
-        const { body, headers } = feishuSignedRequest(KEY, payload);
+        const { body, headers } = feishuSignedRequest(FEISHU_KEY, payload);
         const res = await fetch(`${base}/webhooks/feishu`, { method: 'POST', body, headers });
         return { status: res.status, json: (await res.json()) as unknown };
       };
@@ -88,7 +76,7 @@ describe('npm start: web process and forked worker', () => {
       try {
         const note = feishuMessageEvent({
           text: '今天给星河科技王总打电话,预算50万',
-          token: TOKEN,
+          token: FEISHU_TOKEN,
           chatId: 'oc_fork',
           senderOpenId: 'ou_fork',
           createTime: new Date(),
@@ -103,7 +91,7 @@ describe('npm start: web process and forked worker', () => {
         expect(followUp?.status).toBe('confirmed');
 
         const click = feishuCardAction({
-          token: TOKEN,
+          token: FEISHU_TOKEN,
           value: { a: 'fu.undo', id: String(followUp?.id) },
           operatorOpenId: 'ou_fork',
           messageId: 'om_fork_card',

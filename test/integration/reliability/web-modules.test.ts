@@ -6,14 +6,14 @@ import { fileURLToPath } from 'node:url';
 import mysql from 'mysql2/promise';
 import { afterAll, describe, expect, it, onTestFailed } from 'vitest';
 import { useTestDatabase } from '../../helpers/db.js';
+import { FEISHU_KEY, FEISHU_TOKEN } from '../../helpers/feishu-app-settings.js';
+import { spawnedServiceEnv } from '../../helpers/spawned-service.js';
 import { freePort, waitUntil } from '../../helpers/ports-and-waits.js';
 import { feishuMessageEvent } from '../../helpers/feishu-events.js';
 import { feishuSignedRequest } from '../../helpers/feishu-sign.js';
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 const RECORDER = fileURLToPath(new URL('../../helpers/record-modules.mjs', import.meta.url));
-const TOKEN = 'vtoken_test';
-const KEY = 'test key';
 
 /** What the web process must not load: the worker's share of the memory (issue #16). */
 const WORKER_ONLY = [
@@ -50,19 +50,9 @@ describe('npm start: what the web process loads', () => {
     service = spawn(process.execPath, ['--import', 'tsx', '--import', RECORDER, 'src/main.ts'], {
       cwd: REPO,
       env: {
-        PATH: process.env.PATH ?? '',
-        HOME: process.env.HOME ?? '/tmp',
+        // Nothing listens at port 9: the bot info read fails fast, as it may in production.
+        ...spawnedServiceEnv({ databaseUrl: testDb.url, port, feishuBaseUrl: 'http://127.0.0.1:9' }),
         RECORD_MODULES_DIR: dir,
-        DATABASE_URL: testDb.url,
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        LOG_LEVEL: 'warn',
-        FEISHU_APP_ID: 'cli_test',
-        FEISHU_APP_SECRET: 'secret',
-        FEISHU_VERIFICATION_TOKEN: TOKEN,
-        FEISHU_ENCRYPT_KEY: KEY,
-        // Nothing listens there: the bot info read fails fast, as it may in production.
-        FEISHU_BASE_URL: 'http://127.0.0.1:9',
         WECOM_CORP_ID: 'wx5823bf96d3bd56c7',
         WECOM_AGENT_ID: '1000002',
         WECOM_SECRET: 'wecom_secret',
@@ -79,11 +69,11 @@ describe('npm start: what the web process loads', () => {
 
     const note = feishuMessageEvent({
       text: '今天给星河科技王总打电话,预算50万',
-      token: TOKEN,
+      token: FEISHU_TOKEN,
       chatId: 'oc_modules',
       senderOpenId: 'ou_modules',
     });
-    const { body, headers } = feishuSignedRequest(KEY, note);
+    const { body, headers } = feishuSignedRequest(FEISHU_KEY, note);
     expect((await fetch(`${base}/webhooks/feishu`, { method: 'POST', body, headers })).status).toBe(200);
 
     const loaded = await modulesOf(dir, service.pid!);
