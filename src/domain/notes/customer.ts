@@ -297,16 +297,18 @@ function clean(raw: string, note: string): string | null {
   const deAt = name.lastIndexOf('的');
   const beforeDe = name.slice(0, Math.max(0, deAt));
   const afterDe = name.slice(deAt + 1);
+  const beforeChars = deAt > 0 ? charCount(beforeDe) : 0;
+  const afterChars = deAt > 0 ? charCount(afterDe) : 0;
   if (
     deAt > 0 &&
-    [...afterDe].length >= 2 &&
-    ([...beforeDe].length >= 4 ||
+    afterChars >= 2 &&
+    (beforeChars >= 4 ||
       /[区市省县镇园上里]$/.test(beforeDe) ||
       isPlaceWord(beforeDe) ||
       TIME_ENDING.test(beforeDe) ||
       // 嘉兴的恒润纺织, 香港的福昇贸易: what 的 qualifies is an organisation by its ending.
       // (科技园B座的宏达机电: one character before 的 is enough before a name of four.)
-      ([...beforeDe].length + [...afterDe].length >= 5 && [...afterDe].length >= 3 && hasOrgTail(afterDe)))
+      (beforeChars + afterChars >= 5 && afterChars >= 3 && hasOrgTail(afterDe)))
   ) {
     // 润泽水务的调度中心: what follows 的 is a unit of the organisation before it; after a place
     // (上海的盒马鲜生门店) it is the organisation with its unit, cut off below.
