@@ -96,7 +96,12 @@ const RULES: Rule[] = [
   },
   { needs: ['大后天'], re: /大后天/g, resolve: (_m, t) => addDays(t, 3) },
   { needs: ['后天'], re: /后天/g, resolve: (_m, t) => addDays(t, 2) },
-  { needs: ['明', 'tomorrow'], re: /明天|明日|明早|明晚|\btomorrow\b/gi, resolve: (_m, t) => addDays(t, 1) },
+  // tmrw, tmr, 2morrow: how a hurried English note writes tomorrow.
+  {
+    needs: ['明', 'tomorrow', 'tmr', 'tmw', '2mor'],
+    re: /明天|明日|明早|明晚|\btomorrow\b|\btmrw?\b|\btmw\b|\b2morrow\b/gi,
+    resolve: (_m, t) => addDays(t, 1),
+  },
   { needs: ['今', 'today', 'tonight'], re: /今天|今日|今晚|\btoday\b|\btonight\b/gi, resolve: (_m, t) => ({ y: t.y, m: t.m, d: t.d }) },
   // 商量一下下周三: 一下 + 下周三, not 下下周三.
   {
@@ -116,6 +121,12 @@ const RULES: Rule[] = [
     needs: ['过'],
     re: new RegExp(`过\\s*${N}\\s*(?:天|日)`, 'g'),
     resolve: (m, t) => (m[1] === '两' || m[1] === '几' ? null : plus(t, count(m[1]), 'day')),
+  },
+  // 过两周再问: in two weeks, a fixed day (过两天 is not: see above).
+  {
+    needs: ['过'],
+    re: new RegExp(`过\\s*${N}\\s*(?:个)?(?:周|星期|礼拜)(?![一二三四五六日天末1-7])`, 'g'),
+    resolve: (m, t) => (m[1] === '几' ? null : plus(t, count(m[1]), 'week')),
   },
   {
     needs: ['后'],

@@ -67,6 +67,20 @@ const SLIPS: [RegExp, string][] = [
   [/\bhetong\b/gi, '合同'],
   [/\bqianyue\b/gi, '签约'],
   [/\byoujian\b/gi, '邮件'],
+  // Round 10: 房案 for 方案, 电画 for 电话, 腾训 for 腾讯, 坦判 for 谈判, 白方 for 拜访 (not 黑白方),
+  // 成角了 for 成交了 (成角 alone is an angle), 保家单 for 报价单.
+  [/房案/g, '方案'],
+  [/电画/g, '电话'],
+  [/腾训|疼讯|藤讯/g, '腾讯'],
+  [/坦判|弹判/g, '谈判'],
+  [/(?<![黑红蓝对])白方(?![向面位])/g, '拜访'],
+  [/成角(?=了|啦)/g, '成交'],
+  [/保家(?=单)/g, '报价'],
+  // The time and the day a date is read from: 下无三点 for 下午三点, 下粥二 for 下周二, 周无 for 周五
+  // where the day is followed by what happens on it (本周无进展 is no day).
+  [/([上下])无(?=\s*[\d一二两三四五六七八九十]{1,3}\s*[点时:])/g, '$1午'],
+  [/([下这本上])粥(?=[一二三四五六日天末])/g, '$1周'],
+  [/((?:周|星期|礼拜))无(?=[再在去来见约打回前给发,.;!?\s]|$|[上下]午|早上|晚上)/g, '$1五'],
   [/([\d一二三四五六七八九十两]天)候/g, '$1后'],
   [/([一二三四五六七八九两])是([万千])/g, '$1十$2'],
 ];
@@ -78,7 +92,7 @@ const SLIPS: [RegExp, string][] = [
  * alone), and as plain words it scans in half the time or less. A new slip goes in both lists.
  */
 const ANY_SLIP =
-  /威信|维信|薇信|徽信|微心|拜方|拜仿|白访|摆访|败访|回防|回仿|电化|点话|电活|连系|联习|须求|需球|方安|方按|保价|合铜|以(?:经|签|发|确认|付|收到|回款|报价|谈)|还再谈|丢但|丢担|签越|新线锁|却认|视屏|会意|邮建|包价|竟品|接处|谈盘|天候|是[万千]|和同|现索|成教|电连|有件|[报保包][加架]|比架|价个|钱(?:了|约|单|合同|下来)|签月|盒同|确任|月低|右键|[Dd]ianhua|[Ww]eixin|[Bb]aifang|[Xx]uqiu|[Bb]aojia|[Ff]ang'?an|[Hh]etong|[Qq]ianyue|[Yy]oujian/;
+  /威信|维信|薇信|徽信|微心|拜方|拜仿|白访|摆访|败访|回防|回仿|电化|点话|电活|连系|联习|须求|需球|方安|方按|保价|合铜|以(?:经|签|发|确认|付|收到|回款|报价|谈)|还再谈|丢但|丢担|签越|新线锁|却认|视屏|会意|邮建|包价|竟品|接处|谈盘|天候|是[万千]|和同|现索|成教|电连|有件|[报保包][加架]|比架|价个|钱(?:了|约|单|合同|下来)|签月|盒同|确任|月低|右键|房案|电画|腾训|疼讯|藤讯|坦判|弹判|白方|成角|保家|[上下]无|粥|周无|星期无|礼拜无|[Dd]ianhua|[Ww]eixin|[Bb]aifang|[Xx]uqiu|[Bb]aojia|[Ff]ang'?an|[Hh]etong|[Qq]ianyue|[Yy]oujian/;
 
 export function fixTypos(text: string): string {
   if (!ANY_SLIP.test(text)) return text;
