@@ -4,7 +4,7 @@ import type { Channel, Stage } from './schema.js';
 
 /** Words that make a clause a plan rather than something that happened (下周发方案 does not move the stage). */
 const PLAN_MARKERS =
-  /(明天|后天|下周|下个?月|下次|再|准备|(?<![施作目期线训付试进])计划|打算|争取|待|将|会去|要去|约了|预计|月底前|之前(?![\u4e00-\u9fa5]{0,4}过)|前要|建议(?!书)|\bwill\b|\bplan|\bnext\b|\bto send\b|\bgoing to\b|\bexpected\b|\bscheduled\b|\bto be\b|\bneeds? to\b|\bhave to\b)/i;
+  /(明天|后天|下周|下个?月|下次|再|准备|安排(?!了)|(?:\d{1,3}|[一两二三四五六七八九十几])\s*(?:个)?(?:天|周|星期|礼拜|月)(?:后|以后|之后)|(?<![施作目期线训付试进])计划|打算|争取|待|将|会去|要去|约了|预计|月底前|之前(?![\u4e00-\u9fa5]{0,4}过)|前要|建议(?!书)|\bwill\b|\bplan|\bnext\b|\bto send\b|\bgoing to\b|\bexpected\b|\bscheduled\b|\bto be\b|\bneeds? to\b|\bhave to\b)/i;
 
 /**
  * 已经, 刚才, 这次: what follows is done, whatever plan the clause named before it (a note typed
@@ -50,10 +50,11 @@ const CHANNEL_RULES: Rule<Channel>[] = [
   },
   // 资料在微信里, 邮件里: the medium something sits in, not how the contact happened.
   { value: 'wechat', re: /微信(?!里|群里)|企微|\bwechat\b|\bwecom\b/i },
-  { value: 'email', re: /邮件(?!里)|邮箱(?!里)|\be-?mail(?:ed)?\b/i },
+  // A forwarded mail pasted in (`Fwd: RE: …`): the note is the e-mail thread itself.
+  { value: 'email', re: /邮件(?!里)|邮箱(?!里)|\be-?mail(?:ed)?\b|^(?:fwd?|fw)\s*:|^re\s*:\s*(?:fwd?|fw)\s*:/i },
   {
     value: 'visit',
-    re: /拜访|拜会|面见|陌拜|扫楼|上门|面谈|见面|见了|见到|吃饭|吃了?[顿个]?饭|饭局|喝酒|喝茶|喝咖啡|到访|来访|走访|登门|参观|去了一?趟|跑了一?趟|(?:去|到)了?(?:他们|客户|对方)[的那]?(?:公司|办公室|总部|工厂|厂里|店里|现场|项目部|工地|仓库|车间)(?=[^,.;!?\n]{0,10}了)|当面|去[^,.;!?\s]{2,16}?(?:演示|汇报|讲方案|做[\u4e00-\u9fa5]{0,4}演示)|(?:^|刚才|刚刚|今天|上午|下午)在(?!微信|电话|群|线上|网上|邮件|家)[\u4e00-\u9fa5A-Za-z]{2,12}?(?:跟|和|与|见)|(?:来|到|在)了?(?:我们)?(?:店里|门店|店|展厅|校区|售楼处|琴行|现场)|从[\u4e00-\u9fa5A-Za-z]{2,12}?出来|看了?(?:一下|下)?现场|带我们[^,.;!?\s]{0,4}看|实地|(?:勘察|考察|踏勘)了|(?:^|今天|上午|下午|中午|晚上|刚才|刚刚|点半?|分)去了[^,.;!?\s]{2,16}?(?:那边|那儿|那里|这边)?(?:跟|和|与|找|见)|(?:去|到)了(?:他们|客户|对方)[的那]?(?:公司|办公室|总部|工厂|厂里|店里|现场|项目部|工地)|(?:^|今天|上午|下午|刚才|刚刚)去了[\u4e00-\u9fa5A-Za-z]{2,12}?(?:公司|厂|工厂|医院|学校|园区|总部|现场|门店|办公室|项目部|工地|车间|仓库)(?![\u4e00-\u9fa5])|\b(?:dropped|stopped|swung) by\b|\bvisit(?:ed)?\b|\bmet\b|\bmet with\b|\bin person\b|\bon[- ]?site\b|\blunch\b|\bdinner\b|\bcoffee\b|\bbreakfast\b/i,
+    re: /拜访|拜会|面见|陌拜|扫楼|上门|面谈|见面|见了|见到|吃饭|吃了?[顿个]?饭|饭局|喝酒|喝茶|喝咖啡|到访|来访|走访|登门|参观|去了一?趟|跑了一?趟|(?:去|到)了?(?:他们|客户|对方)[的那]?(?:公司|办公室|总部|工厂|厂里|店里|现场|项目部|工地|仓库|车间)(?=[^,.;!?\n]{0,10}了)|当面|去[^,.;!?\s]{2,16}?(?:演示|汇报|讲方案|做[\u4e00-\u9fa5]{0,4}演示|送(?:资料|样品|样机|合同|标书)|签合同)|(?:^|刚才|刚刚|今天|上午|下午)在(?!微信|电话|群|线上|网上|邮件|家)[\u4e00-\u9fa5A-Za-z]{2,12}?(?:跟|和|与|见)|(?:来|到|在)了?(?:我们)?(?:店里|门店|店|展厅|校区|售楼处|琴行|现场)|(?:来|到|进)了?(?:我们|咱们)?(?:[A-Za-z0-9]{1,4}|旗舰|体验|专卖|实体|线下)店(?![长主员铺])|进店|店(?:里|内)?(?:今天|上午|下午|晚上|刚才|刚刚)?来了|从[\u4e00-\u9fa5A-Za-z]{2,12}?出来|看了?(?:一下|下)?现场|带我们[^,.;!?\s]{0,4}看|实地|(?:勘察|考察|踏勘)了|(?:^|今天|上午|下午|中午|晚上|刚才|刚刚|点半?|分)去了[^,.;!?\s]{2,16}?(?:那边|那儿|那里|这边)?(?:跟|和|与|找|见)|(?:去|到)了(?:他们|客户|对方)[的那]?(?:公司|办公室|总部|工厂|厂里|店里|现场|项目部|工地)|(?:^|今天|上午|下午|刚才|刚刚|一起|一同|亲自|专门|特地|特意)去了[\u4e00-\u9fa5A-Za-z]{2,12}?(?:公司|厂|工厂|医院|学校|园区|总部|现场|门店|办公室|项目部|工地|车间|仓库)(?![\u4e00-\u9fa5])|\b(?:dropped|stopped|swung) by\b|\bwalk(?:ed|s)?[- ]?ins?\b|\bin[- ]store\b|\bcame (?:in(?:to)?|by) (?:the |our )?(?:store|shop|showroom)\b|\bvisit(?:ed)?\b|\bmet\b|\bmet with\b|\bin person\b|\bon[- ]?site\b|\blunch\b|\bdinner\b|\bcoffee\b|\bbreakfast\b/i,
   },
 ];
 
@@ -71,6 +72,9 @@ const near = (things: string, acts: string, gap = 6, done = false) => {
 };
 /** Proposal, quote: sent, given, handed in, presented (发送, 给到, 递交, 甩给, 讲了). */
 const HANDED = '发|给|提交|递交|交了|交给|已交|交上去|交过去|甩|回了|报给|报过去|递';
+/** An amount as a price is written: a currency and digits, or digits or a numeral with a money unit. */
+const QUOTED_AMOUNT =
+  '(?:(?:[A-Z]{3}|[¥$€£])\\s*\\d[\\d,.]*\\s*[万千kKwWmM]?|\\d[\\d,.]*\\s*(?:万|千|k|K|w|W|元|块|美元|欧元)|[一二三四五六七八九十两百千壹贰叁肆伍陆柒捌玖拾佰仟]+[万千][一二三四五六七八九]?)';
 const PROPOSAL_THING = '方案|建议书|PPT|ppt|\\bproposal\\b';
 const QUOTE_THING = '报价单?|价格表|价目表|价格|价钱|询价单|\\bquote\\b|quotation';
 /** What a negotiation is about, and its verbs (磨价格, 卡在折扣上, 条款来回改). */
@@ -109,10 +113,13 @@ const STAGE_RULES: StageRule[] = [
   stageRule(
     'won',
     [
-      /签约了|已经?签约|已经签了|已经?签(?:了|好|单|下|完)?|签完合同|签了合同|合同(?:已经?)?签(?:了|好|完|下来了)|签单|签了(?![\u4e00-\u9fa5]{0,2}(?:保密|NDA|意向|框架|协议|字))|成交|已盖章|合同已盖章|回款|打款了|已付款|定金[\u4e00-\u9fa5]{0,4}(?:打|付|交)(?:过来)?了|(?:收到|付了|交了)定金|付了全款|付了款|交了(?:全款|定金)?\s*\d|下单了|下单|下了(?:订单|单子|采购单|PO)|订了[一两二三四五六七八九十\d]+[套台件个份]/
+      /签约了|已经?签约|已经签了|已经?签(?:了|好|单|下|完)?|签完合同|签了合同|合同(?:已经?)?签(?:了|好|完|下来了)|签单|签了(?![\u4e00-\u9fa5]{0,2}(?:保密|NDA|意向|框架|协议|字))|成交|已盖章(?![^,.;!?\n]{0,2}(?:发|寄|送))|回款|打款了|已付款|定金[\u4e00-\u9fa5]{0,4}(?:打|付|交)(?:过来)?了|(?:收到|付了|交了)定金|付了全款|付了款|交了(?:全款|定金)?\s*\d|下单了|下单|下了(?:订单|单子|采购单|PO)|订了[一两二三四五六七八九十\d]+[套台件个份]/
         .source,
       // 合同盖章了, 单子签下来了, 合同回传了, 双方都签字了: the contract, then what made it binding.
       near('合同|协议|订单|单子|这单|那单', '下来了|签(?!到|收)|盖章|盖了章|盖好章|回传|签字|流程走完|走完了', 6),
+      // 收到了盖章合同: the signed contract came back. 办了年卡, 续了两年卡, 当场下单: a shop's sale.
+      /(?:收到|拿到)了?[^,.;!?\n]{0,4}?(?:盖章|盖好章|盖了章|签字|签好字|双签|回签)的?(?:合同|协议)|(?:办|开|续)了[^,.;!?\n]{0,4}?(?:卡|会员)|续费了|(?:当场|现场)(?:下单|付款|付了|买了|签了|交了|刷卡|定了)/
+        .source,
       /双方[^,.;!?\n]{0,2}(?:签字|盖章|签章)|签约完成|签约成功|(?:顺利|成功|正式)签约|(?:我们|我司)(?:中了|中标)|签订了|签署了合同/.source,
       // 中标了, 收到中标通知书 (客户中标了一个项目 is the customer's own tender).
       /(?<!(?:客户|对方|他们|竞品|友商|供应商|总包|集成商)[^,.;!?\n]{0,2}|没|未)中标(?!率)|成单|拿下了|拿到(?:了)?(?:订单|合同|单子)|PO已下|订单(?:已经?)?确认/
@@ -127,7 +134,7 @@ const STAGE_RULES: StageRule[] = [
   stageRule(
     'negotiation',
     [
-      /(?:谈|聊)(?:了|到|起)?(?:一下|下|一轮|一次|几轮|[两三]轮)?价格|压[\u4e00-\u9fa5]?[\d一二三四五六七八九十两几]+个?点|\bdiscussed (?:the )?pric(?:e|ing)\b|\b\d+\s?% off\b|价格[\u4e00-\u9fa5]{0,4}谈|议价|砍价|谈判|合同条款|条款要改|合同还在谈|合同在谈|报价[\u4e00-\u9fa5]{0,2}在谈|合同在走流程|法务(?:还在)?审|(?:在|已经?)走法务|法务(?:在|正在)(?:看|审)|条款在谈|付款(?:条件|方式)|压价|再降|降价|再便宜|价格[\u4e00-\u9fa5]{0,3}太高|便宜(?:一)?点|优惠(?:一)?点|太贵|贵了|打折|讨价还价|谈了price|price[\u4e00-\u9fa5]{0,4}谈|contract[\u4e00-\u9fa5]{0,4}(?:走流程|在谈)/
+      /(?:谈|聊)(?:了|到|起)?(?:一下|下|一轮|一次|几轮|[两三]轮)?价格|压[\u4e00-\u9fa5]?[\d一二三四五六七八九十两几]+个?点|\bdiscussed (?:the )?pric(?:e|ing)\b|\b\d+\s?% off\b|价格[\u4e00-\u9fa5]{0,4}谈|议价|砍价|谈判|合同条款|条款要改|合同还在谈|合同在谈|报价[\u4e00-\u9fa5]{0,2}在谈|合同在走流程|法务(?:还在)?审|(?:在|已经?)走法务|法务(?:在|正在)(?:看|审)|条款在谈|付款(?:条件|方式)|压价|再降|降价|再便宜|价格[\u4e00-\u9fa5]{0,3}太高(?![^,.;!?\n]{0,3}(?:想换|要换|才换|所以换|换掉))|便宜(?:一)?点|优惠(?:一)?点|太贵(?!想换|要换|才换|所以换)|贵了(?!想换|要换|才换|所以换)|打折|讨价还价|谈了price|price[\u4e00-\u9fa5]{0,4}谈|contract[\u4e00-\u9fa5]{0,4}(?:走流程|在谈)/
         .source,
       // 谈合同细节, 磨价格, 在谈价; 价格还在磨, 条款来回改了几轮; 卡在折扣上.
       near('(?<![面会座访洽])谈', TERMS, 4),
@@ -136,9 +143,13 @@ const STAGE_RULES: StageRule[] = [
       near('压', '价|折扣', 2),
       near(TERMS, HAGGLE, 8),
       near('卡在', TERMS, 6),
+      // 报价比别家高, 价格偏高, quote 太高: the customer finds the price high (价格太高想换 is why they
+      // leave the supplier they have). 申请了个优惠, 要折扣: a price concession asked for or won.
+      /(?:价格|报价|价钱|单价|总价|\bquote\b|\bprice\b|\bpricing\b)(?:[^,.;!?\n比]{0,4}?(?:太高|偏高|高了|有点高|太贵|偏贵|贵了|有点贵)|(?=\s?比[^,.;!?\n]{1,8}?(?:高|贵)))(?![^,.;!?\n]{0,3}(?:想换|要换|才换|所以换|换掉))|(?:要|想要)(?:更[多大]的?)?折扣|(?:申请|争取)(?:了|到)[^,.;!?\n]{0,3}(?:折扣|优惠|特价)/
+        .source,
       /咬死|嫌贵|再让[^,.;!?\n]{0,3}个?点|嫌价格|要(?:打)?[一二三四五六七八九\d.]{1,3}折|商务(?:阶段|洽谈|条款)/.source,
     ],
-    /\bnegotiat|(?:contract|合同)[^,.;!?\n]{0,8}\blegal\b[^,.;!?\n]{0,6}\breview|\blegal (?:is )?review(?:ing)? (?:the |our )?contract|\bcontract (?:is )?(?:under|in) legal review|\bpush(?:ed|ing)? back on (?:the )?pric|\bredlines?\b|\bhaggl|\bask(?:ing|ed)? for (?:a )?(?:lower|better) price|\b(?:longer|better) payment terms|\bpushing for (?:a )?lower|\bterms? (?:under|in) discussion|\bcounter(?:ed|offer)\b|\bmark(?:ed)?[- ]?up (?:of )?the contract/
+    /\bnegotiat|(?:contract|合同)[^,.;!?\n]{0,8}\blegal\b[^,.;!?\n]{0,6}\breview|\blegal (?:is )?review(?:ing)? (?:the |our )?contract|\bcontract (?:is )?(?:under|in) legal review|\bpush(?:ed|ing)? back on (?:the )?pric|\bredlines?\b|\bhaggl|\bask(?:ing|ed)? for (?:a )?(?:lower|better) price|\b(?:longer|better) payment terms|\bpushing for (?:a )?lower|\bterms? (?:under|in) discussion|\bcounter(?:ed|offer)\b|\b(?:price|pricing|quote|quotation)\b[^.;,!?]{0,12}?\btoo (?:high|expensive|steep)\b|\btoo expensive\b|\bmark(?:ed)?[- ]?up (?:of )?the contract/
       .source,
   ),
   stageRule(
@@ -149,6 +160,8 @@ const STAGE_RULES: StageRule[] = [
       // 价格表给过去了, 正式报价已提交, 把价格发给李经理了; 给了一版报价, 出了报价; 报了个价.
       near(QUOTE_THING, `${HANDED}|收到`, 6, true),
       near('发了|给了|出了|回了|提交了|递交了|甩了|收到了?|在看|看了|在比', QUOTE_THING, 4, true),
+      // 报了€150k, 报的72万, 报价三十三万: a price given with its amount (not 报了50万的预算).
+      `(?<![汇简情申电周日月年上])报(?:了|的|过|价\\s*[:：]?)\\s*${QUOTED_AMOUNT}(?![^,.;!?\\n]{0,3}(?:预算|以内|以下|之内))`,
       /报了个价|报个价[^,.;!?\n]{0,3}了|报完价|报价了|(?:询价单|询价)回了/.source,
       // 报了一个初步价格; 和他们过了一遍报价 (walked them through it).
       near('(?<![汇上申])报了|报过', '价', 6, true),
@@ -156,17 +169,19 @@ const STAGE_RULES: StageRule[] = [
       /(?<![汇简情申电])报的价/.source,
       near('过了一遍|过了一下|讲了|讲解了', QUOTE_THING, 4, true),
     ],
-    /\bsent (?:over )?(?:the |our )?(?:pricing|quote|quotation|price list)\b|\b(?:quote|quotation|pricing|price list) (?:was |has been |is )?(?:already )?(?:sent|delivered|submitted|shared)\b|\b(?:quote|quotation|pricing) went out\b|\b(?:have|received|got) our (?:quote|quotation|pricing)\b|\b(?:submitted|emailed|shared|delivered)\b[^.]{0,30}\b(?:quote|quotation|pricing|price list)\b|\bgave (?:them )?a price\b|\breceived (?:our |the |a |their )?(?:quote|quotation|pricing)\b/
+    /\bsent (?:over )?(?:the |our )?(?:pricing|quote|quotation|price list)\b|\b(?:quote|quotation|pricing|price list) (?:was |has been |is )?(?:already )?(?:sent|delivered|submitted|shared)\b|\b(?:quote|quotation|pricing) went out\b|\b(?:have|received|got) our (?:quote|quotation|pricing)\b|\b(?:submitted|emailed|shared|delivered)\b[^.]{0,30}\b(?:quote|quotation|pricing|price list)\b|\bgave (?:them )?a price\b|\breceived (?:our |the |a |their |your )?(?:quote|quotation|pricing)\b|\b(?:quote|quotation)\s+(?:of|for)\s+[^.;!?]{1,25}?\s+(?:was |has been |is )?(?:sent|submitted|delivered|emailed)\b/
       .source,
   ),
   stageRule(
     'proposal',
     [
-      /方案[\u4e00-\u9fa5]{0,3}已经?发|发了[\u4e00-\u9fa5]{0,4}方案|已发[\u4e00-\u9fa5]{0,4}方案|方案已认可|方案发过|(?:在|已经?|正在)看方案|看了方案|方案在看|方案[\u4e00-\u9fa5]{0,6}(?:再|在)(?:看|评审|评估)|方案[\u4e00-\u9fa5]{0,2}已经?[\u4e00-\u9fa5]{0,8}?(?:转给|发给|交给|转过去|发过去)|方案看过了?|方案[\u4e00-\u9fa5]{0,6}(?:看过了|认可)|评估方案|在看[\u4e00-\u9fa5]{0,8}的方案|讲了(?:一下)?[\u4e00-\u9fa5]{0,6}方案|reviewing the proposal|review(?:ing)? (?:our|the) proposal|review[\u4e00-\u9fa5]{0,4}proposal|附上proposal|proposal (?:is |was |has been )?(?:sent|submitted|under review|in review)|\b(?:sent|emailed)\b[^.]{0,60}\bproposal\b/
+      /方案[\u4e00-\u9fa5]{0,3}已经?发|发了[\u4e00-\u9fa5]{0,4}方案|已发[\u4e00-\u9fa5]{0,4}方案|方案已认可|方案发过|(?:在|已经?|正在)看方案|看了方案|方案在看|方案[\u4e00-\u9fa5]{0,6}(?:再|在)(?:看|评审|评估)|方案[\u4e00-\u9fa5]{0,2}已经?[\u4e00-\u9fa5]{0,8}?(?:转给|发给|交给|转过去|发过去)|方案看过了?|方案[\u4e00-\u9fa5]{0,6}(?:看过|看完|认可|已看|批了|批下来|通过了)|评估方案|在看[\u4e00-\u9fa5]{0,8}的方案|讲了(?:一下)?[\u4e00-\u9fa5]{0,6}方案|reviewing the proposal|review(?:ing)? (?:our|the) proposal|review[\u4e00-\u9fa5]{0,4}proposal|附上proposal|proposal (?:is |was |has been )?(?:sent|submitted|under review|in review)|\b(?:sent|emailed)\b[^.]{0,60}\bproposal\b/
         .source,
       // 方案过了一遍, 技术方案已提交, 方案汇报完了; 客户在评审我们的方案, 把PPT和方案都发到.
       near(PROPOSAL_THING, `${HANDED}|讲|汇报|演示|过了一遍|评审|收到|传阅|交了`, 6, true),
       near('发了|给了|讲了|汇报了|演示了|评审|提交了|递交了|甩了|收到了', PROPOSAL_THING, 10, true),
+      // 领导已经批了方案, 跟技术过了一下方案: the proposal approved, or walked through.
+      near('批了|认可了|同意了|过了一下|过了一遍|看完了|看过了', PROPOSAL_THING, 6, true),
       // 他们在 review 我们的 proposal, 方案在内部评估, 附件是维保平台的技术方案.
       near('(?:在|正在)\\s?(?:review|评估|评审|研究)', PROPOSAL_THING, 12),
       near(PROPOSAL_THING, '(?:在|正在)[^,.;!?\\n]{0,4}?(?:看|评审|评估|review|研究)', 6),
@@ -178,7 +193,7 @@ const STAGE_RULES: StageRule[] = [
   stageRule(
     'qualified',
     [
-      /确认需求|确认了需求|需求[\u4e00-\u9fa5]{0,3}确认|明确了需求|需求明确|需求[\u4e00-\u9fa5]{0,2}(?:confirm|OK)|\bqualified\b|(?:needs?|requirements?) (?:is |are |have been )?confirmed(?=\s*(?:[,.;:!?]|$|[\u4e00-\u9fa5]))|(?:确认|明确)(?:了|好了)?[^,.;!?\n后再等要没不会]{1,14}?需求|confirmed (?:the |their )?(?:needs|requirements)/
+      /确认需求|确认了需求|需求[\u4e00-\u9fa5]{0,3}确认|明确了需求|需求明确|需求[\u4e00-\u9fa5\s]{0,3}(?:confirm|OK)(?!\s?一?下)|\bconfirmed\s?(?:了\s?)?需求|\bqualified\b|(?:needs?|requirements?) (?:is |are |have been )?confirmed(?=\s*(?:[,.;:!?]|$|[\u4e00-\u9fa5]))|(?:确认|明确)(?:了|好了)?[^,.;!?\n后再等要没不会]{1,14}?需求|confirmed (?:the |their )?(?:needs|requirements)/
         .source,
       // 需求摸清楚了, 需求敲定了, 需求已经对齐; 客户确认了预算和需求.
       near('需求', '过了一遍|确认|明确|清楚|清晰|敲定|对齐|梳理好|聊透|对得上|定下来', 6),
@@ -219,7 +234,7 @@ const QUESTION_AFTER = /^[了没]*(?:吗|么|\?)/;
  * between two longer chunks separates phrases (`下周二发合同 报价已发过了`), so that the plan of one
  * does not hide the fact stated in the next: it becomes a clause break.
  */
-const CJK_SPACE_CJK = /[\u4e00-\u9fa5]\s+[\u4e00-\u9fa5]/;
+const CJK_SPACE_CJK = /[\u4e00-\u9fa5][^\S\n]+[\u4e00-\u9fa5]/;
 
 export function joinCjk(text: string): string {
   if (!text.includes(' ') || !CJK_SPACE_CJK.test(text)) return text;
@@ -238,7 +253,8 @@ export function joinCjk(text: string): string {
     let runEnd = i;
     while (runEnd < length && isCjk(text.charCodeAt(runEnd))) runEnd++;
     let next = runEnd;
-    while (next < length && isSpace(text.charCodeAt(next))) next++;
+    // A newline ends a clause (a chat log's turns, a list's lines): it is never joined away.
+    while (next < length && isSpace(text.charCodeAt(next)) && text.charCodeAt(next) !== 0x0a) next++;
     if (next === runEnd || next === length || !isCjk(text.charCodeAt(next))) {
       i = runEnd;
       continue;
@@ -375,6 +391,8 @@ function byOtherParty(text: string): boolean {
 }
 /** 报价单模板, 签约流程: the cue word names a thing, not an event. */
 const NOUN_AFTER = /^单?(?:模板|格式|系统|功能|流程|模块|制度|规范|\s*templates?\b)/i;
+/** 已经把 …: what the 把 brings is done. */
+const DONE_BA = /(?:已经?|刚刚?)把\s*$/;
 /** Negations a negotiation states itself (价格谈不拢 is still being negotiated). */
 const HAGGLE_NEGATION = /谈不拢|没谈拢|没谈妥|没谈下来|谈不下来/g;
 
@@ -423,7 +441,9 @@ function statesFact(value: Stage, m: RegExpExecArray, clause: string, end: strin
   )
     return false;
   // 报价单发他, 方案给王总: an event composed of a thing and a verb must read as done or under way.
-  if (m.groups && Object.values(m.groups).some(Boolean) && !DONE.test(before.slice(-3) + cue + after.slice(0, 6))) return false;
+  // 已经把 quotation 发给: the 已 before 把 says the whole act is done.
+  if (m.groups && Object.values(m.groups).some(Boolean) && !DONE.test(before.slice(-3) + cue + after.slice(0, 6)) && !DONE_BA.test(before))
+    return false;
   return true;
 }
 

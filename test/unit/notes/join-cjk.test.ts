@@ -2,11 +2,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { joinCjk } from '../../../src/domain/notes/channel-and-stage.js';
 
-/** The regular expression joinCjk stands for. */
+/** The regular expression joinCjk stands for (a newline ends a clause and is never joined away). */
 const reference = (text: string) =>
-  !text.includes(' ') || !/[\u4e00-\u9fa5]\s+[\u4e00-\u9fa5]/.test(text)
+  !text.includes(' ') || !/[\u4e00-\u9fa5][^\S\n]+[\u4e00-\u9fa5]/.test(text)
     ? text
-    : text.replace(/(?<![\u4e00-\u9fa5])([\u4e00-\u9fa5]+)\s+(?=([\u4e00-\u9fa5]+))/g, (_all, before: string, after: string) =>
+    : text.replace(/(?<![\u4e00-\u9fa5])([\u4e00-\u9fa5]+)[^\S\n]+(?=([\u4e00-\u9fa5]+))/g, (_all, before: string, after: string) =>
         before.length >= 3 && after.length >= 3 ? `${before},` : before,
       );
 
