@@ -1,6 +1,7 @@
 import { CN_NUMERAL_CHARS, parseChineseNumeral } from './chinese-numerals.js';
 
-export type AmountMention = { amount: number; currency: string; index: number; keyword: boolean };
+/** `other`: named in a clause about a competitor's offer (竞品报了68万), not this deal's amount. */
+export type AmountMention = { amount: number; currency: string; index: number; keyword: boolean; other?: boolean };
 
 const UNIT: Record<string, number> = {
   千万: 10_000_000,
@@ -23,14 +24,20 @@ const UNIT: Record<string, number> = {
 
 /** Words that make a nearby number money (预算50万, 报价 130 万, budget about 60k). */
 const MONEY_WORDS =
-  /(?:(?:预算|报价|总价|金额|合同额|合同金额|成交价|成交额|价格|费用|单子|订单|采购额|投资|最低|最高|一共|总共|共计|套餐价|售价|年费|首付|定金|交了|付了|收了|一期|每期|一学期|每学期|学费|落地价|全包)\s*(?:大约|大概|约|约为|为|是|在|有|给到|:)?|\b(?:budget|deal|quote|quoted|price|contract|worth|value|total)\b(?:\s+[a-z]+){0,2}\s*(?:of|about|around|approx\.?|is|was|at|:|~)?)\s*$/i;
+  /(?:(?:预算|报价|总价|金额|合同额|合同金额|成交价|成交额|价格|费用|单子|订单|采购额|投资|最低|最高|一共|总共|共计|套餐价|售价|年费|首付|定金|交了|付了|收了|一期|每期|一学期|每学期|学费|落地价|全包|整套|全套)\s*(?:大约|大概|约|约为|为|是|在|有|给到|:)?|\b(?:budget|deal|quote|quoted|price|contract|worth|value|total)\b(?:\s+[a-z]+){0,2}\s*(?:of|about|around|approx\.?|is|was|at|:|~)?)\s*$/i;
 
 /** Numbers followed by these are counts, durations or ratios, not money. */
 const NOT_MONEY_AFTER =
   /^\s*(人|个|位|名|台|套|家|次|天|日|号|周(?![末一二三四五六日天])|月(?![底初末])|年|小时|分钟|点|%|折|层|楼|间|张|份|条|款|期|票|吨|件|单|辆|箱|户|平|㎡|公斤|斤|米|公里|瓶|盒|株|头|只|users?|seats?|people|days?|weeks?|months?|years?|%)/i;
 /** Quantities, not money: 日均30万票, 年产20万吨, 月活50万. */
 const VOLUME_AFTER_UNIT =
-  /^\s*(人|个|位|名|台|套|家|次|天|%|票|吨|件|单|辆|箱|户|平|㎡|公斤|斤|米|公里|瓶|盒|株|头|只|users?|seats?|people|parcels?|orders?|units?|items?|packages?|shipments?|visitors?|visits?|pcs|tons?|requests?|transactions?|messages?|SKUs?|[a-z]+\s*\/\s*(?:day|week|month|year|hour|hr)\b)/i;
+  /^\s*(人|个|位|名|台|套|家|次|天|%|票|吨|件|单|辆|箱|户|平|㎡|公斤|斤|米|公里|瓶|盒|株|头|只|学生|用户|会员|员工|学员|粉丝|终端|并发|users?|seats?|people|parcels?|orders?|units?|items?|packages?|shipments?|visitors?|visits?|pcs|tons?|requests?|transactions?|messages?|SKUs?|[a-z]+\s*\/\s*(?:day|week|month|year|hour|hr)\b)/i;
+/** `200 pallet sensors`, `40 new seats`: a bare number before an English plural counts things. */
+const COUNT_NOUN_AFTER = /^\s+(?:[a-z]+\s+)?(?!(?:dollars|euros|pounds|bucks|yuan|thousands|millions|billions|cents)\b)[a-z]{2,}s\b/i;
+/** 嫌6999贵, 5800 已成交: a bare number the note calls dear, cheap or paid is a price. */
+const PRICE_AFTER = /^\s*(?:元|块)?\s*(?:太|有点|偏|还)?(?:贵|便宜)|^\s*(?:元|块)?\s*(?:已经?|就)?(?:成交|付款|付了|拿下|签了)/;
+/** 竞品报了68万, 友商的价格是: an amount in a clause about another party's offer. */
+const OTHER_PARTY_BEFORE = /(?:竞品|友商|竞争对手|对手|别家|其他家|\bcompetitor|\brival)[^,.;!?\n我]*$/i;
 /** `套餐选了8999那档`: the tier a buyer chose is a price. */
 const PRICE_TIER_AFTER = /^\s*(?:元)?(?:那档|档|的那档|的套餐)/;
 const VOLUME_BEFORE =
@@ -42,7 +49,7 @@ const PER_AFTER = /^\s*(元|块)?\s*\/\s*(?!(?:year|yr|annum)\b|年)[\u4e00-\u9f
 const NUMBER = `(\\d{1,3}(?:,\\d{3})+(?:\\.\\d+)?|\\d+(?:\\.\\d+)?|[${CN_NUMERAL_CHARS}]{1,8})`;
 // Optional parts own their leading spaces, so a match never ends in whitespace (`90万 12月1日`).
 const AMOUNT_RE = new RegExp(
-  `(HK\\$|US\\$|C\\$|A\\$|S\\$|¥|￥|\\$|€|£|(?:USD|RMB|CNY|EUR|HKD|GBP|JPY|CAD|AUD|SGD|CHF)\\s?|(?:港币|港元|欧元|美金|美元|日元|英镑|加元|澳元)\\s?)?\\s*${NUMBER}(?:\\s*(千万|十万|百万|万|w|W|千|k|K|亿|million|billion|mn|bn|m|M)(?![A-Za-z])(?:(\\d)(?![\\d.,:/\\-月日号点天周个人年时分]))?)?(?:\\s*(元|块|美元|美金|人民币|欧元|港币|港元|日元|英镑|rmb|RMB|usd|USD|eur|EUR|euros?|hkd|HKD|gbp|GBP|jpy|JPY|dollars?))?`,
+  `(HK\\$|US\\$|C\\$|A\\$|S\\$|¥|￥|\\$|€|£|(?:USD|RMB|CNY|EUR|HKD|GBP|JPY|CAD|AUD|SGD|CHF|AED)\\s?|(?:港币|港元|欧元|美金|美元|日元|英镑|加元|澳元)\\s?)?\\s*${NUMBER}(?:\\s*(千万|十万|百万|万|w|W|千|k|K|亿|million|billion|mn|bn|m|M)(?![A-Za-z])(?:(\\d)(?![\\d.,:/\\-月日号点天周个人年时分]))?)?(?:\\s*(元|块|美元|美金|人民币|欧元|港币|港元|日元|英镑|迪拉姆|rmb|RMB|usd|USD|eur|EUR|euros?|hkd|HKD|gbp|GBP|jpy|JPY|aed|AED|dollars?))?`,
   'g',
 );
 
@@ -57,6 +64,7 @@ function currencyOf(sign: string, word: string): string | null {
   if (/A\$|AUD|澳元/i.test(s)) return 'AUD';
   if (/S\$|SGD|新加坡元/i.test(s)) return 'SGD';
   if (/CHF|瑞郎/i.test(s)) return 'CHF';
+  if (/AED|迪拉姆/i.test(s)) return 'AED';
   if (/\$|USD|美元|美金|dollar/i.test(s)) return 'USD';
   return null;
 }
@@ -86,12 +94,13 @@ export function findAmounts(text: string): AmountMention[] {
     const bigCnUnit = isCn && /[万亿]/.test(num);
     if (!unit && !sign && !currencyWord && !bigCnUnit && /^\s*(月|日|号|点|:)/.test(after)) continue;
     if (!unit && !bigCnUnit && NOT_MONEY_AFTER.test(after)) continue;
+    if (!unit && !sign && !currencyWord && COUNT_NOUN_AFTER.test(after)) continue;
     // Q2, V3, A1: a letter glued to the number makes it a label.
     if (!sign && /[A-Za-z]$/.test(text.slice(0, m.index + whole.indexOf(num)))) continue;
     if ((unit || bigCnUnit) && VOLUME_AFTER_UNIT.test(after)) continue;
     if (!sign && !currencyWord && VOLUME_BEFORE.test(before)) continue;
     if (UNIT_PRICE_BEFORE.test(before) || PER_AFTER.test(after)) continue;
-    const keyword = MONEY_WORDS.test(before) || PRICE_TIER_AFTER.test(after);
+    const keyword = MONEY_WORDS.test(before) || PRICE_TIER_AFTER.test(after) || PRICE_AFTER.test(after);
     // 七千二, 三千五: a numeral with 千 standing alone is a price (两千多个, 三千套 are counts).
     const priceCn = isCn && /千/.test(num) && /^(?:\s|[,.;!?]|$)/.test(after);
     // 一百五十万 / 两亿 carry their unit inside the numeral.
@@ -111,12 +120,17 @@ export function findAmounts(text: string): AmountMention[] {
     if (amount <= 0) continue;
     // A bare number after a money word is money only when it is plausible as a deal: 预算 5 is not.
     if (!sign && !unit && !currencyWord && !bigCnUnit && amount < 100) continue;
-    out.push({ amount, currency: currencyOf(sign ?? '', currencyWord ?? '') ?? 'CNY', index: m.index, keyword });
+    const mention: AmountMention = { amount, currency: currencyOf(sign ?? '', currencyWord ?? '') ?? 'CNY', index: m.index, keyword };
+    if (OTHER_PARTY_BEFORE.test(text.slice(Math.max(0, m.index - 30), m.index))) mention.other = true;
+    out.push(mention);
   }
   return out;
 }
 
-/** The deal amount: the first one named by a money word, else the first money-looking number. */
+/**
+ * The deal amount: the first one named by a money word, else the first money-looking number;
+ * a competitor's figure only when the note names no other.
+ */
 export function pickAmount(mentions: AmountMention[]): AmountMention | null {
-  return mentions.find((m) => m.keyword) ?? mentions[0] ?? null;
+  return mentions.find((m) => m.keyword && !m.other) ?? mentions.find((m) => !m.other) ?? mentions[0] ?? null;
 }

@@ -41,17 +41,24 @@ type Rule<T> = { value: T; re: RegExp };
 const CHANNEL_RULES: Rule<Channel>[] = [
   {
     value: 'meeting',
-    re: /视频会议|腾讯会议|飞书会议|钉钉会议|线上会议|线上会|在线会议|远程会议|网络会议|视频会|视频了|视频沟通|视频聊|开了?个?视频|zoom|teams会议|(?:开了?个?|用|通过|在|上)\s?teams\b|\bteams\s?(?:上|里|会|开|线上)|\b(?:call )?(?:over|on|via) (?:teams|zoom)\b|\b(?:a|quick) (?:teams|zoom)\b|\bteams (?:call|meeting)\b|\bwebex\b|\bgoogle meet\b|video call|online meeting|\bmeeting\b/i,
+    re: /视频会议|腾讯会议|飞书会议|钉钉会议|线上会议|线上会|在线会议|远程会议|网络会议|视频会|视频了|视频沟通|视频聊|开了?个?视频|zoom|teams会议|(?:开了?个?|用|通过|在|上)\s?teams\b|\bteams\s?(?:上|里|会|开|线上)|\b(?:call )?(?:over|on|via) (?:teams|zoom)\b|\b(?:a|quick) (?:teams|zoom)\b|\bteams (?:call|meeting)\b|\bwebex\b|\bgoogle meet\b|video call|video ?conferenc(?:e|ing)|online meeting|\bmeeting\b/i,
   },
   // 电话 followed by a number, or 留了电话, is a phone number, not a call.
   {
     value: 'call',
     re: /打电话|打了电话|打的电话|(?<!留了?|留个|的)电话(?!\s*[:：]?\s*\d{7})|致电|电联|通话|来电|回电|语音留言|接到[^,.;!?\n]{0,8}电话|\bcall(?:ed)?\b|\bphoned?\b|\brang\b|\bvoicemail\b/i,
   },
-  // 资料在微信里, 邮件里: the medium something sits in, not how the contact happened.
-  { value: 'wechat', re: /微信(?!里|群里)|企微|\bwechat\b|\bwecom\b/i },
+  // 资料在微信里, 邮件里: the medium something sits in, not how the contact happened (微信里说,
+  // 微信里王总说, 邮件里问: what was said there is). 邮箱: x@y, 微信号: abc123: a contact detail, not a contact.
+  {
+    value: 'wechat',
+    re: /微信(?!里(?![^,.;!?\n]{0,4}?(?:说|讲|聊|问|回|提到|表示|告诉))|群里|号?\s*[:：]\s*[A-Za-z][\w-]{4,})|企微|\bwechat\b|\bwecom\b/i,
+  },
   // A forwarded mail pasted in (`Fwd: RE: …`): the note is the e-mail thread itself.
-  { value: 'email', re: /邮件(?!里)|邮箱(?!里)|\be-?mail(?:ed)?\b|^(?:fwd?|fw)\s*:|^re\s*:\s*(?:fwd?|fw)\s*:/i },
+  {
+    value: 'email',
+    re: /邮件(?!里(?![^,.;!?\n]{0,4}?(?:说|讲|问|回|提到|表示)))|邮箱(?!里|\s*[:：]\s*[\w%+-]+(?:@|$))|\be-?mailed\b|\be-?mail\b(?!\s*[:：]\s*[\w%+-]+(?:@|$))|^(?:fwd?|fw)\s*:|^re\s*:\s*(?:fwd?|fw)\s*:/i,
+  },
   {
     value: 'visit',
     re: /拜访|拜会|面见|陌拜|扫楼|上门|面谈|见面|见了|见到|吃饭|吃了?[顿个]?饭|饭局|喝酒|喝茶|喝咖啡|到访|来访|走访|登门|参观|去了一?趟|跑了一?趟|(?:去|到)了?(?:他们|客户|对方)[的那]?(?:公司|办公室|总部|工厂|厂里|店里|现场|项目部|工地|仓库|车间)(?=[^,.;!?\n]{0,10}了)|当面|去[^,.;!?\s]{2,16}?(?:演示|汇报|讲方案|做[\u4e00-\u9fa5]{0,4}演示|送(?:资料|样品|样机|合同|标书)|签合同)|(?:^|刚才|刚刚|今天|上午|下午)在(?!微信|电话|群|线上|网上|邮件|家)[\u4e00-\u9fa5A-Za-z]{2,12}?(?:跟|和|与|见)|(?:来|到|在)了?(?:我们)?(?:店里|门店|店|展厅|校区|售楼处|琴行|现场)|(?:来|到|进)了?(?:我们|咱们)?(?:[A-Za-z0-9]{1,4}|旗舰|体验|专卖|实体|线下)店(?![长主员铺])|进店|店(?:里|内)?(?:今天|上午|下午|晚上|刚才|刚刚)?来了|从[\u4e00-\u9fa5A-Za-z]{2,12}?出来|看了?(?:一下|下)?现场|带我们[^,.;!?\s]{0,4}看|实地|(?:勘察|考察|踏勘)了|(?:^|今天|上午|下午|中午|晚上|刚才|刚刚|点半?|分)去了[^,.;!?\s]{2,16}?(?:那边|那儿|那里|这边)?(?:跟|和|与|找|见)|(?:去|到)了(?:他们|客户|对方)[的那]?(?:公司|办公室|总部|工厂|厂里|店里|现场|项目部|工地)|(?:^|今天|上午|下午|刚才|刚刚|一起|一同|亲自|专门|特地|特意)去了[\u4e00-\u9fa5A-Za-z]{2,12}?(?:公司|厂|工厂|医院|学校|园区|总部|现场|门店|办公室|项目部|工地|车间|仓库)(?![\u4e00-\u9fa5])|\b(?:dropped|stopped|swung) by\b|\bwalk(?:ed|s)?[- ]?ins?\b|\bin[- ]store\b|\bcame (?:in(?:to)?|by) (?:the |our )?(?:store|shop|showroom)\b|\bvisit(?:ed)?\b|\bmet\b|\bmet with\b|\bin person\b|\bon[- ]?site\b|\blunch\b|\bdinner\b|\bcoffee\b|\bbreakfast\b/i,
@@ -147,7 +154,7 @@ const STAGE_RULES: StageRule[] = [
       // leave the supplier they have). 申请了个优惠, 要折扣: a price concession asked for or won.
       /(?:价格|报价|价钱|单价|总价|\bquote\b|\bprice\b|\bpricing\b)(?:[^,.;!?\n比]{0,4}?(?:太高|偏高|高了|有点高|太贵|偏贵|贵了|有点贵)|(?=\s?比[^,.;!?\n]{1,8}?(?:高|贵)))(?![^,.;!?\n]{0,3}(?:想换|要换|才换|所以换|换掉))|(?:要|想要)(?:更[多大]的?)?折扣|(?:申请|争取)(?:了|到)[^,.;!?\n]{0,3}(?:折扣|优惠|特价)/
         .source,
-      /咬死|嫌贵|再让[^,.;!?\n]{0,3}个?点|嫌价格|要(?:打)?[一二三四五六七八九\d.]{1,3}折|商务(?:阶段|洽谈|条款)/.source,
+      /咬死|嫌[^,.;!?\n]{0,8}?贵|再让[^,.;!?\n]{0,3}个?点|嫌价格|要(?:打)?[一二三四五六七八九\d.]{1,3}折|商务(?:阶段|洽谈|条款)/.source,
     ],
     /\bnegotiat|(?:contract|合同)[^,.;!?\n]{0,8}\blegal\b[^,.;!?\n]{0,6}\breview|\blegal (?:is )?review(?:ing)? (?:the |our )?contract|\bcontract (?:is )?(?:under|in) legal review|\bpush(?:ed|ing)? back on (?:the )?pric|\bredlines?\b|\bhaggl|\bask(?:ing|ed)? for (?:a )?(?:lower|better) price|\b(?:longer|better) payment terms|\bpushing for (?:a )?lower|\bterms? (?:under|in) discussion|\bcounter(?:ed|offer)\b|\b(?:price|pricing|quote|quotation)\b[^.;,!?]{0,12}?\btoo (?:high|expensive|steep)\b|\btoo expensive\b|\bmark(?:ed)?[- ]?up (?:of )?the contract/
       .source,
@@ -169,7 +176,7 @@ const STAGE_RULES: StageRule[] = [
       /(?<![汇简情申电])报的价/.source,
       near('过了一遍|过了一下|讲了|讲解了', QUOTE_THING, 4, true),
     ],
-    /\bsent (?:over )?(?:the |our )?(?:pricing|quote|quotation|price list)\b|\b(?:quote|quotation|pricing|price list) (?:was |has been |is )?(?:already )?(?:sent|delivered|submitted|shared)\b|\b(?:quote|quotation|pricing) went out\b|\b(?:have|received|got) our (?:quote|quotation|pricing)\b|\b(?:submitted|emailed|shared|delivered)\b[^.]{0,30}\b(?:quote|quotation|pricing|price list)\b|\bgave (?:them )?a price\b|\breceived (?:our |the |a |their |your )?(?:quote|quotation|pricing)\b|\b(?:quote|quotation)\s+(?:of|for)\s+[^.;!?]{1,25}?\s+(?:was |has been |is )?(?:sent|submitted|delivered|emailed)\b/
+    /\bsent (?:over )?(?:the |our )?(?:pricing|quote|quotation|price list)\b|\b(?:quote|quotation|pricing|price list) (?:was |has been |is )?(?:already )?(?:sent|delivered|submitted|shared)\b|\b(?:quote|quotation|pricing) went out\b|\b(?:have|received|got) our (?:quote|quotation|pricing)\b|\b(?:submitted|emailed|shared|delivered)\b[^.]{0,30}\b(?:quote|quotation|pricing|price list)\b|\bgave (?:them )?a price\b|\breceived (?:our |the |a |their |your )?(?:quote|quotation|pricing)\b|\breceipt of (?:our |the |your )?(?:quote|quotation|pricing)\b|\b(?:quote|quotation)\s+(?:of|for)\s+[^.;!?]{1,25}?\s+(?:was |has been |is )?(?:sent|submitted|delivered|emailed)\b/
       .source,
   ),
   stageRule(

@@ -149,6 +149,20 @@ const RULES: Rule[] = [
     re: /下个?月(?:初|头)/g,
     resolve: (_m, t) => monthStart(addMonths({ y: t.y, m: t.m, d: 1 }, 1).y, addMonths({ y: t.y, m: t.m, d: 1 }, 1).m),
   },
+  // early next month, the beginning of next month: 下个月初.
+  {
+    needs: ['next month'],
+    re: /\b(?:early|(?:the )?(?:beginning|start) of) next month\b/gi,
+    resolve: (_m, t) => monthStart(addMonths({ y: t.y, m: t.m, d: 1 }, 1).y, addMonths({ y: t.y, m: t.m, d: 1 }, 1).m),
+  },
+  {
+    needs: ['next month'],
+    re: /\b(?:late|(?:the )?end of) next month\b/gi,
+    resolve: (_m, t) => {
+      const n = addMonths({ y: t.y, m: t.m, d: 1 }, 1);
+      return { ...n, d: daysInMonth(n.y, n.m) };
+    },
+  },
   {
     needs: ['下'],
     re: /下个?月(?:底|末)/g,
@@ -164,7 +178,8 @@ const RULES: Rule[] = [
   },
   {
     needs: ['next'],
-    re: /\bnext\s+(mon|tue|wed|thu|fri|sat|sun)[a-z]*\b/gi,
+    // Not `next month` (no day: null), which starts as `next mon…`.
+    re: /\bnext\s+(mon(?!th)|tue|wed|thu|fri|sat|sun)[a-z]*\b/gi,
     resolve: (m, t) => weekday(t, WEEKDAY_EN[m[1]!.toLowerCase()]!, 1),
   },
   // Abbreviated days only after a word that makes them a date: `follow up Tues`, `by Fri`.

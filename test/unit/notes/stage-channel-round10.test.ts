@@ -172,3 +172,66 @@ describe('a price given with its amount is a quote', () => {
     expect(parse(text).stage).toBeNull();
   });
 });
+
+describe('next month in English', () => {
+  it.each([
+    ['Touch base early next month', '2026-12-01T09:00:00+08:00'],
+    ['renewal talk at the start of next month', '2026-12-01T09:00:00+08:00'],
+    ['decision by the end of next month', '2026-12-31T09:00:00+08:00'],
+    ['call next Monday', '2026-11-30T09:00:00+08:00'],
+  ])('%s → %s', (text, at) => {
+    expect(parse(text).nextFollowUpAt).toBe(at);
+  });
+
+  it('next month alone names no day (it is not next Monday)', () => {
+    expect(parse('they may sign next month').nextFollowUpAt).toBeNull();
+  });
+});
+
+describe('what was said in a medium, and a contact detail', () => {
+  it.each([
+    ['微信里钱总说合同签了', 'wechat'],
+    ['在微信里问了交期', 'wechat'],
+    ['邮件里他问能不能打折', 'email'],
+    ['Video conference with their IT lead', 'meeting'],
+    ['客户: 鼎新仪表\n联系人: 章工\n邮箱: zhang@dingxin.cn\n沟通: 电话, 报价已发', 'call'],
+    ['发到他邮箱 li@example.com 了', 'email'],
+    ['Email: tom@example.com, met him at the expo', 'visit'],
+  ])('%s → %s', (text, channel) => {
+    expect(parse(text).channel).toBe(channel);
+  });
+
+  it.each([['资料在微信里,他说再看看'], ['方案在邮件里'], ['微信号: lin_2024abc']])('%s → no channel', (text) => {
+    expect(parse(text).channel).toBeNull();
+  });
+
+  it('receipt of our quote confirmed is a quote', () => {
+    expect(parse('Their buyer confirmed receipt of our quotation').stage).toBe('quote');
+  });
+});
+
+describe('amounts', () => {
+  it.each([
+    ['友商报了九十万,我们报的一百万', 1_000_000],
+    ['competitor came in at 45k, ours is 52k', 52_000],
+    ['续了一年卡 2680 已付款', 2680],
+    ['嫌4999贵', 4999],
+    ['整套12800', 12_800],
+    ['budget 12000 for the pilot', 12_000],
+  ])('%s → %s', (text, amount) => {
+    expect(parse(text).amount).toBe(amount);
+  });
+
+  it.each([['系统要支持5万用户同时在线'], ['ordered 300 floor sensors']])('%s → no amount', (text) => {
+    expect(parse(text).amount).toBeNull();
+  });
+
+  it('a competitor figure stands when it is the only one', () => {
+    expect(parse('竞品报了80万').amount).toBe(800_000);
+  });
+
+  it('dirhams', () => {
+    const note = parse('预算大约 30万迪拉姆');
+    expect([note.amount, note.currency]).toEqual([300_000, 'AED']);
+  });
+});
