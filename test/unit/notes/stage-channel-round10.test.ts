@@ -235,3 +235,29 @@ describe('amounts', () => {
     expect([note.amount, note.currency]).toEqual([300_000, 'AED']);
   });
 });
+
+describe('meals, drinks and meetings in person in other words', () => {
+  it.each([
+    ['请范总吃了个午饭,聊了扩容'],
+    ['和采购一起吃了晚餐'],
+    ['跟邵经理喝了杯咖啡'],
+    ['晚上请他们吃了顿火锅'],
+    ['在客户的会议室演示了新版'],
+    ['在他们仓库看了分拣线'],
+    ['in-person session with their ops lead'],
+    ['face-to-face with the owner'],
+    ['展厅接待了一对夫妻'],
+    ['接待了一位到访的家长'],
+  ])('%s → visit', (text) => {
+    expect(parse(text).channel).toBe('visit');
+  });
+
+  it.each([['约了下周一起吃午饭'], ['下次在他们公司聊'], ['准备请他喝咖啡']])('%s → no channel', (text) => {
+    expect(parse(text).channel).toBeNull();
+  });
+
+  it('接待, 招待 hold no plan word (待确认 does)', () => {
+    expect(parse('招待了客户,报价已经发了').stage).toBe('quote');
+    expect(parse('报价待确认').stage).toBeNull();
+  });
+});
