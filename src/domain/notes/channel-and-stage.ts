@@ -112,7 +112,8 @@ const STAGE_RULES: StageRule[] = [
       // 客户选了金蝶: a name alone after 选了 (not 选了标准版, 选了周三, 选了我们).
       /选了(?![我咱贵你这那哪几两一二三四五六七八九十\d]|周|星期|礼拜)(?:[A-Za-z][A-Za-z. ]{1,20}|[\u4e00-\u9fa5]{2,4})(?<![版款型餐案置块能品务间期点量色号])$/
         .source,
-      /(?:项目|采购|订单)[^,.;!?\n]{0,2}取消|决定(?:自研|自己(?:做|开发|搞))/.source,
+      /(?:项目|采购|订单)[^,.;!?\n]{0,2}取消|决定(?:自研|自己(?:做|开发|搞))|找了(?:别人|别家|其他家|其他公司|别的公司)|没有?选(?:择)?(?:我们|我司|咱们)/
+        .source,
     ],
     /\blost\b|(?:went with|chose|picked|selected|opted for) (?:a |another |someone |some other )?(?:(?:different|other|cheaper|local|rival) )?(?:competitor|vendor|supplier|provider|else)|\bwent with (?:a |another )?(?:cheaper |different |local |other )?(?:vendor|supplier|competitor)|\bwent with (?!us\b|our\b|the\b|a\b|an\b|option|plan)[A-Z]\w+|signed with (?:a |our |another |the )?(?:competitor|rival)|did(?:n't| not) (?:win|get) (?:the )?(?:tender|bid|deal|contract)|build (?:it )?in-house|(?:project|deal) (?:was |got )?cancell?ed|no longer a fit|\bchurn(?:ed)?\b|\bdecided not to (?:move forward|proceed|go ahead|buy|renew)|\b(?:deal|project|opportunity) fell through\b/
       .source,
@@ -120,7 +121,7 @@ const STAGE_RULES: StageRule[] = [
   stageRule(
     'won',
     [
-      /签约了|已经?签约|已经签了|已经?签(?:了|好|单|下|完)?|签完合同|签了合同|合同(?:已经?)?签(?:了|好|完|下来了)|签单|签了(?![\u4e00-\u9fa5]{0,2}(?:保密|NDA|意向|框架|协议|字))|成交|已盖章(?![^,.;!?\n]{0,2}(?:发|寄|送))|回款|打款了|已付款|定金[\u4e00-\u9fa5]{0,4}(?:打|付|交)(?:过来)?了|(?:收到|付了|交了)定金|付了全款|付了款|交了(?:全款|定金)?\s*\d|下单了|下单|下了(?:订单|单子|采购单|PO)|订了[一两二三四五六七八九十\d]+[套台件个份]/
+      /签约了|已经?签约|已经签了|已经?签(?:了|好|单|下|完)?|签完合同|签了合同|合同(?:已经?)?签(?:了|好|完|下来了)|签单|签了(?![\u4e00-\u9fa5]{0,2}(?:保密|NDA|意向|框架|协议|字))|成交|已盖章(?![^,.;!?\n]{0,2}(?:发|寄|送))|回款|打款了|已付款|定金[\u4e00-\u9fa5]{0,4}(?:打|付|交)(?:过来)?了|(?:收到|付了|交了)定金|付了全款|付了款|交了(?:全款|定金)?\s*\d|下单了|下单|下了(?:订单|单子|采购单|PO)|订了[一两二三四五六七八九十\d]+[套台件个份]|买(?:了(?:\d|[一两二三四五六七八九十])+[套台件个份辆部张]|下了)|(?<=付)款了/
         .source,
       // 合同盖章了, 单子签下来了, 合同回传了, 双方都签字了: the contract, then what made it binding.
       near('合同|协议|订单|单子|这单|那单', '下来了|签(?!到|收)|盖章|盖了章|盖好章|回传|签字|流程走完|走完了', 6),
@@ -133,7 +134,7 @@ const STAGE_RULES: StageRule[] = [
       /(?<!(?:客户|对方|他们|竞品|友商|供应商|总包|集成商)[^,.;!?\n]{0,2}|没|未)中标(?!率)|成单|拿下了|拿到(?:了)?(?:订单|合同|单子)|PO已下|订单(?:已经?)?确认/
         .source,
       // 款到了, 首付款已到账, 预付款收到了, 对方已经打款.
-      /(?:首付款?|预付款?|尾款|全款|货款|定金|订金|款)[^,.;!?\n]{0,3}?(?:到了|到账|已到|收到|打过来)|(?:收到|已收)[^,.;!?\n]{0,2}(?:首付|预付|货款|款项)|已经?打款|付了[^,.;!?\n]{0,2}(?:首款|首付|预付|定金|订金|全款|尾款)/
+      /(?:首付款?|预付款?|尾款|全款|货款|定金|订金|款)[^,.;!?\n]{0,3}?(?:到了|到账|已到|收到|打过来|已经?(?:付|交|打)(?!过去))|(?:收到|已收)[^,.;!?\n]{0,2}(?:首付|预付|货款|款项)|已经?打款|付了[^,.;!?\n]{0,2}(?:首款|首付|预付|定金|订金|全款|尾款)/
         .source,
     ],
     /\bclosed[- ]won\b|\bsigned\b|\bwon\b(?!['’]t)|\b(?:deal|contract|it|we)(?: is| was|'s| just| finally)? closed\b(?! (?:on|by|for|until|over|down))|\bclosed\s*(?:!|🎉)|\bwon the (?:deal|tender|bid|contract)\b|\bdeal (?:won|closed)\b|\bclosed (?:at|the deal|it)\b|\bpo (?:received|came in|issued)\b|\b(?:got|received) (?:the |a |their )?(?:po|purchase order)\b|\bpurchase order (?:received|came in)\b|\bpayment received\b|\bcontract (?:executed|countersigned)\b|\bcountersigned\b|\bwe closed\b/
@@ -155,9 +156,11 @@ const STAGE_RULES: StageRule[] = [
       // leave the supplier they have). 申请了个优惠, 要折扣: a price concession asked for or won.
       /(?:价格|报价|价钱|单价|总价|\bquote\b|\bprice\b|\bpricing\b)(?:[^,.;!?\n比]{0,4}?(?:太高|偏高|高了|有点高|太贵|偏贵|贵了|有点贵)|(?=\s?比[^,.;!?\n]{1,8}?(?:高|贵)))(?![^,.;!?\n]{0,3}(?:想换|要换|才换|所以换|换掉))|(?<=要(?:更[多大]的?)?)折扣|(?<=(?:申请|争取)(?:了|到)[^,.;!?\n]{0,3}?)(?:折扣|优惠)|(?<=(?:申请|争取)(?:了|到)[^,.;!?\n]{0,3}?特)价/
         .source,
-      /咬死|嫌[^,.;!?\n]{0,8}?贵|再让[^,.;!?\n]{0,3}个?点|嫌价格|要(?:打)?[一二三四五六七八九\d.]{1,3}折|商务(?:阶段|洽谈|条款)/.source,
+      // 还价, 觉得贵, 要个优惠: a counter-offer, the price found dear, a concession asked for.
+      /(?<!讨价)还价(?![格钱位])|(?<=觉得[^,.;!?\n]{0,6}?)贵(?![州阳宾族重])|(?<=要(?:个|点|些|一些|一点)?)优惠|咬死|嫌[^,.;!?\n]{0,8}?贵(?![州阳宾族重])|再让[^,.;!?\n]{0,3}个?点|嫌价格|要(?:打)?[一二三四五六七八九\d.]{1,3}折|商务(?:阶段|洽谈|条款)/
+        .source,
     ],
-    /\bnegotiat|(?:contract|合同)[^,.;!?\n]{0,8}\blegal\b[^,.;!?\n]{0,6}\breview|\blegal (?:is )?review(?:ing)? (?:the |our )?contract|\bcontract (?:is )?(?:under|in) legal review|\bpush(?:ed|ing)? back on (?:the )?pric|\bredlines?\b|\bhaggl|\bask(?:ing|ed)? for (?:a )?(?:lower|better) price|\b(?:longer|better) payment terms|\bpushing for (?:a )?lower|\bterms? (?:under|in) discussion|\bcounter(?:ed|offer)\b|\b(?:price|pricing|quote|quotation)\b[^.;,!?]{0,12}?\btoo (?:high|expensive|steep)\b|\btoo expensive\b|\bmark(?:ed)?[- ]?up (?:of )?the contract/
+    /\bnegotiat|(?:contract|合同)[^,.;!?\n]{0,8}\blegal\b[^,.;!?\n]{0,6}\breview|\blegal (?:is )?review(?:ing)? (?:the |our )?contract|\bcontract (?:is )?(?:under|in) legal review|\bpush(?:ed|ing)? back on (?:the )?pric|\bredlines?\b|\bhaggl|\bask(?:ing|ed)? for (?:a )?(?:lower|better) price|\b(?:longer|better) payment terms|\bpushing for (?:a )?lower|\bterms? (?:under|in) discussion|\bcounter(?:ed|offer)\b|\b(?:price|pricing|quote|quotation)\b[^.;,!?]{0,12}?\btoo (?:high|expensive|steep)\b|\b(?:ask(?:s|ed|ing)?|push(?:es|ed|ing)?|want(?:s|ed)?) (?:for )?(?:a |an |another |more |a bigger |an extra |extra )?discount\b|\btoo expensive\b|\bmark(?:ed)?[- ]?up (?:of )?the contract/
       .source,
   ),
   stageRule(
@@ -170,14 +173,14 @@ const STAGE_RULES: StageRule[] = [
       near('发了|给了|出了|回了|提交了|递交了|甩了|收到了?|在看|看了|在比', QUOTE_THING, 4, true),
       // 报了€150k, 报的72万, 报价三十三万: a price given with its amount (not 报了50万的预算).
       `(?<![汇简情申电周日月年上])报(?:了|的|过|价\\s*[:：]?)\\s*${QUOTED_AMOUNT}(?![^,.;!?\\n]{0,3}(?:预算|以内|以下|之内))`,
-      /报了个价|报个价[^,.;!?\n]{0,3}了|报完价|报价了|(?:询价单|询价)回了/.source,
+      /(?<=给了?一?个)价(?![格钱位])|报了个价|报个价[^,.;!?\n]{0,3}了|报完价|报价了|(?:询价单|询价)回了/.source,
       // 报了一个初步价格; 和他们过了一遍报价 (walked them through it).
       near('(?<![汇上申])报了|报过', '价', 6, true),
       near('(?:在|正在)(?:对比|比较)', QUOTE_THING, 10, true),
       /(?<![汇简情申电])报的价/.source,
       near('过了一遍|过了一下|讲了|讲解了', QUOTE_THING, 4, true),
     ],
-    /\bsent (?:over )?(?:the |our )?(?:pricing|quote|quotation|price list)\b|\b(?:quote|quotation|pricing|price list) (?:was |has been |is )?(?:already )?(?:sent|delivered|submitted|shared)\b|\b(?:quote|quotation|pricing) went out\b|\b(?:have|received|got) our (?:quote|quotation|pricing)\b|\b(?:submitted|emailed|shared|delivered)\b[^.]{0,30}\b(?:quote|quotation|pricing|price list)\b|\bgave (?:them )?a price\b|\breceived (?:our |the |a |their |your )?(?:quote|quotation|pricing)\b|\breceipt of (?:our |the |your )?(?:quote|quotation|pricing)\b|\b(?:quote|quotation)\s+(?:of|for)\s+[^.;!?]{1,25}?\s+(?:was |has been |is )?(?:sent|submitted|delivered|emailed)\b/
+    /\bsent (?:over )?(?:the |our )?(?:pricing|quote|quotation|price list)\b|\b(?:quote|quotation|pricing|price list) (?:was |has been |is )?(?:already )?(?:sent|delivered|submitted|shared)\b|\b(?:quote|quotation|pricing) went out\b|\b(?:have|received|got) our (?:quote|quotation|pricing)\b|\b(?:submitted|emailed|shared|delivered)\b[^.]{0,30}\b(?:quote|quotation|pricing|price list)\b|\bgave (?:them |him |her )?(?:a |our )?(?:price|quote|quotation)\b|\breceived (?:our |the |a |their |your )?(?:quote|quotation|pricing)\b|\breceipt of (?:our |the |your )?(?:quote|quotation|pricing)\b|\b(?:quote|quotation)\s+(?:of|for)\s+[^.;!?]{1,25}?\s+(?:was |has been |is )?(?:sent|submitted|delivered|emailed)\b/
       .source,
   ),
   stageRule(
@@ -195,7 +198,7 @@ const STAGE_RULES: StageRule[] = [
       near(PROPOSAL_THING, '(?:在|正在)[^,.;!?\\n]{0,4}?(?:看|评审|评估|review|研究)', 6),
       /附件(?:是|为|里是)?[^,.;!?\n]{0,10}?(?:方案|proposal)|附(?:上了|上|了)[^,.;!?\n]{0,8}?(?:方案|proposal)/.source,
     ],
-    /\b(?:sent|emailed|submitted|presented|delivered|shared|walked (?:them )?through)\b[^.]{0,30}\b(?:proposal|deck)\b|\bproposal (?:delivered|shared)\b|\b(?:reviewing|going through|looking at|evaluating) (?:the |our )?(?:deck|proposal)\b|\b(?:have|received|got) our proposal\b|\b(?:proposal|deck) went out\b/
+    /\b(?:sent|emailed|submitted|presented|delivered|shared|walked (?:them )?through)\b[^.]{0,30}\b(?:proposal|deck)\b|\bproposal (?:delivered|shared)\b|\b(?:presented|walked (?:them )?through) (?:our |the )?solution\b|\b(?:reviewing|going through|looking at|evaluating) (?:the |our )?(?:deck|proposal)\b|\b(?:have|received|got) our proposal\b|\b(?:proposal|deck) went out\b/
       .source,
   ),
   stageRule(

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { STAGE_ANY_CJK_SOURCE, STAGE_ANY_SOURCE } from '../../../src/domain/notes/channel-and-stage.js';
+import { withFirstChars } from '../../../src/domain/notes/first-chars.js';
 import { parseNote } from '../../../src/domain/notes/index.js';
 import { fixTypos } from '../../../src/domain/notes/typos.js';
 
@@ -259,5 +261,39 @@ describe('meals, drinks and meetings in person in other words', () => {
   it('接待, 招待 hold no plan word (待确认 does)', () => {
     expect(parse('招待了客户,报价已经发了').stage).toBe('quote');
     expect(parse('报价待确认').stage).toBeNull();
+  });
+});
+
+describe('stage events in yet other words', () => {
+  it.each([
+    ['尾款已付清', 'won'],
+    ['对方财务说付款了', 'won'],
+    ['客户买了三台', 'won'],
+    ['最后还是买下了', 'won'],
+    ['对方还价到三十五万', 'negotiation'],
+    ['老板觉得有点贵', 'negotiation'],
+    ['想要点优惠', 'negotiation'],
+    ['They are pushing for a bigger discount', 'negotiation'],
+    ['先给了个价,三万出头', 'quote'],
+    ['Gave him a quote on the spot', 'quote'],
+    ['Presented our solution to the board', 'proposal'],
+    ['他们找了别家做', 'lost'],
+    ['最后没选我们', 'lost'],
+  ])('%s → %s', (text, stage) => {
+    expect(parse(text).stage).toBe(stage);
+  });
+
+  it.each([['预算批下来了,下周去签合同'], ['已经立项,等招标'], ['价格还是老样子'], ['觉得贵州那边市场大'], ['付款了吗?']])(
+    '%s → no stage',
+    (text) => {
+      expect(parse(text).stage).toBeNull();
+    },
+  );
+});
+
+describe('speed', () => {
+  it('every stage cue can still be led by its first characters (a cue starting with a negated class or a class with an escape would turn the filter off)', () => {
+    expect(withFirstChars(STAGE_ANY_CJK_SOURCE, true)).toMatch(/^\(\?=\[/);
+    expect(withFirstChars(STAGE_ANY_SOURCE)).toMatch(/^\(\?=\[/);
   });
 });
