@@ -4,7 +4,7 @@ import type { Channel, Stage } from './schema.js';
 
 /** Words that make a clause a plan rather than something that happened (下周发方案 does not move the stage). */
 const PLAN_MARKERS =
-  /(明天|后天|下周|下个?月|下次|再|准备|安排(?!了)|(?<=[\d一两二三四五六七八九十几]\s?个?)(?:天|周|星期|礼拜|月)(?:后|以后|之后)|(?<![施作目期线训付试进])计划|打算|争取|(?<![接招款对])待|将|会去|要去|约了|预计|月底前|之前(?![\u4e00-\u9fa5]{0,4}过)|前要|建议(?!书)|\bwill\b|\bplan|\bnext\b|\bto send\b|\bgoing to\b|\bexpected\b|\bscheduled\b|\bto be\b|\bneeds? to\b|\bhave to\b)/i;
+  /(明天|后天|下周|下个?月|下次|再|准备|安排(?!了)|(?<=[\d一两二三四五六七八九十几]\s?个?)(?:天|周|星期|礼拜|月)(?:后|以后|之后)|(?<![施作目期线训付试进])计划|打算|争取|(?<![接招款对])待|将|会[去来]|要去|改天|约了|预计|月底前|之前(?![\u4e00-\u9fa5]{0,4}过)|前要|建议(?!书)|\bwill\b|\bplan|\bnext\b|\bto send\b|\bgoing to\b|\bexpected\b|\bscheduled\b|\bto be\b|\bneeds? to\b|\bhave to\b)/i;
 
 /**
  * 已经, 刚才, 这次: what follows is done, whatever plan the clause named before it (a note typed
@@ -307,6 +307,12 @@ const CHANNEL_ANY = new RegExp(CHANNEL_RULES.map((r) => `(?:${r.re.source})`).jo
 const LATER_AFTER = /^\s*(?:tomorrow|next\b|later\b|on (?:mon|tue|wed|thu|fri|sat|sun))/i;
 /** 上次拜访后, 之前电话里: an earlier contact the note refers back to, not this one. */
 const EARLIER_BEFORE = /(?:上次|上回|之前|此前|那次)$/;
+/**
+ * 周六来店里看看, 她说周日来4S店试驾: a day named before the word (not 上周五), with nothing after it
+ * said to have happened (周一来店里看了两款 did), is when the contact will be.
+ */
+const DAY_AHEAD = /(?<!上个?)(?:周|星期|礼拜)[一二三四五六日天末]|周末/g;
+const DAY_WORD = /周|星期|礼拜/;
 /** 约了王总吃饭, 聊了…: the meal was set up and then held; what was talked about says so. */
 const HELD_AFTER = /聊了|聊到|聊得|透露|席间|饭桌上|饭局上|期间/;
 
@@ -334,7 +340,8 @@ function firstChannel(text: string): Channel | null {
       const after = clause.slice(m.index + m[0].length);
       if (planned(before, m[0] + after.slice(0, 2)) && !(heldAfterAll(before) && HELD_AFTER.test(joined.slice(part.start + m.index))))
         continue;
-      if (NEGATED_BEFORE.test(before) || QUESTION_AFTER.test(after) || LATER_AFTER.test(after)) continue;
+      if (NEGATED_BEFORE.test(before) || QUESTION_AFTER.test(after) || LATER_AFTER.test(after) || WAIT_BEFORE.test(before)) continue;
+      if (DAY_WORD.test(before) && dayAhead(before, m[0] + after)) continue;
       if (/[没未不]/.test(m[0])) continue;
       // `Call her tomorrow`: an instruction, not a call that happened.
       if (/^call$/i.test(m[0]) && /^\s+(?:her|him|them)\b/i.test(after)) continue;
@@ -352,6 +359,11 @@ function firstChannel(text: string): Channel | null {
     earlier ??= earlierHere;
   }
   return earlier;
+}
+
+function dayAhead(before: string, rest: string): boolean {
+  const day = lastEnd(DAY_AHEAD, before);
+  return day >= 0 && !/[了过]/.test(before.slice(day) + rest);
 }
 
 /** Whether 约了 is the only plan word before a cue, with no day named (约了下周二吃饭 is a plan). */

@@ -297,3 +297,16 @@ describe('speed', () => {
     expect(withFirstChars(STAGE_ANY_SOURCE)).toMatch(/^\(\?=\[/);
   });
 });
+
+describe('a contact on a day ahead is a plan', () => {
+  it.each([['周六来店里看看'], ['她说周日来门店试驾'], ['周末来展厅'], ['客户说改天来店里'], ['等他来店里再说'], ['周四上门安装']])(
+    '%s → no channel',
+    (text) => {
+      expect(parse(text).channel).toBeNull();
+    },
+  );
+
+  it.each([['周一来店里看了两款'], ['上周五拜访王总,聊得不错']])('%s → visit (it happened)', (text) => {
+    expect(parse(text).channel).toBe('visit');
+  });
+});
