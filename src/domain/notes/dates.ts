@@ -94,6 +94,24 @@ const RULES: Rule[] = [
       return mo && mo !== t.m ? upcoming(t, mo, 1) : null;
     },
   },
+  // 下月5号, 本月28号: a day of next month, or of this one (gone by: null).
+  {
+    needs: ['月'],
+    re: /下个?月\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*[号日]/g,
+    resolve: (m, t) => {
+      const n = addMonths({ y: t.y, m: t.m, d: 1 }, 1);
+      const d = count(m[1]);
+      return d ? checked({ y: n.y, m: n.m, d }) : null;
+    },
+  },
+  {
+    needs: ['月'],
+    re: /(?:本|这个?)月\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*[号日]/g,
+    resolve: (m, t) => {
+      const d = count(m[1]);
+      return d && d >= t.d ? checked({ y: t.y, m: t.m, d }) : null;
+    },
+  },
   { needs: ['大后天'], re: /大后天/g, resolve: (_m, t) => addDays(t, 3) },
   { needs: ['后天'], re: /后天/g, resolve: (_m, t) => addDays(t, 2) },
   // tmrw, tmr, 2morrow: how a hurried English note writes tomorrow.
@@ -182,6 +200,20 @@ const RULES: Rule[] = [
     re: /\bnext\s+(mon(?!th)|tue|wed|thu|fri|sat|sun)[a-z]*\b/gi,
     resolve: (m, t) => weekday(t, WEEKDAY_EN[m[1]!.toLowerCase()]!, 1),
   },
+  // A bare day of the month: 8号再跟进, 三十号前 (this month's if still ahead, else next month's);
+  // not a building, line or room (3号楼, 1号线, 5号会议室).
+  {
+    needs: ['号'],
+    re: /(?<![\d月/.\-第编工号])(\d{1,2}|[一二三四五六七八九十]{1,3})号(?![楼线机院门馆厅店位桌窗厂车仓库码房室区栋座场口台柜包段会])/g,
+    resolve: (m, t) => dayOfMonth(t, count(m[1])),
+  },
+  { needs: ['th', 'st', 'nd', 'rd'], re: /\bthe (\d{1,2})(?:st|nd|rd|th)\b/gi, resolve: (m, t) => dayOfMonth(t, Number(m[1])) },
+  // An abbreviated day before a clock time: `Tue 3pm`, `Fri 14:00`.
+  {
+    needs: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'],
+    re: /\b(mon|tues?|wed|thu(?:rs?)?|fri|sat|sun)\b\.?(?=\s+\d{1,2}(?::\d{2})?\s*(?:am|pm)\b|\s+\d{1,2}:\d{2})/gi,
+    resolve: (m, t) => weekday(t, WEEKDAY_EN[m[1]!.slice(0, 3).toLowerCase()]!, 0),
+  },
   // Abbreviated days only after a word that makes them a date: `follow up Tues`, `by Fri`.
   {
     needs: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'],
@@ -218,6 +250,14 @@ function checked(date: CivilDate): CivilDate | null {
 
 function monthStart(y: number, m: number | null): CivilDate | null {
   return m && m >= 1 && m <= 12 ? { y, m, d: 1 } : null;
+}
+
+/** Day `d` of this month if still ahead (today counts), else of next month; null if no such day. */
+function dayOfMonth(today: Today, d: number | null): CivilDate | null {
+  if (!d || d > 31) return null;
+  if (d >= today.d) return checked({ y: today.y, m: today.m, d });
+  const n = addMonths({ y: today.y, m: today.m, d: 1 }, 1);
+  return checked({ y: n.y, m: n.m, d });
 }
 
 function plus(today: Today, n: number | null, unit: 'day' | 'week' | 'month'): CivilDate | null {

@@ -310,3 +310,21 @@ describe('a contact on a day ahead is a plan', () => {
     expect(parse(text).channel).toBe('visit');
   });
 });
+
+describe('a day of the month, and an English day before a time', () => {
+  it.each([
+    ['9号再跟进', '2026-12-09T09:00:00+08:00'],
+    ['二十八号前回复', '2026-11-28T09:00:00+08:00'],
+    ['下月3号回访', '2026-12-03T09:00:00+08:00'],
+    ['本月27号交方案', '2026-11-27T09:00:00+08:00'],
+    ['demo Thu 4pm', '2026-11-26T16:00:00+08:00'],
+    ['call back Mon 10:30', '2026-11-30T10:30:00+08:00'],
+    ['ping her on the 10th', '2026-12-10T09:00:00+08:00'],
+  ])('%s → %s', (text, at) => {
+    expect(parse(text).nextFollowUpAt).toBe(at);
+  });
+
+  it.each([['5号楼的项目'], ['地铁2号线沿线'], ['本月18号已经来过'], ['3号会议室开的会']])('%s → no date', (text) => {
+    expect(parse(text).nextFollowUpAt).toBeNull();
+  });
+});
