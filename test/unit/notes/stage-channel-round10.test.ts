@@ -328,3 +328,21 @@ describe('a day of the month, and an English day before a time', () => {
     expect(parse(text).nextFollowUpAt).toBeNull();
   });
 });
+
+describe('English wording of the same events', () => {
+  it.each([
+    ['Legal is reviewing the agreement', 'negotiation'],
+    ['Customer placed the order this morning', 'won'],
+    ['Order placed for 12 licences', 'won'],
+  ])('%s → %s', (text, stage) => {
+    expect(parse(text).stage).toBe(stage);
+  });
+
+  it.each([['They will place the order next week'], ['if they placed the order we would ship']])('%s → no stage', (text) => {
+    expect(parse(text).stage).toBeNull();
+  });
+
+  it('drinks with the customer are a visit', () => {
+    expect(parse('Drinks with their head of ops').channel).toBe('visit');
+  });
+});
