@@ -120,10 +120,12 @@ export function findAmounts(text: string): AmountMention[] {
     if (amount <= 0) continue;
     // A bare number after a money word is money only when it is plausible as a deal: 预算 5 is not.
     if (!sign && !unit && !currencyWord && !bigCnUnit && amount < 100) continue;
-    const mention: AmountMention = { amount, currency: currencyOf(sign ?? '', currencyWord ?? '') ?? 'CNY', index: m.index, keyword };
-    if (OTHER_PARTY_BEFORE.test(text.slice(Math.max(0, m.index - 30), m.index))) mention.other = true;
-    out.push(mention);
+    out.push({ amount, currency: currencyOf(sign ?? '', currencyWord ?? '') ?? 'CNY', index: m.index, keyword });
   }
+  // Whose figure it is matters only when there is another to pick (most notes have one or none).
+  if (out.length > 1)
+    for (const mention of out)
+      if (OTHER_PARTY_BEFORE.test(text.slice(Math.max(0, mention.index - 30), mention.index))) mention.other = true;
   return out;
 }
 

@@ -301,7 +301,9 @@ let lastClauses: { text: string; joined: string; parts: { text: string; start: n
  * All the channel rules' patterns in one (they share the `i` flag and have no back-references):
  * a clause it does not match holds no channel word, and is not scanned rule by rule.
  */
-const CHANNEL_ANY = new RegExp(CHANNEL_RULES.map((r) => `(?:${r.re.source})`).join('|'), 'i');
+export const CHANNEL_ANY_SOURCE = CHANNEL_RULES.map((r) => r.re.source).join('|');
+/** Split by the characters its words start with, as the stage cues are (`byFirstChar`). */
+const CHANNEL_ANY = byFirstChar(CHANNEL_ANY_SOURCE, 'i');
 
 /** `Kickoff call tomorrow`, `meeting next week`: a medium followed by when it will be. */
 const LATER_AFTER = /^\s*(?:tomorrow|next\b|later\b|on (?:mon|tue|wed|thu|fri|sat|sun))/i;
@@ -328,7 +330,7 @@ function firstChannel(text: string): Channel | null {
   let earlier: Channel | null = null;
   for (const part of parts) {
     const clause = part.text;
-    if (!CHANNEL_ANY.test(clause)) continue;
+    if (nextMatchAt(CHANNEL_ANY, clause, 0) < 0) continue;
     let found: Channel | null = null;
     let foundAt = clause.length;
     let earlierHere: Channel | null = null;
