@@ -342,6 +342,15 @@ function clean(raw: string, note: string): string | null {
   return name;
 }
 
+/**
+ * A name read some other way (the learned tagger's) put through the same clean-up and the same
+ * vetoes as the rules' candidates: null when the rules would not take it as a name (东莞一家模具厂,
+ * a kind of visitor, a department alone).
+ */
+export function cleanCustomerName(raw: string, note: string): string | null {
+  return clean(raw, note);
+}
+
 /** A person named as a partner's or a competitor's (合作伙伴博远信息的刘工), in the run before them. */
 const PARTNER_BEFORE_PERSON =
   /(?:合作伙伴|合作方|渠道商|代理商|集成商|竞争对手|竞品|友商)[\u4e00-\u9fa5A-Za-z]{1,12}?的?[\u4e00-\u9fa5A-Za-z]{0,4}$/;

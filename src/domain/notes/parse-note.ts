@@ -2,7 +2,8 @@ import { findAmounts, pickAmount } from './amounts.js';
 import { findChannel, findStage, stageNamed } from './channel-and-stage.js';
 import { compareDates, toZonedIso, wallClock } from './civil-time.js';
 import { findContacts, type ContactMention } from './contact.js';
-import { findCustomerCandidates, isMetPerson, isPartnersPerson, pickCustomer } from './customer.js';
+import { cleanCustomerName, findCustomerCandidates, isMetPerson, isPartnersPerson, pickCustomer } from './customer.js';
+import { tagCustomer } from './customer-tagger.js';
 import { findDates, findTimeOfDay, type DateMention } from './dates.js';
 import { matchKnownCustomers } from './match-known-customer.js';
 import { isClauseEnd, normalizeText } from './normalize-text.js';
@@ -22,6 +23,8 @@ const MILESTONE_BEFORE =
   /(?:kick-?off|go-?live|launch|deadline|上线|投产|开业|交付|验收)\s*(?:date|时间|日期)?\s*(?:is|was|on|为|是|在|定在|[:：])\s*(?:on\s+)?$/i;
 /** A known customer must beat the runner-up by this much to be taken without asking. */
 const CLEAR_MARGIN = 0.1;
+/** Below decide-customer's bar for creating a customer unasked: a learned reading is confirmed by the rep. */
+const LEARNED_CONFIDENCE = 0.4;
 
 /**
  * Turns a follow-up note into a draft (docs/parsing.md). Pure and total: any string in, the
@@ -54,8 +57,15 @@ export function parseNote(input: string, opts: ParseOptions): ParsedNote {
   const known = !Array.isArray(given) || given.length > 0 ? matchKnownCustomers(text, picked?.name ?? null, given) : [];
   const [top, second] = known;
   const knownWins = top && top.score >= 0.85 && (!second || top.score - second.score >= CLEAR_MARGIN);
-  const customer = knownWins ? top.name : (picked?.name ?? null);
-  const confidence = knownWins ? top.score : known.length > 1 ? Math.min(0.5, picked?.score ?? 0.5) : (picked?.score ?? 0);
+  // No name the rules can read and no known customer in the note: the learned tagger's reading,
+  // with a confidence that makes the bot ask before it creates a customer from it.
+  const learned = !picked && known.length === 0 ? learnedCustomer(text, contact) : null;
+  const customer = knownWins ? top.name : (picked?.name ?? learned);
+  const confidence = knownWins
+    ? top.score
+    : known.length > 1
+      ? Math.min(0.5, picked?.score ?? 0.5)
+      : (picked?.score ?? (learned ? LEARNED_CONFIDENCE : 0));
 
   const amount = pickAmount(findAmounts(body));
   const next = nextFollowUp(
@@ -84,6 +94,17 @@ export function parseNote(input: string, opts: ParseOptions): ParsedNote {
     confidence: Math.round(confidence * 100) / 100,
     customerCandidates: known.map((k) => ({ ...k, score: Math.round(k.score * 100) / 100 })),
   };
+}
+
+/**
+ * The tagger's name when the rules would take it as one (`cleanCustomerName`: the same clean-up
+ * and vetoes as their own candidates) and it is not the contact.
+ */
+function learnedCustomer(text: string, contact: string | null): string | null {
+  const tagged = tagCustomer(text)?.name;
+  const name = tagged ? cleanCustomerName(tagged, text) : null;
+  if (!name) return null;
+  return contact && (contact.includes(name) || name.includes(contact)) ? null : name;
 }
 
 /**
