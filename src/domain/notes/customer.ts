@@ -179,8 +179,8 @@ const ROLE_BEFORE_PERSON =
 const ROLE_LAST_CHARS = new Set('总监管人理员购长板台服营师问表事裁婆公太妇子儿亲OPMrdD');
 /** `德国客户Becker`, `日本客户星野精机`, `老客户钱阿姨`: a label before the name. */
 const CUSTOMER_LABEL = /^[\u4e00-\u9fa5]{0,3}(?:客户|用户)(?=[\u4e00-\u9fa5A-Za-z])/;
-/** Endings of a unit inside an organisation: 信息科, 蔬菜所, 执法大队, 畜牧站, 调度中心. */
-const UNIT_END = /[部科处室组所站队]$|中心$/;
+/** Endings of a unit inside an organisation: 信息科, 蔬菜所, 执法大队, 畜牧站, 调度中心, 科教股, 立案庭. */
+const UNIT_END = /[部科处室组股庭所站队]$|中心$/;
 /** A role between the organisation and the person in a spaced note: 区域采购, 产品VP, 客服主管. */
 const ROLE_WORD =
   /(?:采购|经理|总监|主管|负责人|前台|客服|助理|专员|店长|(?:^|[^A-Za-z])(?:CEO|CFO|CTO|COO|CIO|CMO|VP|GM|HR|PM|manager|head|director|lead))$/;
@@ -717,45 +717,48 @@ const EN_VERBS = [
 ];
 const caseless = (word: string) => word.replace(/[a-z]/g, (c) => `[${c}${c.toUpperCase()}]`);
 const EN_VERB = new RegExp(
-  `\\b(?:${EN_VERBS.map(caseless).join('|')})\\s+((?:[A-Z][\\w&'.-]*)(?:\\s+(?:[A-Z][\\w&'.-]*|of\\b|and\\b|&))*)`,
+  `\\b(?:${EN_VERBS.map(caseless).join('|')})\\s+((?:[A-Z\\u00c0-\\u00de][\\w\\u00c0-\\u024f&'.-]*)(?:\\s+(?:[A-Z\\u00c0-\\u00de][\\w\\u00c0-\\u024f&'.-]*|of\\b|and\\b|&))*)`,
   'g',
 );
 const EN_ORG = new RegExp(
-  `\\b((?:(?:[A-Z][\\w&'.-]*|&)\\s+){0,4}[A-Z][\\w&'.-]*\\s+(?:${ORG_WORD_EN.source.replace(/^\\b|\\b$/g, '')}|${ORG_WORDS_EN.source.replace(/^\\b|\\b$/g, '')}))(?![\\w-])`,
+  `\\b((?:(?:[A-Z\\u00c0-\\u00de][\\w\\u00c0-\\u024f&'.-]*|&)\\s+){0,4}[A-Z\\u00c0-\\u00de][\\w\\u00c0-\\u024f&'.-]*\\s+(?:${ORG_WORD_EN.source.replace(/^\\b|\\b$/g, '')}|${ORG_WORDS_EN.source.replace(/^\\b|\\b$/g, '')}))(?![\\w-])`,
   'g',
 );
 const EN_TRAILING = /\s+(?:today|yesterday|this|last|next|and|about|re|regarding)$/i;
 
 /** `Northwind: spoke with …`, `Email from Aperture Science: …`: a name heading the note. */
 const EN_HEADING =
-  /(?:^|\b(?:[Ee]-?mail|[Cc]all|[Mm]essage|[Nn]ote|[Uu]pdate) from\s+|\b(?:[Ff]ollow[- ]up|[Mm]eeting|[Cc]all|[Cc]heck-in|[Cc]atch-?up|[Ss]ync) (?:with|w\/)\s+)((?:[A-Z][\w&'.-]*)(?:\s+[A-Z][\w&'.-]*){0,4})\s*:/g;
+  /(?:^|\b(?:[Ee]-?mail|[Cc]all|[Mm]essage|[Nn]ote|[Uu]pdate) from\s+|\b(?:[Ff]ollow[- ]up|[Mm]eeting|[Cc]all|[Cc]heck-in|[Cc]atch-?up|[Ss]ync) (?:with|w\/)\s+)((?:[A-Z\u00c0-\u00de][\w\u00c0-\u024f&'.-]*)(?:\s+[A-Z\u00c0-\u00de][\w\u00c0-\u024f&'.-]*){0,4})\s*:/g;
 
 /** `Prestige Worldwide signed …`: a capitalised name opening a sentence, followed by what it did. */
 const EN_SUBJECT =
-  /(?:^|[.!?:]\s+)((?:[A-Z][\w&'.-]*)(?:\s+[A-Z][\w&'.-]*){0,4})\s+(?:signed|chose|went with|wants|want|agreed|declined|bought|renewed|asked|accepted|rejected|approved|is reviewing|are reviewing|placed)\b/g;
+  /(?:^|[.!?:]\s+)((?:[A-Z\u00c0-\u00de][\w\u00c0-\u024f&'.-]*)(?:\s+[A-Z\u00c0-\u00de][\w\u00c0-\u024f&'.-]*){0,4})\s+(?:signed|chose|went with|wants|want|agreed|declined|bought|renewed|asked|accepted|rejected|approved|is reviewing|are reviewing|placed)\b/g;
 
 /** `Leo from Summit Outdoor`, `Victor Lam at Seabright Insurance`, `(procurement, Sakura Components)`. */
 const WORKS_AT =
-  /^\s*(?:,\s*(?:head|owner|founder|CEO|CFO|CTO|COO|CIO|CMO|CISO|VP|GM|GC|president|partner|director|manager)\s+(?:of|at)\s+|\s*\([^()]{1,30}\)\s*,?\s*(?:at|from|of)\s+|\s+(?:at|from|of)\s+|\s*\((?:[a-z ]+,\s*)?(?!(?:CEO|CFO|CTO|COO|CIO|CMO|VP|SVP|EVP|GM|MD|HR|IT|GC|Head|Director|Manager|Chief|Senior|Lead|Principal|General|Deputy|Vice|President)\b))((?:[A-Z][\w&'.-]*)(?:\s+(?:[A-Z][\w&'.-]*|&))*)/;
+  /^\s*(?:,\s*(?:head|owner|founder|CEO|CFO|CTO|COO|CIO|CMO|CISO|VP|GM|GC|president|partner|director|manager)\s+(?:of|at)\s+|\s*\([^()]{1,30}\)\s*,?\s*(?:at|from|of)\s+|\s+(?:at|from|of)\s+|\s*\((?:[a-z ]+,\s*)?(?!(?:CEO|CFO|CTO|COO|CIO|CMO|VP|SVP|EVP|GM|MD|HR|IT|GC|Head|Director|Manager|Chief|Senior|Lead|Principal|General|Deputy|Vice|President)\b))((?:[A-Z\u00c0-\u00de][\w\u00c0-\u024f&'.-]*)(?:\s+(?:[A-Z\u00c0-\u00de][\w\u00c0-\u024f&'.-]*|&))*)/;
 /** `New lead: Greenhill Farms`, `客户Orion Robotics Inc.`: a labelled Latin name. */
 const EN_LABELLED =
-  /(?:\b(?:new lead|lead|customer|client|account)(?:\s+(?:from|via|at)\s+[^:.\n]{1,30})?\s*:\s*|客户\s*[:：]?\s*)((?:[A-Z][\w&'.-]*)(?:\s+(?:[A-Z][\w&'.-]*|&))*)/gi;
+  /(?:\b(?:new lead|lead|customer|client|account)(?:\s+(?:from|via|at)\s+[^:.\n]{1,30})?\s*:\s*|客户\s*[:：]?\s*)((?:[A-Z\u00c0-\u00de][\w\u00c0-\u024f&'.-]*)(?:\s+(?:[A-Z\u00c0-\u00de][\w\u00c0-\u024f&'.-]*|&))*)/gi;
 /** `Singapore client Meridian Ports`, `prospect Kestrel Foods`: a name after the word for a customer. */
-const EN_CLIENT_BEFORE = /\b(?:[Cc]lient|[Cc]ustomer|[Pp]rospect|[Aa]ccount)\s+((?:[A-Z][\w&'.-]*)(?:\s+(?:[A-Z][\w&'.-]*|&))*)/g;
+const EN_CLIENT_BEFORE =
+  /\b(?:[Cc]lient|[Cc]ustomer|[Pp]rospect|[Aa]ccount)\s+((?:[A-Z\u00c0-\u00de][\w\u00c0-\u024f&'.-]*)(?:\s+(?:[A-Z\u00c0-\u00de][\w\u00c0-\u024f&'.-]*|&))*)/g;
 /** `Apex Marine那边`, `Orbit Games 的 producer`: a Latin name the Chinese around it marks as the organisation. */
 const EN_BEFORE_CJK =
   /((?:[A-Z][\w&'.\u00c0-\u024f-]*)(?:\s+(?:[A-Z][\w&'.\u00c0-\u024f-]*|&))*(?:中国区?|大中华区|亚太区?|[华东南北中西]{2}区)?)\s*(?:那边|这边|方面|的(?!\s*[A-Z]))/g;
 
 /** `Acme's CFO`, `Kestrel Foods' CFO`: the possessive names the organisation the person works for. */
 const EN_POSSESSIVE =
-  /((?:[A-Z][\w&.-]*)(?:\s+(?:[A-Z][\w&.-]*|&))*)(?:['’]s|(?<=s)['’])\s+(?:CEO|CFO|CTO|COO|CIO|CMO|VP|GM|GC|general counsel|counsel|president|partner|head|director|manager|owner|founder|buyer|procurement|team|IT|finance|legal)\b/g;
-const OWNER_OF_PERSON = /((?:[A-Z][\w&.-]*)(?:\s+(?:[A-Z][\w&.-]*|&))*)(?:['’]s|(?<=s)['’])\s+$/;
-const EN_TEAM_OF = /\b[Tt]he ((?:[A-Z][\w&'.-]*)(?:\s+[A-Z][\w&'.-]*){0,3}) team\b/g;
+  /((?:[A-Z\u00c0-\u00de][\w\u00c0-\u024f&.-]*)(?:\s+(?:[A-Z\u00c0-\u00de][\w\u00c0-\u024f&.-]*|&))*)(?:['’]s|(?<=s)['’])\s+(?:CEO|CFO|CTO|COO|CIO|CMO|VP|GM|GC|general counsel|counsel|president|partner|head|director|manager|owner|founder|buyer|procurement|team|IT|finance|legal)\b/g;
+const OWNER_OF_PERSON =
+  /((?:[A-Z\u00c0-\u00de][\w\u00c0-\u024f&.-]*)(?:\s+(?:[A-Z\u00c0-\u00de][\w\u00c0-\u024f&.-]*|&))*)(?:['’]s|(?<=s)['’])\s+$/;
+const EN_TEAM_OF = /\b[Tt]he ((?:[A-Z\u00c0-\u00de][\w\u00c0-\u024f&'.-]*)(?:\s+[A-Z\u00c0-\u00de][\w\u00c0-\u024f&'.-]*){0,3}) team\b/g;
 /** `Oscorp procurement (Mr. Osborn) asked…`: a name opening a sentence, before the unit of it that acted. */
 const EN_UNIT_SUBJECT =
-  /(?:^|[.!?:]\s+)((?:[A-Z][\w&'.-]*)(?:\s+(?:[A-Z][\w&'.-]*|&)){0,3})\s+(?:procurement|purchasing|finance|legal|IT|HR|ops|team|leadership|board)\b/g;
+  /(?:^|[.!?:]\s+)((?:[A-Z\u00c0-\u00de][\w\u00c0-\u024f&'.-]*)(?:\s+(?:[A-Z\u00c0-\u00de][\w\u00c0-\u024f&'.-]*|&)){0,3})\s+(?:procurement|purchasing|finance|legal|IT|HR|ops|team|leadership|board)\b/g;
 /** `Initech - Bill Lumbergh - …`: a name heading the note before a dash. */
-const EN_DASH_HEADING = /^((?:[A-Z][\w&'.-]*)(?:\s+(?:[A-Z][\w&'.-]*|&)){0,4})\s+[-–—]\s+/;
+const EN_DASH_HEADING =
+  /^((?:[A-Z\u00c0-\u00de][\w\u00c0-\u024f&'.-]*)(?:\s+(?:[A-Z\u00c0-\u00de][\w\u00c0-\u024f&'.-]*|&)){0,4})\s+[-–—]\s+/;
 
 const LATIN_RUN_IN_CJK =
   /(?<![A-Za-z\u00c0-\u024f]\s*)(?<!(?:用|上|换|买|装|试用|部署|用的是|采购|替换)\s*)([A-Z][a-z][\w&'.\u00c0-\u024f-]*(?:\s+(?:[A-Z][a-z][\w&'.\u00c0-\u024f-]*|&))+)(?![A-Za-z\u00c0-\u024f])/g;

@@ -174,7 +174,7 @@ export function isFunctionUnit(word: string): boolean {
 export function isUnitWord(word: string): boolean {
   if (/\d/.test(word) || isFunctionUnit(word)) return true;
   if (
-    /^[\u4e00-\u9fa5]{0,6}(?:项目|工程|区|大区|片区|区域|板块|总部|事业部|事业群|分部|本部|部门|项目组|部|科|处|室|组|门店|基地|中心|大队|支队|中队|站|改造|升级|数字化|信息化|智能化|[二三四]期)$/.test(
+    /^[\u4e00-\u9fa5]{0,6}(?:项目|工程|区|大区|片区|区域|板块|总部|事业部|事业群|分部|本部|部门|项目组|部|科|处|室|组|股|庭|门店|基地|中心|大队|支队|中队|站|改造|升级|数字化|信息化|智能化|[二三四]期)$/.test(
       word,
     )
   )
