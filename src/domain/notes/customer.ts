@@ -1,7 +1,7 @@
 import { looksLikePersonName, ORG_WORD_EN, type ContactMention } from './contact.js';
 import { isGivenName, isSurname, ORG_WORDS_EN } from './english-names.js';
 import { withFirstChars } from './first-chars.js';
-import { cutDepartment, isFunctionUnit, isUnitWord, isWordBoundary, trimNameEdges } from './name-structure.js';
+import { cutDepartment, isClinicName, isFunctionUnit, isUnitWord, isWordBoundary, trimNameEdges } from './name-structure.js';
 import { cutToOrgHead, hasPredicateInside, nameStartBefore, spanFrom, type Span } from './org-spans.js';
 import { isDictionaryPair, isPlaceWord, segmentDictionary, watchPairsOf } from './segmenter.js';
 
@@ -35,7 +35,7 @@ export const ORG_TAIL = new RegExp(`(?:${ORG_SUFFIX})+${LEGAL_TAIL}$`);
 
 /** Words that open a note or a clause but are not part of a name. Stripped repeatedly from the front. */
 const LEAD_WORD_LIST =
-  '一趟|一下|今天|今日|昨天|昨日|刚才|刚刚|上午|下午|晚上|早上|中午|好消息|坏消息|又|再次|再|和|跟|与|同|给|对|去|到|在|向|帮|约了|约|陪同|拜访了|拜访|走访了|走访|见了|见|联系了|联系|跟进了|跟进|电话回访|回访了|回访|微信跟进|微信联系|微信|电话联系|电话|电联|致电|打电话给|打给|发邮件给|发邮件|邮件给|邮件|视频会议|线上会议|老客户|新客户|大客户|客户|新线索|线索|上门|一起|和客户|的|联系人|对接人|顾客|一下|明天|后天|大后天|陪同领导|领导|腾讯会议|飞书会议|钉钉会议|会议|去了一趟|去了趟|去了|听说|嗯那个|那个|这个|就是|然后|一早|一大早|今早'.split(
+  '第一次接触|初次接触|首次接触|接触了|接触|一趟|一下|今天|今日|昨天|昨日|刚才|刚刚|上午|下午|晚上|早上|中午|好消息|坏消息|又|再次|再|和|跟|与|同|给|对|去|到|在|向|帮|约了|约|陪同|拜访了|拜访|走访了|走访|见了|见|联系了|联系|跟进了|跟进|电话回访|回访了|回访|微信跟进|微信联系|微信|电话联系|电话|电联|致电|打电话给|打给|发邮件给|发邮件|邮件给|邮件|视频会议|线上会议|老客户|新客户|大客户|客户|新线索|线索|上门|一起|和客户|的|联系人|对接人|顾客|一下|明天|后天|大后天|陪同领导|领导|腾讯会议|飞书会议|钉钉会议|会议|去了一趟|去了趟|去了|听说|嗯那个|那个|这个|就是|然后|一早|一大早|今早'.split(
     '|',
   );
 /** Longest first, so 跟进 is stripped whole rather than as 跟 + 进. */
@@ -187,7 +187,7 @@ const ROLE_WORD =
 /** A word that is only a role (区域采购, 产品VP), not an organisation with its role (福耀玻璃的IT总监). */
 const isRoleWord = (w: string) => ROLE_WORD.test(w) && !w.includes('的') && [...w].length <= 6;
 /** CRM words inside a run say it is a phrase, not a name (`报价下周三发`, `方案已发`). */
-const CRM_IN_NAME = /报价|方案|合同|预算|需求|已发|已签|签约|回款|价格|下周|明天|后天|月底|打电话|联系人|线索/;
+const CRM_IN_NAME = /报价|方案|合同|预算|需求|已发|已签|签约|回款|价格|下周|明天|后天|月底|打电话|联系人|线索|接触/;
 
 /** 装修客户, 健身房老会员, 一个宝妈: a kind of customer or person ends the run before the person. */
 const KIND_OF_PERSON_END = new Set('客户|顾客|会员|用户|业主|租户|车主|患者|病人|宝妈|宝爸'.split('|'));
@@ -220,7 +220,7 @@ function cleanOnce(raw: string, note: string): string | null {
   return name;
 }
 
-const CRM_CHARS = /[报方合预需已签回价下明后月打联线]/;
+const CRM_CHARS = /[报方合预需已签回价下明后月打联线接]/;
 
 function cleanOrSelf(raw: string, note: string): string {
   return cleanOnce(raw, note) ?? raw;
@@ -246,7 +246,7 @@ function clean(raw: string, note: string): string | null {
   // Punctuation at the ends: only a string that starts or ends with some is scanned for it.
   const edged = EDGE_FIRST.test(raw[0] ?? '') || EDGE_LAST.test(raw[raw.length - 1] ?? '');
   let name = (edged ? raw.replace(/^[\s\-:：,，#(（]+|[\s\-:：,，)）]+$/g, '') : raw)
-    .replace(/^[嗯呃哦诶]+/, '')
+    .replace(/^[嗯呃哦诶喂哎唉啊]+/, '')
     .replace(CUSTOMER_LABEL, '');
   // 叫李娜: a person's full name introduced, not an organisation.
   if (/^(?:叫|名叫|姓名)/.test(name) && looksLikePersonName(name.replace(/^(?:叫|名叫|姓名)/, ''))) return null;
@@ -322,7 +322,7 @@ function clean(raw: string, note: string): string | null {
   }
   // 苏宁那边 (的采购是孙经理): the side of the organisation, not part of its name.
   name = name.replace(/(?<=[\u4e00-\u9fa5A-Za-z]{2})(?:那边|这边|方面)$/, '');
-  if (DEPARTMENT_TAIL.test(name) && !ORG_BEFORE_UNIT.test(name)) return null;
+  if (DEPARTMENT_TAIL.test(name) && !ORG_BEFORE_UNIT.test(name) && !isClinicName(name)) return null;
   // 东莞一家模具厂: an organisation described, not named.
   if (/一家|某家|一个/.test(name)) return null;
   // 分公司总经理曹总: a branch that the note names elsewhere, not a name.
@@ -333,6 +333,8 @@ function clean(raw: string, note: string): string | null {
   if (BARE_ORG_UNIT.test(name) || (hasOrgTail(name) && VERB_BEFORE_TAIL.test(name.replace(ORG_TAIL, '')))) return null;
   if ((CRM_CHARS.test(name) && CRM_IN_NAME.test(name)) || /^[a-z]+$/.test(name)) return null;
   if (ROLE_TAIL.test(name) || name.includes('了') || notAnOrg(name) || isVisitor(name)) return null;
+  // 前台转给 (了冯经理), 介绍给: a verb handing something on, not a name.
+  if (name.endsWith('给')) return null;
   // 两家, 三个: a count, not a name.
   if (/^[一二两三四五六七八九十几\d]+[家个位名]|^[个次通趟遍]/.test(name)) return null;
   // 在公司 / 本公司: a function word plus an organisation ending is not a name.
@@ -371,7 +373,7 @@ const VERB_PATTERNS: [RegExp, number, string[]][] = [
   // 去客户公司演示:南通江海船舶, 拜访: 华茂纺织: the organisation the visit or demo was at.
   [/(?:拜访|演示|回访|面谈|走访|上门)\s*[:：]\s*([\u4e00-\u9fa5A-Za-z0-9]{2,20})/g, 0.6, ['拜访', '演示', '回访', '面谈', '走访', '上门']],
   [
-    /([\u4e00-\u9fa5A-Za-z\u00c0-\u024f0-9]+(?: [\u4e00-\u9fa5A-Za-z\u00c0-\u024f0-9]+){0,3})\s*的\s*(?!是)(?:HR|IT|采购|老板|负责人|团队|技术|财务|领导|同事|人|[\u4e00-\u9fa5]{0,3}(?:部|团队)|[A-Z][a-z]+\b)/g,
+    /([\u4e00-\u9fa5A-Za-z\u00c0-\u024f0-9'’]+(?: [\u4e00-\u9fa5A-Za-z\u00c0-\u024f0-9'’]+){0,3})\s*的\s*(?!是)(?:HR|IT|采购|老板|负责人|团队|技术|财务|领导|同事|人|[\u4e00-\u9fa5]{0,3}(?:部|团队)|[A-Z][a-z]+\b)/g,
     0.65,
     ['的'],
   ],
@@ -471,7 +473,7 @@ export function findCustomerCandidates(text: string, contacts: ContactMention[],
     const before = text.slice(0, contact.index);
     if (!/[\u4e00-\u9fa5]/.test(contact.name) && !(contact.person && /[\u4e00-\u9fa5][\s的]*$/.test(before))) continue;
     // The run of name characters right before the contact, in the same clause (`#回款` tags aside).
-    const m = /([\u4e00-\u9fa5A-Za-z\u00c0-\u024f0-9&()·\- ]{2,40})$/.exec(before);
+    const m = /([\u4e00-\u9fa5A-Za-z\u00c0-\u024f0-9&()·'’\- ]{2,40})$/.exec(before);
     if (!m?.[1]) continue;
     const viaDe = /的\s*$/.test(m[1]);
     // Space-separated notes (拜访 招商银行 陆行长): the last word that is a name.
@@ -592,18 +594,40 @@ export function findCustomerCandidates(text: string, contacts: ContactMention[],
     if (isVisitor(name)) continue;
     if (!name || latinPeople.some((p) => name.includes(p.name) || p.name.includes(name))) continue;
     if (/(?:vendor|supplier|competitor) (?:is|was)\s*$/i.test(text.slice(Math.max(0, c.index - 25), c.index))) continue;
+    // `Partner Accenture brought us in`: the partner's own name, capitalised as the sentence opens.
+    if (EN_NOT_THE_CUSTOMER.test(`${name.split(' ')[0] ?? ''} `)) continue;
     // `Intro from our reseller NorthPeak Systems: called Halvorsen Marine`: a partner or a rival named beside the customer.
     const at = text.indexOf(name, c.index);
     if (at >= 0 && EN_NOT_THE_CUSTOMER.test(text.slice(Math.max(0, at - 30), at))) continue;
     out.push({ ...c, name });
   }
-  if (/[\u4e00-\u9fa5]/.test(text)) structuralCandidates(out, contacts, text);
+  if (/[\u4e00-\u9fa5]/.test(text)) {
+    if (/[A-Za-z]/.test(text)) chineseNameInEnglish(out, contacts, text);
+    structuralCandidates(out, contacts, text);
+  }
   return out;
+}
+
+/**
+ * `brought us into 中国太保寿险 project`, `Lost 中粮可口可乐 - …`, `Jenny from 小红书商业化部`,
+ * `Follow up 蓝鲸仓储 tomorrow`: a Chinese name standing as a word of an English sentence, after
+ * a preposition or a verb of contact, winning or losing.
+ */
+const CJK_AFTER_EN =
+  /(?<![A-Za-z])(?:into|from|at|for|with|to|visited|called|met|emailed|pinged|lost|won|signed|closed|follow(?:ed)?[- ]up(?: with)?|demo(?:ed)? (?:to|for))\s+([\u4e00-\u9fa5]{2,16})(?=\s|[,.;:!?)-]|$)/gi;
+
+function chineseNameInEnglish(out: CustomerCandidate[], contacts: ContactMention[], text: string): void {
+  CJK_AFTER_EN.lastIndex = 0;
+  for (let m = CJK_AFTER_EN.exec(text); m; m = CJK_AFTER_EN.exec(text)) {
+    const raw = m[1] ?? '';
+    if (looksLikePersonName(raw) || NOT_THE_CUSTOMER.test(raw)) continue;
+    addCandidate(out, contacts, text, raw, m.index + m[0].length - raw.length, hasOrgTail(raw) ? 0.7 : 0.6);
+  }
 }
 
 /** A verb of visiting or contacting, after which the organisation is named: 拜访福瑞德机电, 周四回访晟通电梯. */
 const VISIT_CUE =
-  /(?:拜访|回访|走访|陌拜|拜会|电联|致电|跟进|约见|联系)(?:了|完|后|过)?(?:一下)?|(?:去|跑)了一?趟|(?:跟|聊)了一?下|去了|到了|来到|听说|见了/g;
+  /(?:拜访|回访|走访|陌拜|拜会|电联|致电|跟进|约见|联系|接触)(?:了|完|后|过)?(?:一下)?|(?:去|跑)了一?趟|(?:跟|聊)了一?下|去了|到了|来到|听说|见了/g;
 const CUSTOMER_CUE = /(?:老|新|大|重点|意向|潜在)?客户(?:是)?/g;
 /** A name introduced as such (叫阳光恒远, 名叫…), or after what the organisation does (做跨境电商的蓝鲸优选). */
 const NAMING_CUE = /(?:名叫|名字叫|叫做|叫|(?:做|搞|卖|开)[\u4e00-\u9fa5A-Za-z]{1,8}?的\s*(?:叫|是)?)/g;

@@ -57,3 +57,37 @@ describe('a unit of a county office or a court (股, 庭) is not the customer', 
     expect(parse(text).customer).toBe(customer);
   });
 });
+
+describe('words that open a clause before the name are not part of it', () => {
+  it.each([
+    // An interjection of dictation (喂, 哎) before a filler word.
+    ['喂那个鲜丰水果的店长莫姐说价格还能再谈', '鲜丰水果'],
+    ['哎这个华联超市的采购牛经理又改需求了', '华联超市'],
+    // A first contact (第一次接触, 初次接触) is what happened, not the name.
+    ['今天第一次接触明视眼科的运营总监谷先生', '明视眼科'],
+    ['上午初次接触绿源物业,前台转给了鲁经理', '绿源物业'],
+  ])('%s → %s', (text, customer) => {
+    expect(parse(text).customer).toBe(customer);
+  });
+
+  it('a department of a hospital is still cut off (a clinic of a specialty is not)', () => {
+    expect(parse('拜访了市第一人民医院眼科的黎主任').customer).toBe('市第一人民医院');
+  });
+});
+
+describe('a Chinese name standing as a word of an English sentence', () => {
+  it.each([
+    ['Lost 华润万家 - they went with a cheaper vendor', '华润万家'],
+    ['Coffee with Amy from 蜜雪冰城市场部, budget not approved yet', '蜜雪冰城'],
+    ['Partner Deloitte introduced us to 招商银行 for the audit tool, 初次接触 with 尹总', '招商银行'],
+    // An apostrophe inside a Latin brand glued to a Chinese region.
+    ["拜访了 L'Occitane中国 的 Amy女士, 对 CRM 感兴趣", "L'Occitane中国"],
+  ])('%s → %s', (text, customer) => {
+    expect(parse(text).customer).toBe(customer);
+  });
+
+  it('a person after the preposition is the contact, not the customer', () => {
+    const note = parse('Lunch with 章伟 today, he wants a demo');
+    expect(note.customer).toBeNull();
+  });
+});
