@@ -432,6 +432,18 @@ function toWordEnd(text: string, index: number, raw: string): string {
   return raw;
 }
 
+/** `Festo 苏州工厂`: the Latin brand written before a Chinese name made only of dictionary words. */
+function withLatinBrandBefore(raw: string, words: string[], run: string): string {
+  const at = words.lastIndexOf(raw);
+  const brand = at > 0 ? (words[at - 1] ?? '') : '';
+  if (!/^[A-Z\u00c0-\u00de][A-Za-z\u00c0-\u024f&'.-]+$/.test(brand) || isGivenName(brand) || ROLE_WORD.test(brand) || EN_ROLE.test(brand))
+    return raw;
+  const joined = `${brand} ${raw}`;
+  if (!run.includes(joined)) return raw;
+  for (const w of segmentDictionary(raw)) if (w.length < 2) return raw;
+  return joined;
+}
+
 /** A cleaned name as a candidate, unless it holds a contact's name (a loop: no closure per call). */
 function addCandidate(
   out: CustomerCandidate[],
@@ -497,6 +509,9 @@ export function findCustomerCandidates(text: string, contacts: ContactMention[],
     let raw = withSuffix ?? named[named.length - 1];
     // 中国电信 四川分公司: a branch belongs to the company named before it.
     if (raw && named.length > 1 && BRANCH.test(raw)) raw = `${named[named.length - 2] ?? ''}${raw}`;
+    // `Festo 苏州工厂`, `Zara 供应链`: a Latin brand before Chinese words of the dictionary (a place,
+    // a plant, a line of business) is the name they qualify, space or no space.
+    if (raw && /^[\u4e00-\u9fa5]+$/.test(raw)) raw = withLatinBrandBefore(raw, words, m[1]);
     // The first person named is the one the note is about; later ones (新对接人是祁经理) weigh less.
     // A unit named before the person (见到了规划信息科杜科长, 蔬菜所的魏研究员) weighs less than an
     // organisation named elsewhere in the note (去了趟朝阳区卫健委): the unit is part of it.
@@ -911,5 +926,11 @@ export function pickCustomer(candidates: CustomerCandidate[]): CustomerCandidate
     )
       return { ...best, name: c.name };
   }
+  // 中国移动浙江公司的项目…对接人是移动的喻经理: a short form of a name written in full earlier
+  // with an organisation's ending is that name.
+  if (!hasOrgTail(best.name) && /^[\u4e00-\u9fa5]{2,4}$/.test(best.name))
+    for (const c of candidates)
+      if (c.index < best.index && c.score >= 0.6 && c.name.length > best.name.length && c.name.includes(best.name) && hasOrgTail(c.name))
+        return { ...best, name: c.name };
   return best;
 }

@@ -1,4 +1,4 @@
-import { segment, segmentDictionary, wordsAround } from './segmenter.js';
+import { isPlaceWord, segment, segmentDictionary, wordsAround } from './segmenter.js';
 
 type Token = { word: string };
 
@@ -135,6 +135,8 @@ export function cutDepartment(name: string, note: string, looksLikeOrg: (head: s
       .join('');
   if (UNIT_WORDS.has(last.word)) {
     cut = tokens.length - 1;
+    // 周大福香港总部, 华联超市徐汇门店: the unit's place goes with it.
+    if (cut >= 2 && isPlaceWord((tokens[cut - 1] as Token).word)) cut--;
   } else if (/中心$/.test(last.word) && last.word.length > 2) {
     // 信息中心 after 卫健委 is a unit; 服务中心 after 社区卫生 is the organisation's own name.
     if (!ORG_END.test(headBefore(tokens.length - 1)) && !looksLikeOrg(headBefore(tokens.length - 1))) return name;

@@ -91,3 +91,45 @@ describe('a Chinese name standing as a word of an English sentence', () => {
     expect(note.customer).toBeNull();
   });
 });
+
+describe('the template with a dash between label and value', () => {
+  it('reads 客户——, 联系人—— and keeps 报价——已发 as a stated quote', () => {
+    const note = parse('客户——安井食品\n联系人——詹经理(采购部)\n沟通——微信\n报价——已发,总价12万\n下次——周四');
+    expect(note.customer).toBe('安井食品');
+    expect(note.contact).toBe('詹经理');
+    expect(note.stage).toBe('quote');
+    expect(note.amount).toBe(120000);
+  });
+
+  it('reads `label -- value` too', () => {
+    expect(parse('客户 -- 太古可口可乐\n联系人 -- 纪总').customer).toBe('太古可口可乐');
+  });
+});
+
+describe('a Latin brand before Chinese words of the dictionary, with a space between', () => {
+  it.each([
+    ['Bosch 无锡工厂 Mr. Keller 电话 确认需求', 'Bosch 无锡工厂'],
+    ['只有 Anker 供应链的 Nina 回了邮件, new lead', 'Anker 供应链'],
+  ])('%s → %s', (text, customer) => {
+    expect(parse(text).customer).toBe(customer);
+  });
+
+  it('a given name before the Chinese words is a person, not a brand', () => {
+    expect(parse('Tony 上海工厂 电话 报价已发').customer).not.toBe('Tony 上海工厂');
+  });
+});
+
+describe('a unit with its place after the organisation', () => {
+  it.each([
+    ['老凤祥上海总部 Grace 邮件确认收到方案', '老凤祥'],
+    ['美宜佳深圳门店 店长蒋姐 电话 想加会员系统', '美宜佳'],
+  ])('%s → %s', (text, customer) => {
+    expect(parse(text).customer).toBe(customer);
+  });
+});
+
+describe('a short form of a name written in full earlier in the note', () => {
+  it('is the full name', () => {
+    expect(parse('中国联通江苏公司的专网项目,走集成商华为,对接人是联通的韦经理,方案已发').customer).toBe('中国联通江苏公司');
+  });
+});
