@@ -121,10 +121,18 @@ async function keySmartBotByCorp(config: Config, users: UsersService, log: Logge
  *   from the main heap and stay resident when freed. A fixed threshold (glibc's default 128 KiB)
  *   keeps them in mmaps, returned on free: the worker's [heap] mapping stayed at 6 MB instead of
  *   210 MB. GLIBC_TUNABLES set by the operator wins; other C libraries ignore it.
+ * - V8's young generation grows to several 16 MB semi-spaces while notes are parsed; a note's
+ *   objects die young, so 2 MB semi-spaces (more, shorter scavenges) hold as much work: in
+ *   bench:e2e's 1,000-note run the worker's peak went from about 222 to 193 MB VmRSS, the whole
+ *   service's Pss peak from about 260 to 215-230 MB (BENCHMARKS.md, session 7).
+ *   NODE_OPTIONS=--max-semi-space-size=N overrides it.
  */
 function workerMemorySettings(env: NodeJS.ProcessEnv, execArgv: string[]): { env: NodeJS.ProcessEnv; execArgv: string[] } {
   const given = `${env.NODE_OPTIONS ?? ''} ${execArgv.join(' ')}`;
-  const flags = /--max-old-space-size\b|--max-heap-size\b/.test(given) ? [] : ['--max-old-space-size=512'];
+  const flags = [
+    ...(/--max-old-space-size\b|--max-heap-size\b/.test(given) ? [] : ['--max-old-space-size=512']),
+    ...(/--max-semi-space-size\b/.test(given) ? [] : ['--max-semi-space-size=2']),
+  ];
   return {
     env: env.GLIBC_TUNABLES === undefined ? { ...env, GLIBC_TUNABLES: 'glibc.malloc.mmap_threshold=131072' } : env,
     execArgv: [...flags, ...execArgv],

@@ -101,7 +101,9 @@ describe('npm start: what the web process loads', () => {
     }
     const [worker] = readFileSync(`/proc/${service.pid}/task/${service.pid}/children`, 'utf8').trim().split(/\s+/).map(Number);
     // Forked with its memory bounds (main.ts workerMemorySettings), as nothing in this environment sets its own.
-    expect(readFileSync(`/proc/${worker}/cmdline`, 'utf8').split('\0')).toContain('--max-old-space-size=512');
+    const workerArgs = readFileSync(`/proc/${worker}/cmdline`, 'utf8').split('\0');
+    expect(workerArgs).toContain('--max-old-space-size=512');
+    expect(workerArgs).toContain('--max-semi-space-size=2');
     expect(readFileSync(`/proc/${worker}/environ`, 'utf8').split('\0')).toContain('GLIBC_TUNABLES=glibc.malloc.mmap_threshold=131072');
     const workerLoaded = await modulesOf(dir, worker!);
     expect(workerLoaded.some((m) => /\/src\/domain\/notes\//.test(m))).toBe(true);
