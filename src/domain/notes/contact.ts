@@ -49,6 +49,11 @@ const REFERRAL = /经[^,.;!?\n\s]{2,30}?介绍|[^,.;!?\n]{2,30}?把[^,.;!?\n]{2,
 const EN_CONTACT =
   /(?:\b(?:[Ss]poke (?:with|to)|[Tt]alked (?:with|to)|[Cc]ontact(?:ed)?:?|[Mm]et|[Ee]mailed|[Cc]alled|with|[Aa]ttn:?)\s+|,\s*|\(\s*)((?:Mr\.?|Ms\.?|Mrs\.?|Dr\.?)\s+[A-Z][a-z\u00df-\u00f6\u00f8-\u024f]+|[A-Z][a-z\u00df-\u00f6\u00f8-\u024f]+\s+[A-Z][a-z\u00df-\u00f6\u00f8-\u024f]+)(?![A-Za-z\u00c0-\u024f])/g;
 
+/** `张丽 35岁左右`, `郑凯,四十多岁`: a full name followed by the person's age (the name opens its phrase). */
+const NAME_BEFORE_AGE = new RegExp(
+  `(?<![\\u4e00-\\u9fa5])(?:${COMPOUND_SURNAMES}|[${SURNAMES}])[\\u4e00-\\u9fa5]{1,2}(?=\\s*,?\\s*(?:\\d{1,2}|[二三四五六七八九]?十[一二三四五六七八九]?)多?岁)`,
+  'g',
+);
 /** `Dr. 沈`, `Mr. 王`: a Latin honorific before a Chinese surname standing alone (what follows a surname may be a verb: `Mr. 王说`). */
 const HONORIFIC_CJK = new RegExp(
   `(?<![A-Za-z])(?:Mr|Ms|Mrs|Miss|Dr|Prof)\\.?\\s*((?:${COMPOUND_SURNAMES}|[${SURNAMES}]))(?![\\u4e00-\\u9fa5])`,
@@ -165,6 +170,10 @@ function findMoreChinese(text: string, out: ContactMention[], referrals: (readon
       if (isDictionaryPair(text[at] ?? '', text[at + 1] ?? '')) continue;
       addMore(text.slice(at, at + 2), at, out, found, referrals);
     }
+  }
+  if (text.includes('岁')) {
+    NAME_BEFORE_AGE.lastIndex = 0;
+    for (let m = NAME_BEFORE_AGE.exec(text); m; m = NAME_BEFORE_AGE.exec(text)) addMore(m[0], m.index, out, found, referrals);
   }
   NAME_AFTER_ROLE.lastIndex = 0;
   for (let m = NAME_AFTER_ROLE.exec(text); m; m = NAME_AFTER_ROLE.exec(text)) {

@@ -168,7 +168,8 @@ const JOTTED_NEXT =
   /^(?:电话|电联|微信|拜访|上门|面谈|见面|邮件|来电|签|已签|选了|选择了|最后|丢|报价|方案|需求|合同)|(?:系统|平台|软件|项目)$/;
 /** A jotting that opens with a day or time (周五 电话 …) opens with no organisation. */
 const TIME_WORD = /^(?:[上下本这]?周|星期|礼拜|今[天早晚日]|明[天早晚日]|后天|昨[天晚]|前天|月底|上午|下午|晚上|早上|中午)|[号日点]$/;
-const OPENING_NAME = /^\s*([\u4e00-\u9fa5]{2,10}?)(?=选了|选择了|签了|已签|已经|丢了|说|来电|那边|这边|的(?:单子|项目|合同))/;
+const OPENING_NAME =
+  /^\s*[“"‘']?([\u4e00-\u9fa5]{2,10}?)[”"’']?(?=选了|选择了|签了|已签|已经|丢了|说|来电|那边|这边|的(?:单子|项目|合同)|成交|签约|流失|丢单|中标)/;
 
 /** 红枫科技财务部: an organisation with its department, not a department alone. */
 const ORG_BEFORE_UNIT = new RegExp(`[\\u4e00-\\u9fa5A-Za-z]{2,}${ORG_SUFFIX}.{1,6}$`);
@@ -189,8 +190,8 @@ const isRoleWord = (w: string) => ROLE_WORD.test(w) && !w.includes('的') && [..
 /** CRM words inside a run say it is a phrase, not a name (`报价下周三发`, `方案已发`). */
 const CRM_IN_NAME = /报价|方案|合同|预算|需求|已发|已签|签约|回款|价格|下周|明天|后天|月底|打电话|联系人|线索|接触/;
 
-/** 装修客户, 健身房老会员, 一个宝妈: a kind of customer or person ends the run before the person. */
-const KIND_OF_PERSON_END = new Set('客户|顾客|会员|用户|业主|租户|车主|患者|病人|宝妈|宝爸'.split('|'));
+/** 装修客户, 健身房老会员, 一个宝妈, 一对新人: a kind of customer or person ends the run before the person. */
+const KIND_OF_PERSON_END = new Set('客户|顾客|会员|用户|业主|租户|车主|患者|病人|宝妈|宝爸|新人|新娘|新郎'.split('|'));
 const isKindOfPerson = (name: string) => KIND_OF_PERSON_END.has(name.slice(-2)) || /^[上下]?一[个位名]/.test(name);
 /** Organisations a note names beside the customer: a partner, a channel, a competitor. */
 const NOT_THE_CUSTOMER = /^(?:合作伙伴|合作方|渠道商|代理商|集成商|竞争对手|竞品|友商)/;
@@ -332,9 +333,13 @@ function clean(raw: string, note: string): string | null {
   // 集团IT, 公司财务: a unit of an organisation the note does not name here.
   if (BARE_ORG_UNIT.test(name) || (hasOrgTail(name) && VERB_BEFORE_TAIL.test(name.replace(ORG_TAIL, '')))) return null;
   if ((CRM_CHARS.test(name) && CRM_IN_NAME.test(name)) || /^[a-z]+$/.test(name)) return null;
+  // 采购申请已经报到设备(处): an adverb of time inside says it is a clause, not a name.
+  if (/已经|正在|还在|刚刚/.test(name)) return null;
+  // 健身房, 花店, 茶馆: a kind of place, one word of the dictionary, names no organisation.
+  if (/^[\u4e00-\u9fa5]{2,3}$/.test(name) && /[店房馆厅]$/.test(name) && segmentDictionary(name).length === 1) return null;
   if (ROLE_TAIL.test(name) || name.includes('了') || notAnOrg(name) || isVisitor(name)) return null;
-  // 前台转给 (了冯经理), 介绍给: a verb handing something on, not a name.
-  if (name.endsWith('给')) return null;
+  // 前台转给 (了冯经理), 介绍给, 新娘叫 (Vivian): a verb handing on or naming, not a name.
+  if (name.endsWith('给') || name.endsWith('叫')) return null;
   // 两家, 三个: a count, not a name.
   if (/^[一二两三四五六七八九十几\d]+[家个位名]|^[个次通趟遍]/.test(name)) return null;
   // 在公司 / 本公司: a function word plus an organisation ending is not a name.
@@ -370,6 +375,8 @@ const VERB_PATTERNS: [RegExp, number, string[]][] = [
     ['客户', '跟进', '拜访', '联系', '致电', '电联', '回访'],
   ],
   [/(?:客户|新线索|线索)\s*[:：]\s*([\u4e00-\u9fa5A-Za-z0-9]{2,20})/g, 0.8, ['客户', '线索']],
+  // 合伙人Peter…介绍了复星医药的财务共享项目: the organisation whose project a person introduced.
+  [/介绍了?(?:一下)?([\u4e00-\u9fa5A-Za-z]{2,12}?)(?:的|那边)[\u4e00-\u9fa5A-Za-z]{0,10}项目/g, 0.9, ['介绍']],
   // 去客户公司演示:南通江海船舶, 拜访: 华茂纺织: the organisation the visit or demo was at.
   [/(?:拜访|演示|回访|面谈|走访|上门)\s*[:：]\s*([\u4e00-\u9fa5A-Za-z0-9]{2,20})/g, 0.6, ['拜访', '演示', '回访', '面谈', '走访', '上门']],
   [
@@ -414,6 +421,7 @@ function isPhrase(text: string, raw: string, index: number): boolean {
 }
 
 const UNIT_START = /[科部处室组中办院所站队]/;
+const AFFILIATED = /^附属(?:第[一二三四五六七八九十\d]{1,3})?[\u4e00-\u9fa5]{0,6}?(?:医院|中学|小学|学校|幼儿园|实验学校)/;
 /** Characters of the words that end a run of dictation before a name: only a run holding one is segmented. */
 const SENTENCE_CHARS = /[他她是叫其说]/;
 const SPOKE = /说|表示|提到|透露|讲/;
@@ -516,8 +524,10 @@ export function findCustomerCandidates(text: string, contacts: ContactMention[],
     // A unit named before the person (见到了规划信息科杜科长, 蔬菜所的魏研究员) weighs less than an
     // organisation named elsewhere in the note (去了趟朝阳区卫健委): the unit is part of it.
     const kept = raw ? cleanOrSelf(raw, text) : '';
-    const unitOnly = [...kept].length <= 4 && (UNIT_END.test(kept) || ([...kept].length <= 2 && !raw?.includes('的')));
-    const unit = raw && UNIT_END.test(raw) && unitOnly && !hasOrgTail(kept) ? 0.2 : 0;
+    // 去了管委会见了经发局的邵处长: a short bureau (经发局) is a unit of an organisation named before it too.
+    const bureau = /^[\u4e00-\u9fa5]{2,3}局$/.test(kept);
+    const unitOnly = [...kept].length <= 4 && (UNIT_END.test(kept) || bureau || ([...kept].length <= 2 && !raw?.includes('的')));
+    const unit = raw && (UNIT_END.test(raw) || bureau) && unitOnly && !hasOrgTail(kept) ? 0.2 : 0;
     let at = contact.index - m[1].length + m[1].lastIndexOf(raw ?? '');
     // 其中重点是汇川技术的研发总监周总: dictation before the name ends at the last word no name holds.
     if (raw && SENTENCE_CHARS.test(raw)) {
@@ -537,6 +547,14 @@ export function findCustomerCandidates(text: string, contacts: ContactMention[],
         m[0] = longer;
         ORG_RE.lastIndex = m.index + longer.length;
         break;
+      }
+    }
+    // 中山大学附属第三医院: a hospital or school attached to the one named is one name with it.
+    if (text.startsWith('附属', m.index + m[0].length)) {
+      const attached = AFFILIATED.exec(text.slice(m.index + m[0].length, m.index + m[0].length + 16));
+      if (attached) {
+        m[0] += attached[0];
+        ORG_RE.lastIndex = m.index + m[0].length;
       }
     }
     // An ending that is not the end of a word: 市政|务 (市政务服务中心), 信息|科 (第二人民医院信息科).

@@ -133,3 +133,62 @@ describe('a short form of a name written in full earlier in the note', () => {
     expect(parse('中国联通江苏公司的专网项目,走集成商华为,对接人是联通的韦经理,方案已发').customer).toBe('中国联通江苏公司');
   });
 });
+
+describe('a short bureau met inside an organisation visited before', () => {
+  it('is a unit of it', () => {
+    expect(parse('上午去了一趟临港新片区管委会见了规划局的施处长,平台的事下周再谈').customer).toBe('临港新片区管委会');
+  });
+  it('is the customer when nothing else is named', () => {
+    expect(parse('见了住建局的柴科长,方案下周发').customer).toBe('住建局');
+  });
+});
+
+describe('a clause with an adverb of time is no name', () => {
+  it('> 胡主任-style chat lines: the hospital, attached to its university, is the customer', () => {
+    const note = parse('> 侯主任: 这边的申请已经报到信息处了\n复旦大学附属华山医院 神经科 跟进中');
+    expect(note.customer).toBe('复旦大学附属华山医院');
+  });
+  it.each([
+    ['拜访了浙江大学附属第一医院的药剂科,聂主任很感兴趣', '浙江大学附属第一医院'],
+    ['华东师范大学附属中学 教务处 邹老师 电话 初次接触', '华东师范大学附属中学'],
+  ])('%s → %s', (text, customer) => {
+    expect(parse(text).customer).toBe(customer);
+  });
+});
+
+describe('B2C notes: a kind of place or of person is no organisation', () => {
+  it.each([
+    ['花店 Cindy 到店订了婚礼花艺 8800 下周六布置', 'Cindy'],
+    ['影楼来了一对新人 新郎叫Kevin 选了9999的套餐 当场成交', 'Kevin'],
+  ])('%s → no customer, contact %s', (text, contact) => {
+    const note = parse(text);
+    expect(note.customer).toBeNull();
+    expect(note.contact).toBe(contact);
+  });
+
+  it('a full name followed by an age is the person', () => {
+    const note = parse('刘晓燕 40岁左右 来店看了沙发 嫌贵 周六再来');
+    expect(note.contact).toBe('刘晓燕');
+    expect(note.customer).toBeNull();
+  });
+});
+
+describe('a Latin given name after a role', () => {
+  it.each([
+    ['跟普华永道的合伙人Steven吃饭,他介绍了海天味业的共享中心项目,下周约海天的人', '海天味业', 'Steven'],
+    ['和蓝湖科技的PM Rachel开了个会,她说预算还没批', '蓝湖科技', 'Rachel'],
+  ])('%s', (text, customer, contact) => {
+    const note = parse(text);
+    expect(note.customer).toBe(customer);
+    expect(note.contact).toBe(contact);
+  });
+});
+
+describe('a name opening the note before what became of it', () => {
+  it.each([
+    ['墨竹茶舍成交,2.6w', '墨竹茶舍'],
+    ['“溪岸”已经流失了,换了别家', '溪岸'],
+  ])('%s → %s', (text, customer) => {
+    expect(parse(text).customer).toBe(customer);
+  });
+});
