@@ -51,7 +51,7 @@ const CUT_AFTER =
 const LEAD_TIME = /^(?:\d{1,2}(?::\d{2}|点半?|点\d{1,2}分?)|[一二三四五六七八九十两]{1,3}点半?)\s*/;
 /** A role, not an organisation: 采购经理, 技术负责人. */
 const ROLE_TAIL =
-  /(?:经理|总监|主任|助理|负责人|采购|老板|秘书|团队|部门|同事|领导|对接人|联系人|客户|顾客|前台|客服|店长|老板娘|[部处科局院校厂所站队场馆社会村组]长|(?:^|[^A-Za-z])(?:CEO|CFO|CTO|COO|CIO|CMO|VP|GM|HR|PM|manager|head|director))$/;
+  /(?:经理|总监|主任|助理|负责人|采购|老板|秘书|团队|部门|同事|领导|对接人|联系人|客户|顾客|前台|客服|店长|老板娘|[场店厂园矿]主|[部处科局院校厂所站队场馆社会村组]长|(?:^|[^A-Za-z])(?:CEO|CFO|CTO|COO|CIO|CMO|VP|GM|HR|PM|manager|head|director))$/;
 /**
  * Who a B2C note is about, not an organisation: 散客, 门店, walk-in, 学员, 朋友介绍的 (the contract:
  * no organisation, no customer). A name that opens with one of these is a kind of visitor.
@@ -161,13 +161,17 @@ const NAMED_AS = new RegExp(`(?:名叫|名字叫|叫做|叫)([\\u4e00-\\u9fa5]{1
 /** Tags and a short exclamation before the opening name (`#回款 签约了!`), blanked out before it is read. */
 const OPENING_LEAD = /^(?:#\S+\s*)*(?:[\u4e00-\u9fa5]{1,4}[!:：]\s*)?/;
 /** The first word of a space-separated jotting (at least two more words follow). */
-const SPACED_OPENING = /^([\u4e00-\u9fa5A-Za-z0-9]{3,16}) +([^\s]+) +[^\s]/;
+const SPACED_OPENING = /^([\u4e00-\u9fa5A-Za-z0-9]{2,16}) +([^\s]+) +[^\s]/;
 const JOTTED_CHANNEL = /^(?:电话|电联|微信|拜访|上门|面谈|见面|邮件|来电)$/;
 /** What may follow the opening organisation of a jotting: what was done, agreed or lost, or the system sold. */
 const JOTTED_NEXT =
-  /^(?:电话|电联|微信|拜访|上门|面谈|见面|邮件|来电|签|已签|选了|选择了|最后|丢|报价|方案|需求|合同)|(?:系统|平台|软件|项目)$/;
+  /^(?:电话|电联|微信|拜访|上门|面谈|见面|邮件|来电|签|已签|选了|选择了|最后|丢|报价|方案|需求|合同|初次接触|首次接触|第一次|新线索|线索|流失|成交|中标|\d+家)|(?:系统|平台|软件|项目)$/;
 /** A jotting that opens with a day or time (周五 电话 …) opens with no organisation. */
 const TIME_WORD = /^(?:[上下本这]?周|星期|礼拜|今[天早晚日]|明[天早晚日]|后天|昨[天晚]|前天|月底|上午|下午|晚上|早上|中午)|[号日点]$/;
+const CLAUSE_OUTCOME_WORDS = /选了|选择了|签了|已签|丢了|成交|签约了|流失|中标/;
+const CLAUSE_SUBJECT =
+  /(?<=[,.;!?\n:：]\s*)[“"‘']?([A-Za-z\u4e00-\u9fa5][A-Za-z\u4e00-\u9fa5&']{2,14}?)[”"’']?\s?(?=选了|选择了|签了|已签|丢了|成交|签约了|流失|中标)/g;
+const SPACED_STATUS = /^(?:签约成功|签约|签单|成交|中标|丢单|流失|拿下|赢单|输单)[!了啦]*\s+([\u4e00-\u9fa5A-Za-z0-9]{2,16})\s+\S/;
 const OPENING_NAME =
   /^\s*[“"‘']?([\u4e00-\u9fa5]{2,10}?)[”"’']?(?=选了|选择了|签了|已签|已经|丢了|说|来电|那边|这边|的(?:单子|项目|合同)|成交|签约|流失|丢单|中标)/;
 
@@ -197,6 +201,8 @@ const isKindOfPerson = (name: string) => KIND_OF_PERSON_END.has(name.slice(-2)) 
 const NOT_THE_CUSTOMER = /^(?:合作伙伴|合作方|渠道商|代理商|集成商|竞争对手|竞品|友商)/;
 /** A time that opens a description: 上个月买车的, 去年装修的. */
 const TIME_OPENING = /^(?:上个?月|上周|上次|这次|去年|前年|今年|之前|以前|前几天|前段时间|原来)/;
+/** 周二再 (约徐总): a day and what is to happen on it, after the verbs are cut. */
+const DAY_OPENING = /^(?:[上下本这]?周[一二三四五六日天末]|星期|礼拜)/;
 const TIME_ENDING = /(?:上次|这次|上个?月|去年|之前|以前|原来)$/;
 /** 集团IT, 公司财务, 工厂的: the organisation's word for itself with a unit, no name. */
 const BARE_ORG_UNIT =
@@ -290,7 +296,7 @@ function clean(raw: string, note: string): string | null {
   name = cutAfterLastVerb(name, note).replace(CUSTOMER_LABEL, '');
   // 合作伙伴博远信息, 竞争对手华港软件: an organisation the note names beside the customer (read
   // after the verbs: 合作伙伴东软带我们见了最终用户沈阳地铁 is about 沈阳地铁).
-  if (NOT_THE_CUSTOMER.test(name) || TIME_OPENING.test(name)) return null;
+  if (NOT_THE_CUSTOMER.test(name) || TIME_OPENING.test(name) || DAY_OPENING.test(name)) return null;
   if (PARENT_WORD.test(name)) name = name.replace(PARENT_BEFORE, '');
   name = trimNameEdges(name, note);
   // 苏州工业园区的恒瑞医疗器械: the organisation is what follows the last 的.
@@ -333,6 +339,8 @@ function clean(raw: string, note: string): string | null {
   // 集团IT, 公司财务: a unit of an organisation the note does not name here.
   if (BARE_ORG_UNIT.test(name) || (hasOrgTail(name) && VERB_BEFORE_TAIL.test(name.replace(ORG_TAIL, '')))) return null;
   if ((CRM_CHARS.test(name) && CRM_IN_NAME.test(name)) || /^[a-z]+$/.test(name)) return null;
+  // 点单系统, 会员小程序, 婚纱照套餐: what is sold, not who buys it.
+  if (/(?:系统|平台|小程序|模块|套餐|版本|型号|课程)$/.test(name) && !hasOrgTail(name)) return null;
   // 采购申请已经报到设备(处): an adverb of time inside says it is a clause, not a name.
   if (/已经|正在|还在|刚刚/.test(name)) return null;
   // 健身房, 花店, 茶馆: a kind of place, one word of the dictionary, names no organisation.
@@ -601,6 +609,17 @@ export function findCustomerCandidates(text: string, contacts: ContactMention[],
   const lead = OPENING_LEAD.exec(text)?.[0] ?? '';
   const opening = OPENING_NAME.exec(lead ? ' '.repeat(lead.length) + text.slice(lead.length) : text);
   if (opening?.[1]) addCandidate(out, contacts, text, opening[1], opening.index, 0.5);
+  // `今天lost了一个单,Skyline建筑 选了别家`, `Deal closed!! 易达跨境 签了`: a clause whose subject is
+  // the name, then what it chose, signed or was lost to (three characters at least: 最后选了 is no name).
+  if (CLAUSE_OUTCOME_WORDS.test(text)) {
+    CLAUSE_SUBJECT.lastIndex = 0;
+    for (let m = CLAUSE_SUBJECT.exec(text); m; m = CLAUSE_SUBJECT.exec(text))
+      if (m[1] && !looksLikePersonName(m[1])) addCandidate(out, contacts, text, m[1], m.index + m[0].indexOf(m[1]), 0.5);
+  }
+  // `签约成功 东方雨虹 合同额75万`: a jotting that opens with what happened, then the name.
+  const status = SPACED_STATUS.exec(text);
+  if (status?.[1] && !contacts.some((c) => c.index === status[0].length - (status[1] ?? '').length - 1))
+    addCandidate(out, contacts, text, status[1], text.indexOf(status[1]), 0.4);
   // `中储粮镇江直属库 信息化改造 电话没人接`: a jotting opens with the organisation when a unit,
   // project or channel word follows it (the weakest signal: any other candidate wins).
   const jotted = SPACED_OPENING.exec(text);
@@ -765,6 +784,10 @@ const EN_VERBS = [
   'sent a proposal to',
   'sent the proposal to',
   'quote to',
+  'lost',
+  'won',
+  'email to',
+  'emailed to',
   'signed with',
   'signed',
   'dropped by',
@@ -793,7 +816,7 @@ const EN_SUBJECT =
 
 /** `Leo from Summit Outdoor`, `Victor Lam at Seabright Insurance`, `(procurement, Sakura Components)`. */
 const WORKS_AT =
-  /^\s*(?:,\s*(?:head|owner|founder|CEO|CFO|CTO|COO|CIO|CMO|CISO|VP|GM|GC|president|partner|director|manager)\s+(?:of|at)\s+|\s*\([^()]{1,30}\)\s*,?\s*(?:at|from|of)\s+|\s+(?:at|from|of)\s+|\s*\((?:[a-z ]+,\s*)?(?!(?:CEO|CFO|CTO|COO|CIO|CMO|VP|SVP|EVP|GM|MD|HR|IT|GC|Head|Director|Manager|Chief|Senior|Lead|Principal|General|Deputy|Vice|President)\b))((?:[A-Z\u00c0-\u00de][\w\u00c0-\u024f&'.-]*)(?:\s+(?:[A-Z\u00c0-\u00de][\w\u00c0-\u024f&'.-]*|&))*)/;
+  /^\s*(?:,\s*(?:head|owner|founder|CEO|CFO|CTO|COO|CIO|CMO|CISO|VP|GM|GC|president|partner|director|manager)\s+(?:of|at)\s+|\s*\([^()]{1,30}\)\s*,?\s*(?:at|from|of)\s+|\s+(?:at|from|of)\s+|\s*\((?:Head|Director|VP|Manager|Chief|CEO|CFO|CTO|CIO|COO|CMO|GM|Lead|Partner|Owner|Founder)[^(),]{0,30},\s*|\s*\((?:[a-z ]+,\s*)?(?!(?:CEO|CFO|CTO|COO|CIO|CMO|VP|SVP|EVP|GM|MD|HR|IT|GC|Head|Director|Manager|Chief|Senior|Lead|Principal|General|Deputy|Vice|President)\b))((?:[A-Z\u00c0-\u00de][\w\u00c0-\u024f&'.-]*)(?:\s+(?:[A-Z\u00c0-\u00de][\w\u00c0-\u024f&'.-]*|&))*)/;
 /** `New lead: Greenhill Farms`, `客户Orion Robotics Inc.`: a labelled Latin name. */
 const EN_LABELLED =
   /(?:\b(?:new lead|lead|customer|client|account)(?:\s+(?:from|via|at)\s+[^:.\n]{1,30})?\s*:\s*|客户\s*[:：]?\s*)((?:[A-Z\u00c0-\u00de][\w\u00c0-\u024f&'.-]*)(?:\s+(?:[A-Z\u00c0-\u00de][\w\u00c0-\u024f&'.-]*|&))*)/gi;
@@ -801,6 +824,8 @@ const EN_LABELLED =
 const EN_CLIENT_BEFORE =
   /\b(?:[Cc]lient|[Cc]ustomer|[Pp]rospect|[Aa]ccount)\s+((?:[A-Z\u00c0-\u00de][\w\u00c0-\u024f&'.-]*)(?:\s+(?:[A-Z\u00c0-\u00de][\w\u00c0-\u024f&'.-]*|&))*)/g;
 /** `Apex Marine那边`, `Orbit Games 的 producer`: a Latin name the Chinese around it marks as the organisation. */
+/** `WMS的live demo`, `ERP的报价`: a kind of software, not an organisation. */
+const PRODUCT_KIND = /^(?:ERP|CRM|WMS|TMS|MES|OA|BI|SCM|HRM|HRIS|POS|SaaS|API|APP|App|SKU|SDK|AI|IoT|PLM|EHR|HIS|LIS|PACS)$/;
 const EN_BEFORE_CJK =
   /((?:[A-Z][\w&'.\u00c0-\u024f-]*)(?:\s+(?:[A-Z][\w&'.\u00c0-\u024f-]*|&))*(?:中国区?|大中华区|亚太区?|[华东南北中西]{2}区)?)\s*(?:那边|这边|方面|的(?!\s*[A-Z]))/g;
 
@@ -874,7 +899,8 @@ function englishCandidates(text: string, people: ContactMention[]): CustomerCand
   }
   EN_BEFORE_CJK.lastIndex = 0;
   for (let m = EN_BEFORE_CJK.exec(text); m; m = EN_BEFORE_CJK.exec(text)) {
-    if (m[1] && /[A-Za-z]{2}/.test(m[1]) && !BARE_ORG_UNIT.test(m[1])) out.push({ name: m[1], index: m.index, score: 0.75 });
+    if (m[1] && /[A-Za-z]{2}/.test(m[1]) && !BARE_ORG_UNIT.test(m[1]) && !PRODUCT_KIND.test(m[1]))
+      out.push({ name: m[1], index: m.index, score: 0.75 });
   }
   // `报价已发 Pacifica Seafoods,`: in a Chinese note, a run of capitalised Latin words that is no
   // person is an organisation (the weakest English signal); not a product (用的是Microsoft Teams,

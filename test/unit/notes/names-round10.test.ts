@@ -192,3 +192,56 @@ describe('a name opening the note before what became of it', () => {
     expect(parse(text).customer).toBe(customer);
   });
 });
+
+describe('space-separated jottings', () => {
+  it.each([
+    // The opening word, before a channel word, even of two characters.
+    ['乐川 电话 没人接 后天 再打', '乐川'],
+    // Before a first contact, a count of stores.
+    ['青木农庄 初次接触 场主 老蔡 想做溯源', '青木农庄'],
+    ['蜀香阁 8家店 收银系统 预算5w 微信沟通 钟老板', '蜀香阁'],
+    // What happened first, then the name.
+    ['签约成功 三棵树 合同额60万', '三棵树'],
+  ])('%s → %s', (text, customer) => {
+    expect(parse(text).customer).toBe(customer);
+  });
+
+  it('a role word of a farm or shop (场主, 店主) is no name, the person after it is the contact', () => {
+    expect(parse('青木农庄 初次接触 场主 老蔡 想做溯源').contact).toBe('老蔡');
+  });
+
+  it('a day and an adverb before the person (下周二再约…) is no name', () => {
+    expect(parse('松岭物流那边卡在账期上,下周二再约邱总谈').customer).toBe('松岭物流');
+  });
+});
+
+describe('what is sold is not who buys it', () => {
+  it.each([['客户孔女士到店,全家福套餐选了3999那档,当场签单'], ['会员小程序 易老板 微信 预算2w']])('%s → no customer', (text) => {
+    expect(parse(text).customer).toBeNull();
+  });
+});
+
+describe('a clause whose subject is the name, then what it chose or signed', () => {
+  it.each([
+    ['今天丢了一单,Horizon建材 选了别家,价格差太多', 'Horizon建材'],
+    ['Great news!! 云帆跨境 签了年框,下月初启动', '云帆跨境'],
+  ])('%s → %s', (text, customer) => {
+    expect(parse(text).customer).toBe(customer);
+  });
+
+  it('an adverb of two characters before 选了 is no name', () => {
+    expect(parse('比了三家,最后选了我们,下周签合同').customer).toBeNull();
+  });
+});
+
+describe('English notes: more verbs, organisation words and roles in brackets', () => {
+  it.each([
+    ['Lost Redwood Property Management to a cheaper vendor.', 'Redwood Property Management'],
+    ['Contract with Copperhill Mining is with their lawyers; follow up Dec 9.', 'Copperhill Mining'],
+    ['Called Dana Reyes (Head of Ops, Finch & Moor LLP) about the renewal.', 'Finch & Moor LLP'],
+    ['Sent a follow-up email to Adebayo Agritech about the sensors quote.', 'Adebayo Agritech'],
+    ['Follow up 青松仓储 tomorrow 10am, 他们想看WMS的demo', '青松仓储'],
+  ])('%s → %s', (text, customer) => {
+    expect(parse(text).customer).toBe(customer);
+  });
+});
