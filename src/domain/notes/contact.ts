@@ -12,7 +12,7 @@ const TITLES =
 // 徐工集团, 王总部: the title is the start of a longer word, not a form of address.
 watchPairsOf(SURNAMES);
 const CN_CONTACT = new RegExp(
-  `(?:${COMPOUND_SURNAMES}|[${SURNAMES}])副?(?:${TITLES})(?!价|额|体|结|共|计|部|数|量|之|厂|集团|机械|科技|股份|重工|控股|实业|建设|有限|公司|电子|银行|证券|程)`,
+  `(?:${COMPOUND_SURNAMES}|[${SURNAMES}])副?(?:${TITLES})(?!价|额|体|结|共|计|部|数|量|之|厂|师|集团|机械|科技|股份|重工|控股|实业|建设|有限|公司|电子|银行|证券|程)`,
   'g',
 );
 /**
@@ -27,7 +27,7 @@ const CN_SHORT_TITLE = new RegExp(`(?<=^|[\\s,:;的])(?:${COMPOUND_SURNAMES}|[${
  */
 const CN_FAMILIAR = new RegExp(`[老小](?:${COMPOUND_SURNAMES}|[${SURNAMES}])[哥姐]?`, 'g');
 const ROLE_BEFORE =
-  /(?:\b(?:CEO|CFO|CTO|COO|CIO|CMO|VP|GM|HR|manager|head|director|lead|owner|founder|buyer)|总监|经理|主管|负责人|对接人|联系人|老板|店长|[场店厂园矿]主|前台|助理|专员|采购|客服|运营|秘书|师|顾问|代表|客户|顾客|[部科处组室])\s*(?:是|[:：])?\s*$/i;
+  /(?:\b(?:CEO|CFO|CTO|COO|CIO|CMO|VP|GM|HR|PM|manager|head|director|lead|owner|founder|buyer|producer|merchandiser|partner)|总监|经理|主管|负责人|对接人|联系人|老板|店长|[场店厂园矿]主|前台|助理|专员|采购|客服|运营|秘书|师|顾问|代表|客户|顾客|[部科处组室])\s*(?:是|[:：])?\s*$/i;
 /** A whole name after a role (`CFO李文博`, `EHS manager 周丽`): a word of 2-3 characters opening with a surname. */
 const NAME_AFTER_ROLE = new RegExp(
   `(?:\\b(?:CEO|CFO|CTO|COO|CIO|CMO|VP|GM|HR|manager|head|director|lead|owner|founder|buyer)|总监|经理|主管|负责人|对接人|联系人|老板|店长|前台|助理|专员|姓名|名叫)\\s*(?:是|[:：])?\\s*(?=(?:${COMPOUND_SURNAMES}|[${SURNAMES}])[\\u4e00-\\u9fa5])`,

@@ -16,7 +16,7 @@ const INDUSTRY_TAIL = new RegExp(`(?:${INDUSTRY_HEADS})$`);
 /** Endings that mark an organisation name: 云帆科技, 招商银行, 光明乳业, 杭州西湖文旅. */
 const ORG_SUFFIXES =
   INDUSTRY_HEADS +
-  '|集团公司|有限公司|公司|集团|科技|银行|证券|电子|化工|软件|物流|地产|乳业|啤酒|速运|快递|文旅|体育|医院|学校|大学|学院|研究院|研究所|股份|实业|贸易|制造|汽车|能源|传媒|网络|信息|咨询|保险|基金|食品|药业|制药|医药|电器|电气|机械|建设|建工|工程|置业|酒店|餐饮|航空|通信|通讯|半导体|光电|材料|环保|教育|资本|投资|控股|商贸|服饰|服装|家居|百货|超市|商场|物业|广告|文化|影视|游戏|电商|数据|智能|机器人|生物|健康|医疗|纺织|钢铁|矿业|石化|石油|电力|水务|燃气|港口|航运|信托|租赁|农业|牧业|物产|国际|家具|陶瓷|化学|新能源|光伏|电池|仪器|设备|装备|动力|重工|船舶|建材|水泥|印刷|包装|造纸|出版|旅游|旅行社|律所|事务所|诊所|药房|连锁|酒业|茶业|饮料|粮油|日化|美妆|母婴|汽配|轮胎|电缆|五金|照明|安防|消防|环境|节能|城投|城建|管委会|光学|文具|器械|服务中心|中心|工厂|厂|配件|精机|精密|农商行|农商银行|信用社|幼儿园|幼教|中学|小学|公安局|税务局|教育局|财政局|卫健委|人社局|大药房|模具|纸业|家纺|农机|钢构|游艇会|市政|监管局|管理局|科学院|农科院|社科院|科院|设计院|规划院|书院|法院|检察院|卫生院|保健院|疗养院|美容院|养老院|福利院|零部件|港务';
+  '|集团公司|有限公司|公司|集团|科技|银行|证券|电子|化工|软件|物流|地产|乳业|啤酒|速运|快递|文旅|体育|医院|学校|大学|学院|研究院|研究所|股份|实业|贸易|制造|汽车|能源|传媒|网络|信息|咨询|保险|基金|食品|药业|制药|医药|电器|电气|机械|建设|建工|工程|置业|酒店|餐饮|航空|通信|通讯|半导体|光电|材料|环保|教育|资本|投资|控股|商贸|服饰|服装|家居|百货|超市|商场|物业|广告|文化|影视|游戏|电商|数据|智能|机器人|生物|健康|医疗|纺织|钢铁|矿业|石化|石油|电力|水务|燃气|港口|航运|信托|租赁|农业|牧业|物产|国际|家具|陶瓷|化学|新能源|光伏|电池|仪器|设备|装备|动力|重工|船舶|建材|水泥|印刷|包装|造纸|出版|旅游|旅行社|律所|事务所|诊所|药房|连锁|酒业|茶业|饮料|粮油|日化|美妆|母婴|汽配|轮胎|电缆|五金|照明|安防|消防|环境|节能|城投|城建|管委会|光学|文具|器械|服务中心|中心|工厂|厂|配件|精机|精密|农商行|农商银行|信用社|幼儿园|幼教|中学|小学|公安局|税务局|教育局|财政局|卫健委|人社局|交通运输局|运输局|交通局|住建局|规划局|商务局|民政局|水利局|生态环境局|环保局|统计局|审计局|市监局|发改局|应急局|气象局|工信局|文旅局|司法局|医保局|数据局|城管局|农业农村局|自然资源局|林业局|粮食局|邮政局|供电局|房管局|大药房|模具|纸业|家纺|农机|钢构|游艇会|市政|监管局|管理局|科学院|农科院|社科院|科院|设计院|规划院|书院|法院|检察院|卫生院|保健院|疗养院|美容院|养老院|福利院|零部件|港务';
 /**
  * One ending, for the scans that try it at many offsets: led by a lookahead on the endings' first
  * characters (`withFirstChars`), so most offsets fail one class test instead of ~300 alternatives.
@@ -25,7 +25,8 @@ const ORG_SUFFIX = withFirstChars(ORG_SUFFIXES);
 const LEGAL_TAIL = '(?:股份有限公司|有限责任公司|有限公司|分公司|公司)?';
 /** 远东国际货运宁波分公司: a branch named by its place after the company's name is part of it. */
 const BRANCH_TAIL = '(?:[\\u4e00-\\u9fa5]{2,3}?(?:分公司|分行|支行))?';
-const ORG_RE = new RegExp(`(?<![\\u4e00-\\u9fa5])[\\u4e00-\\u9fa5]{1,20}?(?:${ORG_SUFFIX})+${BRANCH_TAIL}${LEGAL_TAIL}`, 'g');
+/** Starts where no Chinese precedes, or after 了 ending a verb (代理商鸿业信息拿下了宜美乐家居: the first match ends before it). */
+const ORG_RE = new RegExp(`(?:(?<![\\u4e00-\\u9fa5])|(?<=了))[\\u4e00-\\u9fa5]{1,20}?(?:${ORG_SUFFIX})+${BRANCH_TAIL}${LEGAL_TAIL}`, 'g');
 const SUFFIX_ONLY = new RegExp(`^(?:${ORG_SUFFIXES})+$`);
 /** Last characters of the endings: a name ending otherwise skips the long alternation. */
 const ORG_TAIL_LAST = new Set(ORG_SUFFIXES.split('|').map((w) => w[w.length - 1]));
@@ -46,7 +47,7 @@ const LEAD_WORDS = new RegExp(
 );
 /** A verb or preposition inside a run (领导拜访了中铁建工集团): the name starts after the last one. */
 const CUT_AFTER =
-  /(?:了一下|一下|了|拜访了|拜访|走访了|走访|见了|见到|去了趟|去了|联系了|联系|致电|电联|回访|跟进|约了|打电话给|发邮件给|名叫|叫|给|跟|和|与|向|到|去)(?=[\u4e00-\u9fa5A-Za-z])/g;
+  /(?:了一下|一下|了|碰到|遇到|碰见|遇见|楼上|楼下|隔壁|对面|拜访了|拜访|走访了|走访|见了|见到|去了趟|去了|联系了|联系|致电|电联|回访|跟进|约了|打电话给|发邮件给|名叫|叫|给|跟|和|与|向|到|去)(?=[\u4e00-\u9fa5A-Za-z])/g;
 /** Times that open a run: 明天上午10点跟… */
 const LEAD_TIME = /^(?:\d{1,2}(?::\d{2}|点半?|点\d{1,2}分?)|[一二三四五六七八九十两]{1,3}点半?)\s*/;
 /** A role, not an organisation: 采购经理, 技术负责人. */
@@ -72,9 +73,9 @@ const SUBSIDIARY = /(?:子公司|旗下的?|下属的?)([\u4e00-\u9fa5A-Za-z]{2,
 /** `物资部` in 中石化物资部: a department, not part of the customer's name. */
 const DEPARTMENT_TAIL = /[\u4e00-\u9fa5]{2}(?:部|处|科|室|组)$/;
 const TAIL_WORDS =
-  /(?:的|是|说|那边|这边|方面|这家|那家|公司的|说|一起|打电话|打了电话|通电话|视频会议|开会|沟通|交流|聊了|见面|吃饭|出来|回来|过来|那里|那儿|这里|他们|她们|见了|见到了?|拜访了|找了)$/;
+  /(?:的|是|说|那边|这边|方面|这家|那家|公司的|说|一起|打电话|打了电话|通电话|视频会议|开会|沟通|交流|聊了|见面|吃饭|出来|回来|过来|那里|那儿|这里|他们|她们|见了|见到了?|拜访了|找了|找|约|问|陪)$/;
 /** The last characters of TAIL_WORDS: a name ending otherwise skips its scan (it tries every offset). */
-const TAIL_WORD_LAST = new Set('的是说边面家起话议会通流了饭来里儿们到');
+const TAIL_WORD_LAST = new Set('的是说边面家起话议会通流了饭来里儿们到找约问陪');
 /** Candidates that are words, not names. */
 const BRANCH = /^[\u4e00-\u9fa5]{2,4}(?:分公司|分行|支行|分院|办事处|公司)$/;
 /** 总部, 物流板块, 华东事业部: a unit of the company named before it, not the customer. */
@@ -179,9 +180,9 @@ const OPENING_NAME =
 const ORG_BEFORE_UNIT = new RegExp(`[\\u4e00-\\u9fa5A-Za-z]{2,}${ORG_SUFFIX}.{1,6}$`);
 /** A role between the company and the person: 采购总监柏总, 生产副总武总, 电商部负责人司马经理. */
 const ROLE_BEFORE_PERSON =
-  /(?:的[\u4e00-\u9fa5A-Za-z ]{0,6}?|(?:生产|采购|技术|设计|销售|市场|研发|财务|运营|品牌|公关|产品|项目|招商|客服|IT|HR|人事|行政|创意)?)(?:总经理|副总经理|副总裁|副总|董事长|董事|总裁|总监|主管|负责人|经理|专员|助理|采购|店长|老板娘|老板|创始人|前台|客服|运营|[厂院校园行局处科部所站队社]长|[\u4e00-\u9fa5]{1,3}师|顾问|合伙人|代表|\s*\b(?:CEO|CFO|CTO|COO|CIO|CMO|VP|GM|manager|head|director))(?:的?(?:老婆|老公|爱人|夫人|太太|媳妇|儿子|女儿|父亲|母亲))?$/;
+  /(?:的[\u4e00-\u9fa5A-Za-z ]{0,6}?|(?:生产|采购|技术|设计|销售|市场|研发|财务|运营|品牌|公关|产品|项目|招商|客服|IT|HR|人事|行政|创意)?)(?:总经理|副总经理|副总裁|副总|董事长|董事|总裁|总监|主管|负责人|经理|专员|助理|采购|店长|老板娘|老板|创始人|前台|客服|运营|[厂院校园行局处科部所站队社]长|[\u4e00-\u9fa5]{1,3}师|顾问|合伙人|代表|一把手|二把手|\s*\b(?:CEO|CFO|CTO|COO|CIO|CMO|VP|GM|manager|head|director))(?:的?(?:老婆|老公|爱人|夫人|太太|媳妇|儿子|女儿|父亲|母亲))?$/;
 /** The last characters of those roles: most names end otherwise and skip the regex. */
-const ROLE_LAST_CHARS = new Set('总监管人理员购长板台服营师问表事裁婆公太妇子儿亲OPMrdD');
+const ROLE_LAST_CHARS = new Set('总监管人理员购长板台服营师问表事裁婆公太妇子儿亲手OPMrdD');
 /** `德国客户Becker`, `日本客户星野精机`, `老客户钱阿姨`: a label before the name. */
 const CUSTOMER_LABEL = /^[\u4e00-\u9fa5]{0,3}(?:客户|用户)(?=[\u4e00-\u9fa5A-Za-z])/;
 /** Endings of a unit inside an organisation: 信息科, 蔬菜所, 执法大队, 畜牧站, 调度中心, 科教股, 立案庭. */
@@ -319,7 +320,9 @@ function clean(raw: string, note: string): string | null {
   ) {
     // 润泽水务的调度中心: what follows 的 is a unit of the organisation before it; after a place
     // (上海的盒马鲜生门店) it is the organisation with its unit, cut off below.
-    name = isUnitWord(afterDe) && !isPlaceWord(beforeDe) ? beforeDe : afterDe;
+    // (静安的禾苗早教中心: a centre with a name of its own before its kind is the organisation.)
+    const ownCentre = afterChars >= 6 && afterDe.endsWith('中心');
+    name = isUnitWord(afterDe) && !isPlaceWord(beforeDe) && !ownCentre ? beforeDe : afterDe;
   }
   // 蓝鸟咖啡门店拓展部: a unit inside a unit.
   for (let i = 0; i < 2; i++) {
@@ -353,7 +356,15 @@ function clean(raw: string, note: string): string | null {
   // 在公司 / 本公司: a function word plus an organisation ending is not a name.
   if (/^[在本该我贵此这那其各某]/.test(name) && /^[在本该我贵此这那其各某]$/.test(name.replace(ORG_TAIL, ''))) return null;
   const chars = charCount(name);
-  if (chars < 2 || chars > 40 || NOT_NAMES.has(name) || SUFFIX_ONLY.test(name) || /^\d+$/.test(name)) return null;
+  // (住建局, 公安局: a bureau of the city the note is about, named by its kind alone.)
+  if (
+    chars < 2 ||
+    chars > 40 ||
+    NOT_NAMES.has(name) ||
+    (SUFFIX_ONLY.test(name) && !/^[\u4e00-\u9fa5]{2}局$/.test(name)) ||
+    /^\d+$/.test(name)
+  )
+    return null;
   return name;
 }
 
@@ -535,7 +546,7 @@ export function findCustomerCandidates(text: string, contacts: ContactMention[],
     // 去了管委会见了经发局的邵处长: a short bureau (经发局) is a unit of an organisation named before it too.
     const bureau = /^[\u4e00-\u9fa5]{2,3}局$/.test(kept);
     const unitOnly = [...kept].length <= 4 && (UNIT_END.test(kept) || bureau || ([...kept].length <= 2 && !raw?.includes('的')));
-    const unit = raw && (UNIT_END.test(raw) || bureau) && unitOnly && !hasOrgTail(kept) ? 0.2 : 0;
+    const unit = raw && ((UNIT_END.test(raw) && !hasOrgTail(kept)) || bureau) && unitOnly ? 0.2 : 0;
     let at = contact.index - m[1].length + m[1].lastIndexOf(raw ?? '');
     // 其中重点是汇川技术的研发总监周总: dictation before the name ends at the last word no name holds.
     if (raw && SENTENCE_CHARS.test(raw)) {

@@ -245,3 +245,41 @@ describe('English notes: more verbs, organisation words and roles in brackets', 
     expect(parse(text).customer).toBe(customer);
   });
 });
+
+describe('an organisation after 了 when another ends before it in the same run', () => {
+  it('通过…代理商…拿下了X的项目 → X', () => {
+    expect(parse('通过华南区代理商腾达信息拿下了欧派家居的项目,合同已签,总额六十万').customer).toBe('欧派家居');
+  });
+});
+
+describe('bureaus of a city or county', () => {
+  it.each([
+    ['今天去青州市交通运输局送资料,对接的是规划科的冉科长', '青州市交通运输局'],
+    ['拜访了滨江区住建局,方案下周发', '滨江区住建局'],
+  ])('%s → %s', (text, customer) => {
+    expect(parse(text).customer).toBe(customer);
+  });
+});
+
+describe('what ends the run before a person', () => {
+  it.each([
+    // A verb of seeking (找) glued before the person.
+    ['下午两点去平安保险客服中心找鲍主任聊续约', '平安保险'],
+    // The head of a department (一把手) is a role, the department a unit.
+    ['第二次拜访华菱重工,终于见到了采购部的一把手宁部长', '华菱重工'],
+    // Where the rep met them (碰到, 楼上) opens the run.
+    ['在电梯里碰到楼上信诚会计师事务所的邝所长聊了两句', '信诚会计师事务所'],
+    // A centre with a name of its own after a district and 的.
+    ['新线索,闵行的小橡树早教中心,负责人詹老师', '小橡树早教中心'],
+  ])('%s → %s', (text, customer) => {
+    expect(parse(text).customer).toBe(customer);
+  });
+
+  it('会计师 after a surname-like character is a profession, not a person (成会计)', () => {
+    expect(parse('在电梯里碰到楼上天成会计师事务所的邝所长').contact).toBe('邝所长');
+  });
+
+  it('小 + surname after an English role is the person', () => {
+    expect(parse('腾讯会议 with Lumen Games 的 producer 小叶 谈了价格').contact).toBe('小叶');
+  });
+});
