@@ -3,6 +3,7 @@ import { isGivenName, isSurname, ORG_WORDS_EN } from './english-names.js';
 import { withFirstChars } from './first-chars.js';
 import { cutDepartment, isClinicName, isFunctionUnit, isUnitWord, isWordBoundary, trimNameEdges } from './name-structure.js';
 import { cutToOrgHead, hasPredicateInside, nameStartBefore, spanFrom, type Span } from './org-spans.js';
+import { isClauseEnd } from './normalize-text.js';
 import { isDictionaryPair, isPlaceWord, segmentDictionary, watchPairsOf } from './segmenter.js';
 
 /**
@@ -459,6 +460,38 @@ function toWordEnd(text: string, index: number, raw: string): string {
   return raw;
 }
 
+/**
+ * What a person does with someone (和X开会, 视频会议:和X…, 和X的蔡总电联): anywhere in the note,
+ * these make 和 a preposition; 签 only after the name (和X签了合同, not 合同已经签了,和悦达纸业…).
+ */
+const CO_ACTION =
+  /开会|会议|视频|通话|通了?[个次]?电话|电联|打(?!来)了?[个通]?电话|聊|谈|沟通|交流|见面|碰|吃饭|吃了[顿个]?饭|对接|讨论|一起|合作|商量|约/;
+
+/** A predicate the organisation (or its person) has on its own: it called in, is there, is so. */
+const ON_ITS_OWN = /^(?:的[^,.;!?\n]{0,8}?)?(?:打来|来电|都在|也在|很|挺|非常|比较|特别)/;
+
+/**
+ * `老客户和盛家居打来电话`, `:和润物流的三个副总都在`: 和 opening a clause is the name's own first
+ * character when the organisation (or its person) is the subject of what follows and nothing is
+ * done *with* it anywhere in the note (和顺丰速运的赵总视频会议 is "with 顺丰速运", and so is
+ * 和X的王总确认了方案: a predicate of its own is needed, not only the absence of a joint one).
+ */
+function withOwnHe(name: string, text: string): string {
+  // 和顺达物流的赵总视频会议: the dictionary reads 和顺 as a word, but the note does something with the rest.
+  if (name.startsWith('和') && name.length >= 4 && CO_ACTION.test(text)) {
+    const at = text.indexOf(name);
+    if (at === 0 || (at > 0 && /[,.;!?:：\n\s]/.test(text[at - 1] ?? ''))) return name.slice(1);
+  }
+  const at = text.indexOf(name);
+  if (at < 1 || text[at - 1] !== '和' || !/^[\u4e00-\u9fa5]{2,}$/.test(name)) return name;
+  const before = text.slice(Math.max(0, at - 4), at - 1);
+  if (at - 1 > 0 && !/[,.;!?:：\n\s]$/.test(before) && !/客户$/.test(before)) return name;
+  let end = at + name.length;
+  while (end < text.length && !isClauseEnd(text.charCodeAt(end))) end++;
+  const rest = text.slice(at + name.length, end);
+  return !CO_ACTION.test(text) && !rest.includes('签') && ON_ITS_OWN.test(rest) ? `和${name}` : name;
+}
+
 /** `Festo 苏州工厂`: the Latin brand written before a Chinese name made only of dictionary words. */
 function withLatinBrandBefore(raw: string, words: string[], run: string): string {
   const at = words.lastIndexOf(raw);
@@ -480,8 +513,9 @@ function addCandidate(
   index: number,
   score: number,
 ): void {
-  const name = raw === undefined ? null : cleanOnce(raw, text);
-  if (!name) return;
+  const cleaned = raw === undefined ? null : cleanOnce(raw, text);
+  if (!cleaned) return;
+  const name = text.includes('和') ? withOwnHe(cleaned, text) : cleaned;
   // 小米汽车: 小 + a surname reads as a person (小米), unless an organisation's ending follows it.
   for (const c of contacts)
     if (name.includes(c.name) && !(/^[小老]/.test(c.name) && name.startsWith(c.name) && SUFFIX_ONLY.test(name.slice(c.name.length))))

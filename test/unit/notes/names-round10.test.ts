@@ -283,3 +283,24 @@ describe('what ends the run before a person', () => {
     expect(parse('腾讯会议 with Lumen Games 的 producer 小叶 谈了价格').contact).toBe('小叶');
   });
 });
+
+describe('和 opening a clause: the name’s own character or the preposition “with”', () => {
+  it.each([
+    // The organisation is the subject of what follows, and nothing is done with it.
+    ['老客户和信地产打来电话,说物业系统还要加模块', '和信地产'],
+    ['评审会开得很顺:和泰物流的两个副总都在,当场认可', '和泰物流'],
+    ['合同已经签了,和瑞纸业的戚总很爽快,总金额四十万', '和瑞纸业'],
+  ])('%s → %s', (text, customer) => {
+    expect(parse(text).customer).toBe(customer);
+  });
+
+  it.each([
+    ['和顺达物流的赵总视频会议,谈价格', '顺达物流'],
+    ['今天和华润万家的杜总确认了方案,下周报价', '华润万家'],
+    ['视频会议:和中信证券 孔总 过了一遍条款', '中信证券'],
+    ['和天虹商场的蔡总电联,对方说已经选了别家', '天虹商场'],
+    ['和泰禾集团签了框架协议,总额两百万', '泰禾集团'],
+  ])('%s → %s (with)', (text, customer) => {
+    expect(parse(text).customer).toBe(customer);
+  });
+});
