@@ -4,7 +4,7 @@ import { withFirstChars } from './first-chars.js';
 import { cutDepartment, isClinicName, isFunctionUnit, isUnitWord, isWordBoundary, trimNameEdges } from './name-structure.js';
 import { cutToOrgHead, hasPredicateInside, nameStartBefore, spanFrom, type Span } from './org-spans.js';
 import { isClauseEnd } from './normalize-text.js';
-import { isDictionaryPair, isPlaceWord, segmentDictionary, watchPairsOf } from './segmenter.js';
+import { isCommonPredicate, isDictionaryPair, isPlaceWord, segmentDictionary, watchPairsOf } from './segmenter.js';
 
 /**
  * Industry heads that end a company's name as often as a legal ending does (福瑞德机电, 晟通电梯,
@@ -173,7 +173,8 @@ const TIME_WORD = /^(?:[上下本这]?周|星期|礼拜|今[天早晚日]|明[�
 const CLAUSE_OUTCOME_WORDS = /选了|选择了|签了|已签|丢了|成交|签约了|流失|中标/;
 const CLAUSE_SUBJECT =
   /(?<=[,.;!?\n:：]\s*)[“"‘']?([A-Za-z\u4e00-\u9fa5][A-Za-z\u4e00-\u9fa5&']{2,14}?)[”"’']?\s?(?=选了|选择了|签了|已签|丢了|成交|签约了|流失|中标)/g;
-const SPACED_STATUS = /^(?:签约成功|签约|签单|成交|中标|丢单|流失|拿下|赢单|输单)[!了啦]*\s+([\u4e00-\u9fa5A-Za-z0-9]{2,16})\s+\S/;
+const SPACED_STATUS =
+  /^(?:签约成功|签约|签单|成交|中标|丢单|流失|拿下|赢单|输单)[!了啦]*\s+([\u4e00-\u9fa5A-Za-z][\u4e00-\u9fa5A-Za-z0-9]{1,15})\s+\S/;
 const OPENING_NAME =
   /^\s*[“"‘']?([\u4e00-\u9fa5]{2,10}?)[”"’']?(?=选了|选择了|签了|已签|已经|丢了|说|来电|那边|这边|的(?:单子|项目|合同)|成交|签约|流失|丢单|中标)/;
 
@@ -194,7 +195,8 @@ const ROLE_WORD =
 /** A word that is only a role (区域采购, 产品VP), not an organisation with its role (福耀玻璃的IT总监). */
 const isRoleWord = (w: string) => ROLE_WORD.test(w) && !w.includes('的') && [...w].length <= 6;
 /** CRM words inside a run say it is a phrase, not a name (`报价下周三发`, `方案已发`). */
-const CRM_IN_NAME = /报价|方案|合同|预算|需求|已发|已签|签约|回款|价格|下周|明天|后天|月底|打电话|联系人|线索|接触/;
+const CRM_IN_NAME =
+  /报价|方案|合同|预算|需求|已发|已签|签约|回款|价格|下周|明天|后天|月底|打电话|联系人|线索|接触|成交|签单|中标|丢单|流失/;
 
 /** 装修客户, 健身房老会员, 一个宝妈, 一对新人: a kind of customer or person ends the run before the person. */
 const KIND_OF_PERSON_END = new Set('客户|顾客|会员|用户|业主|租户|车主|患者|病人|宝妈|宝爸|新人|新娘|新郎'.split('|'));
@@ -229,7 +231,7 @@ function cleanOnce(raw: string, note: string): string | null {
   return name;
 }
 
-const CRM_CHARS = /[报方合预需已签回价下明后月打联线接]/;
+const CRM_CHARS = /[报方合预需已签回价下明后月打联线接成中丢流]/;
 
 function cleanOrSelf(raw: string, note: string): string {
   return cleanOnce(raw, note) ?? raw;
@@ -492,6 +494,9 @@ function withOwnHe(name: string, text: string): string {
   return !CO_ACTION.test(text) && !rest.includes('签') && ON_ITS_OWN.test(rest) ? `和${name}` : name;
 }
 
+/** 最终, 最后, 然后: an adverb of the sentence (jieba's common adverbs and the time words of a story). */
+const isSentenceAdverb = (word: string) => /^(?:最后|然后|后来|结果|其实|当时|目前|现在|最近)$/.test(word) || isCommonPredicate(word);
+
 /** `Festo 苏州工厂`: the Latin brand written before a Chinese name made only of dictionary words. */
 function withLatinBrandBefore(raw: string, words: string[], run: string): string {
   const at = words.lastIndexOf(raw);
@@ -653,7 +658,9 @@ export function findCustomerCandidates(text: string, contacts: ContactMention[],
   // `佰草堂选了别家`, `签约了!宁海市政 …`: a name opening the note, followed by what it did.
   const lead = OPENING_LEAD.exec(text)?.[0] ?? '';
   const opening = OPENING_NAME.exec(lead ? ' '.repeat(lead.length) + text.slice(lead.length) : text);
-  if (opening?.[1]) addCandidate(out, contacts, text, opening[1], opening.index, 0.5);
+  // (他们最终选了别家: an adverb of the sentence, 最终 or 最后, is no name.)
+  if (opening?.[1] && !isSentenceAdverb(cleanOnce(opening[1], text) ?? ''))
+    addCandidate(out, contacts, text, opening[1], opening.index, 0.5);
   // `今天lost了一个单,Skyline建筑 选了别家`, `Deal closed!! 易达跨境 签了`: a clause whose subject is
   // the name, then what it chose, signed or was lost to (three characters at least: 最后选了 is no name).
   if (CLAUSE_OUTCOME_WORDS.test(text)) {
@@ -673,6 +680,8 @@ export function findCustomerCandidates(text: string, contacts: ContactMention[],
     jotted[2] &&
     (isUnitWord(jotted[2]) || JOTTED_CHANNEL.test(jotted[2]) || JOTTED_NEXT.test(jotted[2])) &&
     !TIME_WORD.test(jotted[1]) &&
+    // 老王 电话 没通: a familiar form of address (老/小 + surname) is a person.
+    !(jotted[1].length === 2 && /^[老小]/.test(jotted[1])) &&
     !contacts.some((c) => c.index === 0)
   )
     addCandidate(out, contacts, text, jotted[1], 0, 0.4);
@@ -717,7 +726,9 @@ function chineseNameInEnglish(out: CustomerCandidate[], contacts: ContactMention
   CJK_AFTER_EN.lastIndex = 0;
   for (let m = CJK_AFTER_EN.exec(text); m; m = CJK_AFTER_EN.exec(text)) {
     const raw = m[1] ?? '';
-    if (looksLikePersonName(raw) || NOT_THE_CUSTOMER.test(raw)) continue;
+    if (looksLikePersonName(raw) || NOT_THE_CUSTOMER.test(raw) || isPlaceWord(raw)) continue;
+    // After a preposition (at 上海 office), two characters are as often a place as a name.
+    if (/^(?:into|from|at|for|with|to)\s/i.test(m[0]) && raw.length < 3 && !hasOrgTail(raw)) continue;
     addCandidate(out, contacts, text, raw, m.index + m[0].length - raw.length, hasOrgTail(raw) ? 0.7 : 0.6);
   }
 }

@@ -304,3 +304,18 @@ describe('和 opening a clause: the name’s own character or the preposition �
     expect(parse(text).customer).toBe(customer);
   });
 });
+
+describe('the new cues do not invent a customer', () => {
+  it.each([
+    // A place after a preposition in an English sentence.
+    ['Meeting at 上海 office with Tom, he wants a demo'],
+    // What happened, then an amount: no name in the jotting.
+    ['成交 3980元 下周交付'],
+    // A familiar form of address opening a jotting is a person.
+    ['老周 电话 没通 后天再打'],
+    // An adverb before what was chosen.
+    ['他们最终选了别家的方案'],
+  ])('%s → no customer', (text) => {
+    expect(parse(text).customer).toBeNull();
+  });
+});
