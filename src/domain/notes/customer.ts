@@ -354,8 +354,10 @@ function clean(raw: string, note: string): string | null {
   if (ROLE_TAIL.test(name) || name.includes('了') || notAnOrg(name) || isVisitor(name)) return null;
   // 前台转给 (了冯经理), 介绍给, 新娘叫 (Vivian): a verb handing on or naming, not a name.
   if (name.endsWith('给') || name.endsWith('叫')) return null;
-  // 两家, 三个: a count, not a name.
-  if (/^[一二两三四五六七八九十几\d]+[家个位名]|^[个次通趟遍]/.test(name)) return null;
+  // 两家, 三个, 一套: a count, not a name.
+  if (/^[一二两三四五六七八九十几\d]+[家个位名套台件单批]|^[个次通趟遍]/.test(name)) return null;
+  // 两万四, 三千五: an amount in numerals.
+  if (/^[零一二两三四五六七八九十百千万亿]+$/.test(name)) return null;
   // 在公司 / 本公司: a function word plus an organisation ending is not a name.
   if (/^[在本该我贵此这那其各某]/.test(name) && /^[在本该我贵此这那其各某]$/.test(name.replace(ORG_TAIL, ''))) return null;
   const chars = charCount(name);
@@ -666,7 +668,8 @@ export function findCustomerCandidates(text: string, contacts: ContactMention[],
   if (CLAUSE_OUTCOME_WORDS.test(text)) {
     CLAUSE_SUBJECT.lastIndex = 0;
     for (let m = CLAUSE_SUBJECT.exec(text); m; m = CLAUSE_SUBJECT.exec(text))
-      if (m[1] && !looksLikePersonName(m[1])) addCandidate(out, contacts, text, m[1], m.index + m[0].indexOf(m[1]), 0.5);
+      if (m[1] && !looksLikePersonName(m[1]) && !isSentenceAdverb(m[1]))
+        addCandidate(out, contacts, text, m[1], m.index + m[0].indexOf(m[1]), 0.5);
   }
   // `签约成功 东方雨虹 合同额75万`: a jotting that opens with what happened, then the name.
   const status = SPACED_STATUS.exec(text);
@@ -726,9 +729,14 @@ function chineseNameInEnglish(out: CustomerCandidate[], contacts: ContactMention
   CJK_AFTER_EN.lastIndex = 0;
   for (let m = CJK_AFTER_EN.exec(text); m; m = CJK_AFTER_EN.exec(text)) {
     const raw = m[1] ?? '';
-    if (looksLikePersonName(raw) || NOT_THE_CUSTOMER.test(raw) || isPlaceWord(raw)) continue;
-    // After a preposition (at 上海 office), two characters are as often a place as a name.
-    if (/^(?:into|from|at|for|with|to)\s/i.test(m[0]) && raw.length < 3 && !hasOrgTail(raw)) continue;
+    if (NOT_THE_CUSTOMER.test(raw) || isPlaceWord(raw)) continue;
+    // After a preposition (at 上海 office), two characters are as often a place as a name, unless
+    // a person works there (Lily from 喜茶); a person is met, called or lunched with (with 王海波),
+    // while what is followed up, lost or signed is an organisation (Follow up 周黑鸭).
+    const preposition = /^(?:into|from|at|for|with|to)\s/i.test(m[0]);
+    const personBefore = contacts.some((c) => c.end <= m!.index && /^\s*$/.test(text.slice(c.end, m!.index)));
+    if (preposition && raw.length < 3 && !hasOrgTail(raw) && !personBefore) continue;
+    if (looksLikePersonName(raw) && (raw.length === 2 || preposition || /^(?:met|called|emailed|pinged)/i.test(m[0]))) continue;
     addCandidate(out, contacts, text, raw, m.index + m[0].length - raw.length, hasOrgTail(raw) ? 0.7 : 0.6);
   }
 }

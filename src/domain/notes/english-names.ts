@@ -82,7 +82,9 @@ export function findLatinPeople(text: string): PersonMention[] {
       if (!honorific) continue;
     }
     const before = text.slice(Math.max(0, m.index - 30), m.index);
-    const worksAt = /^\s*(?:\(|,?\s+(?:at|from|of)\s+[A-Z]|,\s*(?:head|owner|founder|CEO|CFO|CTO|director|manager)\b)/.test(after);
+    const worksAt = /^\s*(?:\(|,?\s+(?:at|from|of)\s+[A-Z\u4e00-\u9fa5]|,\s*(?:head|owner|founder|CEO|CFO|CTO|director|manager)\b)/.test(
+      after,
+    );
     // Cheapest tests first: most capitalised words are neither given names nor followed by a workplace.
     let person = honorific !== undefined;
     if (!person) {

@@ -319,3 +319,20 @@ describe('the new cues do not invent a customer', () => {
     expect(parse(text).customer).toBeNull();
   });
 });
+
+describe('a Chinese name after an English verb or a person', () => {
+  it.each([
+    // A person's workplace after from, even of two characters.
+    ['微信 with Lily from 喜茶 市场部, 预算 20w', '喜茶', 'Lily'],
+    // What is followed up is an organisation, even shaped like a full name.
+    ['Follow up 周黑鸭 next Tuesday re: 报价', '周黑鸭', null],
+  ])('%s → %s', (text, customer, contact) => {
+    const note = parse(text);
+    expect(note.customer).toBe(customer);
+    if (contact) expect(note.contact).toBe(contact);
+  });
+
+  it.each([['个人客户 何女士 保险 年缴 两万四,已签单'], ['宋小姐来店里试了婚纱,选了一套,签了合同']])('%s → no customer', (text) => {
+    expect(parse(text).customer).toBeNull();
+  });
+});
