@@ -392,7 +392,7 @@ export function isMetPerson(text: string, index: number): boolean {
 
 /** Verb patterns with their score and the fixed words one of which each needs to match. */
 const VERB_PATTERNS: [RegExp, number, string[]][] = [
-  [/给([\u4e00-\u9fa5A-Za-z0-9]{2,20}?)(?:打了?电话|打个电话|发了?(?:邮件|微信|方案|报价)|回电)/g, 0.7, ['给']],
+  [/给([\u4e00-\u9fa5A-Za-z0-9]{2,20}?)(?:打了?[个通]?电话|发了?(?:邮件|微信|方案|报价)|回电)/g, 0.7, ['给']],
   [
     /(?:客户|跟进|拜访了?|联系了?|致电|电联|回访)\s*[:：]?\s+([\u4e00-\u9fa5A-Za-z0-9]{2,20})/g,
     0.6,
@@ -404,7 +404,7 @@ const VERB_PATTERNS: [RegExp, number, string[]][] = [
   // 去客户公司演示:南通江海船舶, 拜访: 华茂纺织: the organisation the visit or demo was at.
   [/(?:拜访|演示|回访|面谈|走访|上门)\s*[:：]\s*([\u4e00-\u9fa5A-Za-z0-9]{2,20})/g, 0.6, ['拜访', '演示', '回访', '面谈', '走访', '上门']],
   [
-    /([\u4e00-\u9fa5A-Za-z\u00c0-\u024f0-9'’]+(?: [\u4e00-\u9fa5A-Za-z\u00c0-\u024f0-9'’]+){0,3})\s*的\s*(?!是)(?:HR|IT|采购|老板|负责人|团队|技术|财务|领导|同事|人|[\u4e00-\u9fa5]{0,3}(?:部|团队)|[A-Z][a-z]+\b)/g,
+    /([\u4e00-\u9fa5A-Za-z\u00c0-\u024f0-9'’]+(?: [\u4e00-\u9fa5A-Za-z\u00c0-\u024f0-9'’]+){0,3})\s*的\s*(?!是)(?:HR|IT|采购|老板|负责人|团队|技术|财务|领导|同事|人|[\u4e00-\u9fa5]{0,3}(?:部|团队)|[\u4e00-\u9fa5]{0,2}(?:总监|经理|主管|副总|总裁|董事长)|[A-Z][a-z]+\b)/g,
     0.65,
     ['的'],
   ],

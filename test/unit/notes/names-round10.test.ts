@@ -336,3 +336,14 @@ describe('a Chinese name after an English verb or a person', () => {
     expect(parse(text).customer).toBeNull();
   });
 });
+
+describe('more verb and role frames around the name', () => {
+  it.each([
+    // 给X打了个电话: the call's measure word between the verb and 电话.
+    ['记一下今天给青禾园艺打了个电话,老板说要统一管理苗圃', '青禾园艺'],
+    // X的市场总监: a role with no person named after it.
+    ['今天和蓝山咖啡的市场总监碰了一下,确认了需求', '蓝山咖啡'],
+  ])('%s → %s', (text, customer) => {
+    expect(parse(text).customer).toBe(customer);
+  });
+});
