@@ -1,4 +1,4 @@
-import { withFirstChars } from './first-chars.js';
+import { byFirstChar, nextMatchAt } from './first-chars.js';
 import { clauses } from './normalize-text.js';
 import type { Channel, Stage } from './schema.js';
 
@@ -379,20 +379,18 @@ const NOUN_AFTER = /^单?(?:模板|格式|系统|功能|流程|模块|制度|规
 const HAGGLE_NEGATION = /谈不拢|没谈拢|没谈妥|没谈下来|谈不下来/g;
 
 /**
- * Every stage's cues in one pattern, latest stage first: one scan of a clause finds the cues of
- * all stages (seven scans and a filter cost twice as much). Which stage a cue belongs to is the
- * first of `STAGE_AT` that matches where it starts (the alternation tries them in that order), so
- * the one pattern needs no groups, which cost an object per match.
+ * Every stage's cues in one alternation, latest stage first: one scan of a clause finds where the
+ * cues of all stages start (seven scans and a filter cost twice as much). Which stage a cue
+ * belongs to is the first of `STAGE_AT` that matches where it starts, so the scan needs no
+ * groups, which cost an object per match. It is split by the characters the cues start with
+ * (`byFirstChar`): at most characters of a clause no cue starts, and where one does, only the
+ * few cues that start with that character are tried.
  */
 export const STAGE_ANY_SOURCE = STAGE_RULES.map((rule) => rule.re.source.replace(/\(\?<done\d+>/g, '(?:')).join('|');
-const STAGE_ANY = new RegExp(withFirstChars(STAGE_ANY_SOURCE), 'gi');
-/**
- * The same without the English cues, for a clause with no Latin letter (most), led by the
- * characters its cues can start with (`firstChars`): a shorter scan that skips most positions
- * on one class test.
- */
+const STAGE_ANY = byFirstChar(STAGE_ANY_SOURCE, 'i');
+/** The same without the English cues, for a clause with no Latin letter (most): they cannot match it. */
 export const STAGE_ANY_CJK_SOURCE = STAGE_RULES.map((rule) => rule.cjk.replace(/\(\?<done\d+>/g, '(?:')).join('|');
-const STAGE_ANY_CJK = new RegExp(withFirstChars(STAGE_ANY_CJK_SOURCE, true), 'gi');
+const STAGE_ANY_CJK = byFirstChar(STAGE_ANY_CJK_SOURCE, 'i', true);
 const LATIN = /[A-Za-z]/;
 const STAGE_AT = STAGE_RULES.map((rule) => new RegExp(rule.re.source, 'iy'));
 
@@ -434,13 +432,13 @@ function stageOf(text: string): Stage | null {
   for (const part of parts) {
     const clause = part.text;
     const any = LATIN.test(clause) ? STAGE_ANY : STAGE_ANY_CJK;
-    any.lastIndex = 0;
-    for (let m = any.exec(clause); m; m = any.exec(clause)) {
+    // The next cue may start inside this one (价格没谈 is refused, 价格没谈妥 is not): from + 1.
+    for (let from = nextMatchAt(any, clause, 0); from >= 0; from = nextMatchAt(any, clause, from + 1)) {
       // The stages whose cue starts here, latest first; a refused one leaves the others a chance
       // (签约流程 is no signing, and an earlier stage's cue may start at the same place).
       for (let stage = 0; stage < best; stage++) {
         const at = STAGE_AT[stage] as RegExp;
-        at.lastIndex = m.index;
+        at.lastIndex = from;
         const n = at.exec(clause);
         if (n && statesFact(STAGE_RULES[stage]?.value as Stage, n, clause, joined[part.start + clause.length] ?? '')) {
           best = stage;
@@ -448,8 +446,6 @@ function stageOf(text: string): Stage | null {
         }
       }
       if (best === 0) return STAGE_RULES[0]?.value ?? null;
-      // The next cue may start inside this one (价格没谈 is refused, 价格没谈妥 is not).
-      any.lastIndex = m.index + 1;
     }
   }
   return STAGE_RULES[best]?.value ?? null;

@@ -24,6 +24,70 @@ export function withFirstChars(source: string, noLatin = false): string {
   return `(?=[${chars.replace(/[\]\\^-]/g, '\\$&')}])(?:${source})`;
 }
 
+/**
+ * An alternation split by the characters its branches can start with: for each such character,
+ * a sticky pattern of only the branches that can start with it, in their order.
+ */
+export type FirstCharTable = { slots: Uint8Array; patterns: RegExp[] };
+
+/**
+ * `source` as a `FirstCharTable` (the flags are the pattern's; `y` is added). When a branch's
+ * first characters are not known (see `firstChars`), every character gets the whole alternation:
+ * slower, never wrong. (The alternation must not match the empty string, which no cue does.)
+ *
+ * Finding where a cue starts then costs a typed-array read per character of the text and, where
+ * a branch can start, a pattern of a few branches. The whole alternation led by `withFirstChars`
+ * pays a class test per character (a call into V8's runtime for a class of a hundred characters)
+ * and tries all of its ~200 branches wherever the class lets it through.
+ */
+export function byFirstChar(source: string, flags: string, noLatin = false): FirstCharTable {
+  const unfiltered = () => ({ slots: new Uint8Array(0x10000).fill(1), patterns: [new RegExp(source, `${flags}y`)] });
+  const byChar = new Map<string, string[]>();
+  for (const branch of branches(source)) {
+    const firsts = branchFirsts(branch, noLatin);
+    if (firsts === null || firsts.nullable) return unfiltered();
+    for (const c of firsts.chars) {
+      if (c.length !== 1) return unfiltered();
+      const list = byChar.get(c) ?? [];
+      list.push(branch);
+      byChar.set(c, list);
+    }
+  }
+  // Characters with the same branches (a letter in both cases) share one pattern.
+  const slotOf = new Map<string, number>();
+  const patterns: RegExp[] = [];
+  const slots = new Uint8Array(0x10000);
+  for (const [c, list] of byChar) {
+    const alternation = list.join('|');
+    let slot = slotOf.get(alternation);
+    if (slot === undefined) {
+      patterns.push(new RegExp(alternation, `${flags}y`));
+      slot = patterns.length;
+      if (slot > 0xff) return unfiltered();
+      slotOf.set(alternation, slot);
+    }
+    slots[c.charCodeAt(0)] = slot;
+  }
+  return { slots, patterns };
+}
+
+/**
+ * Where the first match of the table's alternation at or after `from` starts, or -1: the same
+ * start as the whole alternation's `exec` from `lastIndex = from` would give.
+ */
+export function nextMatchAt(table: FirstCharTable, text: string, from: number): number {
+  const { slots, patterns } = table;
+  const length = text.length;
+  for (let at = from; at < length; at++) {
+    const slot = slots[text.charCodeAt(at)] as number;
+    if (slot === 0) continue;
+    const pattern = patterns[slot - 1] as RegExp;
+    pattern.lastIndex = at;
+    if (pattern.test(text)) return at;
+  }
+  return -1;
+}
+
 type Firsts = { chars: Set<string>; nullable: boolean };
 
 function alternationFirsts(source: string, noLatin: boolean): Firsts | null {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { joinCjk, STAGE_ANY_CJK_SOURCE, STAGE_ANY_SOURCE } from '../../../src/domain/notes/channel-and-stage.js';
-import { firstChars, withFirstChars } from '../../../src/domain/notes/first-chars.js';
+import { byFirstChar, firstChars, nextMatchAt, withFirstChars, type FirstCharTable } from '../../../src/domain/notes/first-chars.js';
 import { clauses, normalizeText } from '../../../src/domain/notes/normalize-text.js';
 
 describe('firstChars', () => {
@@ -46,6 +46,27 @@ function starts(re: RegExp, text: string): number[] {
   return out;
 }
 
+/** The same starts through a table split by first character. */
+function tableStarts(table: FirstCharTable, text: string): number[] {
+  const out: number[] = [];
+  for (let at = nextMatchAt(table, text, 0); at >= 0; at = nextMatchAt(table, text, at + 1)) out.push(at);
+  return out;
+}
+
+describe('byFirstChar', () => {
+  it('splits an alternation by the characters its branches start with', () => {
+    const table = byFirstChar('报价|(?<!没)发了|\\bquote', 'i');
+    expect(table.patterns.map((p) => p.source)).toEqual(['报价', '(?<!没)发了', '\\bquote']);
+    expect(tableStarts(table, '没发了报价,发了 Quote')).toEqual([3, 6, 9]);
+  });
+
+  it('tries the whole alternation everywhere when a start is not read', () => {
+    const table = byFirstChar('[^,]报价|方案', 'i');
+    expect(table.patterns).toHaveLength(1);
+    expect(tableStarts(table, '发报价,方案')).toEqual([0, 4]);
+  });
+});
+
 describe('the stage scan with its first characters in front', () => {
   const plain = new RegExp(STAGE_ANY_SOURCE, 'gi');
   const led = new RegExp(withFirstChars(STAGE_ANY_SOURCE), 'gi');
@@ -56,10 +77,22 @@ describe('the stage scan with its first characters in front', () => {
     expect(cjkLed.source.startsWith('(?=[')).toBe(true);
   });
 
+  const table = byFirstChar(STAGE_ANY_SOURCE, 'i');
+  const cjkTable = byFirstChar(STAGE_ANY_CJK_SOURCE, 'i', true);
+
+  it('is split by first character (the cues are read, not left unfiltered)', () => {
+    expect(table.patterns.length).toBeGreaterThan(50);
+    expect(cjkTable.patterns.length).toBeGreaterThan(50);
+  });
+
   it('finds the cues the plain scan finds, in every fixture clause', () => {
     for (const clause of corpusClauses) {
       expect(starts(led, clause), clause).toEqual(starts(plain, clause));
-      if (!/[A-Za-z]/.test(clause)) expect(starts(cjkLed, clause), clause).toEqual(starts(plain, clause));
+      expect(tableStarts(table, clause), clause).toEqual(starts(plain, clause));
+      if (!/[A-Za-z]/.test(clause)) {
+        expect(starts(cjkLed, clause), clause).toEqual(starts(plain, clause));
+        expect(tableStarts(cjkTable, clause), clause).toEqual(starts(plain, clause));
+      }
     }
   });
 
@@ -91,6 +124,7 @@ describe('the stage scan with its first characters in front', () => {
       fc.property(fc.array(piece, { maxLength: 12 }), (pieces) => {
         const text = pieces.join('');
         expect(starts(cjkLed, text)).toEqual(starts(plain, text));
+        expect(tableStarts(cjkTable, text)).toEqual(starts(plain, text));
       }),
       { numRuns: 2000 },
     );
