@@ -195,8 +195,7 @@ const ROLE_WORD =
 /** A word that is only a role (区域采购, 产品VP), not an organisation with its role (福耀玻璃的IT总监). */
 const isRoleWord = (w: string) => ROLE_WORD.test(w) && !w.includes('的') && [...w].length <= 6;
 /** CRM words inside a run say it is a phrase, not a name (`报价下周三发`, `方案已发`). */
-const CRM_IN_NAME =
-  /报价|方案|合同|预算|需求|已发|已签|签约|回款|价格|下周|明天|后天|月底|打电话|联系人|线索|接触|成交|签单|中标|丢单|流失/;
+const CRM_IN_NAME = /报价|方案|合同|预算|需求|已发|已签|签约|回款|价格|下周|明天|后天|月底|打电话|联系人|线索|接触|成交|签单|丢单|流失/;
 
 /** 装修客户, 健身房老会员, 一个宝妈, 一对新人: a kind of customer or person ends the run before the person. */
 const KIND_OF_PERSON_END = new Set('客户|顾客|会员|用户|业主|租户|车主|患者|病人|宝妈|宝爸|新人|新娘|新郎'.split('|'));
@@ -231,7 +230,7 @@ function cleanOnce(raw: string, note: string): string | null {
   return name;
 }
 
-const CRM_CHARS = /[报方合预需已签回价下明后月打联线接成中丢流]/;
+const CRM_CHARS = /[报方合预需已签回价下明后月打联线接成丢流]/;
 
 function cleanOrSelf(raw: string, note: string): string {
   return cleanOnce(raw, note) ?? raw;
@@ -252,6 +251,12 @@ function charCount(s: string): number {
   }
   return n;
 }
+
+const SOLD = /(?:系统|平台|小程序|模块|套餐|版本|型号|课程)$/;
+const SOLD_LAST = new Set('统台序块餐本号程');
+const ADVERBS = /已经|正在|还在|刚刚/;
+const ADVERB_CHARS = /[已正还刚]/;
+const VENUE_LAST = new Set('店房馆厅');
 
 function clean(raw: string, note: string): string | null {
   // Punctuation at the ends: only a string that starts or ends with some is scanned for it.
@@ -345,12 +350,13 @@ function clean(raw: string, note: string): string | null {
   // 集团IT, 公司财务: a unit of an organisation the note does not name here.
   if (BARE_ORG_UNIT.test(name) || (hasOrgTail(name) && VERB_BEFORE_TAIL.test(name.replace(ORG_TAIL, '')))) return null;
   if ((CRM_CHARS.test(name) && CRM_IN_NAME.test(name)) || /^[a-z]+$/.test(name)) return null;
+  const last = name[name.length - 1] ?? '';
   // 点单系统, 会员小程序, 婚纱照套餐: what is sold, not who buys it.
-  if (/(?:系统|平台|小程序|模块|套餐|版本|型号|课程)$/.test(name) && !hasOrgTail(name)) return null;
+  if (SOLD_LAST.has(last) && SOLD.test(name) && !hasOrgTail(name)) return null;
   // 采购申请已经报到设备(处): an adverb of time inside says it is a clause, not a name.
-  if (/已经|正在|还在|刚刚/.test(name)) return null;
+  if (ADVERB_CHARS.test(name) && ADVERBS.test(name)) return null;
   // 健身房, 花店, 茶馆: a kind of place, one word of the dictionary, names no organisation.
-  if (/^[\u4e00-\u9fa5]{2,3}$/.test(name) && /[店房馆厅]$/.test(name) && segmentDictionary(name).length === 1) return null;
+  if (VENUE_LAST.has(last) && name.length <= 3 && /^[\u4e00-\u9fa5]{2,3}$/.test(name) && segmentDictionary(name).length === 1) return null;
   if (ROLE_TAIL.test(name) || name.includes('了') || notAnOrg(name) || isVisitor(name)) return null;
   // 前台转给 (了冯经理), 介绍给, 新娘叫 (Vivian): a verb handing on or naming, not a name.
   if (name.endsWith('给') || name.endsWith('叫')) return null;
