@@ -407,6 +407,9 @@ const VERB_PATTERNS: [RegExp, number, string[]][] = [
   [/(?:客户|新线索|线索)\s*[:：]\s*([\u4e00-\u9fa5A-Za-z0-9]{2,20})/g, 0.8, ['客户', '线索']],
   // 合伙人Peter…介绍了复星医药的财务共享项目: the organisation whose project a person introduced.
   [/介绍了?(?:一下)?([\u4e00-\u9fa5A-Za-z]{2,12}?)(?:的|那边)[\u4e00-\u9fa5A-Za-z]{0,10}项目/g, 0.9, ['介绍']],
+  // 杭州地铁 的 AFC 项目: the organisation whose project the note is about (weak: a project is
+  // also a partner's or a competitor's).
+  [/([\u4e00-\u9fa5A-Za-z]{2,12}?)\s*的\s*[\u4e00-\u9fa5A-Za-z0-9]{1,10}?\s?项目/g, 0.55, ['项目']],
   // 去客户公司演示:南通江海船舶, 拜访: 华茂纺织: the organisation the visit or demo was at.
   [/(?:拜访|演示|回访|面谈|走访|上门)\s*[:：]\s*([\u4e00-\u9fa5A-Za-z0-9]{2,20})/g, 0.6, ['拜访', '演示', '回访', '面谈', '走访', '上门']],
   [

@@ -347,3 +347,9 @@ describe('more verb and role frames around the name', () => {
     expect(parse(text).customer).toBe(customer);
   });
 });
+
+describe('the organisation whose project the note is about', () => {
+  it('X 的 <system> 项目 → X', () => {
+    expect(parse('招标结果出来了 苏州轨道交通 的 ATS 项目 我们没中').customer).toBe('苏州轨道交通');
+  });
+});
