@@ -37,7 +37,7 @@ export const ORG_TAIL = new RegExp(`(?:${ORG_SUFFIX})+${LEGAL_TAIL}$`);
 
 /** Words that open a note or a clause but are not part of a name. Stripped repeatedly from the front. */
 const LEAD_WORD_LIST =
-  '第一次接触|初次接触|首次接触|接触了|接触|一趟|一下|今天|今日|昨天|昨日|刚才|刚刚|上午|下午|晚上|早上|中午|好消息|坏消息|又|再次|再|和|跟|与|同|给|对|去|到|在|向|帮|约了|约|陪同|拜访了|拜访|走访了|走访|见了|见|联系了|联系|跟进了|跟进|电话回访|回访了|回访|微信跟进|微信联系|微信|电话联系|电话|电联|致电|打电话给|打给|发邮件给|发邮件|邮件给|邮件|视频会议|线上会议|老客户|新客户|大客户|客户|新线索|线索|上门|一起|和客户|的|联系人|对接人|顾客|一下|明天|后天|大后天|陪同领导|领导|腾讯会议|飞书会议|钉钉会议|会议|去了一趟|去了趟|去了|听说|嗯那个|那个|这个|就是|然后|一早|一大早|今早'.split(
+  '一趟|一下|今天|今日|昨天|昨日|刚才|刚刚|上午|下午|晚上|早上|中午|好消息|坏消息|又|再次|再|和|跟|与|同|给|对|去|到|在|向|帮|约了|约|陪同|拜访了|拜访|走访了|走访|见了|见|联系了|联系|跟进了|跟进|电话回访|回访了|回访|微信跟进|微信联系|微信|电话联系|电话|电联|致电|打电话给|打给|发邮件给|发邮件|邮件给|邮件|视频会议|线上会议|老客户|新客户|大客户|客户|新线索|线索|上门|一起|和客户|的|联系人|对接人|顾客|一下|明天|后天|大后天|陪同领导|领导|腾讯会议|飞书会议|钉钉会议|会议|去了一趟|去了趟|去了|听说|嗯那个|那个|这个|就是|然后|一早|一大早|今早'.split(
     '|',
   );
 /** Longest first, so 跟进 is stripped whole rather than as 跟 + 进. */
@@ -48,7 +48,8 @@ const LEAD_WORDS = new RegExp(
 );
 /** A verb or preposition inside a run (领导拜访了中铁建工集团): the name starts after the last one. */
 const CUT_AFTER =
-  /(?:了一下|一下|了|碰到|遇到|碰见|遇见|楼上|楼下|隔壁|对面|拜访了|拜访|走访了|走访|见了|见到|去了趟|去了|联系了|联系|致电|电联|回访|跟进|约了|打电话给|发邮件给|名叫|叫|给|跟|和|与|向|到|去)(?=[\u4e00-\u9fa5A-Za-z])/g;
+  /(?:了一下|一下|了|拜访了|拜访|走访了|走访|见了|见到|去了趟|去了|联系了|联系|致电|电联|回访|跟进|约了|打电话给|发邮件给|名叫|叫|给|跟|和|与|向|到|去)(?=[\u4e00-\u9fa5A-Za-z])/g;
+const FIRST_CONTACT = /^(?:第一次|初次|首次)?接触了?\s*/;
 /** Times that open a run: 明天上午10点跟… */
 const LEAD_TIME = /^(?:\d{1,2}(?::\d{2}|点半?|点\d{1,2}分?)|[一二三四五六七八九十两]{1,3}点半?)\s*/;
 /** A role, not an organisation: 采购经理, 技术负责人. */
@@ -142,15 +143,31 @@ function insideWord(name: string, i: number): boolean {
   return isDictionaryPair(name[i - 1] ?? '', c) || isDictionaryPair(c, name[i + 1] ?? '');
 }
 
+/** 碰到, 楼上: where the rep met them opens a run too; a second scan, only for names holding one of their characters. */
+const CUT_AFTER_MET = /(?:碰到|遇到|碰见|遇见|楼上|楼下|隔壁|对面)(?=[\u4e00-\u9fa5A-Za-z])/g;
+const MET_CHARS = /[碰遇楼隔对]/;
+
 function cutAfterLastVerb(name: string, note: string): string {
   let cut = name;
+  // The rest after the last verb (or place of meeting) that leaves a name of two characters or more.
+  let cutAt = -1;
+  if (MET_CHARS.test(name)) {
+    CUT_AFTER_MET.lastIndex = 0;
+    for (let m = CUT_AFTER_MET.exec(name); m; m = CUT_AFTER_MET.exec(name)) {
+      const rest = name.slice(m.index + m[0].length).trim();
+      if ([...rest].length >= 2 && !SUFFIX_ONLY.test(rest)) {
+        cut = rest;
+        cutAt = m.index;
+      }
+    }
+  }
   // Only a verb that is a word of its own in the note: 协和医院 keeps its 和.
   const pos = note.indexOf(name);
   CUT_AFTER.lastIndex = 0;
   for (let m = CUT_AFTER.exec(name); m; m = CUT_AFTER.exec(name)) {
     if (pos >= 0 && m[0].length === 1 && insideWord(name, m.index)) continue;
     const rest = name.slice(m.index + m[0].length).trim();
-    if ([...rest].length >= 2 && !SUFFIX_ONLY.test(rest)) cut = rest;
+    if ([...rest].length >= 2 && !SUFFIX_ONLY.test(rest) && m.index > cutAt) cut = rest;
   }
   return cut;
 }
@@ -295,6 +312,8 @@ function clean(raw: string, note: string): string | null {
   }
   for (let i = 0; i < 6; i++) {
     let next = name.replace(LEAD_WORDS, '').replace(LEAD_TIME, '');
+    // 第一次接触爱尔眼科: a first contact is what happened (a second scan, only where 接触 is).
+    if (next.includes('接触')) next = next.replace(FIRST_CONTACT, '');
     if (TAIL_WORD_LAST.has(next[next.length - 1] ?? '')) next = next.replace(TAIL_WORDS, '');
     next = next.replace(EN_LEAD_VERB, '').trim();
     if (next === name) break;
