@@ -43,8 +43,28 @@ const NUMBER = `(\\d{1,3}(?:,\\d{3})+(?:\\.\\d+)?|\\d+(?:\\.\\d+)?|[${CN_NUMERAL
 // Optional parts own their leading spaces, so a match never ends in whitespace (`90万 12月1日`).
 const AMOUNT_RE = new RegExp(
   `(HK\\$|US\\$|C\\$|A\\$|S\\$|¥|￥|\\$|€|£|(?:USD|RMB|CNY|EUR|HKD|GBP|JPY|CAD|AUD|SGD|CHF)\\s?|(?:港币|港元|欧元|美金|美元|日元|英镑|加元|澳元)\\s?)?\\s*${NUMBER}(?:\\s*(千万|十万|百万|万|w|W|千|k|K|亿|million|billion|mn|bn|m|M)(?![A-Za-z])(?:(\\d)(?![\\d.,:/\\-月日号点天周个人年时分]))?)?(?:\\s*(元|块|美元|美金|人民币|欧元|港币|港元|日元|英镑|rmb|RMB|usd|USD|eur|EUR|euros?|hkd|HKD|gbp|GBP|jpy|JPY|dollars?))?`,
-  'g',
+  'y',
 );
+
+/**
+ * The characters an amount can start with: a currency sign or code (HK$, USD, 港币…), a space
+ * (what `\s` matches), a digit or a Chinese numeral. `nextAmount` tries the sticky pattern only
+ * at these: the others (most of a note) would each cost it its ~25 currency alternatives first.
+ */
+export const AMOUNT_START_CHARS = `HUCASREGJ¥￥$€£港欧美日英加澳 \t\n\v\f\r\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff0123456789${CN_NUMERAL_CHARS}`;
+const AMOUNT_START = new Uint8Array(0x10000);
+for (let i = 0; i < AMOUNT_START_CHARS.length; i++) AMOUNT_START[AMOUNT_START_CHARS.charCodeAt(i)] = 1;
+
+/** The first amount at or after `from`: what `exec` of the pattern with the `g` flag from there finds. */
+function nextAmount(text: string, from: number): RegExpExecArray | null {
+  for (let at = from; at < text.length; at++) {
+    if (AMOUNT_START[text.charCodeAt(at)] === 0) continue;
+    AMOUNT_RE.lastIndex = at;
+    const m = AMOUNT_RE.exec(text);
+    if (m) return m;
+  }
+  return null;
+}
 
 /** ISO code of a currency sign or word; null for the yuan and unknown words. */
 function currencyOf(sign: string, word: string): string | null {
@@ -68,8 +88,7 @@ function currencyOf(sign: string, word: string): string | null {
  */
 export function findAmounts(text: string): AmountMention[] {
   const out: AmountMention[] = [];
-  AMOUNT_RE.lastIndex = 0;
-  for (let m = AMOUNT_RE.exec(text); m; m = AMOUNT_RE.exec(text)) {
+  for (let m = nextAmount(text, 0); m; m = nextAmount(text, m.index + m[0].length)) {
     const [whole, sign, rawNum, unit, unitTail, currencyWord] = m;
     let num = rawNum;
     if (!num || whole.trim() === '') continue;

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { AMOUNT_START_CHARS } from '../../../src/domain/notes/amounts.js';
+import { CN_NUMERAL_CHARS } from '../../../src/domain/notes/chinese-numerals.js';
 import { parseNote } from '../../../src/domain/notes/index.js';
 
 const now = new Date('2026-11-25T10:00:00+08:00');
@@ -49,5 +51,15 @@ describe('amounts', () => {
 
   it('prefers the amount named by a money word over a count', () => {
     expect(amountOf('采购500台控制器,单价每台300元,总金额15万')[0]).toBe(150000);
+  });
+});
+
+describe('the characters an amount can start with', () => {
+  it('hold every character \\s matches, every digit and every Chinese numeral', () => {
+    const starts = new Set(AMOUNT_START_CHARS);
+    for (let code = 0; code < 0x10000; code++) {
+      const c = String.fromCharCode(code);
+      if (/[\s\d]/.test(c) || CN_NUMERAL_CHARS.includes(c)) expect(starts.has(c), `U+${code.toString(16)}`).toBe(true);
+    }
   });
 });
