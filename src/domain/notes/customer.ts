@@ -426,19 +426,13 @@ const VERB_PATTERNS: [RegExp, number, string[]][] = [
   [/(?:客户|新线索|线索)\s*[:：]\s*([\u4e00-\u9fa5A-Za-z0-9]{2,20})/g, 0.8, ['客户', '线索']],
   // 合伙人Peter…介绍了复星医药的财务共享项目: the organisation whose project a person introduced.
   [/介绍了?(?:一下)?([\u4e00-\u9fa5A-Za-z]{2,12}?)(?:的|那边)[\u4e00-\u9fa5A-Za-z]{0,10}项目/g, 0.9, ['介绍']],
-  // 蓝山咖啡的市场总监碰了一下: a role with no person named after it.
-  [
-    /([\u4e00-\u9fa5A-Za-z]{2,12}?)的[\u4e00-\u9fa5]{0,2}(?:总监|经理|主管|副总|总裁|董事长)/g,
-    0.65,
-    ['总监', '经理', '主管', '副总', '总裁', '董事长'],
-  ],
   // 杭州地铁 的 AFC 项目: the organisation whose project the note is about (weak: a project is
   // also a partner's or a competitor's).
   [/([\u4e00-\u9fa5A-Za-z]{2,12}?)\s*的\s*[\u4e00-\u9fa5A-Za-z0-9]{1,10}?\s?项目/g, 0.55, ['项目']],
   // 去客户公司演示:南通江海船舶, 拜访: 华茂纺织: the organisation the visit or demo was at.
   [/(?:拜访|演示|回访|面谈|走访|上门)\s*[:：]\s*([\u4e00-\u9fa5A-Za-z0-9]{2,20})/g, 0.6, ['拜访', '演示', '回访', '面谈', '走访', '上门']],
   [
-    /([\u4e00-\u9fa5A-Za-z\u00c0-\u024f0-9'’]+(?: [\u4e00-\u9fa5A-Za-z\u00c0-\u024f0-9'’]+){0,3})\s*的\s*(?!是)(?:HR|IT|采购|老板|负责人|团队|技术|财务|领导|同事|人|[\u4e00-\u9fa5]{0,3}(?:部|团队)|[A-Z][a-z]+\b)/g,
+    /([\u4e00-\u9fa5A-Za-z\u00c0-\u024f0-9'’]+(?: [\u4e00-\u9fa5A-Za-z\u00c0-\u024f0-9'’]+){0,3})\s*的\s*(?!是)(?:HR|IT|采购|老板|负责人|团队|技术|财务|领导|同事|人|[\u4e00-\u9fa5]{0,3}(?:部|团队)|[\u4e00-\u9fa5]{0,2}(?:总监|经理|主管|副总|总裁|董事长)|[A-Z][a-z]+\b)/g,
     0.65,
     ['的'],
   ],
