@@ -51,12 +51,20 @@ const ORG_END = /(?:大学|医院|集团|公司|银行|委|局|政府|中心|研
 const LEFT_EDGES = new Set([...LEFT_FUNCTION, ...EDGE_VERBS, ...LABELS]);
 const RIGHT_EDGES = new Set([...RIGHT_FUNCTION, ...EDGE_VERBS, ...LABELS]);
 const LONGEST_EDGE = Math.max(...[...LEFT_EDGES, ...RIGHT_EDGES].map((w) => w.length));
-/** Set lookups of the name's first and last 1..4 characters, not a regex of a hundred words. */
+/** The characters edge words start and end with: a name that starts (ends) otherwise needs no lookups. */
+const LEFT_EDGE_FIRST = new Set([...LEFT_EDGES].map((w) => w[0]));
+const RIGHT_EDGE_LAST = new Set([...RIGHT_EDGES].map((w) => w[w.length - 1]));
+/**
+ * Set lookups of the name's first and last 1..4 characters, not a regex of a hundred words; each
+ * slice is a new string hashed for its lookup, so the name's first (last) character is checked first.
+ */
 function mayStartWithEdge(name: string): boolean {
+  if (!LEFT_EDGE_FIRST.has(name[0])) return false;
   for (let n = 1; n <= LONGEST_EDGE && n <= name.length; n++) if (LEFT_EDGES.has(name.slice(0, n))) return true;
   return false;
 }
 function mayEndWithEdge(name: string): boolean {
+  if (!RIGHT_EDGE_LAST.has(name[name.length - 1])) return false;
   for (let n = 1; n <= LONGEST_EDGE && n <= name.length; n++) if (RIGHT_EDGES.has(name.slice(name.length - n))) return true;
   return false;
 }
