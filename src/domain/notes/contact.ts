@@ -4,15 +4,15 @@ import { isDictionaryPair, segment, segmentDictionary, watchPairsOf } from './se
 /** Common Chinese surnames (single and compound), so 总价 or 部长 are not read as people. */
 const COMPOUND_SURNAMES = '欧阳|司马|上官|诸葛|东方|皇甫|慕容|令狐|夏侯|尉迟|公孙|长孙|宇文|司徒|端木';
 const SURNAMES =
-  '钮贝邴竺茆宓闾蔚谯晏苗卜管柏诸暴甘' +
+  '钮贝邴竺茆宓闾蔚谯晏苗卜管柏诸暴甘凤' +
   '阎萧傅佘鄂訾赖粱鞠晏隗郦酆王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝官封谈匡鞠惠荆乐冀郁胥南班储原栗燕楚鄢劳谌奚皮粟冼蔺楼盘满闻位厉伊仝区郜海阚花权强帅屠豆朴盖练廉禹井祖漆巴丰支卿国狄平计索宣晋相初门云容敬来扈晁芮都普阙浦戈伏鹿薄邸雍辜羊阿乌母裘亓修邰赫杭况那宿鲜印逯隆茹诸战慕危玉银亢嵇公哈湛宾戎勾茅利於呼居揭干但尉冶斯元束檀衣信展阴昝智幸奉植衡富尧闭由';
 const TITLES =
-  '总监|总经理|总裁|总工|董事长|董事|总|经理|工程师|工|主任|行长|女士|先生|老师|处长|局长|院长|园长|校长|部长|科长|所长|厂长|主管|老板|律师|医生|教授|博士|研究员|书记|会计|秘书|助理|专员|小姐|大姐|大哥|阿姨|叔叔|大爷|奶奶|爷爷|护士长|大队长|支队长|中队长|队长|站长|馆长|社长|会长|村长|组长|店长|同学|师傅|姐|哥|太(?![贵多少忙好高低远大小快慢久难累晚早重热冷])';
+  '总监|总经理|总裁|总工|董事长|董事|总|经理|工程师|工|主任|行长|女士|先生|老师|处长|局长|院长|园长|校长|部长|科长|所长|厂长|主管|老板|律师|医生|教授|博士|研究员|书记|会计|秘书长|秘书|理事长|庭长|股长|助理|专员|小姐|大姐|大哥|阿姨|叔叔|大爷|奶奶|爷爷|护士长|大队长|支队长|中队长|队长|站长|馆长|社长|会长|村长|组长|店长|同学|师傅|姐|哥|太(?![贵多少忙好高低远大小快慢久难累晚早重热冷])';
 
 // 徐工集团, 王总部: the title is the start of a longer word, not a form of address.
 watchPairsOf(SURNAMES);
 const CN_CONTACT = new RegExp(
-  `(?:${COMPOUND_SURNAMES}|[${SURNAMES}])副?(?:${TITLES})(?!价|额|体|结|共|计|部|数|量|之|厂|集团|机械|科技|股份|重工|控股|实业|建设|有限|公司|电子|银行|证券|程)`,
+  `(?:${COMPOUND_SURNAMES}|[${SURNAMES}])副?(?:${TITLES})(?!价|额|体|结|共|计|部|数|量|之|厂|师|集团|机械|科技|股份|重工|控股|实业|建设|有限|公司|电子|银行|证券|程)`,
   'g',
 );
 /**
@@ -27,7 +27,7 @@ const CN_SHORT_TITLE = new RegExp(`(?<=^|[\\s,:;的])(?:${COMPOUND_SURNAMES}|[${
  */
 const CN_FAMILIAR = new RegExp(`[老小](?:${COMPOUND_SURNAMES}|[${SURNAMES}])[哥姐]?`, 'g');
 const ROLE_BEFORE =
-  /(?:\b(?:CEO|CFO|CTO|COO|CIO|CMO|VP|GM|HR|manager|head|director|lead|owner|founder|buyer)|总监|经理|主管|负责人|对接人|联系人|老板|店长|前台|助理|专员|采购|客服|运营|秘书|师|顾问|代表|客户|顾客|[部科处组室])\s*(?:是|[:：])?\s*$/i;
+  /(?:\b(?:CEO|CFO|CTO|COO|CIO|CMO|VP|GM|HR|PM|manager|head|director|lead|owner|founder|buyer|producer|merchandiser|partner)|总监|经理|主管|负责人|对接人|联系人|老板|店长|[场店厂园矿]主|前台|助理|专员|采购|客服|运营|秘书|师|顾问|代表|客户|顾客|[部科处组室])\s*(?:是|[:：])?\s*$/i;
 /** A whole name after a role (`CFO李文博`, `EHS manager 周丽`): a word of 2-3 characters opening with a surname. */
 const NAME_AFTER_ROLE = new RegExp(
   `(?:\\b(?:CEO|CFO|CTO|COO|CIO|CMO|VP|GM|HR|manager|head|director|lead|owner|founder|buyer)|总监|经理|主管|负责人|对接人|联系人|老板|店长|前台|助理|专员|姓名|名叫)\\s*(?:是|[:：])?\\s*(?=(?:${COMPOUND_SURNAMES}|[${SURNAMES}])[\\u4e00-\\u9fa5])`,
@@ -47,7 +47,18 @@ const NOT_NAME_END = /[区市省县镇村年月日天期周点]$/;
 const REFERRAL = /经[^,.;!?\n\s]{2,30}?介绍|[^,.;!?\n]{2,30}?把[^,.;!?\n]{2,30}?介绍给/g;
 /** `spoke with Mark Chen`, `contact: Sarah Lee`, `Mr. Smith` */
 const EN_CONTACT =
-  /(?:\b(?:[Ss]poke (?:with|to)|[Tt]alked (?:with|to)|[Cc]ontact(?:ed)?:?|[Mm]et|[Ee]mailed|[Cc]alled|with|[Aa]ttn:?)\s+|,\s*|\(\s*)((?:Mr\.?|Ms\.?|Mrs\.?|Dr\.?)\s+[A-Z][a-z]+|[A-Z][a-z]+\s+[A-Z][a-z]+)\b/g;
+  /(?:\b(?:[Ss]poke (?:with|to)|[Tt]alked (?:with|to)|[Cc]ontact(?:ed)?:?|[Mm]et|[Ee]mailed|[Cc]alled|with|[Aa]ttn:?)\s+|,\s*|\(\s*)((?:Mr\.?|Ms\.?|Mrs\.?|Dr\.?)\s+[A-Z][a-z\u00df-\u00f6\u00f8-\u024f]+|[A-Z][a-z\u00df-\u00f6\u00f8-\u024f]+\s+[A-Z][a-z\u00df-\u00f6\u00f8-\u024f]+)(?![A-Za-z\u00c0-\u024f])/g;
+
+/** `张丽 35岁左右`, `郑凯,四十多岁`: a full name followed by the person's age (the name opens its phrase). */
+const NAME_BEFORE_AGE = new RegExp(
+  `(?<![\\u4e00-\\u9fa5])(?:${COMPOUND_SURNAMES}|[${SURNAMES}])[\\u4e00-\\u9fa5]{1,2}(?=\\s*,?\\s*(?:\\d{1,2}|[二三四五六七八九]?十[一二三四五六七八九]?)多?岁)`,
+  'g',
+);
+/** `Dr. 沈`, `Mr. 王`: a Latin honorific before a Chinese surname standing alone (what follows a surname may be a verb: `Mr. 王说`). */
+const HONORIFIC_CJK = new RegExp(
+  `(?<![A-Za-z])(?:Mr|Ms|Mrs|Miss|Dr|Prof)\\.?\\s*((?:${COMPOUND_SURNAMES}|[${SURNAMES}]))(?![\\u4e00-\\u9fa5])`,
+  'g',
+);
 
 const PERSON_NAME = new RegExp(`^(?:${COMPOUND_SURNAMES}|[${SURNAMES}])[\\u4e00-\\u9fa5]{1,2}$`);
 /** 王明, 欧阳敏: two or three characters opening with a surname, the shape of a person's full name. */
@@ -83,6 +94,12 @@ export function findContacts(text: string): ContactMention[] {
     out.push({ name: m[0], index: at, end: at + m[0].length });
   }
   if (/[\u4e00-\u9fa5]/.test(text)) findMoreChinese(text, out, referrals);
+  if (/(?:Mr|Ms|Miss|Dr|Prof)\.?\s*[\u4e00-\u9fa5]/.test(text)) {
+    HONORIFIC_CJK.lastIndex = 0;
+    for (let m = HONORIFIC_CJK.exec(text); m; m = HONORIFIC_CJK.exec(text))
+      if (!overlaps(out, m.index, m.index + m[0].length))
+        out.push({ name: m[0], index: m.index, end: m.index + m[0].length, person: true });
+  }
   const latin = findLatinPeople(text);
   EN_CONTACT.lastIndex = 0;
   for (let m = EN_CONTACT.exec(text); m; m = EN_CONTACT.exec(text)) {
@@ -153,6 +170,10 @@ function findMoreChinese(text: string, out: ContactMention[], referrals: (readon
       if (isDictionaryPair(text[at] ?? '', text[at + 1] ?? '')) continue;
       addMore(text.slice(at, at + 2), at, out, found, referrals);
     }
+  }
+  if (text.includes('岁')) {
+    NAME_BEFORE_AGE.lastIndex = 0;
+    for (let m = NAME_BEFORE_AGE.exec(text); m; m = NAME_BEFORE_AGE.exec(text)) addMore(m[0], m.index, out, found, referrals);
   }
   NAME_AFTER_ROLE.lastIndex = 0;
   for (let m = NAME_AFTER_ROLE.exec(text); m; m = NAME_AFTER_ROLE.exec(text)) {

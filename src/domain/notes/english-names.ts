@@ -17,32 +17,36 @@ let surnames: Set<string> | null = null;
  */
 const MORE_GIVEN_NAMES = 'bill|art|leo|raj|ray|max|frank|rose|joy|ivy|jay|priya|ravi|anil|vikram|arjun|yuki|kenji|hiro|dawn|sandy';
 
+/** José → jose, Müller → muller: the lexicon is written without accents. */
+const unaccented = (word: string) =>
+  (/[\u00c0-\u024f]/.test(word) ? word.normalize('NFD').replace(/[\u0300-\u036f]/g, '') : word).toLowerCase();
+
 export function isGivenName(word: string): boolean {
   givenNames ??= new Set([...GIVEN_NAMES.split('|'), ...MORE_GIVEN_NAMES.split('|')]);
-  return givenNames.has(word.toLowerCase());
+  return givenNames.has(unaccented(word));
 }
 
 /** `Smith`, `Chen`, `Becker`: a surname in the lexicon. */
 export function isSurname(word: string): boolean {
   surnames ??= new Set(SURNAMES.split('|'));
-  return surnames.has(word.toLowerCase());
+  return surnames.has(unaccented(word));
 }
 
-/** Words that make a capitalised run a company, not a person (besides the lexicon's own). */
+/** Words that make a capitalised run a company or a public body, not a person (besides the lexicon's own). */
 export const ORG_WORDS_EN =
-  /\b(?:Traders|Trading|Ltd|Inc|Corp|Co|LLC|GmbH|AG|SA|PLC|Group|Bank|Enterprises|Technologies|Technology|Tech|Industries|Holdings|Systems|Solutions|Labs|Partners|Capital|Robotics|Logistics|Software|Motors|Foods|Fresh|Pharma|Media|Studios?|Company|Corporation|Limited|Hotels?|Resorts?|Farms?|Marine|Insurance|Schools?|Academy|Institute|University|College|Hospital|Clinic|Dental|Medical|Health|Healthcare|Coffee|Realty|Properties|Analytics|Components|Outdoor|Games|Energy|Power|Electric|Textiles|Automation|Cosmetics|Bio|Biotech|Cargo|Air|Airlines|Optics|Maschinenbau|Consulting|Services|Networks?|Construction|Engineering|Retail|Stores|Brands|Apparel|Design|Digital|Entertainment|Finance|Financial|Securities|Shipping|Freight|Transport|Steel|Chemicals?|Materials|Manufacturing|Works|Education|Ventures|Fund|Insights|Dynamics|Instruments|Devices|Electronics|Semiconductor|Mobility|Aerospace|Agency|Foundation|Center|Centre|Elementary|Organics|Kindergarten|Pharmacy|Co-op|Cooperative|Legal|Fisheries|Ports|Solar|House)\b/;
+  /\b(?:Traders|Trading|Ltd|Inc|Corp|Co|LLC|GmbH|AG|SA|PLC|Group|Bank|Enterprises|Technologies|Technology|Tech|Industries|Holdings|Systems|Solutions|Labs|Partners|Capital|Robotics|Logistics|Software|Motors|Foods|Fresh|Pharma|Media|Studios?|Company|Corporation|Limited|Hotels?|Resorts?|Farms?|Marine|Insurance|Schools?|Academy|Institute|University|College|Hospital|Clinic|Dental|Medical|Health|Healthcare|Coffee|Realty|Properties|Analytics|Components|Outdoor|Games|Energy|Power|Electric|Textiles|Automation|Cosmetics|Bio|Biotech|Cargo|Air|Airlines|Optics|Maschinenbau|Consulting|Services|Networks?|Construction|Engineering|Retail|Stores|Brands|Apparel|Design|Digital|Entertainment|Finance|Financial|Securities|Shipping|Freight|Transport|Steel|Chemicals?|Materials|Manufacturing|Works|Education|Ventures|Fund|Insights|Dynamics|Instruments|Devices|Electronics|Semiconductor|Mobility|Aerospace|Agency|Foundation|Center|Centre|Elementary|Organics|Kindergarten|Pharmacy|Co-op|Cooperative|Legal|Fisheries|Ports|Solar|House|Commission|Committee|Bureau|Ministry|Authority|Council|Administration|Government|Municipality|Association|Federation|Chamber|Museum|Library|Airport|Railway|Metro|Mining|Utilities|Agritech|Management|Property|LLP|Farm)\b/;
 
 const PERSON_CUE =
-  /(?:[-–—]|的|(?:联系人|对接人)是?|采购|总监|经理|主管|负责人|前台|运营|店长|[部科处组]|\b(?:CEO|CFO|CTO|COO|CIO|CMO|VP|GM|MD|director|manager|owner|founder|head|producer|buyer|procurement|purchasing|engineer|lead|contact|spoke (?:to|with)|talked (?:to|with)))\s*$/i;
+  /(?:[-–—]|的|(?:联系人|对接人)是?|采购|总监|经理|主管|负责人|前台|运营|店长|合伙人|创始人|董事长|老板娘|老板|秘书|助理|顾问|(?:名字)?叫|[部科处组]|\b(?:CEO|CFO|CTO|COO|CIO|CMO|VP|GM|MD|PM|director|manager|owner|founder|head|producer|buyer|merchandiser|partner|assistant|secretary|consultant|procurement|purchasing|engineer|lead|contact|spoke (?:to|with)|talked (?:to|with)))\s*$/i;
 const WEAK_CUE = /(?:,|\b(?:emailed|called(?: back)?|with|w\/|to|met(?: with)?|sent|from))\s*$/i;
 /** 微信跟Coco(…): a Chinese verb of contact, a cue only with the person's workplace or role after the name. */
 const CJK_CUE = /[跟和给找约问]\s*$/;
 
 export type PersonMention = { name: string; index: number; end: number };
 
-/** Capitalised runs (`Jane Roe`, `Mr. Braun`), with what may precede and follow them; an honorific starts a new run (`Phoned Mr. Abernathy`). */
+/** Capitalised runs (`Jane Roe`, `Mr. Braun`, `Herr Müller`), with what may precede and follow them; an honorific starts a new run (`Phoned Mr. Abernathy`). */
 const CAP_RUN =
-  /(?<![A-Za-z])((?:Mr|Ms|Mrs|Dr|Prof|Professor)\.?\s+)?([A-Z][a-z]+(?:[-'][A-Za-z]+)?)(?:\s+(?!(?:Mr|Ms|Mrs|Dr|Prof|Professor)\b)([A-Z](?:[a-z]+(?:[-'][A-Za-z]+)?|'[A-Z][a-z]+)))?(?![A-Za-z'])/g;
+  /(?<![A-Za-z\u00c0-\u024f])((?:Mr|Ms|Mrs|Dr|Prof|Professor|Herr|Frau|Mme|Mlle|Madame|Monsieur|Sr|Sra)\.?\s+)?([A-Z\u00c0-\u00de][a-z\u00df-\u00f6\u00f8-\u024f]+(?:[-'][A-Za-z]+)?)(?:\s+(?!(?:Mr|Ms|Mrs|Dr|Prof|Professor|Herr|Frau|Mme|Mlle|Madame|Monsieur|Sr|Sra)\b)([A-Z\u00c0-\u00de](?:[a-z\u00df-\u00f6\u00f8-\u024f]+(?:[-'][A-Za-z]+)?|'[A-Z][a-z\u00df-\u00f6\u00f8-\u024f]+)))?(?![A-Za-z\u00c0-\u024f'])/g;
 /** `Miller先生`, `Johnson女士`: a Latin name with a Chinese form of address. */
 const LATIN_WITH_TITLE = /(?<![A-Za-z])([A-Z][a-z]+(?:\s[A-Z][a-z]+)?)\s?(先生|女士|小姐|老师|姐|哥)/g;
 
@@ -78,7 +82,9 @@ export function findLatinPeople(text: string): PersonMention[] {
       if (!honorific) continue;
     }
     const before = text.slice(Math.max(0, m.index - 30), m.index);
-    const worksAt = /^\s*(?:\(|,?\s+(?:at|from|of)\s+[A-Z]|,\s*(?:head|owner|founder|CEO|CFO|CTO|director|manager)\b)/.test(after);
+    const worksAt = /^\s*(?:\(|,?\s+(?:at|from|of)\s+[A-Z\u4e00-\u9fa5]|,\s*(?:head|owner|founder|CEO|CFO|CTO|director|manager)\b)/.test(
+      after,
+    );
     // Cheapest tests first: most capitalised words are neither given names nor followed by a workplace.
     let person = honorific !== undefined;
     if (!person) {

@@ -1,4 +1,4 @@
-import { segment, segmentDictionary, wordsAround } from './segmenter.js';
+import { isPlaceWord, segment, segmentDictionary, wordsAround } from './segmenter.js';
 
 type Token = { word: string };
 
@@ -33,6 +33,11 @@ const TIER_LABEL = /^[ABCabc]\s*[级类](?:客户)?/;
 /** Words a department or unit ends with; the unit itself is not the customer. */
 /** Unit words that take the word before them as their qualifier (品牌 + 部, 计算机 + 学院). */
 const DEPT_WORDS = new Set('部|科|处|室|组|中心|学院|事业部|事业群|办公室|项目组|基地'.split('|'));
+/** 爱尔眼科, 华美口腔科: a specialty after a name that is no hospital's is a clinic's own name. */
+export function isClinicName(name: string): boolean {
+  const m = /(?:眼科|牙科|齿科|口腔科|儿科|妇科|妇产科|骨科|皮肤科|耳鼻喉科|男科|中医科|肛肠科|整形科)$/.exec(name);
+  return m !== null && m.index >= 2 && !/(?:医院|院|中心|[部科处室])$/.test(name.slice(0, m.index));
+}
 /** Unit words that stand alone after the organisation (蓝鸟咖啡 + 门店). */
 const UNIT_WORDS = new Set('门店|分部|本部|部门|板块|团队|总部'.split('|'));
 /** Single characters HMM glues to the name after them (跟锐达物流 → 跟锐 / 达): verbs and prepositions. */
@@ -138,10 +143,14 @@ export function cutDepartment(name: string, note: string, looksLikeOrg: (head: s
       .join('');
   if (UNIT_WORDS.has(last.word)) {
     cut = tokens.length - 1;
+    // 周大福香港总部, 华联超市徐汇门店: the unit's place goes with it.
+    if (cut >= 2 && isPlaceWord((tokens[cut - 1] as Token).word)) cut--;
   } else if (/中心$/.test(last.word) && last.word.length > 2) {
     // 信息中心 after 卫健委 is a unit; 服务中心 after 社区卫生 is the organisation's own name.
     if (!ORG_END.test(headBefore(tokens.length - 1)) && !looksLikeOrg(headBefore(tokens.length - 1))) return name;
     cut = tokens.length - 1;
+  } else if (isClinicName(name)) {
+    return name;
   } else if (DEPT_WORDS.has(last.word)) {
     // The unit word alone (部, 学院): its qualifier is the word before it, unless that word ends
     // the organisation (人民政府 + 办公室).
@@ -182,7 +191,7 @@ export function isFunctionUnit(word: string): boolean {
 export function isUnitWord(word: string): boolean {
   if (/\d/.test(word) || isFunctionUnit(word)) return true;
   if (
-    /^[\u4e00-\u9fa5]{0,6}(?:项目|工程|区|大区|片区|区域|板块|总部|事业部|事业群|分部|本部|部门|项目组|部|科|处|室|组|门店|基地|中心|大队|支队|中队|站|改造|升级|数字化|信息化|智能化|[二三四]期)$/.test(
+    /^[\u4e00-\u9fa5]{0,6}(?:项目|工程|区|大区|片区|区域|板块|总部|事业部|事业群|分部|本部|部门|项目组|部|科|处|室|组|股|庭|门店|基地|中心|大队|支队|中队|站|改造|升级|数字化|信息化|智能化|[二三四]期)$/.test(
       word,
     )
   )

@@ -32,7 +32,8 @@ const LABELS: Record<string, string[]> = {
 /** What follows a name on a contact line: a phone number, an e-mail, a role in brackets. */
 const CONTACT_EXTRAS = /\s*(?:[(（][^)）]*[)）]|[+\d][\d -]{6,}\d|[\w.+-]+@[\w.-]+|[,;，；/].*)\s*$/;
 
-const LINE = /^\s*([\u4e00-\u9fa5A-Za-z -]{1,12}?)\s*[:：]\s*(.*)$/;
+/** `label: value`, or with a dash between (`客户——云南白药`, `客户 -- 云南白药`, `客户 -> …`). */
+const LINE = /^\s*([\u4e00-\u9fa5A-Za-z -]{1,12}?)\s*(?:[:：]|[—–]{1,2}|-{2,}|->)\s*(.*)$/;
 
 export type TemplateFields = Partial<Record<keyof typeof LABELS, string>>;
 
@@ -49,7 +50,9 @@ export function readTemplate(text: string): TemplateFields | null {
     const label = (m[1] ?? '').trim().toLowerCase();
     const key = (Object.keys(LABELS) as (keyof typeof LABELS)[]).find((k) => LABELS[k]?.includes(label));
     if (!key || fields[key] !== undefined) continue;
-    const value = (m[2] ?? '').trim();
+    let value = (m[2] ?? '').trim();
+    // `报价: 已发`, `合同额: 已签`: the label names the thing whose state the value gives, so the value keeps it.
+    if (key === 'budget' && /^(?:已|未|还|没)/.test(value) && /[\u4e00-\u9fa5]/.test(label)) value = `${label}${value}`;
     // `蔡主任 13859012345`, `Erik Haugen (erik@…)`, `Owen Blake (VP Eng)`: the contact line's name.
     fields[key] = key === 'contact' ? value.replace(CONTACT_EXTRAS, '').trim() || value : value;
     hits++;
