@@ -135,19 +135,40 @@ describe('field accuracy on labelled notes (../shared/tools/score-notes.py)', ()
   // At the start (29a3c3c): 0.893 (886/992), customer 0.72. The fixes were written from the first
   // 100 (and rounds 7 and 8); the last 50 were scored only at the start and at the end, as the
   // held-out check: 0.880 -> 0.892, customer 0.70 -> 0.76. All 150 after the customer rules: 0.927
-  // (920/992), customer 0.91; with the stage and channel rules too: 0.955 (947/992). The floor
-  // guards that, less 0.01.
-  it.skipIf(scorerMissing && !onCi)('is at least 0.945 on the round 9 development notes', async () => {
+  // (920/992), customer 0.91; with the stage and channel rules too: 0.955 (947/992). Session 7's
+  // round-10 rules and the customer tagger (trained on the fixtures): 0.982. The floor guards
+  // that, less 0.01.
+  it.skipIf(scorerMissing && !onCi)('is at least 0.97 on the round 9 development notes', async () => {
     requireScorer();
-    expect(await score(join(process.cwd(), 'test', 'fixtures', 'notes', 'notes.round9-dev.jsonl'))).toBeGreaterThanOrEqual(0.945);
+    expect(await score(join(process.cwd(), 'test', 'fixtures', 'notes', 'notes.round9-dev.jsonl'))).toBeGreaterThanOrEqual(0.97);
   });
 
   // Round 9 held out: 150 notes written blind in session 6 and kept from everyone who changed the
   // parser, scored only at the start (29a3c3c: 0.931, 854/917, customer 0.747) and at the end
   // (0.952, 873/917, customer 0.833): that session's figure for notes the rules never saw. Added
   // here after that last score, so it is no longer held out; the floor guards it, less 0.01.
-  it.skipIf(scorerMissing && !onCi)('is at least 0.94 on the round 9 held-out notes', async () => {
+  // Session 7 fixed from round 9's misses too (0.952 -> 0.992 with the round-10 rules and the
+  // customer tagger, which is trained on the fixtures): the floor guards that, less 0.01.
+  it.skipIf(scorerMissing && !onCi)('is at least 0.98 on the round 9 held-out notes', async () => {
     requireScorer();
-    expect(await score(join(process.cwd(), 'test', 'fixtures', 'notes', 'notes.round9-blind.jsonl'))).toBeGreaterThanOrEqual(0.94);
+    expect(await score(join(process.cwd(), 'test', 'fixtures', 'notes', 'notes.round9-blind.jsonl'))).toBeGreaterThanOrEqual(0.98);
+  });
+
+  // Round 10 development set: 150 notes written blind while session 7 worked. At the start
+  // (6c0d675): 0.932 (859/922), customer 0.83. The fixes were written from the first 100; the last
+  // 50 were scored at the start and the end only: 0.941 -> 0.954, customer 0.86 -> 0.92. All 150
+  // at the end: 0.984 (907/922), before the tagger was trained on them too.
+  it.skipIf(scorerMissing && !onCi)('is at least 0.97 on the round 10 development notes', async () => {
+    requireScorer();
+    expect(await score(join(process.cwd(), 'test', 'fixtures', 'notes', 'notes.round10-dev.jsonl'))).toBeGreaterThanOrEqual(0.97);
+  });
+
+  // Round 10 held out: 150 notes written blind in session 7 and kept from everyone who changed the
+  // parser, scored only at the start (6c0d675: 0.908, 836/921, customer 0.747) and at the end
+  // (0.927, 854/921, customer 0.820; the customer tagger gave 7 of its 11 customers gained). Added
+  // here after that last score, so it is no longer held out; the floor guards it, less 0.01.
+  it.skipIf(scorerMissing && !onCi)('is at least 0.92 on the round 10 held-out notes', async () => {
+    requireScorer();
+    expect(await score(join(process.cwd(), 'test', 'fixtures', 'notes', 'notes.round10-blind.jsonl'))).toBeGreaterThanOrEqual(0.92);
   });
 });
