@@ -950,8 +950,19 @@ const EN_UNIT_SUBJECT =
 const EN_DASH_HEADING =
   /^((?:[A-Z\u00c0-\u00de][\w\u00c0-\u024f&'.-]*)(?:\s+(?:[A-Z\u00c0-\u00de][\w\u00c0-\u024f&'.-]*|&)){0,4})\s+[-–—]\s+/;
 
-const LATIN_RUN_IN_CJK =
-  /(?<![A-Za-z\u00c0-\u024f]\s*)(?<!(?:用|上|换|买|装|试用|部署|用的是|采购|替换)\s*)([A-Z][a-z][\w&'.\u00c0-\u024f-]*(?:\s+(?:[A-Z][a-z][\w&'.\u00c0-\u024f-]*|&))+)(?![A-Za-z\u00c0-\u024f])/g;
+/** Verbs of using or buying: what follows them is a product (用的是SAP Business One), not the customer. */
+const USING = '用|上|换|买|装|试用|部署|用的是|采购|替换';
+const AFTER_USING = new RegExp(`(?:${USING})\\s*$`);
+
+const LATIN_RUN_IN_CJK = new RegExp(
+  `(?<![A-Za-z\\u00c0-\\u024f]\\s*)(?<!(?:${USING})\\s*)([A-Z][a-z][\\w&'.\\u00c0-\\u024f-]*(?:\\s+(?:[A-Z][a-z][\\w&'.\\u00c0-\\u024f-]*|&))+)(?![A-Za-z\\u00c0-\\u024f])`,
+  'g',
+);
+
+/** Whether the name at `index` of `text` follows a verb of using or buying (a product, as in LATIN_RUN_IN_CJK). */
+export function followsUsingVerb(text: string, index: number): boolean {
+  return AFTER_USING.test(text.slice(Math.max(0, index - 6), index));
+}
 
 /** `Aurora Health Network's IT director`, `University's School of Engineering`: the owner is the organisation. */
 const POSSESSIVE_UNIT =

@@ -2,7 +2,7 @@ import { findAmounts, pickAmount } from './amounts.js';
 import { findChannel, findStage, stageNamed } from './channel-and-stage.js';
 import { compareDates, toZonedIso, wallClock } from './civil-time.js';
 import { findContacts, type ContactMention } from './contact.js';
-import { cleanCustomerName, findCustomerCandidates, isMetPerson, isPartnersPerson, pickCustomer } from './customer.js';
+import { cleanCustomerName, findCustomerCandidates, followsUsingVerb, isMetPerson, isPartnersPerson, pickCustomer } from './customer.js';
 import { tagCustomer } from './customer-tagger.js';
 import { findDates, findTimeOfDay, type DateMention } from './dates.js';
 import { matchKnownCustomers } from './match-known-customer.js';
@@ -98,11 +98,17 @@ export function parseNote(input: string, opts: ParseOptions): ParsedNote {
 
 /**
  * The tagger's name when the rules would take it as one (`cleanCustomerName`: the same clean-up
- * and vetoes as their own candidates) and it is not the contact.
+ * and vetoes as their own candidates; not a product after a verb of using) and it is not the contact.
  */
 function learnedCustomer(text: string, contact: string | null): string | null {
   const tagged = tagCustomer(text)?.name;
-  const name = tagged ? cleanCustomerName(tagged, text) : null;
+  if (!tagged) return null;
+  // 他们现在用SAP Business One: a product, as the rules read it too (looked for before the run of
+  // Latin words the name is in, which the tagger may have entered in the middle).
+  let start = text.indexOf(tagged);
+  while (start > 0 && /[A-Za-z\u00c0-\u024f ]/.test(text[start - 1] ?? '')) start--;
+  if (followsUsingVerb(text, start)) return null;
+  const name = cleanCustomerName(tagged, text);
   if (!name) return null;
   return contact && (contact.includes(name) || name.includes(contact)) ? null : name;
 }
