@@ -71,16 +71,23 @@ export function featuresOf(text: string): Featurized {
     wordEnd[i] = i + 1;
   }
   const c = (i: number) => (i < 0 ? 1 : i >= n ? 2 : text.charCodeAt(i) + 3);
+  const bias = hash(0, 0);
+  // The keys of the character's word and of the words either side, read once per word.
+  let word = 0;
+  let next = 0;
+  let prev = 0;
   for (let i = 0; i < n; i++) {
     const s = wordStart[i] ?? i;
     const e = wordEnd[i] ?? i + 1;
+    if (i === s) {
+      word = wordKey(text, s, e);
+      next = e < n ? wordKey(text, e, wordEnd[e] ?? e + 1) : 1;
+      prev = s > 0 ? wordKey(text, wordStart[s - 1] ?? s - 1, s) : 1;
+    }
     // B, M, E or S: where the character sits in its word.
     const place = e - s === 1 ? 3 : i === s ? 0 : i === e - 1 ? 2 : 1;
-    const word = wordKey(text, s, e);
-    const next = e < n ? wordKey(text, e, wordEnd[e] ?? e + 1) : 1;
-    const prev = s > 0 ? wordKey(text, wordStart[s - 1] ?? s - 1, s) : 1;
     const f = i * FEATURES_PER_CHAR;
-    features[f] = hash(0, 0);
+    features[f] = bias;
     features[f + 1] = hash(1, c(i));
     features[f + 2] = hash(2, c(i - 1));
     features[f + 3] = hash(3, c(i + 1));
@@ -90,7 +97,7 @@ export function featuresOf(text: string): Featurized {
     features[f + 7] = hash(7, c(i), c(i + 1));
     features[f + 8] = hash(8, c(i + 1), c(i + 2));
     features[f + 9] = hash(9, c(i - 2), c(i - 1));
-    features[f + 10] = hash(10, i < n ? kind(text.charCodeAt(i)) : 6);
+    features[f + 10] = hash(10, kind(text.charCodeAt(i)));
     features[f + 11] = hash(
       11,
       i > 0 ? kind(text.charCodeAt(i - 1)) : 6,
