@@ -155,7 +155,7 @@ function cutAfterLastVerb(name: string, note: string): string {
     CUT_AFTER_MET.lastIndex = 0;
     for (let m = CUT_AFTER_MET.exec(name); m; m = CUT_AFTER_MET.exec(name)) {
       const rest = name.slice(m.index + m[0].length).trim();
-      if ([...rest].length >= 2 && !SUFFIX_ONLY.test(rest)) {
+      if (charCount(rest) >= 2 && !SUFFIX_ONLY.test(rest)) {
         cut = rest;
         cutAt = m.index;
       }
@@ -167,7 +167,7 @@ function cutAfterLastVerb(name: string, note: string): string {
   for (let m = CUT_AFTER.exec(name); m; m = CUT_AFTER.exec(name)) {
     if (pos >= 0 && m[0].length === 1 && insideWord(name, m.index)) continue;
     const rest = name.slice(m.index + m[0].length).trim();
-    if ([...rest].length >= 2 && !SUFFIX_ONLY.test(rest) && m.index > cutAt) cut = rest;
+    if (charCount(rest) >= 2 && !SUFFIX_ONLY.test(rest) && m.index > cutAt) cut = rest;
   }
   return cut;
 }
@@ -623,7 +623,8 @@ export function findCustomerCandidates(text: string, contacts: ContactMention[],
     const kept = raw ? cleanOrSelf(raw, text) : '';
     // 去了管委会见了经发局的邵处长: a short bureau (经发局) is a unit of an organisation named before it too.
     const bureau = /^[\u4e00-\u9fa5]{2,3}局$/.test(kept);
-    const unitOnly = [...kept].length <= 4 && (UNIT_END.test(kept) || bureau || ([...kept].length <= 2 && !raw?.includes('的')));
+    const keptChars = charCount(kept);
+    const unitOnly = keptChars <= 4 && (UNIT_END.test(kept) || bureau || (keptChars <= 2 && !raw?.includes('的')));
     const unit = raw && ((UNIT_END.test(raw) && !hasOrgTail(kept)) || bureau) && unitOnly ? 0.2 : 0;
     let at = contact.index - m[1].length + m[1].lastIndexOf(raw ?? '');
     // 其中重点是汇川技术的研发总监周总: dictation before the name ends at the last word no name holds.
