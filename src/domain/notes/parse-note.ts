@@ -32,7 +32,7 @@ const LEARNED_CONFIDENCE = 0.4;
  */
 export function parseNote(input: string, opts: ParseOptions): ParsedNote {
   const written = normalizeText(typeof input === 'string' ? input : '');
-  const text = fixTypos(written);
+  const text = textToRead(written);
   const template = readTemplate(text);
   const body = template
     ? [template.content, template.needs, template.nextStep, template.budget, template.date, template.stage, template.channel]
@@ -94,6 +94,15 @@ export function parseNote(input: string, opts: ParseOptions): ParsedNote {
     confidence: Math.round(confidence * 100) / 100,
     customerCandidates: known.map((k) => ({ ...k, score: Math.round(k.score * 100) / 100 })),
   };
+}
+
+/**
+ * The text every rule and the customer tagger read: the note as normalized, its pinyin slips
+ * fixed. The tagger's training reads notes through it too, so that it learns from the text it is
+ * later given.
+ */
+export function textToRead(written: string): string {
+  return fixTypos(written);
 }
 
 /**

@@ -9,13 +9,13 @@ import {
   type TaggerWeights,
 } from '../../../src/domain/notes/customer-tagger.js';
 import { normalizeText } from '../../../src/domain/notes/normalize-text.js';
-import { fixTypos } from '../../../src/domain/notes/typos.js';
+import { textToRead } from '../../../src/domain/notes/parse-note.js';
 
 /** A labelled note: its text and the customer's name as written in it (null: the note names none). */
 export type TrainingNote = { text: string; customer: string | null; alternatives?: string[] };
 
-/** The text the parser hands the tagger (parseNote: normalized, pinyin slips fixed). */
-export const asParsed = (text: string) => fixTypos(normalizeText(text));
+/** The text the parser hands the tagger (parseNote's `textToRead` of the normalized note). */
+export const asParsed = (text: string) => textToRead(normalizeText(text));
 
 /** The gold tags of a note: the first place its customer's name (or an alternative) is written; null when none is found. */
 function goldTags(text: string, note: TrainingNote): Uint8Array | null {
